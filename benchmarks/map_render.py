@@ -1,0 +1,104 @@
+"""Measure the map: HTML build time and size for the default layers, and `streamlit run` → rendered map.
+
+Prints one JSON object. The second figure needs /usr/bin/chromium (Debian package) and playwright;
+without them it is reported as null with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tbgeo.catalog import load_catalog  # noqa: E402
+from tbgeo.webmap import build_map, display_frame, landuse_image  # noqa: E402
+
+
+def html_figures() -> dict[str, float]:
+    t0 = time.perf_counter()
+    cat = load_catalog()
+    visible = [lyr.id for lyr in cat if lyr.default_visible]
+    frames = {lid: display_frame(cat.get(lid)) for lid in visible if cat.get(lid).kind == "vector"}
+    png = landuse_image(cat.get("landuse")) if "landuse" in visible else None
+    t1 = time.perf_counter()
+    html = build_map(cat, lang="vi", visible=visible, frames=frames, landuse_png=png).get_root().render()
+    t2 = time.perf_counter()
+    return {
+        "default_layers": len(visible),
+        "prepare_frames_s": round(t1 - t0, 3),
+        "build_html_s": round(t2 - t1, 3),
+        "html_bytes": len(html.encode("utf-8")),
+        "html_mb": round(len(html.encode("utf-8")) / 1e6, 3),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def startup_to_map() -> dict[str, object]:
+    if not Path("/usr/bin/chromium").exists():
+        return {"startup_to_map_s": None, "reason": "/usr/bin/chromium missing"}
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    env = dict(os.environ, TBGEO_WORKSPACE=str(Path(tempfile.mkdtemp()) / "tbgeo.gpkg"))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url or r.request.url.startswith("data:") else r.abort())
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            t_server = time.perf_counter()
+            page.goto(url)
+            found = False
+            while not found and time.perf_counter() - t0 < 120:
+                for frame in page.frames:
+                    try:
+                        if frame.locator("path.tbgeo-layer-districts").count() >= 8:
+                            found = True
+                            break
+                    except Exception:
+                        pass
+                if not found:
+                    page.wait_for_timeout(50)
+            t_map = time.perf_counter()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        browser.close()
+    return {
+        "server_ready_s": round(t_server - t0, 3),
+        "startup_to_map_s": round(t_map - t0, 3) if found else None,
+        "page_to_map_s": round(t_map - t_server, 3) if found else None,
+    }
+
+
+if __name__ == "__main__":
+    out = {"benchmark": "map_render", **html_figures(), **startup_to_map()}
+    print(json.dumps(out, ensure_ascii=False))

@@ -1,0 +1,5 @@
+"""``python -m tbgeo`` runs the command line."""
+
+from tbgeo.cli import main
+
+raise SystemExit(main())

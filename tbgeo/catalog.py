@@ -1,0 +1,345 @@
+"""Read ``layers/*.toml`` into validated Layer objects and resolve each layer's data and active version."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyproj import CRS
+
+from tbgeo import settings
+from tbgeo.errors import CatalogError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "GROUPS",
+    "KINDS",
+    "GEOMETRY_TYPES",
+    "Layer",
+    "RasterClass",
+    "Catalog",
+    "load_catalog",
+    "parse_layer_file",
+]
+
+GROUPS = ("administrative", "industry", "agriculture", "energy", "landuse", "base")
+KINDS = ("vector", "raster")
+GEOMETRY_TYPES = ("Polygon", "LineString", "Point")
+
+_REQUIRED = (
+    "id",
+    "title_vi",
+    "title_en",
+    "group",
+    "kind",
+    "source",
+    "crs",
+    "citation",
+    "provenance_vi",
+    "provenance_en",
+    "accuracy_vi",
+    "accuracy_en",
+)
+_OPTIONAL = ("geometry_type", "order", "default_visible", "label_field", "style", "popup", "raster_classes")
+_STYLE_KEYS = (
+    "color",
+    "weight",
+    "fill_color",
+    "fill_opacity",
+    "opacity",
+    "dash_array",
+    "radius",
+    "class_field",
+    "classes",
+)
+_CLASS_KEYS = ("value", "label_vi", "label_en", "color", "fill_color", "dash_array", "weight", "radius")
+_POPUP_KEYS = ("field", "label_vi", "label_en")
+_RASTER_CLASS_KEYS = ("value", "code", "label_vi", "label_en", "color", "rice")
+
+
+@dataclass(frozen=True)
+class RasterClass:
+    """One value of a classified raster: its land-use code, labels and colour."""
+
+    value: int
+    code: str
+    label_vi: str
+    label_en: str
+    color: str
+    rice: bool = False
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One map layer as declared in ``layers/<id>.toml``."""
+
+    id: str
+    title_vi: str
+    title_en: str
+    group: str
+    kind: str
+    source: str
+    crs: str
+    citation: str
+    provenance_vi: str
+    provenance_en: str
+    accuracy_vi: str
+    accuracy_en: str
+    geometry_type: str | None = None
+    order: int = 50
+    default_visible: bool = True
+    label_field: str | None = None
+    style: dict[str, Any] = field(default_factory=dict)
+    popup: tuple[dict[str, str], ...] = ()
+    raster_classes: tuple[RasterClass, ...] = ()
+    file: Path | None = None
+
+    # -- text -------------------------------------------------------------------------------
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_vi
+
+    def provenance(self, lang: str) -> str:
+        return self.provenance_en if lang == "en" else self.provenance_vi
+
+    def accuracy(self, lang: str) -> str:
+        return self.accuracy_en if lang == "en" else self.accuracy_vi
+
+    # -- data -------------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        """The shipped data file."""
+        p = Path(self.source)
+        return p if p.is_absolute() else settings.PROJECT_DIR / p
+
+    def active_version(self) -> Any | None:
+        """The workspace version that replaces the shipped data, or None when the shipped data is used."""
+        if self.kind != "vector":
+            return None
+        from tbgeo.workspace import Workspace
+
+        return Workspace.open_existing().active_version(self.id) if Workspace.exists() else None
+
+    def read(self, *, crs: str | CRS | None = None, shipped: bool = False) -> gpd.GeoDataFrame:
+        """The layer's features (the active workspace version when there is one), optionally reprojected."""
+        import geopandas as gpd
+
+        if self.kind != "vector":
+            raise CatalogError("catalog.bad_value", file=self.id, key="kind", value=self.kind, allowed="vector")
+        version = None if shipped else self.active_version()
+        if version is not None:
+            from tbgeo.workspace import Workspace
+
+            gdf = Workspace.open_existing().read_version(self.id, version.version)
+        else:
+            gdf = gpd.read_file(self.path, engine="pyogrio")
+            if gdf.crs is None:
+                gdf = gdf.set_crs(self.crs)
+        return gdf.to_crs(crs) if crs is not None else gdf
+
+    def feature_count(self) -> int | None:
+        """Number of features (None for rasters)."""
+        if self.kind != "vector":
+            return None
+        version = self.active_version()
+        if version is not None:
+            return int(version.features)
+        import pyogrio
+
+        return int(pyogrio.read_info(self.path)["features"])
+
+    def style_for(self, value: Any = None) -> dict[str, Any]:
+        """The base style, overlaid with the class style for ``value`` when the layer is classified."""
+        base = {k: v for k, v in self.style.items() if k not in ("classes", "class_field")}
+        for cls in self.style.get("classes", ()):
+            if value is not None and str(cls.get("value")) == str(value):
+                base.update({k: v for k, v in cls.items() if k not in ("value", "label_vi", "label_en")})
+        return base
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        """The JSON listing row of ``tbgeo layers --format json``."""
+        version = self.active_version()
+        return {
+            "id": self.id,
+            "title_vi": self.title_vi,
+            "title_en": self.title_en,
+            "title": self.title(lang),
+            "group": self.group,
+            "kind": self.kind,
+            "geometry_type": self.geometry_type,
+            "features": self.feature_count(),
+            "crs": self.crs,
+            "source": f"workspace:{self.id}@v{version.version}" if version is not None else self.source,
+            "provenance": self.provenance(lang),
+            "accuracy": self.accuracy(lang),
+            "citation": self.citation,
+        }
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], file: str, prefix: str = "") -> None:
+    for key in data:
+        if key not in allowed:
+            raise CatalogError(
+                "catalog.unknown_key", file=file, key=prefix + key, allowed=", ".join(allowed)
+            )
+
+
+def _geometry_base(name: str | None) -> str | None:
+    if name is None:
+        return None
+    name = name.replace(" Z", "").replace("25D", "").strip()
+    return name[5:] if name.startswith("Multi") else name
+
+
+def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
+    """One ``layers/<id>.toml`` as a Layer; raises CatalogError naming the file and the key."""
+    fname = path.name
+    try:
+        with path.open("rb") as fh:
+            data = _nfc(tomllib.load(fh))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError("catalog.file_unreadable", file=fname, detail=str(exc)) from exc
+    _check_keys(data, _REQUIRED + _OPTIONAL, fname)
+    for key in _REQUIRED:
+        if key not in data or data[key] in ("", None):
+            raise CatalogError("catalog.missing_key", file=fname, key=key)
+    if data["id"] != path.stem:
+        raise CatalogError("catalog.id_mismatch", file=fname, value=data["id"], expected=path.stem)
+    if data["group"] not in GROUPS:
+        raise CatalogError("catalog.bad_value", file=fname, key="group", value=data["group"], allowed=", ".join(GROUPS))
+    if data["kind"] not in KINDS:
+        raise CatalogError("catalog.bad_value", file=fname, key="kind", value=data["kind"], allowed=", ".join(KINDS))
+    if data["kind"] == "vector":
+        gtype = data.get("geometry_type")
+        if gtype is None:
+            raise CatalogError("catalog.missing_key", file=fname, key="geometry_type")
+        if gtype not in GEOMETRY_TYPES:
+            raise CatalogError(
+                "catalog.bad_value", file=fname, key="geometry_type", value=gtype, allowed=", ".join(GEOMETRY_TYPES)
+            )
+    try:
+        declared_crs = CRS.from_user_input(data["crs"])
+    except Exception as exc:  # pyproj raises CRSError with a long text
+        raise CatalogError("catalog.bad_value", file=fname, key="crs", value=data["crs"], allowed="EPSG:4326, EPSG:9209") from exc
+    style = dict(data.get("style", {}))
+    _check_keys(style, _STYLE_KEYS, fname, "style.")
+    for cls in style.get("classes", []):
+        _check_keys(cls, _CLASS_KEYS, fname, "style.classes.")
+    popup = tuple(data.get("popup", []))
+    for item in popup:
+        _check_keys(item, _POPUP_KEYS, fname, "popup.")
+        if "field" not in item:
+            raise CatalogError("catalog.missing_key", file=fname, key="popup.field")
+    rclasses = []
+    for item in data.get("raster_classes", []):
+        _check_keys(item, _RASTER_CLASS_KEYS, fname, "raster_classes.")
+        for key in ("value", "code", "label_vi", "label_en", "color"):
+            if key not in item:
+                raise CatalogError("catalog.missing_key", file=fname, key=f"raster_classes.{key}")
+        rclasses.append(RasterClass(**item))
+    layer = Layer(
+        **{k: data[k] for k in _REQUIRED},
+        geometry_type=data.get("geometry_type"),
+        order=int(data.get("order", 50)),
+        default_visible=bool(data.get("default_visible", True)),
+        label_field=data.get("label_field"),
+        style=style,
+        popup=popup,
+        raster_classes=tuple(rclasses),
+        file=path,
+    )
+    if check_data:
+        _check_data(layer, declared_crs, fname)
+    return layer
+
+
+def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
+    src = layer.path
+    if not src.exists():
+        raise CatalogError("catalog.missing_source", file=fname, path=layer.source)
+    if layer.kind == "vector":
+        import pyogrio
+
+        info = pyogrio.read_info(src)
+        actual = CRS.from_user_input(info["crs"]) if info["crs"] else CRS.from_epsg(4326)
+        gtype = _geometry_base(info["geometry_type"])
+        if gtype != layer.geometry_type:
+            raise CatalogError(
+                "catalog.wrong_geometry", file=fname, actual=info["geometry_type"], expected=layer.geometry_type
+            )
+    else:
+        import rasterio
+
+        with rasterio.open(src) as ds:
+            actual = CRS.from_user_input(ds.crs.to_wkt()) if ds.crs else None
+        if actual is None:
+            raise CatalogError("catalog.wrong_crs", file=fname, actual="—", expected=layer.crs)
+    if not actual.equals(declared, ignore_axis_order=True):
+        epsg = actual.to_epsg()
+        raise CatalogError(
+            "catalog.wrong_crs", file=fname, actual=f"EPSG:{epsg}" if epsg else actual.name, expected=layer.crs
+        )
+
+
+class Catalog:
+    """All layers, in draw order."""
+
+    def __init__(self, layers: list[Layer]) -> None:
+        self.layers = sorted(layers, key=lambda lyr: (lyr.order, lyr.id))
+        self._by_id = {lyr.id: lyr for lyr in self.layers}
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.layers)
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __contains__(self, layer_id: object) -> bool:
+        return layer_id in self._by_id
+
+    @property
+    def ids(self) -> list[str]:
+        return [lyr.id for lyr in self.layers]
+
+    def get(self, layer_id: str) -> Layer:
+        try:
+            return self._by_id[layer_id]
+        except KeyError:
+            raise CatalogError("catalog.unknown_layer", value=layer_id, allowed=", ".join(self.ids)) from None
+
+    def by_group(self) -> dict[str, list[Layer]]:
+        out: dict[str, list[Layer]] = {g: [] for g in GROUPS}
+        for lyr in self.layers:
+            out[lyr.group].append(lyr)
+        return {g: v for g, v in out.items() if v}
+
+
+def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> Catalog:
+    """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated."""
+    folder = layers_dir or settings.LAYERS_DIR
+    layers: list[Layer] = []
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.toml")):
+        layer = parse_layer_file(path, check_data=check_data)
+        if layer.id in seen:
+            raise CatalogError("catalog.duplicate_id", value=layer.id, file=path.name)
+        seen.add(layer.id)
+        layers.append(layer)
+    return Catalog(layers)

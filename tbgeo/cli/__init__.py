@@ -1,0 +1,95 @@
+"""The ``tbgeo`` command: one module per sub-command, each only parsing options and calling the library.
+
+A command module defines ``NAME`` (the sub-command), ``HELP_KEY`` (a message key),
+``add_arguments(parser, lang)`` and ``run(args) -> int``. Modules are found automatically.
+Exit status: 0 success, 1 a review finding blocks, 2 bad input (message in the chosen language).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import sys
+from types import ModuleType
+from typing import Any, Sequence
+
+from tbgeo import settings
+from tbgeo.errors import InputError, TbgeoError
+from tbgeo.i18n import t
+
+__all__ = ["main", "build_parser", "emit_json", "commands"]
+
+
+def commands() -> dict[str, ModuleType]:
+    """The command modules of this package, by command name."""
+    out: dict[str, ModuleType] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "run"):
+            out[module.NAME] = module
+    return dict(sorted(out.items()))
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in settings.LANGS else settings.default_lang()
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in settings.LANGS else settings.default_lang()
+    return settings.default_lang()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with exit status 2 in the user's language."""
+
+    lang = "vi"
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(t("cli.bad_input", self.lang, message=message) + "\n")
+        raise SystemExit(2)
+
+
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    _Parser.lang = lang
+    parser = _Parser(prog="tbgeo", description=t("cli.description", lang))
+    parser.add_argument("--lang", choices=settings.LANGS, default=lang, help=t("cli.lang_help", lang))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, module in commands().items():
+        p = sub.add_parser(name, help=t(module.HELP_KEY, lang))
+        p.add_argument("--lang", choices=settings.LANGS, default=lang, help=t("cli.lang_help", lang))
+        module.add_arguments(p, lang)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON the same way everywhere: UTF-8, unescaped Vietnamese, two-space indent."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args._run(args) or 0)
+    except InputError as exc:
+        sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
+        return 2
+    except TbgeoError as exc:
+        sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

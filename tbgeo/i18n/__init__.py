@@ -1,0 +1,62 @@
+"""Message catalogs: one TOML file per topic and language under ``tbgeo/i18n/<lang>/``.
+
+Keys are flat dotted strings (``"map.title"``); each topic file owns one prefix. ``t(key, lang, **kw)``
+returns the NFC text with ``{placeholders}`` filled; an unknown key falls back to Vietnamese, then to
+the key itself (and a test makes sure that never happens for shipped keys).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["t", "catalog", "LANGS", "DEFAULT_LANG", "fmt_number"]
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+_DIR = Path(__file__).resolve().parent
+
+
+def _flatten(prefix: str, data: dict[str, Any], out: dict[str, str]) -> None:
+    for key, value in data.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(full, value, out)
+        else:
+            out[full] = unicodedata.normalize("NFC", str(value))
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language, merged from its topic files."""
+    if lang not in LANGS:
+        lang = DEFAULT_LANG
+    out: dict[str, str] = {}
+    for path in sorted((_DIR / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten("", tomllib.load(fh), out)
+    return out
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
+    """The message ``key`` in ``lang`` with ``params`` filled in."""
+    text = catalog(lang).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANG).get(key, key)
+    if params:
+        try:
+            text = text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return unicodedata.normalize("NFC", text)
+
+
+def fmt_number(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
+    """A number the way each language writes it: ``1.234,56`` in Vietnamese, ``1,234.56`` in English."""
+    text = f"{value:,.{digits}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text

@@ -1,0 +1,1 @@
+"""Streamlit pages and widgets. Thin: they read widgets, call the package, render."""

@@ -1,0 +1,1 @@
+"""One module per page; see tbgeo.ui.app for the contract."""

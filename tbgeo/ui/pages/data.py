@@ -1,0 +1,56 @@
+"""The data page: every layer's provenance, accuracy and citation, and the land-use code table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tbgeo.i18n import t
+from tbgeo.ui import cache
+
+ORDER = 60
+TITLE_KEY = "data.page_title"
+ICON = "📚"
+URL = "data"
+
+
+def render(lang: str) -> None:
+    st.title(t("data.title", lang))
+    st.write(t("data.intro", lang))
+    cat = cache.catalog()
+    rows = []
+    for layer in cat:
+        info = layer.to_dict(lang)
+        rows.append(
+            {
+                t("data.col_title", lang): info["title"],
+                t("data.col_id", lang): info["id"],
+                t("data.col_group", lang): t(f"groups.{info['group']}", lang),
+                t("data.col_kind", lang): t(f"data.kind_{info['kind']}", lang),
+                t("data.col_features", lang): info["features"],
+                t("data.col_crs", lang): info["crs"],
+                t("data.col_source", lang): info["source"],
+                t("data.col_citation", lang): info["citation"],
+                t("data.col_provenance", lang): info["provenance"],
+                t("data.col_accuracy", lang): info["accuracy"],
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    for layer in cat:
+        if not layer.raster_classes:
+            continue
+        st.subheader(t("data.landuse_classes", lang, layer=layer.title(lang)))
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("data.col_value", lang): cls.value,
+                        t("data.col_code", lang): cls.code,
+                        t("data.col_label", lang): cls.label(lang),
+                        t("data.col_rice", lang): t("data.yes" if cls.rice else "data.no", lang),
+                    }
+                    for cls in layer.raster_classes
+                ]
+            ),
+            hide_index=True,
+        )

@@ -1,0 +1,392 @@
+"""Build the interactive folium map of the catalog's layers: offline, styled, with legend and labels.
+
+Geometry is simplified for display only (in EPSG:9209 metres, then rounded in EPSG:4326); the data
+itself is never changed. The land-use raster is shown as one image overlay, not as vectors.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tbgeo.catalog import Catalog, Layer
+from tbgeo.crs import DISPLAY_CRS, WORK_CRS
+from tbgeo.i18n import t
+from tbgeo.webassets import localize
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+
+__all__ = [
+    "BASEMAPS",
+    "Overlay",
+    "LegendEntry",
+    "display_frame",
+    "landuse_image",
+    "legend_entries",
+    "build_map",
+    "PROVINCE_CENTER",
+]
+
+#: Centre of the province (computed from the facts' bounding box), lat, lon.
+PROVINCE_CENTER = (20.49, 106.37)
+PROVINCE_BOUNDS = ((20.240, 106.103), (20.729, 106.657))
+
+#: Base maps: none (offline default) or an online tile layer, optional.
+BASEMAPS: dict[str, dict[str, str] | None] = {
+    "none": None,
+    "osm": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": "© OpenStreetMap contributors",
+    },
+    "imagery": {
+        "tiles": "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "attr": "Tiles © Esri — Source: Esri, Maxar, Earthstar Geographics",
+    },
+}
+
+#: Display simplification tolerance (m) and coordinate precision (decimal places ≈ 1.1 m at 5).
+SIMPLIFY_M = 20.0
+PRECISION = 5
+
+
+@dataclass
+class Overlay:
+    """An extra vector layer on the map (a proposed site, stored proposals, an upload preview)."""
+
+    key: str
+    title: str
+    gdf: gpd.GeoDataFrame
+    style: dict[str, Any]
+    popup: Sequence[tuple[str, str]] = ()
+
+
+@dataclass
+class LegendEntry:
+    """One line of the legend: a symbol and its label, under a layer title."""
+
+    layer: str
+    title: str
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    kind: str = "Polygon"
+
+
+def display_frame(layer: Layer, *, gdf: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """The layer's features ready for Leaflet: simplified at SIMPLIFY_M in EPSG:9209, EPSG:4326, rounded."""
+    import shapely
+
+    frame = layer.read() if gdf is None else gdf
+    work = frame.to_crs(WORK_CRS)
+    geoms = work.geometry
+    if layer.geometry_type in ("Polygon", "LineString"):
+        geoms = geoms.simplify(SIMPLIFY_M, preserve_topology=True)
+    out = work.set_geometry(geoms).to_crs(DISPLAY_CRS)
+    out = out.set_geometry(shapely.set_precision(out.geometry.values, 10**-PRECISION))
+    return out
+
+
+def landuse_image(layer: Layer, *, resolution_m: float = 100.0) -> tuple[bytes, list[list[float]]]:
+    """The classified raster as a PNG (Web Mercator, ~resolution_m pixels) and its lat/lon bounds.
+
+    Leaflet stretches an image overlay linearly in Web Mercator, so the raster is warped there.
+    """
+    import rasterio
+    from matplotlib.colors import to_rgba
+    from PIL import Image
+    from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
+
+    with rasterio.open(layer.path) as src:
+        dst_crs = "EPSG:3857"
+        transform, width, height = calculate_default_transform(
+            src.crs, dst_crs, src.width, src.height, *src.bounds, resolution=resolution_m
+        )
+        data = np.full((height, width), 255, dtype=np.uint8)
+        reproject(
+            rasterio.band(src, 1),
+            data,
+            src_transform=src.transform,
+            src_crs=src.crs,
+            src_nodata=src.nodata,
+            dst_transform=transform,
+            dst_crs=dst_crs,
+            dst_nodata=255,
+            resampling=Resampling.mode,
+        )
+        west, south, east, north = transform_bounds(
+            dst_crs, "EPSG:4326", transform.c, transform.f + transform.e * height, transform.c + transform.a * width, transform.f
+        )
+    rgba = np.zeros((height, width, 4), dtype=np.uint8)
+    for cls in layer.raster_classes:
+        r, g, b, _ = to_rgba(cls.color)
+        rgba[data == cls.value] = (int(r * 255), int(g * 255), int(b * 255), 255)
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="PNG", optimize=True)
+    return buf.getvalue(), [[south, west], [north, east]]
+
+
+def _leaflet_style(style: dict[str, Any], layer_id: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "color": style.get("color", "#333333"),
+        "weight": style.get("weight", 1.5),
+        "opacity": style.get("opacity", 1.0),
+        "fillColor": style.get("fill_color", style.get("color", "#888888")),
+        "fillOpacity": style.get("fill_opacity", 0.4),
+        "className": f"tbgeo-layer-{layer_id}",
+    }
+    if style.get("dash_array"):
+        out["dashArray"] = style["dash_array"]
+    return out
+
+
+def _classes(layer: Layer, lang: str) -> list[tuple[str, dict[str, Any]]]:
+    classes = layer.style.get("classes", [])
+    if not classes:
+        return [(layer.title(lang), layer.style_for())]
+    return [
+        (cls.get("label_en" if lang == "en" else "label_vi", str(cls.get("value"))), layer.style_for(cls.get("value")))
+        for cls in classes
+    ]
+
+
+def legend_entries(
+    catalog: Catalog,
+    visible: Iterable[str],
+    lang: str,
+    *,
+    overlays: Sequence[Overlay] = (),
+    frames: dict[str, gpd.GeoDataFrame] | None = None,
+) -> list[LegendEntry]:
+    """Legend lines for the visible layers, in draw order; classes only where features have that value."""
+    shown = set(visible)
+    entries = []
+    for layer in catalog:
+        if layer.id not in shown:
+            continue
+        if layer.kind == "raster":
+            items = [
+                (cls.label(lang), {"fill_color": cls.color, "color": cls.color, "fill_opacity": 1.0})
+                for cls in layer.raster_classes
+            ]
+            entries.append(LegendEntry(layer.id, layer.title(lang), items, "Raster"))
+            continue
+        items = _classes(layer, lang)
+        field_name = layer.style.get("class_field")
+        if field_name and frames is not None and layer.id in frames and field_name in frames[layer.id]:
+            present = {str(v) for v in frames[layer.id][field_name].dropna().unique()}
+            items = [
+                item
+                for item, cls in zip(items, layer.style.get("classes", []), strict=False)
+                if str(cls.get("value")) in present
+            ] or items
+        entries.append(LegendEntry(layer.id, layer.title(lang), items, layer.geometry_type or "Polygon"))
+    for ov in overlays:
+        entries.append(LegendEntry(ov.key, ov.title, [(ov.title, ov.style)], "Polygon"))
+    return entries
+
+
+def _symbol_html(kind: str, style: dict[str, Any]) -> str:
+    color = html.escape(str(style.get("color", "#333")))
+    fill = html.escape(str(style.get("fill_color", style.get("color", "#888"))))
+    if kind == "LineString":
+        dash = "dashed" if style.get("dash_array") else "solid"
+        return f'<span style="display:inline-block;width:22px;height:0;border-top:3px {dash} {color};vertical-align:middle"></span>'
+    if kind == "Point":
+        return (
+            f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
+            f'background:{fill};border:2px solid {color};vertical-align:middle"></span>'
+        )
+    opacity = float(style.get("fill_opacity", 0.5))
+    return (
+        f'<span style="display:inline-block;width:20px;height:13px;background:{fill};opacity:{max(opacity, 0.35):.2f};'
+        f'border:1.5px solid {color};vertical-align:middle"></span>'
+    )
+
+
+def legend_html(entries: Sequence[LegendEntry], lang: str) -> str:
+    """The legend box's inner HTML (escaped text)."""
+    parts = [f'<div class="tbgeo-legend-title"><b>{html.escape(t("map.legend", lang))}</b></div>']
+    for entry in entries:
+        parts.append(f'<div class="tbgeo-legend-layer" data-layer="{html.escape(entry.layer)}">')
+        if len(entry.items) == 1 and entry.items[0][0] == entry.title:
+            parts.append(f"{_symbol_html(entry.kind, entry.items[0][1])} {html.escape(entry.title)}")
+        else:
+            parts.append(f"<i>{html.escape(entry.title)}</i>")
+            for label, style in entry.items:
+                parts.append(f'<div style="margin-left:8px">{_symbol_html(entry.kind, style)} {html.escape(label)}</div>')
+        parts.append("</div>")
+    return "".join(parts)
+
+
+def _legend_control(m: folium.Map, inner: str) -> None:
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class _Legend(MacroElement):
+        _template = Template(
+            """{% macro script(this, kwargs) %}
+            (function() {
+              var legend = L.control({position: 'bottomright'});
+              legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'tbgeo-legend');
+                div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 8px;font:12px/1.45 sans-serif;'
+                  + 'max-height:320px;overflow:auto;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)';
+                div.innerHTML = {{ this.inner|tojson }};
+                return div;
+              };
+              legend.addTo({{ this._parent.get_name() }});
+            })();
+            {% endmacro %}"""
+        )
+
+        def __init__(self, inner: str) -> None:
+            super().__init__()
+            self._name = "TbgeoLegend"
+            self.inner = inner
+
+    m.add_child(_Legend(inner))
+
+
+def _popup(layer_popup: Sequence[dict[str, str]], columns: Iterable[str], lang: str) -> Any:
+    import folium
+
+    items = [p for p in layer_popup if p["field"] in set(columns)]
+    if not items:
+        return None
+    return folium.GeoJsonPopup(
+        fields=[p["field"] for p in items],
+        aliases=[p.get("label_en" if lang == "en" else "label_vi", p["field"]) for p in items],
+        localize=True,
+        labels=True,
+    )
+
+
+def _point_layer(layer_id: str, gdf: gpd.GeoDataFrame, style: dict[str, Any], title: str, popup_fields: Sequence[dict[str, str]], lang: str) -> Any:
+    import folium
+
+    group = folium.FeatureGroup(name=title)
+    for _, row in gdf.iterrows():
+        pt = row.geometry
+        if pt is None or pt.is_empty:
+            continue
+        lines = [
+            f"<b>{html.escape(p.get('label_en' if lang == 'en' else 'label_vi', p['field']))}</b>: {html.escape(str(row[p['field']]))}"
+            for p in popup_fields
+            if p["field"] in row and row[p["field"]] is not None
+        ]
+        folium.CircleMarker(
+            location=(pt.y, pt.x),
+            radius=float(style.get("radius", 6)),
+            color=style.get("color", "#333"),
+            weight=float(style.get("weight", 2)),
+            fill=True,
+            fill_color=style.get("fill_color", style.get("color", "#888")),
+            fill_opacity=float(style.get("fill_opacity", 0.9)),
+            class_name=f"tbgeo-layer-{layer_id}",
+            popup=folium.Popup("<br>".join(lines), max_width=320) if lines else None,
+        ).add_to(group)
+    return group
+
+
+def _geojson(layer_id: str, gdf: gpd.GeoDataFrame, style_fn: Callable[[Any], dict[str, Any]], title: str, popup: Any) -> Any:
+    import folium
+
+    data = json.loads(gdf.to_json(na="null", drop_id=True))
+    return folium.GeoJson(
+        data,
+        name=title,
+        style_function=lambda feat: style_fn(feat["properties"]),
+        popup=popup,
+        smooth_factor=1.0,
+    )
+
+
+def build_map(
+    catalog: Catalog,
+    *,
+    lang: str,
+    visible: Iterable[str],
+    basemap: str = "none",
+    frames: dict[str, gpd.GeoDataFrame] | None = None,
+    landuse_png: tuple[bytes, list[list[float]]] | None = None,
+    overlays: Sequence[Overlay] = (),
+    labels: bool = True,
+    offline: bool = True,
+    height: int = 640,
+) -> folium.Map:
+    """The map: visible catalog layers in draw order, optional overlays, district labels and a legend.
+
+    ``frames`` are display frames by layer id (``display_frame``); missing ones are computed here.
+    """
+    import folium
+
+    visible = [lid for lid in catalog.ids if lid in set(visible)]
+    m = folium.Map(
+        location=PROVINCE_CENTER,
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        height=height,
+    )
+    if offline:
+        localize(m)
+    tiles = BASEMAPS.get(basemap)
+    if tiles:
+        folium.TileLayer(tiles=tiles["tiles"], attr=tiles["attr"], name=t(f"map.basemap_{basemap}", lang)).add_to(m)
+    frames = dict(frames or {})
+    for layer_id in visible:
+        layer = catalog.get(layer_id)
+        if layer.kind == "raster":
+            png, bounds = landuse_png if landuse_png is not None else landuse_image(layer)
+            folium.raster_layers.ImageOverlay(
+                image="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                bounds=bounds,
+                opacity=0.65,
+                name=layer.title(lang),
+                interactive=False,
+            ).add_to(m)
+            continue
+        gdf = frames.get(layer_id)
+        if gdf is None:
+            gdf = frames[layer_id] = display_frame(layer)
+        if layer.geometry_type == "Point":
+            _point_layer(layer_id, gdf, layer.style_for(), layer.title(lang), layer.popup, lang).add_to(m)
+            continue
+        class_field = layer.style.get("class_field")
+
+        def style_fn(props: dict[str, Any], layer: Layer = layer, class_field: str | None = class_field) -> dict[str, Any]:
+            value = props.get(class_field) if class_field else None
+            return _leaflet_style(layer.style_for(value), layer.id)
+
+        _geojson(layer_id, gdf, style_fn, layer.title(lang), _popup(layer.popup, gdf.columns, lang)).add_to(m)
+    for ov in overlays:
+        gdf = ov.gdf.to_crs(DISPLAY_CRS)
+        popup = _popup([{"field": f, "label_vi": lbl, "label_en": lbl} for f, lbl in ov.popup], gdf.columns, lang)
+        _geojson(ov.key, gdf, lambda _props, ov=ov: _leaflet_style(ov.style, ov.key), ov.title, popup).add_to(m)
+    if labels and "districts" in visible:
+        districts = frames["districts"]
+        for _, row in districts.iterrows():
+            pt = row.geometry.representative_point()
+            name = html.escape(str(row.get("name_vi", "")))
+            folium.Marker(
+                location=(pt.y, pt.x),
+                icon=folium.DivIcon(
+                    html=f'<div class="tbgeo-label" style="font:600 12px sans-serif;color:#222;'
+                    f'text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;transform:translate(-50%,-50%)">{name}</div>',
+                    icon_size=(0, 0),
+                ),
+                interactive=False,
+            ).add_to(m)
+    entries = legend_entries(catalog, visible, lang, overlays=overlays, frames=frames)
+    if entries:
+        _legend_control(m, legend_html(entries, lang))
+    m.fit_bounds([list(PROVINCE_BOUNDS[0]), list(PROVINCE_BOUNDS[1])])
+    return m

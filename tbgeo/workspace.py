@@ -1,0 +1,611 @@
+"""The store: layer versions with provenance, proposals, reviews, decisions and the audit log.
+
+The default store is one GeoPackage (SQLite). Every change is written under an exclusive file lock
+and committed in one SQLite transaction, so a failed or concurrent change never leaves half a write:
+a layer version's feature table is written first under a fresh name and becomes visible only when
+its metadata row commits. Nothing outside this module knows that SQLite is underneath.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tbgeo import settings
+from tbgeo.crs import WORK_CRS
+from tbgeo.errors import InputError, WorkspaceError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "Workspace",
+    "LayerVersion",
+    "Proposal",
+    "Decision",
+    "PROPOSAL_STATUSES",
+    "TRANSITIONS",
+    "current_user",
+]
+
+PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected")
+#: Which status may follow which; a decision outside this table is refused.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("submitted", "rejected"),
+    "submitted": ("approved", "rejected", "draft"),
+    "approved": ("submitted",),
+    "rejected": ("draft", "submitted"),
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tbgeo_layer_versions (
+    layer_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    table_name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    features INTEGER NOT NULL,
+    details TEXT NOT NULL,
+    PRIMARY KEY (layer_id, version)
+);
+CREATE TABLE IF NOT EXISTS tbgeo_active (
+    layer_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tbgeo_proposals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    geom_wkb BLOB NOT NULL,
+    area_ha REAL NOT NULL,
+    attributes TEXT NOT NULL,
+    report TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tbgeo_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    proposal_id INTEGER NOT NULL REFERENCES tbgeo_proposals(id),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    status_from TEXT,
+    status_to TEXT,
+    comment TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS tbgeo_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+
+def current_user() -> str:
+    """Who is acting: ``TBGEO_USER`` or the login name."""
+    return os.environ.get("TBGEO_USER") or getpass.getuser() or "unknown"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class LayerVersion:
+    """One imported version of a layer, with where it came from and what was done to it."""
+
+    layer_id: str
+    version: int
+    created_at: str
+    created_by: str
+    source_name: str
+    sha256: str
+    features: int
+    details: dict[str, Any]
+    active: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer_id,
+            "version": self.version,
+            "active": self.active,
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+            "source_name": self.source_name,
+            "sha256": self.sha256,
+            "features": self.features,
+            **self.details,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A status change or comment on a proposal: who, when, from, to, why."""
+
+    proposal_id: int
+    at: str
+    by: str
+    status_from: str | None
+    status_to: str | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed industrial site with its attributes, latest review report and status."""
+
+    id: int
+    name: str
+    status: str
+    geometry: BaseGeometry  # EPSG:9209
+    area_ha: float
+    attributes: dict[str, Any]
+    report: dict[str, Any] | None
+    created_at: str
+    created_by: str
+    updated_at: str
+    history: tuple[Decision, ...] = field(default=())
+
+
+class Workspace:
+    """The project's store at ``path`` (default ``settings.workspace_path()``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    # -- opening ----------------------------------------------------------------------------
+    @classmethod
+    def exists(cls, path: Path | None = None) -> bool:
+        return Path(path or settings.workspace_path()).exists()
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Workspace:
+        """The workspace, created (an empty GeoPackage with tbgeo's tables) if it does not exist."""
+        ws = cls(Path(path or settings.workspace_path()))
+        if not ws.path.exists():
+            ws._create()
+        return ws
+
+    @classmethod
+    def open_existing(cls, path: Path | None = None) -> Workspace:
+        return cls(Path(path or settings.workspace_path()))
+
+    def _create(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            if not self.path.exists():
+                self._create_unlocked()
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """An exclusive lock across processes for the whole of one change."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    @staticmethod
+    def _audit(con: sqlite3.Connection, who: str, action: str, target: str, details: dict[str, Any]) -> None:
+        con.execute(
+            "INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (?, ?, ?, ?, ?)",
+            (_now(), who, action, target, json.dumps(details, ensure_ascii=False, default=str)),
+        )
+
+    # -- layer versions ---------------------------------------------------------------------
+    def add_layer_version(
+        self,
+        layer_id: str,
+        gdf: gpd.GeoDataFrame,
+        *,
+        source_name: str,
+        sha256: str,
+        user: str | None = None,
+        details: dict[str, Any] | None = None,
+        activate: bool = True,
+    ) -> LayerVersion:
+        """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``.
+
+        ``details`` holds the import's decisions and counts (CRS, encoding, repaired, dropped, ...).
+        Either the version is fully stored (and active, by default) or nothing changes.
+        """
+        import pyogrio
+
+        if gdf.crs is None:
+            raise InputError("errors.crs_missing")
+        user = user or current_user()
+        details = dict(details or {})
+        work = gdf.to_crs(WORK_CRS)
+        with self._lock():
+            if not self.path.exists():
+                self._create_unlocked()
+            with self._connect() as con:
+                row = con.execute(
+                    "SELECT COALESCE(MAX(version), 0) FROM tbgeo_layer_versions WHERE layer_id = ?", (layer_id,)
+                ).fetchone()
+            version = int(row[0]) + 1
+            table = f"lv_{layer_id}_{version}"
+            self._drop_table(table)  # an orphan of an earlier failed write, never visible
+            try:
+                pyogrio.write_dataframe(work, self.path, layer=table, driver="GPKG", promote_to_multi=True)
+                with self._transaction() as con:
+                    con.execute(
+                        "INSERT INTO tbgeo_layer_versions (layer_id, version, table_name, created_at, created_by,"
+                        " source_name, sha256, features, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            layer_id,
+                            version,
+                            table,
+                            _now(),
+                            user,
+                            source_name,
+                            sha256,
+                            len(work),
+                            json.dumps(details, ensure_ascii=False, default=str),
+                        ),
+                    )
+                    if activate:
+                        con.execute(
+                            "INSERT INTO tbgeo_active (layer_id, version) VALUES (?, ?)"
+                            " ON CONFLICT(layer_id) DO UPDATE SET version = excluded.version",
+                            (layer_id, version),
+                        )
+                    self._audit(
+                        con,
+                        user,
+                        "layer.import",
+                        f"{layer_id}@{version}",
+                        {"source_name": source_name, "sha256": sha256, "features": len(work), "activate": activate},
+                    )
+            except Exception as exc:
+                self._drop_table(table)
+                if isinstance(exc, (InputError, WorkspaceError)):
+                    raise
+                raise WorkspaceError("workspace.write_failed", detail=str(exc)) from exc
+        result = self.version(layer_id, version)
+        assert result is not None
+        return result
+
+    def _create_unlocked(self) -> None:
+        """A GeoPackage made by GDAL (so QGIS and ogrinfo read it) with tbgeo's tables; lock held."""
+        import geopandas as gpd
+        import pyogrio
+
+        # GDAL needs one layer to create the file; this empty marker layer also records the working CRS.
+        empty = gpd.GeoDataFrame({"note": []}, geometry=gpd.GeoSeries([], crs=WORK_CRS))
+        tmp = self.path.with_name(self.path.stem + ".new.gpkg")
+        tmp.unlink(missing_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        pyogrio.write_dataframe(empty, tmp, layer="tbgeo_workspace", driver="GPKG", geometry_type="MultiPolygon")
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript(_SCHEMA)
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, self.path)
+
+    def _drop_table(self, table: str) -> None:
+        """Remove a feature table GDAL wrote (and its GeoPackage registrations), if present."""
+        import pyogrio
+
+        if not self.path.exists():
+            return
+        try:
+            names = {str(n) for n in pyogrio.list_layers(self.path)[:, 0]}
+        except Exception:
+            return
+        if table not in names:
+            return
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute(f'DROP TABLE IF EXISTS "{table}"')
+                for suffix in ("", "_rowid", "_node", "_parent"):
+                    con.execute(f'DROP TABLE IF EXISTS "rtree_{table}_geom{suffix}"')
+                for meta in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_ogr_contents"):
+                    con.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+                con.execute("DELETE FROM gpkg_extensions WHERE table_name = ?", (table,))
+                con.execute("COMMIT")
+            except sqlite3.Error:
+                con.execute("ROLLBACK")
+
+    def _version_from_row(self, row: sqlite3.Row, active: int | None) -> LayerVersion:
+        return LayerVersion(
+            layer_id=row["layer_id"],
+            version=int(row["version"]),
+            created_at=row["created_at"],
+            created_by=row["created_by"],
+            source_name=row["source_name"],
+            sha256=row["sha256"],
+            features=int(row["features"]),
+            details=json.loads(row["details"]),
+            active=active == int(row["version"]),
+        )
+
+    def _active_number(self, con: sqlite3.Connection, layer_id: str) -> int | None:
+        row = con.execute("SELECT version FROM tbgeo_active WHERE layer_id = ?", (layer_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def versions(self, layer_id: str) -> list[LayerVersion]:
+        """Every stored version of a layer, oldest first."""
+        if not self.path.exists():
+            return []
+        with self._connect() as con:
+            active = self._active_number(con, layer_id)
+            rows = con.execute(
+                "SELECT * FROM tbgeo_layer_versions WHERE layer_id = ? ORDER BY version", (layer_id,)
+            ).fetchall()
+            return [self._version_from_row(r, active) for r in rows]
+
+    def version(self, layer_id: str, version: int) -> LayerVersion | None:
+        for v in self.versions(layer_id):
+            if v.version == version:
+                return v
+        return None
+
+    def active_version(self, layer_id: str) -> LayerVersion | None:
+        """The version the map and the rules use, or None when the shipped data is in use."""
+        if not self.path.exists():
+            return None
+        with self._connect() as con:
+            try:
+                active = self._active_number(con, layer_id)
+            except sqlite3.OperationalError:
+                return None
+            if active is None:
+                return None
+            row = con.execute(
+                "SELECT * FROM tbgeo_layer_versions WHERE layer_id = ? AND version = ?", (layer_id, active)
+            ).fetchone()
+            return self._version_from_row(row, active) if row else None
+
+    def read_version(self, layer_id: str, version: int) -> gpd.GeoDataFrame:
+        """The features of one version, in EPSG:9209."""
+        import geopandas as gpd
+
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT table_name FROM tbgeo_layer_versions WHERE layer_id = ? AND version = ?", (layer_id, version)
+            ).fetchone()
+        if row is None:
+            raise InputError("workspace.no_version", layer=layer_id, version=version)
+        gdf = gpd.read_file(self.path, layer=row[0], engine="pyogrio")
+        return gdf if gdf.crs is not None else gdf.set_crs(WORK_CRS)
+
+    def set_active(self, layer_id: str, version: int | None, *, user: str | None = None) -> LayerVersion | None:
+        """Make ``version`` the active one (rollback); ``None`` returns the layer to its shipped data."""
+        user = user or current_user()
+        with self._lock(), self._transaction() as con:
+            if version is not None:
+                row = con.execute(
+                    "SELECT 1 FROM tbgeo_layer_versions WHERE layer_id = ? AND version = ?", (layer_id, version)
+                ).fetchone()
+                if row is None:
+                    raise InputError("workspace.no_version", layer=layer_id, version=version)
+                con.execute(
+                    "INSERT INTO tbgeo_active (layer_id, version) VALUES (?, ?)"
+                    " ON CONFLICT(layer_id) DO UPDATE SET version = excluded.version",
+                    (layer_id, version),
+                )
+            else:
+                con.execute("DELETE FROM tbgeo_active WHERE layer_id = ?", (layer_id,))
+            self._audit(con, user, "layer.activate", layer_id, {"version": version})
+        return self.active_version(layer_id)
+
+    # -- proposals --------------------------------------------------------------------------
+    def add_proposal(
+        self,
+        geometry: BaseGeometry,
+        *,
+        name: str,
+        attributes: dict[str, Any] | None = None,
+        report: dict[str, Any] | None = None,
+        user: str | None = None,
+        status: str = "draft",
+    ) -> Proposal:
+        """Store a proposed site (geometry in EPSG:9209) with its attributes and review report."""
+        import shapely
+
+        if status not in PROPOSAL_STATUSES:
+            raise InputError("workspace.bad_status", status=status, allowed=", ".join(PROPOSAL_STATUSES))
+        user = user or current_user()
+        now = _now()
+        with self._lock():
+            if not self.path.exists():
+                self._create_unlocked()
+            with self._transaction() as con:
+                cur = con.execute(
+                    "INSERT INTO tbgeo_proposals (name, status, geom_wkb, area_ha, attributes, report,"
+                    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        name,
+                        status,
+                        shapely.to_wkb(geometry),
+                        float(geometry.area) / 10_000.0,
+                        json.dumps(attributes or {}, ensure_ascii=False, default=str),
+                        json.dumps(report, ensure_ascii=False, default=str) if report is not None else None,
+                        now,
+                        user,
+                        now,
+                    ),
+                )
+                pid = int(cur.lastrowid or 0)
+                con.execute(
+                    "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                    " VALUES (?, ?, ?, NULL, ?, '')",
+                    (pid, now, user, status),
+                )
+                self._audit(con, user, "proposal.create", f"proposal:{pid}", {"name": name, "status": status})
+        return self.proposal(pid)
+
+    def update_report(self, proposal_id: int, report: dict[str, Any], *, user: str | None = None) -> Proposal:
+        """Replace a proposal's review report (after a re-check)."""
+        user = user or current_user()
+        with self._lock(), self._transaction() as con:
+            self._require_proposal(con, proposal_id)
+            con.execute(
+                "UPDATE tbgeo_proposals SET report = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(report, ensure_ascii=False, default=str), _now(), proposal_id),
+            )
+            self._audit(con, user, "proposal.review", f"proposal:{proposal_id}", {"verdict": report.get("verdict")})
+        return self.proposal(proposal_id)
+
+    def set_status(
+        self, proposal_id: int, status: str, *, user: str | None = None, comment: str = ""
+    ) -> Proposal:
+        """Record a decision: the new status, who took it, when and why."""
+        user = user or current_user()
+        if status not in PROPOSAL_STATUSES:
+            raise InputError("workspace.bad_status", status=status, allowed=", ".join(PROPOSAL_STATUSES))
+        with self._lock(), self._transaction() as con:
+            current = self._require_proposal(con, proposal_id)["status"]
+            if status not in TRANSITIONS[current]:
+                raise InputError(
+                    "workspace.bad_transition", current=current, status=status, allowed=", ".join(TRANSITIONS[current])
+                )
+            now = _now()
+            con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ? WHERE id = ?", (status, now, proposal_id))
+            con.execute(
+                "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (proposal_id, now, user, current, status, comment),
+            )
+            self._audit(con, user, "proposal.status", f"proposal:{proposal_id}", {"from": current, "to": status})
+        return self.proposal(proposal_id)
+
+    def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
+        """A reviewer's comment, kept in the proposal's history."""
+        user = user or current_user()
+        with self._lock(), self._transaction() as con:
+            self._require_proposal(con, proposal_id)
+            con.execute(
+                "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                " VALUES (?, ?, ?, NULL, NULL, ?)",
+                (proposal_id, _now(), user, comment),
+            )
+            self._audit(con, user, "proposal.comment", f"proposal:{proposal_id}", {})
+        return self.proposal(proposal_id)
+
+    def _require_proposal(self, con: sqlite3.Connection, proposal_id: int) -> sqlite3.Row:
+        row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+        if row is None:
+            raise InputError("workspace.no_proposal", id=proposal_id)
+        return row
+
+    def _proposal_from_row(self, con: sqlite3.Connection, row: sqlite3.Row) -> Proposal:
+        import shapely
+
+        history = tuple(
+            Decision(
+                proposal_id=int(d["proposal_id"]),
+                at=d["at"],
+                by=d["by"],
+                status_from=d["status_from"],
+                status_to=d["status_to"],
+                comment=d["comment"],
+            )
+            for d in con.execute(
+                "SELECT * FROM tbgeo_decisions WHERE proposal_id = ? ORDER BY id", (row["id"],)
+            ).fetchall()
+        )
+        return Proposal(
+            id=int(row["id"]),
+            name=row["name"],
+            status=row["status"],
+            geometry=shapely.from_wkb(row["geom_wkb"]),
+            area_ha=float(row["area_ha"]),
+            attributes=json.loads(row["attributes"]),
+            report=json.loads(row["report"]) if row["report"] else None,
+            created_at=row["created_at"],
+            created_by=row["created_by"],
+            updated_at=row["updated_at"],
+            history=history,
+        )
+
+    def proposal(self, proposal_id: int) -> Proposal:
+        with self._connect() as con:
+            return self._proposal_from_row(con, self._require_proposal(con, proposal_id))
+
+    def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]:
+        """Stored proposals, newest first, optionally only those with the given statuses."""
+        if not self.path.exists():
+            return []
+        with self._connect() as con:
+            rows = con.execute("SELECT * FROM tbgeo_proposals ORDER BY id DESC").fetchall()
+            out = [self._proposal_from_row(con, r) for r in rows]
+        return [p for p in out if statuses is None or p.status in statuses]
+
+    def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
+        """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""
+        import geopandas as gpd
+
+        items = self.proposals(statuses)
+        return gpd.GeoDataFrame(
+            {
+                "proposal_id": [p.id for p in items],
+                "name": [p.name for p in items],
+                "status": [p.status for p in items],
+                "area_ha": [round(p.area_ha, 2) for p in items],
+                "sector": [p.attributes.get("sector") for p in items],
+                "verdict": [(p.report or {}).get("verdict") for p in items],
+            },
+            geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
+        )
+
+    # -- audit ------------------------------------------------------------------------------
+    def audit(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The audit log, newest first."""
+        if not self.path.exists():
+            return []
+        sql = "SELECT * FROM tbgeo_audit ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+        with self._connect() as con:
+            return [
+                {
+                    "at": r["at"],
+                    "who": r["who"],
+                    "action": r["action"],
+                    "target": r["target"],
+                    "details": json.loads(r["details"]),
+                }
+                for r in con.execute(sql).fetchall()
+            ]

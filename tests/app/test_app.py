@@ -1,0 +1,57 @@
+"""Every page runs under Streamlit's AppTest without exception; the language switch changes the text."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tbgeo.i18n import t
+from tbgeo.ui.app import page_modules
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 90
+
+
+def _page_script(module: str, lang: str) -> str:
+    return f"import importlib\nimportlib.import_module({module!r}).render({lang!r})\n"
+
+
+def test_app_starts_in_vietnamese_and_switches_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("map.title", "vi") == "Bản đồ quy hoạch công nghiệp tỉnh Thái Bình"
+    labels = [cb.label for cb in at.sidebar.checkbox]
+    assert "Ranh giới huyện, thành phố" in labels or any("huyện" in lbl.lower() for lbl in labels)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Industrial planning map of Thái Bình province"
+    assert all(lbl.isascii() or "Thái Bình" in lbl or "KCN" in lbl or "CCN" in lbl for lbl in (cb.label for cb in at.sidebar.checkbox))
+
+
+@pytest.mark.parametrize("module", [m.__name__ for m in page_modules()])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_renders(module: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_string(_page_script(module, lang), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    mod = importlib.import_module(module)
+    assert at.title, f"{module} shows no title"
+    assert at.title[0].value.strip() != ""
+    assert t(mod.TITLE_KEY, lang) != mod.TITLE_KEY
+
+
+def test_data_page_lists_provenance_and_citations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_string(_page_script("tbgeo.ui.pages.data", "vi"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 12
+    assert set(table["Mã lớp"]) >= {"districts", "industrial_parks", "landuse"}
+    assert all("minh họa" in p.lower() for p in table["Nguồn gốc"])
+    assert all(c.startswith("Điều 1") for c in table["Trích dẫn quy hoạch"])
+    codes = at.dataframe[1].value
+    assert list(codes[codes["Đất lúa"] == "có"]["Mã"]) == ["LUC", "LUK"]

@@ -1,0 +1,65 @@
+"""The map HTML: no CDN, the districts drawn, coordinates rounded, small enough, legend = visible layers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tbgeo.catalog import load_catalog
+from tbgeo.webmap import build_map, display_frame, landuse_image, legend_entries
+
+CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna.bootstrapcdn.com", "unpkg.com")
+
+
+@pytest.fixture(scope="module")
+def catalog():  # type: ignore[no-untyped-def]
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def default_html(catalog) -> str:  # type: ignore[no-untyped-def]
+    visible = [lyr.id for lyr in catalog if lyr.default_visible]
+    return build_map(catalog, lang="vi", visible=visible).get_root().render()
+
+
+def test_no_cdn_and_local_leaflet(default_html: str) -> None:
+    for host in CDN_HOSTS:
+        assert host not in default_html
+    assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in default_html
+    assert "/app/static/vendor/leaflet/leaflet.css" in default_html
+
+
+def test_districts_drawn_with_labels(catalog, default_html: str) -> None:  # type: ignore[no-untyped-def]
+    frame = display_frame(catalog.get("districts"))
+    assert len(frame) == 8
+    assert default_html.count('"className": "tbgeo-layer-districts"') == 8
+    for name in frame["name_vi"]:
+        assert f">{name}</div>" in default_html
+
+
+def test_coordinates_rounded_and_payload_small(default_html: str) -> None:
+    numbers = re.findall(r"\[(10[56]\.\d+), (20\.\d+)\]", default_html)
+    assert numbers, "no coordinates found"
+    assert max(len(x.split(".")[1]) for pair in numbers for x in pair) <= 5
+    assert len(default_html.encode("utf-8")) < 2_000_000
+
+
+def test_legend_matches_visible_layers(catalog) -> None:  # type: ignore[no-untyped-def]
+    entries = legend_entries(catalog, ["districts", "industrial_parks"], "vi")
+    assert [e.layer for e in entries] == ["districts", "industrial_parks"]
+    html = build_map(catalog, lang="en", visible=["districts", "industrial_parks"]).get_root().render()
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", html).group(1))
+    assert catalog.get("industrial_parks").title("en") in legend
+    assert catalog.get("gas_pipelines").title("en") not in legend
+    assert 'className": "tbgeo-layer-gas_pipelines' not in html
+
+
+def test_landuse_image_covers_province(catalog) -> None:  # type: ignore[no-untyped-def]
+    png, bounds = landuse_image(catalog.get("landuse"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    (south, west), (north, east) = bounds
+    assert 20.20 < south < 20.30 and 20.70 < north < 20.77
+    assert 106.05 < west < 106.15 and 106.60 < east < 106.75
+    assert len(png) < 400_000

@@ -1,0 +1,46 @@
+"""Message catalogs: both languages have the same keys and placeholders, all text NFC, no key leaks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from tbgeo.i18n import catalog, fmt_number, t
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+I18N = Path(__file__).resolve().parent.parent / "tbgeo" / "i18n"
+
+
+def test_same_keys_in_both_languages() -> None:
+    vi, en = catalog("vi"), catalog("en")
+    assert set(vi) - set(en) == set(), "keys missing in English"
+    assert set(en) - set(vi) == set(), "keys missing in Vietnamese"
+
+
+def test_same_placeholders() -> None:
+    vi, en = catalog("vi"), catalog("en")
+    for key in vi:
+        assert set(_PLACEHOLDER.findall(vi[key])) == set(_PLACEHOLDER.findall(en[key])), key
+
+
+def test_topic_files_pair_up() -> None:
+    assert sorted(p.name for p in (I18N / "vi").glob("*.toml")) == sorted(p.name for p in (I18N / "en").glob("*.toml"))
+
+
+def test_catalog_files_are_nfc() -> None:
+    for path in I18N.glob("*/*.toml"):
+        text = path.read_text(encoding="utf-8")
+        assert unicodedata.normalize("NFC", text) == text, path
+
+
+def test_lookup_and_fallback() -> None:
+    assert t("map.legend", "vi") == "Chú giải"
+    assert t("map.legend", "en") == "Legend"
+    assert t("map.legend", "fr") == "Chú giải"  # unknown language falls back to Vietnamese
+    assert t("catalog.missing_key", "en", file="a.toml", key="id") == "Layer file a.toml: required key “id” is missing."
+
+
+def test_number_format_per_language() -> None:
+    assert fmt_number(75940.5, "vi", 1) == "75.940,5"
+    assert fmt_number(75940.5, "en", 1) == "75,940.5"
