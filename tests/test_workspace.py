@@ -1,0 +1,124 @@
+"""The workspace store: versions with provenance, rollback, atomic failures, concurrency, proposals."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from tbgeo.errors import InputError, WorkspaceError
+from tbgeo.workspace import Workspace
+
+
+def _parks(n: int) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": [f"KCN {i}" for i in range(n)], "area_ha": [100.0 + i for i in range(n)]},
+        geometry=[shapely.box(580_000 + i * 2_000, 2_260_000, 581_000 + i * 2_000, 2_261_000) for i in range(n)],
+        crs="EPSG:9209",
+    )
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_versions_activate_and_rollback(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    v1 = ws.add_layer_version("industrial_parks", _parks(3), source_name="kcn_2024.zip", sha256="a" * 64,
+                              user="Nguyễn Văn A", details={"crs": {"epsg": 9209, "source": "prj"}, "repaired": 1})
+    v2 = ws.add_layer_version("industrial_parks", _parks(5), source_name="kcn_2025.zip", sha256="b" * 64, user="Trần Thị B")
+    assert (v1.version, v2.version) == (1, 2)
+    assert ws.active_version("industrial_parks").version == 2
+    assert v1.created_by == "Nguyễn Văn A" and v1.details["repaired"] == 1
+    ws.set_active("industrial_parks", 1, user="Lê C")
+    active = ws.active_version("industrial_parks")
+    assert active.version == 1 and active.source_name == "kcn_2024.zip"
+    frame = ws.read_version("industrial_parks", active.version)
+    assert list(frame["name"]) == ["KCN 0", "KCN 1", "KCN 2"]
+    assert frame.crs.to_epsg() == 9209
+    assert frame.geometry.area.sum() == pytest.approx(3 * 1_000_000)
+    assert [v.version for v in ws.versions("industrial_parks")] == [1, 2]
+    assert ws.audit(1)[0]["action"] == "layer.activate" and ws.audit(1)[0]["who"] == "Lê C"
+    ws.set_active("industrial_parks", None)
+    assert ws.active_version("industrial_parks") is None
+
+
+def test_unknown_version_refused_without_change(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws.add_layer_version("districts", _parks(1), source_name="x.zip", sha256="c" * 64)
+    before = _digest(ws.path)
+    with pytest.raises(InputError) as err:
+        ws.set_active("districts", 7)
+    assert err.value.message("vi") == "Lớp «districts» không có phiên bản 7."
+    assert _digest(ws.path) == before
+
+
+def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws.add_layer_version("rivers", _parks(1), source_name="ok.zip", sha256="d" * 64)
+    import pyogrio
+
+    real = pyogrio.write_dataframe
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real(*args, **kwargs)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", broken)
+    with pytest.raises(WorkspaceError):
+        ws.add_layer_version("rivers", _parks(2), source_name="bad.zip", sha256="e" * 64)
+    monkeypatch.setattr(pyogrio, "write_dataframe", real)
+    assert [v.version for v in ws.versions("rivers")] == [1]
+    assert "lv_rivers_2" not in {str(n) for n in pyogrio.list_layers(ws.path)[:, 0]}
+    assert ws.add_layer_version("rivers", _parks(2), source_name="again.zip", sha256="f" * 64).version == 2
+
+
+def test_concurrent_imports_get_distinct_versions(tmp_path: Path) -> None:
+    ws_path = tmp_path / "w.gpkg"
+    Workspace.open(ws_path)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            Workspace.open(ws_path).add_layer_version("industrial_clusters", _parks(n), source_name=f"{n}.zip", sha256=str(n) * 64)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in (1, 2, 3, 4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    ws = Workspace.open(ws_path)
+    versions = ws.versions("industrial_clusters")
+    assert [v.version for v in versions] == [1, 2, 3, 4]
+    for v in versions:
+        assert len(ws.read_version("industrial_clusters", v.version)) == v.features == int(v.source_name.split(".")[0])
+
+
+def test_proposal_history_and_transitions(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)  # 20 ha
+    p = ws.add_proposal(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment"},
+                        report={"verdict": "warn"}, user="Chuyên viên A")
+    assert p.status == "draft" and p.area_ha == pytest.approx(20.0)
+    p = ws.set_status(p.id, "submitted", user="Chuyên viên A", comment="Trình thẩm định")
+    ws.add_comment(p.id, "Cần bổ sung phương án bóc tầng đất mặt", user="Thẩm định viên B")
+    p = ws.set_status(p.id, "approved", user="Lãnh đạo Sở")
+    assert [(d.status_from, d.status_to, d.by) for d in p.history] == [
+        (None, "draft", "Chuyên viên A"),
+        ("draft", "submitted", "Chuyên viên A"),
+        (None, None, "Thẩm định viên B"),
+        ("submitted", "approved", "Lãnh đạo Sở"),
+    ]
+    assert p.history[2].comment == "Cần bổ sung phương án bóc tầng đất mặt"
+    with pytest.raises(InputError) as err:
+        ws.set_status(p.id, "draft")
+    assert "approved" in err.value.message("en")
+    frame = ws.proposals_frame(("approved",))
+    assert list(frame["name"]) == ["Nhà máy may Tiền Hải"] and frame.crs.to_epsg() == 9209
