@@ -11,6 +11,7 @@ import argparse
 import importlib
 import json
 import pkgutil
+import re
 import sys
 from types import ModuleType
 from typing import Any, Sequence
@@ -19,7 +20,7 @@ from tbgeo import settings
 from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import t
 
-__all__ = ["main", "build_parser", "emit_json", "commands"]
+__all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error"]
 
 
 def commands() -> dict[str, ModuleType]:
@@ -44,6 +45,25 @@ def _lang_from_argv(argv: Sequence[str]) -> str:
     return settings.default_lang()
 
 
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"argument (?P<arg>\S+): invalid choice: '?(?P<value>[^'(]*?)'? \(choose from (?P<choices>.*)\)"), "cli.invalid_choice"),
+    (re.compile(r"argument (?P<arg>\S+): invalid (?P<type>\w+) value: '?(?P<value>[^']*)'?"), "cli.invalid_value"),
+    (re.compile(r"argument (?P<arg>\S+): expected one argument"), "cli.expected_value"),
+    (re.compile(r"the following arguments are required: (?P<args>.*)"), "cli.required"),
+    (re.compile(r"unrecognized arguments: (?P<args>.*)"), "cli.unrecognized"),
+)
+
+
+def translate_usage_error(message: str, lang: str) -> str:
+    """argparse's English usage errors in the user's language (unknown ones pass through)."""
+    for pattern, key in _ARGPARSE_MESSAGES:
+        m = pattern.search(message)
+        if m:
+            params = {k: v.replace("'", "") for k, v in m.groupdict().items()}
+            return t(key, lang, **params)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors with exit status 2 in the user's language."""
 
@@ -51,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(t("cli.bad_input", self.lang, message=message) + "\n")
+        sys.stderr.write(t("cli.bad_input", self.lang, message=translate_usage_error(message, self.lang)) + "\n")
         raise SystemExit(2)
 
 
