@@ -103,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return int(args._run(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except InputError as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return 2

@@ -32,11 +32,17 @@ def test_no_cdn_and_local_leaflet(default_html: str) -> None:
 
 
 def test_districts_drawn_with_labels(catalog, default_html: str) -> None:  # type: ignore[no-untyped-def]
+    import folium
+
     frame = display_frame(catalog.get("districts"))
     assert len(frame) == 8
-    assert default_html.count('"className": "tbgeo-layer-districts"') == 8
-    for name in frame["name_vi"]:
-        assert f">{name}</div>" in default_html
+    m = build_map(catalog, lang="vi", visible=["districts"])
+    layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(layers) == 1 and len(layers[0].data["features"]) == 8
+    assert {f["properties"]["name_vi"] for f in layers[0].data["features"]} == set(frame["name_vi"])
+    assert '"className": "tbgeo-layer-districts"' in default_html
+    for name in frame["name_vi"]:  # the label's HTML is JSON-escaped inside L.divIcon
+        assert "\\u003e" + json.dumps(name)[1:-1] + "\\u003c/div\\u003e" in default_html
 
 
 def test_coordinates_rounded_and_payload_small(default_html: str) -> None:
