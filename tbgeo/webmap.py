@@ -225,33 +225,52 @@ def legend_html(entries: Sequence[LegendEntry], lang: str) -> str:
     return "".join(parts)
 
 
-def _legend_control(m: folium.Map, inner: str) -> None:
+_LEGEND_JS = """
+(function() {
+  var legend = L.control({position: 'bottomright'});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create('div', 'tbgeo-legend');
+    div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 8px;font:12px/1.45 sans-serif;'
+      + 'max-height:300px;overflow:auto;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)';
+    div.innerHTML = {{ this.params.inner|tojson }};
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+"""
+
+_LABELS_JS = """
+(function() {
+  var labels = {{ this.params.labels|tojson }};
+  labels.forEach(function (item) {
+    var div = document.createElement('div');
+    div.className = 'tbgeo-label';
+    div.textContent = item[2];
+    div.style.cssText = 'font:600 12px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;'
+      + 'white-space:nowrap;transform:translate(-50%,-50%)';
+    L.marker([item[0], item[1]], {
+      icon: L.divIcon({html: div.outerHTML, className: '', iconSize: [0, 0]}),
+      interactive: false, keyboard: false
+    }).addTo({{ this._parent.get_name() }});
+  });
+})();
+"""
+
+
+def _script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
+    """Add a script (a Jinja template using ``this.params``) that runs after the map is created.
+
+    Written as a MacroElement's ``script`` macro so that streamlit-folium, which renders each
+    child's script, includes it.
+    """
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class _Legend(MacroElement):
-        _template = Template(
-            """{% macro script(this, kwargs) %}
-            (function() {
-              var legend = L.control({position: 'bottomright'});
-              legend.onAdd = function () {
-                var div = L.DomUtil.create('div', 'tbgeo-legend');
-                div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 8px;font:12px/1.45 sans-serif;'
-                  + 'max-height:320px;overflow:auto;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)';
-                div.innerHTML = {{ this.inner|tojson }};
-                return div;
-              };
-              legend.addTo({{ this._parent.get_name() }});
-            })();
-            {% endmacro %}"""
-        )
-
-        def __init__(self, inner: str) -> None:
-            super().__init__()
-            self._name = "TbgeoLegend"
-            self.inner = inner
-
-    m.add_child(_Legend(inner))
+    element = MacroElement()
+    element._name = name
+    element._template = Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
+    element.params = params  # type: ignore[attr-defined]
+    m.add_child(element)
 
 
 def _popup(layer_popup: Sequence[dict[str, str]], columns: Iterable[str], lang: str) -> Any:
@@ -268,34 +287,15 @@ def _popup(layer_popup: Sequence[dict[str, str]], columns: Iterable[str], lang: 
     )
 
 
-def _point_layer(layer_id: str, gdf: gpd.GeoDataFrame, style: dict[str, Any], title: str, popup_fields: Sequence[dict[str, str]], lang: str) -> Any:
-    import folium
-
-    group = folium.FeatureGroup(name=title)
-    for _, row in gdf.iterrows():
-        pt = row.geometry
-        if pt is None or pt.is_empty:
-            continue
-        lines = [
-            f"<b>{html.escape(p.get('label_en' if lang == 'en' else 'label_vi', p['field']))}</b>: {html.escape(str(row[p['field']]))}"
-            for p in popup_fields
-            if p["field"] in row and row[p["field"]] is not None
-        ]
-        folium.CircleMarker(
-            location=(pt.y, pt.x),
-            radius=float(style.get("radius", 6)),
-            color=style.get("color", "#333"),
-            weight=float(style.get("weight", 2)),
-            fill=True,
-            fill_color=style.get("fill_color", style.get("color", "#888")),
-            fill_opacity=float(style.get("fill_opacity", 0.9)),
-            class_name=f"tbgeo-layer-{layer_id}",
-            popup=folium.Popup("<br>".join(lines), max_width=320) if lines else None,
-        ).add_to(group)
-    return group
-
-
-def _geojson(layer_id: str, gdf: gpd.GeoDataFrame, style_fn: Callable[[Any], dict[str, Any]], title: str, popup: Any) -> Any:
+def _geojson(
+    gdf: gpd.GeoDataFrame,
+    style_fn: Callable[[Any], dict[str, Any]],
+    title: str,
+    popup: Any,
+    *,
+    radius: float | None = None,
+) -> Any:
+    """A GeoJSON layer; points become circle markers of ``radius`` px (no jQuery, no icon images)."""
     import folium
 
     data = json.loads(gdf.to_json(na="null", drop_id=True))
@@ -305,6 +305,7 @@ def _geojson(layer_id: str, gdf: gpd.GeoDataFrame, style_fn: Callable[[Any], dic
         style_function=lambda feat: style_fn(feat["properties"]),
         popup=popup,
         smooth_factor=1.0,
+        marker=folium.CircleMarker(radius=radius, fill=True) if radius is not None else None,
     )
 
 
@@ -335,6 +336,7 @@ def build_map(
         control_scale=True,
         prefer_canvas=False,
         height=height,
+        zoom_snap=0.25,
     )
     if offline:
         localize(m)
@@ -357,36 +359,28 @@ def build_map(
         gdf = frames.get(layer_id)
         if gdf is None:
             gdf = frames[layer_id] = display_frame(layer)
-        if layer.geometry_type == "Point":
-            _point_layer(layer_id, gdf, layer.style_for(), layer.title(lang), layer.popup, lang).add_to(m)
-            continue
         class_field = layer.style.get("class_field")
 
         def style_fn(props: dict[str, Any], layer: Layer = layer, class_field: str | None = class_field) -> dict[str, Any]:
             value = props.get(class_field) if class_field else None
             return _leaflet_style(layer.style_for(value), layer.id)
 
-        _geojson(layer_id, gdf, style_fn, layer.title(lang), _popup(layer.popup, gdf.columns, lang)).add_to(m)
+        radius = float(layer.style.get("radius", 6)) if layer.geometry_type == "Point" else None
+        _geojson(gdf, style_fn, layer.title(lang), _popup(layer.popup, gdf.columns, lang), radius=radius).add_to(m)
     for ov in overlays:
         gdf = ov.gdf.to_crs(DISPLAY_CRS)
         popup = _popup([{"field": f, "label_vi": lbl, "label_en": lbl} for f, lbl in ov.popup], gdf.columns, lang)
-        _geojson(ov.key, gdf, lambda _props, ov=ov: _leaflet_style(ov.style, ov.key), ov.title, popup).add_to(m)
+        _geojson(gdf, lambda _props, ov=ov: _leaflet_style(ov.style, ov.key), ov.title, popup).add_to(m)
     if labels and "districts" in visible:
-        districts = frames["districts"]
-        for _, row in districts.iterrows():
-            pt = row.geometry.representative_point()
-            name = html.escape(str(row.get("name_vi", "")))
-            folium.Marker(
-                location=(pt.y, pt.x),
-                icon=folium.DivIcon(
-                    html=f'<div class="tbgeo-label" style="font:600 12px sans-serif;color:#222;'
-                    f'text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;transform:translate(-50%,-50%)">{name}</div>',
-                    icon_size=(0, 0),
-                ),
-                interactive=False,
-            ).add_to(m)
+        points = [
+            (round(pt.y, PRECISION), round(pt.x, PRECISION), str(name))
+            for pt, name in zip(
+                frames["districts"].geometry.representative_point(), frames["districts"]["name_vi"], strict=True
+            )
+        ]
+        _script_element(m, "TbgeoLabels", _LABELS_JS, labels=points)
     entries = legend_entries(catalog, visible, lang, overlays=overlays, frames=frames)
     if entries:
-        _legend_control(m, legend_html(entries, lang))
+        _script_element(m, "TbgeoLegend", _LEGEND_JS, inner=legend_html(entries, lang))
     m.fit_bounds([list(PROVINCE_BOUNDS[0]), list(PROVINCE_BOUNDS[1])])
     return m

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import shapely
 
 from tbgeo.catalog import load_catalog
 from tbgeo.webmap import build_map, display_frame, landuse_image, legend_entries
@@ -41,8 +42,11 @@ def test_districts_drawn_with_labels(catalog, default_html: str) -> None:  # typ
     assert len(layers) == 1 and len(layers[0].data["features"]) == 8
     assert {f["properties"]["name_vi"] for f in layers[0].data["features"]} == set(frame["name_vi"])
     assert '"className": "tbgeo-layer-districts"' in default_html
-    for name in frame["name_vi"]:  # the label's HTML is JSON-escaped inside L.divIcon
-        assert "\\u003e" + json.dumps(name)[1:-1] + "\\u003c/div\\u003e" in default_html
+    labels = json.loads(re.search(r"var labels = (\[.*?\]);", default_html).group(1))
+    assert sorted(name for _, _, name in labels) == sorted(frame["name_vi"])
+    shapes = dict(zip(frame["name_vi"], frame.geometry, strict=True))
+    for lat, lon, name in labels:  # each label stands inside its own district
+        assert shapes[name].contains(shapely.Point(lon, lat))
 
 
 def test_coordinates_rounded_and_payload_small(default_html: str) -> None:
