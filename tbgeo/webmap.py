@@ -93,14 +93,13 @@ def display_frame(layer: Layer, *, gdf: gpd.GeoDataFrame | None = None) -> gpd.G
     return out
 
 
-def landuse_image(layer: Layer, *, resolution_m: float = 100.0) -> tuple[bytes, list[list[float]]]:
+def landuse_image(layer: Layer, *, resolution_m: float = 80.0) -> tuple[bytes, list[list[float]]]:
     """The classified raster as a PNG (Web Mercator, ~resolution_m pixels) and its lat/lon bounds.
 
     Leaflet stretches an image overlay linearly in Web Mercator, so the raster is warped there.
     """
     import rasterio
-    from matplotlib.colors import to_rgba
-    from PIL import Image
+    from PIL import Image, ImageColor
     from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
     with rasterio.open(layer.path) as src:
@@ -118,17 +117,17 @@ def landuse_image(layer: Layer, *, resolution_m: float = 100.0) -> tuple[bytes, 
             dst_transform=transform,
             dst_crs=dst_crs,
             dst_nodata=255,
-            resampling=Resampling.mode,
+            resampling=Resampling.nearest,
         )
         west, south, east, north = transform_bounds(
             dst_crs, "EPSG:4326", transform.c, transform.f + transform.e * height, transform.c + transform.a * width, transform.f
         )
     rgba = np.zeros((height, width, 4), dtype=np.uint8)
     for cls in layer.raster_classes:
-        r, g, b, _ = to_rgba(cls.color)
-        rgba[data == cls.value] = (int(r * 255), int(g * 255), int(b * 255), 255)
+        r, g, b = ImageColor.getrgb(cls.color)[:3]
+        rgba[data == cls.value] = (r, g, b, 255)
     buf = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(buf, format="PNG", optimize=True)
+    Image.fromarray(rgba, "RGBA").save(buf, format="PNG", compress_level=6)
     return buf.getvalue(), [[south, west], [north, east]]
 
 
