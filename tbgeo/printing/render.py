@@ -1,0 +1,899 @@
+"""Draw a map sheet (PDF, PNG or SVG) or the district atlas (multi-page PDF) from the catalog's data."""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Sequence
+
+import matplotlib
+import numpy as np
+import shapely
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch, Polygon as MplPolygon, Rectangle
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
+from shapely.geometry import box as shapely_box
+
+from tbgeo.i18n import t
+from tbgeo.printing import findings as findings_mod
+from tbgeo.printing._text import FONT, PT_MM, nfc, text_width_mm, wrap_mm
+from tbgeo.printing.grid import Grid, grid_for
+from tbgeo.printing.legend import (
+    LegendItem,
+    Symbol,
+    draw_legend,
+    legend_height,
+    legend_items,
+    raster_alpha,
+    symbol_for,
+)
+from tbgeo.printing.mapdata import MapData
+from tbgeo.printing.scale import ScaleBar, choose_scale, format_scale, ground_extent, scale_bar
+from tbgeo.printing.sheets import Box, Sheet, SheetLayout, layout_sheet
+from tbgeo.printing.spec import PrintSpec
+from tbgeo.printing.titleblock import (
+    draw_draft_mark,
+    draw_signatures,
+    draw_title_block,
+    title_block,
+    upper_vi,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.transforms import Transform
+
+    from tbgeo.catalog import Layer
+
+__all__ = [
+    "PrintResult",
+    "build_figure",
+    "render",
+    "render_sheet",
+    "render_atlas",
+    "render_atlas_result",
+    "resolve_layers",
+    "MIME",
+]
+
+MIME = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
+
+_RC = {
+    "pdf.fonttype": 42,  # TrueType, embedded: text stays text, extractable with every diacritic
+    "ps.fonttype": 42,
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "svg.fonttype": "path",
+    "pdf.compression": 6,
+    "path.simplify": True,
+    "hatch.linewidth": 0.4,
+    # glyph advances unhinted, so text measured for the layout has the same width in a low-dpi preview
+    "text.hinting": "no_hinting",
+}
+#: Raster cells per millimetre of paper drawn into a PDF (≈150 dpi); PNG uses its own dpi.
+_PDF_RASTER_DPI = 150.0
+_PROV_DASH = (6.0, 1.5, 1.0, 1.5)  # dash-dot, in multiples of the line width
+_LABEL_PRIORITY = {"administrative": 0, "industry": 1, "energy": 2, "agriculture": 3, "base": 4, "landuse": 5}
+_ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
+
+
+@dataclass
+class PrintResult:
+    """A rendered file: its bytes, MIME type, page count and the measured layout of each page."""
+
+    data: bytes
+    mime: str
+    pages: int
+    layouts: list[dict[str, Any]]
+
+    @property
+    def layout(self) -> dict[str, Any]:
+        return self.layouts[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# geometry helpers (pure)
+# ---------------------------------------------------------------------------------------------------------
+
+def _polygon_path(geoms: Sequence[Any]) -> Path | None:
+    """One compound path of all polygons (exteriors counter-clockwise, holes clockwise: nonzero fill)."""
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    parts = parts[shapely.get_type_id(parts) == 3]
+    if len(parts) == 0:
+        return None
+    parts = shapely.orient_polygons(parts, exterior_cw=False)
+    verts: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for poly in parts:
+        for ring in (poly.exterior, *poly.interiors):
+            c = shapely.get_coordinates(ring)
+            if len(c) < 4:
+                continue
+            code = np.full(len(c), Path.LINETO, dtype=np.uint8)
+            code[0] = Path.MOVETO
+            code[-1] = Path.CLOSEPOLY
+            verts.append(c)
+            codes.append(code)
+    if not verts:
+        return None
+    return Path(np.concatenate(verts), np.concatenate(codes))
+
+
+def _line_segments(geoms: Sequence[Any]) -> list[np.ndarray]:
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    polys = parts[shapely.get_type_id(parts) == 3]
+    lines = list(parts[shapely.get_type_id(parts) == 1])
+    for p in polys:  # a clipped line layer never yields polygons, but a mixed layer may
+        lines.extend([p.exterior, *p.interiors])
+    return [shapely.get_coordinates(ln) for ln in lines if not ln.is_empty]
+
+
+def _points(geoms: Sequence[Any]) -> np.ndarray:
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    pts = parts[shapely.get_type_id(parts) == 0]
+    return shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the sheet
+# ---------------------------------------------------------------------------------------------------------
+
+def _has_fill(layer: Layer) -> bool:
+    """Whether any of the layer's polygon symbols is filled (opacity above zero)."""
+    styles = [layer.style_for(None)] + [layer.style_for(c.get("value")) for c in layer.style.get("classes", [])]
+    return any(symbol_for(st, "Polygon").face_alpha > 0 and symbol_for(st, "Polygon").face for st in styles)
+
+
+def _first_clause(text: str) -> str:
+    """A provenance cut before its first parenthesis, colon, semicolon or full stop."""
+    cut = len(text)
+    for mark in (" (", ":", ";", ". "):
+        i = text.find(mark)
+        if 0 < i < cut:
+            cut = i
+    return text[:cut].rstrip(" .,")
+
+
+def resolve_layers(spec: PrintSpec, data: MapData) -> list[str]:
+    """The layer ids to draw in catalog (draw) order; InputError for an unknown id."""
+    if spec.layers is None:
+        return [lyr.id for lyr in data.catalog if lyr.default_visible]
+    wanted = [str(x).strip() for x in spec.layers if str(x).strip()]
+    if not wanted:
+        from tbgeo.errors import InputError
+
+        raise InputError("print.error.no_layers")
+    for lid in wanted:
+        data.layer(lid)  # raises InputError listing the ids
+    return [lyr.id for lyr in data.catalog if lyr.id in wanted]
+
+
+def _focus(spec: PrintSpec, data: MapData, layer_ids: list[str]) -> tuple[tuple[float, float, float, float], Any, dict[str, Any] | None]:
+    """The ground box to fit, the focus geometry (a district, dimmed outside) and the district row."""
+    if spec.bbox is not None:
+        from tbgeo.printing.spec import check_bbox
+
+        return check_bbox(spec.bbox), None, None
+    if spec.district:
+        row = data.find_district(spec.district)
+        geom = row["geometry"]
+        return tuple(float(v) for v in geom.bounds), geom, row  # type: ignore[return-value]
+    if spec.site is not None and not spec.site.is_empty:
+        xmin, ymin, xmax, ymax = spec.site.bounds
+        pad = max(1500.0, 0.6 * max(xmax - xmin, ymax - ymin))
+        return (xmin - pad, ymin - pad, xmax + pad, ymax + pad), None, None
+    return data.province_bounds(layer_ids), None, None
+
+
+def _header_box_lines(tb_height_mm: float, sh: Sheet) -> float:
+    return tb_height_mm / sh.unit + 0.4
+
+
+class _Sheet:
+    """Drawing state of one page: the figure, the mm transform and what has been drawn (for the layout)."""
+
+    def __init__(self, spec: PrintSpec, data: MapData, *, page: tuple[int, int] | None = None) -> None:
+        self.spec = spec
+        self.data = data
+        self.lang = spec.lang if spec.lang in ("vi", "en") else "vi"
+        self.sh = spec.sheet()
+        self.pt = self.sh.pt
+        self.k = self.sh.pt / 7.5
+        self.page = page
+        self.layout: dict[str, Any] = {}
+
+    # -- transforms ---------------------------------------------------------------------------------------
+    def _mm(self, fig: Figure) -> Transform:
+        return Affine2D().scale(1.0 / self.sh.width, 1.0 / self.sh.height) + fig.transFigure
+
+    def build(self) -> tuple[Figure, dict[str, Any]]:
+        spec, sh, lang = self.spec, self.sh, self.lang
+        layer_ids = resolve_layers(spec, self.data)
+        target, focus_geom, district_row = _focus(spec, self.data, layer_ids)
+        unit = nfc(spec.unit) if spec.unit else self.data.unit_text(district_row, lang) if (
+            district_row is not None or self.data.has_districts) else ""
+        title = nfc(spec.title) if spec.title else t("print.default_title", lang)
+        period = spec.period if spec.period is not None else t("print.period_default", lang)
+        issuer = spec.issuer if spec.issuer is not None else t("print.issuer_default", lang)
+
+        inner_w = sh.width - 2 * sh.margin
+        tb = title_block(title=title, unit=unit, period=period or None, date=spec.date, issuer=issuer or None,
+                         national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt)
+        findings = list(spec.findings) if spec.findings is not None else None
+        lay = layout_sheet(sh, header_lines=_header_box_lines(tb.height_mm(self.pt), sh),
+                           signatures=spec.signatures, wide_panel=findings is not None)
+        frame = lay.frame
+
+        tw, th = target[2] - target[0], target[3] - target[1]
+        scale_given = spec.scale is not None
+        scale = int(spec.scale) if scale_given else choose_scale(tw, th, frame.w, frame.h)
+        center = ((target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
+        extent = ground_extent(center, frame.w, frame.h, scale)
+        clipped = tw > extent[2] - extent[0] + 1e-6 or th > extent[3] - extent[1] + 1e-6
+
+        fig = Figure(figsize=sh.inches, dpi=100)
+        fig.patch.set_facecolor("white")
+        mm = self._mm(fig)
+        self.layout.update(
+            page_mm=(sh.width, sh.height), size=sh.name, orientation=sh.orientation, frame_mm=frame.as_tuple(),
+            extent=extent, target=target, scale=scale, scale_given=scale_given, clipped=clipped,
+            scale_text=format_scale(scale, lang), title=upper_vi(title), unit=upper_vi(unit) if unit else "",
+            district=nfc(district_row["name_vi"]) if district_row is not None else None, lang=lang,
+            draft=spec.draft, panel_mm=lay.panel.as_tuple(), header_mm=lay.header.as_tuple(),
+        )
+
+        # -- neat lines ------------------------------------------------------------------------------------
+        fig.add_artist(Rectangle((lay.neat.x, lay.neat.y), lay.neat.w, lay.neat.h, transform=mm, fill=False,
+                                 linewidth=1.4 * self.k, edgecolor="black"))
+        fig.add_artist(Rectangle((lay.map_area.x, lay.map_area.y), lay.map_area.w, lay.map_area.h, transform=mm,
+                                 fill=False, linewidth=0.4 * self.k, edgecolor="black"))
+
+        # -- the map -----------------------------------------------------------------------------------------
+        ax = fig.add_axes((frame.x / sh.width, frame.y / sh.height, frame.w / sh.width, frame.h / sh.height))
+        ax.set_autoscale_on(False)
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        ax.set_aspect("equal", adjustable="box", anchor="C")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_facecolor("white")
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.9 * self.k)
+        ax.patch.set_gid("map-frame")
+        self.layout["_focus"] = focus_geom
+        present = self._draw_layers(ax, layer_ids, extent, scale, focus_geom)
+        self._draw_province(ax, extent)
+        if focus_geom is not None:
+            self._draw_veil(ax, extent, focus_geom)
+        if spec.site is not None and not spec.site.is_empty:
+            self._draw_site(ax, extent)
+        if spec.labels:
+            self._draw_labels(ax, layer_ids, extent, scale, frame, focus_geom)
+        grid = grid_for(extent, frame.w, scale=scale, min_gap_mm=max(28.0 * self.k, 3.2 * text_width_mm(
+            "2 260 000", self.pt * 0.85)), edge_mm=text_width_mm("2 260 000", self.pt * 0.85) * 0.6)
+        self._draw_grid(fig, mm, ax, grid, frame, extent, scale)
+        self._draw_north_arrow(fig, mm, frame)
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        if spec.draft:
+            draw_draft_mark(fig, mm, frame, lang, self.pt)
+
+        # -- header, panel, footer -------------------------------------------------------------------------
+        draw_title_block(fig, mm, lay.header, tb, self.pt)
+        items = legend_items(present, lang, k=self.k, extra=self._extra_legend(extent, focus_geom))
+        self._draw_panel(fig, mm, lay, items, scale, grid, layer_ids, findings)
+        if spec.signatures:
+            draw_signatures(fig, mm, lay.footer, lang, self.pt, issuer)
+        if self.page is not None:
+            i, n = self.page
+            fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=i, n=n), transform=mm,
+                     fontsize=self.pt * 0.9, ha="right", va="center")
+        self.layout.update(
+            layers=[lyr.id for lyr, _ in present],
+            layers_absent=[lid for lid in layer_ids if lid not in {lyr.id for lyr, _ in present}],
+            legend=[it.label for it in items if not it.is_heading],
+            legend_headings=[it.label for it in items if it.is_heading],
+            grid={
+                "interval": grid.interval,
+                "eastings": list(grid.eastings),
+                "northings": list(grid.northings),
+                "easting_labels": grid.easting_labels,
+                "northing_labels": grid.northing_labels,
+            },
+            crs_note=t("print.crs_note", lang),
+        )
+        self.layout.pop("_focus", None)
+        return fig, self.layout
+
+    # -- layers -------------------------------------------------------------------------------------------
+    def _draw_layers(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
+                     focus: Any) -> list[tuple[Layer, set[Any] | None]]:
+        frame_box = shapely_box(*extent)
+        pad = 0.02 * (extent[2] - extent[0])
+        clip = (extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
+        tol = scale * 0.08 / 1000.0  # 0.08 mm on paper
+        present: list[tuple[Layer, set[Any] | None]] = []
+        for n, lid in enumerate(layer_ids):
+            layer = self.data.layer(lid)
+            z_off = n * 0.01
+            if layer.kind == "raster":
+                values = self._draw_raster(ax, layer, extent, scale, 1.0 + z_off)
+                if values:
+                    present.append((layer, values))
+                continue
+            gdf = self.data.frame(lid)
+            gtype = layer.geometry_type or "Polygon"
+            idx = gdf.sindex.query(frame_box, predicate="intersects")
+            if len(idx) and gtype == "Polygon" and not _has_fill(layer):
+                # an outline-only layer (district boundaries) appears only where its lines cross the frame
+                idx = idx[shapely.intersects(shapely.boundary(gdf.geometry.values[idx]), frame_box)]
+            if len(idx) == 0:
+                continue
+            sub = gdf.iloc[np.sort(idx)]
+            geoms = shapely.clip_by_rect(sub.geometry.values, *clip)
+            if gtype != "Point":
+                geoms = shapely.simplify(geoms, tol, preserve_topology=True)
+            field = layer.style.get("class_field")
+            if field and field in sub.columns:
+                keys = sub[field].astype(object).where(sub[field].notna(), None).to_numpy()
+            else:
+                keys = np.array([None] * len(sub), dtype=object)
+            uniq: list[Any] = []
+            for v in keys:
+                if v not in uniq:
+                    uniq.append(v)
+            z = _ZORDER.get(gtype, 2.0) + z_off
+            for v in uniq:
+                mask = np.array([kv == v for kv in keys])
+                sym = symbol_for(layer.style_for(v), gtype, k=self.k)
+                self._draw_geoms(ax, geoms[mask], gtype, sym, z, gid=f"layer-{lid}")
+            present.append((layer, {v for v in uniq if v is not None} if field else None))
+        return present
+
+    def _draw_geoms(self, ax: Axes, geoms: np.ndarray, gtype: str, sym: Symbol, z: float, gid: str) -> None:
+        if gtype == "Polygon":
+            path = _polygon_path(geoms)
+            if path is not None:
+                patch = PathPatch(path, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(), linewidth=sym.lw,
+                                  linestyle=sym.linestyle(), zorder=z, hatch=sym.hatch)
+                patch.set_gid(gid)
+                ax.add_patch(patch)
+        elif gtype == "LineString":
+            segs = _line_segments(geoms)
+            if segs:
+                coll = LineCollection(segs, colors=[sym.edge_rgba()], linewidths=sym.lw, linestyles=[sym.linestyle()],
+                                      zorder=z, capstyle="round", joinstyle="round")
+                coll.set_gid(gid)
+                ax.add_collection(coll, autolim=False)
+        else:
+            pts = _points(geoms)
+            if len(pts):
+                sc = ax.scatter(pts[:, 0], pts[:, 1], s=sym.size**2, c=[sym.face_rgba()], edgecolors=[sym.edge_rgba()],
+                                linewidths=sym.lw, zorder=z, marker="o")
+                sc.set_gid(gid)
+
+    def _draw_raster(self, ax: Axes, layer: Layer, extent: tuple[float, float, float, float], scale: int,
+                     z: float) -> set[int]:
+        import rasterio
+        from matplotlib.colors import to_rgba
+        from rasterio.enums import Resampling
+        from rasterio.windows import from_bounds
+
+        with rasterio.open(layer.path) as ds:
+            b = ds.bounds
+            left, bottom = max(extent[0], b.left), max(extent[1], b.bottom)
+            right, top = min(extent[2], b.right), min(extent[3], b.top)
+            if left >= right or bottom >= top:
+                return set()
+            win = from_bounds(left, bottom, right, top, ds.transform)
+            col0, row0 = math.floor(win.col_off + 1e-9), math.floor(win.row_off + 1e-9)
+            col1 = math.ceil(win.col_off + win.width - 1e-9)
+            row1 = math.ceil(win.row_off + win.height - 1e-9)
+            from rasterio.windows import Window
+
+            win = Window(col0, row0, col1 - col0, row1 - row0)
+            wl, wb, wr, wt = rasterio.windows.bounds(win, ds.transform)
+            dpi = self.spec.dpi if self.spec.fmt == "png" else _PDF_RASTER_DPI
+            px_per_m = (dpi / 25.4) * 1000.0 / scale
+            out_w = max(1, min(int(win.width), math.ceil((wr - wl) * px_per_m)))
+            out_h = max(1, min(int(win.height), math.ceil((wt - wb) * px_per_m)))
+            arr = ds.read(1, window=win, out_shape=(out_h, out_w), resampling=Resampling.nearest)
+            nodata = ds.nodata
+        alpha = raster_alpha(layer)
+        lut = np.zeros((256, 4), dtype=np.uint8)
+        classes = {rc.value: rc for rc in layer.raster_classes}
+        for value, rc in classes.items():
+            if 0 <= value < 256 and value != nodata:
+                lut[value] = np.round(np.array(to_rgba(rc.color, alpha)) * 255).astype(np.uint8)
+        arr8 = np.clip(arr, 0, 255).astype(np.uint8)
+        img = lut[arr8]
+        im = ax.imshow(img, extent=(wl, wr, wb, wt), origin="upper", interpolation="none", zorder=z,
+                       aspect="equal")
+        im.set_gid(f"layer-{layer.id}")
+        im.set_clip_path(ax.patch)
+        found = set(int(v) for v in np.unique(arr8))
+        return {v for v in found if v in classes and v != nodata}
+
+    def _draw_province(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
+        prov = self.data.province
+        if prov is None or not prov.boundary.intersects(shapely_box(*extent)):
+            self._province_drawn = False
+            return
+        segs = [shapely.get_coordinates(g) for g in shapely.get_parts(prov.boundary)]
+        coll = LineCollection(segs, colors="#303030", linewidths=1.1 * self.k, zorder=4.6,
+                              linestyles=[(0, _PROV_DASH)], capstyle="butt")
+        coll.set_gid("province-boundary")
+        ax.add_collection(coll, autolim=False)
+        self._province_drawn = True
+
+    def _draw_veil(self, ax: Axes, extent: tuple[float, float, float, float], focus: Any) -> None:
+        pad = 0.05 * (extent[2] - extent[0])
+        outer = shapely_box(extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
+        veil = outer.difference(focus)
+        path = _polygon_path([veil])
+        if path is not None:
+            ax.add_patch(PathPatch(path, facecolor=(1, 1, 1, 0.6), edgecolor="none", zorder=5.0))
+        edge = [shapely.get_coordinates(g) for g in shapely.get_parts(shapely.boundary(focus))]
+        ax.add_collection(LineCollection(edge, colors="#b03a2e", linewidths=1.4 * self.k, zorder=5.1), autolim=False)
+
+    def _site_symbol(self) -> Symbol:
+        return Symbol("fill", edge="#d10000", face="#ff3b30", face_alpha=0.18, lw=1.5 * self.k, hatch="///")
+
+    def _draw_site(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
+        sym = self._site_symbol()
+        path = _polygon_path([self.spec.site])
+        if path is not None:
+            patch = PathPatch(path, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(), linewidth=sym.lw,
+                              hatch=sym.hatch, zorder=7.0)
+            patch.set_gid("site")
+            ax.add_patch(patch)
+
+    def _extra_legend(self, extent: tuple[float, float, float, float], focus: Any) -> list[tuple[str, LegendItem]]:
+        out: list[tuple[str, LegendItem]] = []
+        if self.spec.site is not None and not self.spec.site.is_empty and self.spec.site.intersects(shapely_box(*extent)):
+            label = nfc(self.spec.site_name) if self.spec.site_name else t("print.site", self.lang)
+            out.append(("proposals", LegendItem(label, self._site_symbol(), "site")))
+        if getattr(self, "_province_drawn", False):
+            out.append(("administrative", LegendItem(
+                t("print.province_boundary", self.lang),
+                Symbol("line", edge="#303030", lw=1.1 * self.k, dash=tuple(d * 1.1 * self.k for d in _PROV_DASH)),
+                "province")))
+        return out
+
+    # -- labels ---------------------------------------------------------------------------------------------
+    def _draw_labels(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
+                     frame: Box, focus: Any) -> None:
+        """Names of features (the layer's ``label_field``), skipping any that would overlap another."""
+        from matplotlib import patheffects
+
+        mm_per_m = 1000.0 / scale
+        placed: list[tuple[float, float, float, float]] = []
+        frame_box = shapely_box(*extent)
+        halo = [patheffects.Stroke(linewidth=1.6 * self.k, foreground="white")]
+        # administrative names first (they matter most on an overview), then industry and energy, then the rest
+        order = sorted(layer_ids, key=lambda lid: _LABEL_PRIORITY.get(self.data.layer(lid).group, 9))
+        for lid in order:
+            layer = self.data.layer(lid)
+            if layer.kind != "vector" or not layer.label_field or layer.geometry_type == "LineString":
+                continue
+            gdf = self.data.frame(lid)
+            if layer.label_field not in gdf.columns:
+                continue
+            idx = np.sort(gdf.sindex.query(frame_box, predicate="intersects"))
+            admin = layer.group == "administrative"
+            size = self.pt * (1.05 if admin else 0.8)
+            for i in idx:
+                row = gdf.iloc[i]
+                text = nfc(row[layer.label_field])
+                if not text or text == "nan":
+                    continue
+                geom = shapely.clip_by_rect(row.geometry, *extent)
+                if geom.is_empty:
+                    continue
+                if focus is not None and not admin and not geom.intersects(focus):
+                    continue
+                if admin:
+                    text = upper_vi(text)
+                if layer.geometry_type == "Point":
+                    p = shapely.get_coordinates(geom)[0]
+                    x, y, ha = p[0], p[1], "left"
+                    dx = 0.5 * self.pt * PT_MM + 0.6
+                else:
+                    p = geom.representative_point() if not admin else (
+                        geom.centroid if geom.contains(geom.centroid) else geom.representative_point())
+                    x, y, ha, dx = p.x, p.y, "center", 0.0
+                px = frame.x + (x - extent[0]) * mm_per_m + dx
+                py = frame.y + (y - extent[1]) * mm_per_m
+                w = text_width_mm(text, size, weight="bold" if admin else "normal")
+                h = size * PT_MM * 1.1
+                x0 = px if ha == "left" else px - w / 2
+                bb = (x0 - 0.4, py - h / 2 - 0.3, x0 + w + 0.4, py + h / 2 + 0.3)
+                if bb[0] < frame.x + 1 or bb[2] > frame.x1 - 1 or bb[1] < frame.y + 1 or bb[3] > frame.y1 - 1:
+                    continue
+                if any(not (bb[2] < o[0] or bb[0] > o[2] or bb[3] < o[1] or bb[1] > o[3]) for o in placed):
+                    continue
+                placed.append(bb)
+                common = dict(fontsize=size, ha=ha, va="center", fontweight="bold" if admin else "normal",
+                              clip_on=True)
+                # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
+                # text so it can be searched and copied in the PDF
+                ax.text(x + dx / mm_per_m, y, text, zorder=7.9, color="white", path_effects=halo, **common)
+                ax.text(x + dx / mm_per_m, y, text, zorder=8, color="#5d4037" if admin else "#1a1a1a", **common)
+
+    # -- grid, north arrow ----------------------------------------------------------------------------------
+    def _draw_grid(self, fig: Figure, mm: Transform, ax: Axes, grid: Grid, frame: Box,
+                   extent: tuple[float, float, float, float], scale: int) -> None:
+        mm_per_m = 1000.0 / scale
+        lines = [np.array([[x, extent[1]], [x, extent[3]]]) for x in grid.eastings]
+        lines += [np.array([[extent[0], y], [extent[2], y]]) for y in grid.northings]
+        if lines:
+            coll = LineCollection(lines, colors="#6f6f6f", linewidths=0.3 * self.k, alpha=0.7, zorder=6.0)
+            coll.set_gid("grid")
+            ax.add_collection(coll, autolim=False)
+        size = self.pt * 0.85
+        gap = 0.5 * self.pt * PT_MM
+        tick = 0.45 * self.sh.unit
+        ticks = []
+        for x, label in zip(grid.eastings, grid.easting_labels):
+            px = frame.x + (x - extent[0]) * mm_per_m
+            for yy, va, sgn in ((frame.y, "top", -1), (frame.y1, "bottom", 1)):
+                ticks.append([(px, yy), (px, yy + sgn * tick)])
+                txt = fig.text(px, yy + sgn * (tick + gap * 0.3), label, transform=mm, fontsize=size, ha="center",
+                               va=va)
+                txt.set_gid("grid-label-e")
+        for y, label in zip(grid.northings, grid.northing_labels):
+            py = frame.y + (y - extent[1]) * mm_per_m
+            for xx, va, sgn in ((frame.x, "bottom", -1), (frame.x1, "top", 1)):
+                ticks.append([(xx, py), (xx + sgn * tick, py)])
+                txt = fig.text(xx + sgn * (tick + gap * 0.3), py, label, transform=mm, fontsize=size, ha="center",
+                               va=va, rotation=90, rotation_mode="anchor")
+                txt.set_gid("grid-label-n")
+        for seg in ticks:
+            (x0, y0), (x1, y1) = seg
+            fig.add_artist(Line2D([x0, x1], [y0, y1], transform=mm, color="black", linewidth=0.5 * self.k))
+
+    def _draw_north_arrow(self, fig: Figure, mm: Transform, frame: Box) -> None:
+        u = self.sh.unit
+        h = 3.2 * u
+        w = 1.3 * u
+        cx = frame.x1 - 2.2 * u
+        top = frame.y1 - 1.9 * u
+        base = top - h
+        fig.add_artist(Rectangle((cx - 1.4 * u, base - 0.5 * u), 2.8 * u, h + 2.2 * u, transform=mm,
+                                 facecolor=(1, 1, 1, 0.85), edgecolor="#444444", linewidth=0.4, zorder=20))
+        left = MplPolygon([(cx, top), (cx - w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
+                          facecolor="white", edgecolor="black", linewidth=0.6, zorder=21)
+        right = MplPolygon([(cx, top), (cx + w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
+                           facecolor="black", edgecolor="black", linewidth=0.6, zorder=21)
+        left.set_gid("north-arrow")
+        right.set_gid("north-arrow")
+        fig.add_artist(left)
+        fig.add_artist(right)
+        fig.text(cx, top + 0.15 * u, t("print.north", self.lang), transform=mm, fontsize=self.pt * 1.3,
+                 fontweight="bold", ha="center", va="bottom", zorder=22)
+        self.layout["north_arrow_mm"] = (cx, base, top)
+
+    # -- panel --------------------------------------------------------------------------------------------
+    def _notes(self, grid: Grid, layer_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """The CRS/grid/sheet notes, the full sources list and a condensed one (same facts, fewer words)."""
+        lang = self.lang
+        w, h = int(self.sh.width), int(self.sh.height)
+        interval = f"{grid.interval // 1000} km" if grid.interval % 1000 == 0 else f"{grid.interval} m"
+        head = [
+            t("print.crs_note", lang),
+            t("print.grid_note", lang, interval=interval),
+            t("print.sheet_note", lang, size=self.sh.name, w=w, h=h),
+        ]
+        full: list[str] = []
+        short: dict[str, list[str]] = {}
+        official: list[str] = []
+        shipped = False
+        for lid in layer_ids:
+            layer = self.data.layer(lid)
+            ver = self.data.version(lid)
+            if ver is not None:
+                line = t("print.workspace_source", lang, title=layer.title(lang), version=ver.version,
+                         source=ver.source_name, user=ver.created_by, date=str(ver.created_at)[:10])
+                full.append(line)
+                official.append(line)
+            else:
+                shipped = True
+                prov = nfc(layer.provenance(lang))
+                full.append(t("print.source_line", lang, title=layer.title(lang), provenance=prov))
+                short.setdefault(_first_clause(prov), []).append(layer.title(lang))
+        condensed = [t("print.source_line", lang, title="; ".join(titles), provenance=clause)
+                     for clause, titles in short.items()] + official
+        if shipped:
+            full.append(t("print.illustrative", lang))
+            condensed.append(t("print.illustrative", lang))
+        self.layout["notes"] = head
+        return head, full, condensed
+
+    def _fit_notes(self, head: list[str], full: list[str], condensed: list[str], width: float,
+                   limit: float) -> tuple[list[str], float, float]:
+        """The sources list and note size that fit ``limit`` mm: full text at ≥ 0.7 × base size, else condensed."""
+        for sources, floor in ((full, 0.7), (condensed, 0.5)):
+            pt = self.pt * 0.85
+            while True:
+                h = self._notes_height(head, sources, width, pt)
+                if h <= limit:
+                    self.layout["sources"] = sources
+                    return sources, pt, h
+                if pt * 0.92 < self.pt * floor:
+                    break
+                pt *= 0.92
+        self.layout["sources"] = condensed
+        return condensed, pt, h
+
+    def _notes_height(self, head: list[str], sources: list[str], width: float, pt: float) -> float:
+        lh = pt * PT_MM * 1.25
+        n = sum(len(wrap_mm(s, width, pt)) for s in head)
+        n += 1.3  # sources title
+        n += sum(len(wrap_mm("– " + s, width, pt * 0.92)) * 0.92 for s in sources)
+        return n * lh + 0.6 * lh
+
+    def _draw_notes(self, fig: Figure, mm: Transform, box: Box, head: list[str], sources: list[str], pt: float) -> None:
+        lh = pt * PT_MM * 1.25
+        y = box.y1
+        for i, s in enumerate(head):
+            lines = wrap_mm(s, box.w, pt)
+            fig.text(box.x, y, "\n".join(lines), transform=mm, fontsize=pt, va="top", ha="left", linespacing=1.05,
+                     fontweight="bold" if i == 0 else "normal")
+            y -= len(lines) * lh
+        y -= 0.3 * lh
+        fig.text(box.x, y, t("print.sources_title", self.lang) + ":", transform=mm, fontsize=pt, fontweight="bold",
+                 va="top")
+        y -= lh
+        for s in sources:
+            lines = wrap_mm("– " + s, box.w, pt * 0.92)
+            fig.text(box.x, y, "\n".join(lines), transform=mm, fontsize=pt * 0.92, va="top", ha="left",
+                     linespacing=1.05, style="italic" if s == sources[-1] and s == t("print.illustrative", self.lang)
+                     else "normal")
+            y -= len(lines) * lh * 0.92
+
+    def _scale_block_height(self) -> float:
+        return 5.2 * self.sh.unit
+
+    def _draw_scale_block(self, fig: Figure, mm: Transform, box: Box, scale: int) -> ScaleBar:
+        u = self.sh.unit
+        text = t("print.scale_label", self.lang, scale=format_scale(scale, self.lang))
+        fig.text(box.x + box.w / 2, box.y1, text, transform=mm, fontsize=self.pt * 1.35, fontweight="bold",
+                 ha="center", va="top")
+        bar = scale_bar(scale, min(box.w * 0.82, 110.0 * self.k))
+        bar_h = 0.55 * u
+        x0 = box.x + (box.w - bar.length_mm) / 2
+        y0 = box.y1 - 3.3 * u
+        for i in range(bar.segments):
+            seg = Rectangle((x0 + i * bar.segment_mm, y0), bar.segment_mm, bar_h, transform=mm,
+                            facecolor="black" if i % 2 == 0 else "white", edgecolor="black", linewidth=0.5)
+            seg.set_gid(f"scalebar-{i}")
+            fig.add_artist(seg)
+        labels = [lb.replace(".", ",") for lb in bar.labels] if self.lang == "vi" else bar.labels
+        for i, label in enumerate(labels):
+            fig.text(x0 + i * bar.segment_mm, y0 + bar_h + 0.25 * u, label, transform=mm, fontsize=self.pt * 0.85,
+                     ha="center", va="bottom")
+        fig.text(x0 + bar.length_mm + 0.6 * u, y0 + bar_h / 2, bar.unit, transform=mm, fontsize=self.pt * 0.85,
+                 ha="left", va="center")
+        self.layout["scalebar"] = {
+            "length_m": bar.length_m,
+            "length_mm": bar.length_mm,
+            "segments": bar.segments,
+            "unit": bar.unit,
+            "labels": labels,
+            "x_mm": x0,
+            "y_mm": y0,
+            "height_mm": bar_h,
+        }
+        return bar
+
+    def _draw_inset(self, fig: Figure, mm: Transform, box: Box, extent: tuple[float, float, float, float]) -> None:
+        sh = self.sh
+        lh = self.pt * PT_MM * 1.4
+        fig.text(box.x + box.w / 2, box.y1, t("print.inset_title", self.lang), transform=mm, fontsize=self.pt * 1.05,
+                 fontweight="bold", ha="center", va="top")
+        inner = Box(box.x, box.y, box.w, box.h - lh)
+        ax = fig.add_axes((inner.x / sh.width, inner.y / sh.height, inner.w / sh.width, inner.h / sh.height))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.5)
+        ax.set_gid("inset")
+        self.layout["inset_mm"] = inner.as_tuple()
+        prov = self.data.province
+        if prov is None:
+            bounds = extent
+        else:
+            bounds = prov.bounds
+            path = _polygon_path([prov])
+            if path is not None:
+                ax.add_patch(PathPatch(path, facecolor="#f3efe0", edgecolor="#303030", linewidth=0.7))
+            if self.data.has_districts:
+                segs = [shapely.get_coordinates(g) for g in
+                        shapely.get_parts(shapely.boundary(self.data.districts.geometry.values))]
+                segs = [s for s in segs if len(s)]
+                ax.add_collection(LineCollection(segs, colors="#8a8a8a", linewidths=0.3), autolim=False)
+            focus = self.layout.get("_focus")
+            if focus is not None:
+                fpath = _polygon_path([focus])
+                if fpath is not None:
+                    ax.add_patch(PathPatch(fpath, facecolor="#f4b6a6", edgecolor="#b03a2e", linewidth=0.5))
+        fx0, fy0, fx1, fy1 = extent
+        rx0, ry0 = min(bounds[0], fx0), min(bounds[1], fy0)
+        rx1, ry1 = max(bounds[2], fx1), max(bounds[3], fy1)
+        pad = 0.06 * max(rx1 - rx0, ry1 - ry0)
+        xmin, xmax, ymin, ymax = rx0 - pad, rx1 + pad, ry0 - pad, ry1 + pad
+        # equal aspect inside the fixed box: widen the shorter side
+        box_ratio = inner.w / inner.h
+        w, h = xmax - xmin, ymax - ymin
+        if w / h < box_ratio:
+            extra = (h * box_ratio - w) / 2
+            xmin, xmax = xmin - extra, xmax + extra
+        else:
+            extra = (w / box_ratio - h) / 2
+            ymin, ymax = ymin - extra, ymax + extra
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+        rect = Rectangle((fx0, fy0), fx1 - fx0, fy1 - fy0, fill=False, edgecolor="#e00000", linewidth=1.2)
+        rect.set_gid("inset-frame")
+        ax.add_patch(rect)
+        self.layout["inset_frame"] = extent
+
+    def _fit_legend(self, items: list[LegendItem], width: float, avail: float, allow_cols: bool) -> tuple[float, int]:
+        pt = self.pt
+        while pt >= self.pt * 0.55:
+            for ncols in ((1, 2) if allow_cols else (1,)):
+                if legend_height(items, width, pt, ncols) <= avail:
+                    return pt, ncols
+            pt *= 0.92
+        return pt, 2 if allow_cols else 1
+
+    def _draw_panel(self, fig: Figure, mm: Transform, lay: SheetLayout, items: list[LegendItem], scale: int,
+                    grid: Grid, layer_ids: list[str], findings: list[dict[str, Any]] | None) -> None:
+        u = self.sh.unit
+        gap = 0.9 * u
+        panel = lay.panel
+        head, full, condensed = self._notes(grid, layer_ids)
+        extent = self.layout["extent"]
+        site_name = self.spec.site_name
+        title = t("print.legend_title", self.lang)
+        if not lay.panel_columns:
+            inset_h = min(panel.w * 0.72, panel.h * 0.26)
+            scale_h = self._scale_block_height()
+            sources, note_pt, notes_h = self._fit_notes(head, full, condensed, panel.w, panel.h * 0.3)
+            y = panel.y1
+            self._draw_inset(fig, mm, Box(panel.x, y - inset_h, panel.w, inset_h), extent)
+            y -= inset_h + gap
+            rest = y - panel.y - scale_h - notes_h - 2 * gap
+            f_h = 0.0
+            f_pt = self.pt * 0.85
+            if findings is not None:
+                while True:
+                    f_h = findings_mod.findings_height(findings, panel.w, f_pt, self.lang, site_name)
+                    if f_h <= rest * 0.55 or f_pt < self.pt * 0.5:
+                        break
+                    f_pt *= 0.92
+                f_h = min(f_h, rest * 0.6)
+            leg_avail = rest - (f_h + gap if findings is not None else 0.0)
+            pt, ncols = self._fit_legend(items, panel.w, leg_avail, allow_cols=panel.w > 70)
+            leg_h = min(leg_avail, legend_height(items, panel.w, pt, ncols))
+            draw_legend(fig, mm, (panel.x, y - leg_h, panel.w, leg_h), items, title, pt, ncols)
+            y -= leg_h + gap
+            if findings is not None:
+                findings_mod.draw_findings(fig, mm, (panel.x, y - f_h, panel.w, f_h), findings, f_pt, self.lang,
+                                           site_name)
+                y -= f_h + gap
+            # scale and notes sit at the bottom of the panel
+            self._draw_notes(fig, mm, Box(panel.x, panel.y, panel.w, notes_h), head, sources, note_pt)
+            self._draw_scale_block(fig, mm, Box(panel.x, panel.y + notes_h + gap, panel.w, scale_h), scale)
+        else:
+            fracs = (0.27, 0.36, 0.37) if findings is None else (0.24, 0.30, 0.46)
+            cw = [panel.w * f - gap for f in fracs]
+            xs = [panel.x, panel.x + panel.w * fracs[0], panel.x + panel.w * (fracs[0] + fracs[1])]
+            # column 1: inset over the scale block
+            scale_h = self._scale_block_height()
+            inset_h = panel.h - scale_h - gap
+            self._draw_inset(fig, mm, Box(xs[0], panel.y + scale_h + gap, cw[0], inset_h), extent)
+            self._draw_scale_block(fig, mm, Box(xs[0], panel.y, cw[0], scale_h), scale)
+            # column 2: legend
+            pt, ncols = self._fit_legend(items, cw[1], panel.h, allow_cols=cw[1] > 70)
+            leg_h = min(panel.h, legend_height(items, cw[1], pt, ncols))
+            draw_legend(fig, mm, (xs[1], panel.y1 - leg_h, cw[1], leg_h), items, title, pt, ncols)
+            # column 3: findings over notes
+            limit = panel.h * (0.45 if findings is not None else 1.0)
+            sources, note_pt, notes_h = self._fit_notes(head, full, condensed, cw[2], limit)
+            self._draw_notes(fig, mm, Box(xs[2], panel.y1 - notes_h if findings is None else panel.y, cw[2], notes_h),
+                             head, sources, note_pt)
+            if findings is not None:
+                f_avail = panel.h - notes_h - gap
+                f_pt = self.pt * 0.85
+                while findings_mod.findings_height(findings, cw[2], f_pt, self.lang, site_name) > f_avail \
+                        and f_pt > self.pt * 0.5:
+                    f_pt *= 0.92
+                findings_mod.draw_findings(fig, mm, (xs[2], panel.y1 - f_avail, cw[2], f_avail), findings, f_pt,
+                                           self.lang, site_name)
+        self.layout["legend_pt"] = pt
+        self.layout["legend_columns"] = ncols
+
+
+# ---------------------------------------------------------------------------------------------------------
+# public API
+# ---------------------------------------------------------------------------------------------------------
+
+def build_figure(spec: PrintSpec, *, data: MapData | None = None,
+                 page: tuple[int, int] | None = None) -> tuple[Figure, dict[str, Any]]:
+    """The matplotlib figure of one sheet and its layout (frame, scale, scale bar, grid, legend …, in mm).
+
+    Call inside ``matplotlib.rc_context(render.RC)`` if you save the figure yourself.
+    """
+    spec = spec.validate()
+    data = data or MapData()
+    with matplotlib.rc_context(_RC):
+        return _Sheet(spec, data, page=page).build()
+
+
+RC = _RC
+
+
+def _metadata(fmt: str, layout: dict[str, Any]) -> dict[str, Any]:
+    if fmt == "pdf":
+        return {"Title": f"{layout['title']} – {layout['unit']}", "Creator": "tbgeo", "Producer": "tbgeo (matplotlib)",
+                "CreationDate": None, "Subject": layout["scale_text"]}
+    if fmt == "svg":
+        return {"Title": layout["title"], "Date": None}
+    return {"Software": "tbgeo (matplotlib)"}
+
+
+def render(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, Any]] | None = None,
+           data: MapData | None = None) -> PrintResult:
+    """Render one sheet; ``site`` (EPSG:9209 polygon) and ``findings`` (review rows as dicts) override the spec's."""
+    if site is not None or findings is not None:
+        spec = replace(spec, site=site if site is not None else spec.site,
+                       findings=tuple(findings) if findings is not None else spec.findings)
+    spec = spec.validate()
+    data = data or MapData()
+    with matplotlib.rc_context(_RC):
+        fig, layout = _Sheet(spec, data).build()
+        buf = io.BytesIO()
+        kwargs: dict[str, Any] = {"format": spec.fmt, "metadata": _metadata(spec.fmt, layout)}
+        if spec.fmt == "png":
+            kwargs["dpi"] = spec.dpi
+            layout["pixels"] = spec.sheet().pixels(spec.dpi)
+        fig.savefig(buf, **kwargs)
+    layout["dpi"] = spec.dpi if spec.fmt == "png" else None
+    return PrintResult(buf.getvalue(), MIME[spec.fmt], 1, [layout])
+
+
+def render_sheet(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, Any]] | None = None,
+                 data: MapData | None = None) -> bytes:
+    """The bytes of one sheet (PDF/PNG/SVG, per ``spec.fmt``)."""
+    return render(spec, site=site, findings=findings, data=data).data
+
+
+def render_atlas_result(spec: PrintSpec, *, data: MapData | None = None) -> PrintResult:
+    """One page per district (in GSO-code order), each with its own title, unit and inset, in one PDF."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    data = data or MapData()
+    spec = replace(spec, fmt="pdf", district=None, bbox=None, site=None, findings=None).validate()
+    names = data.district_names()
+    buf = io.BytesIO()
+    layouts: list[dict[str, Any]] = []
+    with matplotlib.rc_context(_RC):
+        meta = {"Title": upper_vi(nfc(spec.title) if spec.title else t("print.atlas_title", spec.lang)),
+                "Creator": "tbgeo", "Producer": "tbgeo (matplotlib)", "CreationDate": None}
+        with PdfPages(buf, metadata=meta) as pdf:
+            for i, name in enumerate(names, start=1):
+                page_spec = replace(spec, district=name)
+                fig, layout = _Sheet(page_spec, data, page=(i, len(names))).build()
+                pdf.savefig(fig)
+                layouts.append(layout)
+    return PrintResult(buf.getvalue(), MIME["pdf"], len(names), layouts)
+
+
+def render_atlas(spec: PrintSpec, *, data: MapData | None = None) -> bytes:
+    """The bytes of the district atlas (multi-page PDF)."""
+    return render_atlas_result(spec, data=data).data

@@ -1,0 +1,160 @@
+"""The print page: choose layers, extent, sheet and options; preview the sheet; download the PDF or PNG."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from tbgeo.errors import InputError
+from tbgeo.i18n import t
+from tbgeo.printing import ORIENTATIONS, SIZES, MapData, PrintSpec, render_atlas_result
+from tbgeo.printing import render as render_print
+from tbgeo.printing.scale import format_scale
+from tbgeo.ui import cache
+from tbgeo.ui.state import Key
+
+ORDER = 40
+TITLE_KEY = "print.title"
+ICON = "🖨️"
+URL = "print"
+
+PREVIEW_DPI = 60
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _map_data(versions: tuple[tuple[str, int], ...]) -> MapData:
+    """Layers read once in EPSG:9209; a new workspace version of any layer makes a new entry."""
+    return MapData(cache.catalog())
+
+
+def map_data() -> MapData:
+    cat = cache.catalog()
+    return _map_data(tuple((lyr.id, cache.version_key(lyr.id)) for lyr in cat if lyr.kind == "vector"))
+
+
+def lonlat_to_bbox(lon_min: float, lat_min: float, lon_max: float, lat_max: float) -> tuple[float, float, float, float]:
+    """The EPSG:9209 box enclosing a longitude/latitude box (its four corners transformed)."""
+    from tbgeo.crs import transformer
+
+    tr = transformer("EPSG:4326", "EPSG:9209")
+    xs, ys = tr.transform([lon_min, lon_max, lon_max, lon_min], [lat_min, lat_min, lat_max, lat_max])
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _options(lang: str, data: MapData) -> dict[str, Any] | None:
+    """The form; returns the chosen options when the user presses the button."""
+    cat = data.catalog
+    with st.form("print_form"):
+        layer_ids = st.multiselect(
+            t("print.ui.layers", lang), options=cat.ids, default=[lyr.id for lyr in cat if lyr.default_visible],
+            format_func=lambda lid: cat.get(lid).title(lang),
+        )
+        c1, c2, c3 = st.columns(3)
+        size = c1.selectbox(t("print.ui.sheet", lang), list(SIZES), index=list(SIZES).index("A3"))
+        orientation = c2.radio(t("print.ui.orientation", lang), list(ORIENTATIONS), index=1,
+                               format_func=lambda o: t(f"print.ui.{o}", lang), horizontal=True)
+        fmt = c3.radio(t("print.ui.format", lang), ["pdf", "png"], format_func=str.upper, horizontal=True)
+        kinds = ["province", "district", "box"]
+        extent = st.radio(t("print.ui.extent", lang), kinds, format_func=lambda k: t(f"print.ui.extent_{k}", lang),
+                          horizontal=True)
+        names = data.district_names() if data.has_districts else []
+        district = st.selectbox(t("print.ui.district", lang), names) if names else None
+        crs = st.radio(t("print.ui.box_crs", lang), ["9209", "4326"], format_func=lambda c: t(f"print.ui.box_crs_{c}", lang),
+                       horizontal=True)
+        b1, b2, b3, b4 = st.columns(4)
+        if crs == "9209":
+            box = (b1.number_input(t("print.ui.xmin", lang), value=575_000.0, step=1000.0),
+                   b2.number_input(t("print.ui.ymin", lang), value=2_250_000.0, step=1000.0),
+                   b3.number_input(t("print.ui.xmax", lang), value=600_000.0, step=1000.0),
+                   b4.number_input(t("print.ui.ymax", lang), value=2_270_000.0, step=1000.0))
+        else:
+            box = (b1.number_input(t("print.ui.lonmin", lang), value=106.30, step=0.01, format="%.4f"),
+                   b2.number_input(t("print.ui.latmin", lang), value=20.40, step=0.01, format="%.4f"),
+                   b3.number_input(t("print.ui.lonmax", lang), value=106.50, step=0.01, format="%.4f"),
+                   b4.number_input(t("print.ui.latmax", lang), value=20.55, step=0.01, format="%.4f"))
+        st.markdown(f"**{t('print.ui.options', lang)}**")
+        title = st.text_input(t("print.ui.map_title", lang), value=t("print.default_title", lang))
+        period = st.text_input(t("print.ui.period", lang), value=t("print.period_default", lang))
+        issuer = st.text_input(t("print.ui.issuer", lang), value=t("print.issuer_default", lang))
+        s1, s2 = st.columns(2)
+        auto = s1.checkbox(t("print.ui.scale_auto", lang), value=True)
+        scale = s2.number_input(t("print.ui.scale", lang), min_value=500, max_value=5_000_000, value=100_000,
+                                step=5_000)
+        o1, o2, o3, o4 = st.columns(4)
+        draft = o1.checkbox(t("print.ui.draft", lang), value=True)
+        heading = o2.checkbox(t("print.ui.national_heading", lang), value=False)
+        signatures = o3.checkbox(t("print.ui.signatures", lang), value=False)
+        atlas = o4.checkbox(t("print.ui.atlas", lang), value=False)
+        pressed = st.form_submit_button(t("print.ui.render", lang), type="primary")
+    if not pressed:
+        return None
+    return dict(layer_ids=layer_ids, size=size, orientation=orientation, fmt=fmt, extent=extent, district=district,
+                crs=crs, box=box, title=title, period=period, issuer=issuer, auto=auto, scale=scale, draft=draft,
+                heading=heading, signatures=signatures, atlas=atlas)
+
+
+def spec_from_options(opts: dict[str, Any], lang: str) -> PrintSpec:
+    """The PrintSpec of the form's options (pure: unit-tested without Streamlit)."""
+    bbox = None
+    if opts["extent"] == "box":
+        box = tuple(float(v) for v in opts["box"])
+        bbox = lonlat_to_bbox(*box) if opts["crs"] == "4326" and box[0] < box[2] and box[1] < box[3] else box
+    if not opts["layer_ids"]:
+        raise InputError("print.error.no_layers")
+    return PrintSpec(
+        layers=tuple(opts["layer_ids"]), size=opts["size"], orientation=opts["orientation"],
+        fmt="pdf" if opts["atlas"] else opts["fmt"], dpi=200,
+        district=opts["district"] if opts["extent"] == "district" and not opts["atlas"] else None,
+        bbox=bbox if not opts["atlas"] else None, scale=None if opts["auto"] else int(opts["scale"]),
+        title=opts["title"] or None, period=opts["period"], issuer=opts["issuer"], draft=opts["draft"],
+        national_heading=opts["heading"], signatures=opts["signatures"], lang=lang,
+    ).validate()
+
+
+def make_print(spec: PrintSpec, data: MapData, *, atlas: bool) -> dict[str, Any]:
+    """The file to download, its low-resolution preview and a one-line summary."""
+    from dataclasses import replace
+
+    if atlas:
+        result = render_atlas_result(spec, data=data)
+        first = result.layouts[0]
+        preview = render_print(replace(spec, fmt="png", dpi=PREVIEW_DPI, district=first["district"]), data=data).data
+        name = "tbgeo-atlas.pdf"
+    else:
+        result = render_print(spec, data=data)
+        preview = render_print(replace(spec, fmt="png", dpi=PREVIEW_DPI), data=data).data
+        stem = "tbgeo-" + (result.layout["district"] or "province").lower().replace(" ", "-")
+        name = f"{stem}.{spec.fmt}"
+    layout = result.layouts[0]
+    summary = t("print.ui.summary", spec.lang, size=spec.size, orientation=t(f"print.ui.{spec.orientation}", spec.lang).lower(),
+                scale=format_scale(layout["scale"], spec.lang), n=len(layout["legend"]), pages=result.pages)
+    return {"name": name, "data": result.data, "mime": result.mime, "preview": preview, "summary": summary,
+            "clipped": layout.get("clipped", False), "scale": layout["scale"]}
+
+
+def render(lang: str) -> None:
+    st.title(t("print.title", lang))
+    st.caption(t("print.ui.intro", lang))
+    data = map_data()
+    left, right = st.columns([5, 6])
+    with left:
+        opts = _options(lang, data)
+    if opts is not None:
+        try:
+            spec = spec_from_options(opts, lang)
+            with st.spinner(t("print.ui.rendering", lang)):
+                st.session_state[Key.PRINT_RESULT] = make_print(spec, data, atlas=opts["atlas"])
+        except InputError as exc:
+            st.session_state.pop(Key.PRINT_RESULT, None)
+            left.error(exc.message(lang))
+    result = st.session_state.get(Key.PRINT_RESULT)
+    with right:
+        if result:
+            st.subheader(t("print.ui.preview", lang))
+            st.markdown(result["summary"])
+            if result["clipped"]:
+                st.warning(t("print.cli.clipped", lang, scale=format_scale(result["scale"], lang)))
+            st.image(result["preview"], width="stretch")
+            st.download_button(t("print.ui.download", lang, name=result["name"]), data=result["data"],
+                               file_name=result["name"], mime=result["mime"], type="primary")

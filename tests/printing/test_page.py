@@ -1,0 +1,68 @@
+"""The print page in Streamlit's AppTest: the form, a rendered preview and the download, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+SCRIPT = """
+import sys
+from tbgeo.ui.pages import print_
+print_.render(sys.argv[-1] if sys.argv[-1] in ("vi", "en") else "{lang}")
+"""
+
+
+@pytest.fixture
+def clean_cache():
+    import streamlit as st
+
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()  # never leave the synthetic catalog in the cache for other tests
+
+
+def _app(tmp_path: Path, lang: str) -> AppTest:
+    script = tmp_path / f"print_page_{lang}.py"
+    script.write_text(SCRIPT.replace("{lang}", lang), encoding="utf-8")
+    return AppTest.from_file(str(script), default_timeout=120)
+
+
+def test_print_page_renders_a_preview_and_download(fake_project: Path, tmp_path: Path, clean_cache) -> None:
+    at = _app(tmp_path, "vi").run()
+    assert not at.exception
+    assert at.title[0].value == "In bản đồ"
+    ms = at.multiselect[0]
+    assert ms.label == "Các lớp bản đồ"
+    assert set(ms.value) == {"districts", "industrial_parks", "gas_pipelines", "energy_sites"}  # shown by default
+    ms.set_value(["districts", "industrial_parks"])
+    at.selectbox[0].set_value("A4")  # sheet size
+    at.radio[2].set_value("district")  # extent
+    at.selectbox[1].set_value("Tiền Hải")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    summary = " ".join(m.value for m in at.markdown)
+    assert "Khổ A4 ngang, tỷ lệ 1:" in summary and "1 trang" in summary
+    assert len(at.get("image")) == 1
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Tải xuống tbgeo-tiền-hải.pdf"
+
+
+def test_print_page_in_english_and_a_clear_error(fake_project: Path, tmp_path: Path, clean_cache) -> None:
+    at = _app(tmp_path, "en").run()
+    assert at.title[0].value == "Print maps"
+    assert at.multiselect[0].label == "Map layers"
+    at.multiselect[0].set_value([])
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error[0].value == "No layer chosen to print. Choose at least one layer."
+
+
+def test_lonlat_box_becomes_vn2000() -> None:
+    from tbgeo.ui.pages.print_ import lonlat_to_bbox
+
+    x0, y0, x1, y1 = lonlat_to_bbox(106.30, 20.40, 106.40, 20.50)
+    # facts §1.4: 20.45 N 106.34 E is about E 587 645, N 2 262 183 (VN-2000 vs WGS 84 differ by ~224 m)
+    assert 575_000 < x0 < 584_000 < 592_000 < x1 < 600_000
+    assert 2_250_000 < y0 < 2_259_000 < 2_266_000 < y1 < 2_273_000
