@@ -1,0 +1,106 @@
+"""``tbgeo import FILE --layer ID``: check a GIS file and store it as a new version of a layer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tbgeo.cli import emit_json
+from tbgeo.errors import InputError
+from tbgeo.i18n import t
+from tbgeo.ingest.pipeline import commit_import, plan_import, render_messages
+
+NAME = "import"
+HELP_KEY = "ingest.cli_import_help"
+
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("file", help=t("ingest.cli_opt_file", lang))
+    parser.add_argument("--layer", required=True, help=t("ingest.cli_opt_layer", lang))
+    parser.add_argument("--crs", default=None, help=t("ingest.cli_opt_crs", lang))
+    parser.add_argument("--encoding", default=None, help=t("ingest.cli_opt_encoding", lang))
+    parser.add_argument("--source-layer", default=None, help=t("ingest.cli_opt_source_layer", lang))
+    parser.add_argument(
+        "--map", action="append", default=[], metavar="FIELD=COLUMN", help=t("ingest.cli_opt_map", lang)
+    )
+    parser.add_argument("--insist", action="store_true", help=t("ingest.cli_opt_insist", lang))
+    parser.add_argument("--user", default=None, help=t("ingest.cli_opt_user", lang))
+    parser.add_argument("--dry-run", action="store_true", help=t("ingest.cli_opt_dry_run", lang))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+
+
+def _column_map(items: list[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for item in items:
+        if "=" not in item:
+            raise InputError("ingest.bad_map_option", value=item)
+        target, col = item.split("=", 1)
+        out[target.strip()] = col.strip() or None
+    return out
+
+
+def _print_text(data: dict[str, Any], lang: str, *, dry_run: bool) -> None:
+    p = print
+    p(t("ingest.out_header", lang, file=data["file"], layer=data["layer"], dataset=data["source_layer"]))
+    if data["version"] is not None:
+        p(t("ingest.out_version", lang, version=data["version"]))
+    elif dry_run:
+        p(t("ingest.out_dry_run", lang))
+    p(
+        t(
+            "ingest.out_counts",
+            lang,
+            features_in=data["features_in"],
+            features_out=data["features_out"],
+            repaired=data["repaired"],
+            dropped=data["dropped"],
+            outside=data["outside_province"],
+            duplicates=data["duplicates"],
+        )
+    )
+    crs = data["crs"]
+    p(t("ingest.out_crs", lang, detected=crs["detected"], epsg=crs["epsg"] or "—", source=crs["source"]))
+    e = data["encoding"]
+    p(
+        t(
+            "ingest.out_encoding",
+            lang,
+            detected=e["detected"],
+            columns=", ".join(e["converted_columns"]) or "—",
+        )
+    )
+    if data["bounds_wgs84"]:
+        b = data["bounds_wgs84"]
+        p(t("ingest.out_bounds", lang, w=b[0], s=b[1], e=b[2], n=b[3]))
+    for w in data["warnings"]:
+        p(t("ingest.out_warning", lang, message=w))
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = args.lang
+    plan = plan_import(args.file, layer_id=args.layer, crs=args.crs, encoding=args.encoding, source_layer=args.source_layer)
+    column_map = _column_map(args.map)
+    data = plan.to_dict(lang)
+    blocked = [(k, p) for k, p in plan.blockers if k.startswith("ingest.crs") or not args.insist]
+    if args.dry_run or blocked:
+        if column_map:
+            known = {f.name for f in plan.fields}
+            for target in column_map:
+                if target not in known:
+                    raise InputError("ingest.bad_target_field", field=target, fields=", ".join(sorted(known)))
+            data["column_map"] = {**plan.mapping, **column_map}
+        if args.format == "json":
+            emit_json(data)
+        else:
+            _print_text(data, lang, dry_run=True)
+        for message in render_messages(blocked, lang):
+            sys.stderr.write(t("cli.bad_input", lang, message=message) + "\n")
+        return 2 if blocked else 0
+    result = commit_import(plan, user=args.user, column_map=column_map or None, insist=args.insist)
+    out = result.to_dict(lang)
+    if args.format == "json":
+        emit_json(out)
+    else:
+        _print_text(out, lang, dry_run=False)
+    return 0

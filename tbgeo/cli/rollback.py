@@ -1,0 +1,43 @@
+"""``tbgeo rollback LAYER VERSION``: make an earlier version of a layer the active one again."""
+
+from __future__ import annotations
+
+import argparse
+
+from tbgeo.catalog import load_catalog
+from tbgeo.cli import emit_json
+from tbgeo.errors import InputError
+from tbgeo.i18n import t
+from tbgeo.workspace import Workspace
+
+NAME = "rollback"
+HELP_KEY = "ingest.cli_rollback_help"
+
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("layer", help=t("ingest.cli_opt_layer", lang))
+    parser.add_argument("version", help=t("ingest.cli_opt_version", lang))
+    parser.add_argument("--user", default=None, help=t("ingest.cli_opt_user", lang))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = args.lang
+    load_catalog(check_data=False).get(args.layer)
+    value = str(args.version).strip().lower()
+    if value in ("shipped", "0", "none"):
+        version = None
+    elif value.isdigit():
+        version = int(value)
+    else:
+        raise InputError("ingest.bad_version", value=args.version)
+    if not Workspace.exists():
+        raise InputError("workspace.no_version", layer=args.layer, version=args.version)
+    active = Workspace.open_existing().set_active(args.layer, version, user=args.user)
+    if args.format == "json":
+        emit_json({"layer": args.layer, "active": active.to_dict() if active else None})
+    elif active is None:
+        print(t("ingest.out_rollback_shipped", lang, layer=args.layer))
+    else:
+        print(t("ingest.out_rollback_done", lang, layer=args.layer, version=active.version, n=active.features))
+    return 0

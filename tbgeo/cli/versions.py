@@ -1,0 +1,51 @@
+"""``tbgeo versions LAYER``: the imported versions of a layer, with provenance and which one is active."""
+
+from __future__ import annotations
+
+import argparse
+
+from tbgeo.catalog import load_catalog
+from tbgeo.cli import emit_json
+from tbgeo.i18n import t
+from tbgeo.workspace import Workspace
+
+NAME = "versions"
+HELP_KEY = "ingest.cli_versions_help"
+
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("layer", help=t("ingest.cli_opt_layer", lang))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = args.lang
+    load_catalog(check_data=False).get(args.layer)  # unknown layer → CatalogError (exit 2)
+    versions = Workspace.open_existing().versions(args.layer) if Workspace.exists() else []
+    rows = [v.to_dict() for v in versions]
+    if args.format == "json":
+        emit_json(rows)
+        return 0
+    if not rows:
+        print(t("ingest.out_versions_none", lang, layer=args.layer))
+        return 0
+    print(t("ingest.out_versions_header", lang, layer=args.layer, n=len(rows)))
+    for v in versions:
+        crs = v.details.get("crs", {})
+        enc = v.details.get("encoding", {})
+        print(
+            t(
+                "ingest.out_versions_row",
+                lang,
+                mark="*" if v.active else " ",
+                version=v.version,
+                at=v.created_at,
+                by=v.created_by,
+                file=v.source_name,
+                sha=v.sha256[:12],
+                n=v.features,
+                epsg=crs.get("epsg") or "—",
+                encoding=enc.get("detected", "—"),
+            )
+        )
+    return 0

@@ -1,0 +1,658 @@
+"""The upload pipeline: ``plan_import`` reads and checks a file without writing anything;
+``commit_import`` stores the result as a new version of a workspace layer.
+
+Shapefile text is always read with ``encoding="latin1"`` (one character per byte, lossless), so
+GDAL's code-page handling cannot get in the way: a ``.cpg`` of UTF-8 over TCVN3 bytes would raise
+UnicodeDecodeError, a ``.cpg`` of CP1258 would drop the last character of every value and field
+name, and a missing ``.cpg`` yields Latin-1 mojibake. The real encoding is then decided per column
+by :mod:`tbgeo.ingest.encoding`; the ``.cpg`` only breaks ties and is reported when it is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tbgeo.crs import WORK_CRS
+from tbgeo.errors import CRSError, InputError
+from tbgeo.i18n import t
+from tbgeo.ingest import crsdetect, encoding as enc
+from tbgeo.ingest.config import IngestConfig, load_config
+from tbgeo.ingest.unpack import Dataset, open_upload
+from tbgeo.ingest.validate import (
+    FID,
+    GeometryReport,
+    TargetField,
+    apply_mapping,
+    clean_geometries,
+    flag_outside,
+    suggest_mapping,
+    target_fields,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from tbgeo.workspace import LayerVersion
+
+__all__ = [
+    "SourceData",
+    "ImportPlan",
+    "ImportResult",
+    "read_source",
+    "build_plan",
+    "plan_import",
+    "commit_import",
+    "sha256_file",
+    "KEEP_DECLARED",
+    "message",
+    "render_messages",
+    "source_layers",
+]
+
+#: ``--crs prj``: take the file's declared CRS at face value (e.g. a TM-3 on WGS 84 that really is WGS 84).
+KEEP_DECLARED = ("prj", "asis", "declared")
+_PREVIEW_ROWS = 5
+
+
+def message(key: str, params: Mapping[str, Any], lang: str) -> str:
+    """A stored (key, params) pair as text in ``lang`` (compass directions are translated too)."""
+    params = dict(params)
+    if params.get("dir"):
+        params["dir"] = t(f"ingest.dir_{params['dir']}", lang)
+    return t(key, lang, **params)
+
+
+def render_messages(pairs: list[tuple[str, dict[str, Any]]], lang: str) -> list[str]:
+    return [message(k, p, lang) for k, p in pairs]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cpg_encoding(text: str | None) -> str | None:
+    if not text:
+        return None
+    key = text.strip().upper().replace("-", "").replace(" ", "").replace("_", "")
+    if key in ("UTF8", "65001"):
+        return "utf-8"
+    if key in ("1258", "CP1258", "ANSI1258", "WINDOWS1258"):
+        return "cp1258"
+    if key in ("1252", "CP1252", "ANSI1252", "88591", "ISO88591", "LATIN1"):
+        return "latin1"
+    return None
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin1")
+
+
+@dataclass
+class SourceData:
+    """An upload as read: the raw frame (text as read, FID column, no CRS decision yet) and its metadata."""
+
+    name: str
+    sha256: str
+    size: int
+    container: str  # zip, kmz, gpkg, geojson, kml, dxf
+    kind: str  # shapefile, gpkg, geojson, kml, dxf, mapinfo
+    options: list[str]  # every dataset/layer in the upload
+    chosen: str
+    frame: gpd.GeoDataFrame
+    text_source: str  # "bytes" (read as latin1) or "unicode"
+    declared_crs: str | None
+    cpg: str | None = None
+
+
+def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
+    import pyogrio
+
+    if ds.kind in ("gpkg", "kml", "dxf", "geojson", "mapinfo"):
+        try:
+            layers = [str(n) for n in pyogrio.list_layers(ds.path)[:, 0]]
+        except Exception as exc:
+            raise InputError("ingest.unreadable", name=ds.name, detail=str(exc)[:200]) from exc
+        if ds.kind == "gpkg":
+            layers = [n for n in layers if not n.startswith(("gpkg_", "rtree_"))]
+        if len(layers) > 1:
+            return [(f"{ds.name}:{n}", n) for n in layers]
+        return [(ds.name, layers[0] if layers else None)]
+    return [(ds.name, None)]
+
+
+def read_source(
+    path: Path | str,
+    *,
+    source_layer: str | None = None,
+    display_name: str | None = None,
+    config: IngestConfig | None = None,
+) -> SourceData:
+    """Recognise, unpack and read one upload. Refuses unsafe or unsupported files; writes nothing
+    outside a temporary folder that is removed before returning."""
+    import pyogrio
+
+    config = config or load_config()
+    path = Path(path)
+    name = display_name or path.name
+    with tempfile.TemporaryDirectory(prefix="tbgeo-ingest-") as tmp:
+        container, datasets = open_upload(path, Path(tmp), config)
+        sha = sha256_file(path)
+        options: list[tuple[str, Dataset, str | None]] = []
+        for ds in datasets:
+            for label, layer in _layer_options(ds):
+                options.append((label, ds, layer))
+        labels = [o[0] for o in options]
+        if source_layer is None:
+            if len(options) > 1:
+                raise InputError("ingest.choose_layer", name=name, layers=", ".join(labels))
+            label, ds, layer = options[0]
+        else:
+            match = [o for o in options if o[0] == source_layer or o[2] == source_layer]
+            if not match:
+                match = [o for o in options if o[1].path.stem == source_layer or o[1].name == source_layer]
+            if len(match) != 1:
+                raise InputError("ingest.unknown_source_layer", value=source_layer, layers=", ".join(labels))
+            label, ds, layer = match[0]
+        cpg = None
+        declared: str | None = None
+        try:
+            if ds.kind == "shapefile":
+                parts = {p.suffix.lower(): p for p in ds.path.parent.iterdir() if p.stem.lower() == ds.path.stem.lower()}
+                if ".prj" in parts:
+                    declared = _read_text(parts[".prj"]).strip() or None
+                if ".cpg" in parts:
+                    cpg = _read_text(parts[".cpg"]).strip() or None
+                frame = pyogrio.read_dataframe(ds.path, encoding="latin1", fid_as_index=True)
+                text_source = "bytes"
+            else:
+                frame = pyogrio.read_dataframe(ds.path, layer=layer, fid_as_index=True)
+                text_source = "unicode"
+                if ds.kind != "dxf" and frame.crs is not None:
+                    declared = frame.crs.to_wkt()
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError("ingest.unreadable", name=name, detail=str(exc).splitlines()[0][:200]) from exc
+    frame = frame.reset_index(names=FID)
+    frame = frame.set_crs(None, allow_override=True) if frame.crs is not None else frame
+    return SourceData(
+        name=name,
+        sha256=sha,
+        size=path.stat().st_size,
+        container=container,
+        kind=ds.kind,
+        options=labels,
+        chosen=label,
+        frame=frame,
+        text_source=text_source,
+        declared_crs=declared,
+        cpg=cpg,
+    )
+
+
+@dataclass
+class ImportPlan:
+    """Everything decided about an upload before anything is written."""
+
+    source: SourceData
+    layer_id: str
+    target_type: str
+    fields: list[TargetField]
+    crs: crsdetect.CRSDetection
+    columns: dict[str, enc.ColumnEncoding]  # by final column name
+    names: enc.ColumnEncoding
+    renamed: dict[str, str]
+    preview: list[dict[str, str]]
+    geometry: GeometryReport
+    frame: gpd.GeoDataFrame  # EPSG:9209, converted text, clean geometries, FID column
+    outside: list[int]
+    landing: crsdetect.Landing
+    bounds_wgs84: list[float]
+    mapping: dict[str, str | None]
+    warnings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    blockers: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    encoding_user: bool = False
+
+    # -- summaries --------------------------------------------------------------------------
+    @property
+    def converted_columns(self) -> list[str]:
+        return [c for c, d in self.columns.items() if d.converted]
+
+    @property
+    def encoding_detected(self) -> str:
+        conv = [d.encoding for d in self.columns.values() if d.converted]
+        if self.names.converted:
+            conv.append(self.names.encoding)
+        if conv:
+            return Counter(conv).most_common(1)[0][0]
+        encs = {d.encoding for d in self.columns.values()} | {self.names.encoding}
+        if encs <= {"ascii"}:
+            return "ascii"
+        return "latin1" if "latin1" in encs else "utf-8"
+
+    @property
+    def ready(self) -> bool:
+        """True when nothing but ``insist`` stands in the way (the CRS is settled)."""
+        return not any(k.startswith("ingest.crs") for k, _ in self.blockers)
+
+    def crs_dict(self) -> dict[str, Any]:
+        return self.crs.to_dict()
+
+    def encoding_dict(self) -> dict[str, Any]:
+        return {
+            "detected": self.encoding_detected,
+            "converted_columns": self.converted_columns,
+            "columns": {c: d.encoding for c, d in self.columns.items()},
+            "column_names": self.names.encoding,
+            "renamed_columns": self.renamed,
+            "cpg": self.source.cpg,
+            "user": self.encoding_user,
+        }
+
+    def details(self) -> dict[str, Any]:
+        """Provenance stored with the version (language-neutral)."""
+        g = self.geometry.to_dict()
+        return {
+            "format": self.source.container,
+            "dataset": self.source.chosen,
+            "crs": self.crs_dict(),
+            "encoding": self.encoding_dict(),
+            "features_in": g["features_in"],
+            "features_out": g["features_out"],
+            "repaired": g["repaired"],
+            "dropped": g["dropped"],
+            "outside_province": len(self.outside),
+            "outside_fids": self.outside[:200],
+            "duplicates": g["duplicates"],
+            "geometry": g,
+            "bounds_wgs84": self.bounds_wgs84,
+            "landing": self.landing.to_dict(),
+            "warnings": [{"code": k, "params": p} for k, p in self.warnings],
+        }
+
+    def to_dict(self, lang: str = "vi", *, version: int | None = None) -> dict[str, Any]:
+        g = self.geometry.to_dict()
+        return {
+            "file": self.source.name,
+            "sha256": self.source.sha256,
+            "format": self.source.container,
+            "source_layer": self.source.chosen,
+            "source_layers": self.source.options,
+            "layer": self.layer_id,
+            "version": version,
+            "features_in": g["features_in"],
+            "features_out": g["features_out"],
+            "repaired": g["repaired"],
+            "dropped": g["dropped"],
+            "outside_province": len(self.outside),
+            "duplicates": g["duplicates"],
+            "z_dropped": g["z_dropped"],
+            "crs": self.crs_dict(),
+            "encoding": self.encoding_dict(),
+            "bounds_wgs84": self.bounds_wgs84,
+            "landing": self.landing.to_dict(),
+            "column_map": self.mapping,
+            "geometry": g,
+            "warnings": render_messages(self.warnings, lang),
+            "warning_codes": [k for k, _ in self.warnings],
+            "blocking": render_messages(self.blockers, lang),
+            "ready": self.ready,
+        }
+
+
+@dataclass
+class ImportResult:
+    """A committed import: the plan and the stored version."""
+
+    plan: ImportPlan
+    version: LayerVersion
+    insisted: bool = False
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        out = self.plan.to_dict(lang, version=self.version.version)
+        out["column_map"] = self.version.details.get("column_map", self.plan.mapping)
+        out["active"] = self.version.active
+        return out
+
+
+# --------------------------------------------------------------------------------------------
+# Planning
+# --------------------------------------------------------------------------------------------
+
+
+def _target_layer(layer_id: str) -> Any:
+    from tbgeo.catalog import load_catalog
+
+    layer = load_catalog(check_data=False).get(layer_id)
+    if layer.kind != "vector" or not layer.geometry_type:
+        raise InputError("ingest.raster_layer", layer=layer_id)
+    return layer
+
+
+def _encoding_for(override: str | Mapping[str, str] | None, column: str) -> str | None:
+    if override is None:
+        return None
+    if isinstance(override, str):
+        value = override
+    else:
+        value = override.get(column) or override.get("*")
+    if value is None:
+        return None
+    value = enc.normalize_encoding_name(value)
+    return None if value == "auto" else value
+
+
+def _decide_text(
+    src: SourceData, override: str | Mapping[str, str] | None
+) -> tuple[gpd.GeoDataFrame, dict[str, enc.ColumnEncoding], enc.ColumnEncoding, dict[str, str], list[dict[str, str]]]:
+    frame = src.frame
+    declared = _cpg_encoding(src.cpg)
+    geom = frame.geometry.name
+    raw_cols = [c for c in frame.columns if c not in (geom, FID)]
+    # column names
+    forced = _encoding_for(override, "")
+    names = enc.detect(raw_cols, column="", source=src.text_source, declared=declared)
+    if forced:
+        names = enc.ColumnEncoding(column="", encoding=forced, scores=names.scores, words=names.words, user=True, source=src.text_source)
+    new_names: dict[str, str] = {}
+    taken = {geom, FID}
+    for c in raw_cols:
+        new = enc.convert_value(c, names.encoding, source=src.text_source) if names.encoding != "ascii" else c
+        base, n = new, 1
+        while new in taken:
+            new = f"{base}_{n}"
+            n += 1
+        taken.add(new)
+        new_names[c] = new
+    out = frame.rename(columns=new_names)
+    columns: dict[str, enc.ColumnEncoding] = {}
+    preview: list[dict[str, str]] = []
+    for raw, col in new_names.items():
+        series = frame[raw]
+        if series.dtype != object and str(series.dtype) not in ("string", "str"):
+            continue
+        values = series.tolist()
+        if not any(isinstance(v, str) for v in values):
+            continue
+        choice = _encoding_for(override, raw) or _encoding_for(override, col)
+        det = enc.detect(values, column=col, source=src.text_source, declared=declared)
+        if choice:
+            det = enc.ColumnEncoding(column=col, encoding=choice, scores=det.scores, words=det.words, user=True, source=src.text_source)
+        columns[col] = det
+        if det.encoding == "ascii":
+            continue
+        if det.encoding == "unicode" and src.text_source == "unicode":
+            # good Unicode keeps its text; only a decomposed (NFD) spelling is composed to NFC
+            if any(isinstance(v, str) and not unicodedata.is_normalized("NFC", v) for v in values):
+                out[col] = [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values]
+            continue
+        converted = enc.convert_values(values, det.encoding, source=src.text_source)
+        out[col] = converted
+        shown = 0
+        for before, after in zip(values, converted):
+            if isinstance(before, str) and not before.isascii():
+                preview.append({"column": col, "encoding": det.encoding, "before": before, "after": after})
+                shown += 1
+                if shown >= _PREVIEW_ROWS:
+                    break
+    renamed = {k: v for k, v in new_names.items() if k != v}
+    return out, columns, names, renamed, preview
+
+
+def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ...], province: Any, near_km: float) -> crsdetect.CRSDetection:
+    if crs is not None and str(crs).strip().lower() in KEEP_DECLARED:
+        if not src.declared_crs:
+            raise CRSError("ingest.crs_nothing_declared")
+        det = crsdetect.identify(src.declared_crs)
+        if det.needs_confirmation:  # keep the declared definition literally, without the offered fix
+            from pyproj import CRS
+
+            det.epsg = CRS.from_user_input(src.declared_crs).to_epsg(min_confidence=100)
+            det.wkt = None if det.epsg else CRS.from_user_input(src.declared_crs).to_wkt()
+            det.needs_confirmation = False
+            det.problem = None
+            det.warnings.append(("ingest.w_kept_declared", {"name": det.declared_name or "—"}))
+        det.source = "user"
+        return det
+    if crs is not None:
+        det = crsdetect.user_crs(crs)
+        if src.declared_crs:
+            declared = crsdetect.identify(src.declared_crs)
+            det.declared_name = declared.declared_name
+            if declared.epsg != det.epsg:
+                det.warnings.append(
+                    ("ingest.w_crs_overridden", {"declared": declared.detected, "chosen": crsdetect.crs_label(det.epsg)})
+                )
+        return det
+    if src.declared_crs:
+        return crsdetect.identify(src.declared_crs)
+    return crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+
+
+def build_plan(
+    src: SourceData,
+    *,
+    layer_id: str,
+    crs: str | int | None = None,
+    encoding: str | Mapping[str, str] | None = None,
+    config: IngestConfig | None = None,
+) -> ImportPlan:
+    """Decide encoding, geometry repairs, CRS, landing and column mapping for a read upload."""
+    import geopandas as gpd
+
+    config = config or load_config()
+    layer = _target_layer(layer_id)
+    target_type = layer.geometry_type
+    frame, columns, names, renamed, preview = _decide_text(src, encoding)
+    warnings: list[tuple[str, dict[str, Any]]] = []
+    blockers: list[tuple[str, dict[str, Any]]] = []
+
+    clean, rep = clean_geometries(
+        frame, target_type=target_type, layer_id=layer_id, lines_to_polygons=src.kind == "dxf"
+    )
+    province = crsdetect.province_outline()
+    det = _resolve_crs(src, crs, tuple(clean.total_bounds), province, config.near_km)
+    warnings.extend(det.warnings)
+    if det.needs_confirmation and det.problem:
+        blockers.append(det.problem)
+    try:
+        work = gpd.GeoDataFrame(clean, geometry=clean.geometry.name, crs=det.crs).to_crs(WORK_CRS)
+    except Exception as exc:
+        raise CRSError("ingest.crs_transform_failed", detail=str(exc).splitlines()[0][:200]) from exc
+    bx = work.total_bounds
+    finite = np.all(np.isfinite(bx))
+    cx, cy = ((bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2) if finite else (float("nan"), float("nan"))
+    land = crsdetect.landing(cx, cy, province=province, near_km=config.near_km)
+    lkw = {
+        "km": f"{land.distance_km:,.0f}" if np.isfinite(land.distance_km) else "∞",
+        "lat": f"{land.lat:.4f}",
+        "lon": f"{land.lon:.4f}",
+        "dir": land.direction,
+        "crs": crsdetect.crs_label(det.epsg) if det.epsg else det.detected,
+    }
+    if land.where == "vietnam":
+        warnings.append(("ingest.w_landed_elsewhere", lkw))
+    elif land.where == "outside":
+        blockers.append(("ingest.landed_outside", lkw))
+    outside_mask = flag_outside(work.geometry.values, province, tolerance_m=config.outside_tolerance_m) if finite else np.ones(len(work), bool)
+    outside = [int(f) for f in work[FID].to_numpy()[outside_mask]]
+    if outside and land.where == "province":
+        warnings.append(("ingest.w_outside_features", {"n": len(outside), "fids": _fids(outside)}))
+    if finite:
+        from tbgeo.crs import transformer
+
+        to_wgs = transformer("EPSG:9209", "EPSG:4326")
+        if len(work) <= 5000:
+            b = work.to_crs(4326).total_bounds
+        else:  # the frame's extent, densified, is enough for a large file
+            b = to_wgs.transform_bounds(*bx, densify_pts=50)
+        bounds = [round(float(v), 7) for v in b]
+    else:
+        bounds = []
+
+    if rep.dropped_empty:
+        warnings.append(("ingest.w_dropped_empty", {"n": len(rep.dropped_empty), "fids": _fids(rep.dropped_empty)}))
+    if rep.dropped_type_fids:
+        types = ", ".join(f"{k} ×{v}" for k, v in rep.dropped_type.items())
+        warnings.append(
+            ("ingest.w_dropped_type", {"n": len(rep.dropped_type_fids), "types": types, "expected": target_type})
+        )
+    if rep.dropped_unrepairable:
+        warnings.append(
+            ("ingest.w_unrepairable", {"n": len(rep.dropped_unrepairable), "fids": _fids(rep.dropped_unrepairable)})
+        )
+    if rep.repaired:
+        warnings.append(("ingest.w_repaired", {"n": len(rep.repaired), "fids": _fids([r["fid"] for r in rep.repaired])}))
+    if rep.z_dropped:
+        warnings.append(("ingest.w_z_dropped", {"n": rep.z_dropped}))
+    if rep.closed_lines:
+        warnings.append(("ingest.w_closed_lines", {"n": rep.closed_lines}))
+    if rep.duplicates:
+        warnings.append(
+            ("ingest.w_duplicates", {"n": len(rep.duplicates), "fids": _fids([d["fid"] for d in rep.duplicates])})
+        )
+    cpg_enc = _cpg_encoding(src.cpg)
+    legacy = sorted({d.encoding for d in columns.values() if d.converted and not d.user})
+    if src.cpg and legacy and cpg_enc not in legacy:
+        warnings.append(("ingest.w_cpg_wrong", {"cpg": src.cpg, "detected": ", ".join(legacy)}))
+    for col, d in columns.items():
+        if d.uncertain:
+            warnings.append(("ingest.w_encoding_uncertain", {"column": col, "encoding": d.encoding}))
+    tcvn3 = [c for c, d in columns.items() if d.encoding == "tcvn3"]
+    raw_names = {v: k for k, v in renamed.items()}
+    if any(
+        isinstance(v, str) and enc.looks_like_caps(v)
+        for c in tcvn3
+        for v in src.frame[raw_names.get(c, c)].head(5000)
+    ):
+        warnings.append(("ingest.w_tcvn3_caps", {}))
+
+    fields = target_fields(layer)
+    geoms = work.geometry
+    measures = {}
+    if target_type == "Polygon":
+        measures = {"area_ha": geoms.area / 1e4, "area_km2": geoms.area / 1e6}
+    elif target_type == "LineString":
+        measures = {"length_km": geoms.length / 1000}
+    mapping = suggest_mapping(work.drop(columns=[FID]), fields, measures=measures)
+
+    return ImportPlan(
+        source=src,
+        layer_id=layer_id,
+        target_type=target_type,
+        fields=fields,
+        crs=det,
+        columns=columns,
+        names=names,
+        renamed=renamed,
+        preview=preview,
+        geometry=rep,
+        frame=work,
+        outside=outside,
+        landing=land,
+        bounds_wgs84=bounds,
+        mapping=mapping,
+        warnings=warnings,
+        blockers=blockers,
+        encoding_user=encoding is not None,
+    )
+
+
+def _fids(fids: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(f) for f in fids[:limit])
+    return shown + (" …" if len(fids) > limit else "")
+
+
+def plan_import(
+    path: Path | str,
+    *,
+    layer_id: str,
+    crs: str | int | None = None,
+    encoding: str | Mapping[str, str] | None = None,
+    source_layer: str | None = None,
+    display_name: str | None = None,
+    config: IngestConfig | None = None,
+) -> ImportPlan:
+    """Read ``path`` and decide everything about importing it into ``layer_id``; writes nothing."""
+    config = config or load_config()
+    src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
+    return build_plan(src, layer_id=layer_id, crs=crs, encoding=encoding, config=config)
+
+
+# --------------------------------------------------------------------------------------------
+# Committing
+# --------------------------------------------------------------------------------------------
+
+
+def commit_import(
+    plan: ImportPlan,
+    *,
+    user: str | None = None,
+    column_map: Mapping[str, str | None] | None = None,
+    insist: bool = False,
+    activate: bool = True,
+    workspace: Any | None = None,
+) -> ImportResult:
+    """Store the plan's features as a new version of its layer (active by default).
+
+    Refuses (InputError, nothing written) while the CRS awaits confirmation, or when the data landed
+    outside Vietnam and ``insist`` is False. ``column_map`` (target field → source column or None)
+    overrides the suggested mapping.
+    """
+    from tbgeo.workspace import Workspace, current_user
+
+    for key, params in plan.blockers:
+        if key.startswith("ingest.crs"):
+            raise CRSError(key, **params)
+        if key == "ingest.landed_outside" and not insist:
+            raise InputError(key, **params)
+    mapping = dict(plan.mapping)
+    if column_map:
+        known = {f.name for f in plan.fields}
+        for target, col in column_map.items():
+            if target not in known:
+                raise InputError("ingest.bad_target_field", field=target, fields=", ".join(sorted(known)))
+            mapping[target] = col or None
+    frame = plan.frame.drop(columns=[FID])
+    out = apply_mapping(frame, mapping, plan.fields)
+    out = out.rename(columns={c: f"{c}_src" for c in out.columns if str(c).lower() == "fid"})
+    user = user or current_user()
+    details = plan.details()
+    details["column_map"] = mapping
+    details["insisted"] = bool(insist and any(k == "ingest.landed_outside" for k, _ in plan.blockers))
+    ws = workspace or Workspace.open()
+    version = ws.add_layer_version(
+        plan.layer_id,
+        out,
+        source_name=plan.source.name,
+        sha256=plan.source.sha256,
+        user=user,
+        details=details,
+        activate=activate,
+    )
+    return ImportResult(plan=plan, version=version, insisted=details["insisted"])
+
+
+def source_layers(path: Path | str, *, config: IngestConfig | None = None) -> list[str]:
+    """The datasets/layers an upload holds (to let the user pick one); refuses unsafe files like read_source."""
+    config = config or load_config()
+    with tempfile.TemporaryDirectory(prefix="tbgeo-ingest-") as tmp:
+        _, datasets = open_upload(Path(path), Path(tmp), config)
+        return [label for ds in datasets for label, _ in _layer_options(ds)]

@@ -1,0 +1,308 @@
+"""Upload page: file → detected CRS and encoding with a preview → column mapping → confirm → report;
+plus the layer's versions with rollback, and export downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from tbgeo.catalog import load_catalog
+from tbgeo.errors import TbgeoError
+from tbgeo.i18n import t
+from tbgeo.ingest import encoding as enc
+from tbgeo.ingest.export import FORMATS, export_bytes
+from tbgeo.ingest.pipeline import (
+    ImportPlan,
+    KEEP_DECLARED,
+    build_plan,
+    commit_import,
+    read_source,
+    source_layers,
+)
+from tbgeo.ui.ingest_state import UploadKey as K
+from tbgeo.ui.state import Key
+from tbgeo.workspace import Workspace
+
+__all__ = ["ORDER", "TITLE_KEY", "ICON", "URL", "render", "preview_map"]
+
+ORDER = 30
+TITLE_KEY = "ingest.page_title"
+ICON = "📤"
+URL = "upload"
+
+_UPLOAD_TYPES = ["zip", "gpkg", "geojson", "json", "kml", "kmz", "dxf"]
+_PREVIEW_FEATURES = 2000
+
+
+def preview_map(plan: ImportPlan) -> folium.Map:
+    """A small map of the planned features (geometry only: nothing from the file is rendered as HTML)."""
+    gdf = plan.frame[[plan.frame.geometry.name]].head(_PREVIEW_FEATURES).to_crs(4326)
+    gdf = gdf.set_geometry(gdf.geometry.simplify(0.00001))
+    w, s, e, n = gdf.total_bounds
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=11, tiles=None, control_scale=True)
+    folium.GeoJson(
+        gdf.to_json(),
+        style_function=lambda _: {"color": "#d62728", "weight": 2, "fillOpacity": 0.2},
+        marker=folium.CircleMarker(radius=4, color="#d62728"),
+    ).add_to(m)
+    m.fit_bounds([[s, w], [n, e]])
+    try:  # the lead's offline Leaflet wiring, when present
+        from tbgeo.webassets import localize  # type: ignore[import-not-found]
+
+        localize(m)
+    except Exception:
+        pass
+    return m
+
+
+def _save_upload(uploaded: Any) -> None:
+    data = uploaded.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    current = st.session_state.get(K.FILE)
+    if current and current["sha"] == sha and current["name"] == uploaded.name:
+        return
+    if current and Path(current["path"]).parent.name.startswith("tbgeo-upload-"):
+        shutil.rmtree(Path(current["path"]).parent, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix="tbgeo-upload-"))
+    path = folder / Path(uploaded.name).name
+    path.write_bytes(data)
+    st.session_state[K.FILE] = {"name": uploaded.name, "path": str(path), "sha": sha}
+    for key in (K.SOURCE, K.PLAN, K.RESULT, K.CRS, K.CRS_OK, K.SOURCE_LAYER):
+        st.session_state.pop(key, None)
+
+
+def _source(file: dict[str, str], source_layer: str | None) -> Any:
+    key = (file["path"], file.get("sha"), source_layer)
+    cached = st.session_state.get(K.SOURCE)
+    if cached and cached[0] == key:
+        return cached[1]
+    src = read_source(file["path"], source_layer=source_layer, display_name=file["name"])
+    st.session_state[K.SOURCE] = (key, src)
+    return src
+
+
+def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | None) -> ImportPlan:
+    key = (id(src), layer_id, crs, encoding)
+    cache: dict[Any, ImportPlan] = st.session_state.setdefault(K.PLAN, {})
+    if key not in cache:
+        if len(cache) > 4:
+            cache.clear()
+        cache[key] = build_plan(src, layer_id=layer_id, crs=crs, encoding=encoding)
+    return cache[key]
+
+
+def _crs_step(base: ImportPlan, lang: str) -> tuple[str | None, bool]:
+    """Show the detected CRS and, when there is a choice, the candidates.
+
+    Returns (the ``crs`` value to plan with, or None for the detection as is; whether it is confirmed).
+    """
+    det = base.crs
+    source = t(f"ingest.ui_crs_source_{det.source}", lang)
+    st.markdown(t("ingest.ui_crs_detected", lang, detected=det.detected, epsg=det.epsg or "—", source=source))
+    labels: dict[str, str] = {}
+    for c in det.candidates[:6]:
+        extra = f" — {c.distance_km:g} km" if c.distance_km else ""
+        labels[str(c.epsg)] = f"EPSG:{c.epsg} ({c.name}){extra}"
+    if det.status in ("mislabelled", "datum_unknown") and base.source.declared_crs:
+        labels[KEEP_DECLARED[0]] = t("ingest.ui_crs_keep", lang)
+    if not labels:
+        return None, True
+    options = list(labels)
+    choice = st.radio(t("ingest.ui_crs_choose", lang), options, format_func=labels.__getitem__, key=K.CRS)
+    if det.needs_confirmation:
+        confirmed = st.checkbox(t("ingest.ui_crs_confirm", lang), key=K.CRS_OK)
+        return choice, bool(confirmed)
+    return (None if choice == options[0] else choice), True
+
+
+def _report(result: dict[str, Any], lang: str) -> None:
+    st.subheader(t("ingest.ui_step_report", lang))
+    st.success(t("ingest.ui_report_done", lang, version=result["version"], layer=result["layer"]))
+    _counts(result, lang)
+    if result["warnings"]:
+        st.markdown(f"**{t('ingest.ui_warnings', lang)}**")
+        for w in result["warnings"]:
+            st.warning(w)
+
+
+def _counts(data: dict[str, Any], lang: str) -> None:
+    cols = st.columns(6)
+    for col, (key, value) in zip(
+        cols,
+        (
+            ("ingest.ui_count_in", data["features_in"]),
+            ("ingest.ui_count_out", data["features_out"]),
+            ("ingest.ui_count_repaired", data["repaired"]),
+            ("ingest.ui_count_dropped", data["dropped"]),
+            ("ingest.ui_count_outside", data["outside_province"]),
+            ("ingest.ui_count_duplicates", data["duplicates"]),
+        ),
+    ):
+        col.metric(t(key, lang), value)
+
+
+def _versions(layer_id: str, lang: str) -> None:
+    st.subheader(t("ingest.ui_versions_title", lang, layer=layer_id))
+    versions = Workspace.open_existing().versions(layer_id) if Workspace.exists() else []
+    if not versions:
+        st.info(t("ingest.ui_versions_none", lang))
+    else:
+        rows = [
+            {
+                t("ingest.ui_col_version", lang): v.version,
+                t("ingest.ui_col_active", lang): "✓" if v.active else "",
+                t("ingest.ui_col_created", lang): v.created_at,
+                t("ingest.ui_col_by", lang): v.created_by,
+                t("ingest.ui_col_file", lang): v.source_name,
+                t("ingest.ui_col_features", lang): v.features,
+                t("ingest.ui_col_crs", lang): f"EPSG:{v.details.get('crs', {}).get('epsg')}",
+                t("ingest.ui_col_encoding", lang): v.details.get("encoding", {}).get("detected", ""),
+                t("ingest.ui_col_sha", lang): v.sha256[:16] + "…",
+            }
+            for v in versions
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        options = [0] + [v.version for v in versions]
+        chosen = st.selectbox(
+            t("ingest.ui_rollback_select", lang),
+            options,
+            format_func=lambda v: t("ingest.ui_shipped", lang) if v == 0 else f"v{v}",
+            key=K.ROLLBACK,
+        )
+        if st.button(t("ingest.ui_rollback_button", lang)):
+            active = Workspace.open_existing().set_active(layer_id, chosen or None, user=st.session_state.get(Key.USER))
+            st.success(t("ingest.ui_rollback_done", lang, version=active.version if active else t("ingest.ui_shipped", lang), layer=layer_id))
+    st.subheader(t("ingest.ui_export_title", lang))
+    fmt = st.selectbox(t("ingest.ui_export_format", lang), FORMATS, key=K.EXPORT_FORMAT)
+    if st.button(t("ingest.ui_export_prepare", lang)):
+        try:
+            st.session_state[K.EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt))
+        except TbgeoError as exc:
+            st.session_state.pop(K.EXPORT, None)
+            st.error(exc.message(lang))
+    ready = st.session_state.get(K.EXPORT)
+    if ready and ready[0] == layer_id and ready[1] == fmt:
+        st.download_button(t("ingest.ui_export_button", lang, name=ready[2]), ready[3], file_name=ready[2])
+
+
+def render(lang: str) -> None:
+    st.title(t("ingest.page_title", lang))
+    st.caption(t("ingest.ui_intro", lang))
+    catalog = load_catalog(check_data=False)
+    layers = [lyr for lyr in catalog if lyr.kind == "vector"]
+    if not layers:
+        st.info(t("ingest.ui_no_layers", lang))
+        return
+    st.subheader(t("ingest.ui_step_file", lang))
+    layer_id = st.selectbox(
+        t("ingest.ui_target_layer", lang),
+        [lyr.id for lyr in layers],
+        format_func=lambda i: f"{catalog.get(i).title(lang)} ({i})",
+        key=K.LAYER,
+    )
+    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES)
+    if uploaded is not None:
+        _save_upload(uploaded)
+    file = st.session_state.get(K.FILE)
+    if st.session_state.get(K.RESULT):
+        _report(st.session_state[K.RESULT], lang)
+    if file:
+        try:
+            _workflow(file, layer_id, lang)
+        except TbgeoError as exc:
+            st.error(t("ingest.ui_refused", lang, message=exc.message(lang)))
+    _versions(layer_id, lang)
+
+
+def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
+    options = source_layers(file["path"])
+    source_layer = None
+    if len(options) > 1:
+        source_layer = st.selectbox(t("ingest.ui_source_layer", lang), options, key=K.SOURCE_LAYER)
+    src = _source(file, source_layer)
+
+    st.subheader(t("ingest.ui_step_detect", lang))
+    enc_options = ["auto", *enc.ENCODINGS]
+    encoding = st.selectbox(
+        t("ingest.ui_encoding_override", lang),
+        enc_options,
+        format_func=lambda e: t("ingest.ui_encoding_auto", lang) if e == "auto" else e,
+        key=K.ENCODING,
+    )
+    forced = None if encoding == "auto" else encoding
+    base = _plan(src, layer_id, None, forced)
+    crs_value, confirmed = _crs_step(base, lang)
+    plan = base if crs_value is None else _plan(src, layer_id, crs_value, forced)
+    e = plan.encoding_dict()
+    st.markdown(
+        t("ingest.ui_encoding_detected", lang, detected=e["detected"], columns=", ".join(e["converted_columns"]) or "—")
+    )
+    if plan.preview:
+        st.markdown(f"**{t('ingest.ui_preview_text', lang)}**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("ingest.ui_col_column", lang): p["column"],
+                        t("ingest.ui_col_text_encoding", lang): p["encoding"],
+                        t("ingest.ui_col_before", lang): p["before"],
+                        t("ingest.ui_col_after", lang): p["after"],
+                    }
+                    for p in plan.preview
+                ]
+            ),
+            hide_index=True,
+            use_container_width=True,
+        )
+    st.markdown(f"**{t('ingest.ui_preview_map', lang)}**")
+    if plan.landing.where == "province":
+        st.caption(t("ingest.ui_landing_province", lang))
+    try:
+        from streamlit_folium import st_folium
+
+        st_folium(preview_map(plan), height=360, use_container_width=True, returned_objects=[], key="ingest_map")
+    except Exception:  # pragma: no cover - the preview is optional
+        pass
+    data = plan.to_dict(lang)
+    _counts(data, lang)
+    for w in data["warnings"]:
+        st.warning(w)
+    for b in data["blocking"]:
+        st.error(b)
+
+    st.subheader(t("ingest.ui_step_mapping", lang))
+    st.caption(t("ingest.ui_mapping_help", lang))
+    columns = [c for c in plan.frame.columns if c not in (plan.frame.geometry.name, "_src_fid")]
+    none = t("ingest.ui_mapping_none", lang)
+    mapping: dict[str, str | None] = {}
+    grid = st.columns(3)
+    for i, f in enumerate(plan.fields):
+        suggested = plan.mapping.get(f.name)
+        opts = [none, *columns]
+        mapping[f.name] = (
+            grid[i % 3].selectbox(
+                f.name, opts, index=opts.index(suggested) if suggested in opts else 0, key=f"ingest_map_{f.name}"
+            )
+        )
+    mapping = {k: (None if v == none else v) for k, v in mapping.items()}
+
+    st.subheader(t("ingest.ui_step_confirm", lang))
+    insist = False
+    if plan.landing.where == "outside":
+        insist = st.checkbox(t("ingest.ui_insist", lang), key=K.INSIST)
+    ready = plan.ready and confirmed and (plan.landing.where != "outside" or insist)
+    if not (plan.ready and confirmed):
+        st.info(t("ingest.ui_crs_must_confirm", lang))
+    if st.button(t("ingest.ui_import_button", lang), type="primary", disabled=not ready):
+        result = commit_import(plan, user=st.session_state.get(Key.USER), column_map=mapping, insist=insist)
+        st.session_state[K.RESULT] = result.to_dict(lang)
+        for key in (K.FILE, K.SOURCE, K.PLAN, K.CRS, K.CRS_OK):
+            st.session_state.pop(key, None)
+        st.rerun()

@@ -1,0 +1,118 @@
+"""The upload page, driven with streamlit's AppTest: detection, preview, confirmation, import, rollback."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tbgeo.workspace import Workspace
+
+SCRIPT = "from tbgeo.ui.pages import upload\nimport streamlit as st\nupload.render(st.session_state.get('lang', 'vi'))\n"
+
+
+def _app(tmp_path: Path, file: Path | None, lang: str = "vi") -> AppTest:
+    script = tmp_path / "page.py"
+    script.write_text(SCRIPT, "utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["ingest_layer"] = "industrial_parks"
+    if file is not None:
+        at.session_state["ingest_file"] = {
+            "name": file.name,
+            "path": str(file),
+            "sha": hashlib.sha256(file.read_bytes()).hexdigest(),
+        }
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [s.value for s in at.success] + [c.value for c in at.caption]
+    return "\n".join(map(str, parts))
+
+
+def _button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+@pytest.fixture
+def tcvn3_zip(mk, tmp_path):  # type: ignore[no-untyped-def]
+    rows = [[b"KCN Th\xb8i B\xd7nh", b"operating"], ["§Êt chuyªn trång lóa n\xadíc".encode("latin1"), b"planned"]]
+    return mk.make_shapefile(
+        tmp_path / "src", "kcn", mk.parks(2), fields=[(b"TEN", "C", 40), (b"TRANGTHAI", "C", 12)], rows=rows, prj=mk.esri_9209(), cpg="UTF-8"
+    )
+
+
+def test_detect_preview_and_import(tcvn3_zip, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    at = _app(tmp_path, tcvn3_zip)
+    assert not at.exception
+    assert at.title[0].value == "Tải lên dữ liệu GIS"
+    text = _texts(at)
+    assert "VN-2000 / TM-3 105-30 (EPSG:9209)" in text and "khai báo của tệp" in text
+    assert "tcvn3" in text
+    preview = at.dataframe[0].value
+    assert preview["Như lưu trong tệp"].tolist() == ["KCN Th¸i B×nh", "§Êt chuyªn trång lóa n\xadíc"]
+    assert preview["Sau chuyển đổi"].tolist() == ["KCN Thái Bình", "Đất chuyên trồng lúa nước"]
+    assert {s.label: s.value for s in at.selectbox}["name"] == "TEN"
+    assert {s.label: s.value for s in at.selectbox}["status"] == "TRANGTHAI"
+    button = _button(at, "Nhập thành phiên bản mới")
+    assert not button.disabled
+    at = button.click().run()
+    assert not at.exception
+    assert "Đã nhập thành phiên bản 1 của “industrial_parks”." in [s.value for s in at.success]
+    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    assert stored["name"].tolist() == ["KCN Thái Bình", "Đất chuyên trồng lúa nước"]
+    versions = at.dataframe[-1].value
+    assert versions["Phiên bản"].tolist() == [1] and versions["Số đối tượng"].tolist() == [2]
+
+
+def test_guessed_crs_must_be_confirmed(mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    z = mk.make_shapefile(tmp_path / "src", "kcn", mk.parks(2))
+    at = _app(tmp_path, z, lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Upload GIS data"
+    assert "a guess from the coordinates" in _texts(at)
+    radio = at.radio[0]
+    assert radio.value == "9209" and radio.options[0] == "EPSG:9209 (VN-2000 / TM-3 105-30)"
+    assert any(o.startswith("EPSG:3405 (VN-2000 / UTM zone 48N)") for o in radio.options)
+    button = _button(at, "Import as a new version")
+    assert button.disabled
+    assert "Choose and confirm the coordinate system before importing." in _texts(at)
+    at.checkbox[0].check().run()
+    button = _button(at, "Import as a new version")
+    assert not button.disabled
+    at = button.click().run()
+    assert not at.exception
+    v = Workspace.open(env).version("industrial_parks", 1)
+    assert v is not None and v.details["crs"]["source"] == "user" and v.details["crs"]["epsg"] == 9209
+
+
+def test_refusal_is_shown_not_raised(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "tool.exe"
+    bad.write_bytes(b"MZ" + bytes(50))
+    at = _app(tmp_path, bad, lang="en")
+    assert not at.exception
+    assert any("Refused:" in e.value and "tool.exe" in e.value for e in at.error)
+    assert not env.exists()
+
+
+def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.ingest.pipeline import commit_import, plan_import
+
+    for n in (3, 2):
+        z = mk.make_shapefile(tmp_path / f"v{n}", "kcn", mk.parks(n), prj=mk.esri_9209())
+        commit_import(plan_import(z, layer_id="industrial_parks"))
+    at = _app(tmp_path, None)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Phiên bản"].tolist() == [1, 2] and table["Đang dùng"].tolist() == ["", "✓"]
+    at.selectbox(key="ingest_rollback").select(1).run()
+    at = _button(at, "Kích hoạt").click().run()
+    assert "Phiên bản 1 của “industrial_parks” đang được dùng." in [s.value for s in at.success]
+    assert Workspace.open(env).active_version("industrial_parks").version == 1
+    at = _button(at, "Chuẩn bị tệp xuất").click().run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == ["Tải về industrial_parks.gpkg"]
