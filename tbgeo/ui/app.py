@@ -1,43 +1,55 @@
-"""Navigation: every module in ``tbgeo.ui.pages`` with ``ORDER``, ``TITLE_KEY``, ``URL`` and ``render(lang)``."""
+"""Navigation: the page registry. A page module is imported only when its page is shown.
+
+Each page is a module in ``tbgeo.ui.pages`` with a ``render(lang)`` function; its menu entry is a
+PageInfo here. Importing lazily keeps heavy libraries of other pages (matplotlib, exactextract, …)
+off the start-up path of the map.
+"""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
+from dataclasses import dataclass
 from types import ModuleType
 
 import streamlit as st
 
 from tbgeo.i18n import t
-from tbgeo.ui import chrome, pages
+from tbgeo.ui import chrome
 
-__all__ = ["run", "page_modules"]
+__all__ = ["PageInfo", "PAGES", "run"]
 
 
-def page_modules() -> list[ModuleType]:
-    """The page modules in their menu order."""
-    mods = []
-    for info in pkgutil.iter_modules(pages.__path__):
-        if info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"{pages.__name__}.{info.name}")
-        if hasattr(mod, "render") and hasattr(mod, "ORDER"):
-            mods.append(mod)
-    return sorted(mods, key=lambda m: m.ORDER)
+@dataclass(frozen=True)
+class PageInfo:
+    """A menu entry: the page module, its title's message key, a Material icon and its URL path."""
+
+    module: str
+    title_key: str
+    icon: str
+    url: str
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    def render(self) -> None:
+        self.load().render(chrome.lang())
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("tbgeo.ui.pages.map", "map.page_title", ":material/map:", "map"),
+    PageInfo("tbgeo.ui.pages.review", "review.page.title", ":material/fact_check:", "review"),
+    PageInfo("tbgeo.ui.pages.upload", "ingest.page_title", ":material/upload_file:", "upload"),
+    PageInfo("tbgeo.ui.pages.print_", "print.title", ":material/print:", "print"),
+    PageInfo("tbgeo.ui.pages.targets", "targets.title", ":material/monitoring:", "targets"),
+    PageInfo("tbgeo.ui.pages.data", "data.page_title", ":material/menu_book:", "data"),
+)
 
 
 def run() -> None:
-    st.set_page_config(page_title="tbgeo", page_icon="🗺️", layout="wide")
+    st.set_page_config(page_title="tbgeo", page_icon=":material/factory:", layout="wide")
     lang = chrome.sidebar()
-    entries = []
-    for mod in page_modules():
-        entries.append(
-            st.Page(
-                lambda mod=mod: mod.render(chrome.lang()),
-                title=t(mod.TITLE_KEY, lang),
-                icon=getattr(mod, "ICON", None),
-                url_path=mod.URL,
-                default=mod.ORDER == min(m.ORDER for m in page_modules()),
-            )
-        )
+    entries = [
+        st.Page(info.render, title=t(info.title_key, lang), icon=info.icon, url_path=info.url, default=i == 0)
+        for i, info in enumerate(PAGES)
+    ]
     st.navigation(entries).run()

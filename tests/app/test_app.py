@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tbgeo.catalog import load_catalog
 from tbgeo.i18n import t
-from tbgeo.ui.app import page_modules
+from tbgeo.ui.app import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
@@ -34,16 +34,23 @@ def test_app_starts_in_vietnamese_and_switches_to_english(monkeypatch: pytest.Mo
     assert at.sidebar.radio(key="lang").value == "en"
 
 
-@pytest.mark.parametrize("module", [m.__name__ for m in page_modules()])
+@pytest.mark.parametrize("info", PAGES, ids=[p.url for p in PAGES])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_every_page_renders(module: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_page_renders(info, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_string(_page_script(module, lang), default_timeout=TIMEOUT).run()
+    at = AppTest.from_string(_page_script(info.module, lang), default_timeout=TIMEOUT).run()
     assert not at.exception, at.exception
-    mod = importlib.import_module(module)
-    assert at.title, f"{module} shows no title"
+    assert hasattr(importlib.import_module(info.module), "render")
+    assert at.title, f"{info.module} shows no title"
     assert at.title[0].value.strip() != ""
-    assert t(mod.TITLE_KEY, lang) != mod.TITLE_KEY
+    assert t(info.title_key, lang) != info.title_key
+
+
+def test_menu_titles_follow_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert [t(p.title_key, "vi") for p in PAGES][:2] == ["Bản đồ", t("review.page.title", "vi")]
+    assert t(PAGES[4].title_key, "vi") == "Mục tiêu quy hoạch"
+    assert t(PAGES[4].title_key, "en") == "Plan targets"
 
 
 def test_data_page_lists_provenance_and_citations(monkeypatch: pytest.MonkeyPatch) -> None:

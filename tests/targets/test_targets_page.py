@@ -38,7 +38,10 @@ def ws(tmp_path, monkeypatch):
 
 
 def test_page_contract():
-    assert (page.ORDER, page.TITLE_KEY, page.URL) == (50, "targets.title", "targets")
+    from tbgeo.ui.app import PAGES
+
+    info = next(p for p in PAGES if p.url == "targets")
+    assert info.load() is page and info.title_key == "targets.title"
 
 
 def test_page_in_vietnamese(tmp_path, ws):

@@ -8,10 +8,6 @@ import streamlit as st
 from tbgeo.i18n import t
 from tbgeo.ui import cache
 
-ORDER = 60
-TITLE_KEY = "data.page_title"
-ICON = "📚"
-URL = "data"
 
 
 def render(lang: str) -> None:

@@ -11,10 +11,6 @@ from tbgeo.ui import cache
 from tbgeo.ui.state import Key
 from tbgeo.webmap import BASEMAPS, Overlay, build_map
 
-ORDER = 10
-TITLE_KEY = "map.page_title"
-ICON = "🗺️"
-URL = "map"
 
 PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2.5, "fill_color": "#ff5fa2", "fill_opacity": 0.25, "dash_array": "5 3"}
 

@@ -14,10 +14,6 @@ from tbgeo.printing.scale import format_scale
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
 
-ORDER = 40
-TITLE_KEY = "print.title"
-ICON = "🖨️"
-URL = "print"
 
 PREVIEW_DPI = 60
 

@@ -21,10 +21,6 @@ from tbgeo.targets import (
     targets_path,
 )
 
-ORDER = 50
-TITLE_KEY = "targets.title"
-ICON = "🎯"
-URL = "targets"
 
 #: Row height of st.dataframe in pixels, to show the whole targets table without scrolling.
 _ROW_PX = 35

@@ -30,12 +30,8 @@ from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.workspace import Workspace
 
-__all__ = ["ORDER", "TITLE_KEY", "ICON", "URL", "render", "preview_map"]
+__all__ = ["render", "preview_map"]
 
-ORDER = 30
-TITLE_KEY = "ingest.page_title"
-ICON = "📤"
-URL = "upload"
 
 _UPLOAD_TYPES = ["zip", "gpkg", "geojson", "json", "kml", "kmz", "dxf"]
 _PREVIEW_FEATURES = 2000
