@@ -64,10 +64,27 @@ def translate_usage_error(message: str, lang: str) -> str:
     return message
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help text with the "usage:" prefix in the user's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        if prefix is None:  # argparse passes "" when it only wants the program name
+            prefix = t("cli.usage", _Parser.lang) + " "
+        return super().add_usage(usage, actions, groups, prefix=prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with exit status 2 in the user's language."""
+    """argparse that speaks the user's language: help headings, -h, usage errors (exit status 2)."""
 
     lang = "vi"
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = t("cli.positionals", self.lang)
+        self._optionals.title = t("cli.options", self.lang)
+        self.add_argument("-h", "--help", action="help", help=t("cli.help_help", self.lang))
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
