@@ -42,14 +42,15 @@ def test_the_list_has_every_required_code_once():
 
 def test_refused_and_discouraged_activities_follow_the_plan():
     refused = {s.code for s in load_sectors() if s.status == "refused"}
-    assert refused == {"dyeing", "chemicals", "steel_smelting", "tanning"}  # "nhuộm, hóa chất, luyện thép, thuộc da"
-    for code in refused:
+    # III.4 "nhuộm, hóa chất, luyện thép, thuộc da" + IV.2.a "luyện cán thép"
+    assert refused == {"dyeing", "chemicals", "steel_smelting", "steel_rolling", "tanning"}
+    for code in refused - {"steel_rolling"}:
         sector = get_sector(code)
         assert "Điều 1, III.4" in sector.citations and sector.polluting
     assert get_sector("steel_smelting").citations == ("Điều 1, III.4", "Điều 1, IV.2.a")
-    # IV.2.a: "Không kêu gọi đầu tư các dự án luyện cán thép" — not solicited; III.4 refuses only smelting
+    # IV.2.a: "Không kêu gọi đầu tư các dự án luyện cán thép" — smelting-rolling projects, refused with III.4
     rolling = get_sector("steel_rolling")
-    assert (rolling.status, rolling.citations) == ("discouraged", ("Điều 1, IV.2.a",))
+    assert (rolling.status, rolling.citations) == ("refused", ("Điều 1, IV.2.a", "Điều 1, III.4"))
     cement = get_sector("white_cement_expansion")
     assert (cement.status, cement.citation, cement.plan_sector) == (
         "discouraged", "Điều 1, IV.5.a", "construction_materials"
@@ -151,6 +152,6 @@ def test_cli_sectors_json_text_and_exit_codes(capsys, monkeypatch, tmp_path):
     )
     assert main(["sectors", "--status", "refused"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "4 ngành" and "không chấp thuận" in out and "Thuộc da" in out
+    assert out.splitlines()[0] == "5 ngành" and "không chấp thuận" in out and "Thuộc da" in out
     assert main(["sectors", "--code", "steel"]) == 2
     assert "Các mã ngành hợp lệ" in capsys.readouterr().err

@@ -1,0 +1,78 @@
+"""``tbgeo check``: review one proposed site against the plan's rules and the land law.
+
+Exit status: 0 when nothing blocks, 1 when a finding blocks, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tbgeo.cli import emit_json
+from tbgeo.i18n import t
+from tbgeo.rules import TECHNOLOGY_LEVELS
+
+NAME = "check"
+HELP_KEY = "review.cli.help"
+
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    h = lambda key: t(f"review.cli.{key}", lang)  # noqa: E731
+    parser.add_argument("site_file", metavar="SITE_FILE", help=h("site_help"))
+    parser.add_argument("--sector", metavar="CODE", help=h("sector_help"))
+    parser.add_argument("--name", metavar="TEXT", help=h("name_help"))
+    parser.add_argument("--investor", metavar="TEXT", default="", help=h("investor_help"))
+    parser.add_argument("--workforce", metavar="N", type=int, help=h("workforce_help"))
+    parser.add_argument("--investment", metavar="BVND", type=float, help=h("investment_help"))
+    parser.add_argument("--gas-use", metavar="M3_DAY", type=float, help=h("gas_help"))
+    parser.add_argument("--technology", choices=TECHNOLOGY_LEVELS, help=h("technology_help"))
+    parser.add_argument("--landuse", metavar="PATH", help=h("landuse_help"))
+    parser.add_argument("--classes", metavar="1=LUC,2=LUK", help=h("classes_help"))
+    parser.add_argument("--crs", metavar="EPSG", help=h("crs_help"))
+    parser.add_argument("--coords", choices=("auto", "wgs84", "vn2000"), default="auto", help=h("coords_help"))
+    parser.add_argument("--levy-rate", metavar="PCT", type=float, help=h("rate_help"))
+    parser.add_argument("--land-price", metavar="VND_M2", type=float, help=h("price_help"))
+    parser.add_argument("--config", metavar="PATH", help=h("config_help"))
+    parser.add_argument("--no-proposals", action="store_true", help=h("no_proposals_help"))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+
+
+def run(args: argparse.Namespace) -> int:
+    from tbgeo.errors import InputError
+    from tbgeo.proposal_input import site_from_coordinates, site_from_file
+    from tbgeo.review import ReviewContext, SiteAttrs, load_config, review_site
+    from tbgeo.rules.config import parse_raster_classes
+    from tbgeo.zonal import open_landuse
+
+    lang = args.lang
+    cfg = load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
+    if args.classes:
+        cfg = cfg.with_raster_classes(parse_raster_classes(args.classes, file="--classes"))
+    path = Path(args.site_file)
+    if path.suffix.lower() in (".txt", ".csv"):
+        if not path.exists():
+            raise InputError("review.input.missing", file=str(path))
+        site = site_from_coordinates(path.read_text(encoding="utf-8-sig"), system=args.coords)
+    else:
+        site = site_from_file(path, crs=args.crs)
+    attrs = SiteAttrs(
+        name=args.name or site.name or path.stem,
+        investor=args.investor,
+        sector=args.sector,
+        workforce=args.workforce,
+        investment_bvnd=args.investment,
+        gas_use_m3_day=args.gas_use,
+        technology=args.technology,
+    )
+    landuse = open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
+    context = ReviewContext.from_catalog(landuse=landuse, include_proposals=not args.no_proposals)
+    report = review_site(site.geometry, attrs=attrs, context=context, config=cfg)
+    if args.format == "json":
+        data = report.to_dict(lang)
+        data["input"] = {"source": site.source, "crs": site.crs, "notes": [t(n, lang) for n in site.notes]}
+        emit_json(data)
+    else:
+        for note in site.notes:
+            print(t(note, lang))
+        print(report.text(lang))
+    return 1 if report.verdict == "block" else 0

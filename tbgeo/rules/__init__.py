@@ -1,0 +1,304 @@
+"""Site-review rules: the Finding a rule returns, the facts it reads, and the registry of all rules.
+
+A rule is a pure function ``(facts, context, config) -> Finding``. It is registered with the
+``@rule`` decorator in its family module (``landuse``, ``admin``, ``sector``, ``zoning``,
+``infrastructure``, ``proposals``); ``all_rules()`` imports the families and returns the rules in
+report order. Titles and messages come from the ``review`` message catalog
+(``review.rule.<id>.title`` and ``review.rule.<id>.<message>``), so every rule has a Vietnamese and
+an English title. Citations point into the plan (``Điều 1, III.4``) and, where one applies, into a
+law (``review.law.<key>``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tbgeo.i18n import fmt_number, t
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from tbgeo.rules.config import ReviewConfig
+    from tbgeo.rules.context import ReviewContext
+    from tbgeo.zonal import LandUseAreas
+
+__all__ = [
+    "SEVERITIES",
+    "SEVERITY_ICONS",
+    "TECHNOLOGY_LEVELS",
+    "Finding",
+    "Num",
+    "pct",
+    "Shares",
+    "Bilingual",
+    "SiteAttrs",
+    "DistrictShare",
+    "Facts",
+    "Rule",
+    "rule",
+    "all_rules",
+    "get_rule",
+    "worst",
+    "law_text",
+    "FAMILIES",
+]
+
+#: From least to most severe; the verdict of a report is the worst severity of its findings.
+SEVERITIES = ("ok", "info", "warn", "block")
+SEVERITY_ICONS = {"ok": "🟢", "info": "🔵", "warn": "🟠", "block": "🔴"}
+#: Technology level of a project (attribute ``technology``), best first.
+TECHNOLOGY_LEVELS = ("high", "advanced", "medium", "outdated")
+#: Rule families in report order (one module each under ``tbgeo/rules/``).
+FAMILIES = ("admin", "landuse", "sector", "zoning", "infrastructure", "proposals")
+
+
+def worst(severities: Sequence[str]) -> str:
+    """The most severe of ``severities`` (``ok`` for none)."""
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    return max(severities, key=lambda s: rank[s], default="ok")
+
+
+def law_text(key: str, lang: str) -> str:
+    """The citation of a law article in ``lang`` (``land_law_122`` → ``Luật Đất đai 2024, Điều 122``)."""
+    return t(f"review.law.{key}", lang)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number for a message, with its own count of decimals (``Num(12.5, 1)`` → ``12,5`` in vi)."""
+
+    value: float
+    digits: int = 2
+
+
+def pct(share_pct: float) -> Num:
+    """A percentage (already × 100) for a message: one decimal."""
+    return Num(float(share_pct), 1)
+
+
+@dataclass(frozen=True)
+class Shares:
+    """(name, share 0–1) pairs for a message: ``Kiến Xương (75,0 %), Tiền Hải (25,0 %)``."""
+
+    items: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A name known in both languages (a sector's name), shown in the reader's language."""
+
+    vi: str
+    en: str
+
+
+def _fmt(value: Any, lang: str) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, Bilingual):
+        return value.en if lang == "en" else value.vi
+    if isinstance(value, Num):
+        return fmt_number(value.value, lang, value.digits)
+    if isinstance(value, Shares):
+        return ", ".join(f"{name} ({fmt_number(share * 100.0, lang, 1)} %)" for name, share in value.items)
+    if isinstance(value, int):
+        return fmt_number(value, lang, 0)
+    if isinstance(value, float):
+        return fmt_number(value, lang, 2)
+    return value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of a review: a rule's verdict on a site, with the measured value and the citation.
+
+    ``value`` is the measured quantity in ``unit`` (a unit code: ``ha``, ``pct``, ``m``, ``vnd``,
+    ``count``, ``bvnd_per_ha``, ``text``, or ``""`` when nothing is measured). ``message`` is the key
+    of the message under ``review.rule.<rule>.``; ``params`` fill it (numbers are formatted in the
+    reader's language). ``plan_ref`` cites the plan, ``law_refs`` name law citations by key.
+    """
+
+    rule: str
+    severity: str
+    value: float | int | str | None
+    unit: str
+    plan_ref: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    law_refs: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity {self.severity!r} not in {SEVERITIES}")
+
+    def title(self, lang: str) -> str:
+        return t(f"review.rule.{self.rule}.title", lang)
+
+    def text(self, lang: str) -> str:
+        """The message a reviewer reads, numbers formatted the way ``lang`` writes them."""
+        params = {k: _fmt(v, lang) for k, v in self.params.items()}
+        return t(f"review.rule.{self.rule}.{self.message}", lang, **params)
+
+    def citation(self, lang: str) -> str:
+        """Plan reference first, then the law articles: ``Điều 1, III.4; Luật Đất đai 2024, Điều 122``."""
+        parts = [self.plan_ref] if self.plan_ref else []
+        parts += [law_text(k, lang) for k in self.law_refs]
+        return "; ".join(parts)
+
+    def unit_text(self, lang: str) -> str:
+        return t(f"review.unit.{self.unit}", lang) if self.unit else ""
+
+    def value_text(self, lang: str) -> str:
+        """The value with its unit, as shown in the review panel (``12,35 ha``, ``—`` when none)."""
+        if self.value is None:
+            return "—"
+        if isinstance(self.value, str):
+            return t(f"review.value.{self.value}", lang) if self.unit == "text" else self.value
+        digits = 0 if self.unit in ("vnd", "count", "m") else (1 if self.unit == "pct" else 2)
+        number = fmt_number(float(self.value), lang, digits)
+        unit = self.unit_text(lang)
+        return f"{number} {unit}".strip() if self.unit != "pct" else f"{number} %"
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "title": self.title(lang),
+            "title_vi": self.title("vi"),
+            "title_en": self.title("en"),
+            "value": self.value,
+            "unit": self.unit_text(lang) if self.unit != "text" else "",
+            "unit_code": self.unit,
+            "citation": self.citation(lang),
+            "citation_plan": self.plan_ref,
+            "citation_law": [law_text(k, lang) for k in self.law_refs],
+            "message": self.text(lang),
+            "details": dict(self.details),
+        }
+
+
+@dataclass(frozen=True)
+class SiteAttrs:
+    """What the proposer says about the project (none of it is required except the geometry)."""
+
+    name: str = ""
+    investor: str = ""
+    sector: str | None = None
+    workforce: int | None = None
+    #: Registered investment, billion VND (tỷ đồng).
+    investment_bvnd: float | None = None
+    #: Natural gas the project would use, m³ per day (0 or None: none).
+    gas_use_m3_day: float | None = None
+    #: One of TECHNOLOGY_LEVELS, or None when not stated.
+    technology: str | None = None
+    #: The stored proposal being re-reviewed (excluded from the overlap check).
+    proposal_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "investor": self.investor,
+            "sector": self.sector,
+            "workforce": self.workforce,
+            "investment_bvnd": self.investment_bvnd,
+            "gas_use_m3_day": self.gas_use_m3_day,
+            "technology": self.technology,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SiteAttrs:
+        keys = cls.__dataclass_fields__.keys()
+        return cls(**{k: v for k, v in data.items() if k in keys})
+
+
+@dataclass(frozen=True)
+class DistrictShare:
+    """The part of a site inside one district (``name`` is ``""`` for the part outside every district)."""
+
+    name: str
+    gso_code: str
+    area_m2: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read about one site; computed once per review by ``tbgeo.review``.
+
+    ``geometry`` is in EPSG:9209. ``sector`` is a ``tbgeo.sectors.Sector`` (or None when not given).
+    ``landuse`` is None when no land-use source was available.
+    """
+
+    geometry: BaseGeometry
+    attrs: SiteAttrs
+    sector: Any | None
+    districts: tuple[DistrictShare, ...]
+    landuse: LandUseAreas | None
+    landuse_by_district: Mapping[str, LandUseAreas] = field(default_factory=dict)
+
+    @property
+    def area_m2(self) -> float:
+        return float(self.geometry.area)
+
+    @property
+    def area_ha(self) -> float:
+        return self.area_m2 / 10_000.0
+
+    @property
+    def uses_gas(self) -> bool:
+        own = bool(self.attrs.gas_use_m3_day and self.attrs.gas_use_m3_day > 0)
+        return own or bool(getattr(self.sector, "uses_gas", False))
+
+
+RuleFunc = Callable[["Facts", "ReviewContext", "ReviewConfig"], Finding]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its id, family, plan citation, law citations and function."""
+
+    id: str
+    family: str
+    plan_ref: str
+    law_refs: tuple[str, ...]
+    func: RuleFunc
+
+    def title(self, lang: str) -> str:
+        return t(f"review.rule.{self.id}.title", lang)
+
+    def __call__(self, facts: Facts, context: ReviewContext, config: ReviewConfig) -> Finding:
+        return self.func(facts, context, config)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, *, plan_ref: str, law_refs: tuple[str, ...] = ()) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under ``rule_id`` (its family is the module's last name)."""
+
+    def decorate(func: RuleFunc) -> RuleFunc:
+        family = func.__module__.rsplit(".", 1)[-1]
+        if rule_id in _REGISTRY and _REGISTRY[rule_id].func is not func:
+            existing = _REGISTRY[rule_id].func
+            if existing.__qualname__ != func.__qualname__ or existing.__module__ != func.__module__:
+                raise ValueError(f"rule {rule_id!r} registered twice")
+        _REGISTRY[rule_id] = Rule(rule_id, family, plan_ref, tuple(law_refs), func)
+        return func
+
+    return decorate
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, family by family in FAMILIES order, in definition order within a family."""
+    for fam in FAMILIES:
+        importlib.import_module(f"{__name__}.{fam}")
+    order = {fam: i for i, fam in enumerate(FAMILIES)}
+    return sorted(_REGISTRY.values(), key=lambda r: order[r.family])
+
+
+def get_rule(rule_id: str) -> Rule:
+    all_rules()
+    return _REGISTRY[rule_id]

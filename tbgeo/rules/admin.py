@@ -1,0 +1,44 @@
+"""Administrative rules: the site must lie in Thái Bình province; which districts it falls in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tbgeo.rules import Facts, Finding, Shares, pct, rule
+
+if TYPE_CHECKING:
+    from tbgeo.rules.config import ReviewConfig
+    from tbgeo.rules.context import ReviewContext
+
+__all__ = ["province", "districts"]
+
+
+@rule("province", plan_ref="Điều 1")
+def province(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """Block a site that lies (more than the tolerance) outside the province the plan covers."""
+    if ctx.province is None:
+        return Finding("province", "info", None, "", "Điều 1", "no_data")
+    inside = float(facts.geometry.intersection(ctx.province).area)
+    outside_share = max(0.0, 1.0 - inside / facts.area_m2) if facts.area_m2 > 0 else 1.0
+    value = round(outside_share * 100.0, 4)
+    if outside_share >= 1.0 - 1e-9:
+        return Finding("province", "block", value, "pct", "Điều 1", "outside", {"pct": pct(value)})
+    if outside_share > cfg.admin.outside_tolerance_share:
+        return Finding("province", "block", value, "pct", "Điều 1", "partly", {"pct": pct(value)})
+    return Finding("province", "ok", value, "pct", "Điều 1", "inside")
+
+
+@rule("districts", plan_ref="Điều 1, III.3")
+def districts(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """List every district the site falls in, with its share (information for the dossier)."""
+    if ctx.districts.empty:
+        return Finding("districts", "info", None, "", "Điều 1, III.3", "no_data")
+    named = [d for d in facts.districts if d.name]
+    listing = Shares(tuple((d.name, d.share) for d in named))
+    details = {"districts": [{"name": d.name, "gso_code": d.gso_code, "share": round(d.share, 6)} for d in named]}
+    if not named:
+        return Finding("districts", "info", 0, "count", "Điều 1, III.3", "none", details=details)
+    key = "one" if len(named) == 1 else "many"
+    return Finding(
+        "districts", "info", len(named), "count", "Điều 1, III.3", key, {"n": len(named), "list": listing}, details=details
+    )

@@ -1,0 +1,213 @@
+"""The review's thresholds, read from ``config/review.toml`` (documented, cited defaults)."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tbgeo import settings
+from tbgeo.errors import InputError
+
+__all__ = [
+    "RiceConfig",
+    "LanduseConfig",
+    "AdminConfig",
+    "SectorConfig",
+    "parse_raster_classes",
+    "ZoningConfig",
+    "GasConfig",
+    "ProposalsConfig",
+    "LedgerConfig",
+    "ReviewConfig",
+    "load_config",
+    "default_config_path",
+]
+
+
+@dataclass(frozen=True)
+class RiceConfig:
+    resolution_min_ha: float = 0.0
+    topsoil_eia_min_ha: float = 2.0
+    levy_rate_pct: float = 50.0
+    land_price_vnd_m2: float = 0.0
+    negligible_ha: float = 0.0
+
+
+@dataclass(frozen=True)
+class LanduseConfig:
+    raster_classes: dict[int, str] = field(default_factory=lambda: {1: "LUC", 2: "LUK"})
+
+
+@dataclass(frozen=True)
+class SectorConfig:
+    refused_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    outside_tolerance_share: float = 0.001
+
+
+@dataclass(frozen=True)
+class ZoningConfig:
+    inside_min_share: float = 0.99
+    economic_zone_min_share: float = 0.5
+    labour_heavy_workers: int = 500
+    raw_material_min_ha: float = 0.0
+
+
+@dataclass(frozen=True)
+class GasConfig:
+    corridor_high_m: float = 30.0
+    corridor_low_m: float = 10.0
+    corridor_statuses: tuple[str, ...] = ("existing", "planned")
+    centre_kinds: tuple[str, ...] = ("gas_centre", "landfall_station")
+
+
+@dataclass(frozen=True)
+class ProposalsConfig:
+    block_statuses: tuple[str, ...] = ("approved",)
+    warn_statuses: tuple[str, ...] = ("submitted",)
+    min_overlap_ha: float = 0.01
+
+
+@dataclass(frozen=True)
+class LedgerConfig:
+    quota_ha: float = 1000.0
+    district_quota_ha: dict[str, float] = field(default_factory=dict)
+    approved_statuses: tuple[str, ...] = ("approved",)
+    pending_statuses: tuple[str, ...] = ("submitted",)
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """All thresholds, by section; ``source`` is the file they were read from (None: built-in)."""
+
+    rice: RiceConfig = field(default_factory=RiceConfig)
+    landuse: LanduseConfig = field(default_factory=LanduseConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
+    sector: SectorConfig = field(default_factory=SectorConfig)
+    zoning: ZoningConfig = field(default_factory=ZoningConfig)
+    gas: GasConfig = field(default_factory=GasConfig)
+    proposals: ProposalsConfig = field(default_factory=ProposalsConfig)
+    ledger: LedgerConfig = field(default_factory=LedgerConfig)
+    source: str | None = None
+
+    def with_inputs(
+        self, *, levy_rate_pct: float | None = None, land_price_vnd_m2: float | None = None
+    ) -> ReviewConfig:
+        """A copy with the user-entered payment inputs (rate %, land price VND/m²) replaced."""
+        rice = self.rice
+        if levy_rate_pct is not None:
+            if not 0 <= levy_rate_pct <= 100:
+                raise InputError("review.input.bad_rate", value=levy_rate_pct)
+            rice = dataclasses.replace(rice, levy_rate_pct=float(levy_rate_pct))
+        if land_price_vnd_m2 is not None:
+            if land_price_vnd_m2 < 0:
+                raise InputError("review.input.bad_price", value=land_price_vnd_m2)
+            rice = dataclasses.replace(rice, land_price_vnd_m2=float(land_price_vnd_m2))
+        return dataclasses.replace(self, rice=rice)
+
+    def with_raster_classes(self, classes: dict[int, str]) -> ReviewConfig:
+        return dataclasses.replace(self, landuse=LanduseConfig(raster_classes=dict(classes)))
+
+    def inputs(self) -> dict[str, Any]:
+        """The values a user may change for one review, as shown in the report."""
+        return {
+            "levy_rate_pct": self.rice.levy_rate_pct,
+            "land_price_vnd_m2": self.rice.land_price_vnd_m2,
+            "corridor_high_m": self.gas.corridor_high_m,
+            "corridor_low_m": self.gas.corridor_low_m,
+            "config": self.source,
+        }
+
+
+_SECTIONS: dict[str, type] = {
+    "rice": RiceConfig,
+    "landuse": LanduseConfig,
+    "admin": AdminConfig,
+    "sector": SectorConfig,
+    "zoning": ZoningConfig,
+    "gas": GasConfig,
+    "proposals": ProposalsConfig,
+    "ledger": LedgerConfig,
+}
+
+
+def default_config_path() -> Path:
+    return settings.CONFIG_DIR / "review.toml"
+
+
+def parse_raster_classes(data: Any, *, file: str) -> dict[int, str]:
+    """``{"1": "LUC", "2": "LUK"}`` (or ``"1=LUC,2=LUK"``) → ``{1: "LUC", 2: "LUK"}``."""
+    if isinstance(data, str):
+        pairs: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in data.split(","))):
+            if "=" not in part:
+                raise InputError("review.input.bad_classes", value=data)
+            k, v = part.split("=", 1)
+            pairs[k.strip()] = v.strip()
+        data = pairs
+    if not isinstance(data, dict):
+        raise InputError("review.config_bad_value", file=file, key="landuse.raster_classes", value=data)
+    out: dict[int, str] = {}
+    for key, code in data.items():
+        try:
+            value = int(key)
+        except (TypeError, ValueError):
+            raise InputError("review.input.bad_classes", value=f"{key}={code}") from None
+        if not isinstance(code, str) or not code.strip():
+            raise InputError("review.input.bad_classes", value=f"{key}={code}")
+        out[value] = code.strip().upper()
+    return out
+
+
+def _section(name: str, cls: type, data: Any, file: str) -> Any:
+    if not isinstance(data, dict):
+        raise InputError("review.config_bad_value", file=file, key=name, value=data)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            raise InputError("review.config_unknown_key", file=file, key=f"{name}.{key}", allowed=", ".join(fields))
+        default = getattr(cls(), key)
+        if key == "raster_classes":
+            value = parse_raster_classes(value, file=file)
+        elif isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError("review.config_bad_value", file=file, key=f"{name}.{key}", value=value)
+            value = tuple(value)
+        elif isinstance(default, dict):
+            if not isinstance(value, dict) or not all(isinstance(v, (int, float)) for v in value.values()):
+                raise InputError("review.config_bad_value", file=file, key=f"{name}.{key}", value=value)
+            value = {str(k): float(v) for k, v in value.items()}
+        elif isinstance(default, (int, float)) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise InputError("review.config_bad_value", file=file, key=f"{name}.{key}", value=value)
+            value = type(default)(value)
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: Path | str | None = None) -> ReviewConfig:
+    """The thresholds from ``path`` (default ``config/review.toml``; built-in defaults if it is absent)."""
+    explicit = path is not None
+    p = Path(path) if path is not None else default_config_path()
+    if not p.exists():
+        if explicit:
+            raise InputError("review.config_missing", file=str(p))
+        return ReviewConfig()
+    try:
+        with p.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError("review.config_unreadable", file=p.name, detail=str(exc)) from exc
+    sections: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in _SECTIONS:
+            raise InputError("review.config_unknown_key", file=p.name, key=name, allowed=", ".join(_SECTIONS))
+        sections[name] = _section(name, _SECTIONS[name], value, p.name)
+    return ReviewConfig(**sections, source=str(p))

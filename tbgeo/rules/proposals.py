@@ -1,0 +1,48 @@
+"""Proposal rule: overlap with other proposals that are pending (submitted) or approved."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tbgeo.rules import Facts, Finding, rule
+from tbgeo.rules.zoning import overlaps
+
+if TYPE_CHECKING:
+    from tbgeo.rules.config import ReviewConfig
+    from tbgeo.rules.context import ReviewContext
+
+__all__ = ["proposal_overlap"]
+
+
+@rule("proposal_overlap", plan_ref="Điều 1, III.4")
+def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """Block overlap with an approved proposal; warn for a pending one (statuses from the config)."""
+    plan = "Điều 1, III.4"
+    frame = ctx.proposals
+    if frame.empty:
+        return Finding("proposal_overlap", "ok", 0.0, "ha", plan, "none")
+    statuses = set(cfg.proposals.block_statuses) | set(cfg.proposals.warn_statuses)
+    keep = frame["status"].isin(statuses)
+    if facts.attrs.proposal_id is not None:
+        keep &= frame["proposal_id"] != facts.attrs.proposal_id
+    frame = frame[keep].reset_index(drop=True)
+    hits = [(i, a) for i, a in overlaps(facts.geometry, frame) if a / 1e4 >= cfg.proposals.min_overlap_ha]
+    if not hits:
+        return Finding("proposal_overlap", "ok", 0.0, "ha", plan, "none")
+    hits.sort(key=lambda h: -h[1])
+    items = [
+        {
+            "proposal_id": int(frame.iloc[i]["proposal_id"]),
+            "name": str(frame.iloc[i]["name"]),
+            "status": str(frame.iloc[i]["status"]),
+            "ha": round(a / 1e4, 4),
+        }
+        for i, a in hits
+    ]
+    total = round(sum(a for _, a in hits) / 1e4, 4)
+    listing = ", ".join(f"#{it['proposal_id']} {it['name']} ({it['status']}, {it['ha']:.2f} ha)" for it in items)
+    blocking = any(it["status"] in cfg.proposals.block_statuses for it in items)
+    return Finding(
+        "proposal_overlap", "block" if blocking else "warn", total, "ha", plan,
+        "approved" if blocking else "pending", {"ha": total, "list": listing}, details={"proposals": items},
+    )

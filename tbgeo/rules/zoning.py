@@ -1,0 +1,148 @@
+"""Zoning rules: inside an industrial park or cluster, coastal economic zone versus inner field,
+maize/soybean raw-material zones, and the agricultural-specialised park."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import shapely
+
+from tbgeo.rules import Facts, Finding, pct, rule
+from tbgeo.rules.sector import is_low_tech
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from tbgeo.rules.config import ReviewConfig
+    from tbgeo.rules.context import ReviewContext
+
+__all__ = ["industrial_zone", "coastal_inner_field", "raw_material_zone", "agri_park_fit", "overlaps"]
+
+
+def overlaps(geom: Any, frame: gpd.GeoDataFrame) -> list[tuple[int, float]]:
+    """(row position, overlap area m²) of every feature of ``frame`` that overlaps ``geom``."""
+    if frame.empty:
+        return []
+    idx = frame.sindex.query(geom, predicate="intersects")
+    if len(idx) == 0:
+        return []
+    areas = shapely.area(shapely.intersection(frame.geometry.values[idx], geom))
+    return [(int(i), float(a)) for i, a in zip(idx, areas) if a > 0]
+
+
+def _union_share(geom: Any, frame: gpd.GeoDataFrame, rows: list[int]) -> float:
+    if not rows or geom.area <= 0:
+        return 0.0
+    inter = shapely.intersection(shapely.union_all(frame.geometry.values[rows]), geom)
+    return float(inter.area) / float(geom.area)
+
+
+@rule("industrial_zone", plan_ref="Điều 1, III.4")
+def industrial_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """Inside an industrial park or cluster, partly, or outside (III.4: develop inside parks/clusters)."""
+    plan = "Điều 1, III.4"
+    if not ctx.has("parks"):
+        return Finding("industrial_zone", "info", None, "pct", plan, "no_data")
+    hits = overlaps(facts.geometry, ctx.parks)
+    share = _union_share(facts.geometry, ctx.parks, [i for i, _ in hits])
+    value = round(share * 100.0, 2)
+    listed = sorted(hits, key=lambda h: -h[1])
+    names = ", ".join(str(ctx.parks.iloc[i]["name"]) for i, _ in listed)
+    details = {
+        "zones": [
+            {
+                "name": ctx.parks.iloc[i]["name"],
+                "kind": ctx.parks.iloc[i]["kind"],
+                "status": ctx.parks.iloc[i]["status"],
+                "share": round(a / facts.area_m2, 6),
+            }
+            for i, a in listed
+        ]
+    }
+    if share >= cfg.zoning.inside_min_share:
+        return Finding("industrial_zone", "ok", value, "pct", plan, "inside", {"names": names, "pct": pct(value)}, details=details)
+    if share > 0:
+        return Finding("industrial_zone", "warn", value, "pct", plan, "partly", {"names": names, "pct": pct(value)}, details=details)
+    return Finding("industrial_zone", "warn", value, "pct", plan, "outside", details=details)
+
+
+def _labour_heavy(facts: Facts, cfg: ReviewConfig) -> bool:
+    if getattr(facts.sector, "labour_intensive", False):
+        return True
+    return bool(facts.attrs.workforce and facts.attrs.workforce >= cfg.zoning.labour_heavy_workers)
+
+
+@rule("coastal_inner_field", plan_ref="Điều 1, III.3; III.4")
+def coastal_inner_field(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """Coastal economic zone (favoured) versus inner-field land (high-tech, non-polluting only)."""
+    plan = "Điều 1, III.3; III.4"
+    ez = ctx.economic_zone_union
+    if ez is None:
+        return Finding("coastal_inner_field", "info", None, "pct", plan, "no_data")
+    share = float(facts.geometry.intersection(ez).area) / facts.area_m2 if facts.area_m2 > 0 else 0.0
+    value = round(share * 100.0, 2)
+    if share >= cfg.zoning.economic_zone_min_share:
+        return Finding("coastal_inner_field", "ok", value, "pct", plan, "coastal", {"pct": pct(value)})
+    polluting = bool(getattr(facts.sector, "polluting", False))
+    labour_low_tech = _labour_heavy(facts, cfg) and is_low_tech(facts)
+    reasons = []
+    if polluting:
+        reasons.append("polluting")
+    if labour_low_tech:
+        reasons.append("labour_low_tech")
+    details = {"reasons": reasons, "economic_zone_share": round(share, 6)}
+    if reasons:
+        key = "inner_polluting" if polluting else "inner_labour"
+        return Finding("coastal_inner_field", "warn", value, "pct", plan, key, {"pct": pct(value)}, details=details)
+    if facts.sector is None and facts.attrs.technology is None:
+        return Finding("coastal_inner_field", "info", value, "pct", plan, "inner_unknown", {"pct": pct(value)}, details=details)
+    if not is_low_tech(facts):
+        return Finding("coastal_inner_field", "ok", value, "pct", plan, "inner_high_tech", {"pct": pct(value)}, details=details)
+    return Finding("coastal_inner_field", "info", value, "pct", plan, "inner_not_high_tech", {"pct": pct(value)}, details=details)
+
+
+@rule("raw_material_zone", plan_ref="Điều 1, IV.6.c")
+def raw_material_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """Warn when the site takes land of a maize/soybean raw-material zone (IV.6.c), with hectares."""
+    plan = "Điều 1, IV.6.c"
+    if not ctx.has("raw_material_zones"):
+        return Finding("raw_material_zone", "info", None, "ha", plan, "no_data")
+    hits = overlaps(facts.geometry, ctx.raw_material_zones)
+    share = _union_share(facts.geometry, ctx.raw_material_zones, [i for i, _ in hits])
+    ha = share * facts.area_ha
+    names = ", ".join(str(ctx.raw_material_zones.iloc[i]["name"]) for i, _ in sorted(hits, key=lambda h: -h[1]))
+    details = {
+        "zones": [
+            {"name": ctx.raw_material_zones.iloc[i]["name"], "crop": ctx.raw_material_zones.iloc[i]["crop"], "ha": round(a / 1e4, 4)}
+            for i, a in hits
+        ]
+    }
+    if hits and ha > cfg.zoning.raw_material_min_ha:
+        return Finding(
+            "raw_material_zone", "warn", round(ha, 4), "ha", plan, "overlap", {"ha": round(ha, 2), "names": names},
+            details=details,
+        )
+    return Finding("raw_material_zone", "ok", round(ha, 4), "ha", plan, "clear", details=details)
+
+
+@rule("agri_park_fit", plan_ref="Điều 1, IV.6.a")
+def agri_park_fit(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """A site in the agricultural-specialised park (Quỳnh Phụ, IV.6.a) should serve agriculture."""
+    plan = "Điều 1, IV.6.a"
+    agri = ctx.parks[ctx.parks["kind"] == "agri_park"] if not ctx.parks.empty else ctx.parks
+    if agri.empty:
+        return Finding("agri_park_fit", "ok" if ctx.has("parks") else "info", 0.0, "pct", plan,
+                       "not_in" if ctx.has("parks") else "no_data")
+    agri = agri.reset_index(drop=True)
+    hits = overlaps(facts.geometry, agri)
+    share = _union_share(facts.geometry, agri, [i for i, _ in hits])
+    value = round(share * 100.0, 2)
+    if share <= 0:
+        return Finding("agri_park_fit", "ok", value, "pct", plan, "not_in")
+    name = str(agri.iloc[max(hits, key=lambda h: h[1])[0]]["name"])
+    if facts.sector is None:
+        return Finding("agri_park_fit", "info", value, "pct", plan, "in_unknown", {"name": name, "pct": pct(value)})
+    agro = getattr(facts.sector, "plan_sector", None) == "agro_food" or "IV.6" in str(facts.sector.citation)
+    if agro:
+        return Finding("agri_park_fit", "ok", value, "pct", plan, "in_agro", {"name": name, "pct": pct(value)})
+    return Finding("agri_park_fit", "warn", value, "pct", plan, "in_other", {"name": name, "pct": pct(value)})

@@ -1,0 +1,413 @@
+"""Site review page: propose a site (draw, upload, type corners), review it, save it, decide on it."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from tbgeo.errors import InputError
+from tbgeo.i18n import fmt_number, t
+from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
+from tbgeo.ui.state import Key
+
+
+#: Catalog layers shown under the site on the review map.
+MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone",
+              "raw_material_zones", "gas_pipelines", "energy_sites")
+SITE_STYLE = {"color": "#0050ff", "weight": 3, "fill_color": "#3d7dff", "fill_opacity": 0.25}
+PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2, "fill_color": "#ff5fa2", "fill_opacity": 0.2, "dash_array": "5 3"}
+
+
+class RKey(StrEnum):
+    """Session keys of this page (besides Key.REVIEW_SITE / Key.REVIEW_REPORT)."""
+
+    SITE_SOURCE = "review_site_source"
+    SITE_NOTES = "review_site_notes"
+    SITE_NAME = "review_site_name"
+    SAVED_ID = "review_saved_id"
+
+
+# -- cached resources ----------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _context(versions: tuple[int, ...]) -> Any:
+    from tbgeo.rules.context import ReviewContext
+    from tbgeo.ui import cache
+
+    return ReviewContext.from_catalog(cache.catalog(), include_proposals=False)
+
+
+def context() -> Any:
+    """The review context: catalog layers (cached per active version) plus the stored proposals now."""
+    from tbgeo.ui import cache
+    from tbgeo.workspace import Workspace
+
+    cat = cache.catalog()
+    versions = tuple(cache.version_key(lid) for lid in cat.ids if cat.get(lid).kind == "vector")
+    ctx = _context(versions)
+    frame = Workspace.open_existing().proposals_frame() if Workspace.exists() else None
+    return ctx.with_proposals(frame)
+
+
+@st.cache_resource(show_spinner=False)
+def _sectors() -> list[Any]:
+    from tbgeo.sectors import load_sectors
+
+    return load_sectors()
+
+
+# -- site input ----------------------------------------------------------------------------------
+def _set_site(site: Any) -> None:
+    st.session_state[Key.REVIEW_SITE] = site.geometry if hasattr(site, "geometry") else site
+    st.session_state[RKey.SITE_SOURCE] = getattr(site, "source", "draw")
+    st.session_state[RKey.SITE_NOTES] = list(getattr(site, "notes", ()))
+    if getattr(site, "name", ""):
+        st.session_state[RKey.SITE_NAME] = site.name
+    st.session_state.pop(Key.REVIEW_REPORT, None)
+    st.session_state.pop(RKey.SAVED_ID, None)
+
+
+def _site_tabs(lang: str) -> None:
+    from tbgeo.proposal_input import SUFFIXES, site_from_coordinates, site_from_file
+
+    tab_upload, tab_coords = st.tabs([t("review.page.tab_upload", lang), t("review.page.tab_coords", lang)])
+    with tab_upload:
+        up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key="review_upload")
+        crs = st.text_input(t("review.page.upload_crs", lang), value="", key="review_upload_crs")
+        if up is not None and st.button(t("review.page.use_file", lang), key="review_use_file"):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(up.name).name
+                path.write_bytes(up.getvalue())
+                try:
+                    _set_site(site_from_file(path, crs=crs or None, display_name=up.name))
+                except InputError as exc:
+                    st.error(exc.message(lang))
+                else:
+                    st.rerun()
+    with tab_coords:
+        system = st.radio(
+            t("review.page.coords_system", lang), ["auto", "wgs84", "vn2000"],
+            format_func=lambda k: t(f"review.page.system_{k}", lang), horizontal=True, key="review_coords_system",
+        )
+        text = st.text_area(t("review.page.coords", lang), placeholder=t("review.page.coords_hint", lang),
+                            key="review_coords", height=140)
+        if st.button(t("review.page.use_coords", lang), key="review_use_coords"):
+            try:
+                _set_site(site_from_coordinates(text, system=system))
+            except InputError as exc:
+                st.error(exc.message(lang))
+            else:
+                st.rerun()
+
+
+def build_review_map(lang: str, *, site: Any | None, proposals: Any | None) -> Any:
+    """The folium map: context layers, stored proposals, the current site, and a Draw control."""
+    import geopandas as gpd
+    from folium.plugins import Draw
+
+    from tbgeo import webassets
+    from tbgeo.crs import WORK_CRS
+    from tbgeo.ui import cache
+    from tbgeo.webmap import Overlay, build_map
+
+    cat = cache.catalog()
+    visible = [lid for lid in MAP_LAYERS if lid in cat]
+    overlays = []
+    if proposals is not None and not proposals.empty:
+        overlays.append(Overlay("proposals", t("review.page.proposals_layer", lang), proposals, PROPOSAL_STYLE,
+                                popup=[("name", t("review.page.col_name", lang)), ("status", t("review.page.col_status", lang))]))
+    if site is not None:
+        overlays.append(Overlay("site", t("review.page.site_layer", lang),
+                                gpd.GeoDataFrame({"name": [t("review.page.site_layer", lang)]}, geometry=[site], crs=WORK_CRS),
+                                SITE_STYLE))
+    m = build_map(cat, lang=lang, visible=visible, frames={lid: cache.frame(lid) for lid in visible}, overlays=overlays,
+                  labels=True, height=520)
+    draw = Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
+                                            "polygon": True, "rectangle": True, "circle": True})
+    webassets.localize(draw)
+    draw.add_to(m)
+    if site is not None:
+        minx, miny, maxx, maxy = gpd.GeoSeries([site.buffer(300)], crs=WORK_CRS).to_crs(4326).total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _map(lang: str, proposals: Any) -> None:
+    from streamlit_folium import st_folium
+
+    from tbgeo import webassets
+    from tbgeo.proposal_input import site_from_draw_event
+
+    if webassets.missing():
+        st.warning(t("review.page.map_missing", lang))
+        return
+    st.caption(t("review.page.draw_hint", lang))
+    m = build_review_map(lang, site=st.session_state.get(Key.REVIEW_SITE), proposals=proposals)
+    event = st_folium(m, height=520, use_container_width=True, key="review_map",
+                      returned_objects=["last_active_drawing", "all_drawings"])
+    if event and (event.get("last_active_drawing") or event.get("all_drawings")):
+        marker = json.dumps(event.get("last_active_drawing"), sort_keys=True)
+        if st.session_state.get("review_last_draw") != marker:
+            st.session_state["review_last_draw"] = marker
+            try:
+                _set_site(site_from_draw_event(event))
+            except InputError as exc:
+                st.error(exc.message(lang))
+            else:
+                st.rerun()
+
+
+# -- attributes and review -----------------------------------------------------------------------
+def _attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
+    from tbgeo.rules import SiteAttrs
+    from tbgeo.rules.config import load_config
+
+    cfg = load_config()
+    sectors = _sectors()
+    codes = [""] + [s.code for s in sectors]
+    by_code = {s.code: s for s in sectors}
+
+    def sector_label(code: str) -> str:
+        if not code:
+            return t("review.page.no_sector", lang)
+        s = by_code[code]
+        return f"{s.name(lang)} — {t(f'review.page.status_{s.status}', lang)}"
+
+    with st.form("review_form"):
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("review.page.name", lang), value=st.session_state.get(RKey.SITE_NAME, ""), key="review_name")
+        investor = c2.text_input(t("review.page.investor", lang), key="review_investor")
+        sector = st.selectbox(t("review.page.sector", lang), codes, format_func=sector_label, key="review_sector")
+        c3, c4, c5 = st.columns(3)
+        workforce = c3.number_input(t("review.page.workforce", lang), min_value=0, step=50, value=0, key="review_workforce")
+        investment = c4.number_input(t("review.page.investment", lang), min_value=0.0, step=10.0, value=0.0,
+                                     key="review_investment")
+        gas = c5.number_input(t("review.page.gas_use", lang), min_value=0.0, step=100.0, value=0.0, key="review_gas")
+        tech = st.selectbox(t("review.page.technology", lang), [""] + list(TECHNOLOGY_LEVELS),
+                            format_func=lambda v: t(f"review.value.{v}", lang) if v else t("review.page.not_stated", lang),
+                            key="review_technology")
+        st.markdown(t("review.page.payment_inputs", lang))
+        c6, c7 = st.columns(2)
+        rate = c6.number_input(t("review.page.levy_rate", lang), min_value=0.0, max_value=100.0,
+                               value=float(cfg.rice.levy_rate_pct), step=5.0, key="review_rate")
+        price = c7.number_input(t("review.page.land_price", lang), min_value=0.0,
+                                value=float(cfg.rice.land_price_vnd_m2), step=10_000.0, key="review_price")
+        submitted = st.form_submit_button(t("review.page.run", lang), type="primary")
+    if not submitted:
+        return None
+    attrs = SiteAttrs(
+        name=name.strip(), investor=investor.strip(), sector=sector or None, workforce=int(workforce) or None,
+        investment_bvnd=float(investment) or None, gas_use_m3_day=float(gas) or None, technology=tech or None,
+    )
+    return attrs, {"levy_rate_pct": float(rate), "land_price_vnd_m2": float(price)}
+
+
+def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
+    from tbgeo.review import review_site
+    from tbgeo.rules.config import load_config
+
+    site = st.session_state.get(Key.REVIEW_SITE)
+    if site is None:
+        st.warning(t("review.page.no_site", lang))
+        return
+    try:
+        cfg = load_config().with_inputs(**inputs)
+        report = review_site(site, attrs=attrs, context=context(), config=cfg)
+    except InputError as exc:
+        st.error(exc.message(lang))
+        return
+    st.session_state[Key.REVIEW_REPORT] = report
+    st.session_state.pop(RKey.SAVED_ID, None)
+
+
+def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
+    """The review panel's rows: traffic light, rule, value, citation, finding."""
+    return [
+        {
+            t("review.page.col_light", lang): SEVERITY_ICONS[f.severity],
+            t("review.page.col_rule", lang): f.title(lang),
+            t("review.page.col_value", lang): f.value_text(lang),
+            t("review.page.col_citation", lang): f.citation(lang),
+            t("review.page.col_finding", lang): f.text(lang),
+        }
+        for f in report.findings
+    ]
+
+
+def _panel(lang: str) -> None:
+    report = st.session_state.get(Key.REVIEW_REPORT)
+    if report is None:
+        return
+    st.subheader(t("review.page.report", lang))
+    verdict = t(f"review.severity.{report.verdict}", lang)
+    banner = {"block": st.error, "warn": st.warning, "info": st.info, "ok": st.success}[report.verdict]
+    banner(t("review.page.verdict", lang, verdict=verdict, icon=SEVERITY_ICONS[report.verdict]))
+    facts = report.facts
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("review.page.area", lang), f"{fmt_number(facts.area_ha, lang, 2)} ha")
+    if facts.landuse is not None:
+        c2.metric(t("review.page.rice", lang), f"{fmt_number(facts.landuse.rice_ha, lang, 2)} ha",
+                  help=f"{fmt_number(facts.landuse.share * 100, lang, 1)} %")
+        c3.metric("LUC", f"{fmt_number(facts.landuse.luc_ha, lang, 2)} ha")
+        c4.metric("LUK", f"{fmt_number(facts.landuse.luk_ha, lang, 2)} ha")
+    st.dataframe(panel_rows(report, lang), hide_index=True, use_container_width=True, key="review_panel")
+    name = (facts.attrs.name or "site").replace(" ", "_")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(t("review.page.dl_json", lang), report.to_json(lang).encode("utf-8"), f"{name}.json",
+                       "application/json", key="review_dl_json")
+    d2.download_button(t("review.page.dl_csv", lang), report.to_csv(lang).encode("utf-8-sig"), f"{name}.csv", "text/csv",
+                       key="review_dl_csv")
+    d3.download_button(t("review.page.dl_geojson", lang),
+                       json.dumps(report.to_geojson(lang), ensure_ascii=False).encode("utf-8"), f"{name}.geojson",
+                       "application/geo+json", key="review_dl_geojson")
+    saved = st.session_state.get(RKey.SAVED_ID)
+    if saved:
+        st.success(t("review.page.saved", lang, id=saved))
+    elif st.button(t("review.page.save", lang), key="review_save"):
+        from tbgeo.workspace import Workspace
+
+        ws = Workspace.open()
+        p = ws.add_proposal(report.geometry, name=facts.attrs.name or t("review.page.unnamed", lang),
+                            attributes=facts.attrs.to_dict(), report=report.to_dict(lang), status="draft")
+        st.session_state[RKey.SAVED_ID] = p.id
+        st.success(t("review.page.saved", lang, id=p.id))
+
+
+# -- stored proposals, decisions, ledger ---------------------------------------------------------
+def _proposals(lang: str) -> None:
+    from tbgeo.workspace import TRANSITIONS, Workspace
+
+    st.subheader(t("review.page.proposals", lang))
+    if not Workspace.exists():
+        st.info(t("review.page.no_proposals", lang))
+        return
+    ws = Workspace.open_existing()
+    items = ws.proposals()
+    if not items:
+        st.info(t("review.page.no_proposals", lang))
+        return
+    rows = []
+    for p in items:
+        rice = (p.report or {}).get("rice") or {}
+        rows.append({
+            "#": p.id,
+            t("review.page.col_name", lang): p.name,
+            t("review.page.col_status", lang): t(f"review.page.st_{p.status}", lang),
+            t("review.page.area", lang): round(p.area_ha, 2),
+            t("review.page.rice", lang): rice.get("total_ha"),
+            t("review.page.col_verdict", lang): t(f"review.severity.{(p.report or {}).get('verdict', 'info')}", lang),
+        })
+    st.dataframe(rows, hide_index=True, use_container_width=True, key="review_proposals_table")
+    pid = st.selectbox(t("review.page.pick", lang), [p.id for p in items],
+                       format_func=lambda i: f"#{i} {next(p.name for p in items if p.id == i)}", key="review_pick")
+    chosen = ws.proposal(pid)
+    st.dataframe(
+        [
+            {
+                t("review.page.col_when", lang): d.at,
+                t("review.page.col_who", lang): d.by,
+                t("review.page.col_from", lang): t(f"review.page.st_{d.status_from}", lang) if d.status_from else "",
+                t("review.page.col_to", lang): t(f"review.page.st_{d.status_to}", lang) if d.status_to else "",
+                t("review.page.col_comment", lang): d.comment,
+            }
+            for d in chosen.history
+        ],
+        hide_index=True, use_container_width=True, key="review_history",
+    )
+    if st.button(t("review.page.recheck", lang), key="review_recheck"):
+        from tbgeo.review import review_site
+        from tbgeo.rules import SiteAttrs
+        from tbgeo.rules.config import load_config
+
+        try:
+            attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
+            report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
+            ws.update_report(pid, report.to_dict(lang), user=st.session_state.get(Key.USER) or None)
+        except InputError as exc:
+            st.error(exc.message(lang))
+        else:
+            st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
+    with st.form("review_decision"):
+        options = ["", *TRANSITIONS[chosen.status]]
+        new = st.selectbox(t("review.page.new_status", lang), options,
+                           format_func=lambda s: t(f"review.page.st_{s}", lang) if s else t("review.page.comment_only", lang),
+                           key="review_new_status")
+        comment = st.text_area(t("review.page.comment", lang), key="review_comment")
+        user = st.text_input(t("review.page.user", lang), value=st.session_state.get(Key.USER, ""), key="review_user")
+        go = st.form_submit_button(t("review.page.record", lang))
+    if go:
+        try:
+            if new:
+                ws.set_status(pid, new, user=user or None, comment=comment)
+            elif comment.strip():
+                ws.add_comment(pid, comment.strip(), user=user or None)
+            else:
+                st.warning(t("review.page.nothing", lang))
+                return
+        except InputError as exc:
+            st.error(exc.message(lang))
+            return
+        st.success(t("review.page.recorded", lang, id=pid))
+        st.rerun()
+
+
+def _ledger(lang: str) -> None:
+    from tbgeo.ledger import rice_ledger
+    from tbgeo.rules.config import load_config
+    from tbgeo.workspace import Workspace
+
+    st.subheader(t("review.page.ledger", lang))
+    cfg = load_config().ledger
+    ledger = rice_ledger(Workspace.open_existing().proposals() if Workspace.exists() else [], config=cfg)
+
+    def row(r: Any, label: str) -> dict[str, Any]:
+        return {
+            t("review.page.col_district", lang): label,
+            t("review.page.col_approved_luc", lang): round(r.approved_luc_ha, 2),
+            t("review.page.col_approved_luk", lang): round(r.approved_luk_ha, 2),
+            t("review.page.col_pending_luc", lang): round(r.pending_luc_ha, 2),
+            t("review.page.col_pending_luk", lang): round(r.pending_luk_ha, 2),
+            t("review.page.col_total", lang): round(r.total_ha, 2),
+            t("review.page.col_quota", lang): None if r.quota_ha is None else round(r.quota_ha, 2),
+            t("review.page.col_remaining", lang): None if r.remaining_ha is None else round(r.remaining_ha, 2),
+        }
+
+    rows = [row(r, r.district or t("review.page.outside", lang)) for r in ledger.rows]
+    rows.append(row(ledger.total, t("review.page.total", lang)))
+    st.dataframe(rows, hide_index=True, use_container_width=True, key="review_ledger")
+    st.caption(t("review.page.ledger_note", lang, quota=fmt_number(cfg.quota_ha, lang, 0)))
+    for r in ledger.over_quota:
+        st.warning(t("review.page.over_quota", lang, district=r.district if r.district != "__total__" else t("review.page.total", lang),
+                     total=fmt_number(r.total_ha, lang, 2), quota=fmt_number(r.quota_ha or 0.0, lang, 2)))
+    if ledger.skipped:
+        st.caption(t("review.page.ledger_skipped", lang, ids=", ".join(f"#{i}" for i in ledger.skipped)))
+
+
+def render(lang: str) -> None:
+    st.title(t("review.page.title", lang))
+    st.caption(t("review.page.intro", lang))
+    try:
+        ctx = context()
+    except InputError as exc:
+        st.error(exc.message(lang))
+        return
+    _map(lang, ctx.proposals)
+    _site_tabs(lang)
+    site = st.session_state.get(Key.REVIEW_SITE)
+    if site is not None:
+        st.info(t("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
+                  source=st.session_state.get(RKey.SITE_SOURCE, "")))
+        for note in st.session_state.get(RKey.SITE_NOTES, []):
+            st.caption(t(note, lang))
+    else:
+        st.info(t("review.page.no_site", lang))
+    result = _attributes_form(lang)
+    if result is not None:
+        _run_review(lang, *result)
+    _panel(lang)
+    _proposals(lang)
+    _ledger(lang)

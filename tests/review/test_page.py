@@ -1,0 +1,97 @@
+"""AppTest of the review page on the synthetic province: type a site, review it, save, decide, ledger."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tbgeo.rules import all_rules
+from tbgeo.workspace import Workspace
+
+# RICE site of the synthetic province as VN-2000 X (north) / Y (east) corners: 100 ha, 25 LUC + 25 LUK
+CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
+
+
+def _app(lang: str) -> AppTest:
+    st.cache_resource.clear()  # the catalog is cached per process: use the test project's
+    script = f"from tbgeo.ui.pages import review\nreview.render({lang!r})\n"
+    return AppTest.from_string(script, default_timeout=60)
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _table(at: AppTest, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def test_review_page_in_vietnamese(project):
+    at = _app("vi").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Thẩm tra khu đất đề xuất"
+    assert any("Chưa có khu đất" in i.value for i in at.info)
+    at.text_area(key="review_coords").set_value(CORNERS)
+    at.button(key="review_use_coords").click().run()
+    assert not at.exception, at.exception
+    assert any("100,00 ha" in i.value for i in at.info)
+    at.text_input(key="review_name").set_value("Nhà máy nhuộm Thử")
+    at.selectbox(key="review_sector").set_value("dyeing")
+    _button(at, "Thẩm tra").click().run()
+    assert not at.exception, at.exception
+    assert any("Kết luận: Chặn" in e.value for e in at.error)
+    panel = _table(at, "Quy tắc")
+    assert len(panel) == len(all_rules())
+    rice = panel[panel["Quy tắc"] == "Đất trồng lúa bị chuyển đổi"].iloc[0]
+    assert rice["Giá trị"] == "50,00 ha" and rice["Mức"] == "🟠" and rice["Căn cứ"] == "Điều 1, III.4; V.1.h"
+    refused = panel[panel["Quy tắc"] == "Ngành nghề không chấp thuận"].iloc[0]
+    assert refused["Mức"] == "🔴" and "Điều 1, III.4" in refused["Căn cứ"]
+    assert [m.value for m in at.metric][:4] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
+    # save, then decide
+    at.button(key="review_save").click().run()
+    assert any("Đã lưu đề xuất số 1" in s.value for s in at.success)
+    (p,) = Workspace.open_existing().proposals()
+    assert p.name == "Nhà máy nhuộm Thử" and p.status == "draft" and p.report["verdict"] == "block"
+    at.selectbox(key="review_new_status").set_value("submitted")
+    at.text_area(key="review_comment").set_value("Đề nghị làm rõ phương án đất lúa")
+    at.text_input(key="review_user").set_value("Nguyễn Văn A")
+    _button(at, "Ghi nhận").click().run()
+    assert not at.exception, at.exception
+    p = Workspace.open_existing().proposal(1)
+    assert p.status == "submitted"
+    assert (p.history[-1].by, p.history[-1].status_to, p.history[-1].comment) == (
+        "Nguyễn Văn A", "submitted", "Đề nghị làm rõ phương án đất lúa")
+    at.button(key="review_recheck").click().run()
+    assert any("Đã thẩm tra lại đề xuất số 1: Chặn" in s.value for s in at.success)
+    history = _table(at, "Người thực hiện")
+    assert list(history["Sang"]) == ["Dự thảo", "Chờ duyệt"]
+    ledger = _table(at, "Chỉ tiêu (ha)")
+    total = ledger[ledger["Huyện, thành phố"] == "Toàn tỉnh"].iloc[0]
+    assert total["Chờ duyệt LUC (ha)"] == pytest.approx(25.0) and total["Chờ duyệt LUK (ha)"] == pytest.approx(25.0)
+    assert total["Chỉ tiêu (ha)"] == pytest.approx(1000.0) and total["Còn lại (ha)"] == pytest.approx(950.0)
+    kx = ledger[ledger["Huyện, thành phố"] == "Kiến Xương"].iloc[0]
+    assert kx["Chờ duyệt LUC (ha)"] == pytest.approx(25.0)
+
+
+def test_review_page_in_english_and_bad_input(project):
+    at = _app("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Review a proposed site"
+    at.text_area(key="review_coords").set_value("20.45 106.35\n20.46 106.36")
+    at.button(key="review_use_coords").click().run()
+    assert any("at least 3 distinct corners" in e.value for e in at.error)
+    at.text_area(key="review_coords").set_value(CORNERS)
+    at.button(key="review_use_coords").click().run()
+    at.selectbox(key="review_sector").set_value("electronics")
+    at.selectbox(key="review_technology").set_value("high")
+    at.number_input(key="review_price").set_value(100_000.0)
+    _button(at, "Review").click().run()
+    assert not at.exception, at.exception
+    assert any("Verdict: Warning" in w.value for w in at.warning)
+    panel = _table(at, "Rule")
+    pay = panel[panel["Rule"] == "Payment for converting specialised rice land (LUC)"].iloc[0]
+    # 50 % (default rate) × 25 ha of LUC × 100,000 VND/m²
+    assert pay["Value"] == "12,500,000,000 VND"
+    assert "Decree 112/2024/NĐ-CP" in pay["Citation"]
+    assert all(not v.startswith("review.") for v in panel["Finding"])

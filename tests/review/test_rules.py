@@ -1,0 +1,176 @@
+"""One site that triggers each rule and one that does not, on the synthetic province (conftest)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from tbgeo.crs import WORK_CRS
+from tbgeo.rules import SiteAttrs, all_rules, get_rule
+from tbgeo.rules.config import ReviewConfig
+from tbgeo.review import review_site
+
+IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, in KCN Tiền Hải and the economic zone
+RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
+OUTSIDE = box(610_000, 2_258_000, 611_000, 2_259_000)
+PARTLY_OUT = box(599_500, 2_258_000, 600_500, 2_259_000)  # half east of the province
+SMALL_LUC = box(588_000, 2_260_000, 588_150, 2_260_100)  # 1.5 ha, all LUC
+NEAR_PIPE = box(599_010, 2_261_000, 599_500, 2_261_500)  # 10 m from the high-pressure pipe
+CLEAR_PIPE = box(599_040, 2_261_000, 599_500, 2_261_500)  # 40 m from it
+MAIZE_SITE = box(587_000, 2_257_000, 588_500, 2_257_500)  # 50 ha in the maize zone
+AGRI_SITE = box(584_200, 2_262_200, 584_800, 2_262_800)  # 36 ha in the agriculture park
+PARTLY_PARK = box(597_500, 2_259_000, 598_500, 2_259_500)  # half in the park
+INNER = box(584_000, 2_256_500, 585_000, 2_257_000)  # 50 ha inner field, no rice, no park
+
+
+def run(rule_id, site, ctx, *, cfg=None, **attrs):
+    report = review_site(site, attrs=SiteAttrs(**attrs), context=ctx, config=cfg or ReviewConfig(), rules=[get_rule(rule_id)])
+    (finding,) = report.findings
+    return finding
+
+
+CASES = [
+    # rule, site, attrs, severity, message, value
+    ("province", OUTSIDE, {}, "block", "outside", 100.0),
+    ("province", PARTLY_OUT, {}, "block", "partly", 50.0),
+    ("province", IN_PARK, {}, "ok", "inside", 0.0),
+    ("districts", RICE, {}, "info", "many", 2),
+    ("districts", IN_PARK, {}, "info", "one", 1),
+    ("rice_land", RICE, {}, "warn", "rice", 50.0),
+    ("rice_land", IN_PARK, {}, "ok", "none", 0.0),
+    ("rice_resolution", SMALL_LUC, {}, "warn", "needed", 1.5),
+    ("rice_resolution", IN_PARK, {}, "ok", "not_needed", 0.0),
+    ("rice_topsoil_eia", RICE, {}, "warn", "needed", 50.0),
+    ("rice_topsoil_eia", SMALL_LUC, {}, "ok", "not_needed", 1.5),
+    ("rice_luc_payment", RICE, {}, "info", "no_price", None),
+    ("rice_luc_payment", IN_PARK, {}, "ok", "no_luc", 0),
+    ("sector_refused", IN_PARK, {"sector": "dyeing"}, "block", "refused", "dyeing"),
+    ("sector_refused", IN_PARK, {"sector": "steel_rolling"}, "block", "refused", "steel_rolling"),
+    ("sector_refused", IN_PARK, {"sector": "electronics"}, "ok", "priority", "electronics"),
+    ("sector_discouraged", IN_PARK, {"sector": "white_cement_expansion"}, "warn", "discouraged", "white_cement_expansion"),
+    ("sector_discouraged", IN_PARK, {"sector": "electronics"}, "ok", "not_discouraged", "electronics"),
+    ("technology", IN_PARK, {"technology": "outdated"}, "block", "outdated", "outdated"),
+    ("technology", IN_PARK, {"technology": "high"}, "ok", "high", "high"),
+    ("land_efficiency", IN_PARK, {"investment_bvnd": 500.0}, "info", "value", 5.0),
+    ("land_efficiency", IN_PARK, {}, "info", "not_given", None),
+    ("industrial_zone", INNER, {}, "warn", "outside", 0.0),
+    ("industrial_zone", PARTLY_PARK, {}, "warn", "partly", 50.0),
+    ("industrial_zone", IN_PARK, {}, "ok", "inside", 100.0),
+    ("coastal_inner_field", INNER, {"sector": "dyeing"}, "warn", "inner_polluting", 0.0),
+    ("coastal_inner_field", INNER, {"sector": "textile_garment"}, "warn", "inner_labour", 0.0),
+    ("coastal_inner_field", INNER, {"sector": "machine_tools", "workforce": 800}, "warn", "inner_labour", 0.0),
+    ("coastal_inner_field", INNER, {"sector": "electronics", "technology": "high"}, "ok", "inner_high_tech", 0.0),
+    ("coastal_inner_field", IN_PARK, {"sector": "dyeing"}, "ok", "coastal", 100.0),
+    ("raw_material_zone", MAIZE_SITE, {}, "warn", "overlap", 50.0),
+    ("raw_material_zone", IN_PARK, {}, "ok", "clear", 0.0),
+    ("agri_park_fit", AGRI_SITE, {"sector": "electronics"}, "warn", "in_other", 100.0),
+    ("agri_park_fit", AGRI_SITE, {"sector": "agro_processing"}, "ok", "in_agro", 100.0),
+    ("agri_park_fit", IN_PARK, {"sector": "electronics"}, "ok", "not_in", 0.0),
+    ("gas_distance", IN_PARK, {"gas_use_m3_day": 500.0}, "info", "distance_centre", 1.5),
+    ("gas_distance", IN_PARK, {"sector": "glass"}, "info", "distance_centre", 1.5),  # the sector uses gas
+    ("gas_distance", IN_PARK, {"sector": "electronics"}, "ok", "not_applicable", None),
+    ("gas_corridor", NEAR_PIPE, {}, "block", "inside", 10.0),
+    ("gas_corridor", CLEAR_PIPE, {}, "ok", "clear", 40.0),
+]
+
+
+@pytest.mark.parametrize("rule_id, site, attrs, severity, message, value", CASES,
+                         ids=[f"{c[0]}-{c[4]}-{i}" for i, c in enumerate(CASES)])
+def test_rule(ctx, rule_id, site, attrs, severity, message, value):
+    f = run(rule_id, site, ctx, **attrs)
+    assert (f.severity, f.message) == (severity, message)
+    if isinstance(value, float):
+        assert f.value == pytest.approx(value, abs=1e-6)
+    else:
+        assert f.value == value
+    assert f.citation("vi").startswith("Điều 1")
+    assert f.title("vi") != f.title("en") and not f.title("en").startswith("review.")
+    assert not f.text("vi").startswith("review.") and not f.text("en").startswith("review.")
+
+
+def test_every_rule_is_covered_by_a_case():
+    assert {r.id for r in all_rules()} <= {c[0] for c in CASES} | {"proposal_overlap"}
+
+
+def test_rice_numbers_and_citations(ctx):
+    f = run("rice_land", RICE, ctx)
+    assert f.details["luc_ha"] == pytest.approx(25.0) and f.details["luk_ha"] == pytest.approx(25.0)
+    assert f.details["share"] == pytest.approx(0.5)
+    assert f.citation("vi") == "Điều 1, III.4; V.1.h"
+    assert "25,00 ha" in f.text("vi") and "50,0 %" in f.text("vi")
+    assert "25.00 ha" in f.text("en")
+    r = run("rice_resolution", RICE, ctx)
+    assert r.citation("vi") == "Điều 1, III.4; Luật Đất đai 2024, Điều 122"
+    assert r.citation("en") == "Điều 1, III.4; Land Law 2024, Art. 122"
+
+
+def test_luc_payment_from_inputs(ctx):
+    cfg = ReviewConfig().with_inputs(levy_rate_pct=60.0, land_price_vnd_m2=100_000.0)
+    f = run("rice_luc_payment", RICE, ctx, cfg=cfg)
+    # 60 % × 25 ha (250,000 m²) of LUC × 100,000 VND/m²
+    assert f.severity == "info" and f.value == 15_000_000_000
+    assert "15.000.000.000" in f.text("vi") and "60,0 %" in f.text("vi")
+    assert f.details == {"levy_rate_pct": 60.0, "land_price_vnd_m2": 100_000.0, "amount_vnd": 15_000_000_000,
+                         "luc_m2": pytest.approx(250_000.0)}
+
+
+def test_districts_shares(ctx):
+    f = run("districts", RICE, ctx)
+    assert f.details["districts"] == [
+        {"name": "Kiến Xương", "gso_code": "343", "share": pytest.approx(0.75)},
+        {"name": "Tiền Hải", "gso_code": "344", "share": pytest.approx(0.25)},
+    ]
+    assert "Kiến Xương (75,0 %), Tiền Hải (25,0 %)" in f.text("vi")
+
+
+def test_gas_distances_are_measured(ctx):
+    f = run("gas_distance", IN_PARK, ctx, gas_use_m3_day=500.0)
+    assert f.details["pipeline"]["distance_m"] == pytest.approx(1500.0)
+    assert f.details["centre"]["distance_m"] == pytest.approx((1000**2 + 2000**2) ** 0.5, abs=0.1)
+
+
+def test_corridor_width_comes_from_config(ctx):
+    wide = dataclasses.replace(ReviewConfig(), gas=dataclasses.replace(ReviewConfig().gas, corridor_high_m=50.0))
+    assert run("gas_corridor", CLEAR_PIPE, ctx, cfg=wide).severity == "block"
+    planned_only = dataclasses.replace(ReviewConfig(), gas=dataclasses.replace(ReviewConfig().gas, corridor_statuses=("planned",)))
+    f = run("gas_corridor", NEAR_PIPE, ctx, cfg=planned_only)  # the existing HP pipe is no longer checked
+    assert f.severity == "ok" and f.details == {}
+
+
+def _with_proposals(ctx, statuses):
+    frame = gpd.GeoDataFrame(
+        {"proposal_id": list(range(1, len(statuses) + 1)), "name": [f"P{i}" for i in range(1, len(statuses) + 1)],
+         "status": statuses},
+        geometry=[box(597_000, 2_258_500, 598_000, 2_259_500)] * len(statuses), crs=WORK_CRS,
+    )
+    return ctx.with_proposals(frame)
+
+
+def test_proposal_overlap(ctx):
+    # approved proposal over half of IN_PARK: 50 ha → block
+    f = run("proposal_overlap", IN_PARK, _with_proposals(ctx, ["approved"]))
+    assert (f.severity, f.message, f.value) == ("block", "approved", pytest.approx(50.0))
+    assert f.details["proposals"][0]["proposal_id"] == 1
+    # pending → warn; draft and rejected do not count
+    assert run("proposal_overlap", IN_PARK, _with_proposals(ctx, ["submitted"])).severity == "warn"
+    assert run("proposal_overlap", IN_PARK, _with_proposals(ctx, ["draft", "rejected"])).severity == "ok"
+    # a stored proposal is not compared with itself
+    f = run("proposal_overlap", IN_PARK, _with_proposals(ctx, ["approved"]), proposal_id=1)
+    assert (f.severity, f.value) == ("ok", 0.0)
+    # no overlap at all
+    assert run("proposal_overlap", INNER, _with_proposals(ctx, ["approved"])).severity == "ok"
+
+
+def test_missing_layers_say_no_data(W, world_tif):
+    from tbgeo.rules.context import ReviewContext
+
+    empty = ReviewContext.from_frames(missing=("industrial_parks", "industrial_clusters", "agri_park", "economic_zone",
+                                                "raw_material_zones", "gas_pipelines"))
+    report = review_site(IN_PARK, attrs=SiteAttrs(gas_use_m3_day=1.0), context=empty, config=ReviewConfig())
+    msgs = {f.rule: (f.severity, f.message) for f in report.findings}
+    for rule_id in ("province", "districts", "rice_land", "industrial_zone", "coastal_inner_field", "raw_material_zone",
+                    "gas_distance", "gas_corridor"):
+        assert msgs[rule_id] == ("info", "no_data"), rule_id
