@@ -211,7 +211,11 @@ def _symbol_html(kind: str, style: dict[str, Any]) -> str:
 
 def legend_html(entries: Sequence[LegendEntry], lang: str) -> str:
     """The legend box's inner HTML (escaped text)."""
-    parts = [f'<div class="tbgeo-legend-title"><b>{html.escape(t("map.legend", lang))}</b></div>']
+    parts = [
+        f'<div class="tbgeo-legend-title" style="cursor:pointer" title="{html.escape(t("map.legend_toggle", lang))}">'
+        f'<b>{html.escape(t("map.legend", lang))}</b> <span class="tbgeo-legend-caret">▾</span></div>',
+        '<div class="tbgeo-legend-body">',
+    ]
     for entry in entries:
         parts.append(f'<div class="tbgeo-legend-layer" data-layer="{html.escape(entry.layer)}">')
         if len(entry.items) == 1 and entry.items[0][0] == entry.title:
@@ -221,6 +225,7 @@ def legend_html(entries: Sequence[LegendEntry], lang: str) -> str:
             for label, style in entry.items:
                 parts.append(f'<div style="margin-left:8px">{_symbol_html(entry.kind, style)} {html.escape(label)}</div>')
         parts.append("</div>")
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -232,6 +237,15 @@ _LEGEND_JS = """
     div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 8px;font:12px/1.45 sans-serif;'
       + 'max-height:300px;overflow:auto;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)';
     div.innerHTML = {{ this.params.inner|tojson }};
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    var body = div.querySelector('.tbgeo-legend-body');
+    var caret = div.querySelector('.tbgeo-legend-caret');
+    div.querySelector('.tbgeo-legend-title').addEventListener('click', function () {
+      var hidden = body.style.display === 'none';
+      body.style.display = hidden ? '' : 'none';
+      caret.textContent = hidden ? '▾' : '▸';
+    });
     return div;
   };
   legend.addTo({{ this._parent.get_name() }});

@@ -32,6 +32,10 @@ def test_map_renders_offline_and_layer_toggle(app_url: str, offline_page, frame_
     parks_before = frame.locator("path.tbgeo-layer-industrial_parks").count()
     assert parks_before == len(load_catalog().get("industrial_parks").read())
     assert frame.locator(".tbgeo-legend").inner_text().count(parks_title) == 1
+    frame.locator(".tbgeo-legend-title").click()  # the legend folds away and opens again
+    assert not frame.locator(".tbgeo-legend-body").is_visible()
+    frame.locator(".tbgeo-legend-title").click()
+    assert frame.locator(".tbgeo-legend-body").is_visible()
 
     page.get_by_text(parks_title, exact=True).first.click()
     deadline = time.monotonic() + 45
