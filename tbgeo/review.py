@@ -217,6 +217,31 @@ class Report:
             "features": [{"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}],
         }
 
+    def to_sheet(
+        self, lang: str = "vi", *, size: str = "A3", orientation: str = "landscape", fmt: str = "pdf", draft: bool = True
+    ) -> bytes:
+        """The site on a printed map sheet with the findings as a table beside it (PDF, PNG or SVG).
+
+        ``draft`` prints the "DỰ THẢO" mark: a review sheet is a working paper until the proposal is approved.
+        """
+        from tbgeo.printing import PrintSpec, render_sheet
+
+        name = self.facts.attrs.name or t("review.page.unnamed", lang)
+        spec = PrintSpec(
+            size=size,
+            orientation=orientation,
+            fmt=fmt,
+            lang=lang,
+            title=t("review.sheet.title", lang),
+            site_name=name,
+            draft=draft,
+        )
+        rows = [f.to_dict(lang) for f in self.findings]
+        for row, f in zip(rows, self.findings, strict=True):
+            row["value"] = f.value_text(lang)
+            row["unit"] = ""
+        return render_sheet(spec, site=self.geometry, findings=rows)
+
     def text(self, lang: str = "vi") -> str:
         """The report as plain text for the terminal."""
         facts = self.facts

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from tbgeo.cli import emit_json
+from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.rules import TECHNOLOGY_LEVELS
 
@@ -34,11 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--land-price", metavar="VND_M2", type=float, help=h("price_help"))
     parser.add_argument("--config", metavar="PATH", help=h("config_help"))
     parser.add_argument("--no-proposals", action="store_true", help=h("no_proposals_help"))
+    parser.add_argument("--sheet", metavar="FILE.pdf|FILE.png", help=h("sheet_help"))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.errors import InputError
     from tbgeo.proposal_input import site_from_coordinates, site_from_file
     from tbgeo.review import ReviewContext, SiteAttrs, load_config, review_site
     from tbgeo.rules.config import parse_raster_classes
@@ -67,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     landuse = open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
     context = ReviewContext.from_catalog(landuse=landuse, include_proposals=not args.no_proposals)
     report = review_site(site.geometry, attrs=attrs, context=context, config=cfg)
+    if args.sheet:
+        _write_sheet(report, Path(args.sheet), lang)
     if args.format == "json":
         data = report.to_dict(lang)
         data["input"] = {"source": site.source, "crs": site.crs, "notes": [t(n, lang) for n in site.notes]}
@@ -76,3 +80,14 @@ def run(args: argparse.Namespace) -> int:
             print(t(note, lang))
         print(report.text(lang))
     return 1 if report.verdict == "block" else 0
+
+
+def _write_sheet(report: Any, out: Path, lang: str) -> None:
+    """The printable sheet (site map + findings), written whole or not at all."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "png"):
+        raise InputError("review.cli.sheet_format", file=str(out))
+    data = report.to_sheet(lang, fmt=fmt)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)

@@ -69,6 +69,7 @@ def _set_site(site: Any) -> None:
         st.session_state[RKey.SITE_NAME] = site.name
     st.session_state.pop(Key.REVIEW_REPORT, None)
     st.session_state.pop(RKey.SAVED_ID, None)
+    st.session_state.pop("review_sheet_pdf", None)
 
 
 def _site_tabs(lang: str) -> None:
@@ -222,6 +223,7 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
         return
     st.session_state[Key.REVIEW_REPORT] = report
     st.session_state.pop(RKey.SAVED_ID, None)
+    st.session_state.pop("review_sheet_pdf", None)
 
 
 def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
@@ -264,6 +266,11 @@ def _panel(lang: str) -> None:
     d3.download_button(t("review.page.dl_geojson", lang),
                        json.dumps(report.to_geojson(lang), ensure_ascii=False).encode("utf-8"), f"{name}.geojson",
                        "application/geo+json", key="review_dl_geojson")
+    if st.button(t("review.sheet.make", lang), key="review_sheet_make"):
+        st.session_state["review_sheet_pdf"] = report.to_sheet(lang)
+    if st.session_state.get("review_sheet_pdf"):
+        st.download_button(t("review.sheet.download", lang), st.session_state["review_sheet_pdf"], f"{name}.pdf",
+                           "application/pdf", key="review_dl_sheet")
     saved = st.session_state.get(RKey.SAVED_ID)
     if saved:
         st.success(t("review.page.saved", lang, id=saved))
