@@ -13,6 +13,7 @@ from types import ModuleType
 
 import streamlit as st
 
+from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ui import chrome
 
@@ -32,7 +33,12 @@ class PageInfo:
         return importlib.import_module(self.module)
 
     def render(self) -> None:
-        self.load().render(chrome.lang())
+        """Show the page; a domain error (bad layer file, bad input) becomes a message, not a traceback."""
+        lang = chrome.lang()
+        try:
+            self.load().render(lang)
+        except TbgeoError as exc:
+            st.error(exc.message(lang))
 
 
 PAGES: tuple[PageInfo, ...] = (

@@ -64,3 +64,30 @@ def test_data_page_lists_provenance_and_citations(monkeypatch: pytest.MonkeyPatc
     assert all(c.startswith("Điều 1") for c in table["Trích dẫn quy hoạch"])
     codes = at.dataframe[1].value
     assert list(codes[codes["Đất lúa"] == "có"]["Mã"]) == ["LUC", "LUK"]
+
+
+def test_broken_layer_file_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from tbgeo import settings
+
+    layers = tmp_path / "layers"
+    shutil.copytree(ROOT / "layers", layers)
+    text = (layers / "rivers.toml").read_text(encoding="utf-8")
+    (layers / "rivers.toml").write_text('colour = "blue"\n' + text, encoding="utf-8")
+    monkeypatch.setattr(settings, "LAYERS_DIR", layers)
+    monkeypatch.chdir(ROOT)
+    script = (
+        "import streamlit as st\n"
+        "st.cache_resource.clear()\n"
+        "from tbgeo.ui.app import PAGES\n"
+        "PAGES[0].render()\n"
+        "st.cache_resource.clear()\n"
+    )
+    at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.error[0].value == "Tệp lớp rivers.toml: khóa không hợp lệ «colour». Các khóa cho phép: " + ", ".join(
+        ("id", "title_vi", "title_en", "group", "kind", "source", "crs", "citation", "provenance_vi", "provenance_en",
+         "accuracy_vi", "accuracy_en", "geometry_type", "order", "default_visible", "label_field", "style", "popup",
+         "raster_classes")
+    ) + "."
