@@ -116,3 +116,15 @@ def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untype
     at = _button(at, "Chuẩn bị tệp xuất").click().run()
     assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["Tải về industrial_parks.gpkg"]
+
+
+def test_per_column_encoding_override(tcvn3_zip, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    at = _app(tmp_path, tcvn3_zip)
+    per_column = next(s for s in at.selectbox if s.key == "ingest_encoding_TEN")
+    assert per_column.value == "auto" and per_column.format_func("auto") == "Tự nhận: tcvn3"
+    at = per_column.select("latin1").run()
+    assert not at.exception
+    preview = at.dataframe[0].value
+    # the user's choice for this column wins: the bytes are shown as Latin-1, not converted from TCVN3
+    assert preview["Sau chuyển đổi"].tolist() == ["KCN Th¸i B×nh", "§Êt chuyªn trång lóa n\xadíc"]
+    assert "latin1" in preview["Bảng mã"].tolist()[0]

@@ -84,8 +84,8 @@ def _source(file: dict[str, str], source_layer: str | None) -> Any:
     return src
 
 
-def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | None) -> ImportPlan:
-    key = (id(src), layer_id, crs, encoding)
+def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | dict[str, str] | None) -> ImportPlan:
+    key = (id(src), layer_id, crs, tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding)
     cache: dict[Any, ImportPlan] = st.session_state.setdefault(K.PLAN, {})
     if key not in cache:
         if len(cache) > 4:
@@ -217,6 +217,27 @@ def render(lang: str) -> None:
     _versions(layer_id, lang)
 
 
+def _column_encodings(plan: ImportPlan, options: list[str], lang: str) -> dict[str, str]:
+    """One encoding choice per text column (default: what was detected); only the changed ones are returned."""
+    detected = plan.encoding_dict()["columns"]
+    if not detected:
+        return {}
+    chosen: dict[str, str] = {}
+    with st.expander(t("ingest.ui_encoding_per_column", lang)):
+        for column, found in detected.items():
+            choice = st.selectbox(
+                column,
+                options,
+                format_func=lambda e, found=found: t("ingest.ui_encoding_detected_short", lang, detected=found)
+                if e == "auto"
+                else e,
+                key=f"{K.ENCODING}_{column}",
+            )
+            if choice != "auto":
+                chosen[column] = choice
+    return chosen
+
+
 def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     options = source_layers(file["path"])
     source_layer = None
@@ -232,8 +253,12 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
         format_func=lambda e: t("ingest.ui_encoding_auto", lang) if e == "auto" else e,
         key=K.ENCODING,
     )
-    forced = None if encoding == "auto" else encoding
+    forced: str | dict[str, str] | None = None if encoding == "auto" else encoding
     base = _plan(src, layer_id, None, forced)
+    per_column = _column_encodings(base, enc_options, lang)
+    if per_column:
+        forced = {"*": encoding, **per_column}
+        base = _plan(src, layer_id, None, forced)
     crs_value, confirmed = _crs_step(base, lang)
     plan = base if crs_value is None else _plan(src, layer_id, crs_value, forced)
     e = plan.encoding_dict()
