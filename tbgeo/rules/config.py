@@ -57,6 +57,7 @@ class ZoningConfig:
     economic_zone_min_share: float = 0.5
     labour_heavy_workers: int = 500
     raw_material_min_ha: float = 0.0
+    city_gso_code: str = "336"
 
 
 @dataclass(frozen=True)

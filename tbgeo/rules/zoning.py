@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tbgeo.rules.config import ReviewConfig
     from tbgeo.rules.context import ReviewContext
 
-__all__ = ["industrial_zone", "coastal_inner_field", "raw_material_zone", "agri_park_fit", "overlaps"]
+__all__ = ["industrial_zone", "zone_profile", "coastal_inner_field", "raw_material_zone", "agri_park_fit", "overlaps"]
 
 
 def overlaps(geom: Any, frame: gpd.GeoDataFrame) -> list[tuple[int, float]]:
@@ -64,6 +64,43 @@ def industrial_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Find
     if share > 0:
         return Finding("industrial_zone", "warn", value, "pct", plan, "partly", {"names": names, "pct": pct(value)}, details=details)
     return Finding("industrial_zone", "warn", value, "pct", plan, "outside", details=details)
+
+
+@rule("zone_profile", plan_ref="Điều 1, III.3")
+def zone_profile(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+    """The project fits its kind of zone (III.3): city parks take high-tech, low-labour projects; rural
+    clusters labour-heavy, low-pollution ones; parks large, environment-friendly ones."""
+    plan = "Điều 1, III.3"
+    if not ctx.has("parks"):
+        return Finding("zone_profile", "info", None, "text", plan, "no_data")
+    hits = overlaps(facts.geometry, ctx.parks)
+    if not hits:
+        return Finding("zone_profile", "info", None, "text", plan, "not_in")
+    row, area = max(hits, key=lambda h: h[1])
+    zone = ctx.parks.iloc[row]
+    kind = str(zone["kind"])
+    if kind == "agri_park":  # judged by agri_park_fit (IV.6.a)
+        return Finding("zone_profile", "info", str(zone["name"]), "text", plan, "agri_park", {"name": zone["name"]})
+    city = ctx.districts[ctx.districts["gso_code"].astype(str) == cfg.zoning.city_gso_code] if ctx.has("districts") else None
+    in_city = bool(
+        city is not None and not city.empty and city.geometry.values[0].contains(zone.geometry.representative_point())
+    )
+    profile = "city_park" if kind == "park" and in_city else kind
+    params = {"name": zone["name"]}
+    value = str(zone["name"])
+    details = {"zone": zone["name"], "zone_kind": kind, "profile": profile, "in_city": in_city, "share": round(area / facts.area_m2, 6)}
+    if facts.sector is None and facts.attrs.technology is None and not facts.attrs.workforce:
+        return Finding("zone_profile", "info", value, "text", plan, "unknown", params, details=details)
+    polluting = bool(getattr(facts.sector, "polluting", False))
+    labour_heavy = _labour_heavy(facts, cfg)
+    if profile == "city_park":
+        if labour_heavy or is_low_tech(facts):
+            return Finding("zone_profile", "warn", value, "text", plan, "city_mismatch", params, details=details)
+        return Finding("zone_profile", "ok", value, "text", plan, "city_fit", params, details=details)
+    if polluting:
+        key = "cluster_polluting" if kind == "cluster" else "park_polluting"
+        return Finding("zone_profile", "warn", value, "text", plan, key, params, details=details)
+    return Finding("zone_profile", "ok", value, "text", plan, f"{kind}_fit", params, details=details)
 
 
 def _labour_heavy(facts: Facts, cfg: ReviewConfig) -> bool:

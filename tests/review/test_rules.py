@@ -24,6 +24,7 @@ MAIZE_SITE = box(587_000, 2_257_000, 588_500, 2_257_500)  # 50 ha in the maize z
 AGRI_SITE = box(584_200, 2_262_200, 584_800, 2_262_800)  # 36 ha in the agriculture park
 PARTLY_PARK = box(597_500, 2_259_000, 598_500, 2_259_500)  # half in the park
 INNER = box(584_000, 2_256_500, 585_000, 2_257_000)  # 50 ha inner field, no rice, no park
+IN_CLUSTER = box(582_200, 2_258_200, 582_800, 2_258_800)  # 36 ha in CCN Vũ Lăng
 
 
 def run(rule_id, site, ctx, *, cfg=None, **attrs):
@@ -56,6 +57,13 @@ CASES = [
     ("technology", IN_PARK, {"technology": "high"}, "ok", "high", "high"),
     ("land_efficiency", IN_PARK, {"investment_bvnd": 500.0}, "info", "value", 5.0),
     ("land_efficiency", IN_PARK, {}, "info", "not_given", None),
+    ("zone_profile", INNER, {"sector": "dyeing"}, "info", "not_in", None),
+    ("zone_profile", IN_PARK, {}, "info", "unknown", "KCN Tiền Hải"),
+    ("zone_profile", IN_PARK, {"sector": "dyeing"}, "warn", "park_polluting", "KCN Tiền Hải"),
+    ("zone_profile", IN_PARK, {"sector": "electronics"}, "ok", "park_fit", "KCN Tiền Hải"),
+    ("zone_profile", IN_CLUSTER, {"sector": "tanning"}, "warn", "cluster_polluting", "CCN Vũ Lăng"),
+    ("zone_profile", IN_CLUSTER, {"sector": "textile_garment"}, "ok", "cluster_fit", "CCN Vũ Lăng"),
+    ("zone_profile", AGRI_SITE, {"sector": "agro_processing"}, "info", "agri_park", "KCN chuyên nông nghiệp"),
     ("industrial_zone", INNER, {}, "warn", "outside", 0.0),
     ("industrial_zone", PARTLY_PARK, {}, "warn", "partly", 50.0),
     ("industrial_zone", IN_PARK, {}, "ok", "inside", 100.0),
@@ -93,6 +101,22 @@ def test_rule(ctx, rule_id, site, attrs, severity, message, value):
 
 def test_every_rule_is_covered_by_a_case():
     assert {r.id for r in all_rules()} <= {c[0] for c in CASES} | {"proposal_overlap"}
+
+
+def test_city_parks_take_high_tech_low_labour_projects(ctx):
+    # Treat the synthetic Tiền Hải (GSO 344) as the city: its park then stands for the city parks of III.3.
+    city = dataclasses.replace(ReviewConfig(), zoning=dataclasses.replace(ReviewConfig().zoning, city_gso_code="344"))
+    fit = run("zone_profile", IN_PARK, ctx, cfg=city, sector="pharmaceuticals", technology="high")
+    assert (fit.severity, fit.message, fit.details["in_city"]) == ("ok", "city_fit", True)
+    labour = run("zone_profile", IN_PARK, ctx, cfg=city, sector="textile_garment")
+    assert (labour.severity, labour.message) == ("warn", "city_mismatch")
+    assert labour.text("vi") == (
+        "KCN Tiền Hải thuộc thành phố Thái Bình, dành cho dự án công nghệ cao, nộp nhiều ngân sách, sử dụng ít lao "
+        "động; dự án đề xuất dùng nhiều lao động hoặc không phải công nghệ cao."
+    )
+    assert labour.citation("en") == "Điều 1, III.3"
+    workers = run("zone_profile", IN_PARK, ctx, cfg=city, sector="pharmaceuticals", technology="high", workforce=2000)
+    assert workers.message == "city_mismatch"
 
 
 def test_rice_numbers_and_citations(ctx):
