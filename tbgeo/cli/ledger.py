@@ -1,0 +1,50 @@
+"""``tbgeo ledger``: rice land that approved and pending proposals would convert, per district, vs the quota."""
+
+from __future__ import annotations
+
+import argparse
+
+from tbgeo.cli import emit_json
+from tbgeo.i18n import fmt_number, t
+
+NAME = "ledger"
+HELP_KEY = "review.cli.ledger_help"
+
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--config", metavar="PATH", help=t("review.cli.config_help", lang))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+
+
+def run(args: argparse.Namespace) -> int:
+    from tbgeo.ledger import rice_ledger
+    from tbgeo.rules.config import load_config
+    from tbgeo.workspace import Workspace
+
+    lang = args.lang
+    cfg = load_config(args.config).ledger
+    proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
+    ledger = rice_ledger(proposals, config=cfg)
+    if args.format == "json":
+        emit_json(ledger.to_dict())
+        return 0
+    print(t("review.cli.ledger_header", lang))
+    for row in [*ledger.rows, ledger.total]:
+        name = t("review.page.total", lang) if row is ledger.total else (row.district or t("review.page.outside", lang))
+        quota = "—" if row.quota_ha is None else fmt_number(row.quota_ha, lang, 2)
+        print(
+            t(
+                "review.cli.ledger_row",
+                lang,
+                district=name,
+                approved=fmt_number(row.approved_ha, lang, 2),
+                pending=fmt_number(row.pending_ha, lang, 2),
+                total=fmt_number(row.total_ha, lang, 2),
+                quota=quota,
+            )
+        )
+    for row in ledger.over_quota:
+        name = t("review.page.total", lang) if row is ledger.total else row.district
+        print(t("review.page.over_quota", lang, district=name, total=fmt_number(row.total_ha, lang, 2),
+                quota=fmt_number(row.quota_ha or 0.0, lang, 2)))
+    return 0

@@ -1,0 +1,79 @@
+"""``tbgeo proposals``: list stored proposals, show one with its history, record a decision or a comment."""
+
+from __future__ import annotations
+
+import argparse
+
+from tbgeo.cli import emit_json
+from tbgeo.i18n import fmt_number, t
+
+NAME = "proposals"
+HELP_KEY = "review.cli.proposals_help"
+
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    from tbgeo.workspace import PROPOSAL_STATUSES
+
+    parser.add_argument("id", nargs="?", type=int, help=t("review.cli.proposal_id_help", lang))
+    parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
+    parser.add_argument("--comment", default="", help=t("review.cli.comment_help", lang))
+    parser.add_argument("--user", help=t("review.cli.user_help", lang))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+
+
+def _row(p, lang: str) -> dict:  # type: ignore[no-untyped-def]
+    report = p.report or {}
+    return {
+        "id": p.id,
+        "name": p.name,
+        "status": p.status,
+        "area_ha": round(p.area_ha, 4),
+        "sector": p.attributes.get("sector"),
+        "verdict": report.get("verdict"),
+        "rice_ha": (report.get("rice") or {}).get("total_ha"),
+        "created_at": p.created_at,
+        "created_by": p.created_by,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from tbgeo.errors import InputError
+    from tbgeo.workspace import Workspace
+
+    lang = args.lang
+    if args.id is None:
+        if args.status or args.comment:
+            raise InputError("review.cli.need_id")
+        items = Workspace.open_existing().proposals() if Workspace.exists() else []
+        rows = [_row(p, lang) for p in items]
+        if args.format == "json":
+            emit_json(rows)
+            return 0
+        print(t("review.cli.proposals_header", lang, n=len(rows)))
+        for r in rows:
+            verdict = t(f"review.severity.{r['verdict']}", lang) if r["verdict"] else "—"
+            status = t("review.page.st_" + r["status"], lang)
+            area = fmt_number(r["area_ha"], lang, 2)
+            print(f"  #{r['id']:<4} {status:<12} {area:>10} ha  {verdict:<10} {r['name']}")
+        return 0
+    if not Workspace.exists():
+        raise InputError("workspace.no_proposal", id=args.id)
+    ws = Workspace.open_existing()
+    if args.status:
+        p = ws.set_status(args.id, args.status, user=args.user, comment=args.comment)
+    elif args.comment:
+        p = ws.add_comment(args.id, args.comment, user=args.user)
+    else:
+        p = ws.proposal(args.id)
+    data = {**_row(p, lang), "history": [
+        {"at": d.at, "by": d.by, "from": d.status_from, "to": d.status_to, "comment": d.comment} for d in p.history
+    ]}
+    if args.format == "json":
+        emit_json(data)
+        return 0
+    print(f"#{p.id} {p.name} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
+    for d in data["history"]:
+        before = t("review.page.st_" + d["from"], lang) if d["from"] else "—"
+        change = f"{before} → {t('review.page.st_' + d['to'], lang)}" if d["to"] else t("review.cli.comment_word", lang)
+        print(f"  {d['at']}  {d['by']}: {change}{'  «' + d['comment'] + '»' if d['comment'] else ''}")
+    return 0
