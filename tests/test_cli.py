@@ -33,3 +33,15 @@ def test_layers_text_listing(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("12 lớp bản đồ")
     assert "districts" in out and "8 đối tượng" in out and "ảnh raster" in out
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_command_has_help(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tbgeo.cli import commands
+
+    for name in commands():
+        assert main(["--lang", lang, name, "--help"]) == 0, name
+        out = capsys.readouterr().out
+        assert out.startswith("cách dùng: tbgeo " if lang == "vi" else "usage: tbgeo "), name
+    assert main(["--lang", "vi", "check", "--help"]) == 0
+    assert "(%)" in capsys.readouterr().out

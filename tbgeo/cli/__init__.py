@@ -86,6 +86,13 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = t("cli.options", self.lang)
         self.add_argument("-h", "--help", action="help", help=t("cli.help_help", self.lang))
 
+    def add_argument(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Help texts come from the message catalogs and may contain "%" ("tỷ lệ (%)"): argparse
+        # would read it as a format code.
+        if isinstance(kwargs.get("help"), str):
+            kwargs["help"] = kwargs["help"].replace("%", "%%")
+        return super().add_argument(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(t("cli.bad_input", self.lang, message=translate_usage_error(message, self.lang)) + "\n")
