@@ -91,3 +91,21 @@ def test_broken_layer_file_is_reported_not_raised(tmp_path: Path, monkeypatch: p
          "accuracy_vi", "accuracy_en", "geometry_type", "order", "default_visible", "label_field", "style", "popup",
          "raster_classes")
     ) + "."
+
+
+def test_saved_proposals_show_on_the_map_in_the_users_language() -> None:
+    import shapely
+
+    from tbgeo.ui.pages.map import proposals_overlay
+    from tbgeo.workspace import Workspace
+
+    ws = Workspace.open()
+    p = ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Nhà máy C", attributes={})
+    ws.set_status(p.id, "submitted")
+    (overlay,) = proposals_overlay("vi")
+    assert overlay.title == "Dự án đề xuất đã lưu"
+    assert [label for _, label in overlay.popup] == ["Dự án", "Trạng thái", "Diện tích"]
+    row = overlay.gdf.iloc[0]
+    assert (row["name"], row["status_text"], row["area_text"]) == ("Nhà máy C", "Chờ duyệt", "20,00 ha")
+    (overlay_en,) = proposals_overlay("en")
+    assert overlay_en.gdf.iloc[0]["status_text"] == "Submitted" and overlay_en.gdf.iloc[0]["area_text"] == "20.00 ha"

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from tbgeo import webassets
-from tbgeo.i18n import t
+from tbgeo.i18n import fmt_number, t
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
 from tbgeo.webmap import BASEMAPS, Overlay, build_map
@@ -36,13 +36,19 @@ def proposals_overlay(lang: str) -> list[Overlay]:
     frame = Workspace.open_existing().proposals_frame()
     if frame.empty:
         return []
+    frame["status_text"] = [t(f"map.status_{s}", lang) for s in frame["status"]]
+    frame["area_text"] = [fmt_number(a, lang, 2) + " ha" for a in frame["area_ha"]]
     return [
         Overlay(
             key="proposals",
             title=t("map.proposals", lang),
             gdf=frame,
             style=PROPOSAL_STYLE,
-            popup=[("name", t("map.proposals", lang)), ("status", "status"), ("area_ha", "ha")],
+            popup=[
+                ("name", t("map.proposal_name", lang)),
+                ("status_text", t("map.proposal_status", lang)),
+                ("area_text", t("map.proposal_area", lang)),
+            ],
         )
     ]
 
