@@ -1,5 +1,5 @@
 #!/bin/sh
-# Make sure the Debian chromium package is there for the browser test (tests/app/test_browser.py).
+# Make sure the Debian chromium package is there for the browser test (tests/browser/).
 # Without root or sudo it only says what to do; the browser test is then skipped, unless
 # TBGEO_REQUIRE_BROWSER=1 (as in CI), where it fails.
 set -e

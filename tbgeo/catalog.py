@@ -284,6 +284,15 @@ def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
             raise CatalogError(
                 "catalog.wrong_geometry", file=fname, actual=info["geometry_type"], expected=layer.geometry_type
             )
+        fields = [str(f) for f in info["fields"]]
+        named = [("popup.field", p["field"]) for p in layer.popup]
+        named += [("style.class_field", layer.style["class_field"])] if layer.style.get("class_field") else []
+        named += [("label_field", layer.label_field)] if layer.label_field else []
+        for key, field_name in named:
+            if field_name not in fields:
+                raise CatalogError(
+                    "catalog.unknown_field", file=fname, key=key, value=field_name, path=layer.source, allowed=", ".join(fields)
+                )
     else:
         import rasterio
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from tbgeo.catalog import Catalog, Layer
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
-from tbgeo.i18n import t
+from tbgeo.i18n import fmt_number, t
 from tbgeo.webassets import localize
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ __all__ = [
     "legend_entries",
     "build_map",
     "PROVINCE_CENTER",
+    "popup_text",
 ]
 
 #: Centre of the province (computed from the facts' bounding box), lat, lon.
@@ -252,6 +253,10 @@ _LEGEND_JS = """
 })();
 """
 
+_SCALE_JS = """
+L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+"""
+
 _LABELS_JS = """
 (function() {
   var labels = {{ this.params.labels|tojson }};
@@ -286,16 +291,60 @@ def _script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
     m.add_child(element)
 
 
+#: Suffix of the popup columns that hold each value as the reader sees it.
+_TXT = "__txt"
+
+
+def popup_text(value: Any, *, field: str, lang: str, classes: dict[str, str] | None = None) -> str:
+    """One attribute value as a reader sees it: class labels and coded values in words, numbers
+    in the language's format, yes/no for flags, "not stated" for missing values."""
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("values.not_stated", lang)
+    if classes and str(value) in classes:
+        return classes[str(value)]
+    if isinstance(value, (bool, np.bool_)):
+        return t("values.yes" if value else "values.no", lang)
+    if isinstance(value, (int, np.integer)):
+        return fmt_number(float(value), lang, 0)
+    if isinstance(value, (float, np.floating)):
+        return fmt_number(float(value), lang, 0 if float(value).is_integer() else 2)
+    key = f"values.{field}.{value}"
+    text = t(key, lang)
+    return str(value) if text == key else text
+
+
+def _with_popup_text(layer: Layer, gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
+    """A copy of ``gdf`` with one text column per popup field (``<field>__txt``)."""
+    class_field = layer.style.get("class_field")
+    classes = {
+        str(c.get("value")): c.get("label_en" if lang == "en" else "label_vi", str(c.get("value")))
+        for c in layer.style.get("classes", [])
+    }
+    out = gdf.copy()
+    for item in layer.popup:
+        field = item["field"]
+        if field in out.columns:
+            out[field + _TXT] = [
+                popup_text(v, field=field, lang=lang, classes=classes if field == class_field else None)
+                for v in out[field]
+            ]
+    return out
+
+
 def _popup(layer_popup: Sequence[dict[str, str]], columns: Iterable[str], lang: str) -> Any:
+    """A popup of the text columns made by ``_with_popup_text`` (formatted on the server, not by the browser)."""
     import folium
 
-    items = [p for p in layer_popup if p["field"] in set(columns)]
+    cols = set(columns)
+    items = [p for p in layer_popup if p["field"] + _TXT in cols]
     if not items:
         return None
     return folium.GeoJsonPopup(
-        fields=[p["field"] for p in items],
+        fields=[p["field"] + _TXT for p in items],
         aliases=[p.get("label_en" if lang == "en" else "label_vi", p["field"]) for p in items],
-        localize=True,
+        localize=False,
         labels=True,
     )
 
@@ -346,13 +395,14 @@ def build_map(
         location=PROVINCE_CENTER,
         zoom_start=10,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=False,
         height=height,
         zoom_snap=0.25,
     )
     if offline:
         localize(m)
+    _script_element(m, "TbgeoScale", _SCALE_JS)
     tiles = BASEMAPS.get(basemap)
     if tiles:
         folium.TileLayer(tiles=tiles["tiles"], attr=tiles["attr"], name=t(f"map.basemap_{basemap}", lang)).add_to(m)
@@ -379,10 +429,13 @@ def build_map(
             return _leaflet_style(layer.style_for(value), layer.id)
 
         radius = float(layer.style.get("radius", 6)) if layer.geometry_type == "Point" else None
-        _geojson(gdf, style_fn, layer.title(lang), _popup(layer.popup, gdf.columns, lang), radius=radius).add_to(m)
+        shown = _with_popup_text(layer, gdf, lang)
+        _geojson(shown, style_fn, layer.title(lang), _popup(layer.popup, shown.columns, lang), radius=radius).add_to(m)
     for ov in overlays:
         gdf = ov.gdf.to_crs(DISPLAY_CRS)
-        popup = _popup([{"field": f, "label_vi": lbl, "label_en": lbl} for f, lbl in ov.popup], gdf.columns, lang)
+        items = [{"field": f, "label_vi": lbl, "label_en": lbl} for f, lbl in ov.popup]
+        gdf = gdf.assign(**{f + _TXT: [popup_text(v, field=f, lang=lang) for v in gdf[f]] for f, _ in ov.popup if f in gdf})
+        popup = _popup(items, gdf.columns, lang)
         _geojson(gdf, lambda _props, ov=ov: _leaflet_style(ov.style, ov.key), ov.title, popup).add_to(m)
     if labels and "districts" in visible:
         points = [

@@ -60,8 +60,12 @@ def test_data_page_lists_provenance_and_citations(monkeypatch: pytest.MonkeyPatc
     table = at.dataframe[0].value
     assert len(table) == 12
     assert set(table["Mã lớp"]) >= {"districts", "industrial_parks", "landuse"}
-    assert all("minh họa" in p.lower() for p in table["Nguồn gốc"])
     assert all(c.startswith("Điều 1") for c in table["Trích dẫn quy hoạch"])
+    features = dict(zip(table["Mã lớp"], table["Số đối tượng"], strict=True))
+    assert features["districts"] == "8" and features["landuse"] == "—"
+    assert len(at.expander) == 12
+    provenance = [m.value for m in at.markdown if m.value.startswith("**Nguồn gốc:**")]
+    assert len(provenance) == 12 and all("minh họa" in p.lower() for p in provenance)
     codes = at.dataframe[1].value
     assert list(codes[codes["Đất lúa"] == "có"]["Mã"]) == ["LUC", "LUK"]
 

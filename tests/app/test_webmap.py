@@ -25,6 +25,11 @@ def default_html(catalog) -> str:  # type: ignore[no-untyped-def]
     return build_map(catalog, lang="vi", visible=visible).get_root().render()
 
 
+def test_metric_scale_only(default_html: str) -> None:
+    assert "L.control.scale({metric: true, imperial: false})" in default_html
+    assert "L.control.scale()" not in default_html
+
+
 def test_no_cdn_and_local_leaflet(default_html: str) -> None:
     for host in CDN_HOSTS:
         assert host not in default_html
@@ -73,3 +78,29 @@ def test_landuse_image_covers_province(catalog) -> None:  # type: ignore[no-unty
     assert 20.20 < south < 20.30 and 20.70 < north < 20.77
     assert 106.05 < west < 106.15 and 106.60 < east < 106.75
     assert len(png) < 400_000
+
+
+def _layer_data(m, title: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    import folium
+
+    (layer,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson) and c.layer_name == title]
+    return [f["properties"] for f in layer.data["features"]]
+
+
+def test_popups_speak_the_users_language(catalog) -> None:  # type: ignore[no-untyped-def]
+    visible = ["industrial_parks", "industrial_clusters", "gas_pipelines"]
+    m = build_map(catalog, lang="vi", visible=visible)
+    parks = {p["name"]: p for p in _layer_data(m, catalog.get("industrial_parks").title("vi"))}
+    assert parks["KCN Phúc Khánh"]["status__txt"] == "Đang hoạt động"
+    assert parks["KCN Phúc Khánh"]["in_economic_zone__txt"] == "không"
+    assert parks["KCN Phúc Khánh"]["area_ha__txt"] == "159,03"
+    clusters = {p["name"]: p for p in _layer_data(m, catalog.get("industrial_clusters").title("vi"))}
+    assert clusters["CCN Thái Thọ"]["area_ha__txt"] == "không nêu"
+    pipes = _layer_data(m, catalog.get("gas_pipelines").title("vi"))
+    # the class field shows the legend's class labels; other coded fields their catalog words
+    assert {p["kind__txt"] for p in pipes} == {c["label_vi"] for c in catalog.get("gas_pipelines").style["classes"]}
+    assert {p["pressure__txt"] for p in pipes} == {"Cao áp", "Thấp áp"}
+    assert {p["status__txt"] for p in pipes} == {"Hiện có", "Quy hoạch"}
+    assert '"status__txt"' in m.get_root().render()
+    en = {p["name"]: p for p in _layer_data(build_map(catalog, lang="en", visible=visible), catalog.get("industrial_parks").title("en"))}
+    assert en["KCN Phúc Khánh"]["status__txt"] == "Operating" and en["KCN Phúc Khánh"]["area_ha__txt"] == "159.03"

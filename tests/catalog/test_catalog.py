@@ -116,6 +116,29 @@ def test_wrong_geometry_type(layer_dir: Path) -> None:
     assert "Polygon" in err.value.message("en")
 
 
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ('[[popup]]\nfield = "widthh"\nlabel_vi = "Rộng"\nlabel_en = "Width"\n', "popup.field"),
+        ('[style]\nclass_field = "trang_thai"\n', "style.class_field"),
+        ('label_field = "ten"\n', "label_field"),
+    ],
+)
+def test_fields_must_exist_in_the_data(layer_dir: Path, extra: str, key: str) -> None:
+    text = BASE.format(id="parks", source=str(layer_dir / "parks.geojson"), gtype="Polygon", crs="EPSG:4326")
+    if extra.startswith("label_field"):
+        text = extra + text
+    else:
+        text = text + extra
+    path = _write(layer_dir, "parks", text)
+    with pytest.raises(CatalogError) as err:
+        parse_layer_file(path)
+    assert err.value.key == "catalog.unknown_field"
+    message = err.value.message("vi")
+    assert message.startswith("Tệp lớp parks.toml: trường «") and f"(khóa «{key}»)" in message
+    assert message.endswith("Các trường hiện có: name.")
+
+
 def test_bad_group_and_id_mismatch(layer_dir: Path) -> None:
     text = BASE.format(id="parks", source=str(layer_dir / "parks.geojson"), gtype="Polygon", crs="EPSG:4326")
     path = _write(layer_dir, "parks", text.replace('group = "industry"', 'group = "factories"'))

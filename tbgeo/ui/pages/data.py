@@ -5,33 +5,34 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tbgeo.i18n import t
+from tbgeo.i18n import fmt_number, t
 from tbgeo.ui import cache
-
 
 
 def render(lang: str) -> None:
     st.title(t("data.title", lang))
     st.write(t("data.intro", lang))
     cat = cache.catalog()
-    rows = []
-    for layer in cat:
-        info = layer.to_dict(lang)
-        rows.append(
-            {
-                t("data.col_title", lang): info["title"],
-                t("data.col_id", lang): info["id"],
-                t("data.col_group", lang): t(f"groups.{info['group']}", lang),
-                t("data.col_kind", lang): t(f"data.kind_{info['kind']}", lang),
-                t("data.col_features", lang): info["features"],
-                t("data.col_crs", lang): info["crs"],
-                t("data.col_source", lang): info["source"],
-                t("data.col_citation", lang): info["citation"],
-                t("data.col_provenance", lang): info["provenance"],
-                t("data.col_accuracy", lang): info["accuracy"],
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    infos = [layer.to_dict(lang) for layer in cat]
+    rows = [
+        {
+            t("data.col_title", lang): info["title"],
+            t("data.col_id", lang): info["id"],
+            t("data.col_group", lang): t(f"groups.{info['group']}", lang),
+            t("data.col_kind", lang): t(f"data.kind_{info['kind']}", lang),
+            t("data.col_features", lang): "—" if info["features"] is None else fmt_number(info["features"], lang, 0),
+            t("data.col_crs", lang): info["crs"],
+            t("data.col_citation", lang): info["citation"],
+        }
+        for info in infos
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, key="data_layers")
+    st.subheader(t("data.details", lang))
+    for info in infos:
+        with st.expander(f"{info['title']} — {info['citation']}"):
+            st.markdown(f"**{t('data.col_provenance', lang)}:** {info['provenance']}")
+            st.markdown(f"**{t('data.col_accuracy', lang)}:** {info['accuracy']}")
+            st.markdown(f"**{t('data.col_source', lang)}:** `{info['source']}`")
     for layer in cat:
         if not layer.raster_classes:
             continue
@@ -49,4 +50,5 @@ def render(lang: str) -> None:
                 ]
             ),
             hide_index=True,
+            key=f"data_classes_{layer.id}",
         )
