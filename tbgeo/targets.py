@@ -339,7 +339,10 @@ class Check:
             "sector": self.sector,
             "year": self.year,
             "field": self.field,
-            "stated": self.stated,
+            # a range is reported as written ([14, 15]); the figure of it nearest to the computed rate
+            # (from which a difference is measured) is "stated_nearest"
+            "stated": list(self.written_range) if self.written_range is not None else self.stated,
+            "stated_nearest": self.stated if self.written_range is not None else None,
             "computed": round(self.computed, 4),
             "computed_range": [round(self.low, 4), round(self.high, 4)],
             "stated_range": [round(self.stated_low, 4), round(self.stated_high, 4)],

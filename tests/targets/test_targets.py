@@ -394,3 +394,15 @@ def test_catalogs_have_the_same_keys():
             assert all(k.startswith(f"{topic}.") for k in flat)
         assert keys["vi"] == keys["en"]
     assert t("targets.title", "vi") == "Mục tiêu quy hoạch" and t("targets.title", "en") == "Plan targets"
+
+
+def test_checks_report_a_stated_range_as_written(capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tbgeo.cli import main
+
+    assert main(["targets", "--format", "json"]) == 0
+    ranges = [c for c in json.loads(capsys.readouterr().out)["checks"] if c["field"] == "growth_range"]
+    assert [(c["year"], c["stated"]) for c in ranges] == [(2020, [14.0, 15.0]), (2025, [10.0, 12.0])]
+    # 2,01 × over five years: 2.01 ** (1/5) − 1
+    assert ranges[0]["computed"] == pytest.approx(100 * (2.01 ** 0.2 - 1), abs=1e-3)
