@@ -1050,14 +1050,17 @@ def gas_and_power(outline, coast, sites, dist_geoms):
             "citation": "Điều 1, III.1; Điều 1, IV.7.a",
         },
     ]
-    ring = kcn_th.buffer(-180.0).exterior
+    ring = LineString(shapely.simplify(kcn_th.buffer(-180.0).exterior, 30.0).coords)
+    # the network leaves the gas centre, reaches the ring at its nearest point and runs round it
+    d = ring.project(centre)
+    around = list(shapely.ops.substring(ring, d, ring.length).coords) + list(shapely.ops.substring(ring, 0.0, d).coords)[1:]
     lines.append(
         {
             "name": "Mạng phân phối khí thấp áp KCN Tiền Hải",
             "kind": "lp_network",
             "pressure": "low",
             "status": "existing",
-            "geom": LineString(shapely.simplify(ring, 30.0).coords),
+            "geom": LineString([centre.coords[0], *around]),
             "citation": "Điều 1, IV.7.a",
         }
     )

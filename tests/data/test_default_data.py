@@ -575,3 +575,14 @@ def test_readme_lists_every_file():
         assert (DATA / name).exists() and name in readme, name
     assert "scripts/build_data.py" in readme
     assert Path(LAYERS).is_dir()
+
+
+def test_low_pressure_network_starts_at_the_gas_centre() -> None:
+    import geopandas as gpd
+
+    pipes = gpd.read_file(DATA / "gas_pipelines.geojson").to_crs(9209)
+    sites = gpd.read_file(DATA / "energy_sites.geojson").to_crs(9209)
+    centre = sites[sites["kind"] == "gas_centre"].geometry.iloc[0]
+    network = pipes[(pipes["kind"] == "lp_network") & (pipes["status"] == "existing")]
+    assert len(network) >= 1
+    assert all(line.distance(centre) < 1.0 for line in network.geometry)
