@@ -88,6 +88,23 @@ def startup_to_map() -> dict[str, object]:
                 if not found:
                     page.wait_for_timeout(50)
             t_map = time.perf_counter()
+            # a second visit: the server process has imported everything and cached the layers
+            page2 = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page2.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url or r.request.url.startswith("data:") else r.abort())
+            t_again = time.perf_counter()
+            page2.goto(url)
+            warm = False
+            while not warm and time.perf_counter() - t_again < 60:
+                for frame in page2.frames:
+                    try:
+                        if frame.locator("path.tbgeo-layer-districts").count() >= 8:
+                            warm = True
+                            break
+                    except Exception:
+                        pass
+                if not warm:
+                    page2.wait_for_timeout(50)
+            t_warm = time.perf_counter()
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -96,6 +113,7 @@ def startup_to_map() -> dict[str, object]:
         "server_ready_s": round(t_server - t0, 3),
         "startup_to_map_s": round(t_map - t0, 3) if found else None,
         "page_to_map_s": round(t_map - t_server, 3) if found else None,
+        "second_visit_to_map_s": round(t_warm - t_again, 3) if warm else None,
     }
 
 

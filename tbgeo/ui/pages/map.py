@@ -66,14 +66,32 @@ def render(lang: str) -> None:
     )
     if not visible:
         st.info(t("map.no_layers", lang))
+    versions = tuple((lid, cache.version_key(lid)) for lid in visible)
+    m = _map(tuple(visible), lang, basemap, versions, _proposals_key())
+    st_folium(m, height=640, use_container_width=True, returned_objects=[], key="main_map")
+
+
+def _proposals_key() -> tuple[int, str]:
+    """Changes whenever a proposal is added or decided on (part of the map's cache key)."""
+    from tbgeo.workspace import Workspace
+
+    if not Workspace.exists():
+        return (0, "")
+    items = Workspace.open_existing().proposals()
+    return (len(items), max((p.updated_at for p in items), default=""))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _map(visible: tuple[str, ...], lang: str, basemap: str, versions: tuple, proposals: tuple):  # type: ignore[no-untyped-def]
+    """The folium map for one choice of layers, language and base map; built once, reused on reruns.
+
+    ``versions`` (active layer versions) and ``proposals`` (a stamp of the stored proposals) are part
+    of the cache key, so an import, a rollback or a new decision shows at once.
+    """
     cat = cache.catalog()
-    frames = {}
-    for layer_id in visible:
-        layer = cat.get(layer_id)
-        if layer.kind == "vector":
-            frames[layer_id] = cache.frame(layer_id)
+    frames = {lid: cache.frame(lid) for lid in visible if cat.get(lid).kind == "vector"}
     landuse = next((lid for lid in visible if cat.get(lid).kind == "raster"), None)
-    m = build_map(
+    return build_map(
         cat,
         lang=lang,
         visible=visible,
@@ -82,4 +100,3 @@ def render(lang: str) -> None:
         landuse_png=cache.landuse_png(landuse) if landuse else None,
         overlays=proposals_overlay(lang),
     )
-    st_folium(m, height=640, use_container_width=True, returned_objects=[], key="main_map")
