@@ -9,7 +9,8 @@ from typing import Any
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.ingest.pipeline import commit_import, plan_import, render_messages
+from tbgeo.ingest.messages import fmt_value, render_messages
+from tbgeo.ingest.pipeline import commit_import, plan_import
 
 NAME = "import"
 HELP_KEY = "ingest.cli_import_help"
@@ -25,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
         "--map", action="append", default=[], metavar="FIELD=COLUMN", help=t("ingest.cli_opt_map", lang)
     )
     parser.add_argument("--insist", action="store_true", help=t("ingest.cli_opt_insist", lang))
+    parser.add_argument("--skip-other-types", action="store_true", help=t("ingest.cli_opt_skip_other_types", lang))
+    parser.add_argument("--swap-axes", action="store_true", help=t("ingest.cli_opt_swap_axes", lang))
     parser.add_argument("--user", default=None, help=t("ingest.cli_opt_user", lang))
     parser.add_argument("--dry-run", action="store_true", help=t("ingest.cli_opt_dry_run", lang))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
@@ -71,18 +74,32 @@ def _print_text(data: dict[str, Any], lang: str, *, dry_run: bool) -> None:
         )
     )
     if data["bounds_wgs84"]:
-        b = data["bounds_wgs84"]
+        b = [fmt_value(v, lang, digits=5) for v in data["bounds_wgs84"]]
         p(t("ingest.out_bounds", lang, w=b[0], s=b[1], e=b[2], n=b[3]))
+    if data["preview"]:
+        p(t("ingest.out_preview_header", lang))
+        for row in data["preview"]:
+            p(t("ingest.out_preview_row", lang, **row))
     for w in data["warnings"]:
         p(t("ingest.out_warning", lang, message=w))
+    for w in data.get("overridden", []):
+        p(t("ingest.out_overridden", lang, message=w))
 
 
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
-    plan = plan_import(args.file, layer_id=args.layer, crs=args.crs, encoding=args.encoding, source_layer=args.source_layer)
+    plan = plan_import(
+        args.file,
+        layer_id=args.layer,
+        crs=args.crs,
+        encoding=args.encoding,
+        source_layer=args.source_layer,
+        skip_other_types=args.skip_other_types,
+        swap_axes=args.swap_axes,
+    )
     column_map = _column_map(args.map)
-    data = plan.to_dict(lang)
-    blocked = [(k, p) for k, p in plan.blockers if k.startswith("ingest.crs") or not args.insist]
+    data = plan.to_dict(lang, insist=args.insist)
+    blocked = plan.blocking(insist=args.insist)
     if args.dry_run or blocked:
         if column_map:
             known = {f.name for f in plan.fields}

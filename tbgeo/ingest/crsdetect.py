@@ -13,6 +13,7 @@ from pyproj import CRS, Geod, Transformer
 
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import CRSError
+from tbgeo.ingest.messages import IngestCRSError
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -25,7 +26,15 @@ __all__ = [
     "Candidate",
     "CRSDetection",
     "Landing",
+    "FeatureLanding",
+    "SOURCES",
+    "VN2000_7P",
     "prj_params",
+    "helmert",
+    "is_vn2000_shift",
+    "is_degrees",
+    "looks_swapped_degrees",
+    "landing_features",
     "identify",
     "guess",
     "user_crs",
@@ -101,12 +110,18 @@ class Candidate:
         return {"epsg": self.epsg, "name": self.name, "distance_km": self.distance_km, "where": self.where}
 
 
+#: The values of ``CRSDetection.source``.
+SOURCES = ("prj", "file", "default", "guess", "user")
+
+
 @dataclass
 class CRSDetection:
     """What is known about the data's CRS, and what will be used.
 
-    ``source``: ``prj`` (declared by the file: its .prj or embedded CRS), ``guess`` (from the coordinate
-    ranges) or ``user``. ``status``: ``ok``, ``mislabelled`` (TM-3 with a Vietnamese meridian on a
+    ``source`` (one of :data:`SOURCES`): ``prj`` (a shapefile's .prj), ``file`` (declared inside the file:
+    GeoPackage SRS, MapInfo CoordSys, GeoJSON ``crs`` member), ``default`` (not declared; the format's
+    own definition: GeoJSON RFC 7946 and KML are WGS 84), ``guess`` (from the coordinate ranges) or
+    ``user``. ``status``: ``ok``, ``mislabelled`` (TM-3 with a Vietnamese meridian on a
     WGS 84 datum), ``datum_unknown``, ``guessed``, ``custom`` (a CRS that is not VN-2000/WGS 84, used as
     declared). ``needs_confirmation`` blocks writing until the user confirms (``--crs``).
     """
@@ -150,6 +165,9 @@ class CRSDetection:
 # --------------------------------------------------------------------------------------------
 
 _VN2000_SHIFTS = ((-191.90441429, -39.30318279, -111.45032835), (-192.873, -39.382, -111.202))
+#: VN-2000 → WGS 84, Decision 05/2007/QĐ-BTNMT: dX, dY, dZ (m), rX, rY, rZ (″, coordinate frame), dS (ppm).
+VN2000_7P = (-191.90441429, -39.30318279, -111.45032835, -0.00928836, 0.01975479, -0.00427372, 0.252906278)
+_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 
 
 def _norm(name: str | None) -> str:
@@ -166,13 +184,49 @@ def _towgs84(text: str) -> list[float] | None:
         return None
 
 
+def helmert(crs: CRS, text: str = "") -> list[float] | None:
+    """The datum shift to WGS 84 declared with a CRS (dX, dY, dZ[, rX, rY, rZ, dS]), from a TOWGS84 clause,
+    a bound CRS (e.g. GDAL's reading of a MapInfo ``CoordSys … 9999, …``) or a MapInfo datum name
+    (``MIF 9999,28,dX,…``). Rotations as written (their sign convention is not normalised)."""
+    shift = _towgs84(text)
+    if shift:
+        return shift
+    base = crs.source_crs if crs.is_bound and crs.source_crs is not None else crs
+    m = re.match(rf"\s*MIF\s+999+\s*,\s*\d+\s*,((?:\s*{_NUM}\s*,?)+)", base.datum.name if base.datum else "")
+    if m:
+        values = [float(v) for v in re.findall(_NUM, m.group(1))]
+        if len(values) >= 3:
+            return values[:7]
+    if crs.is_bound:
+        try:
+            return _towgs84(crs.to_wkt("WKT1_GDAL"))
+        except Exception:
+            return None
+    return None
+
+
+def is_vn2000_shift(shift: list[float] | None) -> bool:
+    """True for the VN-2000 shift: the 3-parameter or the Decision 05/2007 7-parameter set (rotations in
+    either sign convention: MapInfo and EPSG write them as coordinate frame, WKT1 TOWGS84 as position vector)."""
+    if not shift or len(shift) < 3:
+        return False
+    if not any(all(abs(a - b) < 2.0 for a, b in zip(shift[:3], ref)) for ref in _VN2000_SHIFTS):
+        return False
+    rot = list(shift[3:6]) + [0.0] * (3 - len(shift[3:6]))
+    if all(abs(r) < 1e-9 for r in rot):
+        return True
+    ref = VN2000_7P[3:6]
+    same = all(abs(a - b) < 1e-6 for a, b in zip(rot, ref))
+    flipped = all(abs(a + b) < 1e-6 for a, b in zip(rot, ref))
+    scale_ok = len(shift) < 7 or abs(shift[6] - VN2000_7P[6]) < 1e-4
+    return (same or flipped) and scale_ok
+
+
 def _datum_kind(crs: CRS, text: str) -> str:
     """``vn2000``, ``wgs84``, ``unknown`` (unnamed datum on the WGS 84 ellipsoid) or ``other``."""
-    shift = _towgs84(text)
-    if shift and len(shift) >= 3:
-        for ref in _VN2000_SHIFTS:
-            if all(abs(a - b) < 2.0 for a, b in zip(shift[:3], ref)):
-                return "vn2000"
+    shift = helmert(crs, text)
+    if is_vn2000_shift(shift):
+        return "vn2000"
     base = crs.source_crs if crs.is_bound and crs.source_crs is not None else crs
     datum = _norm(base.datum.name if base.datum else "")
     if "vietnam2000" in datum or "vn2000" in datum:
@@ -259,20 +313,25 @@ def _name_mismatch(name: str | None, authority: int | None, epsg: int) -> bool:
     return False
 
 
-def identify(text: str) -> CRSDetection:
+def identify(text: str, *, origin: str = "prj") -> CRSDetection:
     """The CRS declared by a .prj (ESRI WKT), WKT, or PROJ text, identified by its parameters.
 
-    Raises CRSError when the text is not a CRS at all.
+    ``origin`` says where the text came from, for the messages and ``source``: ``prj`` (a .prj file),
+    ``mapinfo`` (a MapInfo CoordSys), ``file`` (declared inside the file) or ``default`` (assumed by
+    the format). Raises CRSError when the text is not a CRS at all.
     """
     try:
         crs = CRS.from_user_input(text)
     except Exception as exc:
-        raise CRSError("ingest.crs_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+        raise IngestCRSError("ingest.crs_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
     p = prj_params(crs, text)
     name = _declared_name(text) or crs.name
+    if origin == "mapinfo" and _norm(name) in ("", "unnamed", "unknown"):
+        name = "MapInfo CoordSys"  # GDAL names every MapInfo CRS "unnamed"
     authority = _declared_authority(text)
     datum = p["datum_kind"]
-    det = CRSDetection(source="prj", status="ok", epsg=None, wkt=None, detected="", declared_name=name, params=p)
+    source = {"prj": "prj", "default": "default"}.get(origin, "file")
+    det = CRSDetection(source=source, status="ok", epsg=None, wkt=None, detected="", declared_name=name, params=p)
 
     def finish(epsg: int | None, status: str = "ok") -> CRSDetection:
         det.status = status
@@ -280,9 +339,7 @@ def identify(text: str) -> CRSDetection:
         det.detected = CRS.from_epsg(epsg).name if epsg else (name or crs.name)
         det.wkt = None if epsg else crs.to_wkt()
         if epsg and status == "ok" and _name_mismatch(name, authority, epsg):
-            det.warnings.append(
-                ("ingest.w_name_mismatch", {"name": name or "—", "actual": crs_label(epsg), "params": _fmt_params(p)})
-            )
+            det.warnings.append(_name_mismatch_warning(name, epsg, p, origin))
         return det
 
     if p["kind"] == "projected":
@@ -292,7 +349,7 @@ def identify(text: str) -> CRSDetection:
         if tm3 is not None:
             epsg = TM3_BY_CM[tm3]
             if datum == "vn2000":
-                if _towgs84(text) and "vietnam" not in _norm(p.get("datum")):
+                if helmert(crs, text) and "vietnam" not in _norm(p.get("datum")):
                     det.warnings.append(("ingest.w_towgs84_vn2000", {"epsg": epsg}))
                 return finish(epsg)
             if datum in ("wgs84", "unknown"):
@@ -303,7 +360,7 @@ def identify(text: str) -> CRSDetection:
                 det.detected = f"{name} ({p.get('datum') or '—'})"
                 det.problem = (
                     "ingest.crs_mislabelled" if datum == "wgs84" else "ingest.crs_datum_unknown",
-                    {"name": name or "—", "cm": fmt_meridian(tm3), "epsg": epsg, "label": crs_label(epsg)},
+                    {"origin": origin, "name": name or "—", "cm": fmt_meridian(tm3), "epsg": epsg, "label": crs_label(epsg)},
                 )
                 return det
         if utm is not None:
@@ -319,7 +376,7 @@ def identify(text: str) -> CRSDetection:
                 det.epsg = vn
                 det.problem = (
                     "ingest.crs_datum_unknown_utm",
-                    {"name": name or "—", "vn": vn, "wgs": wgs},
+                    {"origin": origin, "name": name or "—", "vn": vn, "wgs": wgs},
                 )
                 return det
     elif p["kind"] == "geographic":
@@ -328,7 +385,7 @@ def identify(text: str) -> CRSDetection:
         if datum == "wgs84":
             return finish(4326)
         if datum == "unknown":
-            det.warnings.append(("ingest.w_geographic_unknown_datum", {"name": name or "—"}))
+            det.warnings.append(("ingest.w_geographic_unknown_datum", {"origin": origin, "name": name or "—"}))
             finish(4326)
             det.status = "datum_unknown"
             det.candidates = [Candidate(4326, "WGS 84"), Candidate(4756, "VN-2000")]
@@ -338,14 +395,16 @@ def identify(text: str) -> CRSDetection:
         if datum == "other" and "hanoi" in _norm(p.get("datum")):
             det.warnings.append(("ingest.w_hanoi72", {"epsg": epsg}))
         return finish(epsg)
-    det.warnings.append(("ingest.w_custom_crs", {"name": name or "—"}))
+    det.warnings.append(("ingest.w_custom_crs", {"origin": origin, "name": name or "—"}))
     return finish(None, "custom")
 
 
-def _fmt_params(p: dict[str, Any]) -> str:
-    if p.get("central_meridian") is None:
-        return str(p.get("datum") or "")
-    return f"CM {fmt_meridian(p['central_meridian'])}, k {p.get('scale_factor')}, {p.get('datum')}"
+def _name_mismatch_warning(name: str | None, epsg: int, p: dict[str, Any], origin: str) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"origin": origin, "name": name or "—", "actual": crs_label(epsg), "datum": p.get("datum") or "—"}
+    if p.get("central_meridian") is None or p.get("scale_factor") is None:
+        return "ingest.w_name_mismatch_datum", params
+    params.update(cm=fmt_meridian(p["central_meridian"]), k=float(p["scale_factor"]))
+    return "ingest.w_name_mismatch", params
 
 
 def user_crs(value: str | int) -> CRSDetection:
@@ -354,7 +413,7 @@ def user_crs(value: str | int) -> CRSDetection:
     try:
         crs = CRS.from_epsg(int(text)) if text.isdigit() else CRS.from_user_input(text)
     except Exception as exc:
-        raise CRSError("ingest.crs_bad", value=text[:80]) from exc
+        raise IngestCRSError("ingest.crs_bad", value=text[:80]) from exc
     epsg = crs.to_epsg(min_confidence=90)
     return CRSDetection(
         source="user",
@@ -413,12 +472,15 @@ class Landing:
     lat: float
 
     def to_dict(self) -> dict[str, Any]:
+        def num(v: float, digits: int) -> float | None:
+            return round(v, digits) if math.isfinite(v) else None  # JSON has no NaN/inf
+
         return {
             "where": self.where,
-            "distance_km": round(self.distance_km, 1),
+            "distance_km": num(self.distance_km, 1),
             "direction": self.direction,
-            "lon": round(self.lon, 5),
-            "lat": round(self.lat, 5),
+            "lon": num(self.lon, 5),
+            "lat": num(self.lat, 5),
         }
 
 
@@ -445,8 +507,102 @@ def landing(x: float, y: float, *, province: BaseGeometry, near_km: float) -> La
     return Landing(where, dist, direction, lon, lat)
 
 
+@dataclass(frozen=True)
+class FeatureLanding:
+    """Where each feature fell, by class, with the verdict for the whole upload.
+
+    ``where`` is the verdict: ``province`` when most features are in or near the province (any others
+    are strays, reported one by one), ``outside`` when most are outside Vietnam, else ``vietnam``.
+    ``centre`` is the landing of the centre of the features of the verdict's class.
+    """
+
+    where: str
+    centre: Landing
+    counts: dict[str, int]
+    strays: list[dict[str, Any]]  # {fid, where, distance_km, direction, lon, lat}, up to 50
+    stray_fids: dict[str, list[int]]  # class → source FIDs (vietnam, outside)
+
+    @property
+    def distance_km(self) -> float:
+        return self.centre.distance_km
+
+    @property
+    def direction(self) -> str:
+        return self.centre.direction
+
+    @property
+    def lon(self) -> float:
+        return self.centre.lon
+
+    @property
+    def lat(self) -> float:
+        return self.centre.lat
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.centre.to_dict(), "where": self.where, "features": dict(self.counts), "strays": self.strays}
+
+
+_MAX_STRAYS = 50
+
+
+def landing_features(geoms: Any, fids: Any, *, province: BaseGeometry, near_km: float) -> FeatureLanding:
+    """Classify each geometry (EPSG:9209, finite) as in or near the province (within ``near_km``),
+    elsewhere in Vietnam, or outside Vietnam, and give the verdict (see :class:`FeatureLanding`)."""
+    import numpy as np
+    import shapely
+
+    arr = np.asarray(geoms)
+    fid_arr = np.asarray(fids)
+    n = len(arr)
+    shapely.prepare(province)
+    near = shapely.dwithin(arr, province, near_km * 1000.0) if n else np.zeros(0, bool)
+    vn = vietnam_outline()
+    shapely.prepare(vn)
+    centres = shapely.centroid(arr)
+    in_vn = shapely.intersects(vn, arr) if n else np.zeros(0, bool)
+    cls = np.where(near, "province", np.where(in_vn, "vietnam", "outside"))
+    counts = {k: int((cls == k).sum()) for k in ("province", "vietnam", "outside")}
+    if counts["province"] * 2 > n:
+        where = "province"
+    elif counts["outside"] * 2 > n:
+        where = "outside"
+    else:
+        where = "vietnam"
+    pick = cls == where
+    bx = shapely.total_bounds(arr[pick])
+    centre = landing((bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2, province=province, near_km=near_km)
+    centre = Landing(where, centre.distance_km, centre.direction, centre.lon, centre.lat)
+    strays: list[dict[str, Any]] = []
+    stray_fids: dict[str, list[int]] = {}
+    if where == "province":
+        for kind in ("outside", "vietnam"):
+            idx = np.flatnonzero(cls == kind)
+            stray_fids[kind] = [int(f) for f in fid_arr[idx]]
+            for i in idx[: _MAX_STRAYS - len(strays)]:
+                c = centres[i]
+                lnd = landing(c.x, c.y, province=province, near_km=near_km)
+                strays.append(
+                    {"fid": int(fid_arr[i]), "where": kind, "distance_km": round(lnd.distance_km, 1),
+                     "direction": lnd.direction, "lon": round(lnd.lon, 5), "lat": round(lnd.lat, 5)}
+                )  # fmt: skip
+    return FeatureLanding(where, centre, counts, strays, stray_fids)
+
+
 def _centre_in(epsg: int, x: float, y: float) -> tuple[float, float]:
     return transformer(f"EPSG:{epsg}", "EPSG:9209").transform(x, y)
+
+
+def is_degrees(bounds: tuple[float, ...]) -> bool:
+    """True when every coordinate is a possible longitude/latitude (|x| ≤ 180, |y| ≤ 90)."""
+    xmin, ymin, xmax, ymax = bounds
+    return -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90
+
+
+def looks_swapped_degrees(bounds: tuple[float, ...]) -> bool:
+    """True when x looks like a Vietnamese latitude (8–24°) and y like a Vietnamese longitude (102–118°):
+    latitude and longitude written in the wrong order."""
+    xmin, ymin, xmax, ymax = bounds
+    return 8 <= xmin <= xmax <= 24 and 102 <= ymin <= ymax <= 118
 
 
 def guess(bounds: tuple[float, float, float, float], *, province: BaseGeometry, near_km: float) -> CRSDetection:
@@ -458,12 +614,12 @@ def guess(bounds: tuple[float, float, float, float], *, province: BaseGeometry, 
     """
     xmin, ymin, xmax, ymax = bounds
     if not all(math.isfinite(v) for v in bounds):
-        raise CRSError("ingest.crs_no_guess", xmin="—", xmax="—", ymin="—", ymax="—")
-    fmt = {"xmin": f"{xmin:,.3f}", "xmax": f"{xmax:,.3f}", "ymin": f"{ymin:,.3f}", "ymax": f"{ymax:,.3f}"}
+        raise IngestCRSError("ingest.crs_no_guess", xmin="—", xmax="—", ymin="—", ymax="—")
+    fmt = {"xmin": float(xmin), "xmax": float(xmax), "ymin": float(ymin), "ymax": float(ymax)}
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    if -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90:
-        if 8 <= cx <= 24 and 102 <= cy <= 118:
-            raise CRSError("ingest.crs_axes_swapped_deg", **fmt)
+    if looks_swapped_degrees(bounds):
+        raise IngestCRSError("ingest.crs_axes_swapped_deg", **fmt)
+    if is_degrees(bounds):
         det = CRSDetection(
             source="guess",
             status="guessed",
@@ -494,9 +650,9 @@ def guess(bounds: tuple[float, float, float, float], *, province: BaseGeometry, 
     if not cands or cands[0].where != "province":
         swapped = rank(cy, cx)
         if swapped and swapped[0].where == "province":
-            raise CRSError("ingest.crs_axes_swapped", **fmt)
+            raise IngestCRSError("ingest.crs_axes_swapped", **fmt)
     if not cands:
-        raise CRSError("ingest.crs_no_guess", **fmt)
+        raise IngestCRSError("ingest.crs_no_guess", **fmt)
     top = cands[0]
     others = ", ".join(f"EPSG:{c.epsg}" for c in cands[1:6]) or "—"
     return CRSDetection(

@@ -15,7 +15,7 @@ from tbgeo.errors import InputError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["FORMATS", "EXTENSIONS", "format_for", "layer_frame", "write_frame", "export_layer", "export_bytes"]
+__all__ = ["FORMATS", "EXTENSIONS", "format_for", "layer_frame", "write_frame", "export_layer", "export_bytes", "check_folder"]
 
 FORMATS = ("gpkg", "shp", "geojson", "kml")
 EXTENSIONS = {"gpkg": ".gpkg", "shp": ".zip", "geojson": ".geojson", "kml": ".kml"}
@@ -52,6 +52,13 @@ def _clean_for_write(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.drop(columns=drop) if drop else gdf
 
 
+def check_folder(out: Path) -> None:
+    """Refuse an output path whose folder does not exist (folders are never created silently)."""
+    folder = Path(out).parent
+    if not folder.is_dir():
+        raise InputError("ingest.export_no_folder", folder=str(folder))
+
+
 def write_frame(gdf: gpd.GeoDataFrame, out: Path, *, fmt: str, layer_name: str) -> list[dict[str, Any]]:
     """Write ``gdf`` to ``out`` in ``fmt``, atomically (a temporary file renamed into place).
 
@@ -62,7 +69,7 @@ def write_frame(gdf: gpd.GeoDataFrame, out: Path, *, fmt: str, layer_name: str) 
     if fmt not in FORMATS:
         raise InputError("ingest.export_format", value=fmt, allowed=", ".join(FORMATS))
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_folder(out)
     gdf = _clean_for_write(gdf)
     warnings: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="tbgeo-export-", dir=out.parent) as tmp:
@@ -108,6 +115,7 @@ def write_frame(gdf: gpd.GeoDataFrame, out: Path, *, fmt: str, layer_name: str) 
 def export_layer(layer_id: str, out: str | Path, *, fmt: str | None = None, version: int | None = None) -> dict[str, Any]:
     """Export ``layer_id`` to ``out``; returns what was written (path, format, features, warnings)."""
     fmt = fmt or format_for(out)
+    check_folder(Path(out))
     gdf = layer_frame(layer_id, version=version)
     warnings = write_frame(gdf, Path(out), fmt=fmt, layer_name=layer_id)
     return {"layer": layer_id, "version": version, "format": fmt, "path": str(out), "features": len(gdf), "warnings": warnings}

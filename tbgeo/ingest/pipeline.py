@@ -11,6 +11,7 @@ by :mod:`tbgeo.ingest.encoding`; the ``.cpg`` only breaks ties and is reported w
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 import unicodedata
 from collections import Counter
@@ -22,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import CRSError, InputError
-from tbgeo.i18n import t
+from tbgeo.errors import InputError
 from tbgeo.ingest import crsdetect, encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
+from tbgeo.ingest.messages import IngestCRSError, IngestError, message, render_messages, tech
 from tbgeo.ingest.unpack import Dataset, open_upload
 from tbgeo.ingest.validate import (
     FID,
@@ -56,23 +57,17 @@ __all__ = [
     "message",
     "render_messages",
     "source_layers",
+    "OVERRIDABLE",
+    "swap_xy",
+    "non_finite_fids",
 ]
 
 #: ``--crs prj``: take the file's declared CRS at face value (e.g. a TM-3 on WGS 84 that really is WGS 84).
 KEEP_DECLARED = ("prj", "asis", "declared")
 _PREVIEW_ROWS = 5
-
-
-def message(key: str, params: Mapping[str, Any], lang: str) -> str:
-    """A stored (key, params) pair as text in ``lang`` (compass directions are translated too)."""
-    params = dict(params)
-    if params.get("dir"):
-        params["dir"] = t(f"ingest.dir_{params['dir']}", lang)
-    return t(key, lang, **params)
-
-
-def render_messages(pairs: list[tuple[str, dict[str, Any]]], lang: str) -> list[str]:
-    return [message(k, p, lang) for k, p in pairs]
+#: Refusals that ``insist`` overrides (everything else must be resolved: CRS, mixed types, bad coordinates).
+OVERRIDABLE = ("ingest.landed_outside",)
+_GEOJSON_CRS = re.compile(rb'"crs"\s*:\s*\{\s*"(?:type|properties)"')
 
 
 def sha256_file(path: Path) -> str:
@@ -119,6 +114,9 @@ class SourceData:
     text_source: str  # "bytes" (read as latin1) or "unicode"
     declared_crs: str | None
     cpg: str | None = None
+    #: where ``declared_crs`` comes from: prj (.prj), mapinfo (CoordSys), file (GeoPackage SRS, GeoJSON
+    #: ``crs`` member), default (GeoJSON without ``crs`` and KML: WGS 84 by the format's definition)
+    crs_origin: str = "prj"
 
 
 def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
@@ -128,7 +126,7 @@ def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
         try:
             layers = [str(n) for n in pyogrio.list_layers(ds.path)[:, 0]]
         except Exception as exc:
-            raise InputError("ingest.unreadable", name=ds.name, detail=str(exc)[:200]) from exc
+            raise IngestError("ingest.unreadable", name=ds.name, detail=tech(exc)) from exc
         if ds.kind == "gpkg":
             layers = [n for n in layers if not n.startswith(("gpkg_", "rtree_"))]
         if len(layers) > 1:
@@ -172,6 +170,7 @@ def read_source(
             label, ds, layer = match[0]
         cpg = None
         declared: str | None = None
+        origin = "prj"
         try:
             if ds.kind == "shapefile":
                 parts = {p.suffix.lower(): p for p in ds.path.parent.iterdir() if p.stem.lower() == ds.path.stem.lower()}
@@ -186,10 +185,11 @@ def read_source(
                 text_source = "unicode"
                 if ds.kind != "dxf" and frame.crs is not None:
                     declared = frame.crs.to_wkt()
+                    origin = _crs_origin(ds)
         except InputError:
             raise
         except Exception as exc:
-            raise InputError("ingest.unreadable", name=name, detail=str(exc).splitlines()[0][:200]) from exc
+            raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
     frame = frame.reset_index(names=FID)
     frame = frame.set_crs(None, allow_override=True) if frame.crs is not None else frame
     return SourceData(
@@ -204,7 +204,40 @@ def read_source(
         text_source=text_source,
         declared_crs=declared,
         cpg=cpg,
+        crs_origin=origin,
     )
+
+
+def _crs_origin(ds: Dataset) -> str:
+    """Where GDAL's CRS for a non-shapefile dataset comes from (see ``SourceData.crs_origin``)."""
+    if ds.kind == "mapinfo":
+        return "mapinfo"
+    if ds.kind == "kml":
+        return "default"
+    if ds.kind == "geojson":
+        with ds.path.open("rb") as fh:
+            head = fh.read(1 << 20)
+        return "file" if _GEOJSON_CRS.search(head) else "default"
+    return "file"
+
+
+def swap_xy(geoms: Any) -> Any:
+    """The geometries with x and y exchanged (latitude/longitude or northing/easting in the wrong order)."""
+    import shapely
+
+    return shapely.transform(np.asarray(geoms), lambda xy: xy[:, ::-1])
+
+
+def non_finite_fids(frame: gpd.GeoDataFrame) -> list[int]:
+    """Source FIDs of features with a non-finite (NaN, ±inf) coordinate."""
+    import shapely
+
+    coords, index = shapely.get_coordinates(np.asarray(frame.geometry.values), return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if not bad.any():
+        return []
+    rows = np.unique(index[bad])
+    return [int(f) for f in frame[FID].to_numpy()[rows]]
 
 
 @dataclass
@@ -223,12 +256,14 @@ class ImportPlan:
     geometry: GeometryReport
     frame: gpd.GeoDataFrame  # EPSG:9209, converted text, clean geometries, FID column
     outside: list[int]
-    landing: crsdetect.Landing
+    landing: crsdetect.FeatureLanding
     bounds_wgs84: list[float]
     mapping: dict[str, str | None]
     warnings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     blockers: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     encoding_user: bool = False
+    skip_other_types: bool = False
+    swap_axes: bool = False
 
     # -- summaries --------------------------------------------------------------------------
     @property
@@ -249,8 +284,26 @@ class ImportPlan:
 
     @property
     def ready(self) -> bool:
-        """True when nothing but ``insist`` stands in the way (the CRS is settled)."""
+        """True when nothing stands in the way of writing (no refusal at all)."""
+        return not self.blockers
+
+    @property
+    def crs_settled(self) -> bool:
+        """True when the CRS needs no confirmation and gives usable coordinates."""
         return not any(k.startswith("ingest.crs") for k, _ in self.blockers)
+
+    def blocking(self, *, insist: bool = False) -> list[tuple[str, dict[str, Any]]]:
+        """The refusals still standing (``insist`` overrides those in OVERRIDABLE)."""
+        return [(k, p) for k, p in self.blockers if not (insist and k in OVERRIDABLE)]
+
+    def overridden(self, *, insist: bool = False) -> list[tuple[str, dict[str, Any]]]:
+        """The refusals that ``insist`` overrides."""
+        return [(k, p) for k, p in self.blockers if insist and k in OVERRIDABLE]
+
+    @property
+    def dropped_other_type(self) -> dict[str, int]:
+        """Features skipped for their geometry type, by type (only when ``skip_other_types`` was chosen)."""
+        return dict(self.geometry.dropped_type) if self.skip_other_types else {}
 
     def crs_dict(self) -> dict[str, Any]:
         return self.crs.to_dict()
@@ -281,14 +334,19 @@ class ImportPlan:
             "outside_province": len(self.outside),
             "outside_fids": self.outside[:200],
             "duplicates": g["duplicates"],
+            "skip_other_types": self.skip_other_types,
+            "dropped_other_type": self.dropped_other_type,
+            "swap_axes": self.swap_axes,
             "geometry": g,
             "bounds_wgs84": self.bounds_wgs84,
             "landing": self.landing.to_dict(),
             "warnings": [{"code": k, "params": p} for k, p in self.warnings],
         }
 
-    def to_dict(self, lang: str = "vi", *, version: int | None = None) -> dict[str, Any]:
+    def to_dict(self, lang: str = "vi", *, version: int | None = None, insist: bool = False) -> dict[str, Any]:
         g = self.geometry.to_dict()
+        blocking = self.blocking(insist=insist)
+        overridden = self.overridden(insist=insist)
         return {
             "file": self.source.name,
             "sha256": self.source.sha256,
@@ -304,16 +362,24 @@ class ImportPlan:
             "outside_province": len(self.outside),
             "duplicates": g["duplicates"],
             "z_dropped": g["z_dropped"],
+            "skip_other_types": self.skip_other_types,
+            "other_types": dict(self.geometry.dropped_type),
+            "dropped_other_type": self.dropped_other_type,
+            "swap_axes": self.swap_axes,
             "crs": self.crs_dict(),
             "encoding": self.encoding_dict(),
             "bounds_wgs84": self.bounds_wgs84,
             "landing": self.landing.to_dict(),
             "column_map": self.mapping,
             "geometry": g,
+            "preview": [dict(p) for p in self.preview],
             "warnings": render_messages(self.warnings, lang),
             "warning_codes": [k for k, _ in self.warnings],
-            "blocking": render_messages(self.blockers, lang),
-            "ready": self.ready,
+            "blocking": render_messages(blocking, lang),
+            "blocking_codes": [k for k, _ in blocking],
+            "overridden": render_messages(overridden, lang),
+            "overridden_codes": [k for k, _ in overridden],
+            "ready": not blocking,
         }
 
 
@@ -326,7 +392,7 @@ class ImportResult:
     insisted: bool = False
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        out = self.plan.to_dict(lang, version=self.version.version)
+        out = self.plan.to_dict(lang, version=self.version.version, insist=self.insisted)
         out["column_map"] = self.version.details.get("column_map", self.plan.mapping)
         out["active"] = self.version.active
         return out
@@ -417,10 +483,11 @@ def _decide_text(
 
 
 def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ...], province: Any, near_km: float) -> crsdetect.CRSDetection:
+    origin = src.crs_origin
     if crs is not None and str(crs).strip().lower() in KEEP_DECLARED:
         if not src.declared_crs:
-            raise CRSError("ingest.crs_nothing_declared")
-        det = crsdetect.identify(src.declared_crs)
+            raise IngestCRSError("ingest.crs_nothing_declared")
+        det = crsdetect.identify(src.declared_crs, origin=origin)
         if det.needs_confirmation:  # keep the declared definition literally, without the offered fix
             from pyproj import CRS
 
@@ -434,7 +501,7 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
     if crs is not None:
         det = crsdetect.user_crs(crs)
         if src.declared_crs:
-            declared = crsdetect.identify(src.declared_crs)
+            declared = crsdetect.identify(src.declared_crs, origin=origin)
             det.declared_name = declared.declared_name
             if declared.epsg != det.epsg:
                 det.warnings.append(
@@ -442,8 +509,51 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
                 )
         return det
     if src.declared_crs:
-        return crsdetect.identify(src.declared_crs)
+        det = crsdetect.identify(src.declared_crs, origin=origin)
+        if det.crs.is_geographic and not crsdetect.is_degrees(bounds):
+            # Degrees declared (or assumed: GeoJSON, KML) but the numbers are not degrees: the declaration
+            # is wrong, so the CRS is unknown and is guessed from the ranges like a file without .prj.
+            guessed = crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+            guessed.declared_name = det.declared_name
+            declared = {
+                "origin": origin,
+                "name": det.declared_name or "—",
+                "declared": det.detected,
+                **_bounds_params(bounds),
+            }
+            if guessed.problem is not None:
+                key, params = guessed.problem
+                guessed.problem = ("ingest.crs_confirm_not_degrees", {**params, **declared})
+            else:
+                guessed.warnings.append(("ingest.w_declared_not_degrees", declared))
+            return guessed
+        return det
     return crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+
+
+def _bounds_params(bounds: tuple[float, ...]) -> dict[str, float]:
+    return {k: float(v) for k, v in zip(("xmin", "ymin", "xmax", "ymax"), bounds)}
+
+
+def _no_landing() -> crsdetect.FeatureLanding:
+    nan = float("nan")
+    centre = crsdetect.Landing("unknown", nan, "", nan, nan)
+    return crsdetect.FeatureLanding("unknown", centre, {"province": 0, "vietnam": 0, "outside": 0}, [], {})
+
+
+def _landing_params(land: crsdetect.FeatureLanding, det: crsdetect.CRSDetection, total: int) -> dict[str, Any]:
+    return {
+        "km": float(land.distance_km),
+        "lat": float(land.lat),
+        "lon": float(land.lon),
+        "dir": land.direction,
+        "crs": crsdetect.crs_label(det.epsg) if det.epsg else det.detected,
+        "total": total,
+        "n": land.counts.get(land.where, 0),
+        "in_province": land.counts["province"],
+        "in_vietnam": land.counts["vietnam"],
+        "abroad": land.counts["outside"],
+    }
 
 
 def build_plan(
@@ -452,68 +562,113 @@ def build_plan(
     layer_id: str,
     crs: str | int | None = None,
     encoding: str | Mapping[str, str] | None = None,
+    skip_other_types: bool = False,
+    swap_axes: bool = False,
     config: IngestConfig | None = None,
 ) -> ImportPlan:
-    """Decide encoding, geometry repairs, CRS, landing and column mapping for a read upload."""
+    """Decide encoding, geometry repairs, CRS, landing and column mapping for a read upload.
+
+    ``skip_other_types``: import only the features of the layer's geometry type (otherwise a file with
+    other types is refused). ``swap_axes``: exchange x and y first (latitude/longitude written in the
+    wrong order, or X = northing as in Vietnamese survey practice).
+    """
     import geopandas as gpd
 
     config = config or load_config()
     layer = _target_layer(layer_id)
     target_type = layer.geometry_type
     frame, columns, names, renamed, preview = _decide_text(src, encoding)
+    if swap_axes:
+        frame = frame.set_geometry(gpd.GeoSeries(swap_xy(frame.geometry.values), index=frame.index))
     warnings: list[tuple[str, dict[str, Any]]] = []
     blockers: list[tuple[str, dict[str, Any]]] = []
 
     clean, rep = clean_geometries(
         frame, target_type=target_type, layer_id=layer_id, lines_to_polygons=src.kind == "dxf"
     )
+    if swap_axes:
+        warnings.append(("ingest.w_axes_swapped", {}))
+    if rep.dropped_type_fids:
+        kept = rep.features_in - len(rep.dropped_empty) - len(rep.dropped_type_fids)
+        found = ", ".join(f"{k} ×{v}" for k, v in [(target_type, kept), *rep.dropped_type.items()])
+        other = ", ".join(rep.dropped_type)
+        params = {
+            "total": rep.features_in - len(rep.dropped_empty),
+            "found": found,
+            "n": len(rep.dropped_type_fids),
+            "others": other,
+            "layer": layer_id,
+            "expected": target_type,
+            "kept": kept,
+        }
+        if skip_other_types:
+            warnings.append(("ingest.w_dropped_type", params))
+        else:
+            blockers.append(("ingest.mixed_types", params))
     province = crsdetect.province_outline()
-    det = _resolve_crs(src, crs, tuple(clean.total_bounds), province, config.near_km)
+    bounds = tuple(float(v) for v in clean.total_bounds)
+    det = _resolve_crs(src, crs, bounds, province, config.near_km)
     warnings.extend(det.warnings)
     if det.needs_confirmation and det.problem:
         blockers.append(det.problem)
+    crs_label = crsdetect.crs_label(det.epsg) if det.epsg else det.detected
+    usable = True
+    if det.crs.is_geographic and not crsdetect.is_degrees(bounds):
+        # the user chose (or kept) a CRS in degrees for numbers that are not degrees
+        blockers.append(("ingest.crs_not_degrees", {"crs": crs_label, **_bounds_params(bounds)}))
+        usable = False
     try:
         work = gpd.GeoDataFrame(clean, geometry=clean.geometry.name, crs=det.crs).to_crs(WORK_CRS)
     except Exception as exc:
-        raise CRSError("ingest.crs_transform_failed", detail=str(exc).splitlines()[0][:200]) from exc
-    bx = work.total_bounds
-    finite = np.all(np.isfinite(bx))
-    cx, cy = ((bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2) if finite else (float("nan"), float("nan"))
-    land = crsdetect.landing(cx, cy, province=province, near_km=config.near_km)
-    lkw = {
-        "km": f"{land.distance_km:,.0f}" if np.isfinite(land.distance_km) else "∞",
-        "lat": f"{land.lat:.4f}",
-        "lon": f"{land.lon:.4f}",
-        "dir": land.direction,
-        "crs": crsdetect.crs_label(det.epsg) if det.epsg else det.detected,
-    }
-    if land.where == "vietnam":
-        warnings.append(("ingest.w_landed_elsewhere", lkw))
-    elif land.where == "outside":
-        blockers.append(("ingest.landed_outside", lkw))
-    outside_mask = flag_outside(work.geometry.values, province, tolerance_m=config.outside_tolerance_m) if finite else np.ones(len(work), bool)
+        raise IngestCRSError("ingest.crs_transform_failed", crs=crs_label, detail=tech(exc)) from exc
+    bad = non_finite_fids(work)
+    if bad and usable:
+        blockers.append(("ingest.crs_non_finite", {"n": len(bad), "total": len(work), "fids": _fids(bad), "crs": crs_label}))
+    usable = usable and not bad
+    if usable:
+        land = crsdetect.landing_features(work.geometry.values, work[FID].to_numpy(), province=province, near_km=config.near_km)
+        lkw = _landing_params(land, det, len(work))
+        if land.where == "vietnam":
+            warnings.append(("ingest.w_landed_elsewhere", lkw))
+        elif land.where == "outside":
+            blockers.append(("ingest.landed_outside", lkw))
+        outside_mask = flag_outside(work.geometry.values, province, tolerance_m=config.outside_tolerance_m)
+    else:
+        land = _no_landing()
+        outside_mask = np.ones(len(work), bool)
     outside = [int(f) for f in work[FID].to_numpy()[outside_mask]]
     if outside and land.where == "province":
         warnings.append(("ingest.w_outside_features", {"n": len(outside), "fids": _fids(outside)}))
-    if finite:
+        if land.strays:
+            warnings.append(
+                (
+                    "ingest.w_stray_features",
+                    {
+                        "n": len(land.stray_fids.get("vietnam", [])) + len(land.stray_fids.get("outside", [])),
+                        "total": len(work),
+                        "in_vietnam": len(land.stray_fids.get("vietnam", [])),
+                        "abroad": len(land.stray_fids.get("outside", [])),
+                        "near": float(config.near_km),
+                        "places": land.strays[:5],
+                        "more": max(0, len(land.strays) - 5),
+                    },
+                )
+            )
+    if usable:
         from tbgeo.crs import transformer
 
+        bx = work.total_bounds
         to_wgs = transformer("EPSG:9209", "EPSG:4326")
         if len(work) <= 5000:
             b = work.to_crs(4326).total_bounds
         else:  # the frame's extent, densified, is enough for a large file
             b = to_wgs.transform_bounds(*bx, densify_pts=50)
-        bounds = [round(float(v), 7) for v in b]
+        bounds_wgs84 = [round(float(v), 7) for v in b]
     else:
-        bounds = []
+        bounds_wgs84 = []
 
     if rep.dropped_empty:
         warnings.append(("ingest.w_dropped_empty", {"n": len(rep.dropped_empty), "fids": _fids(rep.dropped_empty)}))
-    if rep.dropped_type_fids:
-        types = ", ".join(f"{k} ×{v}" for k, v in rep.dropped_type.items())
-        warnings.append(
-            ("ingest.w_dropped_type", {"n": len(rep.dropped_type_fids), "types": types, "expected": target_type})
-        )
     if rep.dropped_unrepairable:
         warnings.append(
             ("ingest.w_unrepairable", {"n": len(rep.dropped_unrepairable), "fids": _fids(rep.dropped_unrepairable)})
@@ -547,9 +702,9 @@ def build_plan(
     fields = target_fields(layer)
     geoms = work.geometry
     measures = {}
-    if target_type == "Polygon":
+    if usable and target_type == "Polygon":
         measures = {"area_ha": geoms.area / 1e4, "area_km2": geoms.area / 1e6}
-    elif target_type == "LineString":
+    elif usable and target_type == "LineString":
         measures = {"length_km": geoms.length / 1000}
     mapping = suggest_mapping(work.drop(columns=[FID]), fields, measures=measures)
 
@@ -567,12 +722,15 @@ def build_plan(
         frame=work,
         outside=outside,
         landing=land,
-        bounds_wgs84=bounds,
+        bounds_wgs84=bounds_wgs84,
         mapping=mapping,
         warnings=warnings,
         blockers=blockers,
         encoding_user=encoding is not None,
+        skip_other_types=skip_other_types,
+        swap_axes=swap_axes,
     )
+
 
 
 def _fids(fids: list[int], limit: int = 10) -> str:
@@ -588,12 +746,22 @@ def plan_import(
     encoding: str | Mapping[str, str] | None = None,
     source_layer: str | None = None,
     display_name: str | None = None,
+    skip_other_types: bool = False,
+    swap_axes: bool = False,
     config: IngestConfig | None = None,
 ) -> ImportPlan:
     """Read ``path`` and decide everything about importing it into ``layer_id``; writes nothing."""
     config = config or load_config()
     src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
-    return build_plan(src, layer_id=layer_id, crs=crs, encoding=encoding, config=config)
+    return build_plan(
+        src,
+        layer_id=layer_id,
+        crs=crs,
+        encoding=encoding,
+        skip_other_types=skip_other_types,
+        swap_axes=swap_axes,
+        config=config,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,17 +780,21 @@ def commit_import(
 ) -> ImportResult:
     """Store the plan's features as a new version of its layer (active by default).
 
-    Refuses (InputError, nothing written) while the CRS awaits confirmation, or when the data landed
-    outside Vietnam and ``insist`` is False. ``column_map`` (target field → source column or None)
-    overrides the suggested mapping.
+    Refuses (InputError, nothing written) while the CRS awaits confirmation or gives unusable (non-finite)
+    coordinates, while the file holds other geometry types and ``skip_other_types`` was not chosen, or
+    when the data landed outside Vietnam and ``insist`` is False (``insist`` overrides nothing else).
+    ``column_map`` (target field → source column or None) overrides the suggested mapping.
     """
     from tbgeo.workspace import Workspace, current_user
 
-    for key, params in plan.blockers:
+    for key, params in plan.blocking(insist=insist):
         if key.startswith("ingest.crs"):
-            raise CRSError(key, **params)
-        if key == "ingest.landed_outside" and not insist:
-            raise InputError(key, **params)
+            raise IngestCRSError(key, **params)
+        raise IngestError(key, **params)
+    bad = non_finite_fids(plan.frame)
+    if bad:  # never store NaN/inf coordinates, whatever the plan says
+        label = crsdetect.crs_label(plan.crs.epsg) if plan.crs.epsg else plan.crs.detected
+        raise IngestCRSError("ingest.crs_non_finite", n=len(bad), total=len(plan.frame), fids=_fids(bad), crs=label)
     mapping = dict(plan.mapping)
     if column_map:
         known = {f.name for f in plan.fields}
@@ -636,7 +808,9 @@ def commit_import(
     user = user or current_user()
     details = plan.details()
     details["column_map"] = mapping
-    details["insisted"] = bool(insist and any(k == "ingest.landed_outside" for k, _ in plan.blockers))
+    overridden = plan.overridden(insist=insist)
+    details["insisted"] = bool(overridden)
+    details["overridden"] = [{"code": k, "params": p} for k, p in overridden]
     ws = workspace or Workspace.open()
     version = ws.add_layer_version(
         plan.layer_id,

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig, load_config
+from tbgeo.ingest.messages import IngestError, tech
 
 __all__ = [
     "Dataset",
@@ -81,8 +82,8 @@ def sniff(path: Path) -> str | None:
 def check_upload_size(path: Path, config: IngestConfig) -> None:
     size = path.stat().st_size
     if size > config.max_upload_bytes:
-        raise InputError(
-            "ingest.too_large", name=path.name, size=f"{size / 1048576:.1f}", limit=f"{config.max_upload_mb:g}"
+        raise IngestError(
+            "ingest.too_large", name=path.name, size=size / 1048576, limit=float(config.max_upload_mb)
         )
 
 
@@ -91,11 +92,11 @@ def _member_target(dest: Path, name: str) -> Path:
     norm = name.replace("\\", "/")
     pure = PurePosixPath(norm)
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in pure.parts:
-        raise InputError("ingest.zip_unsafe_path", member=name)
+        raise IngestError("ingest.zip_unsafe_path", member=name)
     target = (dest / pure).resolve()
     root = dest.resolve()
     if target != root and root not in target.parents:
-        raise InputError("ingest.zip_unsafe_path", member=name)
+        raise IngestError("ingest.zip_unsafe_path", member=name)
     return target
 
 
@@ -110,29 +111,29 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("ingest.bad_zip", name=archive.name, detail=str(exc)) from exc
+        raise IngestError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > config.max_files:
-            raise InputError("ingest.zip_too_many_files", name=archive.name, n=len(infos), limit=config.max_files)
+            raise IngestError("ingest.zip_too_many_files", name=archive.name, n=len(infos), limit=config.max_files)
         total = 0
         targets: list[tuple[zipfile.ZipInfo, Path]] = []
         for info in infos:
             target = _member_target(dest, info.filename)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise InputError("ingest.zip_link", member=info.filename)
+                raise IngestError("ingest.zip_link", member=info.filename)
             if info.flag_bits & 0x1:
-                raise InputError("ingest.zip_encrypted", member=info.filename)
+                raise IngestError("ingest.zip_encrypted", member=info.filename)
             total += info.file_size
             if total > config.max_unpacked_bytes:
-                raise InputError("ingest.zip_too_big_unpacked", name=archive.name, limit=f"{config.max_unpacked_mb:g}")
+                raise IngestError("ingest.zip_too_big_unpacked", name=archive.name, limit=float(config.max_unpacked_mb))
             if info.file_size > _CHUNK and info.file_size > config.max_compression_ratio * max(info.compress_size, 1):
-                raise InputError(
+                raise IngestError(
                     "ingest.zip_bomb",
                     member=info.filename,
-                    ratio=f"{info.file_size / max(info.compress_size, 1):.0f}",
-                    limit=f"{config.max_compression_ratio:g}",
+                    ratio=info.file_size / max(info.compress_size, 1),
+                    limit=float(config.max_compression_ratio),
                 )
             targets.append((info, target))
         written_total = 0
@@ -151,11 +152,11 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
                         written_total += len(chunk)
                         # A header that lies about the size: stop as soon as the real bytes exceed it.
                         if written > info.file_size or written_total > config.max_unpacked_bytes:
-                            raise InputError(
+                            raise IngestError(
                                 "ingest.zip_bomb",
                                 member=info.filename,
-                                ratio=f"{written / max(info.compress_size, 1):.0f}",
-                                limit=f"{config.max_compression_ratio:g}",
+                                ratio=written / max(info.compress_size, 1),
+                                limit=float(config.max_compression_ratio),
                             )
                         dst.write(chunk)
                 os.chmod(target, 0o600)
@@ -165,7 +166,7 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
             if isinstance(exc, InputError):
                 raise
             if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)):
-                raise InputError("ingest.bad_zip", name=archive.name, detail=str(exc)[:200]) from exc
+                raise IngestError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
             raise
     return out
 
@@ -175,7 +176,7 @@ def _check_kml(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(1 << 20).lower()
     if b"<!doctype" in head or b"<!entity" in head:
-        raise InputError("ingest.xml_entities", name=path.name)
+        raise IngestError("ingest.xml_entities", name=path.name)
 
 
 def _siblings(path: Path) -> dict[str, Path]:
@@ -204,7 +205,7 @@ def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:
             parts = _siblings(path)
             missing = [e for e in (".shx", ".dbf") if e not in parts]
             if missing:
-                raise InputError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
+                raise IngestError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
         elif kind == "mapinfo":
             parts = _siblings(path)
             if ext == ".mif" and ".tab" in parts:
@@ -212,7 +213,7 @@ def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:
             need = (".dat", ".map", ".id") if ext == ".tab" else (".mid",)
             missing = [e for e in need if e not in parts]
             if missing:
-                raise InputError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
+                raise IngestError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
         elif kind == "kml":
             _check_kml(path)
         elif kind == "geojson" and sniff(path) != "geojson":
@@ -230,12 +231,12 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
     config = config or load_config()
     path = Path(path)
     if not path.is_file():
-        raise InputError("ingest.not_found", name=str(path))
+        raise IngestError("ingest.not_found", name=str(path))
     check_upload_size(path, config)
     kind = sniff(path)
     ext = path.suffix.lower()
     if kind == "shp" or ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-        raise InputError("ingest.bare_shp", name=path.name)
+        raise IngestError("ingest.bare_shp", name=path.name)
     if kind == "zip":
         safe_extract(path, workdir, config)
         datasets = find_datasets(workdir)
@@ -246,7 +247,7 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
             datasets = datasets[:1]
         if not datasets:
             members = sorted(p.relative_to(workdir).as_posix() for p in workdir.rglob("*") if p.is_file())
-            raise InputError(
+            raise IngestError(
                 "ingest.zip_no_dataset", name=path.name, found=", ".join(members[:10]) or "—", accepted=ACCEPTED
             )
         return container, datasets
@@ -255,5 +256,5 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
             _check_kml(path)
         return kind, [Dataset(kind=kind, path=path, name=path.name)]
     if kind == "mapinfo":
-        raise InputError("ingest.bare_mapinfo", name=path.name)
-    raise InputError("ingest.unsupported_format", name=path.name, accepted=ACCEPTED)
+        raise IngestError("ingest.bare_mapinfo", name=path.name)
+    raise IngestError("ingest.unsupported_format", name=path.name, accepted=ACCEPTED)

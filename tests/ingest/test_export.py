@@ -29,6 +29,7 @@ def imported(mk, tmp_path, env):  # type: ignore[no-untyped-def]
 
 def test_shapefile_export_has_vn2000_prj_and_utf8_cpg(imported, tmp_path, capsys, mk) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out" / "kcn.zip"
+    out.parent.mkdir()
     assert main(["export", "industrial_parks", "--out", str(out)]) == 0
     assert "2" in capsys.readouterr().out
     with zipfile.ZipFile(out) as zf:
@@ -71,3 +72,18 @@ def test_export_specific_version_and_bad_format(imported, tmp_path, capsys) -> N
     assert main(["--lang", "en", "export", "industrial_parks", "--out", str(tmp_path / "x.csv")]) == 2
     assert "x.csv" not in [p.name for p in tmp_path.iterdir()]
     assert ".csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_export_refuses_a_missing_folder(imported, tmp_path, capsys, lang) -> None:  # type: ignore[no-untyped-def]
+    """QA issue 4, defect 6: ``--out /nonexistent/dir/x.gpkg`` used to create the folders silently."""
+    missing = tmp_path / "nonexistent" / "dir"
+    rc = main(["--lang", lang, "export", "industrial_parks", "--out", str(missing / "x.gpkg")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    expected = {
+        "vi": f"Lỗi: Thư mục “{missing}” không tồn tại; tbgeo không tự tạo thư mục.",
+        "en": f"Error: The folder “{missing}” does not exist; tbgeo does not create folders.",
+    }[lang]
+    assert expected in err and "Traceback" not in err
+    assert not (tmp_path / "nonexistent").exists()

@@ -264,7 +264,7 @@ def test_invalid_empty_duplicate_and_outside(mk, tmp_path, capsys, env) -> None:
     assert stored.geometry.iloc[1].area == pytest.approx(2 * 100 * 100, rel=1e-6)  # two 1 ha triangles
 
 
-def test_mixed_types_and_z_in_geojson(tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]
+def test_mixed_types_refused_unless_skipped_and_z_dropped(tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]
     feats = [
         {"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Polygon", "coordinates": [[[106.34, 20.45, 3], [106.35, 20.45, 3], [106.35, 20.46, 3], [106.34, 20.45, 3]]]}},
         {"type": "Feature", "properties": {"name": "B"}, "geometry": {"type": "Point", "coordinates": [106.3, 20.4]}},
@@ -272,10 +272,28 @@ def test_mixed_types_and_z_in_geojson(tmp_path, capsys, env) -> None:  # type: i
     ]  # fmt: skip
     path = tmp_path / "mixed.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
+    # default: refused, nothing written, the message says what the file has and what to do
     code, data, err = run(capsys, "import", str(path), "--layer", "industrial_parks", "--format", "json")
+    assert code == 2 and not env.exists()
+    assert data["ready"] is False and data["blocking_codes"] == ["ingest.mixed_types"]
+    assert data["other_types"] == {"Point": 1} and data["dropped_other_type"] == {}
+    assert (
+        "Tệp có 3 đối tượng thuộc nhiều kiểu hình học (Polygon ×2, Point ×1), nhưng lớp “industrial_parks” chỉ nhận "
+        "kiểu Polygon. Không nhập gì. Hãy tách các đối tượng Point ra tệp riêng"
+    ) in err
+    assert "chỉ nhập 2 đối tượng Polygon và bỏ qua 1 đối tượng còn lại bằng --skip-other-types" in err
+    assert main(["import", str(path), "--layer", "industrial_parks", "--insist"]) == 2  # --insist does not skip
+    capsys.readouterr()
+    assert not env.exists()
+    # explicit opt-in: only the polygons, the skipped features counted by type in the JSON and the version
+    code, data, err = run(capsys, "import", str(path), "--layer", "industrial_parks", "--skip-other-types", "--format", "json")
     assert code == 0, err
     assert (data["features_in"], data["features_out"], data["dropped"]) == (3, 2, 1)
+    assert data["dropped_other_type"] == {"Point": 1} and data["skip_other_types"] is True
     assert data["geometry"]["dropped_types"] == {"Point": 1} and data["z_dropped"] == 1
+    assert "ingest.w_dropped_type" in data["warning_codes"]
+    details = Workspace.open(env).version("industrial_parks", 1).details
+    assert details["dropped_other_type"] == {"Point": 1} and details["skip_other_types"] is True
     assert dist_m(first_vertex_wgs84(env, "industrial_parks", 1), (106.34, 20.45)) < 1.0
     stored = Workspace.open(env).read_version("industrial_parks", 1)
     assert not stored.has_z.any() and stored["name"].tolist() == ["A", "C"]

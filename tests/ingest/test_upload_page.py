@@ -51,7 +51,7 @@ def test_detect_preview_and_import(tcvn3_zip, tmp_path, env) -> None:  # type: i
     assert not at.exception
     assert at.title[0].value == "Tải lên dữ liệu GIS"
     text = _texts(at)
-    assert "VN-2000 / TM-3 105-30 (EPSG:9209)" in text and "khai báo của tệp" in text
+    assert "VN-2000 / TM-3 105-30 (EPSG:9209), theo tệp .prj." in text
     assert "tcvn3" in text
     preview = at.dataframe[0].value
     assert preview["Như lưu trong tệp"].tolist() == ["KCN Th¸i B×nh", "§Êt chuyªn trång lóa n\xadíc"]

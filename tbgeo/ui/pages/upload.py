@@ -14,10 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from tbgeo.catalog import load_catalog
-from tbgeo.errors import TbgeoError
+from tbgeo.errors import CRSError, TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.export import FORMATS, export_bytes
+from tbgeo.ingest.messages import fmt_value
 from tbgeo.ingest.pipeline import (
     ImportPlan,
     KEEP_DECLARED,
@@ -35,6 +36,9 @@ __all__ = ["render", "preview_map"]
 
 _UPLOAD_TYPES = ["zip", "gpkg", "geojson", "json", "kml", "kmz", "dxf"]
 _PREVIEW_FEATURES = 2000
+_SWAP = "ingest_swap_axes"  # session keys of this page's own checkboxes
+_SKIP = "ingest_skip_other_types"
+_SWAPPED = ("ingest.crs_axes_swapped", "ingest.crs_axes_swapped_deg")
 
 
 def preview_map(plan: ImportPlan) -> folium.Map:
@@ -70,7 +74,7 @@ def _save_upload(uploaded: Any) -> None:
     path = folder / Path(uploaded.name).name
     path.write_bytes(data)
     st.session_state[K.FILE] = {"name": uploaded.name, "path": str(path), "sha": sha}
-    for key in (K.SOURCE, K.PLAN, K.RESULT, K.CRS, K.CRS_OK, K.SOURCE_LAYER):
+    for key in (K.SOURCE, K.PLAN, K.RESULT, K.CRS, K.CRS_OK, K.SOURCE_LAYER, _SWAP, _SKIP):
         st.session_state.pop(key, None)
 
 
@@ -85,12 +89,17 @@ def _source(file: dict[str, str], source_layer: str | None) -> Any:
 
 
 def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | dict[str, str] | None) -> ImportPlan:
-    key = (id(src), layer_id, crs, tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding)
+    skip = bool(st.session_state.get(_SKIP, False))
+    swap = bool(st.session_state.get(_SWAP, False))
+    enc_key = tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding
+    key = (id(src), layer_id, crs, enc_key, skip, swap)
     cache: dict[Any, ImportPlan] = st.session_state.setdefault(K.PLAN, {})
     if key not in cache:
         if len(cache) > 4:
             cache.clear()
-        cache[key] = build_plan(src, layer_id=layer_id, crs=crs, encoding=encoding)
+        cache[key] = build_plan(
+            src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip, swap_axes=swap
+        )
     return cache[key]
 
 
@@ -104,7 +113,7 @@ def _crs_step(base: ImportPlan, lang: str) -> tuple[str | None, bool]:
     st.markdown(t("ingest.ui_crs_detected", lang, detected=det.detected, epsg=det.epsg or "—", source=source))
     labels: dict[str, str] = {}
     for c in det.candidates[:6]:
-        extra = f" — {c.distance_km:g} km" if c.distance_km else ""
+        extra = f" — {fmt_value(c.distance_km, lang, digits=1)} km" if c.distance_km else ""
         labels[str(c.epsg)] = f"EPSG:{c.epsg} ({c.name}){extra}"
     if det.status in ("mislabelled", "datum_unknown") and base.source.declared_crs:
         labels[KEEP_DECLARED[0]] = t("ingest.ui_crs_keep", lang)
@@ -254,7 +263,16 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
         key=K.ENCODING,
     )
     forced: str | dict[str, str] | None = None if encoding == "auto" else encoding
-    base = _plan(src, layer_id, None, forced)
+    if st.session_state.get(_SWAP):
+        st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
+    try:
+        base = _plan(src, layer_id, None, forced)
+    except CRSError as exc:
+        if exc.key not in _SWAPPED or st.session_state.get(_SWAP):
+            raise
+        st.error(t("ingest.ui_refused", lang, message=exc.message(lang)))
+        st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
+        return
     per_column = _column_encodings(base, enc_options, lang)
     if per_column:
         forced = {"*": encoding, **per_column}
@@ -297,6 +315,12 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
         st.warning(w)
     for b in data["blocking"]:
         st.error(b)
+    other_types = data["other_types"]
+    if other_types:
+        st.checkbox(
+            t("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
+            key=_SKIP,
+        )
 
     st.subheader(t("ingest.ui_step_mapping", lang))
     st.caption(t("ingest.ui_mapping_help", lang))
@@ -318,12 +342,12 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     insist = False
     if plan.landing.where == "outside":
         insist = st.checkbox(t("ingest.ui_insist", lang), key=K.INSIST)
-    ready = plan.ready and confirmed and (plan.landing.where != "outside" or insist)
-    if not (plan.ready and confirmed):
+    ready = confirmed and not plan.blocking(insist=insist)
+    if not (plan.crs_settled and confirmed):
         st.info(t("ingest.ui_crs_must_confirm", lang))
     if st.button(t("ingest.ui_import_button", lang), type="primary", disabled=not ready):
         result = commit_import(plan, user=st.session_state.get(Key.USER), column_map=mapping, insist=insist)
         st.session_state[K.RESULT] = result.to_dict(lang)
-        for key in (K.FILE, K.SOURCE, K.PLAN, K.CRS, K.CRS_OK):
+        for key in (K.FILE, K.SOURCE, K.PLAN, K.CRS, K.CRS_OK, _SWAP, _SKIP):
             st.session_state.pop(key, None)
         st.rerun()
