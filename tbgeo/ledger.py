@@ -1,18 +1,37 @@
 """The rice-land ledger: rice land (LUC, LUK) that approved and pending proposals would convert,
-per district and in total, against a configurable quota (config/review.toml ``[ledger]``)."""
+per district and in total, against a configurable quota (config/review.toml ``[ledger]``).
+
+Overlapping proposals are not counted twice. The choice: a proposal that overlaps no other counted
+proposal is booked with the figures of its stored review report (what the reviewer saw). Counted
+proposals that overlap each other are grouped (connected by overlaps), and each group is measured
+again as land, not summed as reports: the union of its approved geometries, and separately the
+union of its pending geometries minus the approved union (pending land already approved is not
+converted twice), each cut by district and measured with the zonal functions against the land-use
+source — by default the catalog's current land-use layer and districts (``rice_ledger`` loads them
+only when a group exists). A proposal whose report has no rice figures (reviewed without land-use
+data) is listed in ``skipped`` and counted nowhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tbgeo.rules.config import LedgerConfig
 
-__all__ = ["LedgerRow", "Ledger", "rice_ledger", "TOTAL"]
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+    from tbgeo.zonal import LanduseSource
+
+__all__ = ["LedgerRow", "Ledger", "rice_ledger", "overlap_groups", "measure_rice_by_district", "CURRENT", "TOTAL"]
 
 #: The name of the province-total row.
 TOTAL = "__total__"
+#: Default of ``rice_ledger``'s ``landuse`` and ``districts``: the catalog's current layers.
+CURRENT = "current"
 
 
 @dataclass
@@ -70,6 +89,8 @@ class Ledger:
     rows: list[LedgerRow]
     total: LedgerRow
     skipped: list[int] = field(default_factory=list)
+    #: Groups of overlapping proposals (ids) measured as the union of their land.
+    merged: list[list[int]] = field(default_factory=list)
 
     @property
     def over_quota(self) -> list[LedgerRow]:
@@ -81,6 +102,7 @@ class Ledger:
             "districts": [r.to_dict() for r in self.rows],
             "total": self.total.to_dict(),
             "skipped": list(self.skipped),
+            "merged": [list(g) for g in self.merged],
         }
 
 
@@ -92,42 +114,152 @@ def _items(report: Mapping[str, Any]) -> list[tuple[str, float, float]]:
     return [("", float(rice.get("luc_ha") or 0.0), float(rice.get("luk_ha") or 0.0))]
 
 
-def rice_ledger(proposals: Iterable[Any], *, config: LedgerConfig | None = None) -> Ledger:
-    """Sum rice land of approved and pending proposals from their stored reports.
+def overlap_groups(geoms: Sequence[BaseGeometry], *, min_area_m2: float = 1.0) -> list[list[int]]:
+    """Positions of ``geoms`` grouped by overlap (connected components; touching is not overlap)."""
+    import shapely
 
-    ``proposals`` are ``tbgeo.workspace.Proposal`` objects (or anything with ``id``, ``status`` and
-    ``report``: the dict of ``Report.to_dict``). A proposal with no rice figures in its report
-    (reviewed without land-use data) is listed in ``skipped``. Rice land outside every district is
-    booked under the name ``""``.
+    n = len(geoms)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n > 1:
+        tree = shapely.STRtree(list(geoms))
+        left, right = tree.query(list(geoms), predicate="intersects")
+        for i, j in zip(left.tolist(), right.tolist()):
+            if i < j and shapely.intersection(geoms[i], geoms[j]).area >= min_area_m2:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values())
+
+
+def measure_rice_by_district(
+    geom: BaseGeometry, landuse: LanduseSource, districts: gpd.GeoDataFrame | None
+) -> list[tuple[str, float, float]]:
+    """(district name, LUC ha, LUK ha) of the land ``geom`` (EPSG:9209), cut by the districts
+    (``name_vi``); land outside every district is booked under ``""``."""
+    import shapely
+
+    if geom.is_empty or geom.area <= 0:
+        return []
+    pieces: list[tuple[str, BaseGeometry]] = []
+    rest = geom
+    if districts is not None and not districts.empty:
+        for name, dgeom in zip(districts["name_vi"].astype(str), districts.geometry.values):
+            piece = shapely.intersection(geom, dgeom)
+            if piece.area > 0:
+                pieces.append((name, piece))
+        rest = shapely.difference(geom, shapely.union_all(districts.geometry.values))
+    if rest.area > 0.01:
+        pieces.append(("", rest))
+    areas = landuse.areas([p for _, p in pieces])
+    return [(name, a.luc_ha, a.luk_ha) for (name, _), a in zip(pieces, areas)]
+
+
+def _current_sources() -> tuple[Any, Any]:
+    """The catalog's current land-use source and districts (9209), or None for what is missing."""
+    from tbgeo.catalog import load_catalog
+    from tbgeo.crs import WORK_CRS
+    from tbgeo.rules.context import landuse_from_layer
+
+    cat = load_catalog()
+    landuse = landuse_from_layer(cat.get("landuse")) if "landuse" in cat else None
+    districts = cat.get("districts").read(crs=WORK_CRS) if "districts" in cat else None
+    return landuse, districts
+
+
+def rice_ledger(
+    proposals: Iterable[Any],
+    *,
+    config: LedgerConfig | None = None,
+    landuse: LanduseSource | str | None = CURRENT,
+    districts: gpd.GeoDataFrame | str | None = CURRENT,
+) -> Ledger:
+    """Rice land of approved and pending proposals, without counting overlapping land twice.
+
+    ``proposals`` are ``tbgeo.workspace.Proposal`` objects (or anything with ``id``, ``status``,
+    ``report``: the dict of ``Report.to_dict``, and ``geometry`` in EPSG:9209). Isolated proposals
+    are booked from their reports; groups of overlapping ones are measured as land (module
+    docstring) with ``landuse`` and ``districts`` (default: the catalog's current layers, loaded
+    only when needed). Without a land-use source, overlapping groups fall back to their reports
+    and are not listed in ``merged``. Rice land outside every district is booked under ``""``.
     """
     cfg = config or LedgerConfig()
     rows: dict[str, LedgerRow] = {}
     total = LedgerRow(TOTAL, quota_ha=cfg.quota_ha)
     skipped: list[int] = []
+    counted: list[tuple[Any, bool]] = []
     for p in proposals:
         approved = p.status in cfg.approved_statuses
         pending = p.status in cfg.pending_statuses
         if not (approved or pending):
             continue
-        report = p.report or {}
-        if not report.get("rice"):
+        if not (p.report or {}).get("rice"):
             skipped.append(int(p.id))
             continue
-        total.proposals += 1
-        seen: set[str] = set()
-        for name, luc, luk in _items(report):
-            row = rows.setdefault(name, LedgerRow(name, quota_ha=cfg.district_quota_ha.get(name)))
-            if name not in seen:
-                row.proposals += 1
-                seen.add(name)
-            for target in (row, total):
-                if approved:
-                    target.approved_luc_ha += luc
-                    target.approved_luk_ha += luk
-                else:
-                    target.pending_luc_ha += luc
-                    target.pending_luk_ha += luk
+        counted.append((p, approved))
+
+    def row_for(name: str) -> LedgerRow:
+        return rows.setdefault(name, LedgerRow(name, quota_ha=cfg.district_quota_ha.get(name)))
+
+    def book(name: str, luc: float, luk: float, approved: bool) -> None:
+        for target in (row_for(name), total):
+            if approved:
+                target.approved_luc_ha += luc
+                target.approved_luk_ha += luk
+            else:
+                target.pending_luc_ha += luc
+                target.pending_luk_ha += luk
+
+    geoms = [getattr(p, "geometry", None) for p, _ in counted]
+    has_geoms = all(g is not None and not g.is_empty for g in geoms)
+    groups = overlap_groups(geoms) if has_geoms else [[i] for i in range(len(counted))]
+    merged: list[list[int]] = []
+    if any(len(g) > 1 for g in groups) and (isinstance(landuse, str) or isinstance(districts, str)):
+        cur_landuse, cur_districts = _current_sources()
+        landuse = cur_landuse if isinstance(landuse, str) else landuse
+        districts = cur_districts if isinstance(districts, str) else districts
+    for group in groups:
+        members = [counted[i] for i in group]
+        total.proposals += len(members)
+        names: set[str] = set()
+        if len(group) > 1 and landuse is not None and not isinstance(landuse, str):
+            import shapely
+
+            appr = [p.geometry for p, a in members if a]
+            pend = [p.geometry for p, a in members if not a]
+            appr_union = shapely.union_all(appr) if appr else None
+            if appr_union is not None:
+                for name, luc, luk in measure_rice_by_district(appr_union, landuse, districts):
+                    book(name, luc, luk, True)
+            if pend:
+                pend_land = shapely.union_all(pend)
+                if appr_union is not None:
+                    pend_land = shapely.difference(pend_land, appr_union)
+                for name, luc, luk in measure_rice_by_district(pend_land, landuse, districts):
+                    book(name, luc, luk, False)
+            merged.append(sorted(int(p.id) for p, _ in members))
+            for p, _ in members:
+                names |= {name for name, _, _ in _items(p.report)}
+            for name in names:
+                row_for(name).proposals += sum(
+                    1 for p, _ in members if name in {n for n, _, _ in _items(p.report)}
+                )
+            continue
+        for p, approved in members:
+            seen: set[str] = set()
+            for name, luc, luk in _items(p.report):
+                if name not in seen:
+                    row_for(name).proposals += 1
+                    seen.add(name)
+                book(name, luc, luk, approved)
     for name, quota in cfg.district_quota_ha.items():
         rows.setdefault(name, LedgerRow(name, quota_ha=quota))
     ordered = sorted(rows.values(), key=lambda r: (r.district == "", r.district))
-    return Ledger(ordered, total, skipped)
+    return Ledger(ordered, total, skipped, merged)

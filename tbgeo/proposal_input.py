@@ -23,7 +23,9 @@ from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from tbgeo.crs import WORK_CRS, transformer
+from tbgeo.rules import Num, Template
 from tbgeo.errors import CRSError, InputError
+from tbgeo.i18n import t
 
 __all__ = [
     "SiteInput",
@@ -34,6 +36,8 @@ __all__ = [
     "parse_points",
     "guess_crs",
     "unpacked",
+    "note_text",
+    "find_crossing",
     "SUFFIXES",
 ]
 
@@ -71,12 +75,85 @@ class SiteInput:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def note_text(note: Any, lang: str) -> str:
+    """A note of ``SiteInput.notes`` in ``lang``: a catalog key, or a Template with numbers."""
+    from tbgeo.rules import fmt_param
+
+    return t(note, lang) if isinstance(note, str) else str(fmt_param(note, lang))
+
+
+def find_crossing(coords: Any) -> tuple[int, int, tuple[float, float]] | None:
+    """Where a closed ring crosses (or touches) itself: (edge i, edge j, point), edges numbered from 0
+    (edge k joins corner k and corner k+1), or None when the ring is simple."""
+    import numpy as np
+
+    pts = np.asarray(coords, dtype=float)[:, :2]
+    if len(pts) >= 2 and np.array_equal(pts[0], pts[-1]):
+        pts = pts[:-1]
+    n = len(pts)
+    if n < 4:
+        return None
+    segs = shapely.linestrings(np.stack([pts, np.roll(pts, -1, axis=0)], axis=1))
+    tree = shapely.STRtree(segs)
+    left, right = tree.query(segs, predicate="intersects")
+    for i, j in sorted(zip(left.tolist(), right.tolist())):
+        if j <= i or j == i + 1 or (i == 0 and j == n - 1):
+            continue  # each pair once; neighbouring edges share a corner
+        hit = shapely.intersection(segs[i], segs[j])
+        p = hit.representative_point() if not hit.is_empty else shapely.Point(pts[i])
+        return i, j, (float(p.x), float(p.y))
+    return None
+
+
+def _refuse_self_intersection(geom: BaseGeometry, crs: CRS, *, file: str | None) -> None:
+    """Refuse an outline that crosses itself, saying between which corners and where (lat/lon).
+
+    Repairing it (``make_valid``) would silently change the site's area — a bow-tie keeps only its
+    two triangles — so files, typed corners and drawings are all refused the same way.
+    """
+    from shapely.validation import explain_validity
+
+    from tbgeo.rules import ReviewInputError, Text
+
+    polys = list(getattr(geom, "geoms", [geom]))
+    for poly in polys:
+        if poly.is_valid or poly.geom_type != "Polygon":
+            continue
+        reason = explain_validity(poly)
+        if "Self-intersection" not in reason:
+            continue
+        edges: Any = Text("review.input.edges_unknown")
+        point: tuple[float, float] | None = None
+        for ring in (poly.exterior, *poly.interiors):
+            hit = find_crossing(ring.coords)
+            if hit is not None:
+                i, j, point = hit
+                n = len(ring.coords) - 1
+                edges = Template("review.input.edges", {"a": str(i + 1), "b": str(i + 2), "c": str(j + 1),
+                                                        "d": str((j + 1) % n + 1)})
+                break
+        if point is None:
+            m = re.search(r"\[([-+\d.eE]+) ([-+\d.eE]+)", reason)
+            point = (float(m.group(1)), float(m.group(2))) if m else (poly.centroid.x, poly.centroid.y)
+        lon, lat = point
+        if not crs.is_geographic:
+            lon, lat = transformer(crs.to_wkt(), CRS.from_epsg(4326).to_wkt()).transform(point[0], point[1])
+        params = {"edges": edges, "lat": Num(float(lat), 5), "lon": Num(float(lon), 5)}
+        if file is None:
+            raise ReviewInputError("review.input.self_intersecting", **params)
+        raise ReviewInputError("review.input.self_intersecting_file", file=file, **params)
+
+
 def _finish(geom: BaseGeometry) -> BaseGeometry:
     """Valid polygonal geometry with an area, else InputError."""
+    import numpy as np
+
     from tbgeo.review import check_site_geometry, polygonal
 
     if geom.is_empty:
         raise InputError("review.input.empty")
+    if not np.isfinite(np.asarray(geom.bounds, dtype=float)).all():
+        raise CRSError("review.input.not_finite")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         geom = polygonal(geom)
         if geom.is_empty:
@@ -89,6 +166,12 @@ def _finish(geom: BaseGeometry) -> BaseGeometry:
 def _to_work(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
     if crs.equals(WORK_CRS):
         return geom
+    if crs.is_geographic and not _degrees(geom.bounds):
+        # metres read as degrees would give infinite (or absurdly densified) geometry
+        from tbgeo.rules import ReviewCRSError
+
+        minx, miny = geom.bounds[:2]
+        raise ReviewCRSError("review.input.not_degrees", x=Num(float(minx), 2), y=Num(float(miny), 2), crs=_crs_label(crs))
     tr = transformer(crs.to_wkt(), WORK_CRS.to_wkt())
     if crs.is_geographic:
         geom = shapely.segmentize(geom, 0.0002)  # ≈ 20 m: keep long edges straight on the ground
@@ -193,33 +276,72 @@ def site_from_file(path: Path | str, *, crs: str | int | None = None, display_na
         raise
     except Exception as exc:
         raise InputError("review.input.unreadable", file=name, detail=str(exc).splitlines()[0][:200]) from exc
-    gdf = gdf[[g is not None and not g.is_empty for g in gdf.geometry.values]]
-    gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+    import geopandas as gpd
+
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
+        raise InputError("review.input.no_polygon", file=name)
+    # boolean Series masks: a list mask on an empty frame (an empty FeatureCollection) selects columns
+    gdf = gdf.loc[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    gdf = gdf.loc[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
     if gdf.empty:
         raise InputError("review.input.no_polygon", file=name)
-    geom = shapely.union_all(shapely.make_valid(gdf.geometry.values))
-    notes: list[str] = []
+    geoms = list(gdf.geometry.values)
+    minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
+    notes: list[Any] = []
     if len(gdf) > 1:
         notes.append("review.input.note_union")
+    swapped = False
+    declared = CRS.from_user_input(gdf.crs) if gdf.crs is not None else None
     if crs is not None:
         src = _user_crs(crs)
-        if gdf.crs is not None and not gdf.crs.equals(src):
+        if declared is not None and not declared.equals(src):
             notes.append("review.input.note_crs_override")
-    elif gdf.crs is not None:
-        src = CRS.from_user_input(gdf.crs)
     else:
-        guess = guess_crs(geom.bounds)
-        if guess is None:
-            raise CRSError("review.input.crs_unknown", file=name)
-        src, swapped = guess
-        if swapped:
-            geom = _swap(geom)
-            notes.append("review.input.note_swapped")
-        notes.append("review.input.note_crs_guessed")
+        bounds = (minx, miny, maxx, maxy)
+        guess = guess_crs(bounds)
+        if declared is not None and declared.is_geographic:
+            if guess is not None and guess[0].is_geographic and guess[1]:
+                swapped = True  # latitude written first in a lon/lat file
+                notes.append("review.input.note_lonlat")
+            elif not _degrees(bounds):
+                # GeoJSON has no CRS member, so GDAL reports EPSG:4326 for metres too: coordinates
+                # outside degree ranges cannot be degrees, so the declared CRS is not trusted
+                declared = None
+                notes.append("review.input.note_not_degrees")
+        if declared is not None:
+            src = declared
+        else:
+            if guess is None:
+                from tbgeo.rules import ReviewCRSError
+
+                raise ReviewCRSError("review.input.crs_unknown_bounds", file=name, x=Num(minx, 2), y=Num(miny, 2))
+            src, swapped = guess
+            if swapped:
+                notes.append("review.input.note_swapped" if not src.is_geographic else "review.input.note_lonlat")
+            notes.append(Template("review.input.note_crs_guessed_as", {"crs": _crs_label(src)}))
+    if swapped:
+        geoms = [_swap(g) for g in geoms]
+    for g in geoms:
+        _refuse_self_intersection(g, src, file=name)
+    repaired = [not g.is_valid for g in geoms]
+    geom = shapely.union_all(shapely.make_valid(_as_array(geoms)))
     props = {k: v for k, v in gdf.iloc[0].drop(labels=[gdf.geometry.name]).items() if _plain(v)}
     work = _finish(_to_work(geom, src))
     _check_near(work, name)
+    if any(repaired):
+        notes.append(Template("review.input.note_repaired", {"ha": Num(work.area / 10_000.0, 2)}))
     return SiteInput(work, f"file:{name}", _crs_label(src), props, tuple(notes))
+
+
+def _as_array(geoms: list[BaseGeometry]) -> Any:
+    import numpy as np
+
+    return np.asarray(geoms, dtype=object)
+
+
+def _degrees(bounds: tuple[float, float, float, float]) -> bool:
+    minx, miny, maxx, maxy = bounds
+    return -180.0 <= minx and maxx <= 180.0 and -90.0 <= miny and maxy <= 90.0
 
 
 def _plain(v: Any) -> bool:
@@ -334,8 +456,7 @@ def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:
             raise InputError("review.input.out_of_area", system="VN-2000")
         crs = WORK_CRS
         geom = Polygon(list(zip(east, north)))
-    if not geom.is_valid:
-        raise InputError("review.input.self_intersecting")
+    _refuse_self_intersection(geom, crs, file=None)
     work = _finish(_to_work(geom, crs))
     return SiteInput(work, "coordinates", _crs_label(crs), {}, tuple(notes))
 
@@ -354,6 +475,7 @@ def site_from_geojson(obj: Mapping[str, Any]) -> BaseGeometry:
         return _finish(centre.buffer(float(props["radius"]), quad_segs=32))
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise InputError("review.input.not_polygon", kind=geom.geom_type)
+    _refuse_self_intersection(geom, wgs, file=None)
     return _finish(_to_work(geom, wgs))
 
 

@@ -27,8 +27,11 @@ from tbgeo.rules import (
     DistrictShare,
     Facts,
     Finding,
+    Num,
+    ReviewInputError,
     Rule,
     SiteAttrs,
+    Text,
     all_rules,
     worst,
 )
@@ -144,6 +147,7 @@ class Report:
                 "luk_ha": round(a.luk_ha, 4),
                 "lua_ha": round(a.lua_ha, 4),
                 "total_ha": round(a.rice_ha, 4),
+                "unknown_ha": round(a.unknown_ha, 4),
             }
             for name, a in self.facts.landuse_by_district.items()
         ]
@@ -205,10 +209,11 @@ class Report:
             "name": d["site"]["name"],
             "area_ha": d["site"]["area_ha"],
             "verdict": d["verdict"],
-            "districts": "; ".join(f"{x['name']} {x['share'] * 100:.1f}%" for x in d["site"]["districts"]),
+            "districts": "; ".join(f"{x['name']} {fmt_number(x['share'] * 100, lang, 1)} %" for x in d["site"]["districts"]),
             "rice_ha": d["rice"]["total_ha"] if d["rice"] else None,
             "luc_ha": d["rice"]["luc_ha"] if d["rice"] else None,
             "luk_ha": d["rice"]["luk_ha"] if d["rice"] else None,
+            "landuse_unknown_ha": d["rice"]["unknown_ha"] if d["rice"] else None,
             "sector": d["attributes"]["sector"],
             "findings": d["findings"],
         }
@@ -265,6 +270,15 @@ class Report:
                     pct=fmt_number(lu.share * 100, lang, 1),
                 )
             )
+            if lu.unknown_ha > 0.005:
+                lines.append(
+                    t(
+                        "review.text.unknown",
+                        lang,
+                        unknown=fmt_number(lu.unknown_ha, lang, 2),
+                        pct=fmt_number(lu.unknown_ha * 1e4 / lu.site_m2 * 100 if lu.site_m2 > 0 else 0.0, lang, 1),
+                    )
+                )
         lines.append("")
         for f in self.findings:
             label = t(f"review.severity.{f.severity}", lang)
@@ -287,7 +301,7 @@ def _check_attrs(attrs: SiteAttrs) -> None:
         raise InputError("review.input.bad_technology", value=attrs.technology, allowed=", ".join(TECHNOLOGY_LEVELS))
     for key, value in (("workforce", attrs.workforce), ("investment", attrs.investment_bvnd), ("gas_use", attrs.gas_use_m3_day)):
         if value is not None and value < 0:
-            raise InputError("review.input.negative", field=key, value=value)
+            raise ReviewInputError("review.input.negative", field=Text(f"review.field.{key}", key), value=value)
 
 
 def check_site_geometry(site: BaseGeometry) -> BaseGeometry:
@@ -299,7 +313,7 @@ def check_site_geometry(site: BaseGeometry) -> BaseGeometry:
     if not site.is_valid:
         site = polygonal(shapely.make_valid(site))
     if site.area < 1.0:
-        raise InputError("review.input.too_small", area=f"{site.area:.2f}")
+        raise ReviewInputError("review.input.too_small", area=Num(float(site.area), 2))
     return site
 
 

@@ -125,6 +125,7 @@ class LandUseAreas:
             "lua_ha": round(self.lua_ha, 4),
             "share": round(self.share, 6),
             "unknown_ha": round(self.unknown_ha, 4),
+            "unknown_share": round(self.unknown_ha * 10_000.0 / self.site_m2, 6) if self.site_m2 > 0 else 0.0,
             "by_code_ha": {c: round(v / 10_000.0, 4) for c, v in self.by_code_m2.items() if v > 0},
         }
 
@@ -385,12 +386,13 @@ class VectorLanduse(LanduseSource):
             raise InputError("review.landuse.no_crs", file=label or "landuse")
         col = code_column or find_code_column(gdf)
         work = gdf[[col, gdf.geometry.name]].to_crs(WORK_CRS)
-        work = work[[g is not None and not g.is_empty for g in work.geometry.values]]
-        work = work[work.geom_type.isin(["Polygon", "MultiPolygon"])]
+        # boolean Series masks (a list mask on an empty frame would select columns, not rows)
+        work = work.loc[work.geometry.notna() & ~work.geometry.is_empty]
+        work = work.loc[work.geom_type.isin(["Polygon", "MultiPolygon"])]
         import shapely
 
-        geoms = shapely.make_valid(work.geometry.values)
-        work = work.set_geometry(geoms)
+        if len(work):
+            work = work.set_geometry(shapely.make_valid(work.geometry.values))
         self.code_column = col
         self.codes = np.array([_norm_code(v) or _OTHER for v in work[col].tolist()], dtype=object)
         self.geoms = np.asarray(work.geometry.values, dtype=object)
@@ -404,10 +406,15 @@ class VectorLanduse(LanduseSource):
         import geopandas as gpd
 
         p = Path(path)
+        from tbgeo.rules import ReviewInputError, Text
+
         try:
             gdf = gpd.read_file(p, engine="pyogrio")
         except Exception as exc:
             raise InputError("review.landuse.unreadable", file=p.name, detail=str(exc)) from exc
+        # a table without geometry (CSV, XLSX, DBF alone) comes back as a plain DataFrame
+        if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
+            raise ReviewInputError("review.landuse.unreadable", file=p.name, detail=Text("review.landuse.detail_no_geometry"))
         return cls(gdf, code_column=code_column, label=p.name)
 
     def describe(self) -> dict[str, Any]:

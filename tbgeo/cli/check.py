@@ -37,11 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--config", metavar="PATH", help=h("config_help"))
     parser.add_argument("--no-proposals", action="store_true", help=h("no_proposals_help"))
     parser.add_argument("--sheet", metavar="FILE.pdf|FILE.png", help=h("sheet_help"))
+    parser.add_argument("--save", action="store_true", help=h("save_help"))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.proposal_input import site_from_coordinates, site_from_file
+    from tbgeo.proposal_input import note_text, site_from_coordinates, site_from_file
     from tbgeo.review import ReviewContext, SiteAttrs, load_config, review_site
     from tbgeo.rules.config import parse_raster_classes
     from tbgeo.zonal import open_landuse
@@ -71,15 +72,32 @@ def run(args: argparse.Namespace) -> int:
     report = review_site(site.geometry, attrs=attrs, context=context, config=cfg)
     if args.sheet:
         _write_sheet(report, Path(args.sheet), lang)
+    saved_id = _save(report, lang) if args.save else None
     if args.format == "json":
         data = report.to_dict(lang)
-        data["input"] = {"source": site.source, "crs": site.crs, "notes": [t(n, lang) for n in site.notes]}
+        data["input"] = {"source": site.source, "crs": site.crs, "notes": [note_text(n, lang) for n in site.notes]}
+        if saved_id is not None:
+            data["proposal_id"] = saved_id
         emit_json(data)
     else:
         for note in site.notes:
-            print(t(note, lang))
+            print(note_text(note, lang))
         print(report.text(lang))
+        if saved_id is not None:
+            print(t("review.cli.saved", lang, id=saved_id))
     return 1 if report.verdict == "block" else 0
+
+
+def _save(report: Any, lang: str) -> int:
+    """Store the reviewed site in the workspace as a draft proposal with its report; its id."""
+    from tbgeo.workspace import Workspace
+
+    attrs = report.facts.attrs
+    p = Workspace.open().add_proposal(
+        report.geometry, name=attrs.name or t("review.page.unnamed", lang), attributes=attrs.to_dict(),
+        report=report.to_dict(lang), status="draft",
+    )
+    return int(p.id)
 
 
 def _write_sheet(report: Any, out: Path, lang: str) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import fmt_number, t
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ __all__ = [
     "pct",
     "Shares",
     "Bilingual",
+    "Text",
+    "Template",
+    "Joined",
+    "fmt_param",
+    "ReviewInputError",
+    "ReviewCRSError",
     "SiteAttrs",
     "DistrictShare",
     "Facts",
@@ -94,11 +101,49 @@ class Bilingual:
     en: str
 
 
+@dataclass(frozen=True)
+class Text:
+    """A catalog message for a message parameter (a status word: ``Text("review.page.st_approved")``),
+    shown in the reader's language; ``fallback`` when the catalog has no such key (a raw data value)."""
+
+    key: str
+    fallback: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A catalog message with its own parameters, formatted in the reader's language (a list item)."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several parameters joined by ``sep_key`` (a catalog key, e.g. ``review.join.and``) or ``, ``."""
+
+    items: tuple[Any, ...]
+    sep_key: str | None = None
+
+
+def fmt_param(value: Any, lang: str) -> Any:
+    """A message parameter as ``lang`` writes it: numbers with its decimal mark, catalog words translated."""
+    return _fmt(value, lang)
+
+
 def _fmt(value: Any, lang: str) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, Bilingual):
         return value.en if lang == "en" else value.vi
+    if isinstance(value, Text):
+        text = t(value.key, lang)
+        return value.fallback if text == value.key and value.fallback is not None else text
+    if isinstance(value, Template):
+        return t(value.key, lang, **{k: _fmt(v, lang) for k, v in value.params.items()})
+    if isinstance(value, Joined):
+        sep = t(value.sep_key, lang) if value.sep_key else ", "
+        return sep.join(str(_fmt(v, lang)) for v in value.items)
     if isinstance(value, Num):
         return fmt_number(value.value, lang, value.digits)
     if isinstance(value, Shares):
@@ -108,6 +153,25 @@ def _fmt(value: Any, lang: str) -> Any:
     if isinstance(value, float):
         return fmt_number(value, lang, 2)
     return value
+
+
+class _LocalizedParams:
+    """Mixin for errors whose parameters are numbers or catalog words (``Num``, ``Text``, floats):
+    they are formatted in the reader's language (``-5,0`` in Vietnamese, ``-5.0`` in English)."""
+
+    key: str
+    params: dict[str, Any]
+
+    def message(self, lang: str = "vi") -> str:
+        return t(self.key, lang, **{k: _fmt(v, lang) for k, v in self.params.items()})
+
+
+class ReviewInputError(_LocalizedParams, InputError):
+    """Bad review input; numeric parameters are written the reader's way."""
+
+
+class ReviewCRSError(_LocalizedParams, CRSError):
+    """A site's coordinate system is missing or implausible; numbers written the reader's way."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +193,9 @@ class Finding:
     params: Mapping[str, Any] = field(default_factory=dict)
     law_refs: tuple[str, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: A qualifier printed with the value (panel, sheet, CSV-free): e.g. that a figure is a minimum
+    #: because part of the site has no land-use data. A ``Template``/``Text`` message parameter.
+    value_note: Any = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -153,14 +220,15 @@ class Finding:
 
     def value_text(self, lang: str) -> str:
         """The value with its unit, as shown in the review panel (``12,35 ha``, ``—`` when none)."""
+        note = f" ({_fmt(self.value_note, lang)})" if self.value_note is not None else ""
         if self.value is None:
-            return "—"
+            return "—" + note
         if isinstance(self.value, str):
-            return t(f"review.value.{self.value}", lang) if self.unit == "text" else self.value
+            return (t(f"review.value.{self.value}", lang) if self.unit == "text" else self.value) + note
         digits = 0 if self.unit in ("vnd", "count", "m") else (1 if self.unit == "pct" else 2)
         number = fmt_number(float(self.value), lang, digits)
         unit = self.unit_text(lang)
-        return f"{number} {unit}".strip() if self.unit != "pct" else f"{number} %"
+        return (f"{number} {unit}".strip() if self.unit != "pct" else f"{number} %") + note
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -176,6 +244,7 @@ class Finding:
             "citation_plan": self.plan_ref,
             "citation_law": [law_text(k, lang) for k in self.law_refs],
             "message": self.text(lang),
+            "value_text": self.value_text(lang),
             "details": dict(self.details),
         }
 

@@ -19,13 +19,16 @@ def province(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
     if ctx.province is None:
         return Finding("province", "info", None, "", "Điều 1", "no_data")
     inside = float(facts.geometry.intersection(ctx.province).area)
-    outside_share = max(0.0, 1.0 - inside / facts.area_m2) if facts.area_m2 > 0 else 1.0
-    value = round(outside_share * 100.0, 4)
-    if outside_share >= 1.0 - 1e-9:
-        return Finding("province", "block", value, "pct", "Điều 1", "outside", {"pct": pct(value)})
+    inside_share = min(inside / facts.area_m2, 1.0) if facts.area_m2 > 0 else 0.0
+    outside_share = 1.0 - inside_share
+    # the value is the share INSIDE the province, matching the title ("in Thái Bình province")
+    value = round(inside_share * 100.0, 4)
+    params = {"pct": pct(value), "out_pct": pct(outside_share * 100.0)}
+    if inside_share <= 1e-9:
+        return Finding("province", "block", value, "pct", "Điều 1", "outside", params)
     if outside_share > cfg.admin.outside_tolerance_share:
-        return Finding("province", "block", value, "pct", "Điều 1", "partly", {"pct": pct(value)})
-    return Finding("province", "ok", value, "pct", "Điều 1", "inside")
+        return Finding("province", "block", value, "pct", "Điều 1", "partly", params)
+    return Finding("province", "ok", value, "pct", "Điều 1", "inside", params)
 
 
 @rule("districts", plan_ref="Điều 1, III.3")

@@ -53,7 +53,10 @@ def _prepare(gdf: gpd.GeoDataFrame | None, columns: tuple[str, ...]) -> gpd.GeoD
 
         raise CRSError("errors.crs_missing")
     out = gdf.to_crs(WORK_CRS) if not gdf.crs.equals(WORK_CRS) else gdf.copy()
-    out = out[[g is not None and not g.is_empty for g in out.geometry.values]].copy()
+    # a boolean Series, never a list: on an empty frame ``out[[]]`` would select no COLUMNS and
+    # return a plain DataFrame without its geometry
+    keep = out.geometry.notna() & ~out.geometry.is_empty
+    out = out.loc[keep].copy()
     for col in columns:
         if col not in out.columns:
             out[col] = None

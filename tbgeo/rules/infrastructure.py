@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from tbgeo.rules import Facts, Finding, Num, rule
+from tbgeo.rules import Facts, Finding, Num, Text, rule
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -44,7 +44,7 @@ def gas_distance(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding
     params = {
         "pipe_km": round(pipe[1] / 1000.0, 2),
         "pipe_name": str(prow["name"]),
-        "pipe_status": str(prow["status"]),
+        "pipe_status": Text(f"review.gas_status.{prow['status']}", str(prow["status"])),
     }
     details = {"pipeline": {"name": prow["name"], "status": prow["status"], "distance_m": round(pipe[1], 1)}}
     key = "distance"

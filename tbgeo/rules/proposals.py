@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tbgeo.rules import Facts, Finding, rule
+import shapely
+
+from tbgeo.rules import Facts, Finding, Joined, Num, Template, Text, rule
 from tbgeo.rules.zoning import overlaps
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fin
     hits = [(i, a) for i, a in overlaps(facts.geometry, frame) if a / 1e4 >= cfg.proposals.min_overlap_ha]
     if not hits:
         return Finding("proposal_overlap", "ok", 0.0, "ha", plan, "none")
-    hits.sort(key=lambda h: -h[1])
+    hits.sort(key=lambda h: (-round(h[1], 2), int(frame.iloc[h[0]]["proposal_id"])))  # largest first, then by number
     items = [
         {
             "proposal_id": int(frame.iloc[i]["proposal_id"]),
@@ -39,10 +41,21 @@ def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fin
         }
         for i, a in hits
     ]
-    total = round(sum(a for _, a in hits) / 1e4, 4)
-    listing = ", ".join(f"#{it['proposal_id']} {it['name']} ({it['status']}, {it['ha']:.2f} ha)" for it in items)
+    # the land taken is the union of the overlaps: two approved proposals over the same hectares
+    # do not make the overlap twice as large (nor larger than the site)
+    rows = [i for i, _ in hits]
+    union = shapely.intersection(shapely.union_all(frame.geometry.values[rows]), facts.geometry)
+    total = round(float(union.area) / 1e4, 4)
+    listing = Joined(tuple(
+        Template(
+            "review.rule.proposal_overlap.item",
+            {"id": str(it["proposal_id"]), "name": it["name"],
+             "status": Text(f"review.page.st_{it['status']}", it["status"]), "ha": Num(it["ha"], 2)},
+        )
+        for it in items
+    ))
     blocking = any(it["status"] in cfg.proposals.block_statuses for it in items)
     return Finding(
         "proposal_overlap", "block" if blocking else "warn", total, "ha", plan,
-        "approved" if blocking else "pending", {"ha": total, "list": listing}, details={"proposals": items},
+        "approved" if blocking else "pending", {"ha": Num(total, 2), "list": listing}, details={"proposals": items},
     )

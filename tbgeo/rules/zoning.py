@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 
-from tbgeo.rules import Facts, Finding, pct, rule
+from tbgeo.rules import Bilingual, Facts, Finding, Joined, Template, Text, pct, rule
 from tbgeo.rules.sector import is_low_tech
 
 if TYPE_CHECKING:
@@ -92,10 +92,12 @@ def zone_profile(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding
     if facts.sector is None and facts.attrs.technology is None and not facts.attrs.workforce:
         return Finding("zone_profile", "info", value, "text", plan, "unknown", params, details=details)
     polluting = bool(getattr(facts.sector, "polluting", False))
-    labour_heavy = _labour_heavy(facts, cfg)
     if profile == "city_park":
-        if labour_heavy or is_low_tech(facts):
-            return Finding("zone_profile", "warn", value, "text", plan, "city_mismatch", params, details=details)
+        reasons = _city_mismatch_reasons(facts, cfg)
+        if reasons:
+            details["reasons"] = [r.key.rsplit(".", 1)[-1] for r in reasons]
+            return Finding("zone_profile", "warn", value, "text", plan, "city_mismatch",
+                           {**params, "reasons": Joined(tuple(reasons), "review.join.and")}, details=details)
         return Finding("zone_profile", "ok", value, "text", plan, "city_fit", params, details=details)
     if polluting:
         key = "cluster_polluting" if kind == "cluster" else "park_polluting"
@@ -104,9 +106,30 @@ def zone_profile(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding
 
 
 def _labour_heavy(facts: Facts, cfg: ReviewConfig) -> bool:
-    if getattr(facts.sector, "labour_intensive", False):
-        return True
-    return bool(facts.attrs.workforce and facts.attrs.workforce >= cfg.zoning.labour_heavy_workers)
+    """Labour-heavy: a stated workforce decides (≥ ``zoning.labour_heavy_workers``); the sector's
+    default ``labour_intensive`` flag counts only when no workforce is given."""
+    if facts.attrs.workforce is not None:
+        return facts.attrs.workforce >= cfg.zoning.labour_heavy_workers
+    return bool(getattr(facts.sector, "labour_intensive", False))
+
+
+def _city_mismatch_reasons(facts: Facts, cfg: ReviewConfig) -> list[Template]:
+    """Why a project does not fit a city park (III.3: high-tech, few workers), one item per failed condition."""
+    out: list[Template] = []
+    if _labour_heavy(facts, cfg):
+        if facts.attrs.workforce is not None:
+            out.append(Template("review.rule.zone_profile.why_workers",
+                                {"n": int(facts.attrs.workforce), "limit": int(cfg.zoning.labour_heavy_workers)}))
+        else:
+            out.append(Template("review.rule.zone_profile.why_labour_sector",
+                                {"sector": Bilingual(facts.sector.name_vi, facts.sector.name_en)}))
+    if is_low_tech(facts):
+        if facts.attrs.technology is not None:
+            out.append(Template("review.rule.zone_profile.why_tech_level",
+                                {"level": Text(f"review.value.{facts.attrs.technology}", facts.attrs.technology)}))
+        else:
+            out.append(Template("review.rule.zone_profile.why_tech_sector", {}))
+    return out
 
 
 @rule("coastal_inner_field", plan_ref="Điều 1, III.3; III.4")

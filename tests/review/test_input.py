@@ -11,7 +11,7 @@ from shapely.geometry import box
 
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.proposal_input import site_from_coordinates, site_from_draw_event, site_from_file, parse_points
+from tbgeo.proposal_input import note_text, parse_points, site_from_coordinates, site_from_draw_event, site_from_file
 
 SITE = box(590_000, 2_260_000, 590_400, 2_260_250)  # 10 ha
 TO_LL = Transformer.from_crs(9209, 4326, always_xy=True)
@@ -64,7 +64,9 @@ def test_shapefile_without_prj_is_guessed_and_swapped(tmp_path):
     (tmp_path / "noprj.prj").unlink(missing_ok=True)
     s = site_from_file(tmp_path / "noprj.shp")
     assert s.geometry.symmetric_difference(SITE).area < 1e-6
-    assert s.notes == ("review.input.note_swapped", "review.input.note_crs_guessed")
+    assert [getattr(n, "key", n) for n in s.notes] == ["review.input.note_swapped", "review.input.note_crs_guessed_as"]
+    assert note_text(s.notes[1], "vi") == (
+        "Đã đoán hệ tọa độ từ giá trị tọa độ: EPSG:9209. Hãy kiểm tra vị trí trên bản đồ, hoặc chỉ rõ bằng --crs.")
 
 
 def test_bad_files(tmp_path, W):

@@ -48,11 +48,19 @@ def test_review_page_in_vietnamese(project):
     refused = panel[panel["Quy tắc"] == "Ngành nghề không chấp thuận"].iloc[0]
     assert refused["Mức"] == "🔴" and "Điều 1, III.4" in refused["Căn cứ"]
     assert [m.value for m in at.metric][:4] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
-    # save, then decide
-    at.button(key="review_save").click().run()
-    assert any("Đã lưu đề xuất số 1" in s.value for s in at.success)
+    # every reviewed site is stored automatically as a draft (issue 3 §4) ...
+    assert any("Đã tự động lưu khu đất vào hồ sơ đề xuất số 1" in s.value for s in at.success)
     (p,) = Workspace.open_existing().proposals()
     assert p.name == "Nhà máy nhuộm Thử" and p.status == "draft" and p.report["verdict"] == "block"
+    # ... and reviewing the same site again updates that proposal's report instead of adding one
+    at.selectbox(key="review_sector").set_value("electronics")
+    at.selectbox(key="review_technology").set_value("high")
+    _button(at, "Thẩm tra").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã cập nhật kết quả thẩm tra của đề xuất số 1" in s.value for s in at.success)
+    (p,) = Workspace.open_existing().proposals()
+    assert p.report["verdict"] == "warn" and p.report["attributes"]["sector"] == "electronics"
+    # then decide
     at.selectbox(key="review_new_status").set_value("submitted")
     at.text_area(key="review_comment").set_value("Đề nghị làm rõ phương án đất lúa")
     at.text_input(key="review_user").set_value("Nguyễn Văn A")

@@ -29,9 +29,10 @@ def test_report_json_shape(ctx):
     assert d["rice"]["total_ha"] == pytest.approx(50.0) and d["rice"]["luc_ha"] == pytest.approx(25.0)
     assert d["rice"]["luk_ha"] == pytest.approx(25.0) and d["rice"]["share"] == pytest.approx(0.5)
     assert d["rice"]["by_district"] == [
-        {"name": "Kiến Xương", "luc_ha": 25.0, "luk_ha": 0.0, "lua_ha": 0.0, "total_ha": 25.0},
-        {"name": "Tiền Hải", "luc_ha": 0.0, "luk_ha": 25.0, "lua_ha": 0.0, "total_ha": 25.0},
+        {"name": "Kiến Xương", "luc_ha": 25.0, "luk_ha": 0.0, "lua_ha": 0.0, "total_ha": 25.0, "unknown_ha": 0.0},
+        {"name": "Tiền Hải", "luc_ha": 0.0, "luk_ha": 25.0, "lua_ha": 0.0, "total_ha": 25.0, "unknown_ha": 0.0},
     ]
+    assert d["rice"]["unknown_ha"] == 0.0 and d["rice"]["unknown_share"] == 0.0
     for f in d["findings"]:
         assert {"rule", "severity", "title", "value", "unit", "citation", "message"} <= set(f)
     assert d["verdict"] == "warn" == worst([f["severity"] for f in d["findings"]])

@@ -35,9 +35,10 @@ def run(rule_id, site, ctx, *, cfg=None, **attrs):
 
 CASES = [
     # rule, site, attrs, severity, message, value
-    ("province", OUTSIDE, {}, "block", "outside", 100.0),
+    # the value is the share INSIDE the province, as the title says
+    ("province", OUTSIDE, {}, "block", "outside", 0.0),
     ("province", PARTLY_OUT, {}, "block", "partly", 50.0),
-    ("province", IN_PARK, {}, "ok", "inside", 0.0),
+    ("province", IN_PARK, {}, "ok", "inside", 100.0),
     ("districts", RICE, {}, "info", "many", 2),
     ("districts", IN_PARK, {}, "info", "one", 1),
     ("rice_land", RICE, {}, "warn", "rice", 50.0),
@@ -110,13 +111,38 @@ def test_city_parks_take_high_tech_low_labour_projects(ctx):
     assert (fit.severity, fit.message, fit.details["in_city"]) == ("ok", "city_fit", True)
     labour = run("zone_profile", IN_PARK, ctx, cfg=city, sector="textile_garment")
     assert (labour.severity, labour.message) == ("warn", "city_mismatch")
+    # no workforce stated: the sector's flag decides; no level stated: the sector is not high-tech
     assert labour.text("vi") == (
         "KCN Tiền Hải thuộc thành phố Thái Bình, dành cho dự án công nghệ cao, nộp nhiều ngân sách, sử dụng ít lao "
-        "động; dự án đề xuất dùng nhiều lao động hoặc không phải công nghệ cao."
+        "động; dự án đề xuất thuộc ngành sử dụng nhiều lao động (Dệt may (kéo sợi, may); chưa khai báo số lao động) "
+        "và không phải "
+        "công nghệ cao (ngành không thuộc nhóm công nghệ cao, chưa khai báo trình độ công nghệ)."
     )
     assert labour.citation("en") == "Điều 1, III.3"
     workers = run("zone_profile", IN_PARK, ctx, cfg=city, sector="pharmaceuticals", technology="high", workforce=2000)
     assert workers.message == "city_mismatch"
+    assert workers.text("en").endswith("the proposed project is labour-heavy (2,000 workers, limit 500).")
+    assert workers.details["reasons"] == ["why_workers"]
+
+
+def test_stated_workforce_overrides_the_sector_labour_flag(ctx):
+    """Regression (QA #7): electronics is flagged labour-intensive, but 50 stated workers are not labour-heavy."""
+    city = dataclasses.replace(ReviewConfig(), zoning=dataclasses.replace(ReviewConfig().zoning, city_gso_code="344"))
+    f = run("zone_profile", IN_PARK, ctx, cfg=city, sector="electronics", technology="high", workforce=50)
+    assert (f.severity, f.message) == ("ok", "city_fit")
+    # the same sector with no workforce: the flag decides, and the message says so
+    f = run("zone_profile", IN_PARK, ctx, cfg=city, sector="electronics", technology="high")
+    assert (f.severity, f.details["reasons"]) == ("warn", ["why_labour_sector"])
+    assert f.text("en").endswith(
+        "the proposed project belongs to a labour-intensive sector (Electronics, telecoms and IT equipment; "
+        "no workforce stated).")
+    # a stated medium level is named as the failed condition, in the reader's language
+    f = run("zone_profile", IN_PARK, ctx, cfg=city, sector="pharmaceuticals", technology="medium", workforce=100)
+    assert f.text("vi").endswith("dự án đề xuất không phải công nghệ cao (trình độ khai báo: trung bình).")
+    # coastal_inner_field uses the same test: 50 workers in electronics on inner-field land is fine
+    g = run("coastal_inner_field", box(584_000, 2_256_500, 585_000, 2_257_000), ctx, sector="textile_garment",
+            technology="medium", workforce=50)
+    assert (g.severity, g.message) == ("info", "inner_not_high_tech")
 
 
 def test_rice_numbers_and_citations(ctx):
@@ -138,7 +164,7 @@ def test_luc_payment_from_inputs(ctx):
     assert f.severity == "info" and f.value == 15_000_000_000
     assert "15.000.000.000" in f.text("vi") and "60,0 %" in f.text("vi")
     assert f.details == {"levy_rate_pct": 60.0, "land_price_vnd_m2": 100_000.0, "amount_vnd": 15_000_000_000,
-                         "luc_m2": pytest.approx(250_000.0)}
+                         "luc_m2": pytest.approx(250_000.0), "coverage": "full"}
 
 
 def test_districts_shares(ctx):

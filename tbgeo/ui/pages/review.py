@@ -30,6 +30,9 @@ class RKey(StrEnum):
     SITE_NOTES = "review_site_notes"
     SITE_NAME = "review_site_name"
     SAVED_ID = "review_saved_id"
+    SAVED_UPDATED = "review_saved_updated"
+    #: {site key: proposal id} of the sites stored automatically in this session.
+    STORED = "review_stored_sites"
 
 
 # -- cached resources ----------------------------------------------------------------------------
@@ -207,7 +210,43 @@ def _attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
     return attrs, {"levy_rate_pct": float(rate), "land_price_vnd_m2": float(price)}
 
 
+def site_key(site: Any) -> str:
+    """A key of a site's geometry (normalised, so the same outline gives the same key)."""
+    import hashlib
+
+    import shapely
+
+    return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
+
+
+def store_review(report: Any, lang: str, *, stored: dict[str, int], user: str | None = None) -> tuple[int, bool]:
+    """Store a reviewed site in the workspace (issue 3 §4: every reviewed site is kept).
+
+    The first review of a site adds a draft proposal; re-reviewing the same site (``stored`` maps
+    site keys to proposal ids) replaces that proposal's report instead of adding a duplicate.
+    Returns (proposal id, updated?).
+    """
+    from tbgeo.workspace import Workspace
+
+    ws = Workspace.open()
+    key = site_key(report.geometry)
+    pid = stored.get(key)
+    if pid is not None:
+        try:
+            ws.update_report(pid, report.to_dict(lang), user=user)
+            return pid, True
+        except InputError:  # the proposal is gone (another workspace): store it anew
+            pass
+    attrs = report.facts.attrs
+    p = ws.add_proposal(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
+                        attributes=attrs.to_dict(), report=report.to_dict(lang), user=user, status="draft")
+    stored[key] = p.id
+    return p.id, False
+
+
 def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
+    import dataclasses
+
     from tbgeo.review import review_site
     from tbgeo.rules.config import load_config
 
@@ -215,14 +254,20 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     if site is None:
         st.warning(t("review.page.no_site", lang))
         return
+    stored = st.session_state.setdefault(RKey.STORED, {})
+    pid = stored.get(site_key(site))
+    if pid is not None:  # its own stored proposal is no overlap
+        attrs = dataclasses.replace(attrs, proposal_id=pid)
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
+        saved, updated = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
     except InputError as exc:
         st.error(exc.message(lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
-    st.session_state.pop(RKey.SAVED_ID, None)
+    st.session_state[RKey.SAVED_ID] = saved
+    st.session_state[RKey.SAVED_UPDATED] = updated
     st.session_state.pop("review_sheet_pdf", None)
 
 
@@ -256,6 +301,10 @@ def _panel(lang: str) -> None:
                   help=f"{fmt_number(facts.landuse.share * 100, lang, 1)} %")
         c3.metric("LUC", f"{fmt_number(facts.landuse.luc_ha, lang, 2)} ha")
         c4.metric("LUK", f"{fmt_number(facts.landuse.luk_ha, lang, 2)} ha")
+        lu = facts.landuse
+        if lu.unknown_ha > 0.005:
+            st.warning(t("review.text.unknown", lang, unknown=fmt_number(lu.unknown_ha, lang, 2),
+                         pct=fmt_number(lu.unknown_ha * 1e4 / lu.site_m2 * 100 if lu.site_m2 > 0 else 0.0, lang, 1)))
     st.dataframe(panel_rows(report, lang), hide_index=True, use_container_width=True, key="review_panel")
     name = (facts.attrs.name or "site").replace(" ", "_")
     d1, d2, d3 = st.columns(3)
@@ -273,15 +322,8 @@ def _panel(lang: str) -> None:
                            "application/pdf", key="review_dl_sheet")
     saved = st.session_state.get(RKey.SAVED_ID)
     if saved:
-        st.success(t("review.page.saved", lang, id=saved))
-    elif st.button(t("review.page.save", lang), key="review_save"):
-        from tbgeo.workspace import Workspace
-
-        ws = Workspace.open()
-        p = ws.add_proposal(report.geometry, name=facts.attrs.name or t("review.page.unnamed", lang),
-                            attributes=facts.attrs.to_dict(), report=report.to_dict(lang), status="draft")
-        st.session_state[RKey.SAVED_ID] = p.id
-        st.success(t("review.page.saved", lang, id=p.id))
+        key = "review.page.saved_updated" if st.session_state.get(RKey.SAVED_UPDATED) else "review.page.saved"
+        st.success(t(key, lang, id=saved))
 
 
 # -- stored proposals, decisions, ledger ---------------------------------------------------------
@@ -390,6 +432,9 @@ def _ledger(lang: str) -> None:
     for r in ledger.over_quota:
         st.warning(t("review.page.over_quota", lang, district=r.district if r.district != "__total__" else t("review.page.total", lang),
                      total=fmt_number(r.total_ha, lang, 2), quota=fmt_number(r.quota_ha or 0.0, lang, 2)))
+    if ledger.merged:
+        groups = "; ".join(" + ".join(f"#{i}" for i in g) for g in ledger.merged)
+        st.caption(t("review.page.ledger_merged", lang, groups=groups))
     if ledger.skipped:
         st.caption(t("review.page.ledger_skipped", lang, ids=", ".join(f"#{i}" for i in ledger.skipped)))
 
@@ -408,8 +453,10 @@ def render(lang: str) -> None:
     if site is not None:
         st.info(t("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
                   source=st.session_state.get(RKey.SITE_SOURCE, "")))
+        from tbgeo.proposal_input import note_text
+
         for note in st.session_state.get(RKey.SITE_NOTES, []):
-            st.caption(t(note, lang))
+            st.caption(note_text(note, lang))
     else:
         st.info(t("review.page.no_site", lang))
     result = _attributes_form(lang)
