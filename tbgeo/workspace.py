@@ -478,14 +478,28 @@ class Workspace:
                 self._audit(con, user, "proposal.create", f"proposal:{pid}", {"name": name, "status": status})
         return self.proposal(pid)
 
-    def update_report(self, proposal_id: int, report: dict[str, Any], *, user: str | None = None) -> Proposal:
-        """Replace a proposal's review report (after a re-check)."""
+    def update_report(
+        self,
+        proposal_id: int,
+        report: dict[str, Any],
+        *,
+        user: str | None = None,
+        name: str | None = None,
+        attributes: dict[str, Any] | None = None,
+    ) -> Proposal:
+        """Replace a proposal's review report after a re-check, and its name and attributes if given."""
         user = user or current_user()
         with self._lock(), self._transaction() as con:
-            self._require_proposal(con, proposal_id)
+            row = self._require_proposal(con, proposal_id)
             con.execute(
-                "UPDATE tbgeo_proposals SET report = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(report, ensure_ascii=False, default=str), _now(), proposal_id),
+                "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ? WHERE id = ?",
+                (
+                    json.dumps(report, ensure_ascii=False, default=str),
+                    name if name is not None else row["name"],
+                    json.dumps(attributes, ensure_ascii=False, default=str) if attributes is not None else row["attributes"],
+                    _now(),
+                    proposal_id,
+                ),
             )
             self._audit(con, user, "proposal.review", f"proposal:{proposal_id}", {"verdict": report.get("verdict")})
         return self.proposal(proposal_id)

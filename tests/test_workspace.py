@@ -120,5 +120,9 @@ def test_proposal_history_and_transitions(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         ws.set_status(p.id, "draft")
     assert "approved" in err.value.message("en")
+    p = ws.update_report(p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
+                         attributes={"sector": "textile_garment", "workforce": 300})
+    assert (p.name, p.attributes["workforce"], p.report, p.status) == ("Nhà máy may Tiền Hải (điều chỉnh)", 300, {"verdict": "ok"}, "approved")
+    assert ws.audit(1)[0]["action"] == "proposal.review"
     frame = ws.proposals_frame(("approved",))
-    assert list(frame["name"]) == ["Nhà máy may Tiền Hải"] and frame.crs.to_epsg() == 9209
+    assert list(frame["name"]) == ["Nhà máy may Tiền Hải (điều chỉnh)"] and frame.crs.to_epsg() == 9209

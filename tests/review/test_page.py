@@ -71,7 +71,9 @@ def test_review_page_in_vietnamese(project):
     assert (p.history[-1].by, p.history[-1].status_to, p.history[-1].comment) == (
         "Nguyễn Văn A", "submitted", "Đề nghị làm rõ phương án đất lúa")
     at.button(key="review_recheck").click().run()
-    assert any("Đã thẩm tra lại đề xuất số 1: Chặn" in s.value for s in at.success)
+    # the re-check uses the attributes of the latest review (electronics, high technology)
+    assert Workspace.open_existing().proposal(1).attributes["sector"] == "electronics"
+    assert any("Đã thẩm tra lại đề xuất số 1: Cảnh báo" in s.value for s in at.success)
     history = _table(at, "Người thực hiện")
     assert list(history["Sang"]) == ["Dự thảo", "Chờ duyệt"]
     ledger = _table(at, "Chỉ tiêu (ha)")

@@ -231,13 +231,14 @@ def store_review(report: Any, lang: str, *, stored: dict[str, int], user: str | 
     ws = Workspace.open()
     key = site_key(report.geometry)
     pid = stored.get(key)
+    attrs = report.facts.attrs
     if pid is not None:
         try:
-            ws.update_report(pid, report.to_dict(lang), user=user)
+            ws.update_report(pid, report.to_dict(lang), user=user,
+                             name=attrs.name or t("review.page.unnamed", lang), attributes=attrs.to_dict())
             return pid, True
         except InputError:  # the proposal is gone (another workspace): store it anew
             pass
-    attrs = report.facts.attrs
     p = ws.add_proposal(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
                         attributes=attrs.to_dict(), report=report.to_dict(lang), user=user, status="draft")
     stored[key] = p.id
