@@ -26,7 +26,7 @@ def render(lang: str) -> None:
         }
         for info in infos
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, key="data_layers")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data_layers")
     st.subheader(t("data.details", lang))
     for info in infos:
         with st.expander(f"{info['title']} — {info['citation']}"):

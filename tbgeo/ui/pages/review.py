@@ -306,7 +306,7 @@ def _panel(lang: str) -> None:
         if lu.unknown_ha > 0.005:
             st.warning(t("review.text.unknown", lang, unknown=fmt_number(lu.unknown_ha, lang, 2),
                          pct=fmt_number(lu.unknown_ha * 1e4 / lu.site_m2 * 100 if lu.site_m2 > 0 else 0.0, lang, 1)))
-    st.dataframe(panel_rows(report, lang), hide_index=True, use_container_width=True, key="review_panel")
+    st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key="review_panel")
     name = (facts.attrs.name or "site").replace(" ", "_")
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("review.page.dl_json", lang), report.to_json(lang).encode("utf-8"), f"{name}.json",
@@ -351,7 +351,7 @@ def _proposals(lang: str) -> None:
             t("review.page.rice", lang): rice.get("total_ha"),
             t("review.page.col_verdict", lang): t(f"review.severity.{(p.report or {}).get('verdict', 'info')}", lang),
         })
-    st.dataframe(rows, hide_index=True, use_container_width=True, key="review_proposals_table")
+    st.dataframe(rows, hide_index=True, width="stretch", key="review_proposals_table")
     pid = st.selectbox(t("review.page.pick", lang), [p.id for p in items],
                        format_func=lambda i: f"#{i} {next(p.name for p in items if p.id == i)}", key="review_pick")
     chosen = ws.proposal(pid)
@@ -366,7 +366,7 @@ def _proposals(lang: str) -> None:
             }
             for d in chosen.history
         ],
-        hide_index=True, use_container_width=True, key="review_history",
+        hide_index=True, width="stretch", key="review_history",
     )
     if st.button(t("review.page.recheck", lang), key="review_recheck"):
         from tbgeo.review import review_site
@@ -428,7 +428,7 @@ def _ledger(lang: str) -> None:
 
     rows = [row(r, r.district or t("review.page.outside", lang)) for r in ledger.rows]
     rows.append(row(ledger.total, t("review.page.total", lang)))
-    st.dataframe(rows, hide_index=True, use_container_width=True, key="review_ledger")
+    st.dataframe(rows, hide_index=True, width="stretch", key="review_ledger")
     st.caption(t("review.page.ledger_note", lang, quota=fmt_number(cfg.quota_ha, lang, 0)))
     for r in ledger.over_quota:
         st.warning(t("review.page.over_quota", lang, district=r.district if r.district != "__total__" else t("review.page.total", lang),

@@ -173,7 +173,7 @@ def _versions(layer_id: str, lang: str) -> None:
             }
             for v in versions
         ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         options = [0] + [v.version for v in versions]
         chosen = st.selectbox(
             t("ingest.ui_rollback_select", lang),
@@ -298,7 +298,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
                 ]
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     st.markdown(f"**{t('ingest.ui_preview_map', lang)}**")
     if plan.landing.where == "province":
