@@ -240,6 +240,8 @@ class Report:
             title=t("review.sheet.title", lang),
             site_name=name,
             draft=draft,
+            verdict=self.verdict,
+            verdict_text=t(f"review.severity.{self.verdict}", lang),
         )
         rows = [f.to_dict(lang) for f in self.findings]
         for row, f in zip(rows, self.findings, strict=True):

@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
                         help=t("print.cli.orientation", lang))
     extent = parser.add_mutually_exclusive_group()
     extent.add_argument("--district", metavar="NAME", help=t("print.cli.district", lang))
-    extent.add_argument("--bbox", metavar="XMIN,YMIN,XMAX,YMAX", help=t("print.cli.bbox", lang))
+    extent.add_argument("--bbox", metavar="E_MIN,N_MIN,E_MAX,N_MAX", help=t("print.cli.bbox", lang))
     extent.add_argument("--atlas", action="store_true", help=t("print.cli.atlas", lang))
     parser.add_argument("--layers", metavar="ID,ID", help=t("print.cli.layers", lang))
     parser.add_argument("--title", help=t("print.cli.title", lang))

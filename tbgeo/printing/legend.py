@@ -25,7 +25,11 @@ __all__ = [
     "draw_legend",
     "parse_dash",
     "raster_alpha",
+    "MIN_LEGEND_PT",
 ]
+
+#: The legend is never printed smaller than this (points); below it, it gets more columns.
+MIN_LEGEND_PT = 6.0
 
 _DEFAULT_STROKE = "#333333"
 
@@ -63,6 +67,7 @@ class Symbol:
     dash: tuple[float, ...] | None = None
     size: float = 4.0
     hatch: str | None = None
+    text: str | None = None  # a callout number drawn in the marker
 
     def linestyle(self) -> Any:
         """A matplotlib dash spec in multiples of the line width (matplotlib scales dashes by width)."""
@@ -174,6 +179,7 @@ def legend_items(
     *,
     k: float = 1.0,
     extra: Iterable[tuple[str, LegendItem]] = (),
+    headings: dict[str, str] | None = None,
 ) -> list[LegendItem]:
     """The legend rows for the layers drawn, listing only what the frame shows, under group headings.
 
@@ -191,14 +197,14 @@ def legend_items(
         by_group.setdefault(layer.group, []).extend(_layer_rows(layer, values, lang, k))
     for group, item in extra:
         by_group.setdefault(group, []).append(item)
-    order = ["proposals", *GROUPS]
+    order = ["proposals", *GROUPS, "callouts"]
     out: list[LegendItem] = []
     for group in sorted(by_group, key=lambda g: order.index(g) if g in order else len(order)):
         rows = by_group[group]
         if not rows:
             continue
         key = f"groups.{group}"
-        heading = t(key, lang)
+        heading = (headings or {}).get(group) or t(key, lang)
         out.append(LegendItem(nfc(heading if heading != key else group), None, None))
         out.extend(rows)
     return out
@@ -283,11 +289,15 @@ def _draw_symbol(fig: Figure, mm: Transform, sym: Symbol, x: float, y: float, w:
                    linestyle=sym.linestyle(), solid_capstyle="butt")
         )
     else:
-        r = sym.size / 2 * 0.3528
+        # a marker never taller than its row, so it cannot run into the next entry
+        r = min(sym.size / 2 * 0.3528, h * 0.62)
         fig.add_artist(
             Circle((x + w / 2, y + h / 2), r, transform=mm, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(),
-                   linewidth=sym.lw)
+                   linewidth=min(sym.lw, 0.8))
         )
+        if sym.text:
+            fig.text(x + w / 2, y + h / 2, sym.text, transform=mm, fontsize=r * 2 / 0.3528 * 0.62, ha="center",
+                     va="center_baseline", fontweight="bold")
 
 
 def draw_legend(

@@ -25,6 +25,7 @@ from tbgeo.printing.grid import Grid, grid_for
 from tbgeo.printing.legend import (
     LegendItem,
     Symbol,
+    MIN_LEGEND_PT,
     draw_legend,
     legend_height,
     legend_items,
@@ -78,6 +79,10 @@ _RC = {
 _PDF_RASTER_DPI = 150.0
 _PROV_DASH = (6.0, 1.5, 1.0, 1.5)  # dash-dot, in multiples of the line width
 _LABEL_PRIORITY = {"administrative": 0, "industry": 1, "energy": 2, "agriculture": 3, "base": 4, "landuse": 5}
+#: Layers whose features are always named: by a label, or by a numbered callout explained under the legend.
+_MUST_LABEL = {"industrial_parks", "industrial_clusters", "agri_park"}
+#: Portrait sheet with a findings table: inset + scale | legend + notes | table (fractions of the panel's width).
+_PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
 _ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
 
 
@@ -158,6 +163,11 @@ def _first_clause(text: str) -> str:
     return text[:cut].rstrip(" .,")
 
 
+def _must_label(layer: Any) -> bool:
+    """Whether every feature of the layer must be named on the sheet (parks, clusters, the agri park)."""
+    return layer.kind == "vector" and layer.geometry_type == "Polygon" and layer.id in _MUST_LABEL
+
+
 def resolve_layers(spec: PrintSpec, data: MapData) -> list[str]:
     """The layer ids to draw in catalog (draw) order; InputError for an unknown id."""
     if spec.layers is None:
@@ -205,6 +215,7 @@ class _Sheet:
         self.k = self.sh.pt / 7.5
         self.page = page
         self.layout: dict[str, Any] = {}
+        self.table: dict[str, Any] = {}
 
     # -- transforms ---------------------------------------------------------------------------------------
     def _mm(self, fig: Figure) -> Transform:
@@ -224,8 +235,7 @@ class _Sheet:
         tb = title_block(title=title, unit=unit, period=period or None, date=spec.date, issuer=issuer or None,
                          national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt)
         findings = list(spec.findings) if spec.findings is not None else None
-        lay = layout_sheet(sh, header_lines=_header_box_lines(tb.height_mm(self.pt), sh),
-                           signatures=spec.signatures, wide_panel=findings is not None)
+        lay = self._plan_table(_header_box_lines(tb.height_mm(self.pt), sh), findings)
         frame = lay.frame
 
         tw, th = target[2] - target[0], target[3] - target[1]
@@ -271,8 +281,7 @@ class _Sheet:
             self._draw_veil(ax, extent, focus_geom)
         if spec.site is not None and not spec.site.is_empty:
             self._draw_site(ax, extent)
-        if spec.labels:
-            self._draw_labels(ax, layer_ids, extent, scale, frame, focus_geom)
+        callouts = self._draw_labels(ax, layer_ids, extent, scale, frame, focus_geom) if spec.labels else []
         grid = grid_for(extent, frame.w, scale=scale, min_gap_mm=max(28.0 * self.k, 3.2 * text_width_mm(
             "2 260 000", self.pt * 0.85)), edge_mm=text_width_mm("2 260 000", self.pt * 0.85) * 0.6)
         self._draw_grid(fig, mm, ax, grid, frame, extent, scale)
@@ -284,12 +293,14 @@ class _Sheet:
 
         # -- header, panel, footer -------------------------------------------------------------------------
         draw_title_block(fig, mm, lay.header, tb, self.pt)
-        items = legend_items(present, lang, k=self.k, extra=self._extra_legend(extent, focus_geom))
-        self._draw_panel(fig, mm, lay, items, scale, grid, layer_ids, findings)
+        items = legend_items(present, lang, k=self.k, extra=self._extra_legend(extent, focus_geom) + callouts,
+                             headings={"callouts": t("print.callouts_title", lang)})
+        self._draw_panel(fig, mm, lay, items, scale, grid, [lyr.id for lyr, _ in present], findings)
         if spec.signatures:
             draw_signatures(fig, mm, lay.footer, lang, self.pt, issuer)
-        if self.page is not None:
-            i, n = self.page
+        page = self.page or ((1, 1 + len(self.table["pages"])) if self.table.get("pages") else None)
+        if page is not None:
+            i, n = page
             fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=i, n=n), transform=mm,
                      fontsize=self.pt * 0.9, ha="right", va="center")
         self.layout.update(
@@ -465,28 +476,172 @@ class _Sheet:
         return out
 
     # -- labels ---------------------------------------------------------------------------------------------
+    def _label_obstacles(self, layer_ids: list[str], extent: tuple[float, float, float, float],
+                         scale: int) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+        """Every drawn vector feature (except district outlines) as a tree: geometries, layer ids, row ids, small."""
+        frame_box = shapely_box(*extent)
+        pad_m = 0.6 * scale / 1000.0  # lines and points get 0.6 mm of body
+        geoms: list[Any] = []
+        lids: list[str] = []
+        rows: list[int] = []
+        small: list[bool] = []
+        for lid in layer_ids:
+            layer = self.data.layer(lid)
+            if layer.kind != "vector" or layer.group == "administrative":
+                continue
+            gdf = self.data.frame(lid)
+            idx = np.sort(gdf.sindex.query(frame_box, predicate="intersects"))
+            if len(idx) == 0:
+                continue
+            g = shapely.clip_by_rect(gdf.geometry.values[idx], *extent)
+            if layer.geometry_type in ("Point", "LineString"):
+                r = pad_m * (3.0 if layer.geometry_type == "Point" else 1.0)
+                g = shapely.buffer(g, r, quad_segs=2)
+            must = _must_label(layer)
+            geoms.extend(g)
+            lids.extend([lid] * len(idx))
+            rows.extend(int(i) for i in idx)
+            small.extend([must or layer.geometry_type == "Point"] * len(idx))
+        arr = np.asarray(geoms, dtype=object)
+        return shapely.STRtree(arr), arr, np.asarray(lids, dtype=object), np.asarray(rows), np.asarray(small, dtype=bool)
+
     def _draw_labels(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
-                     frame: Box, focus: Any) -> None:
-        """Names of features (the layer's ``label_field``), skipping any that would overlap another."""
+                     frame: Box, focus: Any) -> list[tuple[str, LegendItem]]:
+        """Names of features (the layer's ``label_field``), each at the first free candidate position.
+
+        Order: the site's name, then the parks and clusters (which must be named: one that finds no free
+        place gets a numbered callout explained under the legend), points, district names, and last the
+        large zones, which are named only in an empty part of the zone (never over another layer's
+        feature). Returns the legend rows of the callouts. Positions go to ``layout["labels"]``.
+        """
         from matplotlib import patheffects
 
         mm_per_m = 1000.0 / scale
-        placed: list[tuple[float, float, float, float]] = []
+        m_per_mm = scale / 1000.0
         frame_box = shapely_box(*extent)
         halo = [patheffects.Stroke(linewidth=1.6 * self.k, foreground="white")]
-        # administrative names first (they matter most on an overview), then industry and energy, then the rest
-        order = sorted(layer_ids, key=lambda lid: _LABEL_PRIORITY.get(self.data.layer(lid).group, 9))
-        for lid in order:
+        u = self.sh.unit
+        # the north arrow's box is taken before any label
+        cx = frame.x1 - 2.2 * u
+        top = frame.y1 - 1.9 * u
+        placed: list[tuple[float, float, float, float]] = [(cx - 1.4 * u, top - 3.7 * u, cx + 1.4 * u, frame.y1)]
+        site = self.spec.site if self.spec.site is not None and not self.spec.site.is_empty else None
+        tree, obs_geoms, obs_lids, obs_rows, obs_small = self._label_obstacles(layer_ids, extent, scale)
+        out: list[dict[str, Any]] = []
+        callouts: list[tuple[str, LegendItem]] = []
+
+        def to_mm(x: float, y: float) -> tuple[float, float]:
+            return frame.x + (x - extent[0]) * mm_per_m, frame.y + (y - extent[1]) * mm_per_m
+
+        def fits(cx_m: float, cy_m: float, w: float, h: float, *, lid: str | None, row: int | None, inside: Any,
+                 avoid: str) -> tuple[float, float, float, float] | None:
+            """The label's mm box if it is free at (cx_m, cy_m); ``avoid``: none | small | all features."""
+            px, py = to_mm(cx_m, cy_m)
+            bb = (px - w / 2 - 0.4, py - h / 2 - 0.3, px + w / 2 + 0.4, py + h / 2 + 0.3)
+            if bb[0] < frame.x + 1 or bb[2] > frame.x1 - 1 or bb[1] < frame.y + 1 or bb[3] > frame.y1 - 1:
+                return None
+            if any(not (bb[2] < o[0] or bb[0] > o[2] or bb[3] < o[1] or bb[1] > o[3]) for o in placed):
+                return None
+            gbox = shapely_box(cx_m - w / 2 * m_per_mm, cy_m - h / 2 * m_per_mm,
+                               cx_m + w / 2 * m_per_mm, cy_m + h / 2 * m_per_mm)
+            if site is not None and lid != "__site__" and gbox.intersects(site):
+                return None
+            if inside is not None and not inside.contains(gbox):
+                return None
+            if avoid != "none" and len(obs_geoms):
+                for j in tree.query(gbox, predicate="intersects"):
+                    if obs_lids[j] == lid and (obs_rows[j] == row or avoid == "all"):
+                        continue  # its own feature (or, for a zone, its own layer)
+                    if avoid == "all" or obs_small[j]:
+                        return None
+            return bb
+
+        def put(text: str, cx_m: float, cy_m: float, bb: tuple[float, float, float, float], *, size: float,
+                bold: bool, color: str, lid: str, kind: str = "label", number: int | None = None) -> None:
+            placed.append(bb)
+            common = dict(fontsize=size, ha="center", va="center", fontweight="bold" if bold else "normal",
+                          clip_on=True)
+            # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
+            # text so it can be searched and copied in the PDF
+            ax.text(cx_m, cy_m, text, zorder=7.9, color="white", path_effects=halo, **common)
+            ax.text(cx_m, cy_m, text, zorder=8, color=color, gid=f"label-{lid}", **common)
+            x0 = extent[0] + (bb[0] - frame.x) * m_per_mm
+            y0 = extent[1] + (bb[1] - frame.y) * m_per_mm
+            x1 = extent[0] + (bb[2] - frame.x) * m_per_mm
+            y1 = extent[1] + (bb[3] - frame.y) * m_per_mm
+            out.append({"text": text, "layer": lid, "x": float(cx_m), "y": float(cy_m), "kind": kind,
+                        "number": number, "bbox_mm": tuple(float(v) for v in bb),
+                        "bbox": (float(x0), float(y0), float(x1), float(y1))})
+
+        def interior(vis: Any, w: float, h: float, prefer: Any) -> list[tuple[float, float]]:
+            """Candidate centres inside ``vis``: the preferred point, pole of inaccessibility, then a grid."""
+            from shapely.ops import polylabel
+
+            parts = [p for p in shapely.get_parts(vis) if p.geom_type == "Polygon" and not p.is_empty]
+            if not parts:
+                return []
+            big = max(parts, key=lambda p: p.area)
+            pts: list[tuple[float, float]] = []
+            if prefer is not None:
+                pts.append((prefer.x, prefer.y))
+            try:
+                pl = polylabel(big, tolerance=max(1.0, 0.5 * m_per_mm))
+                pts.append((pl.x, pl.y))
+            except Exception:  # degenerate ring
+                pass
+            rp = vis.representative_point()
+            pts.append((rp.x, rp.y))
+            core = vis.buffer(-0.5 * h * m_per_mm)
+            core = core if not core.is_empty else vis
+            bx0, by0, bx1, by1 = core.bounds
+            step = max(h * m_per_mm, max(bx1 - bx0, by1 - by0) / 14.0)
+            xs = np.arange(bx0 + step / 2, bx1, step)
+            ys = np.arange(by0 + step / 2, by1, step)
+            if len(xs) and len(ys):
+                gx, gy = np.meshgrid(xs, ys)
+                cand = shapely.points(gx.ravel(), gy.ravel())
+                inside = shapely.contains_xy(core, gx.ravel(), gy.ravel())
+                cand = cand[inside]
+                ref = pts[0]
+                d = (shapely.get_x(cand) - ref[0]) ** 2 + (shapely.get_y(cand) - ref[1]) ** 2
+                for k in np.argsort(d)[:60]:
+                    pts.append((float(shapely.get_x(cand[k])), float(shapely.get_y(cand[k]))))
+            return pts
+
+        def beside(geom: Any, w: float, h: float) -> list[tuple[float, float]]:
+            """Centre, then around the feature's box: above, below, right, left and the corners."""
+            bx0, by0, bx1, by1 = geom.bounds
+            c = geom.representative_point() if geom.geom_type != "Point" else geom
+            cx_m, cy_m = c.x, c.y
+            gap = 0.8 * m_per_mm
+            hw, hh = w / 2 * m_per_mm, h / 2 * m_per_mm
+            return [(cx_m, cy_m), (cx_m, by1 + gap + hh), (cx_m, by0 - gap - hh), (bx1 + gap + hw, cy_m),
+                    (bx0 - gap - hw, cy_m), (bx1 + gap + hw, by1 + hh), (bx0 - gap - hw, by1 + hh),
+                    (bx1 + gap + hw, by0 - hh), (bx0 - gap - hw, by0 - hh),
+                    (cx_m, by1 + 2 * gap + 3 * hh), (cx_m, by0 - 2 * gap - 3 * hh)]
+
+        # -- the site's own name first (issue: it must be on the map, with a halo) ------------------------
+        if site is not None and site.intersects(frame_box):
+            text = nfc(self.spec.site_name) if self.spec.site_name else t("print.site", self.lang)
+            size = self.pt * 0.95
+            w, h = text_width_mm(text, size, weight="bold"), size * PT_MM * 1.1
+            for cx_m, cy_m in beside(site, w, h)[1:]:
+                bb = fits(cx_m, cy_m, w, h, lid="__site__", row=None, inside=None, avoid="small")
+                if bb is not None:
+                    put(text, cx_m, cy_m, bb, size=size, bold=True, color="#b00000", lid="site")
+                    break
+
+        # -- the features, in order of importance ------------------------------------------------------------
+        tasks: list[tuple[tuple[float, ...], str, int, str, Any]] = []
+        for lid in layer_ids:
             layer = self.data.layer(lid)
             if layer.kind != "vector" or not layer.label_field or layer.geometry_type == "LineString":
                 continue
             gdf = self.data.frame(lid)
             if layer.label_field not in gdf.columns:
                 continue
-            idx = np.sort(gdf.sindex.query(frame_box, predicate="intersects"))
             admin = layer.group == "administrative"
-            size = self.pt * (1.05 if admin else 0.8)
-            for i in idx:
+            for i in np.sort(gdf.sindex.query(frame_box, predicate="intersects")):
                 row = gdf.iloc[i]
                 text = nfc(row[layer.label_field])
                 if not text or text == "nan":
@@ -494,35 +649,80 @@ class _Sheet:
                 geom = shapely.clip_by_rect(row.geometry, *extent)
                 if geom.is_empty:
                     continue
-                if focus is not None and not admin and not geom.intersects(focus):
-                    continue
+                if focus is not None and not admin:
+                    if not geom.intersects(focus):
+                        continue
+                    if layer.geometry_type != "Point":
+                        inner = shapely.intersection(geom, focus)
+                        geom = inner if not inner.is_empty and inner.area > 0 else geom
                 if admin:
-                    text = upper_vi(text)
-                if layer.geometry_type == "Point":
-                    p = shapely.get_coordinates(geom)[0]
-                    x, y, ha = p[0], p[1], "left"
-                    dx = 0.5 * self.pt * PT_MM + 0.6
+                    rank = 2
+                elif _must_label(layer):
+                    rank = 0
+                elif layer.geometry_type == "Point":
+                    rank = 1
                 else:
-                    p = geom.representative_point() if not admin else (
-                        geom.centroid if geom.contains(geom.centroid) else geom.representative_point())
-                    x, y, ha, dx = p.x, p.y, "center", 0.0
-                px = frame.x + (x - extent[0]) * mm_per_m + dx
-                py = frame.y + (y - extent[1]) * mm_per_m
-                w = text_width_mm(text, size, weight="bold" if admin else "normal")
-                h = size * PT_MM * 1.1
-                x0 = px if ha == "left" else px - w / 2
-                bb = (x0 - 0.4, py - h / 2 - 0.3, x0 + w + 0.4, py + h / 2 + 0.3)
-                if bb[0] < frame.x + 1 or bb[2] > frame.x1 - 1 or bb[1] < frame.y + 1 or bb[3] > frame.y1 - 1:
-                    continue
-                if any(not (bb[2] < o[0] or bb[0] > o[2] or bb[3] < o[1] or bb[1] > o[3]) for o in placed):
-                    continue
+                    rank = 3
+                prio = _LABEL_PRIORITY.get(layer.group, 9)
+                tasks.append(((rank, prio, float(geom.area)), lid, int(i), upper_vi(text) if admin else text, geom))
+        tasks.sort(key=lambda task: task[0])
+        for (rank, _prio, _area), lid, i, text, geom in tasks:
+            layer = self.data.layer(lid)
+            admin = rank == 2
+            size = self.pt * (1.05 if admin else 0.8)
+            bold = admin
+            w, h = text_width_mm(text, size, weight="bold" if bold else "normal"), size * PT_MM * 1.1
+            color = "#5d4037" if admin else "#1a1a1a"
+            done = False
+            if layer.geometry_type == "Point":
+                attempts = [(beside(geom, w, h)[3:], None, "small"), (beside(geom, w, h)[1:], None, "none")]
+            elif admin:
+                prefer = geom.centroid if geom.contains(geom.centroid) else None
+                cands = interior(geom, w, h, prefer)
+                attempts = [(cands, geom, "small"), (cands, geom, "none")]
+            elif rank == 0:
+                big_enough = geom.area * mm_per_m ** 2 > 2.5 * w * h
+                inner = interior(geom, w, h, None) if big_enough else []
+                attempts = [(inner, geom, "small"), (beside(geom, w, h), None, "small"),
+                            (beside(geom, w, h), None, "none")]
+            else:
+                # a large zone is named only in an empty part of itself, never over another layer's feature
+                attempts = [(interior(geom, w, h, None), geom, "all")]
+            for cands, inside, avoid in attempts:
+                for cx_m, cy_m in cands:
+                    bb = fits(cx_m, cy_m, w, h, lid=lid, row=i, inside=inside, avoid=avoid)
+                    if bb is not None:
+                        put(text, cx_m, cy_m, bb, size=size, bold=bold, color=color, lid=lid)
+                        done = True
+                        break
+                if done:
+                    break
+            if not done and rank == 0:
+                item, bb = self._callout(ax, text, lid, geom, len(callouts) + 1, to_mm, fits, size)
                 placed.append(bb)
-                common = dict(fontsize=size, ha=ha, va="center", fontweight="bold" if admin else "normal",
-                              clip_on=True)
-                # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
-                # text so it can be searched and copied in the PDF
-                ax.text(x + dx / mm_per_m, y, text, zorder=7.9, color="white", path_effects=halo, **common)
-                ax.text(x + dx / mm_per_m, y, text, zorder=8, color="#5d4037" if admin else "#1a1a1a", **common)
+                callouts.append(item)
+        self.layout["labels"] = out + self.layout.pop("_callouts", [])
+        return callouts
+
+    def _callout(self, ax: Axes, text: str, lid: str, geom: Any, number: int, to_mm: Any, fits: Any,
+                 size: float) -> tuple[tuple[str, LegendItem], tuple[float, float, float, float]]:
+        """A numbered circle on a feature whose name found no room; the number is explained under the legend."""
+        sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5, size=size * 1.55,
+                     text=str(number))
+        d_mm = sym.size * PT_MM
+        c = geom.representative_point()
+        bb = fits(c.x, c.y, d_mm, d_mm, lid=lid, row=None, inside=None, avoid="none")
+        px, py = to_mm(c.x, c.y)
+        bb = bb or (px - d_mm / 2, py - d_mm / 2, px + d_mm / 2, py + d_mm / 2)
+        ax.scatter([c.x], [c.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5, zorder=8.5,
+                   marker="o")
+        ax.text(c.x, c.y, str(number), fontsize=size * 0.95, fontweight="bold", ha="center", va="center_baseline",
+                zorder=8.6, clip_on=True)
+        # the record in layout["labels"] (the mm box is only reserved, the text is under the legend)
+        self.layout.setdefault("_callouts", []).append({"text": text, "layer": lid, "x": float(c.x), "y": float(c.y),
+                                                        "kind": "callout", "number": number,
+                                                        "bbox_mm": tuple(float(v) for v in bb)})
+        return ("callouts", LegendItem(text, sym, "callout", number)), bb
 
     # -- grid, north arrow ----------------------------------------------------------------------------------
     def _draw_grid(self, fig: Figure, mm: Transform, ax: Axes, grid: Grid, frame: Box,
@@ -588,7 +788,8 @@ class _Sheet:
             t("print.grid_note", lang, interval=interval),
             t("print.sheet_note", lang, size=self.sh.name, w=w, h=h),
         ]
-        full: list[str] = []
+        # only the layers with something drawn in the frame; layers with the same provenance share one line
+        same: dict[str, list[str]] = {}
         short: dict[str, list[str]] = {}
         official: list[str] = []
         shipped = False
@@ -596,17 +797,18 @@ class _Sheet:
             layer = self.data.layer(lid)
             ver = self.data.version(lid)
             if ver is not None:
-                line = t("print.workspace_source", lang, title=layer.title(lang), version=ver.version,
-                         source=ver.source_name, user=ver.created_by, date=str(ver.created_at)[:10])
-                full.append(line)
-                official.append(line)
+                official.append(t("print.workspace_source", lang, title=layer.title(lang), version=ver.version,
+                                  source=ver.source_name, user=ver.created_by, date=str(ver.created_at)[:10]))
             else:
                 shipped = True
                 prov = nfc(layer.provenance(lang))
-                full.append(t("print.source_line", lang, title=layer.title(lang), provenance=prov))
+                same.setdefault(prov, []).append(layer.title(lang))
                 short.setdefault(_first_clause(prov), []).append(layer.title(lang))
+        full = [t("print.source_line", lang, title="; ".join(titles), provenance=prov)
+                for prov, titles in same.items()] + official
         condensed = [t("print.source_line", lang, title="; ".join(titles), provenance=clause)
                      for clause, titles in short.items()] + official
+        self.layout["source_layers"] = list(layer_ids)
         if shipped:
             full.append(t("print.illustrative", lang))
             condensed.append(t("print.illustrative", lang))
@@ -724,7 +926,9 @@ class _Sheet:
         fx0, fy0, fx1, fy1 = extent
         rx0, ry0 = min(bounds[0], fx0), min(bounds[1], fy0)
         rx1, ry1 = max(bounds[2], fx1), max(bounds[3], fy1)
-        pad = 0.06 * max(rx1 - rx0, ry1 - ry0)
+        pad = (0.13 if prov is not None else 0.06) * max(rx1 - rx0, ry1 - ry0)
+        if prov is not None:
+            self._inset_context(ax, bounds)
         xmin, xmax, ymin, ymax = rx0 - pad, rx1 + pad, ry0 - pad, ry1 + pad
         # equal aspect inside the fixed box: widen the shorter side
         box_ratio = inner.w / inner.h
@@ -742,14 +946,49 @@ class _Sheet:
         ax.add_patch(rect)
         self.layout["inset_frame"] = extent
 
-    def _fit_legend(self, items: list[LegendItem], width: float, avail: float, allow_cols: bool) -> tuple[float, int]:
+    def _inset_context(self, ax: Axes, bounds: tuple[float, float, float, float]) -> None:
+        """Neighbouring provinces and the sea around the province (facts §1.1), placed by compass direction."""
+        bx0, by0, bx1, by1 = bounds
+        w, h = bx1 - bx0, by1 - by0
+        size = max(4.2, self.pt * 0.7)
+        # (key, x, y, ha, va) — NE Hải Phòng, N Hải Dương, NW Hưng Yên, W Hà Nam, SW/S Nam Định
+        places = [
+            ("hai_phong", bx1 - 0.10 * w, by1 - 0.02 * h, "center", "bottom"),
+            ("hai_duong", bx0 + 0.45 * w, by1 + 0.03 * h, "center", "bottom"),
+            ("hung_yen", bx0 + 0.08 * w, by1 - 0.06 * h, "center", "bottom"),
+            ("ha_nam", bx0 - 0.02 * w, by0 + 0.52 * h, "right", "center"),
+            ("nam_dinh", bx0 + 0.18 * w, by0 + 0.06 * h, "center", "center"),
+        ]
+        drawn = []
+        for key, x, y, ha, va in places:
+            text = t(f"print.neighbours.{key}", self.lang)
+            ax.text(x, y, text, fontsize=size, color="#555555", style="italic", ha=ha, va=va, clip_on=True,
+                    gid="inset-neighbour")
+            drawn.append(text)
+        gulf = t("print.gulf", self.lang)
+        ax.text(bx1 + 0.04 * w, by0 + 0.30 * h, gulf, fontsize=size, color="#1f5f8b", style="italic", ha="center",
+                va="center", rotation=90, clip_on=True, gid="inset-sea")
+        self.layout["inset_labels"] = [*drawn, gulf]
+
+    def _fit_legend(self, items: list[LegendItem], width: float, avail: float) -> tuple[float, int, bool]:
+        """Largest size (never under MIN_LEGEND_PT) and fewest columns (each ≥ 30 mm) that fit ``avail`` mm."""
+        floor = min(self.pt, MIN_LEGEND_PT)
+        max_cols = max(1, min(3, int((width + 2.0) // 32.0)))
         pt = self.pt
-        while pt >= self.pt * 0.55:
-            for ncols in ((1, 2) if allow_cols else (1,)):
+        while True:
+            for ncols in range(1, max_cols + 1):
                 if legend_height(items, width, pt, ncols) <= avail:
-                    return pt, ncols
-            pt *= 0.92
-        return pt, 2 if allow_cols else 1
+                    return pt, ncols, True
+            if pt <= floor + 1e-9:
+                return floor, max_cols, False
+            pt = max(floor, pt * 0.94)
+
+    def _table_box(self, lay: SheetLayout) -> tuple[float, float]:
+        """Width and height (mm) the findings table may use on the first page of ``lay``."""
+        panel, gap = lay.panel, 0.9 * self.sh.unit
+        if lay.panel_columns:
+            return panel.w * _PORTRAIT_TABLE_FRACS[2] - gap, panel.h
+        return panel.w, panel.h - self._scale_block_height() - panel.h * 0.27 - 3 * gap
 
     def _draw_panel(self, fig: Figure, mm: Transform, lay: SheetLayout, items: list[LegendItem], scale: int,
                     grid: Grid, layer_ids: list[str], findings: list[dict[str, Any]] | None) -> None:
@@ -758,65 +997,152 @@ class _Sheet:
         panel = lay.panel
         head, full, condensed = self._notes(grid, layer_ids)
         extent = self.layout["extent"]
-        site_name = self.spec.site_name
         title = t("print.legend_title", self.lang)
+        table = self.table
         if not lay.panel_columns:
-            inset_h = min(panel.w * 0.72, panel.h * 0.26)
             scale_h = self._scale_block_height()
-            sources, note_pt, notes_h = self._fit_notes(head, full, condensed, panel.w, panel.h * 0.3)
             y = panel.y1
-            self._draw_inset(fig, mm, Box(panel.x, y - inset_h, panel.w, inset_h), extent)
-            y -= inset_h + gap
-            rest = y - panel.y - scale_h - notes_h - 2 * gap
-            f_h = 0.0
-            f_pt = self.pt * 0.85
             if findings is not None:
-                while True:
-                    f_h = findings_mod.findings_height(findings, panel.w, f_pt, self.lang, site_name)
-                    if f_h <= rest * 0.55 or f_pt < self.pt * 0.5:
-                        break
-                    f_pt *= 0.92
-                f_h = min(f_h, rest * 0.6)
-            leg_avail = rest - (f_h + gap if findings is not None else 0.0)
-            pt, ncols = self._fit_legend(items, panel.w, leg_avail, allow_cols=panel.w > 70)
-            leg_h = min(leg_avail, legend_height(items, panel.w, pt, ncols))
+                # the table comes first: every row on this page (or, in a PDF, continued on the next)
+                res = findings_mod.draw_findings(fig, mm, (panel.x, panel.y, panel.w, panel.h), findings, table["pt"],
+                                                 self.lang, head=table["head"], stop=table["stop"],
+                                                 continues_on=2 if table["stop"] < len(findings) else None)
+                self.layout["findings_box_mm"] = (panel.x, res["bottom"], panel.w, panel.y1 - res["bottom"])
+                y = res["bottom"] - gap
+            space = y - panel.y - scale_h - gap  # for inset, legend and notes
+            sources, note_pt, notes_h = self._fit_notes(head, full, condensed, panel.w, space * 0.3)
+            space -= notes_h + gap
+            inset_h = min(panel.w * 0.72, panel.h * 0.26)
+            for share in (1.0, 0.8, 0.6, 0.45, 0.0):  # the inset gives way to a legend that needs room
+                ih = inset_h * share
+                if ih and ih < 22.0:
+                    continue
+                pt, ncols, ok = self._fit_legend(items, panel.w, space - (ih + gap if ih else 0.0))
+                if ok:
+                    break
+            if ih:
+                self._draw_inset(fig, mm, Box(panel.x, y - ih, panel.w, ih), extent)
+                y -= ih + gap
+            leg_h = legend_height(items, panel.w, pt, ncols)
             draw_legend(fig, mm, (panel.x, y - leg_h, panel.w, leg_h), items, title, pt, ncols)
-            y -= leg_h + gap
-            if findings is not None:
-                findings_mod.draw_findings(fig, mm, (panel.x, y - f_h, panel.w, f_h), findings, f_pt, self.lang,
-                                           site_name)
-                y -= f_h + gap
+            self.layout["legend_box_mm"] = (panel.x, y - leg_h, panel.w, leg_h)
             # scale and notes sit at the bottom of the panel
             self._draw_notes(fig, mm, Box(panel.x, panel.y, panel.w, notes_h), head, sources, note_pt)
             self._draw_scale_block(fig, mm, Box(panel.x, panel.y + notes_h + gap, panel.w, scale_h), scale)
         else:
-            fracs = (0.27, 0.36, 0.37) if findings is None else (0.24, 0.30, 0.46)
-            cw = [panel.w * f - gap for f in fracs]
-            xs = [panel.x, panel.x + panel.w * fracs[0], panel.x + panel.w * (fracs[0] + fracs[1])]
-            # column 1: inset over the scale block
+            if findings is not None:
+                choices = [_PORTRAIT_TABLE_FRACS]
+            else:
+                choices = [(0.27, 0.36, 0.37), (0.24, 0.44, 0.32), (0.22, 0.52, 0.26)]
             scale_h = self._scale_block_height()
+            for fracs in choices:
+                cw = [panel.w * f - gap for f in fracs]
+                xs = [panel.x, panel.x + panel.w * fracs[0], panel.x + panel.w * (fracs[0] + fracs[1])]
+                if findings is not None:
+                    # legend over the notes in the middle column, the table in the third
+                    sources, note_pt, notes_h = self._fit_notes(head, full, condensed, cw[1], panel.h * 0.45)
+                    leg_avail = panel.h - notes_h - gap
+                else:
+                    sources, note_pt, notes_h = self._fit_notes(head, full, condensed, cw[2], panel.h)
+                    leg_avail = panel.h
+                pt, ncols, ok = self._fit_legend(items, cw[1], leg_avail)
+                if ok:
+                    break
+            # column 1: inset over the scale block
             inset_h = panel.h - scale_h - gap
             self._draw_inset(fig, mm, Box(xs[0], panel.y + scale_h + gap, cw[0], inset_h), extent)
             self._draw_scale_block(fig, mm, Box(xs[0], panel.y, cw[0], scale_h), scale)
             # column 2: legend
-            pt, ncols = self._fit_legend(items, cw[1], panel.h, allow_cols=cw[1] > 70)
-            leg_h = min(panel.h, legend_height(items, cw[1], pt, ncols))
+            leg_h = legend_height(items, cw[1], pt, ncols)
             draw_legend(fig, mm, (xs[1], panel.y1 - leg_h, cw[1], leg_h), items, title, pt, ncols)
-            # column 3: findings over notes
-            limit = panel.h * (0.45 if findings is not None else 1.0)
-            sources, note_pt, notes_h = self._fit_notes(head, full, condensed, cw[2], limit)
-            self._draw_notes(fig, mm, Box(xs[2], panel.y1 - notes_h if findings is None else panel.y, cw[2], notes_h),
-                             head, sources, note_pt)
+            self.layout["legend_box_mm"] = (xs[1], panel.y1 - leg_h, cw[1], leg_h)
             if findings is not None:
-                f_avail = panel.h - notes_h - gap
-                f_pt = self.pt * 0.85
-                while findings_mod.findings_height(findings, cw[2], f_pt, self.lang, site_name) > f_avail \
-                        and f_pt > self.pt * 0.5:
-                    f_pt *= 0.92
-                findings_mod.draw_findings(fig, mm, (xs[2], panel.y1 - f_avail, cw[2], f_avail), findings, f_pt,
-                                           self.lang, site_name)
+                self._draw_notes(fig, mm, Box(xs[1], panel.y, cw[1], notes_h), head, sources, note_pt)
+                res = findings_mod.draw_findings(fig, mm, (xs[2], panel.y, cw[2], panel.h), findings, table["pt"],
+                                                 self.lang, head=table["head"], stop=table["stop"],
+                                                 continues_on=2 if table["stop"] < len(findings) else None)
+                self.layout["findings_box_mm"] = (xs[2], res["bottom"], cw[2], panel.y1 - res["bottom"])
+            else:
+                self._draw_notes(fig, mm, Box(xs[2], panel.y1 - notes_h, cw[2], notes_h), head, sources, note_pt)
         self.layout["legend_pt"] = pt
         self.layout["legend_columns"] = ncols
+
+    # -- the findings table: where it goes, and its continuation pages ------------------------------------------
+    def _plan_table(self, header_lines: float, findings: list[dict[str, Any]] | None) -> SheetLayout:
+        """The sheet's layout, wide enough for the findings table; records how the rows split into pages.
+
+        A PDF keeps the standard panel and continues the rows on further pages; a PNG or SVG (one image)
+        widens the panel, narrowing the map, until every row fits.
+        """
+        spec, sh = self.spec, self.sh
+        self.table = {}
+        if findings is None:
+            return layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures)
+        head = findings_mod.TableHead(spec.site_name, spec.verdict, spec.verdict_text)
+        pt = max(findings_mod.MIN_TABLE_PT, 0.87 * self.pt)
+        fracs = (0.36,) if spec.fmt == "pdf" else (0.36, 0.44, 0.52, 0.60)
+        for frac in fracs:
+            lay = layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures, wide_panel=True,
+                               panel_frac=frac)
+            w, h = self._table_box(lay)
+            stop = findings_mod.rows_that_fit(findings, w, h, pt, self.lang, head=head)
+            if stop >= len(findings):
+                break
+        if spec.fmt != "pdf" and stop < len(findings):
+            # one image and the widest panel is not enough: a smaller table (never under 5 pt), then every
+            # row regardless (the legend gives up its share)
+            w, h = self._table_box(lay)
+            while pt > 5.0 and findings_mod.rows_that_fit(findings, w, h, pt, self.lang, head=head) < len(findings):
+                pt = max(5.0, pt * 0.94)
+            stop = len(findings)
+        # the rows left over go on continuation pages with the table across the page
+        pages: list[tuple[int, int]] = []
+        start = stop
+        cont_w, cont_h = self._continuation_box()
+        while start < len(findings):
+            n = findings_mod.rows_that_fit(findings[start:], cont_w, cont_h, pt, self.lang, continued=True)
+            n = max(n, 1)
+            pages.append((start, start + n))
+            start += n
+        self.table = {"head": head, "pt": pt, "stop": stop, "pages": pages}
+        self.layout["findings"] = {"rows": len(findings), "pt": pt, "first_page_rows": stop,
+                                   "pages": 1 + len(pages), "continuation_rows": pages,
+                                   "verdict": head.verdict or findings_mod.worst_severity(findings)}
+        return lay
+
+    def _continuation_box(self) -> tuple[float, float]:
+        sh = self.sh
+        u = sh.unit
+        return sh.width - 2 * sh.margin - 2 * u, sh.height - 2 * sh.margin - 6.0 * u
+
+    def continuation_figures(self) -> list[Figure]:
+        """The pages that continue the findings table (empty when it fits the sheet)."""
+        pages = self.table.get("pages") if self.table else None
+        if not pages:
+            return []
+        sh, lang = self.sh, self.lang
+        findings = list(self.spec.findings or ())
+        total = 1 + len(pages)
+        figs = []
+        u = sh.unit
+        w, h = self._continuation_box()
+        for k, (start, stop) in enumerate(pages, start=2):
+            fig = Figure(figsize=sh.inches, dpi=100)
+            fig.patch.set_facecolor("white")
+            mm = self._mm(fig)
+            neat = Box(sh.margin, sh.margin, sh.width - 2 * sh.margin, sh.height - 2 * sh.margin)
+            fig.add_artist(Rectangle((neat.x, neat.y), neat.w, neat.h, transform=mm, fill=False,
+                                     linewidth=1.4 * self.k, edgecolor="black"))
+            fig.text(neat.x + u, neat.y1 - u, self.layout["title"] + " – " + self.layout["unit"], transform=mm,
+                     fontsize=self.pt * 1.2, fontweight="bold", va="top")
+            box = (neat.x + u, neat.y + 2.0 * u, w, h)
+            findings_mod.draw_findings(fig, mm, box, findings, self.table["pt"], lang, head=self.table["head"],
+                                       start=start, stop=stop, continued_from=k - 1,
+                                       continues_on=k + 1 if k < total else None)
+            fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=k, n=total), transform=mm,
+                     fontsize=self.pt * 0.9, ha="right", va="center")
+            figs.append(fig)
+        return figs
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -856,15 +1182,24 @@ def render(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, An
     spec = spec.validate()
     data = data or MapData()
     with matplotlib.rc_context(_RC):
-        fig, layout = _Sheet(spec, data).build()
+        sheet = _Sheet(spec, data)
+        fig, layout = sheet.build()
+        more = sheet.continuation_figures()
         buf = io.BytesIO()
-        kwargs: dict[str, Any] = {"format": spec.fmt, "metadata": _metadata(spec.fmt, layout)}
-        if spec.fmt == "png":
-            kwargs["dpi"] = spec.dpi
-            layout["pixels"] = spec.sheet().pixels(spec.dpi)
-        fig.savefig(buf, **kwargs)
+        if more:  # the findings table continues on further pages of the same PDF
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            with PdfPages(buf, metadata=_metadata("pdf", layout)) as pdf:
+                for f in (fig, *more):
+                    pdf.savefig(f)
+        else:
+            kwargs: dict[str, Any] = {"format": spec.fmt, "metadata": _metadata(spec.fmt, layout)}
+            if spec.fmt == "png":
+                kwargs["dpi"] = spec.dpi
+                layout["pixels"] = spec.sheet().pixels(spec.dpi)
+            fig.savefig(buf, **kwargs)
     layout["dpi"] = spec.dpi if spec.fmt == "png" else None
-    return PrintResult(buf.getvalue(), MIME[spec.fmt], 1, [layout])
+    return PrintResult(buf.getvalue(), MIME[spec.fmt], 1 + len(more), [layout] + [{"continuation": True}] * len(more))
 
 
 def render_sheet(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, Any]] | None = None,

@@ -126,11 +126,13 @@ def layout_sheet(
     header_lines: float,
     signatures: bool = False,
     wide_panel: bool = False,
+    panel_frac: float | None = None,
 ) -> SheetLayout:
     """Split the sheet into header, map, side panel and footer.
 
     ``header_lines`` is the header height in base-text lines (the title block measures itself);
-    ``wide_panel`` makes room for a findings table next to the legend.
+    ``wide_panel`` makes room for a findings table next to the legend; ``panel_frac`` sets the panel's
+    share of the body (width on landscape, height on portrait sheets) explicitly.
     """
     u = sh.unit
     gap = 0.8 * u
@@ -144,13 +146,13 @@ def layout_sheet(
     body = Box(inner.x, body_y, inner.w, header.y - gap - body_y)
     label_band = 1.5 * u  # room for the grid labels outside the frame
     if sh.orientation == "landscape":
-        frac = 0.36 if wide_panel else 0.26
+        frac = panel_frac if panel_frac is not None else 0.36 if wide_panel else 0.26
         panel_w = body.w * frac
         panel = Box(body.x1 - panel_w, body.y, panel_w, body.h)
         map_area = Box(body.x, body.y, body.w - panel_w - gap, body.h)
         columns = False
     else:
-        frac = 0.36 if wide_panel else 0.31
+        frac = panel_frac if panel_frac is not None else 0.36 if wide_panel else 0.31
         panel_h = body.h * frac
         panel = Box(body.x, body.y, body.w, panel_h)
         map_area = Box(body.x, body.y + panel_h + gap, body.w, body.h - panel_h - gap)

@@ -57,6 +57,10 @@ class PrintSpec:
     site: Any = None  # shapely geometry in EPSG:9209
     site_name: str | None = None
     findings: tuple[dict[str, Any], ...] | None = None
+    #: the review's overall verdict (a severity: block, warn, info, ok) and its words; by default the
+    #: worst severity of ``findings``
+    verdict: str | None = None
+    verdict_text: str | None = None
     labels: bool = True
 
     def sheet(self) -> Sheet:
@@ -89,7 +93,10 @@ class PrintSpec:
 
 
 def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
-    """A VN-2000 box near Thái Bình as four floats; InputError if malformed, lon/lat, or far away."""
+    """A VN-2000 box ``E_min, N_min, E_max, N_max`` (easting first) near Thái Bình as four floats.
+
+    InputError if malformed, lon/lat, swapped (northing first, the survey X/Y order) or far away.
+    """
     text = ",".join(str(v) for v in bbox) if isinstance(bbox, (list, tuple)) else str(bbox)
     try:
         vals = tuple(float(v) for v in bbox)
@@ -98,11 +105,25 @@ def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
     if len(vals) != 4 or not all(math.isfinite(v) for v in vals):
         raise InputError("print.error.bad_bbox", value=text)
     xmin, ymin, xmax, ymax = vals
-    if not (xmin < xmax and ymin < ymax):
-        raise InputError("print.error.bad_bbox", value=text)
     if all(abs(v) <= 180 for v in vals):
         raise InputError("print.error.bbox_lonlat", value=text)
+    if _northing_first(vals):
+        # Vietnamese survey order (X = northing, Y = easting) given instead of easting first
+        fixed = f"{_num(ymin)},{_num(xmin)},{_num(ymax)},{_num(xmax)}"
+        raise InputError("print.error.bbox_swapped", value=text, fixed=fixed)
+    if not (xmin < xmax and ymin < ymax):
+        raise InputError("print.error.bad_bbox", value=text)
     # generous window around the province (facts §1.6: E 562–620 km, N 2 243–2 294 km)
     if xmax < 480_000 or xmin > 700_000 or ymax < 2_160_000 or ymin > 2_380_000:
         raise InputError("print.error.bbox_far", value=text)
     return vals
+
+
+def _northing_first(vals: tuple[float, float, float, float]) -> bool:
+    """Whether the box reads N, E, N, E: northings of Thái Bình are ~2.2 million m, eastings ~0.6 million."""
+    xmin, ymin, xmax, ymax = vals
+    return all(1_800_000 < v < 2_700_000 for v in (xmin, xmax)) and all(300_000 < v < 900_000 for v in (ymin, ymax))
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tbgeo.i18n import t
-from tbgeo.printing._text import nfc, wrap_mm
+from tbgeo.printing._text import nfc, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["Line", "TitleBlock", "title_block", "draw_title_block", "draw_signatures", "draw_draft_mark", "upper_vi"]
 
 _PT_MM = 25.4 / 72.0
+#: Width of each corner column (issuing body, national heading) as a fraction of the header's width.
+CORNER_FRAC = 0.34
 
 
 def upper_vi(text: str) -> str:
@@ -38,14 +40,16 @@ class Line:
 class TitleBlock:
     """What the header prints: the corner blocks and the centred lines."""
 
-    left: tuple[str, ...]  # issuing body (top left)
+    left: tuple[str, ...]  # issuing body (top left), wrapped to its column
     right: tuple[str, ...]  # national heading (top right)
     lines: tuple[Line, ...]  # title, unit, period, date
+    corner_scale: float = 1.0  # size of the corner text as a multiple of the base size (< 1 when shrunk to fit)
+    motto_index: int = 1  # the line of ``right`` that is the motto (underlined)
 
     def height_mm(self, pt: float) -> float:
         """Height of the whole block at base size ``pt`` (mm)."""
         corner = max(len(self.left), len(self.right))
-        h = corner * pt * _PT_MM * 1.35 + (0.6 * pt * _PT_MM if corner else 0.0)
+        h = corner * pt * self.corner_scale * _PT_MM * 1.35 + (0.6 * pt * _PT_MM if corner else 0.0)
         for ln in self.lines:
             h += ln.size * pt * _PT_MM * 1.3
         return h
@@ -63,44 +67,65 @@ def title_block(
     width_mm: float,
     pt: float,
 ) -> TitleBlock:
-    """The title block's text, with the title in capitals and wrapped to ``width_mm``."""
+    """The title block's text, with the title in capitals; every line wrapped (or shrunk) to its column.
+
+    The issuing body (top left) and the national heading (top right) each have a column of
+    ``CORNER_FRAC`` × ``width_mm``; a word too long for its column shrinks that corner's text.
+    """
+    col = width_mm * CORNER_FRAC
+    scale = 1.0
+    left: tuple[str, ...] = ()
     right: tuple[str, ...] = ()
-    if national_heading:
-        right = (t("print.heading.republic", lang), t("print.heading.motto", lang))
-    left: tuple[str, ...] = (upper_vi(issuer),) if issuer else ()
+    motto = 1
+    for _ in range(12):
+        size = pt * scale
+        left = tuple(wrap_mm(upper_vi(issuer), col, size, weight="bold")) if issuer else ()
+        right = ()
+        if national_heading:
+            rep = wrap_mm(t("print.heading.republic", lang), col, size, weight="bold")
+            right = (*rep, *wrap_mm(t("print.heading.motto", lang), col, size, style="italic"))
+            motto = len(rep)
+        widest = max([text_width_mm(s, size, weight="bold") for s in (*left, *right)] or [0.0])
+        if widest <= col or scale < 0.6:
+            break
+        scale *= 0.92
     lines: list[Line] = []
     big = 2.1
     for part in wrap_mm(upper_vi(title), width_mm * 0.9, pt * big, weight="bold"):
         lines.append(Line(part, big, "bold"))
     if unit:
-        lines.append(Line(upper_vi(unit), 1.45, "bold"))
+        lines.extend(Line(part, 1.45, "bold") for part in wrap_mm(upper_vi(unit), width_mm * 0.9, pt * 1.45,
+                                                                    weight="bold"))
     if period:
-        lines.append(Line(nfc(period), 1.1, "normal", "italic"))
+        lines.extend(Line(part, 1.1, "normal", "italic") for part in wrap_mm(nfc(period), width_mm * 0.9, pt * 1.1,
+                                                                              style="italic"))
     if date:
-        lines.append(Line(nfc(date), 1.0, "normal", "italic"))
-    return TitleBlock(left, right, tuple(lines))
+        lines.extend(Line(part, 1.0, "normal", "italic") for part in wrap_mm(nfc(date), width_mm * 0.9, pt,
+                                                                              style="italic"))
+    return TitleBlock(left, right, tuple(lines), scale, motto)
 
 
 def draw_title_block(fig: Figure, mm: Transform, box: Box, tb: TitleBlock, pt: float) -> None:
     """Draw ``tb`` into the header box (top-aligned)."""
     y = box.y1
-    lh = pt * _PT_MM * 1.35
+    cpt = pt * tb.corner_scale
+    lh = cpt * _PT_MM * 1.35
+    half_col = box.w * CORNER_FRAC / 2
     for i, text in enumerate(tb.left):
-        fig.text(box.x + box.w * 0.16, y - i * lh, text, transform=mm, fontsize=pt, fontweight="bold",
-                 ha="center", va="top")
+        fig.text(box.x + 0.01 * box.w + half_col, y - i * lh, text, transform=mm, fontsize=cpt, fontweight="bold",
+                 ha="center", va="top", gid="issuer")
+    rx = box.x1 - 0.01 * box.w - half_col
     for i, text in enumerate(tb.right):
-        fig.text(box.x1 - box.w * 0.18, y - i * lh, text, transform=mm, fontsize=pt,
-                 fontweight="bold" if i == 0 else "normal", style="italic" if i else "normal", ha="center", va="top")
+        motto = i >= tb.motto_index
+        fig.text(rx, y - i * lh, text, transform=mm, fontsize=cpt, fontweight="normal" if motto else "bold",
+                 style="italic" if motto else "normal", ha="center", va="top", gid="national-heading")
     if tb.right:
         # the short rule under the motto, as on official documents
         from matplotlib.lines import Line2D
 
-        from tbgeo.printing._text import text_width_mm
-
-        half = text_width_mm(tb.right[1], pt, style="italic") / 2
-        cx = box.x1 - box.w * 0.18
-        yy = y - 2 * lh - 0.15 * lh
-        fig.add_artist(Line2D([cx - half, cx + half], [yy, yy], transform=mm, color="black", linewidth=0.5))
+        half = max(text_width_mm(s, cpt, style="italic") for s in tb.right[tb.motto_index:]) / 2
+        yy = y - len(tb.right) * lh - 0.15 * lh
+        fig.add_artist(Line2D([rx - half, rx + half], [yy, yy], transform=mm, color="black", linewidth=0.5))
     corner = max(len(tb.left), len(tb.right))
     y -= corner * lh + (0.6 * pt * _PT_MM if corner else 0.0)
     cx = box.x + box.w / 2
@@ -123,8 +148,9 @@ def draw_signatures(fig: Figure, mm: Transform, box: Box, lang: str, pt: float, 
         fig.text(cx, box.y1 - pt * _PT_MM * 1.5, note, transform=mm, fontsize=pt * 0.9, style="italic",
                  ha="center", va="top")
         if i == 0 and issuer:
-            fig.text(cx, box.y + pt * _PT_MM * 0.4, nfc(issuer), transform=mm, fontsize=pt, ha="center",
-                     va="bottom")
+            lines = wrap_mm(nfc(issuer), col * 0.92, pt)
+            fig.text(cx, box.y + pt * _PT_MM * 0.4, "\n".join(lines), transform=mm, fontsize=pt, ha="center",
+                     va="bottom", linespacing=1.1)
     return [upper_vi(h) for h in heads]
 
 

@@ -48,7 +48,8 @@ def test_print_png_and_atlas(fake_project: Path, tmp_path: Path, capsys: pytest.
         (["--layers", "districts,roads"], "roads"),
         (["--scale", "abc"], "50000"),
         (["--bbox", "106.3,20.4,106.5,20.6"], "kinh độ/vĩ độ"),
-        (["--bbox", "1,2,3"], "xmin,ymin,xmax,ymax"),
+        (["--bbox", "1,2,3"], "Đông_min,Bắc_min,Đông_max,Bắc_max"),
+            (["--bbox", "2250000,575000,2270000,600000"], "575000,2250000,600000,2270000"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(fake_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

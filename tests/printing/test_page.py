@@ -38,12 +38,19 @@ def test_print_page_renders_a_preview_and_download(fake_project: Path, tmp_path:
     assert set(ms.value) == {"districts", "industrial_parks", "gas_pipelines", "energy_sites"}  # shown by default
     ms.set_value(["districts", "industrial_parks"])
     at.selectbox[0].set_value("A4")  # sheet size
-    at.radio[2].set_value("district")  # extent
+    assert len(at.selectbox) == 1
+    assert "Huyện/thành phố" not in [s.label for s in at.selectbox]  # shown only for "one district"
+    assert not [n for n in at.number_input if "Đông" in n.label]  # box fields only for "coordinate box"
+    assert [c.label for c in at.checkbox if "DỰ THẢO" in c.label] and not [c.value for c in at.checkbox
+                                                                           if "DỰ THẢO" in c.label][0]
+    assert "Ngày lập bản đồ (in dưới giai đoạn, để trống nếu không in)" in [ti.label for ti in at.text_input]
+    at.radio[2].set_value("district").run()  # extent
     at.selectbox[1].set_value("Tiền Hải")
     at.button[0].click().run()
     assert not at.exception, at.exception
     summary = " ".join(m.value for m in at.markdown)
     assert "Khổ A4 ngang, tỷ lệ 1:" in summary and "1 trang" in summary
+    assert "2 lớp có đối tượng trong khung in" in summary and "mục chú dẫn" in summary
     assert len(at.get("image")) == 1
     download = at.get("download_button")[0]
     assert download.proto.label == "Tải xuống tbgeo-tiền-hải.pdf"
@@ -57,6 +64,9 @@ def test_print_page_in_english_and_a_clear_error(fake_project: Path, tmp_path: P
     at.button[0].click().run()
     assert not at.exception
     assert at.error[0].value == "No layer chosen to print. Choose at least one layer."
+    at.radio[2].set_value("box").run()
+    assert {n.label for n in at.number_input} >= {"Minimum easting (E, m)", "Minimum northing (N, m)",
+                                                  "Maximum easting (E, m)", "Maximum northing (N, m)"}
 
 
 def test_lonlat_box_becomes_vn2000() -> None:

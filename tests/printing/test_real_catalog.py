@@ -42,3 +42,69 @@ def test_province_a4_from_shipped_data() -> None:
     assert (n // step) * step in labels and (n // step + 1) * step in labels
     # and the province (facts §1.6: E 562–620 km, N 2 243–2 294 km) is in the frame
     assert xmin < 562_000 and 620_000 < xmax and ymin < 2_243_000 and 2_294_000 < ymax
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from tbgeo.printing import MapData
+
+    return MapData()
+
+
+def test_every_park_is_named_on_the_province_a3_sheet(shipped) -> None:
+    res = render(PrintSpec(size="A3"), data=shipped)
+    text = " ".join(pdf_pages(res.data))
+    names = [norm(n) for n in shipped.frame("industrial_parks")["name"]]
+    assert len(names) == 12
+    for name in names:
+        assert name in text, name
+    # each is either a label on the map or a numbered callout listed under the legend
+    named = {lb["text"] for lb in res.layout["labels"] if lb["layer"] == "industrial_parks"}
+    assert named == set(names)
+    # no two labels overlap
+    boxes = [lb["bbox_mm"] for lb in res.layout["labels"] if lb["kind"] == "label"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    # the location inset names the neighbours and the sea (facts §1.1)
+    for word in ("Vịnh Bắc Bộ", "Hải Phòng", "Hải Dương", "Hưng Yên", "Hà Nam", "Nam Định"):
+        assert word in text, word
+
+
+@pytest.mark.parametrize("size", ["A3", "A4"])
+def test_economic_zone_label_is_not_on_a_park_on_the_tien_hai_sheet(shipped, size: str) -> None:
+    from shapely.geometry import Point, box
+
+    res = render(PrintSpec(district="Tiền Hải", size=size), data=shipped)
+    parks = shipped.frame("industrial_parks")
+    tien_hai = parks.loc[parks["name"] == "KCN Tiền Hải", "geometry"].iloc[0]
+    labels = res.layout["labels"]
+    park_label = [lb for lb in labels if lb["text"] == "KCN Tiền Hải"]
+    assert len(park_label) == 1  # the park keeps its own name
+    for lb in labels:
+        if lb["text"] == "Khu kinh tế Thái Bình":
+            assert not tien_hai.contains(Point(lb["x"], lb["y"]))
+            # and it covers no park at all
+            assert not parks.geometry.intersects(box(*lb["bbox"])).any()
+    text = " ".join(pdf_pages(res.data))
+    assert "KCN Tiền Hải" in text
+
+
+def test_sources_list_only_layers_drawn_in_the_frame(shipped) -> None:
+    res = render(PrintSpec(district="Quỳnh Phụ", size="A3"), data=shipped)
+    lay = res.layout
+    assert "gas_fields" not in lay["layers"] and lay["source_layers"] == lay["layers"]
+    text = " ".join(pdf_pages(res.data))
+    sources = text.split("Nguồn dữ liệu:")[1]
+    gas_field_title = shipped.layer("gas_fields").title("vi")
+    assert gas_field_title not in sources
+    # identical provenance texts are merged: no provenance is printed twice
+    provs = [shipped.layer(lid).provenance("vi") for lid in lay["layers"]]
+    for p in set(provs):
+        assert sum(s.endswith(norm(p)) for s in lay["sources"]) <= 1 or p not in " ".join(lay["sources"])
+
+
+def test_a4_legend_is_legible(shipped) -> None:
+    for orientation in ("landscape", "portrait"):
+        res = render(PrintSpec(size="A4", orientation=orientation, fmt="png", dpi=60), data=shipped)
+        assert res.layout["legend_pt"] >= 6.0, orientation

@@ -39,55 +39,61 @@ def lonlat_to_bbox(lon_min: float, lat_min: float, lon_max: float, lat_max: floa
 
 
 def _options(lang: str, data: MapData) -> dict[str, Any] | None:
-    """The form; returns the chosen options when the user presses the button."""
+    """The options (no form: the extent's fields appear as the extent is chosen); the options on the button press."""
     cat = data.catalog
-    with st.form("print_form"):
-        layer_ids = st.multiselect(
-            t("print.ui.layers", lang), options=cat.ids, default=[lyr.id for lyr in cat if lyr.default_visible],
-            format_func=lambda lid: cat.get(lid).title(lang),
-        )
-        c1, c2, c3 = st.columns(3)
-        size = c1.selectbox(t("print.ui.sheet", lang), list(SIZES), index=list(SIZES).index("A3"))
-        orientation = c2.radio(t("print.ui.orientation", lang), list(ORIENTATIONS), index=1,
-                               format_func=lambda o: t(f"print.ui.{o}", lang), horizontal=True)
-        fmt = c3.radio(t("print.ui.format", lang), ["pdf", "png"], format_func=str.upper, horizontal=True)
-        kinds = ["province", "district", "box"]
-        extent = st.radio(t("print.ui.extent", lang), kinds, format_func=lambda k: t(f"print.ui.extent_{k}", lang),
-                          horizontal=True)
+    layer_ids = st.multiselect(
+        t("print.ui.layers", lang), options=cat.ids, default=[lyr.id for lyr in cat if lyr.default_visible],
+        format_func=lambda lid: cat.get(lid).title(lang),
+    )
+    c1, c2, c3 = st.columns(3)
+    size = c1.selectbox(t("print.ui.sheet", lang), list(SIZES), index=list(SIZES).index("A3"))
+    orientation = c2.radio(t("print.ui.orientation", lang), list(ORIENTATIONS), index=1,
+                           format_func=lambda o: t(f"print.ui.{o}", lang), horizontal=True)
+    fmt = c3.radio(t("print.ui.format", lang), ["pdf", "png"], format_func=str.upper, horizontal=True)
+    kinds = ["province", "district", "box"]
+    extent = st.radio(t("print.ui.extent", lang), kinds, format_func=lambda k: t(f"print.ui.extent_{k}", lang),
+                      horizontal=True)
+    district = None
+    crs, box = "9209", (575_000.0, 2_250_000.0, 600_000.0, 2_270_000.0)
+    if extent == "district":
         names = data.district_names() if data.has_districts else []
         district = st.selectbox(t("print.ui.district", lang), names) if names else None
-        crs = st.radio(t("print.ui.box_crs", lang), ["9209", "4326"], format_func=lambda c: t(f"print.ui.box_crs_{c}", lang),
-                       horizontal=True)
-        b1, b2, b3, b4 = st.columns(4)
+    elif extent == "box":
+        crs = st.radio(t("print.ui.box_crs", lang), ["9209", "4326"],
+                       format_func=lambda c: t(f"print.ui.box_crs_{c}", lang), horizontal=True)
+        b1, b2 = st.columns(2)
         if crs == "9209":
+            st.caption(t("print.ui.box_hint", lang))
             box = (b1.number_input(t("print.ui.xmin", lang), value=575_000.0, step=1000.0),
                    b2.number_input(t("print.ui.ymin", lang), value=2_250_000.0, step=1000.0),
-                   b3.number_input(t("print.ui.xmax", lang), value=600_000.0, step=1000.0),
-                   b4.number_input(t("print.ui.ymax", lang), value=2_270_000.0, step=1000.0))
+                   b1.number_input(t("print.ui.xmax", lang), value=600_000.0, step=1000.0),
+                   b2.number_input(t("print.ui.ymax", lang), value=2_270_000.0, step=1000.0))
         else:
             box = (b1.number_input(t("print.ui.lonmin", lang), value=106.30, step=0.01, format="%.4f"),
                    b2.number_input(t("print.ui.latmin", lang), value=20.40, step=0.01, format="%.4f"),
-                   b3.number_input(t("print.ui.lonmax", lang), value=106.50, step=0.01, format="%.4f"),
-                   b4.number_input(t("print.ui.latmax", lang), value=20.55, step=0.01, format="%.4f"))
-        st.markdown(f"**{t('print.ui.options', lang)}**")
-        title = st.text_input(t("print.ui.map_title", lang), value=t("print.default_title", lang))
-        period = st.text_input(t("print.ui.period", lang), value=t("print.period_default", lang))
-        issuer = st.text_input(t("print.ui.issuer", lang), value=t("print.issuer_default", lang))
-        s1, s2 = st.columns(2)
-        auto = s1.checkbox(t("print.ui.scale_auto", lang), value=True)
-        scale = s2.number_input(t("print.ui.scale", lang), min_value=500, max_value=5_000_000, value=100_000,
-                                step=5_000)
-        o1, o2, o3, o4 = st.columns(4)
-        draft = o1.checkbox(t("print.ui.draft", lang), value=True)
-        heading = o2.checkbox(t("print.ui.national_heading", lang), value=False)
-        signatures = o3.checkbox(t("print.ui.signatures", lang), value=False)
-        atlas = o4.checkbox(t("print.ui.atlas", lang), value=False)
-        pressed = st.form_submit_button(t("print.ui.render", lang), type="primary")
+                   b1.number_input(t("print.ui.lonmax", lang), value=106.50, step=0.01, format="%.4f"),
+                   b2.number_input(t("print.ui.latmax", lang), value=20.55, step=0.01, format="%.4f"))
+    st.markdown(f"**{t('print.ui.options', lang)}**")
+    title = st.text_input(t("print.ui.map_title", lang), value=t("print.default_title", lang))
+    period = st.text_input(t("print.ui.period", lang), value=t("print.period_default", lang))
+    date = st.text_input(t("print.ui.date", lang), value="")
+    issuer = st.text_input(t("print.ui.issuer", lang), value=t("print.issuer_default", lang))
+    s1, s2 = st.columns(2)
+    auto = s1.checkbox(t("print.ui.scale_auto", lang), value=True)
+    scale = s2.number_input(t("print.ui.scale", lang), min_value=500, max_value=5_000_000, value=100_000,
+                            step=5_000, disabled=auto)
+    st.markdown(f"**{t('print.ui.print_options', lang)}**")
+    # one option per line: the labels are long and must not be cut off
+    draft = st.checkbox(t("print.ui.draft", lang), value=False)  # off by default, as in `tbgeo print`
+    heading = st.checkbox(t("print.ui.national_heading", lang), value=False)
+    signatures = st.checkbox(t("print.ui.signatures", lang), value=False)
+    atlas = st.checkbox(t("print.ui.atlas", lang), value=False)
+    pressed = st.button(t("print.ui.render", lang), type="primary")
     if not pressed:
         return None
     return dict(layer_ids=layer_ids, size=size, orientation=orientation, fmt=fmt, extent=extent, district=district,
-                crs=crs, box=box, title=title, period=period, issuer=issuer, auto=auto, scale=scale, draft=draft,
-                heading=heading, signatures=signatures, atlas=atlas)
+                crs=crs, box=box, title=title, period=period, date=date, issuer=issuer, auto=auto, scale=scale,
+                draft=draft, heading=heading, signatures=signatures, atlas=atlas)
 
 
 def spec_from_options(opts: dict[str, Any], lang: str) -> PrintSpec:
@@ -103,7 +109,8 @@ def spec_from_options(opts: dict[str, Any], lang: str) -> PrintSpec:
         fmt="pdf" if opts["atlas"] else opts["fmt"], dpi=200,
         district=opts["district"] if opts["extent"] == "district" and not opts["atlas"] else None,
         bbox=bbox if not opts["atlas"] else None, scale=None if opts["auto"] else int(opts["scale"]),
-        title=opts["title"] or None, period=opts["period"], issuer=opts["issuer"], draft=opts["draft"],
+        title=opts["title"] or None, period=opts["period"], date=(opts.get("date") or "").strip() or None,
+        issuer=opts["issuer"], draft=opts["draft"],
         national_heading=opts["heading"], signatures=opts["signatures"], lang=lang,
     ).validate()
 
@@ -124,7 +131,8 @@ def make_print(spec: PrintSpec, data: MapData, *, atlas: bool) -> dict[str, Any]
         name = f"{stem}.{spec.fmt}"
     layout = result.layouts[0]
     summary = t("print.ui.summary", spec.lang, size=spec.size, orientation=t(f"print.ui.{spec.orientation}", spec.lang).lower(),
-                scale=format_scale(layout["scale"], spec.lang), n=len(layout["legend"]), pages=result.pages)
+                scale=format_scale(layout["scale"], spec.lang), layers=len(layout["layers"]), n=len(layout["legend"]),
+                pages=result.pages)
     return {"name": name, "data": result.data, "mime": result.mime, "preview": preview, "summary": summary,
             "clipped": layout.get("clipped", False), "scale": layout["scale"]}
 
