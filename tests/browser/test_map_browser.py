@@ -47,3 +47,18 @@ def test_map_renders_offline_and_layer_toggle(app_url: str, offline_page, frame_
     assert _count(page, "path.tbgeo-layer-districts") == 8
     frame = frame_with(page, "path.tbgeo-layer-districts")
     assert parks_title not in frame.locator(".tbgeo-legend").inner_text()
+
+
+def test_map_renders_again_on_a_second_visit(app_url: str, offline_page, frame_with) -> None:  # type: ignore[no-untyped-def]
+    # a second session gets the same layers from the caches; the map must be built afresh for it
+    page, _blocked = offline_page
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for _ in range(2):
+        page.goto(app_url, wait_until="domcontentloaded")
+        frame = frame_with(page, "path.tbgeo-layer-districts")
+        deadline = time.monotonic() + 30
+        while frame.locator("path.tbgeo-layer-districts").count() < 8 and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+        assert frame.locator("path.tbgeo-layer-districts").count() == 8
+    assert errors == []

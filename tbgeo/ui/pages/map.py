@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from tbgeo import webassets
 from tbgeo.i18n import fmt_number, t
@@ -66,27 +65,18 @@ def render(lang: str) -> None:
     )
     if not visible:
         st.info(t("map.no_layers", lang))
-    versions = tuple((lid, cache.version_key(lid)) for lid in visible)
-    m = _map(tuple(visible), lang, basemap, versions, _proposals_key())
+    visible = [lid for lid in cache.catalog().ids if lid in set(visible)]  # draw order
+    m = map_for(tuple(visible), lang, basemap)
+    from streamlit_folium import st_folium  # declares its component: only inside a script run
+
     st_folium(m, height=640, use_container_width=True, returned_objects=[], key="main_map")
 
 
-def _proposals_key() -> tuple[int, str]:
-    """Changes whenever a proposal is added or decided on (part of the map's cache key)."""
-    from tbgeo.workspace import Workspace
+def map_for(visible: tuple[str, ...], lang: str, basemap: str):  # type: ignore[no-untyped-def]
+    """A new folium map of the visible layers from the cached display frames and land-use image.
 
-    if not Workspace.exists():
-        return (0, "")
-    items = Workspace.open_existing().proposals()
-    return (len(items), max((p.updated_at for p in items), default=""))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _map(visible: tuple[str, ...], lang: str, basemap: str, versions: tuple, proposals: tuple):  # type: ignore[no-untyped-def]
-    """The folium map for one choice of layers, language and base map; built once, reused on reruns.
-
-    ``versions`` (active layer versions) and ``proposals`` (a stamp of the stored proposals) are part
-    of the cache key, so an import, a rollback or a new decision shows at once.
+    The Map object itself is not cached: streamlit-folium renames its elements while rendering it,
+    so one object shown twice breaks in the browser. Building it from cached parts takes ~0.1 s.
     """
     cat = cache.catalog()
     frames = {lid: cache.frame(lid) for lid in visible if cat.get(lid).kind == "vector"}
