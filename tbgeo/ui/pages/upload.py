@@ -206,9 +206,11 @@ def render(lang: str) -> None:
         st.info(t("ingest.ui_no_layers", lang))
         return
     st.subheader(t("ingest.ui_step_file", lang))
+    ids = [lyr.id for lyr in layers]
     layer_id = st.selectbox(
         t("ingest.ui_target_layer", lang),
-        [lyr.id for lyr in layers],
+        ids,
+        index=ids.index("industrial_parks") if "industrial_parks" in ids else 0,  # what staff update most
         format_func=lambda i: f"{catalog.get(i).title(lang)} ({i})",
         key=K.LAYER,
     )
