@@ -14,6 +14,8 @@ in the rice total but in neither class.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,16 +132,18 @@ class LandUseAreas:
         }
 
 
-class LanduseSource:
+class LanduseSource(ABC):
     """Where land use comes from; ``areas`` gives LandUseAreas for geometries in EPSG:9209."""
 
     label: str = ""
 
-    def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
+        """Land-use areas of each geometry (EPSG:9209)."""
 
-    def describe(self) -> dict[str, Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def describe(self) -> dict[str, Any]:
+        """What the source is (kind, path, CRS, class table), for the report."""
 
 
 # -- rasters -----------------------------------------------------------------------------------
