@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "Num",
     "TbgeoError",
     "CatalogError",
     "InputError",
@@ -12,6 +14,14 @@ __all__ = [
     "EncodingError",
     "WorkspaceError",
 ]
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number in a message, written the way the reader's language writes it (``4,00`` / ``4.00``)."""
+
+    value: float
+    digits: int = 2
 
 
 class TbgeoError(Exception):
@@ -23,9 +33,13 @@ class TbgeoError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "vi") -> str:
-        from tbgeo.i18n import t
+        from tbgeo.i18n import fmt_number, t
 
-        return t(self.key, lang, **self.params)
+        params = {
+            k: fmt_number(float(v.value), lang, int(v.digits)) if hasattr(v, "value") and hasattr(v, "digits") else v
+            for k, v in self.params.items()
+        }
+        return t(self.key, lang, **params)
 
 
 class CatalogError(TbgeoError, ValueError):

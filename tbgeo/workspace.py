@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, WorkspaceError
+from tbgeo.errors import InputError, Num, WorkspaceError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -34,11 +34,14 @@ __all__ = [
     "Proposal",
     "Decision",
     "PROPOSAL_STATUSES",
+    "NEW_STATUSES",
     "TRANSITIONS",
     "current_user",
 ]
 
 PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected")
+#: The statuses a proposal may be created with.
+NEW_STATUSES = ("draft", "submitted")
 #: Which status may follow which; a decision outside this table is refused.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("submitted", "rejected"),
@@ -443,11 +446,15 @@ class Workspace:
         user: str | None = None,
         status: str = "draft",
     ) -> Proposal:
-        """Store a proposed site (geometry in EPSG:9209) with its attributes and review report."""
+        """Store a proposed site (geometry in EPSG:9209) with its attributes and review report.
+
+        A new proposal starts as a draft or submitted; approval and rejection are decisions
+        (``set_status``), recorded with who and when.
+        """
         import shapely
 
-        if status not in PROPOSAL_STATUSES:
-            raise InputError("workspace.bad_status", status=status, allowed=", ".join(PROPOSAL_STATUSES))
+        if status not in NEW_STATUSES:
+            raise InputError("workspace.bad_status", status=status, allowed=", ".join(NEW_STATUSES))
         user = user or current_user()
         now = _now()
         with self._lock():
@@ -512,11 +519,14 @@ class Workspace:
         if status not in PROPOSAL_STATUSES:
             raise InputError("workspace.bad_status", status=status, allowed=", ".join(PROPOSAL_STATUSES))
         with self._lock(), self._transaction() as con:
-            current = self._require_proposal(con, proposal_id)["status"]
+            row = self._require_proposal(con, proposal_id)
+            current = row["status"]
             if status not in TRANSITIONS[current]:
                 raise InputError(
                     "workspace.bad_transition", current=current, status=status, allowed=", ".join(TRANSITIONS[current])
                 )
+            if status == "approved":
+                self._refuse_double_approval(con, row)
             now = _now()
             con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ? WHERE id = ?", (status, now, proposal_id))
             con.execute(
@@ -539,6 +549,25 @@ class Workspace:
             )
             self._audit(con, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
+
+    @staticmethod
+    def _refuse_double_approval(con: sqlite3.Connection, row: sqlite3.Row) -> None:
+        """The same land cannot be approved for two proposals: refuse when the site overlaps an approved one."""
+        import shapely
+
+        site = shapely.from_wkb(row["geom_wkb"])
+        for other in con.execute(
+            "SELECT id, name, geom_wkb FROM tbgeo_proposals WHERE status = 'approved' AND id != ?", (row["id"],)
+        ).fetchall():
+            shared = site.intersection(shapely.from_wkb(other["geom_wkb"])).area
+            if shared > 1.0:  # m²: more than digitising noise
+                raise InputError(
+                    "workspace.overlaps_approved",
+                    id=row["id"],
+                    other=other["id"],
+                    name=other["name"],
+                    ha=Num(shared / 10_000.0, 2),
+                )
 
     def _require_proposal(self, con: sqlite3.Connection, proposal_id: int) -> sqlite3.Row:
         row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()

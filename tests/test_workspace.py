@@ -120,9 +120,26 @@ def test_proposal_history_and_transitions(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         ws.set_status(p.id, "draft")
     assert "approved" in err.value.message("en")
+    with pytest.raises(InputError) as err:  # approval is a decision, never a starting state
+        ws.add_proposal(site, name="Tự duyệt", status="approved")
+    assert err.value.message("vi") == "Trạng thái «approved» không hợp lệ; cần một trong: draft, submitted."
     p = ws.update_report(p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
                          attributes={"sector": "textile_garment", "workforce": 300})
     assert (p.name, p.attributes["workforce"], p.report, p.status) == ("Nhà máy may Tiền Hải (điều chỉnh)", 300, {"verdict": "ok"}, "approved")
     assert ws.audit(1)[0]["action"] == "proposal.review"
     frame = ws.proposals_frame(("approved",))
     assert list(frame["name"]) == ["Nhà máy may Tiền Hải (điều chỉnh)"] and frame.crs.to_epsg() == 9209
+
+
+def test_the_same_land_is_not_approved_twice(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    a = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", status="submitted")
+    b = ws.add_proposal(shapely.box(600_400, 2_250_000, 600_900, 2_250_400), name="Khu B", status="submitted")
+    ws.set_status(a.id, "approved")
+    with pytest.raises(InputError) as err:
+        ws.set_status(b.id, "approved")
+    assert err.value.message("vi").startswith("Không thể duyệt đề xuất số 2: 4,00 ha trùng với đề xuất số 1 (Khu A)")
+    assert err.value.message("en").startswith("Proposal 2 cannot be approved: 4.00 ha overlap proposal 1 (Khu A)")
+    assert ws.proposal(b.id).status == "submitted"  # nothing changed
+    ws.set_status(b.id, "rejected")  # rejecting is always possible
+    assert ws.proposal(b.id).status == "rejected"

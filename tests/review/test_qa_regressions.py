@@ -321,7 +321,7 @@ def _ledger_ws(ctx) -> Workspace:
     ws = Workspace.open()
     for name, geom, status in (
         ("A", RICE, "approved"),  # 25 LUC (Kiến Xương) + 25 LUK (Tiền Hải)
-        ("A bis", RICE, "approved"),  # the same land again
+        ("A bis", RICE, "submitted"),  # the same land again (it cannot be approved twice: pending)
         ("B", box(589_000, 2_260_200, 591_000, 2_260_700), "submitted"),  # overlaps A; new land: 25 ha LUK
         ("C", box(588_000, 2_260_900, 588_200, 2_261_000), "submitted"),  # isolated: 2 ha LUC
     ):
@@ -338,7 +338,7 @@ def test_ledger_counts_overlapping_land_once(ctx):
     ledger = rice_ledger(ws.proposals(), config=LedgerConfig(quota_ha=100.0), landuse=ctx.landuse,
                          districts=ctx.districts)
     t = ledger.total
-    # summed reports would give 25+25+25+25 approved and 50 + 2 pending = 152 ha
+    # summed reports would give 25+25 approved and 25+25 + 50 + 2 pending = 152 ha
     assert (t.approved_luc_ha, t.approved_luk_ha) == (pytest.approx(25.0), pytest.approx(25.0))
     assert (t.pending_luc_ha, t.pending_luk_ha) == (pytest.approx(2.0), pytest.approx(25.0))
     assert t.total_ha == pytest.approx(77.0) and t.remaining_ha == pytest.approx(23.0) and t.proposals == 4
