@@ -120,9 +120,10 @@ class Layer:
         return p if p.is_absolute() else settings.PROJECT_DIR / p
 
     def active_version(self) -> Any | None:
-        """The workspace version that replaces the shipped data, or None when the shipped data is used."""
-        if self.kind != "vector":
-            return None
+        """The workspace version that replaces the shipped data, or None when the shipped data is used.
+
+        For the land-use raster an imported version is a polygon layer (see tbgeo.landuse).
+        """
         from tbgeo.workspace import Workspace
 
         return Workspace.open_existing().active_version(self.id) if Workspace.exists() else None

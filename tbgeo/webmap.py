@@ -103,7 +103,9 @@ def landuse_image(layer: Layer, *, resolution_m: float = 80.0) -> tuple[bytes, l
     from PIL import Image, ImageColor
     from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
-    with rasterio.open(layer.path) as src:
+    from tbgeo.landuse import raster_path
+
+    with rasterio.open(raster_path(layer)) as src:
         dst_crs = "EPSG:3857"
         transform, width, height = calculate_default_transform(
             src.crs, dst_crs, src.width, src.height, *src.bounds, resolution=resolution_m

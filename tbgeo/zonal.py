@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
+    "norm_code",
     "RICE_CODES",
     "LANDUSE_CODES",
     "DEFAULT_RASTER_CLASSES",
@@ -353,6 +354,11 @@ class RasterLanduse(LanduseSource):
 
 # -- vectors -----------------------------------------------------------------------------------
 _CODE_RE = re.compile(r"[A-Z]{3}")
+
+
+def norm_code(value: Any) -> str | None:
+    """A value as an upper-case land-use code (``" luc"`` → ``LUC``), None when it is not one."""
+    return _norm_code(value)
 
 
 def _norm_code(value: Any) -> str | None:

@@ -407,6 +407,8 @@ def _target_layer(layer_id: str) -> Any:
     from tbgeo.catalog import load_catalog
 
     layer = load_catalog(check_data=False).get(layer_id)
+    if layer.kind == "raster" and layer.raster_classes:
+        return layer  # a classified raster (land use) takes polygons with a land-use code column
     if layer.kind != "vector" or not layer.geometry_type:
         raise InputError("ingest.raster_layer", layer=layer_id)
     return layer
@@ -576,7 +578,7 @@ def build_plan(
 
     config = config or load_config()
     layer = _target_layer(layer_id)
-    target_type = layer.geometry_type
+    target_type = layer.geometry_type or "Polygon"
     frame, columns, names, renamed, preview = _decide_text(src, encoding)
     if swap_axes:
         frame = frame.set_geometry(gpd.GeoSeries(swap_xy(frame.geometry.values), index=frame.index))
@@ -699,6 +701,8 @@ def build_plan(
     ):
         warnings.append(("ingest.w_tcvn3_caps", {}))
 
+    if layer.kind == "raster":
+        _landuse_codes(work, blockers)
     fields = target_fields(layer)
     geoms = work.geometry
     measures = {}
@@ -731,6 +735,21 @@ def build_plan(
         swap_axes=swap_axes,
     )
 
+
+
+def _landuse_codes(work: Any, blockers: list[tuple[str, dict[str, Any]]]) -> None:
+    """Land-use polygons need a code column (LUC, LUK, …, found by its values): it is copied, normalised,
+    into ``code``, the column the map, the printer and the rice check read."""
+    from tbgeo.landuse import CODE_COLUMN, normalise_codes
+    from tbgeo.zonal import RICE_CODES, find_code_column
+
+    data = work.drop(columns=[c for c in (FID, CODE_COLUMN) if c in work.columns])
+    try:
+        column = find_code_column(data)
+    except InputError:
+        blockers.append(("ingest.landuse_no_code", {"codes": ", ".join(RICE_CODES)}))
+        return
+    work[CODE_COLUMN] = normalise_codes(work[column])
 
 
 def _fids(fids: list[int], limit: int = 10) -> str:

@@ -115,7 +115,9 @@ class MapData:
             else:
                 import rasterio
 
-                with rasterio.open(layer.path) as ds:
+                from tbgeo.landuse import raster_path
+
+                with rasterio.open(raster_path(layer)) as ds:
                     boxes.append(np.array(ds.bounds))
         arr = np.array(boxes)
         return (float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 2].max()), float(arr[:, 3].max()))

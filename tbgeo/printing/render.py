@@ -394,7 +394,9 @@ class _Sheet:
         from rasterio.enums import Resampling
         from rasterio.windows import from_bounds
 
-        with rasterio.open(layer.path) as ds:
+        from tbgeo.landuse import raster_path
+
+        with rasterio.open(raster_path(layer)) as ds:
             b = ds.bounds
             left, bottom = max(extent[0], b.left), max(extent[1], b.bottom)
             right, top = min(extent[2], b.right), min(extent[3], b.top)

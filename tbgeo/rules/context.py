@@ -156,7 +156,7 @@ class ReviewContext:
             sources["landuse"] = landuse.label
         elif "landuse" in cat:
             landuse = landuse_from_layer(cat.get("landuse"))
-            sources["landuse"] = cat.get("landuse").source
+            sources["landuse"] = cat.get("landuse").to_dict()["source"]  # "workspace:landuse@vN" when imported
         else:
             missing.append("landuse")
         proposals = None
@@ -214,8 +214,7 @@ class ReviewContext:
 
 
 def landuse_from_layer(layer: Any) -> LanduseSource:
-    """The catalog's land-use raster with its class table (``raster_classes``: value → code)."""
-    from tbgeo.zonal import RasterLanduse
+    """The catalog's land use: its active imported polygons, or the shipped raster with its class table."""
+    from tbgeo.landuse import landuse_source
 
-    classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
-    return RasterLanduse(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
+    return landuse_source(layer)

@@ -36,6 +36,11 @@ def frame(layer_id: str) -> gpd.GeoDataFrame:
     return _frame(layer_id, version_key(layer_id))
 
 
-@st.cache_resource(show_spinner=False)
-def landuse_png(layer_id: str) -> tuple[bytes, list[list[float]]]:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _landuse_png(layer_id: str, version: int) -> tuple[bytes, list[list[float]]]:
     return landuse_image(catalog().get(layer_id))
+
+
+def landuse_png(layer_id: str) -> tuple[bytes, list[list[float]]]:
+    """The land-use image of the layer's active data (a new import shows at once)."""
+    return _landuse_png(layer_id, version_key(layer_id))

@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    # other test modules run pages on small synthetic catalogs; never see their cached layers here
+    import streamlit as st
+
+    st.cache_resource.clear()
+
+
 def _page_script(module: str, lang: str) -> str:
     return f"import importlib\nimportlib.import_module({module!r}).render({lang!r})\n"
 

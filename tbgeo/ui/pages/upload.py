@@ -201,7 +201,8 @@ def render(lang: str) -> None:
     st.title(t("ingest.page_title", lang))
     st.caption(t("ingest.ui_intro", lang))
     catalog = load_catalog(check_data=False)
-    layers = [lyr for lyr in catalog if lyr.kind == "vector"]
+    # vector layers, and the land-use raster (an import replaces it with polygons carrying land-use codes)
+    layers = [lyr for lyr in catalog if lyr.kind == "vector" or lyr.raster_classes]
     if not layers:
         st.info(t("ingest.ui_no_layers", lang))
         return

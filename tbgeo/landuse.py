@@ -1,0 +1,122 @@
+"""Land-use data as GIS staff deliver it: polygons with a land-use code, turned into the classified
+raster that the map and the printer draw (the rice check reads the polygons themselves).
+
+The catalog's ``landuse`` layer ships as a raster. An imported version of it is a polygon layer whose
+``code`` column holds the Circular 08/2024 / 27/2018 codes (LUC, LUK, SKK, ODT, …); ``raster_path``
+rasterizes the active version once onto the shipped raster's grid (EPSG:9209, 20 m) and caches the
+file beside the workspace, so every consumer keeps reading one classified raster.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tbgeo.crs import WORK_CRS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tbgeo.catalog import Layer
+
+__all__ = ["CODE_COLUMN", "ALIASES", "normalise_codes", "class_values", "raster_path", "landuse_source"]
+
+#: The column of an imported land-use version that holds the normalised code.
+CODE_COLUMN = "code"
+#: Codes drawn with another code's class: upland and unspecified rice with other rice land, the other
+#: industrial and production codes with parks and clusters, aquaculture sub-codes with aquaculture.
+ALIASES = {
+    "LUN": "LUK",
+    "LUA": "LUK",
+    "SKT": "SKK",
+    "SCC": "SKK",
+    "CSK": "SKK",
+    "SKC": "SKK",
+    "TSL": "NTS",
+    "TSN": "NTS",
+}
+_NODATA = 255
+
+
+def normalise_codes(values: pd.Series) -> list[str | None]:
+    """Each value as an upper-case land-use code (``"luc "`` → ``LUC``), None when it is not one."""
+    from tbgeo.zonal import norm_code
+
+    return [norm_code(v) for v in values.tolist()]
+
+
+def class_values(layer: Layer, codes: list[Any]) -> np.ndarray:
+    """The raster value of each code under the layer's class table (``SKK/SKN`` covers both codes);
+    codes of no class take the "other" class (the one whose code is not a land-use code, e.g. ``BHK/khác``)."""
+    table: dict[str, int] = {}
+    other = None
+    for cls in layer.raster_classes:
+        parts = [p.strip().upper() for p in str(cls.code).split("/")]
+        for part in parts:
+            table.setdefault(part, int(cls.value))
+        if any(p in ("KHÁC", "KHAC", "OTHER") for p in parts):
+            other = int(cls.value)
+    if other is None:
+        other = min(int(c.value) for c in layer.raster_classes)
+    out = np.empty(len(codes), dtype=np.uint8)
+    for i, code in enumerate(codes):
+        key = str(code).upper() if code else ""
+        out[i] = table.get(key, table.get(ALIASES.get(key, ""), other))
+    return out
+
+
+def raster_path(layer: Layer) -> Path:
+    """The classified raster to draw: the shipped file, or the active imported version rasterized."""
+    version = layer.active_version()
+    if version is None:
+        return layer.path
+    from tbgeo.workspace import Workspace
+
+    ws = Workspace.open_existing()
+    out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}.tif")
+    if not out.exists():
+        _rasterize(layer, ws.read_version(layer.id, version.version), out)
+    return out
+
+
+def _rasterize(layer: Layer, gdf: Any, out: Path) -> None:
+    import rasterio
+    from rasterio.features import rasterize
+    from rasterio.transform import from_origin
+
+    work = gdf.to_crs(WORK_CRS)
+    if layer.path.exists():  # the shipped raster's grid, so the map and the sheets line up as before
+        with rasterio.open(layer.path) as ref:
+            transform, width, height = ref.transform, ref.width, ref.height
+    else:
+        xmin, ymin, xmax, ymax = work.total_bounds
+        transform = from_origin(float(np.floor(xmin / 20) * 20), float(np.ceil(ymax / 20) * 20), 20.0, 20.0)
+        width, height = int(np.ceil((xmax - xmin) / 20)) + 1, int(np.ceil((ymax - ymin) / 20)) + 1
+    values = class_values(layer, list(work[CODE_COLUMN]) if CODE_COLUMN in work else [None] * len(work))
+    shapes = ((geom, int(v)) for geom, v in zip(work.geometry.values, values, strict=True) if geom is not None)
+    data = rasterize(shapes, out_shape=(height, width), transform=transform, fill=_NODATA, dtype="uint8")
+    tmp = out.with_name(out.name + ".part")
+    with rasterio.open(
+        tmp, "w", driver="GTiff", height=height, width=width, count=1, dtype="uint8", crs=WORK_CRS.to_wkt(),
+        transform=transform, nodata=_NODATA, compress="deflate", tiled=True,
+    ) as dst:
+        dst.write(data, 1)
+    os.replace(tmp, out)
+
+
+def landuse_source(layer: Layer) -> Any:
+    """What the rice check reads: the imported polygons themselves (exact areas) or the shipped raster."""
+    version = layer.active_version()
+    if version is None:
+        from tbgeo.zonal import RasterLanduse
+
+        classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
+        return RasterLanduse(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
+    from tbgeo.workspace import Workspace
+    from tbgeo.zonal import VectorLanduse
+
+    gdf = Workspace.open_existing().read_version(layer.id, version.version)
+    return VectorLanduse(gdf, code_column=CODE_COLUMN, label=f"{layer.id} (workspace v{version.version})")
