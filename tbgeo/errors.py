@@ -35,10 +35,7 @@ class TbgeoError(Exception):
     def message(self, lang: str = "vi") -> str:
         from tbgeo.i18n import fmt_number, t
 
-        params = {
-            k: fmt_number(float(v.value), lang, int(v.digits)) if hasattr(v, "value") and hasattr(v, "digits") else v
-            for k, v in self.params.items()
-        }
+        params = {k: fmt_number(v.value, lang, v.digits) if isinstance(v, Num) else v for k, v in self.params.items()}
         return t(self.key, lang, **params)
 
 

@@ -35,6 +35,8 @@ __all__ = [
     "build_map",
     "PROVINCE_CENTER",
     "popup_text",
+    "PROPOSAL_STYLE",
+    "proposals_overlay",
 ]
 
 #: Centre of the province (computed from the facts' bounding box), lat, lon.
@@ -78,6 +80,31 @@ class LegendEntry:
     title: str
     items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     kind: str = "Polygon"
+
+
+#: How stored proposals are drawn on every map.
+PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2.5, "fill_color": "#ff5fa2", "fill_opacity": 0.25, "dash_array": "5 3"}
+
+
+def proposals_overlay(frame: gpd.GeoDataFrame, lang: str) -> Overlay | None:
+    """Stored proposals (``Workspace.proposals_frame()``) as an overlay: name, status in words, area."""
+    if frame is None or frame.empty:
+        return None
+    frame = frame.assign(
+        status_text=[t(f"map.status_{s}", lang) for s in frame["status"]],
+        area_text=[fmt_number(a, lang, 2) + " ha" for a in frame["area_ha"]],
+    )
+    return Overlay(
+        key="proposals",
+        title=t("map.proposals", lang),
+        gdf=frame,
+        style=PROPOSAL_STYLE,
+        popup=[
+            ("name", t("map.proposal_name", lang)),
+            ("status_text", t("map.proposal_status", lang)),
+            ("area_text", t("map.proposal_area", lang)),
+        ],
+    )
 
 
 def display_frame(layer: Layer, *, gdf: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.errors import CRSError, InputError
+from tbgeo.errors import CRSError, InputError, Num  # Num: one number type for every message
 from tbgeo.i18n import fmt_number, t
 
 if TYPE_CHECKING:
@@ -71,14 +71,6 @@ def worst(severities: Sequence[str]) -> str:
 def law_text(key: str, lang: str) -> str:
     """The citation of a law article in ``lang`` (``land_law_122`` → ``Luật Đất đai 2024, Điều 122``)."""
     return t(f"review.law.{key}", lang)
-
-
-@dataclass(frozen=True)
-class Num:
-    """A number for a message, with its own count of decimals (``Num(12.5, 1)`` → ``12,5`` in vi)."""
-
-    value: float
-    digits: int = 2
 
 
 def pct(share_pct: float) -> Num:

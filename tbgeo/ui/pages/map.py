@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from tbgeo import webassets
-from tbgeo.i18n import fmt_number, t
+from tbgeo.i18n import t
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
 from tbgeo.webmap import BASEMAPS, Overlay, build_map
+from tbgeo.webmap import proposals_overlay as webmap_proposals
 
 
-PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2.5, "fill_color": "#ff5fa2", "fill_opacity": 0.25, "dash_array": "5 3"}
 
 
 def layer_toggles(lang: str) -> list[str]:
@@ -28,28 +28,13 @@ def layer_toggles(lang: str) -> list[str]:
 
 
 def proposals_overlay(lang: str) -> list[Overlay]:
+    """The stored proposals as the map's own layer (none when nothing is stored)."""
     from tbgeo.workspace import Workspace
 
     if not Workspace.exists():
         return []
-    frame = Workspace.open_existing().proposals_frame()
-    if frame.empty:
-        return []
-    frame["status_text"] = [t(f"map.status_{s}", lang) for s in frame["status"]]
-    frame["area_text"] = [fmt_number(a, lang, 2) + " ha" for a in frame["area_ha"]]
-    return [
-        Overlay(
-            key="proposals",
-            title=t("map.proposals", lang),
-            gdf=frame,
-            style=PROPOSAL_STYLE,
-            popup=[
-                ("name", t("map.proposal_name", lang)),
-                ("status_text", t("map.proposal_status", lang)),
-                ("area_text", t("map.proposal_area", lang)),
-            ],
-        )
-    ]
+    overlay = webmap_proposals(Workspace.open_existing().proposals_frame(), lang)
+    return [overlay] if overlay is not None else []
 
 
 def render(lang: str) -> None:

@@ -20,7 +20,6 @@ from tbgeo.ui.state import Key
 MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone",
               "raw_material_zones", "gas_pipelines", "energy_sites")
 SITE_STYLE = {"color": "#0050ff", "weight": 3, "fill_color": "#3d7dff", "fill_opacity": 0.25}
-PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2, "fill_color": "#ff5fa2", "fill_opacity": 0.2, "dash_array": "5 3"}
 
 
 class RKey(StrEnum):
@@ -116,14 +115,14 @@ def build_review_map(lang: str, *, site: Any | None, proposals: Any | None) -> A
     from tbgeo import webassets
     from tbgeo.crs import WORK_CRS
     from tbgeo.ui import cache
-    from tbgeo.webmap import Overlay, build_map
+    from tbgeo.webmap import Overlay, build_map, proposals_overlay
 
     cat = cache.catalog()
     visible = [lid for lid in MAP_LAYERS if lid in cat]
     overlays = []
-    if proposals is not None and not proposals.empty:
-        overlays.append(Overlay("proposals", t("review.page.proposals_layer", lang), proposals, PROPOSAL_STYLE,
-                                popup=[("name", t("review.page.col_name", lang)), ("status", t("review.page.col_status", lang))]))
+    stored = proposals_overlay(proposals, lang) if proposals is not None else None
+    if stored is not None:
+        overlays.append(stored)
     if site is not None:
         overlays.append(Overlay("site", t("review.page.site_layer", lang),
                                 gpd.GeoDataFrame({"name": [t("review.page.site_layer", lang)]}, geometry=[site], crs=WORK_CRS),
