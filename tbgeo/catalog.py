@@ -209,8 +209,13 @@ def _geometry_base(name: str | None) -> str | None:
     return name[5:] if name.startswith("Multi") else name
 
 
-def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
-    """One ``layers/<id>.toml`` as a Layer; raises CatalogError naming the file and the key."""
+def parse_layer_file(path: Path, *, check_data: bool = True, code_stamp: list[Any] | None = None) -> Layer:
+    """One ``layers/<id>.toml`` as a Layer; raises CatalogError naming the file and the key.
+
+    The check of the data file (it exists; its CRS, geometry type and fields match) is remembered in
+    ``tbgeo.diskcache`` for as long as neither file nor tbgeo changes, so a start of the app
+    does not need GDAL for it.
+    """
     fname = path.name
     try:
         with path.open("rb") as fh:
@@ -267,7 +272,13 @@ def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
         file=path,
     )
     if check_data:
-        _check_data(layer, declared_crs, fname)
+        from tbgeo import diskcache
+
+        stamp = diskcache.code_stamp() if code_stamp is None else code_stamp
+        digest = diskcache.key("catalog", stamp, diskcache.file_stamp(path), diskcache.file_stamp(layer.path))
+        if not diskcache.has("catalog", digest):
+            _check_data(layer, declared_crs, fname)
+            diskcache.mark("catalog", digest)
     return layer
 
 
@@ -343,11 +354,14 @@ class Catalog:
 
 def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> Catalog:
     """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated."""
+    from tbgeo import diskcache
+
     folder = layers_dir or settings.LAYERS_DIR
     layers: list[Layer] = []
     seen: set[str] = set()
+    stamp = diskcache.code_stamp() if check_data else None
     for path in sorted(folder.glob("*.toml")):
-        layer = parse_layer_file(path, check_data=check_data)
+        layer = parse_layer_file(path, check_data=check_data, code_stamp=stamp)
         if layer.id in seen:
             raise CatalogError("catalog.duplicate_id", value=layer.id, file=path.name)
         seen.add(layer.id)

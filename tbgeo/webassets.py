@@ -45,14 +45,15 @@ _DRAW_CSS = [("leaflet_draw_css", "leaflet-draw/leaflet.draw.css")]
 def localize(element: Any, *, base_url: str = STATIC_URL) -> Any:
     """Point a folium Map or Draw plugin at the app's own copies of Leaflet (no CDN, no jQuery/Bootstrap)."""
     from folium import Map
-    from folium.plugins import Draw
 
     if isinstance(element, Map):
         js, css = _MAP_JS, _MAP_CSS
-    elif isinstance(element, Draw):
-        js, css = _DRAW_JS, _DRAW_CSS
     else:
-        raise TypeError(f"no offline assets known for {type(element).__name__}")
+        from folium.plugins import Draw  # only here: importing folium.plugins costs ~0.3 s
+
+        if not isinstance(element, Draw):
+            raise TypeError(f"no offline assets known for {type(element).__name__}")
+        js, css = _DRAW_JS, _DRAW_CSS
     element.default_js = [(name, f"{base_url}/{path}") for name, path in js]
     element.default_css = [(name, f"{base_url}/{path}") for name, path in css]
     return element

@@ -345,7 +345,11 @@ def popup_text(value: Any, *, field: str, lang: str, classes: dict[str, str] | N
 
 
 def _with_popup_text(layer: Layer, gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
-    """A copy of ``gdf`` with one text column per popup field (``<field>__txt``)."""
+    """A copy of ``gdf`` with one text column per popup field (``<field>__txt``).
+
+    The text is HTML-escaped: folium's popup puts it in the page as HTML, and attribute values come
+    from uploaded files and typed names, so ``<b>`` in a name must show as text, never run.
+    """
     class_field = layer.style.get("class_field")
     classes = {
         str(c.get("value")): c.get("label_en" if lang == "en" else "label_vi", str(c.get("value")))
@@ -356,7 +360,7 @@ def _with_popup_text(layer: Layer, gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoD
         field = item["field"]
         if field in out.columns:
             out[field + _TXT] = [
-                popup_text(v, field=field, lang=lang, classes=classes if field == class_field else None)
+                html.escape(popup_text(v, field=field, lang=lang, classes=classes if field == class_field else None))
                 for v in out[field]
             ]
     return out
@@ -372,7 +376,7 @@ def _popup(layer_popup: Sequence[dict[str, str]], columns: Iterable[str], lang: 
         return None
     return folium.GeoJsonPopup(
         fields=[p["field"] + _TXT for p in items],
-        aliases=[p.get("label_en" if lang == "en" else "label_vi", p["field"]) for p in items],
+        aliases=[html.escape(p.get("label_en" if lang == "en" else "label_vi", p["field"])) for p in items],
         localize=False,
         labels=True,
     )
@@ -463,7 +467,9 @@ def build_map(
     for ov in overlays:
         gdf = ov.gdf.to_crs(DISPLAY_CRS)
         items = [{"field": f, "label_vi": lbl, "label_en": lbl} for f, lbl in ov.popup]
-        gdf = gdf.assign(**{f + _TXT: [popup_text(v, field=f, lang=lang) for v in gdf[f]] for f, _ in ov.popup if f in gdf})
+        gdf = gdf.assign(
+            **{f + _TXT: [html.escape(popup_text(v, field=f, lang=lang)) for v in gdf[f]] for f, _ in ov.popup if f in gdf}
+        )
         popup = _popup(items, gdf.columns, lang)
         _geojson(gdf, lambda _props, ov=ov: _leaflet_style(ov.style, ov.key), ov.title, popup).add_to(m)
     if labels and "districts" in visible:

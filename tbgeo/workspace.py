@@ -636,6 +636,16 @@ class Workspace:
         )
 
     # -- audit ------------------------------------------------------------------------------
+    def revision(self) -> str:
+        """A token that changes with every change to the workspace: the number of its last audit
+        entry and the time of its first (so a workspace deleted and made anew does not repeat an old
+        token); ``"0"`` when there is none. What is drawn from the workspace (the map) is cached on it."""
+        if not self.path.exists():
+            return "0"
+        with self._connect() as con:
+            last, first = con.execute("SELECT max(id), min(at) FROM tbgeo_audit").fetchone()
+        return f"{last or 0}@{first or ''}"
+
     def audit(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The audit log, newest first."""
         if not self.path.exists():

@@ -10,3 +10,5 @@ def _isolated_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     ws_dir = tmp_path_factory.mktemp("workspace")
     monkeypatch.setenv("TBGEO_WORKSPACE", str(ws_dir / "tbgeo.gpkg"))
     monkeypatch.setenv("TBGEO_USER", "pytest")
+    # derived products are keyed by their inputs, so one cache serves the whole run safely
+    monkeypatch.setenv("TBGEO_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -104,3 +104,30 @@ def test_popups_speak_the_users_language(catalog) -> None:  # type: ignore[no-un
     assert '"status__txt"' in m.get_root().render()
     en = {p["name"]: p for p in _layer_data(build_map(catalog, lang="en", visible=visible), catalog.get("industrial_parks").title("en"))}
     assert en["KCN Phúc Khánh"]["status__txt"] == "Operating" and en["KCN Phúc Khánh"]["area_ha__txt"] == "159.03"
+
+
+def test_popup_text_from_uploads_and_typed_names_cannot_run_as_html(catalog) -> None:  # type: ignore[no-untyped-def]
+    """Attribute values and proposal names reach the popup as HTML: they must arrive escaped."""
+    import geopandas as gpd
+
+    from tbgeo.webmap import proposals_overlay
+
+    hostile = '<img src=x onerror="alert(1)">KCN & Co'
+    parks = catalog.get("industrial_parks")
+    frame = display_frame(parks)
+    frame.loc[frame.index[0], "name"] = hostile
+    proposals = gpd.GeoDataFrame(
+        {"name": [hostile], "status": ["draft"], "area_ha": [20.0]},
+        geometry=[shapely.box(590_000, 2_262_000, 590_500, 2_262_400)],
+        crs="EPSG:9209",
+    )
+    m = build_map(
+        catalog, lang="vi", visible=["industrial_parks"], frames={"industrial_parks": frame},
+        overlays=[proposals_overlay(proposals, "vi")],
+    )
+    names = [p["name__txt"] for p in _layer_data(m, parks.title("vi"))] + [
+        p["name__txt"] for p in _layer_data(m, "Dự án đề xuất đã lưu")
+    ]
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;KCN &amp; Co"
+    assert names.count(escaped) == 2
+    assert hostile not in m.get_root().render()

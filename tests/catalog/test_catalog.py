@@ -196,3 +196,16 @@ def test_active_version_replaces_shipped_data(capsys: pytest.CaptureFixture[str]
     row = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == "industrial_parks")
     assert row["features"] == 2 and row["source"] == "workspace:industrial_parks@v1"
     assert len(layer.read(shipped=True)) == shipped
+
+
+def test_a_data_file_changed_after_a_good_check_is_checked_again(layer_dir: Path) -> None:
+    """The checks are remembered between starts (tbgeo.diskcache), but only for unchanged files."""
+    path = _write(layer_dir, "parks", BASE.format(id="parks", source=str(layer_dir / "parks.geojson"), gtype="Polygon", crs="EPSG:4326"))
+    assert parse_layer_file(path).id == "parks"
+    assert parse_layer_file(path).id == "parks"  # from the remembered check
+    gpd.GeoDataFrame({"name": ["P"]}, geometry=[shapely.Point(106.3, 20.4)], crs="EPSG:4326").to_file(
+        layer_dir / "parks.geojson", driver="GeoJSON"
+    )
+    with pytest.raises(CatalogError) as err:
+        parse_layer_file(path)
+    assert err.value.key == "catalog.wrong_geometry"

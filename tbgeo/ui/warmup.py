@@ -1,0 +1,82 @@
+"""Prepare the map while the server starts, so the first visitor does not wait for it.
+
+The first view of the map needs the layer files checked and the map's HTML built; both are kept in
+``tbgeo.diskcache`` between starts, so on a usual start (data and code unchanged) they are read, not
+made. When they have to be made (the first start after an install, an import or a code change) it
+takes ~3 s of imports (geopandas, pandas, folium) and work. Either way it is better done while the
+browser loads Streamlit's front end than after: the server's start-up hook
+(``st.App(lifespan=...)``, see ``app.py``) runs :func:`warm` in a thread. A script run that needs a
+value still being made waits for it (Streamlit's cache holds a lock per value), so nothing is made
+twice.
+
+After the first view has been sent (or a short while without a visitor), the same thread loads what
+the next clicks need: the display geometry of every layer and the libraries to draw a new map, so
+switching a layer on costs a fraction of a second, not the imports. Python runs one thread at a
+time, so doing that earlier would only slow the first view down.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tbgeo import settings
+
+__all__ = ["lifespan", "warm", "preload", "view_shown"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds the preload waits for the first view before it starts anyway.
+FIRST_VIEW_WAIT_S = 15.0
+#: Seconds between the first view being sent and the preload, to let the server deliver it.
+AFTER_VIEW_S = 1.0
+
+_first_view = threading.Event()
+
+
+def view_shown() -> None:
+    """Called by the map page once it has sent a map: the preload may start."""
+    _first_view.set()
+
+
+def warm() -> None:
+    """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
+    from tbgeo.ui import cache
+    from tbgeo.ui.pages import map as map_page
+
+    cat = cache.catalog()
+    cache.map_html(map_page.default_layers(cat), settings.default_lang(), map_page.DEFAULT_BASEMAP)
+
+
+def preload() -> None:
+    """Load the display geometry and land-use image of every layer, and folium."""
+    import folium  # noqa: F401  (its import compiles its templates: ~0.6 s)
+
+    from tbgeo.ui import cache
+
+    for layer in cache.catalog():
+        if layer.kind == "vector":
+            cache.frame(layer.id)
+        else:
+            cache.landuse_png(layer.id)
+
+
+def _run() -> None:
+    try:
+        warm()
+        if _first_view.wait(FIRST_VIEW_WAIT_S):
+            time.sleep(AFTER_VIEW_S)
+        preload()
+    except Exception:  # noqa: BLE001  a broken layer file is reported on the page itself, with its message
+        log.debug("warm-up stopped", exc_info=True)
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """The server's start-up hook: warm in a daemon thread and serve at once."""
+    threading.Thread(target=_run, name="tbgeo-warmup", daemon=True).start()
+    yield

@@ -1,0 +1,103 @@
+"""Start-up: `streamlit run app.py` serves the app through st.App, whose start-up hook prepares the
+map; on a usual start the first view is read from the disk cache without geopandas or folium."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import shapely
+from streamlit.web.server.app_discovery import discover_asgi_app
+
+from tbgeo import settings
+from tbgeo.ui import cache
+from tbgeo.ui.pages import map as map_page
+from tbgeo.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_VIEW = """
+import json, sys
+from tbgeo import settings
+from tbgeo.ui import cache, warmup
+from tbgeo.ui.pages import map as map_page
+warmup.warm()
+html = cache.map_html(map_page.default_layers(cache.catalog()), settings.default_lang(), map_page.DEFAULT_BASEMAP)
+heavy = ("geopandas", "pandas", "folium", "pyogrio", "rasterio", "shapely")
+print(json.dumps({"loaded": sorted(m for m in heavy if m in sys.modules), "html": html}))
+"""
+
+
+def shows(text: str, html: str) -> bool:
+    """``text`` is in the map's HTML, as text or as a JSON string (folium writes data as \\u escapes)."""
+    return text in html or json.dumps(text)[1:-1] in html
+
+
+def _first_view(env: dict[str, str]) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", FIRST_VIEW], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_streamlit_run_serves_app_py_through_st_app_with_the_warm_up_hook() -> None:
+    found = discover_asgi_app(ROOT / "app.py")
+    assert found.is_asgi_app and found.import_string == "app:app"
+    probe = "import runpy; ns = runpy.run_path('app.py'); a = ns['app']; print(type(a).__name__, a._user_lifespan.__module__, a.script_path.name)"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["App", "tbgeo.ui.warmup", "app.py"]
+
+
+def test_a_usual_start_reads_the_first_view_without_geopandas_or_folium(tmp_path: Path) -> None:
+    env = dict(os.environ, TBGEO_CACHE=str(tmp_path / "cache"), TBGEO_WORKSPACE=str(tmp_path / "ws" / "tbgeo.gpkg"))
+    cold = _first_view(env)
+    assert {"geopandas", "folium", "pyogrio"} <= set(cold["loaded"])  # built: checked files, drew the map
+    warm = _first_view(env)
+    assert warm["loaded"] == []  # read: nothing heavy imported
+    assert warm["html"] == cold["html"]
+    assert "tbgeo-layer-districts" in warm["html"] and shows("Đơn vị hành chính cấp huyện", warm["html"])
+
+
+def test_the_cached_map_follows_the_workspace_and_the_language() -> None:
+    visible = ("districts",)
+    before = cache.map_html(visible, "vi", map_page.DEFAULT_BASEMAP)
+    assert not shows("Khu đất thử nghiệm", before)
+    ws = Workspace.open()
+    ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Khu đất thử nghiệm", attributes={})
+    after = cache.map_html(visible, "vi", map_page.DEFAULT_BASEMAP)
+    assert shows("Khu đất thử nghiệm", after) and shows("Dự thảo", after)
+    rev = ws.revision()
+    ws.set_status(ws.proposals()[0].id, "submitted")
+    assert ws.revision() != rev
+    submitted = cache.map_html(visible, "vi", map_page.DEFAULT_BASEMAP)
+    assert shows("Chờ duyệt", submitted) and not shows("Dự thảo", submitted)
+    english = cache.map_html(visible, "en", map_page.DEFAULT_BASEMAP)
+    assert shows("Submitted", english) and not shows("Chờ duyệt", english)
+
+
+def test_workspace_revision_changes_with_every_change_and_not_otherwise(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "w.gpkg")
+    assert ws.revision() == "0"
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    empty = ws.revision()
+    p = ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
+    one = ws.revision()
+    assert one != empty and ws.revision() == one  # reading changes nothing
+    ws.add_comment(p.id, "xem lại")
+    assert ws.revision() != one
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_warm_up_builds_the_default_view_of_the_configured_language(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbgeo.ui import warmup
+
+    monkeypatch.setenv("TBGEO_LANG", lang)
+    warmup.warm()
+    key = cache.map_key(map_page.default_layers(cache.catalog()), settings.default_lang(), map_page.DEFAULT_BASEMAP)
+    from tbgeo import diskcache
+
+    html = diskcache.read_text("map", key)
+    assert html is not None
+    assert shows("Đơn vị hành chính cấp huyện" if lang == "vi" else "Districts and city", html)
