@@ -35,6 +35,7 @@ __all__ = [
     "build_map",
     "PROVINCE_CENTER",
     "popup_text",
+    "add_metric_scale",
     "PROPOSAL_STYLE",
     "proposals_overlay",
 ]
@@ -320,6 +321,11 @@ def _script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
     m.add_child(element)
 
 
+def add_metric_scale(m: folium.Map) -> None:
+    """A scale bar in metres and kilometres only (Leaflet's default adds feet and miles)."""
+    _script_element(m, "TbgeoScale", _SCALE_JS)
+
+
 #: Suffix of the popup columns that hold each value as the reader sees it.
 _TXT = "__txt"
 
@@ -435,7 +441,7 @@ def build_map(
     )
     if offline:
         localize(m)
-    _script_element(m, "TbgeoScale", _SCALE_JS)
+    add_metric_scale(m)
     tiles = BASEMAPS.get(basemap)
     if tiles:
         folium.TileLayer(tiles=tiles["tiles"], attr=tiles["attr"], name=t(f"map.basemap_{basemap}", lang)).add_to(m)

@@ -4,6 +4,7 @@ plus the layer's versions with rollback, and export downloads."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,7 +30,11 @@ from tbgeo.ingest.pipeline import (
 )
 from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
+from tbgeo.webassets import localize
+from tbgeo.webmap import add_metric_scale
 from tbgeo.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 __all__ = ["render", "preview_map"]
 
@@ -46,19 +51,14 @@ def preview_map(plan: ImportPlan) -> folium.Map:
     gdf = plan.frame[[plan.frame.geometry.name]].head(_PREVIEW_FEATURES).to_crs(4326)
     gdf = gdf.set_geometry(gdf.geometry.simplify(0.00001))
     w, s, e, n = gdf.total_bounds
-    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=11, tiles=None, control_scale=True)
+    m = localize(folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=11, tiles=None, control_scale=False))
+    add_metric_scale(m)
     folium.GeoJson(
         gdf.to_json(),
         style_function=lambda _: {"color": "#d62728", "weight": 2, "fillOpacity": 0.2},
         marker=folium.CircleMarker(radius=4, color="#d62728"),
     ).add_to(m)
     m.fit_bounds([[s, w], [n, e]])
-    try:  # the lead's offline Leaflet wiring, when present
-        from tbgeo.webassets import localize  # type: ignore[import-not-found]
-
-        localize(m)
-    except Exception:
-        pass
     return m
 
 
@@ -307,11 +307,10 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     if plan.landing.where == "province":
         st.caption(t("ingest.ui_landing_province", lang))
     try:
-        from streamlit_folium import st_folium
-
-        st_folium(preview_map(plan), height=360, use_container_width=True, returned_objects=[], key="ingest_map")
-    except Exception:  # pragma: no cover - the preview is optional
-        pass
+        # display only (nothing sent back), so a plain iframe, as on the map page
+        st.iframe(preview_map(plan).get_root().render(), height=360, alt=t("ingest.ui_preview_map", lang))
+    except Exception:  # pragma: no cover - the preview is optional; the import does not depend on it
+        log.warning("preview map failed", exc_info=True)
     data = plan.to_dict(lang)
     _counts(data, lang)
     for w in data["warnings"]:
