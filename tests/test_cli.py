@@ -45,3 +45,43 @@ def test_every_command_has_help(lang: str, capsys: pytest.CaptureFixture[str]) -
         assert out.startswith("cách dùng: tbgeo " if lang == "vi" else "usage: tbgeo "), name
     assert main(["--lang", "vi", "check", "--help"]) == 0
     assert "(%)" in capsys.readouterr().out
+
+
+def test_map_writes_one_offline_html_file(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import re
+
+    out = tmp_path / "ban-do.html"
+    assert main(["map", "--out", str(out), "--layers", "industrial_parks,districts"]) == 0
+    assert capsys.readouterr().out.strip() == f"Đã ghi bản đồ (2 lớp) vào {out}."
+    html = out.read_text(encoding="utf-8")
+    assert "/app/static/vendor" not in html and "cdn.jsdelivr.net" not in html  # Leaflet is inside
+    assert "a JS library for interactive maps" in html  # leaflet.js's own header
+    data = [json.loads(m) for m in re.findall(r"geo_json_\w+_add\((\{.*?\})\);\n", html)]
+    sizes = sorted(len(d["features"]) for d in data)
+    assert sizes == [8, 12]  # the eight districts and the twelve parks, nothing else
+    assert not (tmp_path / "ban-do.html.part").exists()
+
+
+def test_map_prepare_fills_the_cache_the_app_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    from tbgeo import diskcache, mapview, settings
+    from tbgeo.catalog import load_catalog
+
+    assert main(["map", "--prepare"]) == 0
+    assert capsys.readouterr().out.strip() == "Bản đồ mở đầu của ứng dụng đã sẵn sàng."
+    cat = load_catalog()
+    key = mapview.map_key(cat, mapview.default_layers(cat), settings.default_lang(), mapview.DEFAULT_BASEMAP)
+    assert diskcache.has("map", key)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["map"], "Lỗi: Hãy cho biết tệp cần ghi bằng --out TỆP.html, hoặc dùng --prepare."),
+        (["map", "--out", "ban-do.pdf"], "Lỗi: Tệp «ban-do.pdf» phải có đuôi .html."),
+        (["map", "--out", "x.html", "--layers", "parks"], "Lỗi: Không có lớp «parks». Các lớp hiện có:"),
+    ],
+)
+def test_map_bad_input(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)

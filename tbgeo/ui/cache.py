@@ -2,8 +2,8 @@
 the map's HTML.
 
 Every key that depends on data carries the data's version: a layer's active workspace version, and
-the workspace's revision for what is drawn from proposals. An import, a rollback or a new proposal
-therefore shows at once, and nothing stale is served.
+for the map the workspace's revision too (``tbgeo.mapview.map_key``). An import, a rollback or a
+new proposal therefore shows at once, and nothing stale is served.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from tbgeo import diskcache, settings
+from tbgeo import mapview
 from tbgeo.catalog import Catalog, load_catalog
-from tbgeo.webmap import Overlay, build_map, display_frame, landuse_image, proposals_overlay
+from tbgeo.webmap import display_frame, landuse_image
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["catalog", "frame", "landuse_png", "version_key", "workspace_revision", "proposals", "map_html"]
+__all__ = ["catalog", "frame", "landuse_png", "version_key", "map_html"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,68 +53,16 @@ def landuse_png(layer_id: str) -> tuple[bytes, list[list[float]]]:
     return _landuse_png(layer_id, version_key(layer_id))
 
 
-def workspace_revision() -> str:
-    """Which workspace, and its revision: changes with every stored change ("none" without one)."""
-    from tbgeo.workspace import Workspace
-
-    if not Workspace.exists():
-        return "none"
-    return f"{settings.workspace_path()}#{Workspace.open_existing().revision()}"
-
-
-def proposals(lang: str) -> list[Overlay]:
-    """The stored proposals as the map's own layer (none when nothing is stored)."""
-    from tbgeo.workspace import Workspace
-
-    if not Workspace.exists():
-        return []
-    overlay = proposals_overlay(Workspace.open_existing().proposals_frame(), lang)
-    return [overlay] if overlay is not None else []
-
-
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _map_html(digest: str, visible: tuple[str, ...], lang: str, basemap: str) -> str:
-    html = diskcache.read_text("map", digest)
-    if html is not None:
-        return html
-    cat = catalog()
-    frames = {lid: frame(lid) for lid in visible if cat.get(lid).kind == "vector"}
-    landuse = next((lid for lid in visible if cat.get(lid).kind == "raster"), None)
-    m = build_map(
-        cat,
-        lang=lang,
-        visible=visible,
-        basemap=basemap,
-        frames=frames,
-        landuse_png=landuse_png(landuse) if landuse else None,
-        overlays=proposals(lang),
-    )
-    html = m.get_root().render()
-    diskcache.write_text("map", digest, html)
-    return html
-
-
-def map_key(visible: tuple[str, ...], lang: str, basemap: str) -> str:
-    """The cache key of a map: the choice of layers, language and base map, and the state of
-    everything drawn (layer files, active versions, the workspace's revision, tbgeo's code)."""
-    cat = catalog()
-    return diskcache.key(
-        "map",
-        diskcache.code_stamp(),
-        [diskcache.file_stamp(lyr.file) + diskcache.file_stamp(lyr.path) for lyr in cat if lyr.file is not None],
-        workspace_revision(),
-        [version_key(lid) for lid in visible],
-        list(visible),
-        lang,
-        basemap,
-    )
+    return mapview.map_html(catalog(), visible, lang, basemap, frame=frame, landuse=landuse_png, key=digest)
 
 
 def map_html(visible: tuple[str, ...], lang: str, basemap: str) -> str:
     """The whole map (a self-contained HTML page) of the visible layers, in draw order.
 
-    Kept as text, in memory and on disk (``tbgeo.diskcache``), not as a folium Map: every visitor
-    who chooses the same layers, language and base map on the same data gets the same page, so
-    only the first one, ever, waits for it to be built.
+    Kept as text, in memory here and on disk by ``tbgeo.mapview``, not as a folium Map: every
+    visitor who chooses the same layers, language and base map on the same data gets the same page,
+    so only the first one, ever, waits for it to be built.
     """
-    return _map_html(map_key(visible, lang, basemap), visible, lang, basemap)
+    return _map_html(mapview.map_key(catalog(), visible, lang, basemap), visible, lang, basemap)

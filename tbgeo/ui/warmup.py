@@ -45,11 +45,11 @@ def view_shown() -> None:
 
 def warm() -> None:
     """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
+    from tbgeo import mapview
     from tbgeo.ui import cache
-    from tbgeo.ui.pages import map as map_page
+    from tbgeo.ui.pages import map as _map_page  # noqa: F401  (imported now, not in the first run)
 
-    cat = cache.catalog()
-    cache.map_html(map_page.default_layers(cat), settings.default_lang(), map_page.DEFAULT_BASEMAP)
+    cache.map_html(mapview.default_layers(cache.catalog()), settings.default_lang(), mapview.DEFAULT_BASEMAP)
 
 
 def preload() -> None:

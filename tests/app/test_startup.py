@@ -13,20 +13,18 @@ import pytest
 import shapely
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from tbgeo import settings
+from tbgeo import diskcache, mapview, settings
 from tbgeo.ui import cache
-from tbgeo.ui.pages import map as map_page
 from tbgeo.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 
 FIRST_VIEW = """
 import json, sys
-from tbgeo import settings
+from tbgeo import mapview, settings
 from tbgeo.ui import cache, warmup
-from tbgeo.ui.pages import map as map_page
 warmup.warm()
-html = cache.map_html(map_page.default_layers(cache.catalog()), settings.default_lang(), map_page.DEFAULT_BASEMAP)
+html = cache.map_html(mapview.default_layers(cache.catalog()), settings.default_lang(), mapview.DEFAULT_BASEMAP)
 heavy = ("geopandas", "pandas", "folium", "pyogrio", "rasterio", "shapely")
 print(json.dumps({"loaded": sorted(m for m in heavy if m in sys.modules), "html": html}))
 """
@@ -62,18 +60,18 @@ def test_a_usual_start_reads_the_first_view_without_geopandas_or_folium(tmp_path
 
 def test_the_cached_map_follows_the_workspace_and_the_language() -> None:
     visible = ("districts",)
-    before = cache.map_html(visible, "vi", map_page.DEFAULT_BASEMAP)
+    before = cache.map_html(visible, "vi", mapview.DEFAULT_BASEMAP)
     assert not shows("Khu đất thử nghiệm", before)
     ws = Workspace.open()
     ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Khu đất thử nghiệm", attributes={})
-    after = cache.map_html(visible, "vi", map_page.DEFAULT_BASEMAP)
+    after = cache.map_html(visible, "vi", mapview.DEFAULT_BASEMAP)
     assert shows("Khu đất thử nghiệm", after) and shows("Dự thảo", after)
     rev = ws.revision()
     ws.set_status(ws.proposals()[0].id, "submitted")
     assert ws.revision() != rev
-    submitted = cache.map_html(visible, "vi", map_page.DEFAULT_BASEMAP)
+    submitted = cache.map_html(visible, "vi", mapview.DEFAULT_BASEMAP)
     assert shows("Chờ duyệt", submitted) and not shows("Dự thảo", submitted)
-    english = cache.map_html(visible, "en", map_page.DEFAULT_BASEMAP)
+    english = cache.map_html(visible, "en", mapview.DEFAULT_BASEMAP)
     assert shows("Submitted", english) and not shows("Chờ duyệt", english)
 
 
@@ -95,9 +93,7 @@ def test_warm_up_builds_the_default_view_of_the_configured_language(lang: str, m
 
     monkeypatch.setenv("TBGEO_LANG", lang)
     warmup.warm()
-    key = cache.map_key(map_page.default_layers(cache.catalog()), settings.default_lang(), map_page.DEFAULT_BASEMAP)
-    from tbgeo import diskcache
-
+    key = mapview.map_key(cache.catalog(), mapview.default_layers(cache.catalog()), settings.default_lang(), mapview.DEFAULT_BASEMAP)
     html = diskcache.read_text("map", key)
     assert html is not None
     assert shows("Đơn vị hành chính cấp huyện" if lang == "vi" else "Districts and city", html)

@@ -5,21 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from tbgeo import webassets
-from tbgeo.catalog import Catalog
 from tbgeo.i18n import t
 from tbgeo.ui import cache, warmup
 from tbgeo.ui.state import Key
 from tbgeo.webmap import BASEMAPS
 
-__all__ = ["DEFAULT_BASEMAP", "default_layers", "layer_toggles", "render"]
-
-#: The base map shown first: none, so the map needs no internet.
-DEFAULT_BASEMAP = next(iter(BASEMAPS))
-
-
-def default_layers(cat: Catalog) -> tuple[str, ...]:
-    """The layers switched on when the page opens, in draw order."""
-    return tuple(lyr.id for lyr in cat if lyr.default_visible)
+__all__ = ["layer_toggles", "render"]
 
 
 def layer_toggles(lang: str) -> list[str]:

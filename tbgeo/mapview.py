@@ -1,0 +1,148 @@
+"""The whole map as one HTML page, kept in ``tbgeo.diskcache``: what the map page shows and what
+``tbgeo map`` writes.
+
+A map is defined by the layers switched on, the language and the base map, and drawn from the state
+of the data: the layer files, each layer's active workspace version, the stored proposals. Its key
+(``map_key``) hashes all of it together with tbgeo's code, so every visitor who asks for the same map
+of the same data gets the same page, built once — even across restarts of the app — and a change
+of anything drawn gives a new page at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tbgeo import diskcache, settings
+from tbgeo.catalog import Catalog
+from tbgeo.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "DEFAULT_BASEMAP",
+    "default_layers",
+    "workspace_state",
+    "layer_versions",
+    "proposal_overlays",
+    "map_key",
+    "map_html",
+    "prepare",
+    "write_standalone",
+]
+
+#: The base map shown first: none, so the map needs no internet.
+DEFAULT_BASEMAP = next(iter(BASEMAPS))
+
+FrameFn = Callable[[str], "gpd.GeoDataFrame"]
+LanduseFn = Callable[[str], tuple[bytes, list[list[float]]]]
+
+
+def default_layers(catalog: Catalog) -> tuple[str, ...]:
+    """The layers switched on when the map opens, in draw order."""
+    return tuple(lyr.id for lyr in catalog if lyr.default_visible)
+
+
+def workspace_state() -> str:
+    """Which workspace, and its revision ("none" without one): changes with every stored change."""
+    from tbgeo.workspace import Workspace
+
+    if not Workspace.exists():
+        return "none"
+    return f"{settings.workspace_path()}#{Workspace.open_existing().revision()}"
+
+
+def layer_versions(catalog: Catalog, visible: tuple[str, ...]) -> list[int]:
+    """The active workspace version of each layer (0 = the shipped data)."""
+    out = []
+    for layer_id in visible:
+        version = catalog.get(layer_id).active_version()
+        out.append(version.version if version is not None else 0)
+    return out
+
+
+def proposal_overlays(lang: str) -> list[Overlay]:
+    """The stored proposals as the map's own layer (none when nothing is stored)."""
+    from tbgeo.workspace import Workspace
+
+    if not Workspace.exists():
+        return []
+    overlay = proposals_overlay(Workspace.open_existing().proposals_frame(), lang)
+    return [overlay] if overlay is not None else []
+
+
+def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str) -> str:
+    """The cache key of a map: the choice of layers, language and base map, and the state of
+    everything drawn (layer files, active versions, the workspace's revision, tbgeo's code)."""
+    return diskcache.key(
+        "map",
+        diskcache.code_stamp(),
+        [diskcache.file_stamp(lyr.file) + diskcache.file_stamp(lyr.path) for lyr in catalog if lyr.file is not None],
+        workspace_state(),
+        layer_versions(catalog, visible),
+        list(visible),
+        lang,
+        basemap,
+    )
+
+
+def map_html(
+    catalog: Catalog,
+    visible: tuple[str, ...],
+    lang: str,
+    basemap: str = DEFAULT_BASEMAP,
+    *,
+    frame: FrameFn | None = None,
+    landuse: LanduseFn | None = None,
+    key: str | None = None,
+) -> str:
+    """The map of the ``visible`` layers (draw order) as an HTML page: read from the cache, or
+    built and stored. ``frame`` and ``landuse`` supply the display geometry and the land-use image
+    (the app passes its in-memory caches); ``key`` is ``map_key(...)`` when already known."""
+    digest = key or map_key(catalog, visible, lang, basemap)
+    html = diskcache.read_text("map", digest)
+    if html is not None:
+        return html
+    frame = frame or (lambda layer_id: display_frame(catalog.get(layer_id)))
+    landuse = landuse or (lambda layer_id: landuse_image(catalog.get(layer_id)))
+    raster = next((lid for lid in visible if catalog.get(lid).kind == "raster"), None)
+    m = build_map(
+        catalog,
+        lang=lang,
+        visible=visible,
+        basemap=basemap,
+        frames={lid: frame(lid) for lid in visible if catalog.get(lid).kind == "vector"},
+        landuse_png=landuse(raster) if raster else None,
+        overlays=proposal_overlays(lang),
+    )
+    html = m.get_root().render()
+    diskcache.write_text("map", digest, html)
+    return html
+
+
+def prepare(catalog: Catalog | None = None) -> str:
+    """Make sure the app's first view (the default layers, in the default language) is in the cache;
+    returns its key. Checking the layer files on the way is cached too (``load_catalog``)."""
+    from tbgeo.catalog import load_catalog
+
+    catalog = catalog or load_catalog()
+    visible = default_layers(catalog)
+    lang = settings.default_lang()
+    key = map_key(catalog, visible, lang, DEFAULT_BASEMAP)
+    if not diskcache.has("map", key):
+        map_html(catalog, visible, lang, DEFAULT_BASEMAP, key=key)
+    return key
+
+
+def write_standalone(html: str, path: Path) -> Path:
+    """Write ``html`` as one file that opens offline in any browser: Leaflet is put inside it."""
+    from tbgeo.webassets import inline_assets
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(inline_assets(html), encoding="utf-8")
+    tmp.replace(path)
+    return path
