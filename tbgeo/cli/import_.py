@@ -10,7 +10,6 @@ from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.ingest.messages import fmt_value, render_messages
-from tbgeo.ingest.pipeline import commit_import, plan_import
 
 NAME = "import"
 HELP_KEY = "ingest.cli_import_help"
@@ -87,6 +86,8 @@ def _print_text(data: dict[str, Any], lang: str, *, dry_run: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tbgeo.ingest.pipeline import commit_import, plan_import  # GDAL, geopandas: only when importing
+
     lang = args.lang
     plan = plan_import(
         args.file,

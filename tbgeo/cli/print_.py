@@ -9,8 +9,9 @@ from pathlib import Path
 
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.printing import ORIENTATIONS, SIZES, PrintSpec, format_from_path, render, render_atlas_result
 from tbgeo.printing.scale import format_scale
+from tbgeo.printing.sheets import ORIENTATIONS, SIZES
+from tbgeo.printing.spec import PrintSpec, format_from_path
 
 NAME = "print"
 HELP_KEY = "print.cli.help"
@@ -95,6 +96,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tbgeo.printing.compose import render, render_atlas_result  # matplotlib: only when printing
+
     out = Path(args.out)
     if not out.parent.exists():
         raise InputError("print.error.out_dir_missing", path=str(out.parent))

@@ -4,20 +4,32 @@
 layout (frame, scale, scale bar, grid, legend) used by the tests and the UI summary.
 """
 
-from tbgeo.printing.mapdata import MapData
-from tbgeo.printing.render import (
-    MIME,
-    PrintResult,
-    build_figure,
-    render,
-    render_atlas,
-    render_atlas_result,
-    render_sheet,
-    resolve_layers,
-)
-from tbgeo.printing.scale import ROUND_SCALES, choose_scale, format_scale
-from tbgeo.printing.sheets import ORIENTATIONS, SIZES
-from tbgeo.printing.spec import FORMATS, PrintSpec, format_from_path
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Where each public name lives. They are imported on first use, so that ``tbgeo`` commands and
+#: pages that only need the sheet sizes do not pay for matplotlib (~0.6 s).
+_WHERE = {
+    "MapData": "mapdata",
+    "MIME": "compose",
+    "PrintResult": "compose",
+    "build_figure": "compose",
+    "render": "compose",
+    "render_atlas": "compose",
+    "render_atlas_result": "compose",
+    "render_sheet": "compose",
+    "resolve_layers": "compose",
+    "ROUND_SCALES": "scale",
+    "choose_scale": "scale",
+    "format_scale": "scale",
+    "ORIENTATIONS": "sheets",
+    "SIZES": "sheets",
+    "FORMATS": "spec",
+    "PrintSpec": "spec",
+    "format_from_path": "spec",
+}
 
 __all__ = [
     "PrintSpec",
@@ -38,3 +50,13 @@ __all__ = [
     "FORMATS",
     "MIME",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

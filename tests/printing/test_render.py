@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from tbgeo.errors import InputError
 from tbgeo.printing import PrintSpec, build_figure, render, render_atlas_result
-from tbgeo.printing.render import RC
+from tbgeo.printing.compose import RC
 
 from .conftest import DISTRICTS, DX, DY, X0, Y0
 from .helpers import norm, pdf_embedded_fonts, pdf_lines, pdf_pages, pdf_sizes_mm, svg_group_box_pt
