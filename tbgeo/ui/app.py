@@ -32,6 +32,10 @@ class PageInfo:
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
 
+    def render_again(self) -> None:
+        """The same page under a second entry (Streamlit wants one callable per entry)."""
+        self.render()
+
     def render(self) -> None:
         """Show the page; a domain error (bad layer file, bad input) becomes a message, not a traceback."""
         lang = chrome.lang()
@@ -54,8 +58,12 @@ PAGES: tuple[PageInfo, ...] = (
 def run() -> None:
     st.set_page_config(page_title="tbgeo", page_icon=":material/factory:", layout="wide")
     lang = chrome.sidebar()
-    entries = [
-        st.Page(info.render, title=t(info.title_key, lang), icon=info.icon, url_path=info.url, default=i == 0)
-        for i, info in enumerate(PAGES)
-    ]
+    home, *others = PAGES
+    # The first page is served at "/" (Streamlit keeps the default page's own path, so it gets
+    # "home"); a hidden second entry makes its usual address (/map) lead to it, not to "Page not found".
+    entries = [st.Page(home.render, title=t(home.title_key, lang), icon=home.icon, url_path="home", default=True)]
+    entries += [st.Page(info.render, title=t(info.title_key, lang), icon=info.icon, url_path=info.url) for info in others]
+    entries.append(
+        st.Page(home.render_again, title=t(home.title_key, lang), icon=home.icon, url_path=home.url, visibility="hidden")
+    )
     st.navigation(entries).run()

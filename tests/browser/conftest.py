@@ -117,5 +117,5 @@ def _frame_with(page: Any, selector: str, timeout_s: float = 60) -> Any:
 
 @pytest.fixture()
 def frame_with() -> Callable[..., Any]:
-    """The (first) frame of a page that shows ``selector``: the map lives in st_folium's iframe."""
+    """The (first) frame of a page that shows ``selector``: the map lives in an iframe."""
     return _frame_with

@@ -62,3 +62,14 @@ def test_map_renders_again_on_a_second_visit(app_url: str, offline_page, frame_w
             page.wait_for_timeout(250)
         assert frame.locator("path.tbgeo-layer-districts").count() == 8
     assert errors == []
+
+
+def test_the_map_pages_own_address_shows_the_map(app_url: str, offline_page, frame_with) -> None:  # type: ignore[no-untyped-def]
+    """/map (a bookmark, a link in a letter) opens the map, not Streamlit's English "Page not found"."""
+    page, _blocked = offline_page
+    page.goto(f"{app_url}/map", wait_until="domcontentloaded")
+    frame = frame_with(page, "path.tbgeo-layer-districts")
+    assert frame.locator(".leaflet-container").count() == 1
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text() == "Bản đồ quy hoạch công nghiệp tỉnh Thái Bình"
+    assert page.url.endswith("/map")
