@@ -8,6 +8,7 @@ off the start-up path of the map.
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -18,6 +19,8 @@ from tbgeo.i18n import t
 from tbgeo.ui import chrome
 
 __all__ = ["PageInfo", "PAGES", "run"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class PageInfo:
             self.load().render(lang)
         except TbgeoError as exc:
             st.error(exc.message(lang))
+        except Exception:  # a fault in tbgeo itself: the traceback goes to the server's log, not the page
+            log.exception("page %s failed", self.module)
+            st.error(t("app.unexpected_error", lang))
 
 
 PAGES: tuple[PageInfo, ...] = (

@@ -121,3 +121,21 @@ def test_saved_proposals_show_on_the_map_in_the_users_language() -> None:
     assert (row["name"], row["status_text"], row["area_text"]) == ("Nhà máy C", "Chờ duyệt", "20,00 ha")
     (overlay_en,) = proposals_overlay("en")
     assert overlay_en.gdf.iloc[0]["status_text"] == "Submitted" and overlay_en.gdf.iloc[0]["area_text"] == "20.00 ha"
+
+
+def test_a_fault_in_a_page_shows_a_plain_message_in_the_users_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not Streamlit's English box with links to Google and ChatGPT: a message in Vietnamese (or
+    English), and the traceback in the server's log."""
+    import tbgeo.ui.pages.map as map_page
+
+    def boom(lang: str) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(map_page, "render", boom)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("app.unexpected_error", "vi")]
+    assert at.error[0].value.startswith("Đã xảy ra lỗi ngoài dự kiến trong tbgeo.")
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert [e.value for e in at.error] == [t("app.unexpected_error", "en")]
