@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS tbgeo_proposals (
     name TEXT NOT NULL,
     status TEXT NOT NULL,
     geom_wkb BLOB NOT NULL,
+    geom BLOB,
     area_ha REAL NOT NULL,
     attributes TEXT NOT NULL,
     report TEXT,
@@ -165,6 +166,67 @@ class Proposal:
     history: tuple[Decision, ...] = field(default=())
 
 
+#: The proposals table is also a GeoPackage feature layer (column ``geom``), so QGIS and ogrinfo show
+#: the sites with their name, status and area. tbgeo reads its own column ``geom_wkb``: an edit made
+#: in a GIS program is not taken into tbgeo (decisions go through tbgeo, with who and when).
+PROPOSALS_LAYER = "tbgeo_proposals"
+_PROPOSALS_DESCRIPTION = (
+    "Khu đất đề xuất đã thẩm tra trong tbgeo (chỉ xem; thay đổi trong tbgeo) / "
+    "Proposed sites reviewed in tbgeo (view only; change them in tbgeo)"
+)
+
+
+def _gpkg_geometry(geometry: BaseGeometry, srs_id: int) -> bytes:
+    """A geometry in GeoPackage binary form: the "GP" header with its envelope, then ISO WKB."""
+    import struct
+
+    import shapely
+
+    minx, miny, maxx, maxy = geometry.bounds
+    header = b"GP" + bytes([0, 0b0000_0011]) + struct.pack("<i4d", srs_id, minx, maxx, miny, maxy)  # LE, xy envelope
+    return header + shapely.to_wkb(geometry, flavor="iso", byte_order=1)
+
+
+def _work_srs_id(con: sqlite3.Connection) -> int:
+    row = con.execute(
+        "SELECT srs_id FROM gpkg_spatial_ref_sys WHERE lower(organization) = 'epsg' AND organization_coordsys_id = ?",
+        (WORK_CRS.to_epsg(),),
+    ).fetchone()
+    if row is None:
+        raise WorkspaceError("workspace.no_work_crs")
+    return int(row[0])
+
+
+def _proposals_layer_ready(con: sqlite3.Connection) -> bool:
+    columns = {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}
+    registered = con.execute("SELECT 1 FROM gpkg_geometry_columns WHERE table_name = ?", (PROPOSALS_LAYER,)).fetchone()
+    return "geom" in columns and registered is not None
+
+
+def _register_proposals_layer(con: sqlite3.Connection) -> None:
+    """Make the proposals table a feature layer (a workspace made before this gets the column and
+    the geometry of its stored proposals); inside the caller's transaction."""
+    import shapely
+
+    srs_id = _work_srs_id(con)
+    if "geom" not in {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}:
+        con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN geom BLOB")
+    for pid, wkb in con.execute(f"SELECT id, geom_wkb FROM {PROPOSALS_LAYER} WHERE geom IS NULL").fetchall():
+        con.execute(
+            f"UPDATE {PROPOSALS_LAYER} SET geom = ? WHERE id = ?", (_gpkg_geometry(shapely.from_wkb(wkb), srs_id), pid)
+        )
+    con.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id)"
+        " VALUES (?, 'features', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)",
+        (PROPOSALS_LAYER, PROPOSALS_LAYER, _PROPOSALS_DESCRIPTION, srs_id),
+    )
+    con.execute(
+        "INSERT OR IGNORE INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)"
+        " VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)",
+        (PROPOSALS_LAYER, srs_id),
+    )
+
+
 class Workspace:
     """The project's store at ``path`` (default ``settings.workspace_path()``)."""
 
@@ -182,7 +244,17 @@ class Workspace:
         ws = cls(Path(path or settings.workspace_path()))
         if not ws.path.exists():
             ws._create()
+        else:
+            ws._upgrade()
         return ws
+
+    def _upgrade(self) -> None:
+        """Bring a workspace made by an earlier tbgeo up to date (the proposals as a feature layer)."""
+        with self._connect() as con:
+            if _proposals_layer_ready(con):
+                return
+        with self._lock(), self._transaction() as con:
+            _register_proposals_layer(con)
 
     @classmethod
     def open_existing(cls, path: Path | None = None) -> Workspace:
@@ -322,6 +394,7 @@ class Workspace:
         con = sqlite3.connect(tmp)
         try:
             con.executescript(_SCHEMA)
+            _register_proposals_layer(con)
             con.commit()
         finally:
             con.close()
@@ -461,13 +534,16 @@ class Workspace:
             if not self.path.exists():
                 self._create_unlocked()
             with self._transaction() as con:
+                if not _proposals_layer_ready(con):  # a workspace from an earlier tbgeo
+                    _register_proposals_layer(con)
                 cur = con.execute(
-                    "INSERT INTO tbgeo_proposals (name, status, geom_wkb, area_ha, attributes, report,"
-                    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO tbgeo_proposals (name, status, geom_wkb, geom, area_ha, attributes, report,"
+                    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         status,
                         shapely.to_wkb(geometry),
+                        _gpkg_geometry(geometry, _work_srs_id(con)),
                         float(geometry.area) / 10_000.0,
                         json.dumps(attributes or {}, ensure_ascii=False, default=str),
                         json.dumps(report, ensure_ascii=False, default=str) if report is not None else None,

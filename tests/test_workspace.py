@@ -143,3 +143,46 @@ def test_the_same_land_is_not_approved_twice(tmp_path: Path) -> None:
     assert ws.proposal(b.id).status == "submitted"  # nothing changed
     ws.set_status(b.id, "rejected")  # rejecting is always possible
     assert ws.proposal(b.id).status == "rejected"
+
+
+def test_proposals_are_a_layer_gis_programs_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """QGIS and ogrinfo read the GeoPackage through GDAL: the proposals show there as a layer in
+    VN-2000 with their name, status and area, and the same geometry tbgeo stores."""
+    import pyogrio
+    import shapely
+
+    from tbgeo.workspace import PROPOSALS_LAYER, Workspace
+
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    site = shapely.Polygon([(590_000, 2_262_000), (590_500, 2_262_000), (590_400, 2_262_400)])
+    a = ws.add_proposal(site, name="Nhà máy dệt", attributes={"sector": "textile_garment"})
+    ws.add_proposal(shapely.box(591_000, 2_263_000, 591_200, 2_263_100), name="Kho lạnh", attributes={})
+    ws.set_status(a.id, "submitted")
+    layers = {str(name): gtype for name, gtype in pyogrio.list_layers(ws.path)}
+    assert layers[PROPOSALS_LAYER] is not None  # a feature layer, not a plain table
+    gdf = pyogrio.read_dataframe(ws.path, layer=PROPOSALS_LAYER, fid_as_index=True).sort_index()
+    assert gdf.crs.to_epsg() == 9209
+    assert gdf.index.tolist() == [a.id, a.id + 1]
+    assert gdf[["name", "status"]].values.tolist() == [["Nhà máy dệt", "submitted"], ["Kho lạnh", "draft"]]
+    assert gdf.geometry.iloc[0].equals(site)
+    assert round(float(gdf["area_ha"].iloc[1]), 6) == 2.0
+
+
+def test_a_workspace_from_before_gets_its_proposals_layer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    import pyogrio
+    import shapely
+
+    from tbgeo.workspace import PROPOSALS_LAYER, Workspace
+
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Cũ", attributes={})
+    with sqlite3.connect(ws.path) as con:  # as the workspaces written before the layer existed
+        con.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = ?", (PROPOSALS_LAYER,))
+        con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (PROPOSALS_LAYER,))
+        con.execute(f"UPDATE {PROPOSALS_LAYER} SET geom = NULL")
+    assert dict(pyogrio.list_layers(ws.path))[PROPOSALS_LAYER] is None  # a plain table to GDAL
+    Workspace.open(ws.path)
+    gdf = pyogrio.read_dataframe(ws.path, layer=PROPOSALS_LAYER)
+    assert gdf["name"].tolist() == ["Cũ"] and gdf.geometry.iloc[0].equals(shapely.box(590_000, 2_262_000, 590_500, 2_262_400))
