@@ -46,10 +46,14 @@ def view_shown() -> None:
 def warm() -> None:
     """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
     from tbgeo import mapview
+    from tbgeo.i18n import t
+    from tbgeo.ui import app as _app  # noqa: F401  (these imports happen now, not in the first run)
     from tbgeo.ui import cache
-    from tbgeo.ui.pages import map as _map_page  # noqa: F401  (imported now, not in the first run)
+    from tbgeo.ui.pages import map as _map_page  # noqa: F401
 
-    cache.map_html(mapview.default_layers(cache.catalog()), settings.default_lang(), mapview.DEFAULT_BASEMAP)
+    lang = settings.default_lang()
+    t("app.name", lang)  # reads the message catalogs
+    cache.map_html(mapview.default_layers(cache.catalog()), lang, mapview.DEFAULT_BASEMAP)
 
 
 def preload() -> None:
