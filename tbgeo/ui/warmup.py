@@ -25,6 +25,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tbgeo import settings
+from tbgeo.errors import TbgeoError
 
 __all__ = ["lifespan", "warm", "preload", "view_shown"]
 
@@ -75,8 +76,10 @@ def _run() -> None:
         if _first_view.wait(FIRST_VIEW_WAIT_S):
             time.sleep(AFTER_VIEW_S)
         preload()
-    except Exception:  # noqa: BLE001  a broken layer file is reported on the page itself, with its message
-        log.debug("warm-up stopped", exc_info=True)
+    except TbgeoError as exc:  # e.g. a broken layer file: the page reports it, in the reader's language
+        log.info("warm-up stopped: %s", exc.message("en"))
+    except Exception:  # noqa: BLE001  a fault: logged; the page meets it again and says so
+        log.warning("warm-up failed", exc_info=True)
 
 
 @asynccontextmanager

@@ -97,3 +97,23 @@ def test_warm_up_builds_the_default_view_of_the_configured_language(lang: str, m
     html = diskcache.read_text("map", key)
     assert html is not None
     assert shows("Đơn vị hành chính cấp huyện" if lang == "vi" else "Districts and city", html)
+
+
+def test_after_the_preload_a_new_choice_of_layers_reads_no_layer_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The preload makes every layer's display geometry and the land-use image, so switching any
+    layer on afterwards only draws (the map page's next clicks do not wait for files)."""
+    from tbgeo.ui import warmup
+
+    monkeypatch.setenv("TBGEO_CACHE", str(tmp_path))  # the map itself must be drawn now
+    warmup.preload()
+
+    def no_reading(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a layer file was read after the preload")
+
+    monkeypatch.setattr(cache, "display_frame", no_reading)
+    monkeypatch.setattr(cache, "landuse_image", no_reading)
+    every = tuple(cache.catalog().ids)
+    html = cache.map_html(every, "en", mapview.DEFAULT_BASEMAP)
+    assert all(f"tbgeo-layer-{lid}" in html for lid in every if cache.catalog().get(lid).kind == "vector")
