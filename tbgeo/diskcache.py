@@ -3,10 +3,10 @@
 Starting the app should not redo work whose inputs have not changed since the last start: checking
 every layer's data file needs GDAL (and so geopandas and pandas imported, ~1 s), and the map's HTML
 needs folium and the display geometry (~1.5 s more). Each product is stored under a key that is a
-hash of everything it is made from — the files' sizes and modification times, tbgeo's own code and
+hash of everything it is made from — the files' sizes, times and inodes, tbgeo's own code and
 message catalogs, the versions of the libraries that shape the output, and for the map the
 workspace's revision. A change to any of them gives a new key, so nothing stale is ever read;
-old entries are pruned.
+every entry carries a checksum, so a torn or altered one is never served; old entries are pruned.
 
 The folder is ``TBGEO_CACHE`` or ``.cache/`` under the project. Deleting it is always safe.
 """
@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -40,12 +41,14 @@ def cache_dir() -> Path:
 
 
 def file_stamp(path: Path) -> list[Any]:
-    """Identity of a file's content for cache keys: path, size and modification time (ns)."""
+    """Identity of a file's content for cache keys: path, size, modification and change times (ns)
+    and inode. The change time cannot be set back (``touch -r`` sets only the modification time), and
+    a file replaced by another one gets a new inode."""
     try:
         st = path.stat()
     except OSError:
         return [str(path), None]
-    return [str(path), st.st_size, st.st_mtime_ns]
+    return [str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 @functools.cache
@@ -75,31 +78,56 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: First line of every entry: a check of what follows, so a torn or altered entry is never served.
+_MAGIC = "tbgeo-cache-1"
+#: Temporary files of a writer that died are removed after this many seconds.
+_STALE_TMP_S = 3600
+#: Entries are readable by other users: the app may run under another account than `tbgeo map --prepare`.
+_MODE = 0o644
+
+
 def _path(kind: str, digest: str) -> Path:
     return cache_dir() / kind / digest
 
 
 def has(kind: str, digest: str) -> bool:
-    return _path(kind, digest).exists()
+    return read_text(kind, digest) is not None
 
 
 def read_text(kind: str, digest: str) -> str | None:
+    """The entry, or None when there is none or it does not pass its check (it is then removed)."""
+    path = _path(kind, digest)
     try:
-        return _path(kind, digest).read_text(encoding="utf-8")
+        if not path.is_file():
+            return None
+        raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    head, sep, text = raw.partition("\n")
+    if sep and head == f"{_MAGIC} {_sha256(text)}":
+        return text
+    with contextlib.suppress(OSError):
+        path.unlink()
+    return None
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def write_text(kind: str, digest: str, text: str) -> None:
-    """Store ``text`` atomically (a reader sees the whole entry or none). A cache that cannot be
-    written (read-only folder, full disk) is skipped: it only costs time, never correctness."""
+    """Store ``text`` atomically and durably (a reader sees the whole entry or none). A cache that
+    cannot be written (read-only folder, full disk) is skipped: it only costs time, never correctness."""
     folder = cache_dir() / kind
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
+            os.fchmod(fd, _MODE)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                fh.write(f"{_MAGIC} {_sha256(text)}\n{text}")
+                fh.flush()
+                os.fsync(fh.fileno())
             os.replace(tmp, folder / digest)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -116,10 +144,19 @@ def mark(kind: str, digest: str) -> None:
 
 
 def _prune(folder: Path) -> None:
-    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    """Keep the MAX_ENTRIES newest entries; remove what dead writers left behind."""
+    now = time.time()
+    entries = []
+    for p in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if p.name.startswith(".tmp-"):
+                if now - p.stat().st_mtime > _STALE_TMP_S:
+                    p.unlink()
+            elif not p.name.startswith("."):
+                entries.append((p.stat().st_mtime_ns, p))
     if len(entries) <= MAX_ENTRIES:
         return
-    entries.sort(key=lambda p: p.stat().st_mtime_ns)
-    for old in entries[: len(entries) - MAX_ENTRIES]:
+    entries.sort()
+    for _, old in entries[: len(entries) - MAX_ENTRIES]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -76,7 +76,8 @@ def raster_path(layer: Layer) -> Path:
     from tbgeo.workspace import Workspace
 
     ws = Workspace.open_existing()
-    out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}.tif")
+    # named by the version's source too: a workspace made anew may have another "version 1"
+    out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}-{version.sha256[:12]}.tif")
     if not out.exists():
         _rasterize(layer, ws.read_version(layer.id, version.version), out)
     return out

@@ -10,12 +10,13 @@ of anything drawn gives a new page at once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tbgeo import diskcache, settings
-from tbgeo.catalog import Catalog
+from tbgeo.catalog import Catalog, Layer
 from tbgeo.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ __all__ = [
     "DEFAULT_BASEMAP",
     "default_layers",
     "workspace_state",
-    "layer_versions",
+    "catalog_stamp",
+    "layer_stamp",
     "proposal_overlays",
     "map_key",
     "map_html",
@@ -54,13 +56,29 @@ def workspace_state() -> str:
     return f"{settings.workspace_path()}#{Workspace.open_existing().revision()}"
 
 
-def layer_versions(catalog: Catalog, visible: tuple[str, ...]) -> list[int]:
-    """The active workspace version of each layer (0 = the shipped data)."""
-    out = []
-    for layer_id in visible:
-        version = catalog.get(layer_id).active_version()
-        out.append(version.version if version is not None else 0)
-    return out
+def catalog_stamp(layers_dir: Path | None = None) -> list[list[object]]:
+    """The layer files (``layers/*.toml``) as they are now: a catalog loaded from other files is stale."""
+    folder = layers_dir or settings.LAYERS_DIR
+    return [diskcache.file_stamp(p) for p in sorted(folder.glob("*.toml"))]
+
+
+def layer_stamp(layer: Layer) -> list[object]:
+    """What a layer's features are read from, as it is now: the shipped file (size, times, inode),
+    or the active workspace version (the workspace's identity, the version's number, source file
+    hash, time and import options — a version never changes once written)."""
+    version = layer.active_version()
+    if version is None:
+        return ["shipped", diskcache.file_stamp(layer.path)]
+    from tbgeo.workspace import Workspace
+
+    return [
+        "version",
+        Workspace.open_existing().identity(),
+        version.version,
+        version.sha256,
+        version.created_at,
+        version.details,
+    ]
 
 
 def proposal_overlays(lang: str) -> list[Overlay]:
@@ -75,13 +93,13 @@ def proposal_overlays(lang: str) -> list[Overlay]:
 
 def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str) -> str:
     """The cache key of a map: the choice of layers, language and base map, and the state of
-    everything drawn (layer files, active versions, the workspace's revision, tbgeo's code)."""
+    everything drawn (layer files and data, active versions, the workspace's revision, tbgeo's code)."""
     return diskcache.key(
         "map",
         diskcache.code_stamp(),
-        [diskcache.file_stamp(lyr.file) + diskcache.file_stamp(lyr.path) for lyr in catalog if lyr.file is not None],
+        [diskcache.file_stamp(lyr.file) for lyr in catalog if lyr.file is not None],
         workspace_state(),
-        layer_versions(catalog, visible),
+        [layer_stamp(catalog.get(lid)) for lid in visible],
         list(visible),
         lang,
         basemap,
@@ -137,12 +155,31 @@ def prepare(catalog: Catalog | None = None) -> str:
 
 
 def write_standalone(html: str, path: Path) -> Path:
-    """Write ``html`` as one file that opens offline in any browser: Leaflet is put inside it."""
+    """Write ``html`` as one file that opens offline in any browser: Leaflet is put inside it.
+
+    Written whole or not at all; a folder that is missing or cannot be written gives an InputError
+    (in the reader's language), and no partial file is left.
+    """
+    import os
+    import tempfile
+
+    from tbgeo.errors import InputError
     from tbgeo.webassets import inline_assets
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(inline_assets(html), encoding="utf-8")
-    tmp.replace(path)
+    if not path.parent.is_dir():
+        raise InputError("map_cli.out_dir_missing", path=str(path.parent))
+    text = inline_assets(html)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise InputError("map_cli.write_failed", path=str(path), detail=exc.strerror or str(exc)) from exc
     return path

@@ -35,7 +35,7 @@ __all__ = [
     "build_map",
     "PROVINCE_CENTER",
     "popup_text",
-    "add_metric_scale",
+    "add_controls",
     "PROPOSAL_STYLE",
     "proposals_overlay",
 ]
@@ -321,8 +321,18 @@ def _script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
     m.add_child(element)
 
 
-def add_metric_scale(m: folium.Map) -> None:
-    """A scale bar in metres and kilometres only (Leaflet's default adds feet and miles)."""
+_ZOOM_JS = """
+L.control.zoom({
+  zoomInTitle: {{ this.params.zoom_in|tojson }},
+  zoomOutTitle: {{ this.params.zoom_out|tojson }}
+}).addTo({{ this._parent.get_name() }});
+"""
+
+
+def add_controls(m: folium.Map, lang: str) -> None:
+    """Zoom buttons titled in the reader's language (the map must be made with ``zoom_control=False``)
+    and a scale bar in metres and kilometres only (Leaflet's default adds feet and miles)."""
+    _script_element(m, "TbgeoZoom", _ZOOM_JS, zoom_in=t("map.zoom_in", lang), zoom_out=t("map.zoom_out", lang))
     _script_element(m, "TbgeoScale", _SCALE_JS)
 
 
@@ -435,13 +445,14 @@ def build_map(
         zoom_start=10,
         tiles=None,
         control_scale=False,
+        zoom_control=False,
         prefer_canvas=False,
         height=height,
         zoom_snap=0.25,
     )
     if offline:
         localize(m)
-    add_metric_scale(m)
+    add_controls(m, lang)
     tiles = BASEMAPS.get(basemap)
     if tiles:
         folium.TileLayer(tiles=tiles["tiles"], attr=tiles["attr"], name=t(f"map.basemap_{basemap}", lang)).add_to(m)

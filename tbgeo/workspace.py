@@ -14,6 +14,7 @@ import getpass
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,7 +73,7 @@ CREATE TABLE IF NOT EXISTS tbgeo_proposals (
     name TEXT NOT NULL,
     status TEXT NOT NULL,
     geom_wkb BLOB NOT NULL,
-    geom BLOB,
+    geom GEOMETRY,
     area_ha REAL NOT NULL,
     attributes TEXT NOT NULL,
     report TEXT,
@@ -88,6 +89,10 @@ CREATE TABLE IF NOT EXISTS tbgeo_decisions (
     status_from TEXT,
     status_to TEXT,
     comment TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS tbgeo_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tbgeo_audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -176,6 +181,13 @@ _PROPOSALS_DESCRIPTION = (
 )
 
 
+def _new_revision(con: sqlite3.Connection) -> None:
+    """A fresh random revision token, and the workspace's identity if it has none (older workspaces)."""
+    con.execute("CREATE TABLE IF NOT EXISTS tbgeo_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.execute("INSERT OR IGNORE INTO tbgeo_meta (key, value) VALUES ('identity', ?)", (uuid.uuid4().hex,))
+    con.execute("INSERT OR REPLACE INTO tbgeo_meta (key, value) VALUES ('revision', ?)", (uuid.uuid4().hex,))
+
+
 def _gpkg_geometry(geometry: BaseGeometry, srs_id: int) -> bytes:
     """A geometry in GeoPackage binary form: the "GP" header with its envelope, then ISO WKB."""
     import struct
@@ -210,7 +222,7 @@ def _register_proposals_layer(con: sqlite3.Connection) -> None:
 
     srs_id = _work_srs_id(con)
     if "geom" not in {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}:
-        con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN geom BLOB")
+        con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN geom GEOMETRY")
     for pid, wkb in con.execute(f"SELECT id, geom_wkb FROM {PROPOSALS_LAYER} WHERE geom IS NULL").fetchall():
         con.execute(
             f"UPDATE {PROPOSALS_LAYER} SET geom = ? WHERE id = ?", (_gpkg_geometry(shapely.from_wkb(wkb), srs_id), pid)
@@ -301,6 +313,8 @@ class Workspace:
 
     @staticmethod
     def _audit(con: sqlite3.Connection, who: str, action: str, target: str, details: dict[str, Any]) -> None:
+        """Log the change and give the workspace a new revision (every change is audited)."""
+        _new_revision(con)
         con.execute(
             "INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (?, ?, ?, ?, ?)",
             (_now(), who, action, target, json.dumps(details, ensure_ascii=False, default=str)),
@@ -395,6 +409,7 @@ class Workspace:
         try:
             con.executescript(_SCHEMA)
             _register_proposals_layer(con)
+            _new_revision(con)
             con.commit()
         finally:
             con.close()
@@ -713,14 +728,32 @@ class Workspace:
 
     # -- audit ------------------------------------------------------------------------------
     def revision(self) -> str:
-        """A token that changes with every change to the workspace: the number of its last audit
-        entry and the time of its first (so a workspace deleted and made anew does not repeat an old
-        token); ``"0"`` when there is none. What is drawn from the workspace (the map) is cached on it."""
+        """A token that changes with every change to the workspace (a random one, written with each
+        change: a restored backup or a workspace made anew never repeats a token another state had);
+        ``"0"`` when there is none. What is drawn from the workspace (the map) is cached on it."""
         if not self.path.exists():
             return "0"
         with self._connect() as con:
+            try:
+                row = con.execute("SELECT value FROM tbgeo_meta WHERE key = 'revision'").fetchone()
+            except sqlite3.OperationalError:  # a workspace from an earlier tbgeo, not changed since
+                row = None
+            if row is not None:
+                return str(row[0])
             last, first = con.execute("SELECT max(id), min(at) FROM tbgeo_audit").fetchone()
-        return f"{last or 0}@{first or ''}"
+        return f"legacy:{last or 0}@{first or ''}"
+
+    def identity(self) -> str:
+        """A random name given to the workspace when it was made: the content of a layer version is
+        identified by it together with the version's number and source."""
+        if not self.path.exists():
+            return ""
+        with self._connect() as con:
+            try:
+                row = con.execute("SELECT value FROM tbgeo_meta WHERE key = 'identity'").fetchone()
+            except sqlite3.OperationalError:
+                row = None
+        return str(row[0]) if row is not None else f"legacy:{self.path}"
 
     def audit(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The audit log, newest first."""

@@ -100,3 +100,15 @@ def test_starting_the_command_does_not_load_the_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_map_output_that_cannot_be_written(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    folder_in_the_way = tmp_path / "ban-do.html"
+    folder_in_the_way.mkdir()
+    assert main(["map", "--out", str(folder_in_the_way)]) == 2
+    assert capsys.readouterr().err.startswith(f"Lỗi: Không ghi được tệp «{folder_in_the_way}»:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ban-do.html"]  # no partial file left
+    assert main(["map", "--out", str(tmp_path / "khong-co" / "x.html")]) == 2
+    assert "không tồn tại" in capsys.readouterr().err
+    assert main(["map", "--out", str(tmp_path / "x.html"), "--layers", ","]) == 2
+    assert capsys.readouterr().err.startswith("Lỗi: Hãy nêu ít nhất một lớp sau --layers")

@@ -53,3 +53,40 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("TBGEO_CACHE", str(blocker / "cache"))
     diskcache.write_text("map", "k", "x")  # no error
     assert diskcache.read_text("map", "k") is None
+
+
+def test_a_file_rewritten_with_the_same_size_and_time_gets_a_new_stamp(tmp_path: Path) -> None:
+    f = tmp_path / "districts.geojson"
+    f.write_text('{"name_vi": 1}', encoding="utf-8")
+    before = f.stat()
+    stamp = diskcache.file_stamp(f)
+    f.write_text('{"name_xx": 1}', encoding="utf-8")  # same length
+    os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `touch -r backup`
+    assert f.stat().st_size == before.st_size and f.stat().st_mtime_ns == before.st_mtime_ns
+    assert diskcache.file_stamp(f) != stamp
+
+
+def test_a_torn_or_altered_entry_is_never_served(cache: Path) -> None:
+    diskcache.write_text("map", "k", "<html>whole map</html>")
+    entry = cache / "map" / "k"
+    raw = entry.read_text(encoding="utf-8")
+    entry.write_text(raw[:-10], encoding="utf-8")  # cut short, as by a full disk
+    assert diskcache.read_text("map", "k") is None
+    assert not entry.exists()  # dropped, so the next start makes it again
+    (cache / "map" / "d").mkdir()
+    assert not diskcache.has("map", "d")
+
+
+def test_entries_are_readable_by_other_accounts_and_dead_writers_files_go(cache: Path) -> None:
+    import time
+
+    diskcache.write_text("map", "k", "x")
+    assert (cache / "map" / "k").stat().st_mode & 0o777 == 0o644
+    left = cache / "map" / ".tmp-dead"
+    left.write_text("half", encoding="utf-8")
+    old = time.time() - 2 * 3600
+    os.utime(left, (old, old))
+    fresh = cache / "map" / ".tmp-busy"
+    fresh.write_text("being written", encoding="utf-8")
+    diskcache.write_text("map", "k2", "y")
+    assert not left.exists() and fresh.exists()

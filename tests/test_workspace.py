@@ -186,3 +186,29 @@ def test_a_workspace_from_before_gets_its_proposals_layer(tmp_path) -> None:  # 
     Workspace.open(ws.path)
     gdf = pyogrio.read_dataframe(ws.path, layer=PROPOSALS_LAYER)
     assert gdf["name"].tolist() == ["Cũ"] and gdf.geometry.iloc[0].equals(shapely.box(590_000, 2_262_000, 590_500, 2_262_400))
+
+
+def test_revision_is_never_repeated_by_another_state(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A restored backup followed by another change, or a workspace made anew, must not give a
+    revision an earlier, different state had (the map is cached on it)."""
+    import shutil
+
+    import shapely
+
+    from tbgeo.workspace import Workspace
+
+    path = tmp_path / "w.gpkg"
+    ws = Workspace.open(path)
+    shutil.copy(path, tmp_path / "backup.gpkg")
+    ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
+    with_a = ws.revision()
+    shutil.copy(tmp_path / "backup.gpkg", path)  # restore
+    ws.add_proposal(shapely.box(591_000, 2_263_000, 591_500, 2_263_400), name="B", attributes={})
+    assert ws.revision() != with_a
+    seen = {with_a, ws.revision()}
+    for _ in range(3):  # deleted and made anew, within the same second
+        path.unlink()
+        ws = Workspace.open(path)
+        ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
+        assert ws.revision() not in seen
+        seen.add(ws.revision())

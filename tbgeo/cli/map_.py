@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("map_cli.not_html", path=str(args.out))
     if args.layers:
         wanted = {part.strip() for part in args.layers.split(",") if part.strip()}
+        if not wanted:
+            raise InputError("map_cli.no_layers")
         for layer_id in sorted(wanted):
             catalog.get(layer_id)  # an unknown id: CatalogError naming the known ones
         visible = tuple(lid for lid in catalog.ids if lid in wanted)

@@ -1,9 +1,10 @@
 """Cached, read-only resources shared by pages: the catalog, display frames, the land-use image and
 the map's HTML.
 
-Every key that depends on data carries the data's version: a layer's active workspace version, and
-for the map the workspace's revision too (``tbgeo.mapview.map_key``). An import, a rollback or a
-new proposal therefore shows at once, and nothing stale is served.
+Every key that depends on data carries the data's state as it is now: the layer files, each layer's
+shipped file or active workspace version (``tbgeo.mapview.layer_stamp``), and for the map the
+workspace's revision too (``tbgeo.mapview.map_key``). An edited file, an import, a rollback or a new
+proposal therefore shows at once, and nothing stale is served.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from tbgeo import mapview
+from tbgeo import diskcache, mapview
 from tbgeo.catalog import Catalog, load_catalog
 from tbgeo.webmap import display_frame, landuse_image
 
@@ -22,19 +23,25 @@ if TYPE_CHECKING:
 __all__ = ["catalog", "frame", "landuse_png", "version_key", "map_html"]
 
 
-@st.cache_resource(show_spinner=False)
-def catalog() -> Catalog:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalog(stamp: str) -> Catalog:
     return load_catalog()
 
 
-def version_key(layer_id: str) -> int:
-    """The active workspace version of a layer (0 = shipped data): part of every cache key."""
-    version = catalog().get(layer_id).active_version()
-    return version.version if version is not None else 0
+def catalog() -> Catalog:
+    """The layer catalog, loaded again when a layer file (``layers/*.toml``) changes."""
+    return _catalog(diskcache.key(mapview.catalog_stamp()))
+
+
+def version_key(layer_id: str) -> str:
+    """What the layer's features are read from now (shipped file or workspace version), as a hash:
+    part of every cache key of data drawn from the layer."""
+    layer = catalog().get(layer_id)
+    return diskcache.key(mapview.layer_stamp(layer), diskcache.file_stamp(layer.file) if layer.file else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _frame(layer_id: str, version: int) -> gpd.GeoDataFrame:
+def _frame(layer_id: str, version: str) -> gpd.GeoDataFrame:
     return display_frame(catalog().get(layer_id))
 
 
@@ -44,7 +51,7 @@ def frame(layer_id: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _landuse_png(layer_id: str, version: int) -> tuple[bytes, list[list[float]]]:
+def _landuse_png(layer_id: str, version: str) -> tuple[bytes, list[list[float]]]:
     return landuse_image(catalog().get(layer_id))
 
 

@@ -117,3 +117,32 @@ def test_after_the_preload_a_new_choice_of_layers_reads_no_layer_file(
     every = tuple(cache.catalog().ids)
     html = cache.map_html(every, "en", mapview.DEFAULT_BASEMAP)
     assert all(f"tbgeo-layer-{lid}" in html for lid in every if cache.catalog().get(lid).kind == "vector")
+
+
+def test_the_map_follows_edited_layer_files_in_a_running_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A data file replaced or a layer file edited while the app runs: the next map shows it (the
+    in-memory and disk caches are keyed on the files as they are now)."""
+    import shutil
+
+    import geopandas as gpd
+
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    data = tmp_path / "districts.geojson"
+    shutil.copy(settings.DATA_DIR / "districts.geojson", data)
+    toml = (settings.LAYERS_DIR / "districts.toml").read_text(encoding="utf-8")
+    toml = toml.replace('source = "data/districts.geojson"', f'source = "{data}"')
+    (layers / "districts.toml").write_text(toml, encoding="utf-8")
+    monkeypatch.setattr(settings, "LAYERS_DIR", layers)
+
+    first = cache.map_html(("districts",), "vi", mapview.DEFAULT_BASEMAP)
+    assert shows("Quỳnh Phụ", first) and not shows("Quỳnh Phụ Mới", first)
+    gdf = gpd.read_file(data)
+    gdf.loc[gdf["name_vi"] == "Quỳnh Phụ", "name_vi"] = "Quỳnh Phụ Mới"
+    gdf.to_file(data, driver="GeoJSON")
+    assert shows("Quỳnh Phụ Mới", cache.map_html(("districts",), "vi", mapview.DEFAULT_BASEMAP))
+    (layers / "districts.toml").write_text(
+        toml.replace("Đơn vị hành chính cấp huyện", "Huyện và thành phố"), encoding="utf-8"
+    )
+    assert cache.catalog().get("districts").title("vi") == "Huyện và thành phố"
+    assert shows("Huyện và thành phố", cache.map_html(("districts",), "vi", mapview.DEFAULT_BASEMAP))

@@ -131,3 +131,11 @@ def test_popup_text_from_uploads_and_typed_names_cannot_run_as_html(catalog) -> 
     escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;KCN &amp; Co"
     assert names.count(escaped) == 2
     assert hostile not in m.get_root().render()
+
+
+def test_zoom_buttons_are_titled_in_the_readers_language(catalog) -> None:  # type: ignore[no-untyped-def]
+    vi = build_map(catalog, lang="vi", visible=["districts"]).get_root().render()
+    en = build_map(catalog, lang="en", visible=["districts"]).get_root().render()
+    assert json.dumps("Phóng to") in vi and json.dumps("Thu nhỏ") in vi and '"Zoom in"' not in vi
+    assert '"Zoom in"' in en and '"Zoom out"' in en
+    assert "zoomControl: false" in vi.replace('"zoomControl": false', "zoomControl: false")

@@ -55,7 +55,8 @@ def test_import_landuse_polygons_and_use_them(tmp_path: Path, capsys: pytest.Cap
     # the map and the printer draw the same polygons as the classified raster (LUC 1, LUK 2, SKK 3, ODT 4)
     layer = load_catalog().get("landuse")
     tif = raster_path(layer)
-    assert tif != layer.path and tif.name.endswith(".landuse.v1.tif")
+    version = layer.active_version()
+    assert tif != layer.path and tif.name.endswith(f".landuse.v1-{version.sha256[:12]}.tif")
     with rasterio.open(tif) as ds:
         assert ds.crs.to_epsg() == 9209 and ds.res == (20.0, 20.0)
         values = [int(next(ds.sample([(x, y)]))[0]) for x, y in (

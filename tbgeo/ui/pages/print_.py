@@ -19,7 +19,7 @@ PREVIEW_DPI = 60
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _map_data(versions: tuple[tuple[str, int], ...]) -> MapData:
+def _map_data(versions: tuple[tuple[str, str], ...]) -> MapData:
     """Layers read once in EPSG:9209; a new workspace version of any layer makes a new entry."""
     return MapData(cache.catalog())
 

@@ -36,7 +36,7 @@ class RKey(StrEnum):
 
 # -- cached resources ----------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _context(versions: tuple[int, ...]) -> Any:
+def _context(versions: tuple[str, ...]) -> Any:
     from tbgeo.rules.context import ReviewContext
     from tbgeo.ui import cache
 

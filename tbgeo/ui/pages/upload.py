@@ -31,7 +31,7 @@ from tbgeo.ingest.pipeline import (
 from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.webassets import localize
-from tbgeo.webmap import add_metric_scale
+from tbgeo.webmap import add_controls
 from tbgeo.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,14 @@ _SKIP = "ingest_skip_other_types"
 _SWAPPED = ("ingest.crs_axes_swapped", "ingest.crs_axes_swapped_deg")
 
 
-def preview_map(plan: ImportPlan) -> folium.Map:
+def preview_map(plan: ImportPlan, lang: str = "vi") -> folium.Map:
     """A small map of the planned features (geometry only: nothing from the file is rendered as HTML)."""
     gdf = plan.frame[[plan.frame.geometry.name]].head(_PREVIEW_FEATURES).to_crs(4326)
     gdf = gdf.set_geometry(gdf.geometry.simplify(0.00001))
     w, s, e, n = gdf.total_bounds
-    m = localize(folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=11, tiles=None, control_scale=False))
-    add_metric_scale(m)
+    center = [(s + n) / 2, (w + e) / 2]
+    m = localize(folium.Map(location=center, zoom_start=11, tiles=None, control_scale=False, zoom_control=False))
+    add_controls(m, lang)
     folium.GeoJson(
         gdf.to_json(),
         style_function=lambda _: {"color": "#d62728", "weight": 2, "fillOpacity": 0.2},
@@ -308,7 +309,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
         st.caption(t("ingest.ui_landing_province", lang))
     try:
         # display only (nothing sent back), so a plain iframe, as on the map page
-        st.iframe(preview_map(plan).get_root().render(), height=360, alt=t("ingest.ui_preview_map", lang))
+        st.iframe(preview_map(plan, lang).get_root().render(), height=360, alt=t("ingest.ui_preview_map", lang))
     except Exception:  # pragma: no cover - the preview is optional; the import does not depend on it
         log.warning("preview map failed", exc_info=True)
     data = plan.to_dict(lang)
