@@ -40,15 +40,17 @@ def cache_dir() -> Path:
     return Path(env) if env else settings.PROJECT_DIR / ".cache"
 
 
-def file_stamp(path: Path) -> list[Any]:
+def file_stamp(path: Path, *, change_time: bool = True) -> list[Any]:
     """Identity of a file's content for cache keys: path, size, modification and change times (ns)
     and inode. The change time cannot be set back (``touch -r`` sets only the modification time), and
-    a file replaced by another one gets a new inode."""
+    a file replaced by another one gets a new inode. It also moves with ``chmod``/``chown``, so it is
+    left out for tbgeo's own files, which only an install replaces."""
     try:
         st = path.stat()
     except OSError:
         return [str(path), None]
-    return [str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    stamp = [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
+    return stamp + [st.st_ctime_ns] if change_time else stamp
 
 
 @functools.cache
@@ -69,7 +71,7 @@ def code_stamp() -> list[Any]:
     files = sorted(
         p for p in package.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts
     )
-    return [[file_stamp(p) for p in files], list(_library_versions())]
+    return [[file_stamp(p, change_time=False) for p in files], list(_library_versions())]
 
 
 def key(*parts: Any) -> str:
@@ -100,7 +102,8 @@ def read_text(kind: str, digest: str) -> str | None:
     try:
         if not path.is_file():
             return None
-        raw = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as fh:  # as written: no line-ending translation
+            raw = fh.read()
     except (OSError, UnicodeDecodeError):
         return None
     head, sep, text = raw.partition("\n")
@@ -124,7 +127,7 @@ def write_text(kind: str, digest: str, text: str) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             os.fchmod(fd, _MODE)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(f"{_MAGIC} {_sha256(text)}\n{text}")
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -76,8 +76,14 @@ def raster_path(layer: Layer) -> Path:
     from tbgeo.workspace import Workspace
 
     ws = Workspace.open_existing()
-    # named by the version's source too: a workspace made anew may have another "version 1"
-    out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}-{version.sha256[:12]}.tif")
+    # named by what it is made from: the version's source (a workspace made anew may have another
+    # "version 1") and the code → value table of layers/landuse.toml
+    from dataclasses import asdict
+
+    from tbgeo import diskcache
+
+    classes = diskcache.key([asdict(c) for c in layer.raster_classes])[:8]
+    out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}-{version.sha256[:12]}-{classes}.tif")
     if not out.exists():
         _rasterize(layer, ws.read_version(layer.id, version.version), out)
     return out

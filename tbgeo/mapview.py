@@ -11,12 +11,12 @@ of anything drawn gives a new page at once.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbgeo import diskcache, settings
-from tbgeo.catalog import Catalog, Layer
+from tbgeo.catalog import Catalog
 from tbgeo.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
 
 if TYPE_CHECKING:
@@ -25,9 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BASEMAP",
     "default_layers",
-    "workspace_state",
     "catalog_stamp",
-    "layer_stamp",
+    "layer_stamps",
     "proposal_overlays",
     "map_key",
     "map_html",
@@ -47,13 +46,10 @@ def default_layers(catalog: Catalog) -> tuple[str, ...]:
     return tuple(lyr.id for lyr in catalog if lyr.default_visible)
 
 
-def workspace_state() -> str:
-    """Which workspace, and its revision ("none" without one): changes with every stored change."""
+def _workspace_state() -> tuple[str, str, dict[str, Any]]:
     from tbgeo.workspace import Workspace
 
-    if not Workspace.exists():
-        return "none"
-    return f"{settings.workspace_path()}#{Workspace.open_existing().revision()}"
+    return Workspace.open_existing().state()
 
 
 def catalog_stamp(layers_dir: Path | None = None) -> list[list[object]]:
@@ -62,23 +58,22 @@ def catalog_stamp(layers_dir: Path | None = None) -> list[list[object]]:
     return [diskcache.file_stamp(p) for p in sorted(folder.glob("*.toml"))]
 
 
-def layer_stamp(layer: Layer) -> list[object]:
-    """What a layer's features are read from, as it is now: the shipped file (size, times, inode),
-    or the active workspace version (the workspace's identity, the version's number, source file
-    hash, time and import options — a version never changes once written)."""
-    version = layer.active_version()
-    if version is None:
-        return ["shipped", diskcache.file_stamp(layer.path)]
-    from tbgeo.workspace import Workspace
-
-    return [
-        "version",
-        Workspace.open_existing().identity(),
-        version.version,
-        version.sha256,
-        version.created_at,
-        version.details,
-    ]
+def layer_stamps(
+    catalog: Catalog, layer_ids: Iterable[str], state: tuple[str, str, dict[str, Any]] | None = None
+) -> dict[str, list[object]]:
+    """What each layer's features are read from, as it is now: the shipped file (size, times,
+    inode), or the active workspace version (the workspace's identity, the version's number, source
+    file hash, time and import options — a version never changes once written). One read of the
+    workspace for all of them (or ``state``, ``Workspace.state()`` already read)."""
+    identity, _revision, active = state or _workspace_state()
+    out: dict[str, list[object]] = {}
+    for layer_id in layer_ids:
+        version = active.get(layer_id)
+        if version is None:
+            out[layer_id] = ["shipped", diskcache.file_stamp(catalog.get(layer_id).path)]
+        else:
+            out[layer_id] = ["version", identity, version.version, version.sha256, version.created_at, version.details]
+    return out
 
 
 def proposal_overlays(lang: str) -> list[Overlay]:
@@ -94,12 +89,15 @@ def proposal_overlays(lang: str) -> list[Overlay]:
 def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str) -> str:
     """The cache key of a map: the choice of layers, language and base map, and the state of
     everything drawn (layer files and data, active versions, the workspace's revision, tbgeo's code)."""
+    state = _workspace_state()
+    identity, revision, _active = state
+    stamps = layer_stamps(catalog, visible, state)
     return diskcache.key(
         "map",
         diskcache.code_stamp(),
         [diskcache.file_stamp(lyr.file) for lyr in catalog if lyr.file is not None],
-        workspace_state(),
-        [layer_stamp(catalog.get(lid)) for lid in visible],
+        [str(settings.workspace_path()), identity, revision],
+        [stamps[lid] for lid in visible],
         list(visible),
         lang,
         basemap,

@@ -727,33 +727,47 @@ class Workspace:
         )
 
     # -- audit ------------------------------------------------------------------------------
+    def _meta(self, con: sqlite3.Connection) -> tuple[str, str]:
+        """(identity, revision) as stored; a workspace from an earlier tbgeo that was not changed
+        since has none, and gets names derived from its file and its audit log."""
+        try:
+            meta = dict(con.execute("SELECT key, value FROM tbgeo_meta").fetchall())
+        except sqlite3.OperationalError:
+            meta = {}
+        identity = meta.get("identity") or f"legacy:{self.path}"
+        revision = meta.get("revision")
+        if revision is None:
+            last, first = con.execute("SELECT max(id), min(at) FROM tbgeo_audit").fetchone()
+            revision = f"legacy:{last or 0}@{first or ''}"
+        return str(identity), str(revision)
+
     def revision(self) -> str:
         """A token that changes with every change to the workspace (a random one, written with each
         change: a restored backup or a workspace made anew never repeats a token another state had);
         ``"0"`` when there is none. What is drawn from the workspace (the map) is cached on it."""
-        if not self.path.exists():
-            return "0"
-        with self._connect() as con:
-            try:
-                row = con.execute("SELECT value FROM tbgeo_meta WHERE key = 'revision'").fetchone()
-            except sqlite3.OperationalError:  # a workspace from an earlier tbgeo, not changed since
-                row = None
-            if row is not None:
-                return str(row[0])
-            last, first = con.execute("SELECT max(id), min(at) FROM tbgeo_audit").fetchone()
-        return f"legacy:{last or 0}@{first or ''}"
+        return self.state()[1]
 
     def identity(self) -> str:
         """A random name given to the workspace when it was made: the content of a layer version is
         identified by it together with the version's number and source."""
+        return self.state()[0]
+
+    def state(self) -> tuple[str, str, dict[str, LayerVersion]]:
+        """In one read: the identity, the revision and the active version of every layer
+        (``("", "0", {})`` when there is no workspace). Caches check this on every page view, so it
+        opens the file once, however many layers and versions there are."""
         if not self.path.exists():
-            return ""
+            return "", "0", {}
         with self._connect() as con:
+            identity, revision = self._meta(con)
             try:
-                row = con.execute("SELECT value FROM tbgeo_meta WHERE key = 'identity'").fetchone()
+                rows = con.execute(
+                    "SELECT v.* FROM tbgeo_layer_versions v JOIN tbgeo_active a"
+                    " ON a.layer_id = v.layer_id AND a.version = v.version"
+                ).fetchall()
             except sqlite3.OperationalError:
-                row = None
-        return str(row[0]) if row is not None else f"legacy:{self.path}"
+                rows = []
+        return identity, revision, {r["layer_id"]: self._version_from_row(r, int(r["version"])) for r in rows}
 
     def audit(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The audit log, newest first."""

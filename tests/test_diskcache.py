@@ -90,3 +90,19 @@ def test_entries_are_readable_by_other_accounts_and_dead_writers_files_go(cache:
     fresh.write_text("being written", encoding="utf-8")
     diskcache.write_text("map", "k2", "y")
     assert not left.exists() and fresh.exists()
+
+
+def test_text_is_kept_as_written_line_endings_included(cache: Path) -> None:
+    diskcache.write_text("map", "k", "a\r\nb\rc\n")
+    assert diskcache.read_text("map", "k") == "a\r\nb\rc\n"
+
+
+def test_a_chmod_does_not_make_tbgeo_code_look_changed(tmp_path: Path) -> None:
+    f = tmp_path / "webmap.py"
+    f.write_text("x = 1\n", encoding="utf-8")
+    loose, strict = diskcache.file_stamp(f, change_time=False), diskcache.file_stamp(f)
+    f.chmod(0o600)
+    assert diskcache.file_stamp(f, change_time=False) == loose  # an install's chmod/chown keeps the cache
+    assert diskcache.file_stamp(f) != strict  # data files: any change of the inode counts
+    first = diskcache.code_stamp()[0][0]
+    assert first == diskcache.file_stamp(Path(first[0]), change_time=False)

@@ -2,13 +2,14 @@
 the map's HTML.
 
 Every key that depends on data carries the data's state as it is now: the layer files, each layer's
-shipped file or active workspace version (``tbgeo.mapview.layer_stamp``), and for the map the
+shipped file or active workspace version (``tbgeo.mapview.layer_stamps``), and for the map the
 workspace's revision too (``tbgeo.mapview.map_key``). An edited file, an import, a rollback or a new
 proposal therefore shows at once, and nothing stale is served.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -24,20 +25,37 @@ __all__ = ["catalog", "frame", "landuse_png", "version_key", "map_html"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _sources(layer_files: str) -> tuple[Path, ...]:
+    return tuple(lyr.path for lyr in load_catalog(check_data=False))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _catalog(stamp: str) -> Catalog:
     return load_catalog()
 
 
 def catalog() -> Catalog:
-    """The layer catalog, loaded again when a layer file (``layers/*.toml``) changes."""
-    return _catalog(diskcache.key(mapview.catalog_stamp()))
+    """The layer catalog, loaded (and checked) again when a layer file (``layers/*.toml``) or one of
+    their data files changes: a data file that lost a field gives the catalog's clear message."""
+    layer_files = diskcache.key(mapview.catalog_stamp())
+    data_files = [diskcache.file_stamp(p) for p in _sources(layer_files)]
+    return _catalog(diskcache.key(layer_files, data_files))
+
+
+def version_keys(layer_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """What each layer's features are read from now (shipped file or workspace version), as hashes:
+    part of every cache key of data drawn from the layers. One read of the workspace for all."""
+    cat = catalog()
+    stamps = mapview.layer_stamps(cat, layer_ids)
+    return tuple(
+        diskcache.key(stamps[lid], diskcache.file_stamp(cat.get(lid).file) if cat.get(lid).file else None)
+        for lid in layer_ids
+    )
 
 
 def version_key(layer_id: str) -> str:
-    """What the layer's features are read from now (shipped file or workspace version), as a hash:
-    part of every cache key of data drawn from the layer."""
-    layer = catalog().get(layer_id)
-    return diskcache.key(mapview.layer_stamp(layer), diskcache.file_stamp(layer.file) if layer.file else None)
+    """``version_keys`` of one layer."""
+    return version_keys((layer_id,))[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

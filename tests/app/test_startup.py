@@ -146,3 +146,40 @@ def test_the_map_follows_edited_layer_files_in_a_running_app(monkeypatch: pytest
     )
     assert cache.catalog().get("districts").title("vi") == "Huyện và thành phố"
     assert shows("Huyện và thành phố", cache.map_html(("districts",), "vi", mapview.DEFAULT_BASEMAP))
+
+
+def test_the_running_app_checks_a_data_file_again_when_it_changes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+
+    import geopandas as gpd
+
+    from tbgeo.errors import CatalogError
+
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    data = tmp_path / "districts.geojson"
+    shutil.copy(settings.DATA_DIR / "districts.geojson", data)
+    toml = (settings.LAYERS_DIR / "districts.toml").read_text(encoding="utf-8")
+    (layers / "districts.toml").write_text(toml.replace('source = "data/districts.geojson"', f'source = "{data}"'), encoding="utf-8")
+    monkeypatch.setattr(settings, "LAYERS_DIR", layers)
+    assert cache.catalog().get("districts").kind == "vector"
+    gpd.read_file(data).drop(columns=["name_vi"]).to_file(data, driver="GeoJSON")  # the label field is gone
+    with pytest.raises(CatalogError) as err:
+        cache.catalog()
+    assert err.value.key == "catalog.unknown_field" and "name_vi" in err.value.message("vi")
+
+
+def test_a_page_view_reads_the_workspace_once_however_many_layers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    ws = Workspace.open()
+    ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
+    every = tuple(cache.catalog().ids)
+    opened: list[object] = []
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: opened.append(a[0]) or real(*a, **k))
+    mapview.map_key(cache.catalog(), every, "vi", mapview.DEFAULT_BASEMAP)
+    assert len(opened) == 1
+    opened.clear()
+    cache.version_keys(every)
+    assert len(opened) == 1

@@ -56,12 +56,21 @@ def test_import_landuse_polygons_and_use_them(tmp_path: Path, capsys: pytest.Cap
     layer = load_catalog().get("landuse")
     tif = raster_path(layer)
     version = layer.active_version()
-    assert tif != layer.path and tif.name.endswith(f".landuse.v1-{version.sha256[:12]}.tif")
+    assert tif != layer.path and tif.name.startswith(f"tbgeo.landuse.v1-{version.sha256[:12]}-") and tif.suffix == ".tif"
     with rasterio.open(tif) as ds:
         assert ds.crs.to_epsg() == 9209 and ds.res == (20.0, 20.0)
         values = [int(next(ds.sample([(x, y)]))[0]) for x, y in (
             (X0 + 500, Y0 + 250), (X0 + 1500, Y0 + 250), (X0 + 500, Y0 + 750), (X0 + 1500, Y0 + 750), (X0 - 500, Y0 - 500))]
     assert values == [1, 2, 3, 4, 255]
+    # another code → value table in layers/landuse.toml makes another raster, not the old one again
+    import dataclasses
+
+    swapped = dataclasses.replace(layer, raster_classes=tuple(
+        dataclasses.replace(c, value={1: 2, 2: 1}.get(c.value, c.value)) for c in layer.raster_classes))
+    tif2 = raster_path(swapped)
+    assert tif2 != tif
+    with rasterio.open(tif2) as ds:
+        assert [int(next(ds.sample([(x, y)]))[0]) for x, y in ((X0 + 500, Y0 + 250), (X0 + 1500, Y0 + 250))] == [2, 1]
     # rolling back returns the map to the shipped raster
     assert main(["rollback", "landuse", "shipped"]) == 0
     assert raster_path(load_catalog().get("landuse")) == layer.path

@@ -26,7 +26,8 @@ def _map_data(versions: tuple[tuple[str, str], ...]) -> MapData:
 
 def map_data() -> MapData:
     cat = cache.catalog()
-    return _map_data(tuple((lyr.id, cache.version_key(lyr.id)) for lyr in cat if lyr.kind == "vector"))
+    ids = tuple(lyr.id for lyr in cat if lyr.kind == "vector")
+    return _map_data(tuple(zip(ids, cache.version_keys(ids), strict=True)))
 
 
 def lonlat_to_bbox(lon_min: float, lat_min: float, lon_max: float, lat_max: float) -> tuple[float, float, float, float]:

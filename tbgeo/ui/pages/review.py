@@ -49,7 +49,7 @@ def context() -> Any:
     from tbgeo.workspace import Workspace
 
     cat = cache.catalog()
-    versions = tuple(cache.version_key(lid) for lid in cat.ids if cat.get(lid).kind == "vector")
+    versions = cache.version_keys(tuple(lid for lid in cat.ids if cat.get(lid).kind == "vector"))
     ctx = _context(versions)
     frame = Workspace.open_existing().proposals_frame() if Workspace.exists() else None
     return ctx.with_proposals(frame)
