@@ -96,7 +96,7 @@ def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str)
         "map",
         diskcache.code_stamp(),
         [diskcache.file_stamp(lyr.file) for lyr in catalog if lyr.file is not None],
-        [str(settings.workspace_path()), identity, revision],
+        [str(settings.workspace_path()), identity, revision] if revision != "0" else "no workspace",
         [stamps[lid] for lid in visible],
         list(visible),
         lang,

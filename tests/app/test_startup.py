@@ -183,3 +183,15 @@ def test_a_page_view_reads_the_workspace_once_however_many_layers(monkeypatch: p
     opened.clear()
     cache.version_keys(every)
     assert len(opened) == 1
+
+
+def test_without_a_workspace_the_map_key_does_not_depend_on_where_it_would_be(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A start with a new, empty workspace (nothing stored yet) reads the first view from the cache."""
+    cat = cache.catalog()
+    keys = set()
+    for name in ("a", "b"):
+        monkeypatch.setenv("TBGEO_WORKSPACE", str(tmp_path / name / "tbgeo.gpkg"))
+        keys.add(mapview.map_key(cat, mapview.default_layers(cat), "vi", mapview.DEFAULT_BASEMAP))
+    assert len(keys) == 1
