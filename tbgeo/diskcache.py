@@ -8,7 +8,8 @@ message catalogs, the versions of the libraries that shape the output, and for t
 workspace's revision. A change to any of them gives a new key, so nothing stale is ever read;
 every entry carries a checksum, so a torn or altered one is never served; old entries are pruned.
 
-The folder is ``TBGEO_CACHE`` or ``.cache/`` under the project. Deleting it is always safe.
+The folder is ``TBGEO_CACHE``, or ``.cache/`` under the project (the user's cache folder when the
+project cannot be written; see ``cache_dir``). Deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -36,8 +37,17 @@ _LIBRARIES = ("folium", "branca", "pyogrio", "rasterio", "pyproj", "shapely", "g
 
 
 def cache_dir() -> Path:
+    """``TBGEO_CACHE``; else ``.cache/`` in the project; else, where the project cannot be written
+    (installed read-only, e.g. under /opt), the user's cache folder (``$XDG_CACHE_HOME/tbgeo`` or
+    ``~/.cache/tbgeo``)."""
     env = os.environ.get("TBGEO_CACHE")
-    return Path(env) if env else settings.PROJECT_DIR / ".cache"
+    if env:
+        return Path(env)
+    local = settings.PROJECT_DIR / ".cache"
+    if os.access(local if local.exists() else settings.PROJECT_DIR, os.W_OK):
+        return local
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "tbgeo"
 
 
 def file_stamp(path: Path, *, change_time: bool = True) -> list[Any]:

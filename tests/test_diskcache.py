@@ -106,3 +106,19 @@ def test_a_chmod_does_not_make_tbgeo_code_look_changed(tmp_path: Path) -> None:
     assert diskcache.file_stamp(f) != strict  # data files: any change of the inode counts
     first = diskcache.code_stamp()[0][0]
     assert first == diskcache.file_stamp(Path(first[0]), change_time=False)
+
+
+def test_a_read_only_project_caches_in_the_users_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbgeo import settings
+
+    project = tmp_path / "opt-tbgeo"
+    project.mkdir()
+    monkeypatch.delenv("TBGEO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(settings, "PROJECT_DIR", project)
+    assert diskcache.cache_dir() == project / ".cache"
+    # installed read-only (root, who runs the tests here, could write anyway: the check is simulated)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert diskcache.cache_dir() == tmp_path / "xdg" / "tbgeo"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert diskcache.cache_dir() == Path.home() / ".cache" / "tbgeo"
