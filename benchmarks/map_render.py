@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,6 +59,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _districts_drawn(page: Any, *, deadline: float) -> bool:
+    """Wait until some frame of ``page`` shows the eight district polygons (False at the deadline)."""
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.locator("path.tbgeo-layer-districts").count() >= 8:
+                    return True
+            except Exception:  # a frame may detach while Streamlit reruns
+                continue
+        page.wait_for_timeout(50)
+    return False
+
+
 def startup_to_map(cache_dir: Path) -> dict[str, float | None]:
     from playwright.sync_api import sync_playwright
 
@@ -85,17 +99,7 @@ def startup_to_map(cache_dir: Path) -> dict[str, float | None]:
                     time.sleep(0.05)
             t_server = time.perf_counter()
             page.goto(url)
-            found = False
-            while not found and time.perf_counter() - t0 < 120:
-                for frame in page.frames:
-                    try:
-                        if frame.locator("path.tbgeo-layer-districts").count() >= 8:
-                            found = True
-                            break
-                    except Exception:
-                        pass
-                if not found:
-                    page.wait_for_timeout(50)
+            found = _districts_drawn(page, deadline=t0 + 120)
             t_map = time.perf_counter()
             time.sleep(6)
             # a second visit: the server process has imported everything and cached the layers
@@ -103,17 +107,7 @@ def startup_to_map(cache_dir: Path) -> dict[str, float | None]:
             page2.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url or r.request.url.startswith("data:") else r.abort())
             t_again = time.perf_counter()
             page2.goto(url)
-            warm = False
-            while not warm and time.perf_counter() - t_again < 60:
-                for frame in page2.frames:
-                    try:
-                        if frame.locator("path.tbgeo-layer-districts").count() >= 8:
-                            warm = True
-                            break
-                    except Exception:
-                        pass
-                if not warm:
-                    page2.wait_for_timeout(50)
+            warm = _districts_drawn(page2, deadline=t_again + 60)
             t_warm = time.perf_counter()
         finally:
             proc.terminate()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyproj import CRS
 
-from tbgeo import settings
+from tbgeo import diskcache, settings
 from tbgeo.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def _geometry_base(name: str | None) -> str | None:
     return name[5:] if name.startswith("Multi") else name
 
 
-def parse_layer_file(path: Path, *, check_data: bool = True, code_stamp: list[Any] | None = None) -> Layer:
+def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
     """One ``layers/<id>.toml`` as a Layer; raises CatalogError naming the file and the key.
 
     The check of the data file (it exists; its CRS, geometry type and fields match) is remembered in
@@ -272,10 +272,9 @@ def parse_layer_file(path: Path, *, check_data: bool = True, code_stamp: list[An
         file=path,
     )
     if check_data:
-        from tbgeo import diskcache
-
-        stamp = diskcache.code_stamp() if code_stamp is None else code_stamp
-        digest = diskcache.key("catalog", stamp, diskcache.file_stamp(path), diskcache.file_stamp(layer.path))
+        digest = diskcache.key(
+            "catalog", diskcache.code_version(), diskcache.file_stamp(path), diskcache.file_stamp(layer.path)
+        )
         if not diskcache.has("catalog", digest):
             _check_data(layer, declared_crs, fname)
             diskcache.mark("catalog", digest)
@@ -354,14 +353,11 @@ class Catalog:
 
 def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> Catalog:
     """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated."""
-    from tbgeo import diskcache
-
     folder = layers_dir or settings.LAYERS_DIR
     layers: list[Layer] = []
     seen: set[str] = set()
-    stamp = diskcache.code_stamp() if check_data else None
     for path in sorted(folder.glob("*.toml")):
-        layer = parse_layer_file(path, check_data=check_data, code_stamp=stamp)
+        layer = parse_layer_file(path, check_data=check_data)
         if layer.id in seen:
             raise CatalogError("catalog.duplicate_id", value=layer.id, file=path.name)
         seen.add(layer.id)

@@ -27,7 +27,7 @@ from typing import Any
 
 from tbgeo import settings
 
-__all__ = ["cache_dir", "code_stamp", "file_stamp", "key", "has", "mark", "read_text", "write_text"]
+__all__ = ["cache_dir", "code_stamp", "code_version", "file_stamp", "key", "has", "mark", "read_text", "write_text"]
 
 #: Entries kept per kind; the least recently written are removed first.
 MAX_ENTRIES = 64
@@ -74,14 +74,25 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@functools.cache
 def code_stamp() -> list[Any]:
     """tbgeo's own files (code and message catalogs) and the versions of the libraries that shape
-    the output: a change to either invalidates every entry."""
+    the output: a change to either invalidates every entry.
+
+    Taken once per process: a running process keeps the code and catalogs it loaded, so what it
+    writes belongs to those, even if the files are replaced under it (they take effect at the
+    next start, which stamps them anew). It also spares each page view ~130 file stats."""
     package = Path(__file__).resolve().parent
     files = sorted(
         p for p in package.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts
     )
     return [[file_stamp(p, change_time=False) for p in files], list(_library_versions())]
+
+
+@functools.cache
+def code_version() -> str:
+    """``code_stamp`` as one hash: the part of every key that stands for tbgeo and its libraries."""
+    return key(code_stamp())
 
 
 def key(*parts: Any) -> str:

@@ -37,7 +37,7 @@ __all__ = [
 #: The base map shown first: none, so the map needs no internet.
 DEFAULT_BASEMAP = next(iter(BASEMAPS))
 
-FrameFn = Callable[[str], "gpd.GeoDataFrame"]
+FramesFn = Callable[[tuple[str, ...]], dict[str, "gpd.GeoDataFrame"]]
 LanduseFn = Callable[[str], tuple[bytes, list[list[float]]]]
 
 
@@ -94,7 +94,7 @@ def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str)
     stamps = layer_stamps(catalog, visible, state)
     return diskcache.key(
         "map",
-        diskcache.code_stamp(),
+        diskcache.code_version(),
         [diskcache.file_stamp(lyr.file) for lyr in catalog if lyr.file is not None],
         [str(settings.workspace_path()), identity, revision] if revision != "0" else "no workspace",
         [stamps[lid] for lid in visible],
@@ -110,18 +110,19 @@ def map_html(
     lang: str,
     basemap: str = DEFAULT_BASEMAP,
     *,
-    frame: FrameFn | None = None,
+    frames: FramesFn | None = None,
     landuse: LanduseFn | None = None,
     key: str | None = None,
 ) -> str:
     """The map of the ``visible`` layers (draw order) as an HTML page: read from the cache, or
-    built and stored. ``frame`` and ``landuse`` supply the display geometry and the land-use image
-    (the app passes its in-memory caches); ``key`` is ``map_key(...)`` when already known."""
+    built and stored. ``frames`` (for several layers at once) and ``landuse`` supply the display
+    geometry and the land-use image (the app passes its in-memory caches); ``key`` is
+    ``map_key(...)`` when already known."""
     digest = key or map_key(catalog, visible, lang, basemap)
     html = diskcache.read_text("map", digest)
     if html is not None:
         return html
-    frame = frame or (lambda layer_id: display_frame(catalog.get(layer_id)))
+    frames = frames or (lambda ids: {lid: display_frame(catalog.get(lid)) for lid in ids})
     landuse = landuse or (lambda layer_id: landuse_image(catalog.get(layer_id)))
     raster = next((lid for lid in visible if catalog.get(lid).kind == "raster"), None)
     m = build_map(
@@ -129,7 +130,7 @@ def map_html(
         lang=lang,
         visible=visible,
         basemap=basemap,
-        frames={lid: frame(lid) for lid in visible if catalog.get(lid).kind == "vector"},
+        frames=frames(tuple(lid for lid in visible if catalog.get(lid).kind == "vector")),
         landuse_png=landuse(raster) if raster else None,
         overlays=proposal_overlays(lang),
     )

@@ -745,12 +745,18 @@ class Workspace:
         """A token that changes with every change to the workspace (a random one, written with each
         change: a restored backup or a workspace made anew never repeats a token another state had);
         ``"0"`` when there is none. What is drawn from the workspace (the map) is cached on it."""
-        return self.state()[1]
+        if not self.path.exists():
+            return "0"
+        with self._connect() as con:
+            return self._meta(con)[1]
 
     def identity(self) -> str:
         """A random name given to the workspace when it was made: the content of a layer version is
         identified by it together with the version's number and source."""
-        return self.state()[0]
+        if not self.path.exists():
+            return ""
+        with self._connect() as con:
+            return self._meta(con)[0]
 
     def state(self) -> tuple[str, str, dict[str, LayerVersion]]:
         """In one read: the identity, the revision and the active version of every layer

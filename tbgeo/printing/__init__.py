@@ -31,25 +31,7 @@ _WHERE = {
     "format_from_path": "spec",
 }
 
-__all__ = [
-    "PrintSpec",
-    "PrintResult",
-    "MapData",
-    "render",
-    "render_sheet",
-    "render_atlas",
-    "render_atlas_result",
-    "build_figure",
-    "resolve_layers",
-    "format_from_path",
-    "choose_scale",
-    "format_scale",
-    "ROUND_SCALES",
-    "SIZES",
-    "ORIENTATIONS",
-    "FORMATS",
-    "MIME",
-]
+__all__ = list(_WHERE)
 
 
 def __getattr__(name: str) -> Any:

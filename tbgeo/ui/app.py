@@ -35,10 +35,6 @@ class PageInfo:
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
 
-    def render_again(self) -> None:
-        """The same page under a second entry (Streamlit wants one callable per entry)."""
-        self.render()
-
     def render(self) -> None:
         """Show the page; a domain error (bad layer file, bad input) becomes a message, not a traceback."""
         lang = chrome.lang()
@@ -70,6 +66,6 @@ def run() -> None:
     entries = [st.Page(home.render, title=t(home.title_key, lang), icon=home.icon, url_path="home", default=True)]
     entries += [st.Page(info.render, title=t(info.title_key, lang), icon=info.icon, url_path=info.url) for info in others]
     entries.append(
-        st.Page(home.render_again, title=t(home.title_key, lang), icon=home.icon, url_path=home.url, visibility="hidden")
+        st.Page(home.render, title=t(home.title_key, lang), icon=home.icon, url_path=home.url, visibility="hidden")
     )
     st.navigation(entries).run()

@@ -21,7 +21,7 @@ from tbgeo.webmap import display_frame, landuse_image
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["catalog", "frame", "landuse_png", "version_key", "map_html"]
+__all__ = ["catalog", "frame", "frames", "landuse_png", "version_key", "map_html"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -65,7 +65,12 @@ def _frame(layer_id: str, version: str) -> gpd.GeoDataFrame:
 
 def frame(layer_id: str) -> gpd.GeoDataFrame:
     """The display frame (EPSG:4326, simplified) of a layer's active data."""
-    return _frame(layer_id, version_key(layer_id))
+    return frames((layer_id,))[layer_id]
+
+
+def frames(layer_ids: tuple[str, ...]) -> dict[str, gpd.GeoDataFrame]:
+    """The display frames of several layers (one read of the workspace for all of them)."""
+    return {lid: _frame(lid, key) for lid, key in zip(layer_ids, version_keys(layer_ids), strict=True)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -80,7 +85,7 @@ def landuse_png(layer_id: str) -> tuple[bytes, list[list[float]]]:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _map_html(digest: str, visible: tuple[str, ...], lang: str, basemap: str) -> str:
-    return mapview.map_html(catalog(), visible, lang, basemap, frame=frame, landuse=landuse_png, key=digest)
+    return mapview.map_html(catalog(), visible, lang, basemap, frames=frames, landuse=landuse_png, key=digest)
 
 
 def map_html(visible: tuple[str, ...], lang: str, basemap: str) -> str:

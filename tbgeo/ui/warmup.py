@@ -63,10 +63,10 @@ def preload() -> None:
 
     from tbgeo.ui import cache
 
-    for layer in cache.catalog():
-        if layer.kind == "vector":
-            cache.frame(layer.id)
-        else:
+    cat = cache.catalog()
+    cache.frames(tuple(lyr.id for lyr in cat if lyr.kind == "vector"))
+    for layer in cat:
+        if layer.kind == "raster":
             cache.landuse_png(layer.id)
 
 

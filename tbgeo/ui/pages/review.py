@@ -127,7 +127,7 @@ def build_review_map(lang: str, *, site: Any | None, proposals: Any | None) -> A
         overlays.append(Overlay("site", t("review.page.site_layer", lang),
                                 gpd.GeoDataFrame({"name": [t("review.page.site_layer", lang)]}, geometry=[site], crs=WORK_CRS),
                                 SITE_STYLE))
-    m = build_map(cat, lang=lang, visible=visible, frames={lid: cache.frame(lid) for lid in visible}, overlays=overlays,
+    m = build_map(cat, lang=lang, visible=visible, frames=cache.frames(tuple(visible)), overlays=overlays,
                   labels=True, height=520)
     draw = Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
                                             "polygon": True, "rectangle": True, "circle": True})
