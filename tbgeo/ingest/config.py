@@ -20,6 +20,8 @@ class IngestConfig:
     max_files: int = 200
     max_unpacked_mb: float = 1000.0
     max_compression_ratio: float = 200.0
+    max_columns: int = 500
+    max_coordinate: float = 1e15
     near_km: float = 40.0
     outside_tolerance_m: float = 500.0
 
@@ -48,5 +50,5 @@ def load_config(path: Path | None = None) -> IngestConfig:
     kwargs = {}
     for key, value in values.items():
         if key in known:
-            kwargs[key] = int(value) if key == "max_files" else float(value)
+            kwargs[key] = int(value) if key in ("max_files", "max_columns") else float(value)
     return IngestConfig(**kwargs)

@@ -33,7 +33,7 @@ def fmt_value(value: float, lang: str, *, digits: int | None = None) -> str:
 def localize(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """Message parameters ready for ``t``: floats formatted for ``lang``; ``dir`` (n, ne, …) and ``origin``
     (prj, mapinfo, file, default) replaced by their text; ``places`` (stray features: fid, where,
-    distance_km, direction, lon, lat) written out. Integers (counts, EPSG codes) are left as they are."""
+    distance_km, direction, lon, lat) written out; a ``(key, params)`` pair is a nested message. Integers (counts, EPSG codes) are left as they are."""
     out = dict(params)
     places = params.get("places")
     if isinstance(places, list):
@@ -49,7 +49,9 @@ def localize(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         )
         out["places"] = text + (" …" if params.get("more") else "")
     for key, value in params.items():
-        if isinstance(value, float):
+        if isinstance(value, (tuple, list)) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict):
+            out[key] = message(value[0], value[1], lang)  # a nested message: (key, params)
+        elif isinstance(value, float):
             out[key] = fmt_value(value, lang, digits=DIGITS.get(key))
     if out.get("dir"):
         out["dir"] = t(f"ingest.dir_{out['dir']}", lang)

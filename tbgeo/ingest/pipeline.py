@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError
+from tbgeo.errors import InputError, TbgeoError
 from tbgeo.ingest import crsdetect, encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import IngestCRSError, IngestError, message, render_messages, tech
@@ -117,6 +117,55 @@ class SourceData:
     #: where ``declared_crs`` comes from: prj (.prj), mapinfo (CoordSys), file (GeoPackage SRS, GeoJSON
     #: ``crs`` member), default (GeoJSON without ``crs`` and KML: WGS 84 by the format's definition)
     crs_origin: str = "prj"
+    #: the address of a GeoJSON link CRS, never fetched (the CRS then counts as missing)
+    link_crs: str | None = None
+    #: columns renamed on reading because their name clashes with an internal one or another column
+    column_warnings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+#: Column names tbgeo uses itself (compared without case: SQLite and GDAL ignore it).
+RESERVED_COLUMNS = (FID, "geom", "geometry", "fid", "ogc_fid")
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_1``, ``name_2`` … : the first not in ``taken`` (lower-case names)."""
+    new, n = name, 1
+    while new.casefold() in taken:
+        new = f"{name}_{n}"
+        n += 1
+    return new
+
+
+def _safe_columns(columns: list[str], reserved: set[str]) -> tuple[dict[str, str], list[tuple[str, dict[str, Any]]]]:
+    """New names for columns that clash (without case) with a reserved name or an earlier column,
+    and a warning for each (``ingest.w_column_renamed``)."""
+    taken = set(reserved)
+    first: dict[str, str] = {}
+    renames: dict[str, str] = {}
+    notes: list[tuple[str, dict[str, Any]]] = []
+    for col in columns:
+        key = str(col).casefold()
+        if key in taken:
+            new = _unique_name(str(col), taken | {c.casefold() for c in columns})
+            clash = ("ingest.clash_internal", {}) if key in reserved else ("ingest.clash_column", {"other": first[key]})
+            notes.append(("ingest.w_column_renamed", {"column": str(col), "new": new, "clash": clash}))
+            renames[col] = new
+            key = new.casefold()
+        taken.add(key)
+        first.setdefault(key, str(col))
+    return renames, notes
+
+
+def _check_columns(ds: Dataset, layer: str | None, name: str, config: IngestConfig) -> None:
+    """Refuse a table with more attribute columns than ``max_columns``, before reading its features."""
+    import pyogrio
+
+    try:
+        n = len(pyogrio.read_info(ds.path, layer=layer, encoding="latin1" if ds.kind == "shapefile" else None)["fields"])
+    except Exception as exc:
+        raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+    if n > config.max_columns:
+        raise IngestError("ingest.too_many_columns", name=name, n=n, limit=config.max_columns)
 
 
 def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
@@ -171,6 +220,7 @@ def read_source(
         cpg = None
         declared: str | None = None
         origin = "prj"
+        _check_columns(ds, layer, name, config)
         try:
             if ds.kind == "shapefile":
                 parts = {p.suffix.lower(): p for p in ds.path.parent.iterdir() if p.stem.lower() == ds.path.stem.lower()}
@@ -183,13 +233,19 @@ def read_source(
             else:
                 frame = pyogrio.read_dataframe(ds.path, layer=layer, fid_as_index=True)
                 text_source = "unicode"
-                if ds.kind != "dxf" and frame.crs is not None:
+                if ds.link_crs is not None:  # never fetched: the file declares no usable CRS
+                    origin = "guess"
+                elif ds.kind != "dxf" and frame.crs is not None:
                     declared = frame.crs.to_wkt()
                     origin = _crs_origin(ds)
         except InputError:
             raise
         except Exception as exc:
             raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+    geom_name = frame.geometry.name
+    renames, notes = _safe_columns([c for c in frame.columns if c != geom_name], {c.casefold() for c in RESERVED_COLUMNS})
+    if renames:
+        frame = frame.rename(columns=renames)
     frame = frame.reset_index(names=FID)
     frame = frame.set_crs(None, allow_override=True) if frame.crs is not None else frame
     return SourceData(
@@ -205,6 +261,8 @@ def read_source(
         declared_crs=declared,
         cpg=cpg,
         crs_origin=origin,
+        link_crs=ds.link_crs,
+        column_warnings=notes,
     )
 
 
@@ -440,14 +498,11 @@ def _decide_text(
     if forced:
         names = enc.ColumnEncoding(column="", encoding=forced, scores=names.scores, words=names.words, user=True, source=src.text_source)
     new_names: dict[str, str] = {}
-    taken = {geom, FID}
+    taken = {c.casefold() for c in (geom, *RESERVED_COLUMNS)}
     for c in raw_cols:
         new = enc.convert_value(c, names.encoding, source=src.text_source) if names.encoding != "ascii" else c
-        base, n = new, 1
-        while new in taken:
-            new = f"{base}_{n}"
-            n += 1
-        taken.add(new)
+        new = _unique_name(new, taken)  # two legacy names may convert to one, or differ only in case
+        taken.add(new.casefold())
         new_names[c] = new
     out = frame.rename(columns=new_names)
     columns: dict[str, enc.ColumnEncoding] = {}
@@ -582,8 +637,11 @@ def build_plan(
     frame, columns, names, renamed, preview = _decide_text(src, encoding)
     if swap_axes:
         frame = frame.set_geometry(gpd.GeoSeries(swap_xy(frame.geometry.values), index=frame.index))
-    warnings: list[tuple[str, dict[str, Any]]] = []
+    warnings: list[tuple[str, dict[str, Any]]] = list(src.column_warnings)
     blockers: list[tuple[str, dict[str, Any]]] = []
+    if src.link_crs is not None:
+        warnings.append(("ingest.w_crs_link_ignored", {"href": src.link_crs}))
+    _check_coordinates(frame, config)
 
     clean, rep = clean_geometries(
         frame, target_type=target_type, layer_id=layer_id, lines_to_polygons=src.kind == "dxf"
@@ -737,6 +795,29 @@ def build_plan(
 
 
 
+def _check_coordinates(frame: gpd.GeoDataFrame, config: IngestConfig) -> None:
+    """Refuse vertices that are NaN or infinite, or ``max_coordinate`` or more away from 0, as read
+    from the file (before any repair: GEOS and PROJ fail or give NaN on them)."""
+    import shapely
+
+    coords, index = shapely.get_coordinates(np.asarray(frame.geometry.values), return_index=True)
+    total = len(frame)
+    fids = frame[FID].to_numpy()
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(coords)
+        bad = ~finite.all(axis=1)
+        if bad.any():
+            rows = [int(f) for f in fids[np.unique(index[bad])]]
+            raise IngestError("ingest.non_finite", n=len(rows), total=total, fids=_fids(rows))
+        huge = (np.abs(coords) >= config.max_coordinate).any(axis=1)
+    if huge.any():
+        rows = [int(f) for f in fids[np.unique(index[huge])]]
+        biggest = float(np.abs(coords[huge]).max())
+        raise IngestError(
+            "ingest.coords_huge", n=len(rows), total=total, fids=_fids(rows), limit=f"{config.max_coordinate:g}", max=f"{biggest:.3g}"
+        )
+
+
 def _landuse_codes(work: Any, blockers: list[tuple[str, dict[str, Any]]]) -> None:
     """Land-use polygons need a code column (LUC, LUK, …, found by its values): it is copied, normalised,
     into ``code``, the column the map, the printer and the rice check read."""
@@ -771,16 +852,21 @@ def plan_import(
 ) -> ImportPlan:
     """Read ``path`` and decide everything about importing it into ``layer_id``; writes nothing."""
     config = config or load_config()
-    src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
-    return build_plan(
-        src,
-        layer_id=layer_id,
-        crs=crs,
-        encoding=encoding,
-        skip_other_types=skip_other_types,
-        swap_axes=swap_axes,
-        config=config,
-    )
+    try:
+        src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
+        return build_plan(
+            src,
+            layer_id=layer_id,
+            crs=crs,
+            encoding=encoding,
+            skip_other_types=skip_other_types,
+            swap_axes=swap_axes,
+            config=config,
+        )
+    except TbgeoError:
+        raise
+    except Exception as exc:  # a file no check foresaw: a message, never a traceback
+        raise IngestError("ingest.plan_failed", name=display_name or Path(path).name, detail=tech(exc)) from exc
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import mmap
 import os
+import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig, load_config
@@ -21,6 +27,9 @@ __all__ = [
     "safe_extract",
     "find_datasets",
     "open_upload",
+    "neutralise_link_crs",
+    "MAX_NAME_BYTES",
+    "check_shapefile",
 ]
 
 #: What an upload may be; named in every refusal.
@@ -47,6 +56,9 @@ class Dataset:
     kind: str
     path: Path
     name: str  # as the user knows it: the member name inside the zip, or the file name
+    #: a GeoJSON ``crs`` member GDAL would fetch (type ``link``/``url``, or any address in it): its
+    #: address, as written. ``path`` is then a copy without it, and the CRS counts as missing.
+    link_crs: str | None = None
 
 
 def _head(path: Path, n: int = 4096) -> bytes:
@@ -87,17 +99,50 @@ def check_upload_size(path: Path, config: IngestConfig) -> None:
         )
 
 
+#: Longest zip member name part (bytes, UTF-8) and whole member name: what Linux file systems allow.
+MAX_NAME_BYTES = 255
+_MAX_PATH_BYTES = 1024
+
+
+def _short(name: str, limit: int = 80) -> str:
+    """A member name as shown in a message (a very long one cut in the middle)."""
+    return name if len(name) <= limit else f"{name[: limit // 2]}…{name[-limit // 2 + 1 :]}"
+
+
 def _member_target(dest: Path, name: str) -> Path:
-    """Where a zip member may be written, or an InputError for absolute and escaping paths."""
+    """Where a zip member may be written, or an InputError for absolute, escaping and over-long paths."""
     norm = name.replace("\\", "/")
     pure = PurePosixPath(norm)
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in pure.parts:
-        raise IngestError("ingest.zip_unsafe_path", member=name)
+        raise IngestError("ingest.zip_unsafe_path", member=_short(name))
+    longest = max((len(part.encode("utf-8", "surrogateescape")) for part in pure.parts), default=0)
+    if longest > MAX_NAME_BYTES or len(norm.encode("utf-8", "surrogateescape")) > _MAX_PATH_BYTES:
+        raise IngestError("ingest.zip_long_name", member=_short(name), n=longest, limit=MAX_NAME_BYTES)
     target = (dest / pure).resolve()
     root = dest.resolve()
     if target != root and root not in target.parents:
-        raise IngestError("ingest.zip_unsafe_path", member=name)
+        raise IngestError("ingest.zip_unsafe_path", member=_short(name))
     return target
+
+
+def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: IngestConfig) -> None:
+    """Refuse an overlap bomb: entries sharing (or reaching into) another entry's bytes, and a total
+    expansion of the whole archive beyond the allowed ratio (every member counted, small ones too)."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
+                    + i.compress_size, i.filename) for i in infos if not i.is_dir())  # fmt: skip
+    for (start_a, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:]):
+        if start_b < end_a:
+            raise IngestError("ingest.zip_overlap", name=archive.name, member=_short(name_b), other=_short(name_a))
+    total = sum(i.file_size for i in infos)
+    size = max(archive.stat().st_size, 1)
+    if total > _CHUNK and total > config.max_compression_ratio * size:
+        raise IngestError(
+            "ingest.zip_bomb_total",
+            name=archive.name,
+            ratio=total / size,
+            limit=float(config.max_compression_ratio),
+            size=total / 1048576,
+        )
 
 
 def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) -> list[Path]:
@@ -116,6 +161,8 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
         infos = zf.infolist()
         if len(infos) > config.max_files:
             raise IngestError("ingest.zip_too_many_files", name=archive.name, n=len(infos), limit=config.max_files)
+        for info in infos:
+            _member_target(dest, info.filename)
         total = 0
         targets: list[tuple[zipfile.ZipInfo, Path]] = []
         for info in infos:
@@ -136,6 +183,7 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
                     limit=float(config.max_compression_ratio),
                 )
             targets.append((info, target))
+        _check_overlap(archive, infos, config)
         written_total = 0
         out: list[Path] = []
         try:
@@ -162,7 +210,8 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
                 os.chmod(target, 0o600)
         except BaseException as exc:
             for path in out:  # leave nothing half-extracted behind
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
             if isinstance(exc, InputError):
                 raise
             if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)):
@@ -171,12 +220,150 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
     return out
 
 
+_CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{')
+_LINK_TYPES = ("link", "url")
+
+
+def _object_end(data: Any, start: int) -> int:
+    """The index just after the JSON object opening at ``data[start]`` (``{``), or -1."""
+    depth, i, in_str, n = 0, start, False, len(data)
+    while i < n:
+        c = data[i]
+        if in_str:
+            if c == 0x5C:  # backslash: skip the escaped character
+                i += 1
+            elif c == 0x22:
+                in_str = False
+        elif c == 0x22:
+            in_str = True
+        elif c == 0x7B:
+            depth += 1
+        elif c == 0x7D:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _link_of(member: Any) -> str | None:
+    """The address in a GeoJSON ``crs`` member that GDAL would fetch, or None (``name``/``EPSG``)."""
+    if not isinstance(member, dict):
+        return None
+    props = member.get("properties") if isinstance(member.get("properties"), dict) else {}
+    kind = str(member.get("type", "")).strip().lower()
+    texts = [str(v) for v in (*props.values(), *member.values()) if isinstance(v, str)]
+    address = next((v for v in texts if "://" in v), None)
+    if kind in _LINK_TYPES:
+        return str(props.get("href") or props.get("url") or address or kind)
+    return address
+
+
+def neutralise_link_crs(path: Path, workdir: Path) -> tuple[Path, str | None]:
+    """A GeoJSON file as GDAL may read it: when a ``crs`` member (anywhere: collection or geometry)
+    names an address (type ``link``/``url``, or ``://`` in it), a copy in ``workdir`` with every such
+    member replaced by ``null`` (same length), and the first address; else ``path`` itself and None.
+
+    GDAL fetches a link CRS with its HTTP client (a request from inside the office network, and a
+    stall when the address does not answer); without the member, the CRS is missing and is guessed
+    from the coordinates or given with ``--crs``, as for a shapefile without ``.prj``.
+    """
+    with path.open("rb") as fh:
+        try:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file
+            return path, None
+        with data:
+            spans: list[tuple[int, int]] = []
+            first: str | None = None
+            for m in _CRS_MEMBER.finditer(data):
+                start = m.end() - 1
+                end = _object_end(data, start)
+                if end < 0:
+                    continue
+                try:
+                    member = json.loads(bytes(data[start:end]).decode("utf-8", "replace"))
+                except ValueError:
+                    member = {"type": "link"}  # unreadable: never let GDAL try it
+                link = _link_of(member)
+                if link is not None:
+                    spans.append((start, end))
+                    first = first or link
+            if not spans:
+                return path, None
+            workdir.mkdir(parents=True, exist_ok=True)
+            out = workdir / f"nolink-{path.name}"
+            with out.open("wb") as dst:
+                pos = 0
+                for start, end in spans:
+                    dst.write(data[pos:start])
+                    dst.write(b"null".ljust(end - start))
+                    pos = end
+                dst.write(data[pos:])
+    return out, first[:200]
+
+
+def _without_links(ds: Dataset, workdir: Path) -> Dataset:
+    if ds.kind != "geojson":
+        return ds
+    path, link = neutralise_link_crs(ds.path, workdir / ".nolink")
+    return ds if link is None else Dataset(kind=ds.kind, path=path, name=ds.name, link_crs=link)
+
+
 def _check_kml(path: Path) -> None:
     """Refuse XML with a DOCTYPE or entity declarations (entity-expansion bombs, external entities)."""
     with path.open("rb") as fh:
         head = fh.read(1 << 20).lower()
     if b"<!doctype" in head or b"<!entity" in head:
         raise IngestError("ingest.xml_entities", name=path.name)
+
+
+def _shp_records(path: Path) -> tuple[int, int]:
+    """Records in a .shp (walking the record headers) and the bytes missing from a truncated last one."""
+    size = path.stat().st_size
+    count, pos = 0, 100
+    with path.open("rb") as fh:
+        while pos + 8 <= size:
+            fh.seek(pos)
+            head = fh.read(8)
+            length = struct.unpack(">i", head[4:8])[0] * 2
+            if length < 0:
+                break
+            if pos + 8 + length > size:
+                return count, pos + 8 + length - size
+            count += 1
+            pos += 8 + length
+    return count, 0 if pos >= size else size - pos
+
+
+def check_shapefile(path: Path, name: str) -> None:
+    """Refuse a shapefile whose .shp, .shx and .dbf disagree on the number of features (a truncated
+    file, a .dbf or .shx from another export): GDAL would read only the common part, without a word."""
+    parts = _siblings(path)
+    try:
+        shp, missing = _shp_records(path)
+        shx = max(0, (parts[".shx"].stat().st_size - 100) // 8)
+        with parts[".dbf"].open("rb") as fh:
+            head = fh.read(12)
+        n_dbf, header_len, record_len = struct.unpack("<IHH", head[4:12])
+        dbf_size = parts[".dbf"].stat().st_size
+        dbf_real = max(0, (dbf_size - header_len) // record_len) if record_len else 0
+        dbf = min(n_dbf, dbf_real)
+    except (OSError, struct.error, KeyError) as exc:
+        raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+    if shp == shx == dbf and not missing:
+        return
+    counts = (shp + (1 if missing else 0), shx, n_dbf)
+    kept = min(shp, shx, dbf)
+    raise IngestError(
+        "ingest.shp_mismatch",
+        name=name,
+        shp=shp + (1 if missing else 0),
+        shx=shx,
+        dbf=n_dbf if n_dbf == dbf else f"{n_dbf} (→ {dbf})",
+        lost=max(counts) - kept,
+        shp_note=("ingest.shp_truncated_note", {"missing": missing}) if missing else "",
+    )
 
 
 def _siblings(path: Path) -> dict[str, Path]:
@@ -206,6 +393,7 @@ def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:
             missing = [e for e in (".shx", ".dbf") if e not in parts]
             if missing:
                 raise IngestError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
+            check_shapefile(path, rel)
         elif kind == "mapinfo":
             parts = _siblings(path)
             if ext == ".mif" and ".tab" in parts:
@@ -245,6 +433,7 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
             datasets = [d for d in datasets if d.kind == "kml"]
             datasets.sort(key=lambda d: (d.path.name.lower() != "doc.kml", d.name))
             datasets = datasets[:1]
+        datasets = [_without_links(d, workdir) for d in datasets]
         if not datasets:
             members = sorted(p.relative_to(workdir).as_posix() for p in workdir.rglob("*") if p.is_file())
             raise IngestError(
@@ -254,7 +443,7 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
     if kind in ("gpkg", "geojson", "kml", "dxf"):
         if kind == "kml":
             _check_kml(path)
-        return kind, [Dataset(kind=kind, path=path, name=path.name)]
+        return kind, [_without_links(Dataset(kind=kind, path=path, name=path.name), workdir)]
     if kind == "mapinfo":
         raise IngestError("ingest.bare_mapinfo", name=path.name)
     raise IngestError("ingest.unsupported_format", name=path.name, accepted=ACCEPTED)

@@ -364,13 +364,15 @@ def apply_mapping(
         if col is None:
             continue
         data[target] = _numeric(gdf[col]) if numeric.get(target) else gdf[col]
+    taken = {str(k).casefold() for k in data}
     for col in gdf.columns:
         if col in used or col in (geom, FID):
             continue
         name, n = col, 1
-        while name in data:
+        while str(name).casefold() in taken:  # the store (SQLite) does not tell "Name" from "name"
             name = f"{col}_{n}"
             n += 1
+        taken.add(str(name).casefold())
         data[name] = gdf[col]
     import geopandas as gpd
 
