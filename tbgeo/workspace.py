@@ -239,6 +239,64 @@ def _register_proposals_layer(con: sqlite3.Connection) -> None:
     )
 
 
+_RTREE_SHADOW = ("_node", "_parent", "_rowid")
+
+
+def _copy_table(staging: Path, con: sqlite3.Connection, table: str) -> None:
+    """Copy the feature table ``table`` GDAL wrote into ``staging`` (a GeoPackage) into the store
+    behind ``con``, inside the caller's transaction: schema, rows, spatial index, triggers and the
+    GeoPackage registrations (contents, geometry columns, extensions, feature count)."""
+    src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+    try:
+        objects = src.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name = ? OR name LIKE ? ESCAPE '\\')"
+            " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END",
+            (table, f"rtree\\_{table}\\_%"),
+        ).fetchall()
+        rtrees = [n for t, n, q in objects if t == "table" and q.upper().startswith("CREATE VIRTUAL TABLE")]
+        shadows = {f"{r}{suffix}" for r in rtrees for suffix in _RTREE_SHADOW}
+        for kind, name, sql in objects:
+            if kind != "table" or name in shadows:
+                continue
+            con.execute(sql)
+            cur = src.execute(f'SELECT * FROM "{name}"')
+            marks = ", ".join("?" * len(cur.description))
+            while rows := cur.fetchmany(5000):
+                con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+        for kind, name, sql in objects:
+            if kind in ("index", "trigger"):
+                con.execute(sql)
+        srs = [r[0] for r in src.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (table,))]
+        for srs_id in srs:
+            if con.execute("SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?", (srs_id,)).fetchone() is None:
+                _copy_rows(src, con, "gpkg_spatial_ref_sys", "srs_id", srs_id)
+        main_tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for meta in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents"):
+            if meta in main_tables:
+                _copy_rows(src, con, meta, "table_name", table)
+    finally:
+        src.close()
+
+
+def _copy_rows(src: sqlite3.Connection, con: sqlite3.Connection, meta: str, key: str, value: Any) -> None:
+    try:
+        cur = src.execute(f"SELECT * FROM {meta} WHERE {key} = ?", (value,))
+    except sqlite3.OperationalError:  # the staging file has no such table
+        return
+    cols = [d[0] for d in cur.description]
+    names = ", ".join(f'"{c}"' for c in cols)
+    con.executemany(f"INSERT INTO {meta} ({names}) VALUES ({', '.join('?' * len(cols))})", cur.fetchall())
+
+
+def _remove_staging(staging: Path) -> None:
+    for path in (staging, staging.with_name(staging.name + "-journal"), staging.with_name(staging.name + "-wal"),
+                 staging.with_name(staging.name + "-shm")):  # fmt: skip
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        staging.parent.rmdir()  # only when empty
+
+
 class Workspace:
     """The project's store at ``path`` (default ``settings.workspace_path()``)."""
 
@@ -257,6 +315,7 @@ class Workspace:
         if not ws.path.exists():
             ws._create()
         else:
+            ws.recover()
             ws._upgrade()
         return ws
 
@@ -270,7 +329,9 @@ class Workspace:
 
     @classmethod
     def open_existing(cls, path: Path | None = None) -> Workspace:
-        return cls(Path(path or settings.workspace_path()))
+        ws = cls(Path(path or settings.workspace_path()))
+        ws.recover()
+        return ws
 
     def _create(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -347,6 +408,7 @@ class Workspace:
         with self._lock():
             if not self.path.exists():
                 self._create_unlocked()
+            self._sweep_unlocked()
             with self._connect() as con:
                 row = con.execute(
                     "SELECT COALESCE(MAX(version), 0) FROM tbgeo_layer_versions WHERE layer_id = ?", (layer_id,)
@@ -354,9 +416,15 @@ class Workspace:
             version = int(row[0]) + 1
             table = f"lv_{layer_id}_{version}"
             self._drop_table(table)  # an orphan of an earlier failed write, never visible
+            # GDAL writes the features into a staging GeoPackage beside the store (it commits in
+            # batches, so a kill mid-write would leave a half table that QGIS lists); the table is
+            # copied into the store in the same transaction as its metadata row: all or nothing.
+            staging = self._staging_dir() / f"{os.getpid()}-{uuid.uuid4().hex}.gpkg"
             try:
-                pyogrio.write_dataframe(work, self.path, layer=table, driver="GPKG", promote_to_multi=True)
+                staging.parent.mkdir(parents=True, exist_ok=True)
+                pyogrio.write_dataframe(work, staging, layer=table, driver="GPKG", promote_to_multi=True)
                 with self._transaction() as con:
+                    _copy_table(staging, con, table)
                     con.execute(
                         "INSERT INTO tbgeo_layer_versions (layer_id, version, table_name, created_at, created_by,"
                         " source_name, sha256, features, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -389,7 +457,9 @@ class Workspace:
                 self._drop_table(table)
                 if isinstance(exc, (InputError, WorkspaceError)):
                     raise
-                raise WorkspaceError("workspace.write_failed", detail=str(exc)) from exc
+                raise WorkspaceError("workspace.write_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
+            finally:
+                _remove_staging(staging)
         result = self.version(layer_id, version)
         assert result is not None
         return result
@@ -414,6 +484,52 @@ class Workspace:
         finally:
             con.close()
         os.replace(tmp, self.path)
+
+    def _staging_dir(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.staging")
+
+    def _sweep_unlocked(self) -> None:
+        """Remove what a killed import left (lock held, so no other write is running): staging
+        files, and feature tables no version row refers to (written by an earlier tbgeo straight
+        into the store)."""
+        import shutil
+
+        shutil.rmtree(self._staging_dir(), ignore_errors=True)
+        try:
+            with self._connect() as con:
+                listed = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents WHERE table_name LIKE 'lv\\_%' ESCAPE '\\'")}
+                used = {r[0] for r in con.execute("SELECT table_name FROM tbgeo_layer_versions")}
+        except sqlite3.Error:
+            return
+        for table in sorted(listed - used):
+            self._drop_table(table)
+
+    def recover(self) -> None:
+        """Finish what a crash left: a killed import's staging files (when no write is running), a hot rollback journal (or a WAL) is rolled back (or checkpointed)
+        now by a writable connection, so later read-only opens (GDAL, QGIS, a read-only mount) work."""
+        staging = self._staging_dir()
+        if staging.exists():  # left by a killed import; removed only when no write is running
+            lock_path = self.path.with_name(self.path.name + ".lock")
+            with contextlib.suppress(OSError), open(lock_path, "a+") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                try:
+                    import shutil
+
+                    shutil.rmtree(staging, ignore_errors=True)
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        journal = self.path.with_name(self.path.name + "-journal")
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not (self.path.exists() and ((journal.exists() and journal.stat().st_size > 0) or wal.exists())):
+            return
+        with contextlib.suppress(OSError, sqlite3.Error), self._lock():
+            con = sqlite3.connect(self.path, timeout=10)
+            try:
+                con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
+                if wal.exists():
+                    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
 
     def _drop_table(self, table: str) -> None:
         """Remove a feature table GDAL wrote (and its GeoPackage registrations), if present."""

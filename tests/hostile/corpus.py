@@ -188,7 +188,7 @@ CASES: list[Case] = [
     Case("col_src_fid", lambda d: geojson(d, properties=[{"_src_fid": 7, "name": "A"}]), warn="ingest.w_column_renamed"),
     Case("col_geom", lambda d: geojson(d, properties=[{"geom": "x", "name": "A"}]), warn="ingest.w_column_renamed"),
     Case("col_name_case", lambda d: geojson(d, properties=[{"name": "A", "NAME": "B"}]), warn="ingest.w_column_renamed"),
-    Case("col_fid_case", lambda d: geojson(d, properties=[{"FID": 3, "fid": 4, "name": "A"}]), warn="ingest.w_column_renamed"),
+    Case("col_fid_case", lambda d: geojson(d, properties=[{"FID": 3, "fid": 9, "name": "A"}]), warn="ingest.w_column_renamed"),
     Case("dbf_fewer_records", lambda d: shapefile_zip(d, mutate=lambda p: _dbf_count(p, 1)), refuse="ingest.shp_mismatch"),
     Case("shx_fewer_records", lambda d: shapefile_zip(d, mutate=lambda p: _shx_count(p, 1)), refuse="ingest.shp_mismatch"),
     Case("shp_truncated", lambda d: shapefile_zip(d, mutate=lambda p: _truncate_shp(p, len(p[".shp"]) - 40)), refuse="ingest.shp_mismatch"),
