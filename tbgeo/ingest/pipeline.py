@@ -10,12 +10,13 @@ by :mod:`tbgeo.ingest.encoding`; the ``.cpg`` only breaks ties and is reported w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -184,6 +185,17 @@ def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
     return [(ds.name, None)]
 
 
+@contextlib.contextmanager
+def _no_traceback(name: str) -> Iterator[None]:
+    """A failure no check foresaw, while reading or planning a user's file, as a message (never a traceback)."""
+    try:
+        yield
+    except TbgeoError:
+        raise
+    except Exception as exc:
+        raise IngestError("ingest.plan_failed", name=name, detail=tech(exc)) from exc
+
+
 def read_source(
     path: Path | str,
     *,
@@ -193,6 +205,17 @@ def read_source(
 ) -> SourceData:
     """Recognise, unpack and read one upload. Refuses unsafe or unsupported files; writes nothing
     outside a temporary folder that is removed before returning."""
+    with _no_traceback(display_name or Path(path).name):
+        return _read_source(path, source_layer=source_layer, display_name=display_name, config=config)
+
+
+def _read_source(
+    path: Path | str,
+    *,
+    source_layer: str | None,
+    display_name: str | None,
+    config: IngestConfig | None,
+) -> SourceData:
     import pyogrio
 
     config = config or load_config()
@@ -629,6 +652,23 @@ def build_plan(
     other types is refused). ``swap_axes``: exchange x and y first (latitude/longitude written in the
     wrong order, or X = northing as in Vietnamese survey practice).
     """
+    with _no_traceback(src.name):
+        return _build_plan(
+            src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip_other_types,
+            swap_axes=swap_axes, config=config,
+        )  # fmt: skip
+
+
+def _build_plan(
+    src: SourceData,
+    *,
+    layer_id: str,
+    crs: str | int | None,
+    encoding: str | Mapping[str, str] | None,
+    skip_other_types: bool,
+    swap_axes: bool,
+    config: IngestConfig | None,
+) -> ImportPlan:
     import geopandas as gpd
 
     config = config or load_config()
@@ -852,21 +892,16 @@ def plan_import(
 ) -> ImportPlan:
     """Read ``path`` and decide everything about importing it into ``layer_id``; writes nothing."""
     config = config or load_config()
-    try:
-        src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
-        return build_plan(
-            src,
-            layer_id=layer_id,
-            crs=crs,
-            encoding=encoding,
-            skip_other_types=skip_other_types,
-            swap_axes=swap_axes,
-            config=config,
-        )
-    except TbgeoError:
-        raise
-    except Exception as exc:  # a file no check foresaw: a message, never a traceback
-        raise IngestError("ingest.plan_failed", name=display_name or Path(path).name, detail=tech(exc)) from exc
+    src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
+    return build_plan(
+        src,
+        layer_id=layer_id,
+        crs=crs,
+        encoding=encoding,
+        skip_other_types=skip_other_types,
+        swap_axes=swap_axes,
+        config=config,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def recorder() -> Iterator[Recorder]:
     srv.settimeout(0.2)
     rec = Recorder(port=srv.getsockname()[1])
     stop = threading.Event()
+    held: list[socket.socket] = []
 
     def serve() -> None:
         while not stop.is_set():
@@ -45,13 +46,15 @@ def recorder() -> Iterator[Recorder]:
                 rec.connections.append(conn.recv(200))
             except OSError:
                 rec.connections.append(b"")
-            conn.close()  # answer nothing: a real address that does not answer stalls GDAL for 20 s
+            held.append(conn)  # answer nothing, keep it open: an address that does not answer stalls GDAL
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield rec
     stop.set()
     thread.join(2)
+    for conn in held:
+        conn.close()
     srv.close()
 
 

@@ -154,3 +154,29 @@ def test_overlap_bomb_without_overlap_check_counts_total(tmp_path: Path) -> None
     assert err.value.key == "ingest.zip_bomb_total"
     assert "together expand to 150.0 MB" in err.value.message("en")
     assert list(dest.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_unforeseen_failure_is_a_message(lang: str, store: Path, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Whatever breaks inside reading or planning (here: GEOS on a geometry) reaches the user, on the
+    command line and through the upload page's calls (read_source, build_plan), as a message."""
+    from tbgeo.ingest import pipeline
+
+    path = next(c for c in CASES if c.id == "col_geom").build(tmp_path)
+
+    def boom(*a, **k):  # type: ignore[no-untyped-def]
+        raise ValueError("GEOSException: TopologyException: side location conflict")
+
+    monkeypatch.setattr(pipeline, "clean_geometries", boom)
+    before = sha(store)
+    rc, out, err = run(capsys, "import", str(path), "--layer", "industrial_parks", "--lang", lang)
+    assert rc == 2 and "Traceback" not in err
+    expected = {
+        "vi": "Không xử lý được “site.geojson”: tệp có nội dung bất thường mà tbgeo không đọc được. Không ghi gì vào kho dữ liệu.",
+        "en": "Could not process “site.geojson”: the file holds something unusual that tbgeo cannot read. Nothing was written to the store.",
+    }[lang]
+    assert expected in err and "side location conflict" in err
+    with pytest.raises(InputError) as exc:
+        pipeline.build_plan(pipeline.read_source(path), layer_id="industrial_parks")
+    assert exc.value.key == "ingest.plan_failed"
+    assert sha(store) == before

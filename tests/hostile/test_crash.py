@@ -1,0 +1,110 @@
+"""A killed import (kill -9 of the process mid-write) leaves no table QGIS would list and nothing
+behind once tbgeo opens the store again; a hot journal left by a crash never breaks a read-only open."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from tbgeo.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_WRITER = textwrap.dedent(
+    """
+    import os, signal, sys
+    import numpy as np, geopandas as gpd, shapely
+    sys.path.insert(0, {root!r})
+    from tbgeo import workspace
+    n = int(sys.argv[2])
+    x = 587000 + np.arange(n) % 1000 * 10.0
+    y = 2262000 + np.arange(n) // 1000 * 10.0
+    frame = gpd.GeoDataFrame({{"name": ["KCN"] * n}}, geometry=shapely.box(x, y, x + 5, y + 5), crs=9209)
+    if sys.argv[3] == "in-commit":  # die inside the store's transaction, after the copy, before COMMIT
+        real = workspace._copy_table
+        def copy_then_die(staging, con, table):
+            real(staging, con, table)
+            os.kill(os.getpid(), signal.SIGKILL)
+        workspace._copy_table = copy_then_die
+    print("writing", flush=True)
+    workspace.Workspace(workspace.Path(sys.argv[1])).add_layer_version(
+        "industrial_parks", frame, source_name="big.zip", sha256="0" * 64, user="t")
+    """
+)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listed_tables(store: Path) -> set[str]:
+    con = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+    finally:
+        con.close()
+
+
+def writer(store: Path, n: int, mode: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _WRITER.format(root=str(ROOT)), str(store), str(n), mode],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def test_kill_during_the_write_leaves_the_store_as_it_was(store: Path) -> None:
+    before = sha(store)
+    tables = listed_tables(store)
+    staging = store.parent / f".{store.name}.staging"
+    proc = writer(store, 200_000, "kill")
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+    deadline = time.monotonic() + 60
+    while not (staging.exists() and any(p.stat().st_size > 200_000 for p in staging.glob("*.gpkg"))):
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)  # GDAL is writing features
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert sha(store) == before  # the store itself was never touched
+    assert listed_tables(store) == tables  # what QGIS lists: nothing new
+    assert staging.exists()  # the killed process's staging file …
+    ws = Workspace.open_existing(store)  # … is removed by the next tbgeo that opens the store
+    assert not staging.exists()
+    assert [v.version for v in ws.versions("industrial_parks")] == [1]
+    assert sha(store) == before
+
+
+def test_kill_inside_the_store_transaction_then_read_only_opens_work(store: Path) -> None:
+    tables = listed_tables(store)
+    proc = writer(store, 100_000, "in-commit")
+    proc.wait(timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    journal = store.with_name(store.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0  # a hot journal: the crash was mid-transaction
+    with pytest.raises(sqlite3.OperationalError):  # what a read-only open does with it, unrecovered
+        listed_tables(store)
+    ws = Workspace.open_existing(store)
+    assert not journal.exists() or journal.stat().st_size == 0
+    assert listed_tables(store) == tables
+    assert [v.version for v in ws.versions("industrial_parks")] == [1]
+    assert "lv_industrial_parks_2" not in {str(n) for n in pyogrio.list_layers(store)[:, 0]}
+    assert len(pyogrio.read_dataframe(store, layer="lv_industrial_parks_1")) == 3  # GDAL opens it read-only
+    assert not (store.parent / f".{store.name}.staging").exists() or not any((store.parent / f".{store.name}.staging").iterdir())
+    # and the next import stores version 2 as usual
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    v = ws.add_layer_version("industrial_parks", gpd.GeoDataFrame({"name": ["A"]}, geometry=[box(587000, 2262000, 587200, 2262200)], crs=9209),
+                             source_name="a.zip", sha256="1" * 64, user="t")  # fmt: skip
+    assert v.version == 2 and ws.read_version("industrial_parks", 2)["name"].tolist() == ["A"]
