@@ -244,12 +244,14 @@ _RTREE_SHADOW = ("_node", "_parent", "_rowid")
 
 def _copy_table(staging: Path, con: sqlite3.Connection, table: str) -> None:
     """Copy the feature table ``table`` GDAL wrote into ``staging`` (a GeoPackage) into the store
-    behind ``con``, inside the caller's transaction: schema, rows, spatial index, triggers and the
-    GeoPackage registrations (contents, geometry columns, extensions, feature count)."""
-    src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+    behind ``con``, inside the caller's transaction: schema, rows, spatial index (its tables copied
+    as GDAL built them), triggers and the GeoPackage registrations (contents, geometry columns,
+    extensions, feature count)."""
+    con.execute("ATTACH DATABASE ? AS tbgeo_staging", (f"file:{staging}?mode=ro",))
     try:
-        objects = src.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name = ? OR name LIKE ? ESCAPE '\\')"
+        objects = con.execute(
+            "SELECT type, name, sql FROM tbgeo_staging.sqlite_master WHERE sql IS NOT NULL"
+            " AND (tbl_name = ? OR name LIKE ? ESCAPE '\\')"
             " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END",
             (table, f"rtree\\_{table}\\_%"),
         ).fetchall()
@@ -259,33 +261,36 @@ def _copy_table(staging: Path, con: sqlite3.Connection, table: str) -> None:
             if kind != "table" or name in shadows:
                 continue
             con.execute(sql)
-            cur = src.execute(f'SELECT * FROM "{name}"')
-            marks = ", ".join("?" * len(cur.description))
-            while rows := cur.fetchmany(5000):
-                con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+            if name in rtrees:  # the index as GDAL bulk-built it (inserting anew is slower)
+                for shadow in sorted(shadows & {n for _, n, _ in objects}):
+                    if shadow.startswith(name):
+                        con.execute(f'DELETE FROM main."{shadow}"')
+                        con.execute(f'INSERT INTO main."{shadow}" SELECT * FROM tbgeo_staging."{shadow}"')
+            else:
+                con.execute(f'INSERT INTO main."{name}" SELECT * FROM tbgeo_staging."{name}"')
         for kind, name, sql in objects:
             if kind in ("index", "trigger"):
                 con.execute(sql)
-        srs = [r[0] for r in src.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (table,))]
-        for srs_id in srs:
-            if con.execute("SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?", (srs_id,)).fetchone() is None:
-                _copy_rows(src, con, "gpkg_spatial_ref_sys", "srs_id", srs_id)
-        main_tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        con.execute(
+            "INSERT INTO main.gpkg_spatial_ref_sys SELECT * FROM tbgeo_staging.gpkg_spatial_ref_sys WHERE srs_id IN"
+            " (SELECT srs_id FROM tbgeo_staging.gpkg_geometry_columns WHERE table_name = ?)"
+            " AND srs_id NOT IN (SELECT srs_id FROM main.gpkg_spatial_ref_sys)",
+            (table,),
+        )
+        main_tables = {r[0] for r in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+        staged = {r[0] for r in con.execute("SELECT name FROM tbgeo_staging.sqlite_master WHERE type = 'table'")}
         for meta in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents"):
-            if meta in main_tables:
-                _copy_rows(src, con, meta, "table_name", table)
+            if meta in main_tables and meta in staged:
+                _copy_rows(con, meta, table)
     finally:
-        src.close()
+        with contextlib.suppress(sqlite3.Error):
+            con.execute("DETACH DATABASE tbgeo_staging")
 
 
-def _copy_rows(src: sqlite3.Connection, con: sqlite3.Connection, meta: str, key: str, value: Any) -> None:
-    try:
-        cur = src.execute(f"SELECT * FROM {meta} WHERE {key} = ?", (value,))
-    except sqlite3.OperationalError:  # the staging file has no such table
-        return
-    cols = [d[0] for d in cur.description]
+def _copy_rows(con: sqlite3.Connection, meta: str, table: str) -> None:
+    cols = [r[1] for r in con.execute(f"PRAGMA tbgeo_staging.table_info({meta})")]
     names = ", ".join(f'"{c}"' for c in cols)
-    con.executemany(f"INSERT INTO {meta} ({names}) VALUES ({', '.join('?' * len(cols))})", cur.fetchall())
+    con.execute(f"INSERT INTO main.{meta} ({names}) SELECT {names} FROM tbgeo_staging.{meta} WHERE table_name = ?", (table,))
 
 
 def _remove_staging(staging: Path) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -28,7 +27,7 @@ from tbgeo.errors import InputError, TbgeoError
 from tbgeo.ingest import crsdetect, encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import IngestCRSError, IngestError, message, render_messages, tech
-from tbgeo.ingest.unpack import Dataset, open_upload
+from tbgeo.ingest.unpack import Dataset, open_upload, workdir
 from tbgeo.ingest.validate import (
     FID,
     GeometryReport,
@@ -221,7 +220,7 @@ def _read_source(
     config = config or load_config()
     path = Path(path)
     name = display_name or path.name
-    with tempfile.TemporaryDirectory(prefix="tbgeo-ingest-") as tmp:
+    with workdir() as tmp:
         container, datasets = open_upload(path, Path(tmp), config)
         sha = sha256_file(path)
         options: list[tuple[str, Dataset, str | None]] = []
@@ -967,6 +966,6 @@ def commit_import(
 def source_layers(path: Path | str, *, config: IngestConfig | None = None) -> list[str]:
     """The datasets/layers an upload holds (to let the user pick one); refuses unsafe files like read_source."""
     config = config or load_config()
-    with tempfile.TemporaryDirectory(prefix="tbgeo-ingest-") as tmp:
+    with workdir() as tmp:
         _, datasets = open_upload(Path(path), Path(tmp), config)
         return [label for ds in datasets for label, _ in _layer_options(ds)]

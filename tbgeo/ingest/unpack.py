@@ -11,6 +11,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +31,7 @@ __all__ = [
     "neutralise_link_crs",
     "MAX_NAME_BYTES",
     "check_shapefile",
+    "workdir",
 ]
 
 #: What an upload may be; named in every refusal.
@@ -308,6 +310,37 @@ def _without_links(ds: Dataset, workdir: Path) -> Dataset:
         return ds
     path, link = neutralise_link_crs(ds.path, workdir / ".nolink")
     return ds if link is None else Dataset(kind=ds.kind, path=path, name=ds.name, link_crs=link)
+
+
+_WORKDIR_PREFIX = "tbgeo-ingest-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def workdir() -> Iterator[Path]:
+    """A private temporary folder for unpacking one upload, removed afterwards. Its name carries the
+    process id, so folders left by a killed process (kill -9 skips every clean-up) are removed by
+    the next one."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for old in base.glob(f"{_WORKDIR_PREFIX}*-*"):
+            pid = old.name[len(_WORKDIR_PREFIX) :].split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)) and old.stat().st_uid == os.getuid():
+                shutil.rmtree(old, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{_WORKDIR_PREFIX}{os.getpid()}-") as tmp:
+        yield Path(tmp)
 
 
 def _check_kml(path: Path) -> None:

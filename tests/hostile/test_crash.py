@@ -108,3 +108,52 @@ def test_kill_inside_the_store_transaction_then_read_only_opens_work(store: Path
     v = ws.add_layer_version("industrial_parks", gpd.GeoDataFrame({"name": ["A"]}, geometry=[box(587000, 2262000, 587200, 2262200)], crs=9209),
                              source_name="a.zip", sha256="1" * 64, user="t")  # fmt: skip
     assert v.version == 2 and ws.read_version("industrial_parks", 2)["name"].tolist() == ["A"]
+
+
+def test_unpack_folders_of_killed_processes_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill -9 during unpacking skips every clean-up: the next read removes the dead process's folder
+    (never a live one's)."""
+    import tempfile
+
+    from tbgeo.ingest.pipeline import read_source
+    from tests.hostile.corpus import geojson
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / "tmp" / f"tbgeo-ingest-{int(dead.stdout)}-abc"
+    (left / "kcn").mkdir(parents=True)
+    (left / "kcn" / "kcn.shp").write_bytes(b"x" * 100)
+    live = tmp_path / "tmp" / f"tbgeo-ingest-{os.getppid()}-def"
+    live.mkdir()
+    read_source(geojson(tmp_path / "in"))
+    assert not left.exists() and live.exists()
+    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == [live.name]
+
+
+def test_copied_version_is_a_complete_geopackage_layer(store: Path) -> None:
+    """The version copied from staging is what GDAL would have written: registered, counted, with a
+    sound spatial index that answers box queries, and no staging file left."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    n = 5_000
+    x = 587000 + np.arange(n) % 100 * 30.0
+    y = 2262000 + np.arange(n) // 100 * 30.0
+    frame = gpd.GeoDataFrame({"name": [f"KCN {i}" for i in range(n)]}, geometry=shapely.box(x, y, x + 10, y + 10), crs=9209)
+    ws = Workspace.open_existing(store)
+    v = ws.add_layer_version("industrial_parks", frame, source_name="a.zip", sha256="1" * 64, user="t")
+    assert v.version == 2
+    con = sqlite3.connect(store)
+    try:
+        assert con.execute("SELECT rtreecheck('rtree_lv_industrial_parks_2_geom')").fetchone() == ("ok",)
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert con.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'lv_industrial_parks_2'").fetchone() == (n,)
+        assert con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = 'lv_industrial_parks_2'").fetchone() == (9209,)
+    finally:
+        con.close()
+    query = (587000.0, 2262000.0, 587500.0, 2262300.0)
+    hits = pyogrio.read_dataframe(store, layer="lv_industrial_parks_2", bbox=query)
+    assert len(hits) == int(frame.intersects(shapely.box(*query)).sum()) == 187
+    assert not (store.parent / f".{store.name}.staging").exists()
