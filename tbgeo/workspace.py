@@ -510,31 +510,33 @@ class Workspace:
             self._drop_table(table)
 
     def recover(self) -> None:
-        """Finish what a crash left: a killed import's staging files (when no write is running), a hot rollback journal (or a WAL) is rolled back (or checkpointed)
-        now by a writable connection, so later read-only opens (GDAL, QGIS, a read-only mount) work."""
-        staging = self._staging_dir()
-        if staging.exists():  # left by a killed import; removed only when no write is running
-            lock_path = self.path.with_name(self.path.name + ".lock")
-            with contextlib.suppress(OSError), open(lock_path, "a+") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                try:
-                    import shutil
+        """Finish what a crash left, when no tbgeo write is running (never waits): a killed import's
+        staging files are removed, and a hot rollback journal (or a WAL) is rolled back (checkpointed)
+        by a writable connection, so later read-only opens (GDAL, QGIS, a read-only mount) work."""
+        import shutil
 
-                    shutil.rmtree(staging, ignore_errors=True)
-                finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
+        staging = self._staging_dir()
         journal = self.path.with_name(self.path.name + "-journal")
         wal = self.path.with_name(self.path.name + "-wal")
-        if not (self.path.exists() and ((journal.exists() and journal.stat().st_size > 0) or wal.exists())):
+        hot = self.path.exists() and ((journal.exists() and journal.stat().st_size > 0) or wal.exists())
+        if not (hot or staging.exists()):
             return
-        with contextlib.suppress(OSError, sqlite3.Error), self._lock():
-            con = sqlite3.connect(self.path, timeout=10)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with contextlib.suppress(OSError), open(lock_path, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # busy: a write is running and cleans up itself
             try:
-                con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
-                if wal.exists():
-                    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                shutil.rmtree(staging, ignore_errors=True)
+                if hot:
+                    with contextlib.suppress(sqlite3.Error):
+                        con = sqlite3.connect(self.path, timeout=1)
+                        try:
+                            con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
+                            if wal.exists():
+                                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                        finally:
+                            con.close()
             finally:
-                con.close()
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _drop_table(self, table: str) -> None:
         """Remove a feature table GDAL wrote (and its GeoPackage registrations), if present."""
