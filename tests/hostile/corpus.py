@@ -126,6 +126,13 @@ def _dbf_count(parts: dict[str, bytes], n: int) -> None:
     parts[".dbf"] = bytes(dbf[: header_len + record_len * n]) + b"\x1a"
 
 
+def _dbf_cut(parts: dict[str, bytes], n: int) -> None:
+    """The .dbf header still says every record, but only ``n`` are in the file (a cut-off copy)."""
+    dbf = parts[".dbf"]
+    header_len, record_len = struct.unpack("<HH", dbf[8:12])
+    parts[".dbf"] = dbf[: header_len + record_len * n]
+
+
 def _shx_count(parts: dict[str, bytes], n: int) -> None:
     shx = bytearray(parts[".shx"][: 100 + 8 * n])
     shx[24:28] = struct.pack(">i", len(shx) // 2)
@@ -190,6 +197,7 @@ CASES: list[Case] = [
     Case("col_name_case", lambda d: geojson(d, properties=[{"name": "A", "NAME": "B"}]), warn="ingest.w_column_renamed"),
     Case("col_fid_case", lambda d: geojson(d, properties=[{"FID": 3, "fid": 9, "name": "A"}]), warn="ingest.w_column_renamed"),
     Case("dbf_fewer_records", lambda d: shapefile_zip(d, mutate=lambda p: _dbf_count(p, 1)), refuse="ingest.shp_mismatch"),
+    Case("dbf_truncated", lambda d: shapefile_zip(d, mutate=lambda p: _dbf_cut(p, 1)), refuse="ingest.shp_mismatch"),
     Case("shx_fewer_records", lambda d: shapefile_zip(d, mutate=lambda p: _shx_count(p, 1)), refuse="ingest.shp_mismatch"),
     Case("shp_truncated", lambda d: shapefile_zip(d, mutate=lambda p: _truncate_shp(p, len(p[".shp"]) - 40)), refuse="ingest.shp_mismatch"),
     Case("overlap_bomb", overlap_zip, refuse="ingest.zip_overlap"),

@@ -126,6 +126,8 @@ def test_refusal_messages_exact(tmp_path: Path) -> None:
     assert "the .shp holds 3 features, the .shx 3, the .dbf 1. Importing it would lose 2 features" in msg
     msg = refusal(by_id["shp_truncated"], by_id["shp_truncated"].build(tmp_path / "b")).message("vi")
     assert ".shp có 3 đối tượng (tệp bị cắt cụt, thiếu 40 byte), .shx có 3, .dbf có 3. Nếu nhập sẽ mất 1 đối tượng" in msg
+    msg = refusal(by_id["dbf_truncated"], by_id["dbf_truncated"].build(tmp_path / "g")).message("en")
+    assert "the .shp holds 3 features, the .shx 3, the .dbf 3 (→ 1). Importing it would lose 2 features" in msg
     msg = refusal(by_id["zip_long_member"], by_id["zip_long_member"].build(tmp_path / "c")).message("en")
     assert "(304 bytes; at most 255)" in msg
     msg = refusal(by_id["too_many_columns"], by_id["too_many_columns"].build(tmp_path / "d")).message("vi")
