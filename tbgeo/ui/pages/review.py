@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from tbgeo.errors import InputError
+from tbgeo.errors import InputError, TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
 from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
@@ -30,6 +30,8 @@ class RKey(StrEnum):
     SITE_NAME = "review_site_name"
     SAVED_ID = "review_saved_id"
     SAVED_UPDATED = "review_saved_updated"
+    #: The decided proposal a stored review is a new revision of.
+    SAVED_ORIGINAL = "review_saved_original"
     #: {site key: proposal id} of the sites stored automatically in this session.
     STORED = "review_stored_sites"
 
@@ -87,8 +89,10 @@ def _site_tabs(lang: str) -> None:
                 path.write_bytes(up.getvalue())
                 try:
                     _set_site(site_from_file(path, crs=crs or None, display_name=up.name))
-                except InputError as exc:
+                except TbgeoError as exc:
                     st.error(exc.message(lang))
+                except Exception as exc:  # a fault, not the file: said in the user's language, logged
+                    st.error(report_internal_error(exc, lang))
                 else:
                     st.rerun()
     with tab_coords:
@@ -218,30 +222,27 @@ def site_key(site: Any) -> str:
     return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
 
 
-def store_review(report: Any, lang: str, *, stored: dict[str, int], user: str | None = None) -> tuple[int, bool]:
+def store_review(
+    report: Any, lang: str, *, stored: dict[str, int], user: str | None = None
+) -> tuple[int, str, int | None]:
     """Store a reviewed site in the workspace (issue 3 §4: every reviewed site is kept).
 
     The first review of a site adds a draft proposal; re-reviewing the same site (``stored`` maps
-    site keys to proposal ids) replaces that proposal's report instead of adding a duplicate.
-    Returns (proposal id, updated?).
+    site keys to proposal ids) replaces that proposal's report instead of adding a duplicate — unless
+    it has been decided (approved, rejected): then the review is a new revision, and the decided
+    proposal stays as it was (``Workspace.save_review``, the same call as ``tbgeo check --save``).
+    Returns (proposal id, "created" | "updated" | "revised", id of the proposal it is a revision of).
     """
     from tbgeo.workspace import Workspace
 
     ws = Workspace.open()
     key = site_key(report.geometry)
-    pid = stored.get(key)
     attrs = report.facts.attrs
-    if pid is not None:
-        try:
-            ws.update_report(pid, report.to_dict(lang), user=user,
-                             name=attrs.name or t("review.page.unnamed", lang), attributes=attrs.to_dict())
-            return pid, True
-        except InputError:  # the proposal is gone (another workspace): store it anew
-            pass
-    p = ws.add_proposal(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
-                        attributes=attrs.to_dict(), report=report.to_dict(lang), user=user, status="draft")
+    p, how = ws.save_review(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
+                            attributes=attrs.to_dict(), report=report.to_dict(lang), user=user,
+                            proposal_id=stored.get(key))
     stored[key] = p.id
-    return p.id, False
+    return p.id, how, p.revision_of
 
 
 def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
@@ -261,13 +262,17 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
-        saved, updated = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
-    except InputError as exc:
+        saved, how, original = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
+    except TbgeoError as exc:
         st.error(exc.message(lang))
+        return
+    except Exception as exc:  # a fault, not the user's input: said in the user's language, logged
+        st.error(report_internal_error(exc, lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
     st.session_state[RKey.SAVED_ID] = saved
-    st.session_state[RKey.SAVED_UPDATED] = updated
+    st.session_state[RKey.SAVED_UPDATED] = how
+    st.session_state[RKey.SAVED_ORIGINAL] = original
     st.session_state.pop("review_sheet_pdf", None)
 
 
@@ -322,8 +327,12 @@ def _panel(lang: str) -> None:
                            "application/pdf", key="review_dl_sheet")
     saved = st.session_state.get(RKey.SAVED_ID)
     if saved:
-        key = "review.page.saved_updated" if st.session_state.get(RKey.SAVED_UPDATED) else "review.page.saved"
-        st.success(t(key, lang, id=saved))
+        how = st.session_state.get(RKey.SAVED_UPDATED)
+        if how == "revised":
+            st.success(t("review.page.saved_revision", lang, id=saved,
+                         original=st.session_state.get(RKey.SAVED_ORIGINAL)))
+        else:
+            st.success(t("review.page.saved_updated" if how == "updated" else "review.page.saved", lang, id=saved))
 
 
 # -- stored proposals, decisions, ledger ---------------------------------------------------------
@@ -367,6 +376,23 @@ def _proposals(lang: str) -> None:
         ],
         hide_index=True, width="stretch", key="review_history",
     )
+    if chosen.revision_of is not None:
+        st.caption(t("review.page.revision_of", lang, id=chosen.revision_of))
+    if chosen.changes:
+        st.markdown("**" + t("review.page.changes", lang) + "**")
+        st.dataframe(
+            [
+                {
+                    t("review.page.col_when", lang): c.at,
+                    t("review.page.col_who", lang): c.by,
+                    t("review.page.col_field", lang): c.field,
+                    t("review.page.col_from", lang): c.old or "",
+                    t("review.page.col_to", lang): c.new or "",
+                }
+                for c in chosen.changes
+            ],
+            hide_index=True, width="stretch", key="review_changes",
+        )
     if st.button(t("review.page.recheck", lang), key="review_recheck"):
         from tbgeo.review import review_site
         from tbgeo.rules import SiteAttrs
@@ -375,11 +401,16 @@ def _proposals(lang: str) -> None:
         try:
             attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
             report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
-            ws.update_report(pid, report.to_dict(lang), user=st.session_state.get(Key.USER) or None)
-        except InputError as exc:
+            saved, how = ws.save_review(chosen.geometry, name=chosen.name, attributes=chosen.attributes,
+                                        report=report.to_dict(lang), user=st.session_state.get(Key.USER) or None,
+                                        proposal_id=pid)
+        except TbgeoError as exc:
             st.error(exc.message(lang))
         else:
-            st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
+            if how == "revised":
+                st.success(t("review.page.saved_revision", lang, id=saved.id, original=pid))
+            else:
+                st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
     with st.form("review_decision"):
         options = ["", *TRANSITIONS[chosen.status]]
         new = st.selectbox(t("review.page.new_status", lang), options,
@@ -397,7 +428,7 @@ def _proposals(lang: str) -> None:
             else:
                 st.warning(t("review.page.nothing", lang))
                 return
-        except InputError as exc:
+        except TbgeoError as exc:  # bad decision, or the store is busy (another program writing)
             st.error(exc.message(lang))
             return
         st.success(t("review.page.recorded", lang, id=pid))
