@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("review.input.missing", file=str(path))
         site = site_from_coordinates(path.read_text(encoding="utf-8-sig"), system=args.coords)
     else:
-        site = site_from_file(path, crs=args.crs)
+        site = site_from_file(path, crs=args.crs, limits=cfg.site_file)
     attrs = SiteAttrs(
         name=args.name or site.name or path.stem,
         investor=args.investor,
