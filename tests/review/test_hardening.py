@@ -378,3 +378,36 @@ def test_cli_with_a_locked_store_says_busy_and_exits_4(project, capsys, monkeypa
         th.join(10)
     assert ws_path.read_bytes() == raw
     assert [p.status for p in Workspace.open_existing().proposals()] == ["draft"]
+
+
+# -- the review page's upload: the same reading, messages in the page's language -----------------------
+@pytest.mark.parametrize("build", [nan_vertex, empty_file, symlink_member, zip_bomb, many_polygons],
+                         ids=lambda b: b.__name__)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_review_page_upload_answers_with_a_message(tmp_path: Path, build, lang) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.ui.pages.review import read_uploaded_site
+
+    key, vi, en = HOSTILE[build]
+    path = build(tmp_path)
+    site, error = read_uploaded_site(path.name, path.read_bytes(), "", lang)
+    assert site is None and (vi if lang == "vi" else en) in error and "Traceback" not in error
+
+
+def test_the_review_page_upload_reads_a_good_file_and_reports_a_fault(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tbgeo.proposal_input
+    from tbgeo.ui.pages.review import read_uploaded_site
+
+    site, error = read_uploaded_site("x" * 400 + ".geojson", _fc(RING, {"name": "Khu tải lên"}).encode(), "", "vi")
+    assert error is None and site.name == "Khu tải lên" and site.geometry.area == pytest.approx(1_155_226, rel=1e-3)
+    monkeypatch.setenv("TBGEO_ERROR_LOG", str(tmp_path / "e.log"))
+    read_frame = tbgeo.proposal_input._read_frame
+    monkeypatch.setattr(tbgeo.proposal_input, "_read_frame", lambda *a: [][1])
+    site, error = read_uploaded_site("a.geojson", _fc(RING).encode(), "", "en")
+    assert site is None
+    # a library fault while reading the user's file is said as "cannot read", in the page's language
+    assert error.startswith("Cannot read file a.geojson: ") and "Traceback" not in error
+    monkeypatch.setattr(tbgeo.proposal_input, "_read_frame", read_frame)
+    monkeypatch.setattr(tbgeo.proposal_input, "_finish", lambda g: 1 / 0)
+    site, error = read_uploaded_site("a.geojson", _fc(RING).encode(), "", "vi")
+    assert site is None and error.startswith("Lỗi nội bộ của tbgeo (ZeroDivisionError)")
+    assert "ZeroDivisionError: division by zero" in (tmp_path / "e.log").read_text()

@@ -76,25 +76,37 @@ def _set_site(site: Any) -> None:
     st.session_state.pop("review_sheet_pdf", None)
 
 
+def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any | None, str | None]:
+    """An uploaded site file read the one way site files are read (``site_from_file``: safe unpacking,
+    CRS detection and limits as for uploads): (site, None), or (None, the message in ``lang``) for a
+    bad file — and for a fault in tbgeo, the localized "internal error" with the details logged."""
+    from tbgeo.proposal_input import site_from_file
+
+    with tempfile.TemporaryDirectory(prefix="tbgeo-site-upload-") as tmp:
+        path = Path(tmp) / (Path(name).name[-120:] or "site")  # a very long upload name still fits the disk
+        try:
+            path.write_bytes(data)
+            return site_from_file(path, crs=crs or None, display_name=name), None
+        except TbgeoError as exc:
+            return None, exc.message(lang)
+        except Exception as exc:  # a fault, not the file: said in the user's language, logged
+            return None, report_internal_error(exc, lang)
+
+
 def _site_tabs(lang: str) -> None:
-    from tbgeo.proposal_input import SUFFIXES, site_from_coordinates, site_from_file
+    from tbgeo.proposal_input import SUFFIXES, site_from_coordinates
 
     tab_upload, tab_coords = st.tabs([t("review.page.tab_upload", lang), t("review.page.tab_coords", lang)])
     with tab_upload:
         up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key="review_upload")
         crs = st.text_input(t("review.page.upload_crs", lang), value="", key="review_upload_crs")
         if up is not None and st.button(t("review.page.use_file", lang), key="review_use_file"):
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / Path(up.name).name
-                path.write_bytes(up.getvalue())
-                try:
-                    _set_site(site_from_file(path, crs=crs or None, display_name=up.name))
-                except TbgeoError as exc:
-                    st.error(exc.message(lang))
-                except Exception as exc:  # a fault, not the file: said in the user's language, logged
-                    st.error(report_internal_error(exc, lang))
-                else:
-                    st.rerun()
+            site, error = read_uploaded_site(up.name, up.getvalue(), crs, lang)
+            if error is not None:
+                st.error(error)
+            else:
+                _set_site(site)
+                st.rerun()
     with tab_coords:
         system = st.radio(
             t("review.page.coords_system", lang), ["auto", "wgs84", "vn2000"],
