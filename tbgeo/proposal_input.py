@@ -223,15 +223,6 @@ def _limits(limits: Any | None) -> Any:
     return load_config().site_file
 
 
-def _ingest_config(limits: Any) -> Any:
-    """The upload limits of config/ingest.toml (member count, ratio), with the site file's tighter sizes."""
-    from tbgeo.ingest.config import load_config as ingest_config
-
-    cfg = ingest_config()
-    return cfg.with_(max_upload_mb=min(cfg.max_upload_mb, limits.max_file_mb),
-                     max_unpacked_mb=min(cfg.max_unpacked_mb, limits.max_unpacked_mb))
-
-
 def _check_size(path: Path, name: str, limits: Any) -> None:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
@@ -411,8 +402,12 @@ def site_from_file(
     _check_size(p, name, limits)
     if suffix in (".zip", ".kmz"):
         with unpacked(p, limits=limits, display_name=name) as inner:
-            site = site_from_file(inner, crs=crs, display_name=name, limits=limits)
-        return SiteInput(site.geometry, f"file:{name}", site.crs, site.properties, site.notes)
+            return _site_from_dataset(inner, crs=crs, name=name, limits=limits)
+    return _site_from_dataset(p, crs=crs, name=name, limits=limits)
+
+
+def _site_from_dataset(p: Path, *, crs: str | int | None, name: str, limits: Any) -> SiteInput:
+    """The site in one dataset on disk (a file given, or the one inside a zip), its size checked."""
     _check_format(p, name)
     try:
         gdf = _read_frame(p, name, limits)
