@@ -411,3 +411,52 @@ def test_the_review_page_upload_reads_a_good_file_and_reports_a_fault(tmp_path: 
     site, error = read_uploaded_site("a.geojson", _fc(RING).encode(), "", "vi")
     assert site is None and error.startswith("Lỗi nội bộ của tbgeo (ZeroDivisionError)")
     assert "ZeroDivisionError: division by zero" in (tmp_path / "e.log").read_text()
+
+
+# -- the review page itself (AppTest): re-check of an approved proposal, a decision on a busy store ---
+CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
+
+
+def _page(lang: str):  # type: ignore[no-untyped-def]
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    return AppTest.from_string(f"from tbgeo.ui.pages import review\nreview.render({lang!r})\n", default_timeout=60)
+
+
+def test_page_recheck_of_an_approved_proposal_and_a_busy_store(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open()
+    p = ws.add_proposal(RICE, name="Khu đã duyệt", attributes={"sector": "electronics"}, report={"verdict": "ok"},
+                        status="submitted")
+    ws.set_status(p.id, "approved", user="Lãnh đạo Sở")
+    before = ws.proposal(p.id)
+    at = _page("en").run()
+    assert not at.exception, at.exception
+    at.button(key="review_recheck").click().run()
+    assert not at.exception, at.exception
+    assert any("Proposal number 1 has been decided and is kept as it was: this review was stored as proposal number 2"
+               in s.value for s in at.success)
+    after = ws.proposal(1)
+    assert (after.name, after.report, after.status, after.history) == (before.name, before.report, "approved", before.history)
+    rev = ws.proposal(2)
+    assert (rev.revision_of, rev.status, rev.name) == (1, "draft", "Khu đã duyệt")
+    assert [(c.field, c.old) for c in rev.changes] == [("verdict", "ok")]  # the new review's verdict
+    # a decision while another program holds the store: a message in Vietnamese, nothing written
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    at = _page("vi").run()
+    at.selectbox(key="review_pick").set_value(2).run()
+    assert any("Phiên bản mới của đề xuất số 1." in c.value for c in at.caption)
+    changes = next(df.value for df in at.dataframe if "Mục" in df.value.columns)
+    assert list(changes["Mục"]) == ["verdict"]
+    raw = ws.path.read_bytes()
+    release, th = _hold(ws.path, "IMMEDIATE")
+    try:
+        at.selectbox(key="review_new_status").set_value("submitted")
+        next(b for b in at.button if b.label == "Ghi nhận").click().run()
+    finally:
+        release.set()
+        th.join(10)
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Kho dữ liệu đang bận") for e in at.error)
+    assert ws.path.read_bytes() == raw and ws.proposal(2).status == "draft"
