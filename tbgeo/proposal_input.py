@@ -31,6 +31,7 @@ __all__ = [
     "SiteInput",
     "site_from_file",
     "site_from_coordinates",
+    "site_from_coordinates_file",
     "site_from_draw_event",
     "site_from_geojson",
     "parse_points",
@@ -575,6 +576,22 @@ def parse_points(text: str) -> list[tuple[float, float]]:
             raise InputError("review.input.bad_line", line=raw.strip())
         pts.append((nums[0], nums[1]))
     return pts
+
+
+def site_from_coordinates_file(path: Path | str, *, system: str = "auto", limits: Any | None = None) -> SiteInput:
+    """A site from a .txt/.csv file of typed corners (UTF-8, or UTF-8 with BOM), within the site-file
+    size limit; a file that is not text is refused with a message."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("review.input.missing", file=str(p))
+    _check_size(p, p.name, _limits(limits))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("review.input.not_text", file=p.name) from exc
+    if "\x00" in text:
+        raise InputError("review.input.not_text", file=p.name)
+    return site_from_coordinates(text, system=system)
 
 
 def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:

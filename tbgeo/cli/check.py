@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.proposal_input import note_text, site_from_coordinates, site_from_file
+    from tbgeo.proposal_input import note_text, site_from_coordinates_file, site_from_file
     from tbgeo.review import ReviewContext, SiteAttrs, load_config, review_site
     from tbgeo.rules.config import parse_raster_classes
     from tbgeo.zonal import open_landuse
@@ -56,9 +56,7 @@ def run(args: argparse.Namespace) -> int:
         cfg = cfg.with_raster_classes(parse_raster_classes(args.classes, file="--classes"))
     path = Path(args.site_file)
     if path.suffix.lower() in (".txt", ".csv"):
-        if not path.exists():
-            raise InputError("review.input.missing", file=str(path))
-        site = site_from_coordinates(path.read_text(encoding="utf-8-sig"), system=args.coords)
+        site = site_from_coordinates_file(path, system=args.coords, limits=cfg.site_file)
     else:
         site = site_from_file(path, crs=args.crs, limits=cfg.site_file)
     attrs = SiteAttrs(
@@ -117,5 +115,9 @@ def _write_sheet(report: Any, out: Path, lang: str) -> None:
         raise InputError("review.cli.sheet_format", file=str(out))
     data = report.to_sheet(lang, fmt=fmt)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:  # a folder that does not exist or cannot be written: the user's path
+        tmp.unlink(missing_ok=True)
+        raise InputError("map_cli.write_failed", path=str(out), detail=exc.strerror or type(exc).__name__) from exc

@@ -460,3 +460,28 @@ def test_page_recheck_of_an_approved_proposal_and_a_busy_store(project, monkeypa
     assert not at.exception, at.exception
     assert any(e.value.startswith("Kho dữ liệu đang bận") for e in at.error)
     assert ws.path.read_bytes() == raw and ws.proposal(2).status == "draft"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_coordinate_files_that_are_not_text_or_too_big(project, capsys, lang) -> None:  # type: ignore[no-untyped-def]
+    (binary := project / "goc.txt").write_bytes(b"\xff\xfe\x00\x01PK\x03\x04" + bytes(100))
+    rc = main(["check", str(binary), "--lang", lang])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" not in err
+    assert ("không phải tệp văn bản tọa độ (UTF-8)" if lang == "vi" else "is not a text file of coordinates (UTF-8)") in err
+    with (big := project / "goc.csv").open("wb") as fh:
+        fh.truncate(300 * 1024 * 1024)
+    rc = main(["check", str(big), "--lang", lang])
+    err = capsys.readouterr().err
+    assert rc == 2 and ("300,0 MB" if lang == "vi" else "300.0 MB") in err
+    (folder := project / "thu_muc.txt").mkdir()
+    rc = main(["check", str(folder), "--lang", lang])
+    assert rc == 2 and "thu_muc.txt" in capsys.readouterr().err
+
+
+def test_a_sheet_that_cannot_be_written_is_bad_input(project, capsys, W) -> None:  # type: ignore[no-untyped-def]
+    site = W.site_geojson(project / "rice.geojson", RICE)
+    rc = main(["check", str(site), "--sheet", str(project / "khong_co" / "phieu.pdf"), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Could not write" in err and "phieu.pdf" in err and "Traceback" not in err
+    assert not (project / "khong_co").exists()
