@@ -366,3 +366,25 @@ def test_lock_wait_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert lock_wait() == 1.5
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "soon")
     assert lock_wait() == 5.0
+
+
+def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbgeo.errors import StoreBusyError
+
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    path = tmp_path / "w.gpkg"
+    ws = Workspace.open(path)
+    ws.add_layer_version("industrial_parks", _parks(2), source_name="a.zip", sha256="a")
+    raw = path.read_bytes()
+    release, th = _hold_lock(path, "IMMEDIATE")  # QGIS editing the GeoPackage
+    try:
+        with pytest.raises(StoreBusyError) as err:
+            ws.add_layer_version("industrial_parks", _parks(3), source_name="b.zip", sha256="b")
+        assert err.value.message("en").startswith("The store is busy")
+        with pytest.raises(StoreBusyError):
+            ws.set_active("industrial_parks", None)
+    finally:
+        release.set()
+        th.join(10)
+    assert path.read_bytes() == raw
+    assert [v.version for v in ws.versions("industrial_parks")] == [1] and ws.active_version("industrial_parks").version == 1
