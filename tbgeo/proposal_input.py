@@ -32,6 +32,7 @@ __all__ = [
     "site_from_file",
     "site_from_coordinates",
     "site_from_coordinates_file",
+    "check_site_file_size",
     "site_from_draw_event",
     "site_from_geojson",
     "parse_points",
@@ -224,10 +225,15 @@ def _limits(limits: Any | None) -> Any:
     return load_config().site_file
 
 
-def _check_size(path: Path, name: str, limits: Any) -> None:
-    size = path.stat().st_size
+def check_site_file_size(name: str, size: int, limits: Any | None = None) -> None:
+    """Refuse a site file larger than the limit (``[site_file] max_file_mb``), from its size alone."""
+    limits = _limits(limits)
     if size > limits.max_file_bytes:
         raise InputError("review.input.too_big", file=name, size=Num(size / 1048576, 1), limit=Num(limits.max_file_mb, 0))
+
+
+def _check_size(path: Path, name: str, limits: Any) -> None:
+    check_site_file_size(name, path.stat().st_size, limits)
 
 
 @contextlib.contextmanager

@@ -489,3 +489,17 @@ def test_a_sheet_that_cannot_be_written_is_bad_input(project, capsys, W) -> None
     err = capsys.readouterr().err
     assert rc == 2 and "Could not write" in err and "phieu.pdf" in err and "Traceback" not in err
     assert not (project / "khong_co").exists()
+
+
+def test_the_review_page_refuses_an_oversized_upload_before_writing_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tempfile
+
+    from tbgeo.ui.pages.review import read_uploaded_site
+
+    (temp := tmp_path / "temp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    written: list[int] = []
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: written.append(len(data)))
+    site, error = read_uploaded_site("lon.geojson", b" " * (21 * 1024 * 1024), "", "vi")
+    assert site is None and error.startswith("Tệp lon.geojson có dung lượng 21,0 MB; tệp khu đất tối đa 20 MB")
+    assert written == [] and list(temp.iterdir()) == []

@@ -80,11 +80,12 @@ def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any
     """An uploaded site file read the one way site files are read (``site_from_file``: safe unpacking,
     CRS detection and limits as for uploads): (site, None), or (None, the message in ``lang``) for a
     bad file — and for a fault in tbgeo, the localized "internal error" with the details logged."""
-    from tbgeo.proposal_input import site_from_file
+    from tbgeo.proposal_input import check_site_file_size, site_from_file
 
     with tempfile.TemporaryDirectory(prefix="tbgeo-site-upload-") as tmp:
         path = Path(tmp) / (Path(name).name[-120:] or "site")  # a very long upload name still fits the disk
         try:
+            check_site_file_size(name, len(data))  # before anything is written to disk
             path.write_bytes(data)
             return site_from_file(path, crs=crs or None, display_name=name), None
         except TbgeoError as exc:
