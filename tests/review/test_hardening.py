@@ -156,6 +156,19 @@ def mislabelled_vn2000_prj(d: Path) -> Path:
     return d / "sai.shp"
 
 
+def kml_with_entities(d: Path) -> Path:
+    (p := d / "xxe.kml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>&x;</name><Polygon><outerBoundaryIs>'
+        '<LinearRing><coordinates>106.45,20.45 106.46,20.45 106.46,20.46 106.45,20.45</coordinates></LinearRing>'
+        '</outerBoundaryIs></Polygon></Placemark></kml>')
+    return p
+
+
+def kmz_with_entities(d: Path) -> Path:
+    return _zip(d / "xxe.kmz", {"doc.kml": kml_with_entities(d).read_bytes()})
+
+
 #: builder → (message key, a piece of the Vietnamese message, a piece of the English one)
 HOSTILE = {
     nan_vertex: ("review.input.coords_not_finite", "NaN hoặc vô hạn", "NaN or infinite"),
@@ -174,6 +187,8 @@ HOSTILE = {
     two_sites: ("review.input.zip_many", "a.geojson, b.geojson", "a.geojson, b.geojson"),
     huge_file: ("review.input.too_big", "200,0 MB; tệp khu đất tối đa 20 MB", "200.0 MB; a site file may be at most 20 MB"),
     many_polygons: ("review.input.too_many_features", "2500 đối tượng; tệp khu đất tối đa 2000", "2500 features; a site file may hold at most 2000"),
+    kml_with_entities: ("ingest.xml_entities", "DOCTYPE/ENTITY", "DOCTYPE/ENTITY"),
+    kmz_with_entities: ("ingest.xml_entities", "DOCTYPE/ENTITY", "DOCTYPE/ENTITY"),
     mislabelled_vn2000_prj: ("review.input.crs_confirm", "--crs", "Say which coordinate system"),
 }
 
