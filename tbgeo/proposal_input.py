@@ -296,7 +296,9 @@ def _read_frame(path: Path, name: str, limits: Any) -> Any:
     layers = _layers(path)
     counted = 0
     for layer in layers:
-        n = int(pyogrio.read_info(path, layer=layer).get("features") or 0)
+        with warnings.catch_warnings():  # GDAL's English warnings (e.g. a bad GeoPackage id) stay out of the way
+            warnings.simplefilter("ignore", RuntimeWarning)
+            n = int(pyogrio.read_info(path, layer=layer).get("features") or 0)
         counted += max(n, 0)
         if counted > limits.max_features:
             raise InputError("review.input.too_many_features", file=name, n=counted, limit=limits.max_features)
