@@ -518,3 +518,17 @@ def test_the_review_page_refuses_an_oversized_upload_before_writing_it(tmp_path:
     site, error = read_uploaded_site("lon.geojson", b" " * (21 * 1024 * 1024), "", "vi")
     assert site is None and error.startswith("Tệp lon.geojson có dung lượng 21,0 MB; tệp khu đất tối đa 20 MB")
     assert written == [] and list(temp.iterdir()) == []
+
+
+def test_the_review_page_on_a_store_locked_for_reading_says_busy(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open()
+    ws.add_proposal(RICE, name="Khu A", status="submitted")
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    release, th = _hold(ws.path, "EXCLUSIVE")  # a backup program holding the whole file
+    try:
+        at = _page("en").run()
+    finally:
+        release.set()
+        th.join(10)
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("The store is busy (another program is writing to it") for e in at.error)

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from tbgeo.errors import InputError, TbgeoError, report_internal_error
+from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
 from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
@@ -488,7 +488,7 @@ def render(lang: str) -> None:
     st.caption(t("review.page.intro", lang))
     try:
         ctx = context()
-    except InputError as exc:
+    except TbgeoError as exc:  # a bad layer file, or the store busy (another program writing to it)
         st.error(exc.message(lang))
         return
     _map(lang, ctx.proposals)
@@ -507,5 +507,8 @@ def render(lang: str) -> None:
     if result is not None:
         _run_review(lang, *result)
     _panel(lang)
-    _proposals(lang)
-    _ledger(lang)
+    for part in (_proposals, _ledger):
+        try:
+            part(lang)
+        except StoreBusyError as exc:  # the site tools above stay usable while the store is busy
+            st.error(exc.message(lang))
