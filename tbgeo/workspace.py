@@ -743,7 +743,11 @@ class Workspace:
             if row is None:
                 proposal_id = None  # gone (another workspace): store it anew
             elif row["status"] not in DECIDED_STATUSES:
-                return self.update_report(proposal_id, report, user=user, name=name, attributes=attributes), "updated"
+                try:
+                    return self.update_report(proposal_id, report, user=user, name=name, attributes=attributes), "updated"
+                except InputError as exc:  # decided by someone else in the meantime: a revision after all
+                    if exc.key != "workspace.decided_frozen":
+                        raise
         if proposal_id is None and self.path.exists():
             with self._connect() as con:
                 if _revisions_ready(con):

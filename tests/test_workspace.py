@@ -388,3 +388,19 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
         th.join(10)
     assert path.read_bytes() == raw
     assert [v.version for v in ws.versions("industrial_parks")] == [1] and ws.active_version("industrial_parks").version == 1
+
+
+def test_a_proposal_decided_while_a_review_is_saved_gets_a_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
+    ws.add_proposal(site, name="Khu A", report={"verdict": "ok"}, status="submitted")
+    original = Workspace.update_report
+
+    def decided_meanwhile(self, pid, *a, **k):  # type: ignore[no-untyped-def]
+        Workspace(self.path).set_status(pid, "approved", user="Lãnh đạo Sở")  # another reviewer, a moment earlier
+        return original(self, pid, *a, **k)
+
+    monkeypatch.setattr(Workspace, "update_report", decided_meanwhile)
+    p, how = ws.save_review(site, name="Khu A (mới)", attributes={}, report={"verdict": "warn"}, proposal_id=1)
+    assert (p.id, how, p.revision_of) == (2, "revised", 1)
+    assert (ws.proposal(1).name, ws.proposal(1).report, ws.proposal(1).status) == ("Khu A", {"verdict": "ok"}, "approved")
