@@ -13,6 +13,8 @@ __all__ = [
     "CRSError",
     "EncodingError",
     "WorkspaceError",
+    "StoreBusyError",
+    "report_internal_error",
 ]
 
 
@@ -57,3 +59,39 @@ class EncodingError(InputError):
 
 class WorkspaceError(TbgeoError, RuntimeError):
     """The workspace store could not complete a change; nothing was written."""
+
+
+class StoreBusyError(WorkspaceError):
+    """Another program holds a write lock on the store past the bounded wait; nothing was written.
+    The CLI exits with status 4 (try again)."""
+
+
+def report_internal_error(exc: BaseException, lang: str) -> str:
+    """The localized "internal error" message for ``exc``; its traceback is appended to the error log
+    (``TBGEO_ERROR_LOG``, default ``tbgeo-errors.log`` in the cache folder), or written to stderr when
+    ``TBGEO_DEBUG=1`` or the log cannot be written. The UI shows the same message."""
+    import datetime
+    import os
+    import sys
+    import traceback
+
+    from tbgeo.i18n import t
+
+    trace = "".join(traceback.format_exception(exc))
+    if os.environ.get("TBGEO_DEBUG") == "1":
+        sys.stderr.write(trace)
+        return t("errors.internal", lang, kind=type(exc).__name__, log="stderr")
+    try:
+        from pathlib import Path
+
+        from tbgeo import diskcache
+
+        log = Path(os.environ.get("TBGEO_ERROR_LOG") or diskcache.cache_dir() / "tbgeo-errors.log")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')} {sys.argv[1:]!r}\n{trace}")
+    except Exception:
+        sys.stderr.write(trace)
+        log = "stderr"
+    return t("errors.internal", lang, kind=type(exc).__name__, log=str(log))
+

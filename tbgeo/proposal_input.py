@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
-import zipfile
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,8 @@ __all__ = [
     "SiteInput",
     "site_from_file",
     "site_from_coordinates",
+    "site_from_coordinates_file",
+    "check_site_file_size",
     "site_from_draw_event",
     "site_from_geojson",
     "parse_points",
@@ -42,13 +44,15 @@ __all__ = [
 ]
 
 SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".zip", ".shp", ".gpkg")
-#: Largest zip we unpack, and the largest total it may expand to (bytes).
-_MAX_ZIP = 200 * 1024 * 1024
 #: Plausible ranges around Thái Bình (vn-gis-practice §1.6, widened by ~30 km).
 _LAT = (19.9, 21.1)
 _LON = (105.7, 107.0)
 _E_9209 = (530_000.0, 650_000.0)
 _N_9209 = (2_200_000.0, 2_330_000.0)
+
+
+#: Attributes that name a site, in order of preference.
+_NAME_KEYS = ("name", "ten", "Name", "TEN", "Ten", "ten_du_an", "title")
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class SiteInput:
 
     @property
     def name(self) -> str:
-        for key in ("name", "ten", "Name", "TEN", "Ten", "ten_du_an", "title"):
+        for key in _NAME_KEYS:
             value = self.properties.get(key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
@@ -207,75 +211,224 @@ def _swap(geom: BaseGeometry) -> BaseGeometry:
 
 
 # -- files -----------------------------------------------------------------------------------------
+#: What a site file's dataset may be (the kinds ``tbgeo.ingest.unpack`` recognises).
+_SITE_KINDS = ("shapefile", "geojson", "kml", "gpkg")
+#: Coordinates this large are never a place on Earth in any CRS (and overflow transforms).
+_HUGE = 1e15
+
+
+def _limits(limits: Any | None) -> Any:
+    if limits is not None:
+        return limits
+    from tbgeo.rules.config import load_config
+
+    return load_config().site_file
+
+
+def check_site_file_size(name: str, size: int, limits: Any | None = None) -> None:
+    """Refuse a site file larger than the limit (``[site_file] max_file_mb``), from its size alone."""
+    limits = _limits(limits)
+    if size > limits.max_file_bytes:
+        raise InputError("review.input.too_big", file=name, size=Num(size / 1048576, 1), limit=Num(limits.max_file_mb, 0))
+
+
+def _check_size(path: Path, name: str, limits: Any) -> None:
+    check_site_file_size(name, path.stat().st_size, limits)
+
+
 @contextlib.contextmanager
-def unpacked(path: Path) -> Iterator[Path]:
-    """The dataset inside a zip (a shapefile, GeoJSON, KML, GeoPackage), unpacked safely to a temp dir."""
-    if path.stat().st_size > _MAX_ZIP:
-        raise InputError("review.input.too_big", file=path.name)
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise InputError("review.input.bad_zip", file=path.name) from exc
-    with zf, tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
-        root = Path(tmp).resolve()
-        total = 0
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            target = (root / info.filename).resolve()
-            if root not in target.parents:  # no path traversal out of the temp folder
-                raise InputError("review.input.bad_zip", file=path.name)
-            total += info.file_size
-            if total > _MAX_ZIP:
-                raise InputError("review.input.too_big", file=path.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:
-                dst.write(src.read())
-        found = [p for p in sorted(root.rglob("*")) if p.suffix.lower() in (".shp", ".geojson", ".json", ".kml", ".gpkg")
-                 and not p.name.startswith(".") and "__MACOSX" not in p.parts]
+def unpacked(path: Path, *, limits: Any | None = None, display_name: str | None = None) -> Iterator[Path]:
+    """The one dataset inside a zip or KMZ (a shapefile, GeoJSON, KML, GeoPackage), unpacked to a temp
+    dir the way layer uploads are (``tbgeo.ingest.unpack.open_upload``: member count, total and
+    per-member expansion, links, encryption, damaged members, unsafe paths). ``limits`` (a site file's,
+    ``SiteFileConfig``) tighten the sizes; without them the upload limits of config/ingest.toml apply."""
+    from tbgeo.ingest.config import load_config as ingest_config
+    from tbgeo.ingest.unpack import open_upload
+
+    name = display_name or path.name
+    cfg = ingest_config()
+    if limits is not None:
+        _check_size(path, name, limits)
+        cfg = cfg.with_(max_upload_mb=max(cfg.max_upload_mb, limits.max_file_mb),
+                        max_unpacked_mb=min(cfg.max_unpacked_mb, limits.max_unpacked_mb))
+    with tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
+        try:
+            container, datasets = open_upload(path, Path(tmp), cfg)
+        except InputError as exc:
+            if exc.key == "ingest.unsupported_format":  # not a zip at all
+                raise InputError("review.input.bad_zip", file=name) from exc
+            if exc.key == "ingest.zip_no_dataset":
+                raise InputError("review.input.zip_empty", file=name) from exc
+            raise
+        except (OSError, ValueError, EOFError) as exc:  # e.g. a member name too long for the disk
+            import errno
+
+            if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+                raise InputError("review.input.zip_long_name", file=name) from exc
+            raise InputError("review.input.bad_zip", file=name) from exc
+        if container not in ("zip", "kmz"):
+            raise InputError("review.input.bad_zip", file=name)
+        found = [d for d in datasets if d.kind in _SITE_KINDS]
         if not found:
-            raise InputError("review.input.zip_empty", file=path.name)
+            raise InputError("review.input.zip_empty", file=name)
         if len(found) > 1:
-            raise InputError("review.input.zip_many", file=path.name, files=", ".join(p.name for p in found))
-        yield found[0]
+            raise InputError("review.input.zip_many", file=name, files=", ".join(d.name for d in found))
+        yield found[0].path
 
 
-def _read_frame(path: Path) -> Any:
-    import geopandas as gpd
+def _layers(path: Path) -> list[str | None]:
+    """The layers to read: every folder of a KML, else the first (only) layer."""
     import pyogrio
 
-    suffix = path.suffix.lower()
-    if suffix == ".kml":
-        layers = pyogrio.list_layers(path)
-        frames = [gpd.read_file(path, layer=str(name), engine="pyogrio") for name, _ in layers]
-        frames = [f for f in frames if len(f)]
-        if not frames:
-            raise InputError("review.input.no_polygon", file=path.name)
-        import pandas as pd
-
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-    return gpd.read_file(path, engine="pyogrio")
+    if path.suffix.lower() == ".kml":
+        return [str(n) for n, _ in pyogrio.list_layers(path)]
+    return [None]
 
 
-def site_from_file(path: Path | str, *, crs: str | int | None = None, display_name: str | None = None) -> SiteInput:
-    """The site in a GeoJSON/KML/KMZ/GeoPackage/shapefile/zipped shapefile (all polygons, as one site)."""
+def _read_frame(path: Path, name: str, limits: Any) -> Any:
+    """The site's geometries (no attributes), after checking the feature count GDAL reports, then the
+    vertex count, against the limits; one first row of attributes is read separately."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+    import shapely
+
+    layers = _layers(path)
+    counted = 0
+    for layer in layers:
+        with warnings.catch_warnings():  # GDAL's English warnings (e.g. a bad GeoPackage id) stay out of the way
+            warnings.simplefilter("ignore", RuntimeWarning)
+            n = int(pyogrio.read_info(path, layer=layer).get("features") or 0)
+        counted += max(n, 0)
+        if counted > limits.max_features:
+            raise InputError("review.input.too_many_features", file=name, n=counted, limit=limits.max_features)
+    frames = []
+    for layer in layers:
+        # geometry only: thousands of columns, or names that clash, are not read at all
+        with warnings.catch_warnings():  # NaN corners are refused below, with a message
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, layer=layer, columns=[], max_features=limits.max_features + 1)
+        if len(frame):
+            frames.append(frame)
+    if not frames:
+        raise InputError("review.input.no_polygon", file=name)
+    if len(frames) > 1:
+        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
+    else:
+        gdf = frames[0]
+    if len(gdf) > limits.max_features:
+        raise InputError("review.input.too_many_features", file=name, n=len(gdf), limit=limits.max_features)
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+    if vertices > limits.max_vertices:
+        raise InputError("review.input.too_many_vertices", file=name, n=vertices, limit=limits.max_vertices)
+    return gdf
+
+
+def _first_properties(path: Path) -> dict[str, Any]:
+    """The first feature's plain attributes (name, ...): at most 200 columns, text as text; none when
+    the attributes cannot be read (they are not needed for the review)."""
+    import pyogrio
+
+    try:
+        table = pyogrio.read_dataframe(path, layer=_layers(path)[0], max_features=1, read_geometry=False)
+    except Exception:
+        return {}
+    if not len(table):
+        return {}
+    row = dict(zip(table.columns, table.iloc[0].tolist()))  # a name twice (name/NAME, duplicates): the first
+    wanted = [k for k in _NAME_KEYS if k in row] + [k for k in list(row)[:200] if k not in _NAME_KEYS]
+    out: dict[str, Any] = {}
+    for key in wanted:
+        value = row[key]
+        if isinstance(key, str) and key not in out and _plain(value):
+            out[key] = value
+    return out
+
+
+def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
+    """The CRS the file declares, identified as uploads identify it (``tbgeo.ingest.crsdetect``); a
+    mislabelled VN-2000 definition is refused until the user says which CRS it is."""
+    from tbgeo.ingest import crsdetect
+
+    if path.suffix.lower() == ".shp":
+        prj = path.with_suffix(".prj")
+        if not prj.exists():
+            prj = next((q for q in path.parent.iterdir() if q.stem == path.stem and q.suffix.lower() == ".prj"), prj)
+        if not prj.exists():
+            return None
+        text = prj.read_bytes().decode("utf-8", errors="replace").strip()
+        origin = "prj"
+    else:
+        if gdf.crs is None:
+            return None
+        text = gdf.crs.to_wkt()
+        origin = "default" if path.suffix.lower() == ".kml" else "file"
+    if not text:
+        return None
+    det = crsdetect.identify(text, origin=origin)
+    if det.needs_confirmation and det.problem is not None:
+        raise _CRSConfirm("review.input.crs_confirm", file=name, problem=det.problem)
+    return det.crs
+
+
+class _CRSConfirm(CRSError):
+    """A declared CRS that needs the user's word (mislabelled VN-2000, unknown datum): the upload's
+    own reason, then what to do in the review."""
+
+    def message(self, lang: str = "vi") -> str:
+        from tbgeo.ingest.messages import message
+
+        key, params = self.params["problem"]
+        return t(self.key, lang, file=self.params["file"], problem=message(key, params, lang))
+
+
+def _refuse_bad_coordinates(gdf: Any, name: str) -> None:
+    """NaN or infinite vertices, and coordinates of 1e15 or more, are refused before any transform."""
+    import numpy as np
+    import shapely
+
+    coords = shapely.get_coordinates(gdf.geometry.values)
+    if coords.size and not np.isfinite(coords).all():
+        raise CRSError("review.input.coords_not_finite", file=name)
+    if coords.size and float(np.abs(coords).max()) >= _HUGE:
+        raise CRSError("review.input.coords_huge", file=name, value=Num(float(np.abs(coords).max()), 0))
+
+
+def site_from_file(
+    path: Path | str, *, crs: str | int | None = None, display_name: str | None = None, limits: Any | None = None
+) -> SiteInput:
+    """The site in a GeoJSON/KML/KMZ/GeoPackage/shapefile/zipped shapefile (all polygons, as one site).
+
+    Read the way layer uploads are read (``tbgeo.ingest.unpack``: content sniffed, zips unpacked
+    safely; ``tbgeo.ingest.crsdetect``: the declared CRS identified), within ``limits`` (the review
+    config's ``site_file``: file and unpacked bytes, features, vertices), checked before the file is
+    read whole. Every bad file is an InputError with a message in the user's language.
+    """
     p = Path(path)
     name = display_name or p.name
-    if not p.exists():
+    limits = _limits(limits)
+    if not p.is_file():
         raise InputError("review.input.missing", file=str(p))
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError("review.input.bad_suffix", file=name, allowed=", ".join(SUFFIXES))
+    _check_size(p, name, limits)
     if suffix in (".zip", ".kmz"):
-        with unpacked(p) as inner:
-            site = site_from_file(inner, crs=crs, display_name=name)
-        return SiteInput(site.geometry, f"file:{name}", site.crs, site.properties, site.notes)
+        with unpacked(p, limits=limits, display_name=name) as inner:
+            return _site_from_dataset(inner, crs=crs, name=name, limits=limits)
+    return _site_from_dataset(p, crs=crs, name=name, limits=limits)
+
+
+def _site_from_dataset(p: Path, *, crs: str | int | None, name: str, limits: Any) -> SiteInput:
+    """The site in one dataset on disk (a file given, or the one inside a zip), its size checked."""
+    _check_format(p, name)
     try:
-        gdf = _read_frame(p)
+        gdf = _read_frame(p, name, limits)
+        props = _first_properties(p)
     except InputError:
         raise
     except Exception as exc:
-        raise InputError("review.input.unreadable", file=name, detail=str(exc).splitlines()[0][:200]) from exc
+        raise InputError("review.input.unreadable", file=name, detail=_detail(exc)) from exc
     import geopandas as gpd
 
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
@@ -285,13 +438,14 @@ def site_from_file(path: Path | str, *, crs: str | int | None = None, display_na
     gdf = gdf.loc[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
     if gdf.empty:
         raise InputError("review.input.no_polygon", file=name)
+    _refuse_bad_coordinates(gdf, name)
     geoms = list(gdf.geometry.values)
     minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
     notes: list[Any] = []
     if len(gdf) > 1:
         notes.append("review.input.note_union")
     swapped = False
-    declared = CRS.from_user_input(gdf.crs) if gdf.crs is not None else None
+    declared = _declared_crs(p, gdf, name) if crs is None else (CRS.from_user_input(gdf.crs) if gdf.crs is not None else None)
     if crs is not None:
         src = _user_crs(crs)
         if declared is not None and not declared.equals(src):
@@ -325,12 +479,35 @@ def site_from_file(path: Path | str, *, crs: str | int | None = None, display_na
         _refuse_self_intersection(g, src, file=name)
     repaired = [not g.is_valid for g in geoms]
     geom = shapely.union_all(shapely.make_valid(_as_array(geoms)))
-    props = {k: v for k, v in gdf.iloc[0].drop(labels=[gdf.geometry.name]).items() if _plain(v)}
     work = _finish(_to_work(geom, src))
     _check_near(work, name)
     if any(repaired):
         notes.append(Template("review.input.note_repaired", {"ha": Num(work.area / 10_000.0, 2)}))
     return SiteInput(work, f"file:{name}", _crs_label(src), props, tuple(notes))
+
+
+def _check_format(path: Path, name: str) -> None:
+    """The file's content must be what its name says, recognised as uploads are (``open_upload``:
+    content sniffed, KML with entity declarations refused); a shapefile's .shp is read in place."""
+    from tbgeo.ingest.unpack import open_upload, sniff
+
+    if path.stat().st_size == 0:
+        raise InputError("review.input.empty_file", file=name)
+    suffix = path.suffix.lower()
+    expected = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".gpkg": "gpkg", ".shp": "shp"}[suffix]
+    if sniff(path) != expected:
+        raise InputError("review.input.wrong_format", file=name, kind=suffix)
+    if suffix != ".shp":
+        with tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
+            open_upload(path, Path(tmp))  # the upload's own checks of a single file (KML entities)
+
+
+def _detail(exc: BaseException) -> str:
+    """A library's error, one line, without the folder it was read from (server paths stay private)."""
+    from tbgeo.ingest.messages import tech
+
+    text = tech(exc)
+    return re.sub(r"(/[^\s:'\"]+)+/", "", text)
 
 
 def _as_array(geoms: list[BaseGeometry]) -> Any:
@@ -411,6 +588,22 @@ def parse_points(text: str) -> list[tuple[float, float]]:
             raise InputError("review.input.bad_line", line=raw.strip())
         pts.append((nums[0], nums[1]))
     return pts
+
+
+def site_from_coordinates_file(path: Path | str, *, system: str = "auto", limits: Any | None = None) -> SiteInput:
+    """A site from a .txt/.csv file of typed corners (UTF-8, or UTF-8 with BOM), within the site-file
+    size limit; a file that is not text is refused with a message."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("review.input.missing", file=str(p))
+    _check_size(p, p.name, _limits(limits))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("review.input.not_text", file=p.name) from exc
+    if "\x00" in text:
+        raise InputError("review.input.not_text", file=p.name)
+    return site_from_coordinates(text, system=system)
 
 
 def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:

@@ -14,6 +14,7 @@ import getpass
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, Num, WorkspaceError
+from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,7 +38,10 @@ __all__ = [
     "PROPOSAL_STATUSES",
     "NEW_STATUSES",
     "TRANSITIONS",
+    "DECIDED_STATUSES",
+    "Change",
     "current_user",
+    "lock_wait",
 ]
 
 PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected")
@@ -50,6 +54,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "approved": ("submitted",),
     "rejected": ("draft", "submitted"),
 }
+#: Statuses of a decided proposal: its name, attributes, geometry and report are kept as decided; a
+#: new review of it is stored as a new proposal (a revision, ``revision_of``), never over it.
+DECIDED_STATUSES = ("approved", "rejected")
+#: Seconds to wait for a lock held by another program (QGIS, a backup, another tbgeo) before saying
+#: that the store is busy; ``TBGEO_LOCK_WAIT`` overrides it.
+DEFAULT_LOCK_WAIT = 5.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tbgeo_layer_versions (
@@ -79,7 +89,8 @@ CREATE TABLE IF NOT EXISTS tbgeo_proposals (
     report TEXT,
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    revision_of INTEGER REFERENCES tbgeo_proposals(id)
 );
 CREATE TABLE IF NOT EXISTS tbgeo_decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -89,6 +100,15 @@ CREATE TABLE IF NOT EXISTS tbgeo_decisions (
     status_from TEXT,
     status_to TEXT,
     comment TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS tbgeo_proposal_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    proposal_id INTEGER NOT NULL REFERENCES tbgeo_proposals(id),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT
 );
 CREATE TABLE IF NOT EXISTS tbgeo_meta (
     key TEXT PRIMARY KEY,
@@ -108,6 +128,20 @@ CREATE TABLE IF NOT EXISTS tbgeo_audit (
 def current_user() -> str:
     """Who is acting: ``TBGEO_USER`` or the login name."""
     return os.environ.get("TBGEO_USER") or getpass.getuser() or "unknown"
+
+
+def lock_wait() -> float:
+    """The bounded wait (seconds) for a lock another program holds: ``TBGEO_LOCK_WAIT`` or 5 s."""
+    try:
+        value = float(os.environ.get("TBGEO_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
+    return value if value >= 0 and value == value else DEFAULT_LOCK_WAIT
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def _now() -> str:
@@ -169,6 +203,20 @@ class Proposal:
     created_by: str
     updated_at: str
     history: tuple[Decision, ...] = field(default=())
+    revision_of: int | None = None
+    changes: tuple[Change, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a proposal changed by a review: who, when, which field, from → to (as text)."""
+
+    proposal_id: int
+    at: str
+    by: str
+    field: str
+    old: str | None
+    new: str | None
 
 
 #: The proposals table is also a GeoPackage feature layer (column ``geom``), so QGIS and ogrinfo show
@@ -302,6 +350,48 @@ def _remove_staging(staging: Path) -> None:
         staging.parent.rmdir()  # only when empty
 
 
+def _revisions_ready(con: sqlite3.Connection) -> bool:
+    columns = {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}
+    table = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'tbgeo_proposal_changes'").fetchone()
+    return "revision_of" in columns and table is not None
+
+
+def _add_revisions(con: sqlite3.Connection) -> None:
+    """Give a workspace made before revisions the ``revision_of`` column and the change history table."""
+    if "revision_of" not in {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}:
+        con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN revision_of INTEGER REFERENCES tbgeo_proposals(id)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS tbgeo_proposal_changes (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " proposal_id INTEGER NOT NULL REFERENCES tbgeo_proposals(id), at TEXT NOT NULL, by TEXT NOT NULL,"
+        " field TEXT NOT NULL, old TEXT, new TEXT)"
+    )
+
+
+def _field_text(value: Any) -> str | None:
+    """A field's value as the history shows it: text as written, other values as JSON."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """(field, from, to) for every field whose value differs between two views of a proposal."""
+    out = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        a, b = _field_text(old.get(key)), _field_text(new.get(key))
+        if a != b:
+            out.append((key, a, b))
+    return out
+
+
+def _row_fields(row: sqlite3.Row) -> dict[str, Any]:
+    """The reviewable fields of a stored proposal, flat: name, each attribute, area, verdict."""
+    report = json.loads(row["report"]) if row["report"] else {}
+    attrs = json.loads(row["attributes"])
+    return {"name": row["name"], **{f"attributes.{k}": v for k, v in attrs.items()},
+            "area_ha": round(float(row["area_ha"]), 4), "verdict": report.get("verdict")}
+
+
 class Workspace:
     """The project's store at ``path`` (default ``settings.workspace_path()``)."""
 
@@ -327,10 +417,12 @@ class Workspace:
     def _upgrade(self) -> None:
         """Bring a workspace made by an earlier tbgeo up to date (the proposals as a feature layer)."""
         with self._connect() as con:
-            if _proposals_layer_ready(con):
+            if _proposals_layer_ready(con) and _revisions_ready(con):
                 return
         with self._lock(), self._transaction() as con:
-            _register_proposals_layer(con)
+            if not _proposals_layer_ready(con):
+                _register_proposals_layer(con)
+            _add_revisions(con)
 
     @classmethod
     def open_existing(cls, path: Path | None = None) -> Workspace:
@@ -351,7 +443,17 @@ class Workspace:
         lock_path = self.path.with_name(self.path.name + ".lock")
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(lock_path, "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+            # bounded: a lock another program keeps (a stuck tbgeo, a backup) gives "busy", not a hang
+            wait = lock_wait()
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreBusyError("workspace.busy", seconds=Num(wait, 0)) from None
+                    time.sleep(0.05)
             try:
                 yield
             finally:
@@ -359,10 +461,22 @@ class Workspace:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        """A connection that waits at most ``lock_wait()`` seconds for a lock another program holds
+        (QGIS editing the GeoPackage, a backup), then raises StoreBusyError instead of sqlite's error."""
+        wait = lock_wait()
+        try:
+            con = sqlite3.connect(self.path, timeout=wait, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreBusyError("workspace.busy", seconds=Num(wait, 0)) from exc
+            raise
         con.row_factory = sqlite3.Row
         try:
             yield con
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreBusyError("workspace.busy", seconds=Num(wait, 0)) from exc
+            raise
         finally:
             con.close()
 
@@ -373,7 +487,8 @@ class Workspace:
             try:
                 yield con
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
 
@@ -421,6 +536,8 @@ class Workspace:
             version = int(row[0]) + 1
             table = f"lv_{layer_id}_{version}"
             self._drop_table(table)  # an orphan of an earlier failed write, never visible
+            with self._transaction():
+                pass  # wait (bounded) for a write lock another program holds, before GDAL writes
             # GDAL writes the features into a staging GeoPackage beside the store (it commits in
             # batches, so a kill mid-write would leave a half table that QGIS lists); the table is
             # copied into the store in the same transaction as its metadata row: all or nothing.
@@ -462,6 +579,8 @@ class Workspace:
                 self._drop_table(table)
                 if isinstance(exc, (InputError, WorkspaceError)):
                     raise
+                if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                    raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc
                 raise WorkspaceError("workspace.write_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
             finally:
                 _remove_staging(staging)
@@ -656,11 +775,13 @@ class Workspace:
         report: dict[str, Any] | None = None,
         user: str | None = None,
         status: str = "draft",
+        revision_of: int | None = None,
     ) -> Proposal:
         """Store a proposed site (geometry in EPSG:9209) with its attributes and review report.
 
         A new proposal starts as a draft or submitted; approval and rejection are decisions
-        (``set_status``), recorded with who and when.
+        (``set_status``), recorded with who and when. ``revision_of`` links a new review of a decided
+        proposal to it; the fields that differ from it are recorded in the revision's history.
         """
         import shapely
 
@@ -674,9 +795,12 @@ class Workspace:
             with self._transaction() as con:
                 if not _proposals_layer_ready(con):  # a workspace from an earlier tbgeo
                     _register_proposals_layer(con)
+                if not _revisions_ready(con):
+                    _add_revisions(con)
+                original = self._require_proposal(con, revision_of) if revision_of is not None else None
                 cur = con.execute(
                     "INSERT INTO tbgeo_proposals (name, status, geom_wkb, geom, area_ha, attributes, report,"
-                    " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, created_by, updated_at, revision_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         status,
@@ -688,6 +812,7 @@ class Workspace:
                         now,
                         user,
                         now,
+                        revision_of,
                     ),
                 )
                 pid = int(cur.lastrowid or 0)
@@ -696,8 +821,69 @@ class Workspace:
                     " VALUES (?, ?, ?, NULL, ?, '')",
                     (pid, now, user, status),
                 )
-                self._audit(con, user, "proposal.create", f"proposal:{pid}", {"name": name, "status": status})
+                details: dict[str, Any] = {"name": name, "status": status}
+                if original is not None:
+                    new_row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (pid,)).fetchone()
+                    self._record_changes(con, pid, user, now, _row_fields(original), _row_fields(new_row))
+                    details["revision_of"] = revision_of
+                self._audit(con, user, "proposal.create", f"proposal:{pid}", details)
         return self.proposal(pid)
+
+    @staticmethod
+    def _record_changes(
+        con: sqlite3.Connection, pid: int, user: str, at: str, old: dict[str, Any], new: dict[str, Any]
+    ) -> list[tuple[str, str | None, str | None]]:
+        changes = _field_changes(old, new)
+        con.executemany(
+            "INSERT INTO tbgeo_proposal_changes (proposal_id, at, by, field, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+            [(pid, at, user, f, a, b) for f, a, b in changes],
+        )
+        return changes
+
+    def save_review(
+        self,
+        geometry: BaseGeometry,
+        *,
+        name: str,
+        attributes: dict[str, Any],
+        report: dict[str, Any],
+        user: str | None = None,
+        proposal_id: int | None = None,
+    ) -> tuple[Proposal, str]:
+        """Keep a reviewed site: (the proposal, ``"created"`` | ``"updated"`` | ``"revised"``).
+
+        ``proposal_id`` (the proposal this review is of) is updated while it is a draft or submitted;
+        a decided one (approved, rejected) keeps its name, attributes, geometry and report as decided,
+        and the review becomes a new draft proposal linked to it (``revision_of``). Without
+        ``proposal_id``, a site with the same outline as a decided proposal is also stored as its
+        revision; anything else is a new draft.
+        """
+        import shapely
+
+        if proposal_id is not None and self.path.exists():
+            with self._connect() as con:
+                row = con.execute("SELECT id, status FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+            if row is None:
+                proposal_id = None  # gone (another workspace): store it anew
+            elif row["status"] not in DECIDED_STATUSES:
+                try:
+                    return self.update_report(proposal_id, report, user=user, name=name, attributes=attributes), "updated"
+                except InputError as exc:  # decided by someone else in the meantime: a revision after all
+                    if exc.key != "workspace.decided_frozen":
+                        raise
+        if proposal_id is None and self.path.exists():
+            with self._connect() as con:
+                if _revisions_ready(con):
+                    for r in con.execute(
+                        "SELECT id, geom_wkb FROM tbgeo_proposals WHERE status IN (?, ?) ORDER BY id DESC",
+                        DECIDED_STATUSES,
+                    ).fetchall():
+                        if shapely.from_wkb(r["geom_wkb"]).symmetric_difference(geometry).area < 1.0:  # m²
+                            proposal_id = int(r["id"])
+                            break
+        p = self.add_proposal(geometry, name=name, attributes=attributes, report=report, user=user,
+                              status="draft", revision_of=proposal_id)
+        return p, ("revised" if proposal_id is not None else "created")
 
     def update_report(
         self,
@@ -708,21 +894,33 @@ class Workspace:
         name: str | None = None,
         attributes: dict[str, Any] | None = None,
     ) -> Proposal:
-        """Replace a proposal's review report after a re-check, and its name and attributes if given."""
+        """Replace a proposal's review report after a re-check, and its name and attributes if given.
+
+        Refused for a decided proposal (approved, rejected): what was decided stays as it was; a new
+        review of it is a revision (``save_review``). Every changed field is kept in the history.
+        """
         user = user or current_user()
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
+            if row["status"] in DECIDED_STATUSES:
+                raise InputError("workspace.decided_frozen", id=proposal_id, status=row["status"])
+            if not _revisions_ready(con):
+                _add_revisions(con)
+            now = _now()
             con.execute(
                 "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ? WHERE id = ?",
                 (
                     json.dumps(report, ensure_ascii=False, default=str),
                     name if name is not None else row["name"],
                     json.dumps(attributes, ensure_ascii=False, default=str) if attributes is not None else row["attributes"],
-                    _now(),
+                    now,
                     proposal_id,
                 ),
             )
-            self._audit(con, user, "proposal.review", f"proposal:{proposal_id}", {"verdict": report.get("verdict")})
+            after = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+            changes = self._record_changes(con, proposal_id, user, now, _row_fields(row), _row_fields(after))
+            self._audit(con, user, "proposal.review", f"proposal:{proposal_id}",
+                        {"verdict": report.get("verdict"), "changed": [c[0] for c in changes]})
         return self.proposal(proposal_id)
 
     def set_status(
@@ -805,6 +1003,18 @@ class Workspace:
                 "SELECT * FROM tbgeo_decisions WHERE proposal_id = ? ORDER BY id", (row["id"],)
             ).fetchall()
         )
+        try:
+            changes = tuple(
+                Change(proposal_id=int(c["proposal_id"]), at=c["at"], by=c["by"], field=c["field"], old=c["old"],
+                       new=c["new"])
+                for c in con.execute(
+                    "SELECT * FROM tbgeo_proposal_changes WHERE proposal_id = ? ORDER BY id", (row["id"],)
+                ).fetchall()
+            )
+        except sqlite3.OperationalError as exc:  # a workspace from before revisions (opened read-only)
+            if _is_busy(exc):
+                raise
+            changes = ()
         return Proposal(
             id=int(row["id"]),
             name=row["name"],
@@ -817,6 +1027,8 @@ class Workspace:
             created_by=row["created_by"],
             updated_at=row["updated_at"],
             history=history,
+            revision_of=row["revision_of"] if "revision_of" in row.keys() else None,
+            changes=changes,
         )
 
     def proposal(self, proposal_id: int) -> Proposal:

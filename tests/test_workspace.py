@@ -123,12 +123,14 @@ def test_proposal_history_and_transitions(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:  # approval is a decision, never a starting state
         ws.add_proposal(site, name="Tự duyệt", status="approved")
     assert err.value.message("vi") == "Trạng thái «approved» không hợp lệ; cần một trong: draft, submitted."
-    p = ws.update_report(p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
+    with pytest.raises(InputError) as err:  # issue 10 §7: an approved record stays as it was
+        ws.update_report(p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
                          attributes={"sector": "textile_garment", "workforce": 300})
-    assert (p.name, p.attributes["workforce"], p.report, p.status) == ("Nhà máy may Tiền Hải (điều chỉnh)", 300, {"verdict": "ok"}, "approved")
-    assert ws.audit(1)[0]["action"] == "proposal.review"
+    assert err.value.message("en").startswith("Proposal 1 has been decided (approved): its name, sector, outline")
+    p = ws.proposal(p.id)
+    assert (p.name, p.attributes, p.report, p.status) == ("Nhà máy may Tiền Hải", {"sector": "textile_garment"}, {"verdict": "warn"}, "approved")
     frame = ws.proposals_frame(("approved",))
-    assert list(frame["name"]) == ["Nhà máy may Tiền Hải (điều chỉnh)"] and frame.crs.to_epsg() == 9209
+    assert list(frame["name"]) == ["Nhà máy may Tiền Hải"] and frame.crs.to_epsg() == 9209
 
 
 def test_the_same_land_is_not_approved_twice(tmp_path: Path) -> None:
@@ -212,3 +214,193 @@ def test_revision_is_never_repeated_by_another_state(tmp_path) -> None:  # type:
         ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
         assert ws.revision() not in seen
         seen.add(ws.revision())
+
+
+# -- issue 10 §7: decided proposals stay as they were; re-reviews are revisions ---------------------
+def test_rereview_of_a_decided_proposal_is_a_new_revision(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)  # 20 ha
+    p, how = ws.save_review(site, name="Nhà máy may", attributes={"sector": "textile_garment"},
+                            report={"verdict": "warn"}, user="Chuyên viên A")
+    assert (p.id, how, p.revision_of) == (1, "created", None)
+    p, how = ws.save_review(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment", "workforce": 200},
+                            report={"verdict": "ok"}, user="Chuyên viên B", proposal_id=1)
+    assert (p.id, how, p.name, p.report) == (1, "updated", "Nhà máy may Tiền Hải", {"verdict": "ok"})
+    assert [(c.by, c.field, c.old, c.new) for c in p.changes] == [
+        ("Chuyên viên B", "name", "Nhà máy may", "Nhà máy may Tiền Hải"),
+        ("Chuyên viên B", "verdict", "warn", "ok"),
+        ("Chuyên viên B", "attributes.workforce", None, "200"),
+    ]
+    ws.set_status(1, "submitted", user="Chuyên viên A")
+    ws.set_status(1, "approved", user="Lãnh đạo Sở")
+    before = ws.proposal(1)
+    # the page (with the proposal's id) and the CLI (by the same outline) both get a new revision
+    r, how = ws.save_review(site, name="Nhà máy dệt", attributes={"sector": "textile_dyeing"},
+                            report={"verdict": "block"}, user="Chuyên viên C", proposal_id=1)
+    assert (r.id, how, r.revision_of, r.status, r.name) == (2, "revised", 1, "draft", "Nhà máy dệt")
+    assert ("attributes.sector", "textile_garment", "textile_dyeing") in [(c.field, c.old, c.new) for c in r.changes]
+    assert ("name", "Nhà máy may Tiền Hải", "Nhà máy dệt") in [(c.field, c.old, c.new) for c in r.changes]
+    assert all(c.by == "Chuyên viên C" for c in r.changes)
+    r2, how = ws.save_review(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Lần 3",
+                             attributes={}, report={"verdict": "ok"})
+    assert (r2.id, how, r2.revision_of) == (3, "revised", 1)
+    after = ws.proposal(1)
+    assert (after.name, after.attributes, after.report, after.status, after.geometry.wkb, after.history) == (
+        before.name, before.attributes, before.report, "approved", before.geometry.wkb, before.history)
+    assert ws.audit(1)[0]["details"]["revision_of"] == 1
+    # moving it back to submitted makes it editable again, with the change in its history
+    ws.set_status(1, "submitted", user="Lãnh đạo Sở", comment="Xem lại quy mô lao động")
+    p, how = ws.save_review(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment", "workforce": 350},
+                            report={"verdict": "ok"}, user="Chuyên viên A", proposal_id=1)
+    assert how == "updated" and p.changes[-1].field == "attributes.workforce" and (p.changes[-1].old, p.changes[-1].new) == ("200", "350")
+
+
+def test_a_workspace_from_before_revisions_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "w.gpkg"
+    ws = Workspace.open(path)
+    ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Cũ")
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE tbgeo_proposal_changes")
+    con.execute("ALTER TABLE tbgeo_proposals DROP COLUMN revision_of")
+    con.commit()
+    con.close()
+    assert Workspace.open_existing(path).proposal(1).revision_of is None  # read-only use works as it was
+    ws = Workspace.open(path)
+    p, how = ws.save_review(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Mới", attributes={},
+                            report={"verdict": "ok"}, proposal_id=1)
+    assert (how, [(c.field, c.old, c.new) for c in p.changes][0]) == ("updated", ("name", "Cũ", "Mới"))
+
+
+# -- issue 10 §4: a lock held by another program gives "busy" within a bounded wait ------------------
+def _hold_lock(path: Path, mode: str):  # type: ignore[no-untyped-def]
+    """A second connection (another program: QGIS, a backup) holding ``BEGIN <mode>`` until released."""
+    import sqlite3
+    import threading
+
+    ready, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        con.execute(f"BEGIN {mode}")
+        ready.set()
+        release.wait(30)
+        con.execute("ROLLBACK")
+        con.close()
+
+    th = threading.Thread(target=hold, daemon=True)
+    th.start()
+    assert ready.wait(10)
+    return release, th
+
+
+@pytest.mark.parametrize("mode", ["IMMEDIATE", "EXCLUSIVE"])
+def test_a_locked_store_is_busy_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    from tbgeo.errors import StoreBusyError
+
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    path = tmp_path / "w.gpkg"
+    ws = Workspace.open(path)
+    p = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", status="submitted")
+    raw = path.read_bytes()
+    release, th = _hold_lock(path, mode)
+    try:
+        changes = [
+            lambda: ws.set_status(p.id, "approved", user="Lãnh đạo Sở"),
+            lambda: ws.add_comment(p.id, "Đồng ý"),
+            lambda: ws.add_proposal(shapely.box(601_000, 2_250_000, 601_500, 2_250_400), name="Khu B"),
+            lambda: ws.save_review(p.geometry, name="Khu A2", attributes={}, report={"verdict": "ok"}, proposal_id=p.id),
+        ]
+        for change in changes:
+            with pytest.raises(StoreBusyError) as err:
+                change()
+            assert err.value.message("vi").startswith("Kho dữ liệu đang bận (một chương trình khác đang ghi vào đó")
+            assert "đã chờ 0 giây" in err.value.message("vi")
+            assert err.value.message("en").startswith("The store is busy (another program is writing to it")
+            assert "Try again in a moment" in err.value.message("en")
+        if mode == "EXCLUSIVE":  # an exclusive lock also blocks reads: busy, not sqlite3.OperationalError
+            with pytest.raises(StoreBusyError):
+                ws.proposals()
+    finally:
+        release.set()
+        th.join(10)
+    assert path.read_bytes() == raw  # nothing was written
+    assert ws.proposal(p.id).status == "submitted" and len(ws.proposals()) == 1
+
+
+def test_the_file_lock_has_a_timeout_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    from tbgeo.errors import StoreBusyError
+
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.2")
+    path = tmp_path / "w.gpkg"
+    ws = Workspace.open(path)
+    with open(path.with_name(path.name + ".lock"), "a+") as fh:  # another process's change in progress
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        other = Workspace(path)
+        import os
+
+        pid = os.fork()
+        if pid == 0:  # the child is "another tbgeo": it must give up with busy
+            try:
+                other.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="X")
+                os._exit(0)
+            except StoreBusyError:
+                os._exit(7)
+            except BaseException:
+                os._exit(9)
+        _, status = os.waitpid(pid, 0)
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    assert os.waitstatus_to_exitcode(status) == 7
+    assert ws.proposals() == []
+
+
+def test_lock_wait_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbgeo.workspace import lock_wait
+
+    monkeypatch.delenv("TBGEO_LOCK_WAIT", raising=False)
+    assert lock_wait() == 5.0
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "1.5")
+    assert lock_wait() == 1.5
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "soon")
+    assert lock_wait() == 5.0
+
+
+def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbgeo.errors import StoreBusyError
+
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    path = tmp_path / "w.gpkg"
+    ws = Workspace.open(path)
+    ws.add_layer_version("industrial_parks", _parks(2), source_name="a.zip", sha256="a")
+    raw = path.read_bytes()
+    release, th = _hold_lock(path, "IMMEDIATE")  # QGIS editing the GeoPackage
+    try:
+        with pytest.raises(StoreBusyError) as err:
+            ws.add_layer_version("industrial_parks", _parks(3), source_name="b.zip", sha256="b")
+        assert err.value.message("en").startswith("The store is busy")
+        with pytest.raises(StoreBusyError):
+            ws.set_active("industrial_parks", None)
+    finally:
+        release.set()
+        th.join(10)
+    assert path.read_bytes() == raw
+    assert [v.version for v in ws.versions("industrial_parks")] == [1] and ws.active_version("industrial_parks").version == 1
+
+
+def test_a_proposal_decided_while_a_review_is_saved_gets_a_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
+    ws.add_proposal(site, name="Khu A", report={"verdict": "ok"}, status="submitted")
+    original = Workspace.update_report
+
+    def decided_meanwhile(self, pid, *a, **k):  # type: ignore[no-untyped-def]
+        Workspace(self.path).set_status(pid, "approved", user="Lãnh đạo Sở")  # another reviewer, a moment earlier
+        return original(self, pid, *a, **k)
+
+    monkeypatch.setattr(Workspace, "update_report", decided_meanwhile)
+    p, how = ws.save_review(site, name="Khu A (mới)", attributes={}, report={"verdict": "warn"}, proposal_id=1)
+    assert (p.id, how, p.revision_of) == (2, "revised", 1)
+    assert (ws.proposal(1).name, ws.proposal(1).report, ws.proposal(1).status) == ("Khu A", {"verdict": "ok"}, "approved")

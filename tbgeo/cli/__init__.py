@@ -2,7 +2,10 @@
 
 A command module defines ``NAME`` (the sub-command), ``HELP_KEY`` (a message key),
 ``add_arguments(parser, lang)`` and ``run(args) -> int``. Modules are found automatically.
-Exit status: 0 success, 1 a review finding blocks, 2 bad input (message in the chosen language).
+Exit status: 0 success, 1 a review finding blocks, 2 bad input (message in the chosen language),
+3 internal error (a fault in tbgeo: a localized message; the traceback goes to a log file, or to
+stderr with ``TBGEO_DEBUG=1``), 4 the store is busy (another program holds its write lock: try again).
+A crash never exits with 1, which scripts record as a refusal.
 """
 
 from __future__ import annotations
@@ -17,10 +20,14 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from tbgeo import settings
-from tbgeo.errors import InputError, TbgeoError
+from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
 from tbgeo.i18n import t
 
-__all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error"]
+__all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error", "EXIT_INTERNAL", "EXIT_BUSY"]
+
+#: Exit status of an internal error (never 1: that means "a finding blocks") and of a busy store.
+EXIT_INTERNAL = 3
+EXIT_BUSY = 4
 
 
 def commands() -> dict[str, ModuleType]:
@@ -133,9 +140,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return 2
+    except StoreBusyError as exc:
+        sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
+        return EXIT_BUSY
     except TbgeoError as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return 2
+    except Exception as exc:  # a fault in tbgeo or a library: said, logged, never exit 1
+        sys.stderr.write(report_internal_error(exc, args.lang) + "\n")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

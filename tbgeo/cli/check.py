@@ -1,6 +1,8 @@
 """``tbgeo check``: review one proposed site against the plan's rules and the land law.
 
-Exit status: 0 when nothing blocks, 1 when a finding blocks, 2 for bad input.
+Exit status: 0 when nothing blocks, 1 when a finding blocks, 2 for bad input (any bad site file,
+option or setting, with a message in the chosen language), 3 for an internal error (never 1), 4 when
+the store is busy (``--save`` while another program holds its write lock).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ HELP_KEY = "review.cli.help"
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     h = lambda key: t(f"review.cli.{key}", lang)  # noqa: E731
+    parser.epilog = h("exit_codes")
     parser.add_argument("site_file", metavar="SITE_FILE", help=h("site_help"))
     parser.add_argument("--sector", metavar="CODE", help=h("sector_help"))
     parser.add_argument("--name", metavar="TEXT", help=h("name_help"))
@@ -42,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.proposal_input import note_text, site_from_coordinates, site_from_file
+    from tbgeo.proposal_input import note_text, site_from_coordinates_file, site_from_file
     from tbgeo.review import ReviewContext, SiteAttrs, load_config, review_site
     from tbgeo.rules.config import parse_raster_classes
     from tbgeo.zonal import open_landuse
@@ -53,11 +56,9 @@ def run(args: argparse.Namespace) -> int:
         cfg = cfg.with_raster_classes(parse_raster_classes(args.classes, file="--classes"))
     path = Path(args.site_file)
     if path.suffix.lower() in (".txt", ".csv"):
-        if not path.exists():
-            raise InputError("review.input.missing", file=str(path))
-        site = site_from_coordinates(path.read_text(encoding="utf-8-sig"), system=args.coords)
+        site = site_from_coordinates_file(path, system=args.coords, limits=cfg.site_file)
     else:
-        site = site_from_file(path, crs=args.crs)
+        site = site_from_file(path, crs=args.crs, limits=cfg.site_file)
     attrs = SiteAttrs(
         name=args.name or site.name or path.stem,
         investor=args.investor,
@@ -72,32 +73,39 @@ def run(args: argparse.Namespace) -> int:
     report = review_site(site.geometry, attrs=attrs, context=context, config=cfg)
     if args.sheet:
         _write_sheet(report, Path(args.sheet), lang)
-    saved_id = _save(report, lang) if args.save else None
+    saved_id, saved_how, revision_of = _save(report, lang) if args.save else (None, None, None)
     if args.format == "json":
         data = report.to_dict(lang)
         data["input"] = {"source": site.source, "crs": site.crs, "notes": [note_text(n, lang) for n in site.notes]}
         if saved_id is not None:
             data["proposal_id"] = saved_id
+            data["revision_of"] = revision_of
         emit_json(data)
     else:
         for note in site.notes:
             print(note_text(note, lang))
         print(report.text(lang))
         if saved_id is not None:
-            print(t("review.cli.saved", lang, id=saved_id))
+            if saved_how == "revised":
+                print(t("review.cli.saved_revision", lang, id=saved_id, original=revision_of))
+            else:
+                print(t("review.cli.saved", lang, id=saved_id))
     return 1 if report.verdict == "block" else 0
 
 
-def _save(report: Any, lang: str) -> int:
-    """Store the reviewed site in the workspace as a draft proposal with its report; its id."""
+def _save(report: Any, lang: str) -> tuple[int, str, int | None]:
+    """Store the reviewed site in the workspace as a draft proposal with its report: (id, how, revision of).
+
+    A site with the outline of a decided (approved, rejected) proposal becomes a new revision of it;
+    the decided proposal is never changed (``Workspace.save_review``)."""
     from tbgeo.workspace import Workspace
 
     attrs = report.facts.attrs
-    p = Workspace.open().add_proposal(
+    p, how = Workspace.open().save_review(
         report.geometry, name=attrs.name or t("review.page.unnamed", lang), attributes=attrs.to_dict(),
-        report=report.to_dict(lang), status="draft",
+        report=report.to_dict(lang),
     )
-    return int(p.id)
+    return int(p.id), how, p.revision_of
 
 
 def _write_sheet(report: Any, out: Path, lang: str) -> None:
@@ -107,5 +115,9 @@ def _write_sheet(report: Any, out: Path, lang: str) -> None:
         raise InputError("review.cli.sheet_format", file=str(out))
     data = report.to_sheet(lang, fmt=fmt)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:  # a folder that does not exist or cannot be written: the user's path
+        tmp.unlink(missing_ok=True)
+        raise InputError("map_cli.write_failed", path=str(out), detail=exc.strerror or type(exc).__name__) from exc

@@ -33,6 +33,7 @@ def _row(p, lang: str) -> dict:  # type: ignore[no-untyped-def]
         "rice_ha": (report.get("rice") or {}).get("total_ha"),
         "created_at": p.created_at,
         "created_by": p.created_by,
+        "revision_of": p.revision_of,
     }
 
 
@@ -67,13 +68,17 @@ def run(args: argparse.Namespace) -> int:
         p = ws.proposal(args.id)
     data = {**_row(p, lang), "history": [
         {"at": d.at, "by": d.by, "from": d.status_from, "to": d.status_to, "comment": d.comment} for d in p.history
-    ]}
+    ], "changes": [{"at": c.at, "by": c.by, "field": c.field, "from": c.old, "to": c.new} for c in p.changes]}
     if args.format == "json":
         emit_json(data)
         return 0
     print(f"#{p.id} {p.name} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
+    if p.revision_of is not None:
+        print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
     for d in data["history"]:
         before = t("review.page.st_" + d["from"], lang) if d["from"] else "—"
         change = f"{before} → {t('review.page.st_' + d['to'], lang)}" if d["to"] else t("review.cli.comment_word", lang)
         print(f"  {d['at']}  {d['by']}: {change}{'  «' + d['comment'] + '»' if d['comment'] else ''}")
+    for c in p.changes:
+        print("  " + t("review.cli.change_line", lang, at=c.at, by=c.by, field=c.field, old=c.old or "—", new=c.new or "—"))
     return 0

@@ -21,6 +21,7 @@ __all__ = [
     "GasConfig",
     "ProposalsConfig",
     "LedgerConfig",
+    "SiteFileConfig",
     "ReviewConfig",
     "load_config",
     "default_config_path",
@@ -84,6 +85,21 @@ class LedgerConfig:
 
 
 @dataclass(frozen=True)
+class SiteFileConfig:
+    """Limits on a site file (``tbgeo check``, the review page's upload), checked before it is read
+    whole; zip member count, compression ratio, links and encryption follow ``config/ingest.toml``."""
+
+    max_file_mb: float = 20.0
+    max_unpacked_mb: float = 100.0
+    max_features: int = 2000
+    max_vertices: int = 500_000
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
 class ReviewConfig:
     """All thresholds, by section; ``source`` is the file they were read from (None: built-in)."""
 
@@ -95,6 +111,7 @@ class ReviewConfig:
     gas: GasConfig = field(default_factory=GasConfig)
     proposals: ProposalsConfig = field(default_factory=ProposalsConfig)
     ledger: LedgerConfig = field(default_factory=LedgerConfig)
+    site_file: SiteFileConfig = field(default_factory=SiteFileConfig)
     source: str | None = None
 
     def with_inputs(
@@ -137,6 +154,7 @@ _SECTIONS: dict[str, type] = {
     "gas": GasConfig,
     "proposals": ProposalsConfig,
     "ledger": LedgerConfig,
+    "site_file": SiteFileConfig,
 }
 
 

@@ -98,7 +98,8 @@ def test_zip_slip_refused(tmp_path):
         zf.writestr("../../evil.geojson", "{}")
     with pytest.raises(InputError) as e:
         site_from_file(z)
-    assert e.value.key == "review.input.bad_zip"
+    assert e.value.key == "ingest.zip_unsafe_path"  # refused as layer uploads are (issue 10 §2)
+    assert "../../evil.geojson" in e.value.message("en") and "Nothing was extracted" in e.value.message("en")
     assert not (tmp_path.parent / "evil.geojson").exists()
 
 

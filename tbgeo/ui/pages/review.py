@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from tbgeo.errors import InputError
+from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
 from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
@@ -30,6 +30,8 @@ class RKey(StrEnum):
     SITE_NAME = "review_site_name"
     SAVED_ID = "review_saved_id"
     SAVED_UPDATED = "review_saved_updated"
+    #: The decided proposal a stored review is a new revision of.
+    SAVED_ORIGINAL = "review_saved_original"
     #: {site key: proposal id} of the sites stored automatically in this session.
     STORED = "review_stored_sites"
 
@@ -74,23 +76,38 @@ def _set_site(site: Any) -> None:
     st.session_state.pop("review_sheet_pdf", None)
 
 
+def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any | None, str | None]:
+    """An uploaded site file read the one way site files are read (``site_from_file``: safe unpacking,
+    CRS detection and limits as for uploads): (site, None), or (None, the message in ``lang``) for a
+    bad file — and for a fault in tbgeo, the localized "internal error" with the details logged."""
+    from tbgeo.proposal_input import check_site_file_size, site_from_file
+
+    with tempfile.TemporaryDirectory(prefix="tbgeo-site-upload-") as tmp:
+        path = Path(tmp) / (Path(name).name[-120:] or "site")  # a very long upload name still fits the disk
+        try:
+            check_site_file_size(name, len(data))  # before anything is written to disk
+            path.write_bytes(data)
+            return site_from_file(path, crs=crs or None, display_name=name), None
+        except TbgeoError as exc:
+            return None, exc.message(lang)
+        except Exception as exc:  # a fault, not the file: said in the user's language, logged
+            return None, report_internal_error(exc, lang)
+
+
 def _site_tabs(lang: str) -> None:
-    from tbgeo.proposal_input import SUFFIXES, site_from_coordinates, site_from_file
+    from tbgeo.proposal_input import SUFFIXES, site_from_coordinates
 
     tab_upload, tab_coords = st.tabs([t("review.page.tab_upload", lang), t("review.page.tab_coords", lang)])
     with tab_upload:
         up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key="review_upload")
         crs = st.text_input(t("review.page.upload_crs", lang), value="", key="review_upload_crs")
         if up is not None and st.button(t("review.page.use_file", lang), key="review_use_file"):
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / Path(up.name).name
-                path.write_bytes(up.getvalue())
-                try:
-                    _set_site(site_from_file(path, crs=crs or None, display_name=up.name))
-                except InputError as exc:
-                    st.error(exc.message(lang))
-                else:
-                    st.rerun()
+            site, error = read_uploaded_site(up.name, up.getvalue(), crs, lang)
+            if error is not None:
+                st.error(error)
+            else:
+                _set_site(site)
+                st.rerun()
     with tab_coords:
         system = st.radio(
             t("review.page.coords_system", lang), ["auto", "wgs84", "vn2000"],
@@ -218,30 +235,27 @@ def site_key(site: Any) -> str:
     return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
 
 
-def store_review(report: Any, lang: str, *, stored: dict[str, int], user: str | None = None) -> tuple[int, bool]:
+def store_review(
+    report: Any, lang: str, *, stored: dict[str, int], user: str | None = None
+) -> tuple[int, str, int | None]:
     """Store a reviewed site in the workspace (issue 3 §4: every reviewed site is kept).
 
     The first review of a site adds a draft proposal; re-reviewing the same site (``stored`` maps
-    site keys to proposal ids) replaces that proposal's report instead of adding a duplicate.
-    Returns (proposal id, updated?).
+    site keys to proposal ids) replaces that proposal's report instead of adding a duplicate — unless
+    it has been decided (approved, rejected): then the review is a new revision, and the decided
+    proposal stays as it was (``Workspace.save_review``, the same call as ``tbgeo check --save``).
+    Returns (proposal id, "created" | "updated" | "revised", id of the proposal it is a revision of).
     """
     from tbgeo.workspace import Workspace
 
     ws = Workspace.open()
     key = site_key(report.geometry)
-    pid = stored.get(key)
     attrs = report.facts.attrs
-    if pid is not None:
-        try:
-            ws.update_report(pid, report.to_dict(lang), user=user,
-                             name=attrs.name or t("review.page.unnamed", lang), attributes=attrs.to_dict())
-            return pid, True
-        except InputError:  # the proposal is gone (another workspace): store it anew
-            pass
-    p = ws.add_proposal(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
-                        attributes=attrs.to_dict(), report=report.to_dict(lang), user=user, status="draft")
+    p, how = ws.save_review(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
+                            attributes=attrs.to_dict(), report=report.to_dict(lang), user=user,
+                            proposal_id=stored.get(key))
     stored[key] = p.id
-    return p.id, False
+    return p.id, how, p.revision_of
 
 
 def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
@@ -261,13 +275,17 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
-        saved, updated = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
-    except InputError as exc:
+        saved, how, original = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
+    except TbgeoError as exc:
         st.error(exc.message(lang))
+        return
+    except Exception as exc:  # a fault, not the user's input: said in the user's language, logged
+        st.error(report_internal_error(exc, lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
     st.session_state[RKey.SAVED_ID] = saved
-    st.session_state[RKey.SAVED_UPDATED] = updated
+    st.session_state[RKey.SAVED_UPDATED] = how
+    st.session_state[RKey.SAVED_ORIGINAL] = original
     st.session_state.pop("review_sheet_pdf", None)
 
 
@@ -322,8 +340,12 @@ def _panel(lang: str) -> None:
                            "application/pdf", key="review_dl_sheet")
     saved = st.session_state.get(RKey.SAVED_ID)
     if saved:
-        key = "review.page.saved_updated" if st.session_state.get(RKey.SAVED_UPDATED) else "review.page.saved"
-        st.success(t(key, lang, id=saved))
+        how = st.session_state.get(RKey.SAVED_UPDATED)
+        if how == "revised":
+            st.success(t("review.page.saved_revision", lang, id=saved,
+                         original=st.session_state.get(RKey.SAVED_ORIGINAL)))
+        else:
+            st.success(t("review.page.saved_updated" if how == "updated" else "review.page.saved", lang, id=saved))
 
 
 # -- stored proposals, decisions, ledger ---------------------------------------------------------
@@ -367,6 +389,23 @@ def _proposals(lang: str) -> None:
         ],
         hide_index=True, width="stretch", key="review_history",
     )
+    if chosen.revision_of is not None:
+        st.caption(t("review.page.revision_of", lang, id=chosen.revision_of))
+    if chosen.changes:
+        st.markdown("**" + t("review.page.changes", lang) + "**")
+        st.dataframe(
+            [
+                {
+                    t("review.page.col_when", lang): c.at,
+                    t("review.page.col_who", lang): c.by,
+                    t("review.page.col_field", lang): c.field,
+                    t("review.page.col_from", lang): c.old or "",
+                    t("review.page.col_to", lang): c.new or "",
+                }
+                for c in chosen.changes
+            ],
+            hide_index=True, width="stretch", key="review_changes",
+        )
     if st.button(t("review.page.recheck", lang), key="review_recheck"):
         from tbgeo.review import review_site
         from tbgeo.rules import SiteAttrs
@@ -375,11 +414,16 @@ def _proposals(lang: str) -> None:
         try:
             attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
             report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
-            ws.update_report(pid, report.to_dict(lang), user=st.session_state.get(Key.USER) or None)
-        except InputError as exc:
+            saved, how = ws.save_review(chosen.geometry, name=chosen.name, attributes=chosen.attributes,
+                                        report=report.to_dict(lang), user=st.session_state.get(Key.USER) or None,
+                                        proposal_id=pid)
+        except TbgeoError as exc:
             st.error(exc.message(lang))
         else:
-            st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
+            if how == "revised":
+                st.success(t("review.page.saved_revision", lang, id=saved.id, original=pid))
+            else:
+                st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
     with st.form("review_decision"):
         options = ["", *TRANSITIONS[chosen.status]]
         new = st.selectbox(t("review.page.new_status", lang), options,
@@ -397,7 +441,7 @@ def _proposals(lang: str) -> None:
             else:
                 st.warning(t("review.page.nothing", lang))
                 return
-        except InputError as exc:
+        except TbgeoError as exc:  # bad decision, or the store is busy (another program writing)
             st.error(exc.message(lang))
             return
         st.success(t("review.page.recorded", lang, id=pid))
@@ -444,7 +488,7 @@ def render(lang: str) -> None:
     st.caption(t("review.page.intro", lang))
     try:
         ctx = context()
-    except InputError as exc:
+    except TbgeoError as exc:  # a bad layer file, or the store busy (another program writing to it)
         st.error(exc.message(lang))
         return
     _map(lang, ctx.proposals)
@@ -463,5 +507,8 @@ def render(lang: str) -> None:
     if result is not None:
         _run_review(lang, *result)
     _panel(lang)
-    _proposals(lang)
-    _ledger(lang)
+    for part in (_proposals, _ledger):
+        try:
+            part(lang)
+        except StoreBusyError as exc:  # the site tools above stay usable while the store is busy
+            st.error(exc.message(lang))
