@@ -260,11 +260,7 @@ def unpacked(path: Path, *, limits: Any | None = None, display_name: str | None 
             if exc.key == "ingest.zip_no_dataset":
                 raise InputError("review.input.zip_empty", file=name) from exc
             raise
-        except (OSError, ValueError, EOFError) as exc:  # e.g. a member name too long for the disk
-            import errno
-
-            if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
-                raise InputError("review.input.zip_long_name", file=name) from exc
+        except (OSError, ValueError, EOFError) as exc:  # over-long names are refused by open_upload itself
             raise InputError("review.input.bad_zip", file=name) from exc
         if container not in ("zip", "kmz"):
             raise InputError("review.input.bad_zip", file=name)

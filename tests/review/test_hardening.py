@@ -177,7 +177,7 @@ HOSTILE = {
     empty_file: ("review.input.empty_file", "rỗng (0 byte)", "is empty (0 bytes)"),
     png_named_geojson: ("review.input.wrong_format", "không đúng với đuôi tên tệp", "does not hold what its name says"),
     not_a_zip: ("review.input.bad_zip", "bị hỏng", "is damaged"),
-    long_member_name: ("review.input.zip_long_name", "tên quá dài", "name is too long"),
+    long_member_name: ("ingest.zip_long_name", "tên tệp quá dài", "over-long file name"),
     symlink_member: ("ingest.zip_link", "liên kết", "link"),
     encrypted_member: ("ingest.zip_encrypted", "mật khẩu", "password-protected"),
     bad_crc: ("ingest.bad_zip", "zip", "not a readable zip archive"),
