@@ -415,9 +415,13 @@ def site_from_file(
     return _site_from_dataset(p, crs=crs, name=name, limits=limits)
 
 
-def _site_from_dataset(p: Path, *, crs: str | int | None, name: str, limits: Any) -> SiteInput:
+def _site_from_dataset(path: Path, *, crs: str | int | None, name: str, limits: Any) -> SiteInput:
     """The site in one dataset on disk (a file given, or the one inside a zip), its size checked."""
-    _check_format(p, name)
+    with _readable(path, name) as p:
+        return _site_from_readable(p, crs=crs, name=name, limits=limits)
+
+
+def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: Any) -> SiteInput:
     try:
         gdf = _read_frame(p, name, limits)
         props = _first_properties(p)
@@ -482,9 +486,11 @@ def _site_from_dataset(p: Path, *, crs: str | int | None, name: str, limits: Any
     return SiteInput(work, f"file:{name}", _crs_label(src), props, tuple(notes))
 
 
-def _check_format(path: Path, name: str) -> None:
-    """The file's content must be what its name says, recognised as uploads are (``open_upload``:
-    content sniffed, KML with entity declarations refused); a shapefile's .shp is read in place."""
+@contextlib.contextmanager
+def _readable(path: Path, name: str) -> Iterator[Path]:
+    """The file GDAL may read for the dataset at ``path``, recognised as uploads are (``open_upload``:
+    content sniffed, KML with entity declarations refused, a GeoJSON link CRS removed so GDAL never
+    fetches it); a shapefile's .shp is read in place."""
     from tbgeo.ingest.unpack import open_upload, sniff
 
     if path.stat().st_size == 0:
@@ -493,9 +499,12 @@ def _check_format(path: Path, name: str) -> None:
     expected = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".gpkg": "gpkg", ".shp": "shp"}[suffix]
     if sniff(path) != expected:
         raise InputError("review.input.wrong_format", file=name, kind=suffix)
-    if suffix != ".shp":
-        with tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
-            open_upload(path, Path(tmp))  # the upload's own checks of a single file (KML entities)
+    if suffix == ".shp":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
+        _, datasets = open_upload(path, Path(tmp))
+        yield datasets[0].path
 
 
 def _detail(exc: BaseException) -> str:
