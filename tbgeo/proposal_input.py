@@ -26,6 +26,7 @@ from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.rules import Num, Template
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import t
+from tbgeo.safetext import library_detail
 
 __all__ = [
     "SiteInput",
@@ -275,7 +276,7 @@ def site_from_file(path: Path | str, *, crs: str | int | None = None, display_na
     except InputError:
         raise
     except Exception as exc:
-        raise InputError("review.input.unreadable", file=name, detail=str(exc).splitlines()[0][:200]) from exc
+        raise InputError("review.input.unreadable", file=name, detail=library_detail(exc)) from exc
     import geopandas as gpd
 
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:

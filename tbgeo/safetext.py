@@ -13,35 +13,54 @@ code. Each destination has one function here, used by every page, export and com
 from __future__ import annotations
 
 import re
+import logging
 from typing import Any, Iterable
 
-__all__ = ["markdown_text", "csv_cell", "csv_row", "terminal_text", "FORMULA_START"]
+log = logging.getLogger(__name__)
+
+__all__ = ["markdown_text", "csv_cell", "csv_row", "terminal_text", "library_detail", "FORMULA_START"]
 
 # -- Markdown / HTML ---------------------------------------------------------------------------------
 
-#: Every character CommonMark allows to be backslash-escaped, plus the ones Streamlit gives a meaning
-#: (``:`` starts emoji/colour directives like ``:red[…]``, ``$`` starts LaTeX, ``~`` strikes through).
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|~:$>&<\"'=")
-_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"}
+#: Characters that start Markdown or HTML anywhere in a line: links and images (``[``, ``]``), HTML and
+#: autolinks (``<``, ``>``, ``&``), emphasis and code (``*``, ``_``, `` ` ``, ``~``), tables (``|``),
+#: Streamlit's LaTeX (``$``) and the escape itself. ``(``, ``)``, ``:`` and ``-`` are only markup next to
+#: these (``](``, ``:red[``) or at the start of a line, so ``EPSG:9209 (VN-2000)`` stays readable.
+_MD_ANYWHERE = set("\\`*_[]~|$")
+_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+#: Markdown that only counts at the start of a line (headings, lists, quotes, setext rules).
+_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
+#: Bare addresses that GitHub-flavoured Markdown turns into live links (``http://…``, ``www.…``).
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|file)):|(\bwww)\.")
 
 
 def markdown_text(value: object) -> str:
-    """``value`` as text that Streamlit's Markdown shows literally (no link, image, HTML, LaTeX, emoji code).
+    """``value`` as text that Streamlit's Markdown shows literally: no link, image, HTML, LaTeX or styling.
 
-    ``<``, ``>``, ``&`` and quotes become HTML entities (shown as the characters); every other Markdown
-    character is backslash-escaped; newlines become spaces (a line break could start a heading or list).
+    ``<``, ``>`` and ``&`` become HTML entities (shown as the characters); the other markup characters are
+    backslash-escaped, as are the ``:`` of ``http:`` and the ``.`` of ``www.`` (no bare address becomes a
+    link); newlines and tabs become spaces (a new line could start a heading or a list).
     """
     text = "" if value is None else str(value)
     text = terminal_text(text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch in _HTML:
             out.append(_HTML[ch])
-        elif ch in _MD_SPECIAL:
+        elif ch == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+            out.append(ch)  # inside a word (title_vi, industrial_parks) "_" is never emphasis
+        elif ch in _MD_ANYWHERE:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    return "".join(out)
+    text = "".join(out)
+    text = _AUTOLINK.sub(lambda m: f"{m.group(1)}\\:" if m.group(1) else f"{m.group(2)}\\.", text)
+    m = _LINE_START.match(text)
+    if m:
+        mark = m.group(2)
+        escaped = mark[:-1] + "\\" + mark[-1] if mark[-1] in ".)" else "\\" + mark
+        text = m.group(1) + escaped + text[m.end():]
+    return text
 
 
 # -- CSV -------------------------------------------------------------------------------------------------
@@ -86,3 +105,20 @@ _ESCAPES = re.compile(
 def terminal_text(value: object) -> str:
     """``value`` with every control character and escape sequence removed (newline and tab kept)."""
     return _ESCAPES.sub("", "" if value is None else str(value))
+
+
+# -- library messages -------------------------------------------------------------------------------
+
+#: The folders of an absolute path (POSIX or Windows) inside a library's message: ``/tmp/tbgeo-x/``.
+_FOLDERS = re.compile(r"(?:\b[A-Za-z]:)?[\\/](?:[^\s\\/:'\"()\[\]]+[\\/])+")
+
+
+def library_detail(exc: BaseException, limit: int = 200) -> str:
+    """A library's (GDAL, pyogrio, pyproj…) error text for the "(technical detail: …)" tail of a catalog
+    message: its first line, with the server's folders removed (only file names stay), no control
+    characters, at most ``limit`` characters. The whole text goes to the server's log."""
+    full = str(exc).strip()
+    log.info("library error %s: %s", type(exc).__name__, full)
+    lines = full.splitlines()
+    text = _FOLDERS.sub("", lines[0]) if lines else type(exc).__name__
+    return terminal_text(text).strip()[:limit] or type(exc).__name__

@@ -54,3 +54,38 @@ def test_error_messages_with_file_names_are_cleaned(tmp_path, capsys) -> None:
     assert code == 2
     _clean(err)
     assert "khuđất.geojson" in err
+
+
+def test_library_warnings_and_logs_never_reach_the_terminal(monkeypatch, capsys) -> None:
+    import logging
+    import warnings
+
+    from tbgeo.cli import sectors
+
+    def noisy(args) -> int:  # what GDAL/pyogrio/shapely do while a command runs
+        warnings.warn("Measured (M) geometry types are not supported /srv/tbgeo/x.shp", UserWarning)
+        warnings.warn("invalid value encountered in intersection", RuntimeWarning)
+        logging.getLogger("rasterio._env").warning("CPLE_AppDefined in /srv/tbgeo/.cache/x.tif: TIFFReadDirectory")
+        return real(args)
+
+    real = sectors.run
+    monkeypatch.setattr(sectors, "run", noisy)
+    assert main(["--lang", "en", "sectors"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "Warning" not in captured.out and "/srv/" not in captured.out
+    assert "sectors" in captured.out.lower()
+
+
+@pytest.mark.parametrize("lang,word", [("vi", "Không đọc được"), ("en", "Could not read")])
+def test_gdal_messages_do_not_show_server_folders(tmp_path, capsys, lang: str, word: str) -> None:
+    import zipfile
+
+    z = tmp_path / "kcn.zip"
+    with zipfile.ZipFile(z, "w") as zf:  # parts of a shapefile that GDAL cannot open
+        for ext in ("shp", "shx", "dbf"):
+            zf.writestr(f"kcn.{ext}", b"not a shapefile")
+    assert main(["--lang", lang, "import", str(z), "--layer", "industrial_parks", "--crs", "9209"]) == 2
+    err = capsys.readouterr().err
+    assert word in err and "kcn.shp" in err
+    assert "tbgeo-ingest-" not in err and "/tmp" not in err and "Traceback" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -15,11 +16,16 @@ HOSTILE = "[click here to sign in again](http://evil) ![x](http://evil/t.png) <i
 def test_markdown_text_escapes_links_images_and_html() -> None:
     out = markdown_text(HOSTILE)
     assert out == (
-        r"\[click here to sign in again\]\(http\:\/\/evil\) \!\[x\]\(http\:\/\/evil\/t\.png\) "
-        r"&lt;img src\=x onerror\=alert\(1\)&gt;"
-    ).replace(r"\/", "/")
-    assert "<" not in out and "](" not in out
-    assert markdown_text("Khu *A*\n# B `c` :red[x] $y$") == r"Khu \*A\* \# B \`c\` \:red\[x\] \$y\$"
+        r"\[click here to sign in again\](http\://evil) !\[x\](http\://evil/t.png) "
+        "&lt;img src=x onerror=alert(1)&gt;"
+    )
+    assert "<" not in out and not re.search(r"(?<!\\)\]\(", out)  # no unescaped "](": no link
+    assert markdown_text("# Khu *A*\n- B `c` :red[x] $y$ www.evil.vn") == (
+        r"\# Khu \*A\* - B \`c\` :red\[x\] \$y\$ www\.evil.vn"
+    )
+    assert markdown_text("1. Khu") == r"1\. Khu" and markdown_text("- Khu") == r"\- Khu"
+    # ordinary names stay readable
+    assert markdown_text("VN-2000 / TM-3 105-30 (EPSG:9209)") == "VN-2000 / TM-3 105-30 (EPSG:9209)"
     assert markdown_text(None) == "" and markdown_text("Tiền Hải") == "Tiền Hải"
 
 

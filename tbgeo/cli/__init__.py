@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import pkgutil
 import re
 import sys
+import warnings
 from types import ModuleType
 from typing import Any, Sequence
 
@@ -20,6 +22,8 @@ from tbgeo import settings
 from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import t
 from tbgeo.safetext import terminal_text
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error"]
 
@@ -150,10 +154,23 @@ class _TerminalStream:
 def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _TerminalStream(out), _TerminalStream(err)
+    root = logging.getLogger()
+    quiet = logging.NullHandler() if not root.handlers else None
+    if quiet is not None:  # library log records (rasterio's GDAL messages…) go to no handler, not the terminal
+        root.addHandler(quiet)
     try:
-        return _main(argv)
+        # English library warnings (pyogrio, GDAL, shapely, pandas) are logged, never printed: the user
+        # reads tbgeo's own messages in their language
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            code = _main(argv)
+        for w in caught:
+            _log.debug("library warning %s: %s", w.category.__name__, w.message)
+        return code
     finally:
         sys.stdout, sys.stderr = out, err
+        if quiet is not None:
+            root.removeHandler(quiet)
 
 
 def _main(argv: Sequence[str] | None) -> int:

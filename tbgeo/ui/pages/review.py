@@ -14,6 +14,7 @@ from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text, plain, say
 
 
 #: Catalog layers shown under the site on the review map.
@@ -88,7 +89,7 @@ def _site_tabs(lang: str) -> None:
                 try:
                     _set_site(site_from_file(path, crs=crs or None, display_name=up.name))
                 except InputError as exc:
-                    st.error(exc.message(lang))
+                    st.error(error_text(exc, lang))
                 else:
                     st.rerun()
     with tab_coords:
@@ -102,7 +103,7 @@ def _site_tabs(lang: str) -> None:
             try:
                 _set_site(site_from_coordinates(text, system=system))
             except InputError as exc:
-                st.error(exc.message(lang))
+                st.error(error_text(exc, lang))
             else:
                 st.rerun()
 
@@ -159,7 +160,7 @@ def _map(lang: str, proposals: Any) -> None:
             try:
                 _set_site(site_from_draw_event(event))
             except InputError as exc:
-                st.error(exc.message(lang))
+                st.error(error_text(exc, lang))
             else:
                 st.rerun()
 
@@ -263,7 +264,7 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
         saved, updated = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
     except InputError as exc:
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
     st.session_state[RKey.SAVED_ID] = saved
@@ -377,7 +378,7 @@ def _proposals(lang: str) -> None:
             report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
             ws.update_report(pid, report.to_dict(lang), user=st.session_state.get(Key.USER) or None)
         except InputError as exc:
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
         else:
             st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
     with st.form("review_decision"):
@@ -398,7 +399,7 @@ def _proposals(lang: str) -> None:
                 st.warning(t("review.page.nothing", lang))
                 return
         except InputError as exc:
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
             return
         st.success(t("review.page.recorded", lang, id=pid))
         st.rerun()
@@ -445,18 +446,18 @@ def render(lang: str) -> None:
     try:
         ctx = context()
     except InputError as exc:
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return
     _map(lang, ctx.proposals)
     _site_tabs(lang)
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is not None:
-        st.info(t("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
+        st.info(say("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
                   source=st.session_state.get(RKey.SITE_SOURCE, "")))
         from tbgeo.proposal_input import note_text
 
         for note in st.session_state.get(RKey.SITE_NOTES, []):
-            st.caption(note_text(note, lang))
+            st.caption(plain(note_text(note, lang)))
     else:
         st.info(t("review.page.no_site", lang))
     result = _attributes_form(lang)

@@ -30,6 +30,7 @@ from tbgeo.ingest.pipeline import (
 )
 from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text, plain, say
 from tbgeo.webassets import localize
 from tbgeo.webmap import add_controls
 from tbgeo.workspace import Workspace
@@ -111,7 +112,7 @@ def _crs_step(base: ImportPlan, lang: str) -> tuple[str | None, bool]:
     """
     det = base.crs
     source = t(f"ingest.ui_crs_source_{det.source}", lang)
-    st.markdown(t("ingest.ui_crs_detected", lang, detected=det.detected, epsg=det.epsg or "—", source=source))
+    st.markdown(say("ingest.ui_crs_detected", lang, detected=det.detected, epsg=det.epsg or "—", source=source))
     labels: dict[str, str] = {}
     for c in det.candidates[:6]:
         extra = f" — {fmt_value(c.distance_km, lang, digits=1)} km" if c.distance_km else ""
@@ -135,7 +136,7 @@ def _report(result: dict[str, Any], lang: str) -> None:
     if result["warnings"]:
         st.markdown(f"**{t('ingest.ui_warnings', lang)}**")
         for w in result["warnings"]:
-            st.warning(w)
+            st.warning(plain(w))
 
 
 def _counts(data: dict[str, Any], lang: str) -> None:
@@ -192,7 +193,7 @@ def _versions(layer_id: str, lang: str) -> None:
             st.session_state[K.EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt))
         except TbgeoError as exc:
             st.session_state.pop(K.EXPORT, None)
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
     ready = st.session_state.get(K.EXPORT)
     if ready and ready[0] == layer_id and ready[1] == fmt:
         st.download_button(t("ingest.ui_export_button", lang, name=ready[2]), ready[3], file_name=ready[2])
@@ -226,7 +227,7 @@ def render(lang: str) -> None:
         try:
             _workflow(file, layer_id, lang)
         except TbgeoError as exc:
-            st.error(t("ingest.ui_refused", lang, message=exc.message(lang)))
+            st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
     _versions(layer_id, lang)
 
 
@@ -239,7 +240,7 @@ def _column_encodings(plan: ImportPlan, options: list[str], lang: str) -> dict[s
     with st.expander(t("ingest.ui_encoding_per_column", lang)):
         for column, found in detected.items():
             choice = st.selectbox(
-                column,
+                plain(column),  # a column name from the file: a widget label reads Markdown
                 options,
                 format_func=lambda e, found=found: t("ingest.ui_encoding_detected_short", lang, detected=found)
                 if e == "auto"
@@ -274,7 +275,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     except CRSError as exc:
         if exc.key not in _SWAPPED or st.session_state.get(_SWAP):
             raise
-        st.error(t("ingest.ui_refused", lang, message=exc.message(lang)))
+        st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
         st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
         return
     per_column = _column_encodings(base, enc_options, lang)
@@ -285,7 +286,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     plan = base if crs_value is None else _plan(src, layer_id, crs_value, forced)
     e = plan.encoding_dict()
     st.markdown(
-        t("ingest.ui_encoding_detected", lang, detected=e["detected"], columns=", ".join(e["converted_columns"]) or "—")
+        say("ingest.ui_encoding_detected", lang, detected=e["detected"], columns=", ".join(e["converted_columns"]) or "—")
     )
     if plan.preview:
         st.markdown(f"**{t('ingest.ui_preview_text', lang)}**")
@@ -315,13 +316,13 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     data = plan.to_dict(lang)
     _counts(data, lang)
     for w in data["warnings"]:
-        st.warning(w)
+        st.warning(plain(w))
     for b in data["blocking"]:
-        st.error(b)
+        st.error(plain(b))
     other_types = data["other_types"]
     if other_types:
         st.checkbox(
-            t("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
+            say("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
             key=_SKIP,
         )
 
