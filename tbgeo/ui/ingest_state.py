@@ -15,6 +15,9 @@ without a browser (``benchmarks/upload_memory.py``).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import shutil
 import tempfile
@@ -36,6 +39,7 @@ __all__ = [
     "cached_plan",
     "after_commit",
     "forget_upload",
+    "give_back_memory",
     "sweep_stale",
 ]
 
@@ -190,12 +194,25 @@ def cached_plan(state: MutableMapping[str, Any], key: tuple[Any, ...], build: Ca
     return plan
 
 
+def give_back_memory() -> None:
+    """Collect the dropped frames now and return freed heap to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by the next upload instead
+        pass
+
+
 def forget_upload(state: MutableMapping[str, Any]) -> None:
     """Drop the current upload: its temporary copy, the read frame, the plan and the page's choices."""
+    had_frames = K.SOURCE in state or K.PLAN in state
     _remove(state.get(K.FILE))
     state.pop(K.FILE, None)
     for key in _PER_UPLOAD:
         state.pop(key, None)
+    if had_frames:
+        give_back_memory()
 
 
 def after_commit(state: MutableMapping[str, Any], result: dict[str, Any]) -> None:
