@@ -22,12 +22,15 @@ __all__ = ["markdown_text", "csv_cell", "csv_row", "terminal_text", "library_det
 
 # -- Markdown / HTML ---------------------------------------------------------------------------------
 
-#: Characters that start Markdown or HTML anywhere in a line: links and images (``[``, ``]``), HTML and
+#: Characters that start Markdown or HTML anywhere in a line: links and images (``[``, ``]`` where they
+#: can open or close one: ``![``, ``:red[``, ``](``, ``][``, ``]:``), HTML and
 #: autolinks (``<``, ``>``, ``&``), emphasis and code (``*``, ``_``, `` ` ``, ``~``), tables (``|``),
 #: Streamlit's LaTeX (``$``) and the escape itself. ``(``, ``)``, ``:`` and ``-`` are only markup next to
 #: these (``](``, ``:red[``) or at the start of a line, so ``EPSG:9209 (VN-2000)`` stays readable.
 _MD_ANYWHERE = set("\\`*_[]~|$")
 _HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+#: Streamlit's ``:red[…]``, ``:material/x:[…]`` directives: a "[" right after ``:name``.
+_DIRECTIVE = re.compile(r":[\w/-]*$")
 #: Markdown that only counts at the start of a line (headings, lists, quotes, setext rules).
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 #: Bare addresses that GitHub-flavoured Markdown turns into live links (``http://…``, ``www.…``).
@@ -49,6 +52,10 @@ def markdown_text(value: object) -> str:
             out.append(_HTML[ch])
         elif ch == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
             out.append(ch)  # inside a word (title_vi, industrial_parks) "_" is never emphasis
+        elif ch == "[" and i > 0 and text[i - 1] != "!" and not _DIRECTIVE.search(text, 0, i):
+            out.append(ch)  # opens a link only with its "](": that "]" is escaped below
+        elif ch == "]" and text[i + 1 : i + 2] not in ("(", "[", ":"):
+            out.append(ch)  # "[Điều 1, IV.7.b]" is a citation, not markup
         elif ch in _MD_ANYWHERE:
             out.append("\\" + ch)
         else:

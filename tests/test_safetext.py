@@ -21,7 +21,7 @@ def test_markdown_text_escapes_links_images_and_html() -> None:
     )
     assert "<" not in out and not re.search(r"(?<!\\)\]\(", out)  # no unescaped "](": no link
     assert markdown_text("# Khu *A*\n- B `c` :red[x] $y$ www.evil.vn") == (
-        r"\# Khu \*A\* - B \`c\` :red\[x\] \$y\$ www\.evil.vn"
+        r"\# Khu \*A\* - B \`c\` :red\[x] \$y\$ www\.evil.vn"
     )
     assert markdown_text("1. Khu") == r"1\. Khu" and markdown_text("- Khu") == r"\- Khu"
     # ordinary names stay readable
