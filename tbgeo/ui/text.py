@@ -8,6 +8,7 @@ Every page passes such text through these helpers (st.dataframe and selectbox op
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tbgeo.errors import Num
@@ -15,6 +16,9 @@ from tbgeo.i18n import t
 from tbgeo.safetext import markdown_text
 
 __all__ = ["plain", "say", "error_text"]
+
+#: A number as ``fmt_number`` writes it (``1.234,56``, ``-0.5``): nothing to escape.
+_NUMBER = re.compile(r"[-+]?\d[\d.,\u00a0 ]*")
 
 
 def plain(value: object) -> str:
@@ -24,7 +28,8 @@ def plain(value: object) -> str:
 
 def say(key: str, lang: str, /, **params: Any) -> str:
     """The catalog message ``key`` with every text parameter escaped (the catalog's own text kept)."""
-    return t(key, lang, **{k: v if isinstance(v, (int, float, Num)) else plain(v) for k, v in params.items()})
+    return t(key, lang, **{k: v if isinstance(v, (int, float, Num)) or _NUMBER.fullmatch(str(v)) else plain(v)
+                           for k, v in params.items()})
 
 
 def error_text(exc: Any, lang: str) -> str:
