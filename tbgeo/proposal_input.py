@@ -26,6 +26,7 @@ from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.rules import Num, Template
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import t
+from tbgeo.safetext import library_detail
 
 __all__ = [
     "SiteInput",
@@ -428,7 +429,7 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
     except InputError:
         raise
     except Exception as exc:
-        raise InputError("review.input.unreadable", file=name, detail=_detail(exc)) from exc
+        raise InputError("review.input.unreadable", file=name, detail=library_detail(exc)) from exc
     import geopandas as gpd
 
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
@@ -505,14 +506,6 @@ def _readable(path: Path, name: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
         _, datasets = open_upload(path, Path(tmp))
         yield datasets[0].path
-
-
-def _detail(exc: BaseException) -> str:
-    """A library's error, one line, without the folder it was read from (server paths stay private)."""
-    from tbgeo.ingest.messages import tech
-
-    text = tech(exc)
-    return re.sub(r"(/[^\s:'\"]+)+/", "", text)
 
 
 def _as_array(geoms: list[BaseGeometry]) -> Any:

@@ -37,6 +37,7 @@ from tbgeo.rules import (
 )
 from tbgeo.rules.config import ReviewConfig, load_config
 from tbgeo.rules.context import ReviewContext
+from tbgeo.safetext import csv_row
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -197,8 +198,9 @@ class Report:
         w.writerow([t(f"review.csv.{c}", lang) for c in ("site", "rule", "severity", "title", "value", "unit", "citation", "message")])
         for f in self.findings:
             d = f.to_dict(lang)
-            w.writerow([self.facts.attrs.name, f.rule, f.severity, d["title"], "" if f.value is None else f.value,
-                        d["unit"], d["citation"], d["message"]])
+            # cells a spreadsheet will not run (a site named "=HYPERLINK(…)"), severity in the reader's language
+            w.writerow(csv_row([self.facts.attrs.name, f.rule, t(f"review.severity.{f.severity}", lang), d["title"],
+                                "" if f.value is None else f.value, d["unit"], d["citation"], d["message"]]))
         return buf.getvalue()
 
     def to_geojson(self, lang: str = "vi") -> dict[str, Any]:

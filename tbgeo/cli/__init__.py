@@ -13,15 +13,20 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import pkgutil
 import re
 import sys
+import warnings
 from types import ModuleType
 from typing import Any, Sequence
 
 from tbgeo import settings
 from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
 from tbgeo.i18n import t
+from tbgeo.safetext import terminal_text
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error", "EXIT_INTERNAL", "EXIT_BUSY"]
 
@@ -119,12 +124,63 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     return parser
 
 
+_C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
+
+
 def emit_json(data: Any) -> None:
-    """Print JSON the same way everywhere: UTF-8, unescaped Vietnamese, two-space indent."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Print JSON the same way everywhere: UTF-8, unescaped Vietnamese, two-space indent.
+
+    JSON escapes C0 controls itself; DEL and C1 (e.g. U+009B, a terminal's one-byte CSI) are written as
+    ``\\u009b`` too, so the data stays whole and no terminal acts on it.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+class _TerminalStream:
+    """A text stream that removes control characters and escape sequences from everything written.
+
+    Site names, comments, layer and file names are stored text: printed as written, a name holding
+    ``ESC[2J`` would clear the screen of whoever runs ``tbgeo proposals``.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_text(text))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalStream(out), _TerminalStream(err)
+    root = logging.getLogger()
+    quiet = logging.NullHandler() if not root.handlers else None
+    if quiet is not None:  # library log records (rasterio's GDAL messages…) go to no handler, not the terminal
+        root.addHandler(quiet)
+    try:
+        # English library warnings (pyogrio, GDAL, shapely, pandas) are logged, never printed: the user
+        # reads tbgeo's own messages in their language
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            code = _main(argv)
+        for w in caught:
+            _log.debug("library warning %s: %s", w.category.__name__, w.message)
+        return code
+    finally:
+        sys.stdout, sys.stderr = out, err
+        if quiet is not None:
+            root.removeHandler(quiet)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
     parser = build_parser(lang)

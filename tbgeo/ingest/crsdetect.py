@@ -14,6 +14,7 @@ from pyproj import CRS, Geod, Transformer
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import CRSError
 from tbgeo.ingest.messages import IngestCRSError
+from tbgeo.safetext import library_detail
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -323,7 +324,7 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
     try:
         crs = CRS.from_user_input(text)
     except Exception as exc:
-        raise IngestCRSError("ingest.crs_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+        raise IngestCRSError("ingest.crs_unreadable", detail=library_detail(exc)) from exc
     p = prj_params(crs, text)
     name = _declared_name(text) or crs.name
     if origin == "mapinfo" and _norm(name) in ("", "unnamed", "unknown"):

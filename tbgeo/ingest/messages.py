@@ -9,6 +9,7 @@ from typing import Any
 
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.safetext import library_detail
 
 __all__ = ["DIGITS", "fmt_value", "localize", "message", "render_messages", "IngestError", "IngestCRSError", "tech"]
 
@@ -70,9 +71,9 @@ def render_messages(pairs: list[tuple[str, dict[str, Any]]], lang: str) -> list[
 
 
 def tech(exc: BaseException) -> str:
-    """A library's own error text, one line, for the "(technical detail: …)" tail of our messages."""
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
+    """A library's own error text, one line, for the "(technical detail: …)" tail of our messages
+    (no server folders: see ``safetext.library_detail``)."""
+    return library_detail(exc)
 
 
 class IngestError(InputError):

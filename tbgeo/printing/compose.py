@@ -74,6 +74,9 @@ _RC = {
     "hatch.linewidth": 0.4,
     # glyph advances unhinted, so text measured for the layout has the same width in a low-dpi preview
     "text.hinting": "no_hinting",
+    # every printed string is the user's or the data's text, never TeX: "Giá $5 và $10" prints as written
+    # and a name "$x^$" does not crash the sheet (matplotlib would read "$…$" as mathtext)
+    "text.parse_math": False,
 }
 #: Raster cells per millimetre of paper drawn into a PDF (≈150 dpi); PNG uses its own dpi.
 _PDF_RASTER_DPI = 150.0

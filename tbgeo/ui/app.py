@@ -17,6 +17,7 @@ import streamlit as st
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ui import chrome
+from tbgeo.ui.text import error_text
 
 __all__ = ["PageInfo", "PAGES", "run"]
 
@@ -41,7 +42,7 @@ class PageInfo:
         try:
             self.load().render(lang)
         except TbgeoError as exc:
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
         except Exception:  # a fault in tbgeo itself: the traceback goes to the server's log, not the page
             log.exception("page %s failed", self.module)
             st.error(t("app.unexpected_error", lang))

@@ -49,7 +49,7 @@ def test_csv_and_geojson(ctx):
     assert rows[0] == ["Khu đất", "Mã quy tắc", "Mức độ", "Quy tắc", "Giá trị", "Đơn vị", "Căn cứ", "Nhận xét"]
     assert len(rows) == 1 + len(rep.findings)
     rice = next(r for r in rows if r[1] == "rice_land")
-    assert rice[2] == "warn" and float(rice[4]) == pytest.approx(50.0) and rice[5] == "ha"
+    assert rice[2] == "Cảnh báo" and float(rice[4]) == pytest.approx(50.0) and rice[5] == "ha"
     assert rice[6] == "Điều 1, III.4; V.1.h"
     gj = rep.to_geojson("en")
     (feat,) = gj["features"]

@@ -7,6 +7,7 @@ import streamlit as st
 
 from tbgeo.i18n import fmt_number, t
 from tbgeo.ui import cache
+from tbgeo.ui.text import plain, say
 
 
 def render(lang: str) -> None:
@@ -29,14 +30,14 @@ def render(lang: str) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data_layers")
     st.subheader(t("data.details", lang))
     for info in infos:
-        with st.expander(f"{info['title']} — {info['citation']}"):
-            st.markdown(f"**{t('data.col_provenance', lang)}:** {info['provenance']}")
-            st.markdown(f"**{t('data.col_accuracy', lang)}:** {info['accuracy']}")
-            st.markdown(f"**{t('data.col_source', lang)}:** `{info['source']}`")
+        with st.expander(f"{plain(info['title'])} — {plain(info['citation'])}"):
+            st.markdown(f"**{t('data.col_provenance', lang)}:** {plain(info['provenance'])}")
+            st.markdown(f"**{t('data.col_accuracy', lang)}:** {plain(info['accuracy'])}")
+            st.markdown(f"**{t('data.col_source', lang)}:** {plain(info['source'])}")
     for layer in cat:
         if not layer.raster_classes:
             continue
-        st.subheader(t("data.landuse_classes", lang, layer=layer.title(lang)))
+        st.subheader(say("data.landuse_classes", lang, layer=layer.title(lang)))
         st.dataframe(
             pd.DataFrame(
                 [

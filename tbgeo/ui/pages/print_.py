@@ -13,6 +13,7 @@ from tbgeo.printing import render as render_print
 from tbgeo.printing.scale import format_scale
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text
 
 
 PREVIEW_DPI = 60
@@ -152,7 +153,7 @@ def render(lang: str) -> None:
                 st.session_state[Key.PRINT_RESULT] = make_print(spec, data, atlas=opts["atlas"])
         except InputError as exc:
             st.session_state.pop(Key.PRINT_RESULT, None)
-            left.error(exc.message(lang))
+            left.error(error_text(exc, lang))
     result = st.session_state.get(Key.PRINT_RESULT)
     with right:
         if result:

@@ -14,6 +14,7 @@ from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal
 from tbgeo.i18n import fmt_number, t
 from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text, plain, say
 
 
 #: Catalog layers shown under the site on the review map.
@@ -89,7 +90,7 @@ def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any
             path.write_bytes(data)
             return site_from_file(path, crs=crs or None, display_name=name), None
         except TbgeoError as exc:
-            return None, exc.message(lang)
+            return None, error_text(exc, lang)
         except Exception as exc:  # a fault, not the file: said in the user's language, logged
             return None, report_internal_error(exc, lang)
 
@@ -119,7 +120,7 @@ def _site_tabs(lang: str) -> None:
             try:
                 _set_site(site_from_coordinates(text, system=system))
             except InputError as exc:
-                st.error(exc.message(lang))
+                st.error(error_text(exc, lang))
             else:
                 st.rerun()
 
@@ -176,7 +177,7 @@ def _map(lang: str, proposals: Any) -> None:
             try:
                 _set_site(site_from_draw_event(event))
             except InputError as exc:
-                st.error(exc.message(lang))
+                st.error(error_text(exc, lang))
             else:
                 st.rerun()
 
@@ -277,7 +278,7 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
         saved, how, original = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
     except TbgeoError as exc:
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return
     except Exception as exc:  # a fault, not the user's input: said in the user's language, logged
         st.error(report_internal_error(exc, lang))
@@ -418,7 +419,7 @@ def _proposals(lang: str) -> None:
                                         report=report.to_dict(lang), user=st.session_state.get(Key.USER) or None,
                                         proposal_id=pid)
         except TbgeoError as exc:
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
         else:
             if how == "revised":
                 st.success(t("review.page.saved_revision", lang, id=saved.id, original=pid))
@@ -442,7 +443,7 @@ def _proposals(lang: str) -> None:
                 st.warning(t("review.page.nothing", lang))
                 return
         except TbgeoError as exc:  # bad decision, or the store is busy (another program writing)
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
             return
         st.success(t("review.page.recorded", lang, id=pid))
         st.rerun()
@@ -489,18 +490,18 @@ def render(lang: str) -> None:
     try:
         ctx = context()
     except TbgeoError as exc:  # a bad layer file, or the store busy (another program writing to it)
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return
     _map(lang, ctx.proposals)
     _site_tabs(lang)
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is not None:
-        st.info(t("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
+        st.info(say("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
                   source=st.session_state.get(RKey.SITE_SOURCE, "")))
         from tbgeo.proposal_input import note_text
 
         for note in st.session_state.get(RKey.SITE_NOTES, []):
-            st.caption(note_text(note, lang))
+            st.caption(plain(note_text(note, lang)))
     else:
         st.info(t("review.page.no_site", lang))
     result = _attributes_form(lang)
@@ -511,4 +512,4 @@ def render(lang: str) -> None:
         try:
             part(lang)
         except StoreBusyError as exc:  # the site tools above stay usable while the store is busy
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))

@@ -20,6 +20,7 @@ from tbgeo.targets import (
     table_records,
     targets_path,
 )
+from tbgeo.ui.text import error_text, plain, say
 
 
 #: Row height of st.dataframe in pixels, to show the whole targets table without scrolling.
@@ -72,7 +73,7 @@ def render(lang: str) -> None:
     try:
         rows = load_targets()
     except InputError as exc:
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return
     report = evaluate_targets(rows)
 
@@ -96,7 +97,7 @@ def render(lang: str) -> None:
     if disagreements:
         st.subheader(t("targets.disagreements_header", lang))
         for finding in disagreements:
-            st.error(finding.message(lang))
+            st.error(plain(finding.message(lang)))
         st.dataframe(pd.DataFrame(findings_records(disagreements, lang)), hide_index=True)
     else:
         st.success(t("targets.no_disagreements", lang))
@@ -105,13 +106,13 @@ def render(lang: str) -> None:
     if notes:
         st.subheader(t("targets.notes_header", lang))
         for finding in notes:
-            st.info(finding.message(lang))
+            st.info(plain(finding.message(lang)))
 
     unchecked = report.not_checkable
     if unchecked:
         st.subheader(t("targets.not_checkable_header", lang))
         st.markdown(t("targets.not_checkable_intro", lang))
-        st.markdown("\n".join(f"- {finding.message(lang)}" for finding in unchecked))
+        st.markdown("\n".join(f"- {plain(finding.message(lang))}" for finding in unchecked))
 
     derived = [v for k, v in report.derived.items() if k.startswith("industry_") and isinstance(v, dict)]
     if derived:
@@ -132,4 +133,4 @@ def render(lang: str) -> None:
     st.caption(t("targets.tolerance_note", lang))
     with st.expander(t("targets.checks_header", lang)):
         st.dataframe(pd.DataFrame(checks_records(report.checks, lang)), hide_index=True)
-    st.caption(t("targets.file_caption", lang, file=targets_path().name))
+    st.caption(say("targets.file_caption", lang, file=targets_path().name))

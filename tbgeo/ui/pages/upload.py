@@ -3,11 +3,8 @@ plus the layer's versions with rollback, and export downloads."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import shutil
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import folium
@@ -28,8 +25,10 @@ from tbgeo.ingest.pipeline import (
     read_source,
     source_layers,
 )
-from tbgeo.ui.ingest_state import UploadKey as K
+from tbgeo.ui import ingest_state as state_fns
+from tbgeo.ui.ingest_state import SKIP as _SKIP, SWAP as _SWAP, UploadKey as K
 from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text, plain, say
 from tbgeo.webassets import localize
 from tbgeo.webmap import add_controls
 from tbgeo.workspace import Workspace
@@ -41,8 +40,6 @@ __all__ = ["render", "preview_map"]
 
 _UPLOAD_TYPES = ["zip", "gpkg", "geojson", "json", "kml", "kmz", "dxf"]
 _PREVIEW_FEATURES = 2000
-_SWAP = "ingest_swap_axes"  # session keys of this page's own checkboxes
-_SKIP = "ingest_skip_other_types"
 _SWAPPED = ("ingest.crs_axes_swapped", "ingest.crs_axes_swapped_deg")
 
 
@@ -63,60 +60,47 @@ def preview_map(plan: ImportPlan, lang: str = "vi") -> folium.Map:
     return m
 
 
-def _save_upload(uploaded: Any) -> None:
-    data = uploaded.getvalue()
-    sha = hashlib.sha256(data).hexdigest()
-    current = st.session_state.get(K.FILE)
-    if current and current["sha"] == sha and current["name"] == uploaded.name:
-        return
-    if current and Path(current["path"]).parent.name.startswith("tbgeo-upload-"):
-        shutil.rmtree(Path(current["path"]).parent, ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="tbgeo-upload-"))
-    path = folder / Path(uploaded.name).name
-    path.write_bytes(data)
-    st.session_state[K.FILE] = {"name": uploaded.name, "path": str(path), "sha": sha}
-    for key in (K.SOURCE, K.PLAN, K.RESULT, K.CRS, K.CRS_OK, K.SOURCE_LAYER, _SWAP, _SKIP):
-        st.session_state.pop(key, None)
-
-
-def _source(file: dict[str, str], source_layer: str | None) -> Any:
-    key = (file["path"], file.get("sha"), source_layer)
-    cached = st.session_state.get(K.SOURCE)
-    if cached and cached[0] == key:
-        return cached[1]
-    src = read_source(file["path"], source_layer=source_layer, display_name=file["name"])
-    st.session_state[K.SOURCE] = (key, src)
-    return src
-
-
 def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | dict[str, str] | None) -> ImportPlan:
+    """The session's one plan (another choice replaces it: no cache of reprojected frames)."""
     skip = bool(st.session_state.get(_SKIP, False))
     swap = bool(st.session_state.get(_SWAP, False))
     enc_key = tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding
-    key = (id(src), layer_id, crs, enc_key, skip, swap)
-    cache: dict[Any, ImportPlan] = st.session_state.setdefault(K.PLAN, {})
-    if key not in cache:
-        if len(cache) > 4:
-            cache.clear()
-        cache[key] = build_plan(
-            src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip, swap_axes=swap
-        )
-    return cache[key]
+    key = (src.sha256, src.chosen, layer_id, crs, enc_key, skip, swap)
+    return state_fns.cached_plan(
+        st.session_state,
+        key,
+        lambda: build_plan(src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip, swap_axes=swap),
+    )
 
 
-def _crs_step(base: ImportPlan, lang: str) -> tuple[str | None, bool]:
+def _detected(src: Any, layer_id: str, encoding: str | dict[str, str] | None) -> tuple[Any, dict[str, str]]:
+    """The CRS detection and the text columns' detected encodings of the plan as detected (no choice
+    made), kept as a small summary so that choosing another CRS does not keep a second plan."""
+    skip = bool(st.session_state.get(_SKIP, False))
+    swap = bool(st.session_state.get(_SWAP, False))
+    enc_key = tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding
+    key = (src.sha256, src.chosen, layer_id, enc_key, skip, swap)
+    cached = st.session_state.get(K.BASE)
+    if cached and cached[0] == key:
+        return cached[1]
+    base = _plan(src, layer_id, None, encoding)
+    summary = (base.crs, dict(base.encoding_dict()["columns"]))
+    st.session_state[K.BASE] = (key, summary)
+    return summary
+
+
+def _crs_step(det: Any, src: Any, lang: str) -> tuple[str | None, bool]:
     """Show the detected CRS and, when there is a choice, the candidates.
 
     Returns (the ``crs`` value to plan with, or None for the detection as is; whether it is confirmed).
     """
-    det = base.crs
     source = t(f"ingest.ui_crs_source_{det.source}", lang)
-    st.markdown(t("ingest.ui_crs_detected", lang, detected=det.detected, epsg=det.epsg or "—", source=source))
+    st.markdown(say("ingest.ui_crs_detected", lang, detected=det.detected, epsg=det.epsg or "—", source=source))
     labels: dict[str, str] = {}
     for c in det.candidates[:6]:
         extra = f" — {fmt_value(c.distance_km, lang, digits=1)} km" if c.distance_km else ""
         labels[str(c.epsg)] = f"EPSG:{c.epsg} ({c.name}){extra}"
-    if det.status in ("mislabelled", "datum_unknown") and base.source.declared_crs:
+    if det.status in ("mislabelled", "datum_unknown") and src.declared_crs:
         labels[KEEP_DECLARED[0]] = t("ingest.ui_crs_keep", lang)
     if not labels:
         return None, True
@@ -135,7 +119,7 @@ def _report(result: dict[str, Any], lang: str) -> None:
     if result["warnings"]:
         st.markdown(f"**{t('ingest.ui_warnings', lang)}**")
         for w in result["warnings"]:
-            st.warning(w)
+            st.warning(plain(w))
 
 
 def _counts(data: dict[str, Any], lang: str) -> None:
@@ -192,7 +176,7 @@ def _versions(layer_id: str, lang: str) -> None:
             st.session_state[K.EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt))
         except TbgeoError as exc:
             st.session_state.pop(K.EXPORT, None)
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
     ready = st.session_state.get(K.EXPORT)
     if ready and ready[0] == layer_id and ready[1] == fmt:
         st.download_button(t("ingest.ui_export_button", lang, name=ready[2]), ready[3], file_name=ready[2])
@@ -216,30 +200,35 @@ def render(lang: str) -> None:
         format_func=lambda i: f"{catalog.get(i).title(lang)} ({i})",
         key=K.LAYER,
     )
-    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES)
+    # a new widget after each import, so Streamlit lets go of the uploaded bytes too
+    generation = int(st.session_state.get(K.UPLOADER, 0))
+    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES, key=f"ingest_uploader_{generation}")
+    data: Callable[[], bytes] | None = None
     if uploaded is not None:
-        _save_upload(uploaded)
+        data = uploaded.getvalue
+        state_fns.save_upload(st.session_state, uploaded.name, data, file_id=getattr(uploaded, "file_id", None))
+    elif (st.session_state.get(K.FILE) or {}).get("file_id"):  # the user removed the file from the widget
+        state_fns.forget_upload(st.session_state)
     file = st.session_state.get(K.FILE)
     if st.session_state.get(K.RESULT):
         _report(st.session_state[K.RESULT], lang)
     if file:
         try:
-            _workflow(file, layer_id, lang)
+            _workflow(file, layer_id, lang, data)
         except TbgeoError as exc:
-            st.error(t("ingest.ui_refused", lang, message=exc.message(lang)))
+            st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
     _versions(layer_id, lang)
 
 
-def _column_encodings(plan: ImportPlan, options: list[str], lang: str) -> dict[str, str]:
+def _column_encodings(detected: dict[str, str], options: list[str], lang: str) -> dict[str, str]:
     """One encoding choice per text column (default: what was detected); only the changed ones are returned."""
-    detected = plan.encoding_dict()["columns"]
     if not detected:
         return {}
     chosen: dict[str, str] = {}
     with st.expander(t("ingest.ui_encoding_per_column", lang)):
         for column, found in detected.items():
             choice = st.selectbox(
-                column,
+                plain(column),  # a column name from the file: a widget label reads Markdown
                 options,
                 format_func=lambda e, found=found: t("ingest.ui_encoding_detected_short", lang, detected=found)
                 if e == "auto"
@@ -251,12 +240,12 @@ def _column_encodings(plan: ImportPlan, options: list[str], lang: str) -> dict[s
     return chosen
 
 
-def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
-    options = source_layers(file["path"])
+def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[], bytes] | None) -> None:
+    options = state_fns.cached_options(st.session_state, source_layers, data)
     source_layer = None
     if len(options) > 1:
         source_layer = st.selectbox(t("ingest.ui_source_layer", lang), options, key=K.SOURCE_LAYER)
-    src = _source(file, source_layer)
+    src = state_fns.cached_source(st.session_state, source_layer, read_source, data)
 
     st.subheader(t("ingest.ui_step_detect", lang))
     enc_options = ["auto", *enc.ENCODINGS]
@@ -270,22 +259,22 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     if st.session_state.get(_SWAP):
         st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
     try:
-        base = _plan(src, layer_id, None, forced)
+        det, columns = _detected(src, layer_id, forced)
     except CRSError as exc:
         if exc.key not in _SWAPPED or st.session_state.get(_SWAP):
             raise
-        st.error(t("ingest.ui_refused", lang, message=exc.message(lang)))
+        st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
         st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
         return
-    per_column = _column_encodings(base, enc_options, lang)
+    per_column = _column_encodings(columns, enc_options, lang)
     if per_column:
         forced = {"*": encoding, **per_column}
-        base = _plan(src, layer_id, None, forced)
-    crs_value, confirmed = _crs_step(base, lang)
-    plan = base if crs_value is None else _plan(src, layer_id, crs_value, forced)
+        det, columns = _detected(src, layer_id, forced)
+    crs_value, confirmed = _crs_step(det, src, lang)
+    plan = _plan(src, layer_id, crs_value, forced)
     e = plan.encoding_dict()
     st.markdown(
-        t("ingest.ui_encoding_detected", lang, detected=e["detected"], columns=", ".join(e["converted_columns"]) or "—")
+        say("ingest.ui_encoding_detected", lang, detected=e["detected"], columns=", ".join(e["converted_columns"]) or "—")
     )
     if plan.preview:
         st.markdown(f"**{t('ingest.ui_preview_text', lang)}**")
@@ -315,13 +304,13 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
     data = plan.to_dict(lang)
     _counts(data, lang)
     for w in data["warnings"]:
-        st.warning(w)
+        st.warning(plain(w))
     for b in data["blocking"]:
-        st.error(b)
+        st.error(plain(b))
     other_types = data["other_types"]
     if other_types:
         st.checkbox(
-            t("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
+            say("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
             key=_SKIP,
         )
 
@@ -350,7 +339,8 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str) -> None:
         st.info(t("ingest.ui_crs_must_confirm", lang))
     if st.button(t("ingest.ui_import_button", lang), type="primary", disabled=not ready):
         result = commit_import(plan, user=st.session_state.get(Key.USER), column_map=mapping, insist=insist)
-        st.session_state[K.RESULT] = result.to_dict(lang)
-        for key in (K.FILE, K.SOURCE, K.PLAN, K.CRS, K.CRS_OK, _SWAP, _SKIP):
-            st.session_state.pop(key, None)
+        report = result.to_dict(lang)
+        del plan, result
+        # the report stays; the copy, the read frame and the plan go (and the uploader starts afresh)
+        state_fns.after_commit(st.session_state, report)
         st.rerun()
