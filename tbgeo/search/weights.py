@@ -9,7 +9,9 @@ import numpy as np
 
 from tbgeo.errors import InputError, Num
 
-__all__ = ["RANDOM_INDEX", "AHPResult", "ahp", "ahp_weights", "check_weights", "renormalise"]
+__all__ = [
+    "RANDOM_INDEX", "AHPResult", "ahp", "ahp_weights", "check_weights", "renormalise", "parse_weights", "load_weights_file",
+]
 
 #: Saaty's random index RI for n = 1 … 10 (suitability.md).
 RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
@@ -110,3 +112,45 @@ def renormalise(weights: Mapping[str, float], keep: Sequence[str]) -> dict[str, 
     if total <= 0:
         raise InputError("search.weights.none_left")
     return {k: v / total for k, v in kept.items()}
+
+
+def parse_weights(data: Mapping[str, object], factors: Sequence[str]) -> tuple[dict[str, float], str, AHPResult | None]:
+    """Weights from a parsed weights file (pure): ``{factor = weight, …}`` summing to 1, or
+    ``[ahp] names = [...], matrix = [[...], …]`` (CR < 0.10). Factors not named get weight 0."""
+    if "ahp" in data:
+        spec = data["ahp"]
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("names"), list) or not isinstance(spec.get("matrix"), list):
+            raise InputError("search.ahp.not_square")
+        names = [str(n) for n in spec["names"]]
+        unknown = sorted(set(names) - set(factors))
+        if unknown:
+            raise InputError("search.weights.unknown", names=", ".join(unknown), allowed=", ".join(factors))
+        try:
+            matrix = np.array(spec["matrix"], dtype=float)
+        except (TypeError, ValueError):
+            raise InputError("search.ahp.scale") from None
+        result = ahp_weights(matrix, names)
+        return {f: result.as_dict().get(f, 0.0) for f in factors}, "ahp", result
+    weights = check_weights({str(k): v for k, v in data.items()}, factors)  # type: ignore[misc]
+    return {f: weights.get(f, 0.0) for f in factors}, "direct", None
+
+
+def load_weights_file(path: str, factors: Sequence[str]) -> tuple[dict[str, float], str, AHPResult | None]:
+    """``parse_weights`` of a TOML or JSON file; an unreadable file names itself and the fault."""
+    import json
+    import tomllib
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError("search.input.weights_file", file=str(p), detail=exc.strerror or str(exc)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError("search.input.weights_file", file=str(p), detail=str(exc)) from None
+    if not isinstance(data, dict):
+        raise InputError("search.input.weights_file", file=str(p), detail="not a table")
+    return parse_weights(data, factors)
