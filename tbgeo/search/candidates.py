@@ -8,13 +8,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["summed_area", "window_sums", "Window", "window_scores", "best_windows"]
+__all__ = ["SCORE_UNIT", "summed_area", "window_sums", "Window", "window_scores", "best_windows"]
 
 
 def summed_area(a: np.ndarray) -> np.ndarray:
-    """The 2-D cumulative sum with a zero first row and column: ``S[i, j] = a[:i, :j].sum()``."""
-    out = np.zeros((a.shape[0] + 1, a.shape[1] + 1), dtype=np.float64)
-    np.cumsum(np.cumsum(a, axis=0, dtype=np.float64), axis=1, out=out[1:, 1:])
+    """The 2-D cumulative sum with a zero first row and column: ``S[i, j] = a[:i, :j].sum()``.
+    Integer and boolean input are summed exactly in int64, the rest in float64."""
+    dtype = np.int64 if a.dtype.kind in "biu" else np.float64
+    out = np.zeros((a.shape[0] + 1, a.shape[1] + 1), dtype=dtype)
+    view = out[1:, 1:]
+    np.cumsum(a, axis=0, dtype=dtype, out=view)
+    np.cumsum(view, axis=1, out=view)
     return out
 
 
@@ -38,19 +42,22 @@ class Window:
         return (self.row + self.rows / 2.0, self.col + self.cols / 2.0)
 
 
+#: Scores are summed in whole millionths: exact integer sums, so windows of equal score tie exactly
+#: (float sums differ in the last bits by position) and the first in row-major order wins.
+SCORE_UNIT = 1e-6
+
+
 def window_scores(score: np.ndarray, constrained: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Mean score of every window; ``-inf`` where the window holds a constrained cell (or is too big)."""
     h, w = score.shape
     if rows > h or cols > w:
         return np.full((0, 0), -np.inf)
     bad = constrained | ~np.isfinite(score)
-    clean = np.where(bad, 0.0, score)
-    sums = window_sums(summed_area(clean), rows, cols)
-    counts = window_sums(summed_area(bad.astype(np.int32)), rows, cols)
-    # rounded to 1e-9 so that windows of equal score tie exactly (the table's float sums differ in
-    # the last bits by position) and the first in row-major order wins
-    means = np.round(sums / float(rows * cols), 9)
-    means[counts > 0.5] = -np.inf
+    units = np.rint(np.where(bad, 0.0, score) / SCORE_UNIT).astype(np.int64)
+    sums = window_sums(summed_area(units), rows, cols)
+    counts = window_sums(summed_area(bad), rows, cols)
+    means = sums * (SCORE_UNIT / float(rows * cols))
+    means[counts > 0] = -np.inf
     return means
 
 

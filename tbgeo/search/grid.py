@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import math
 import os
 import tempfile
@@ -36,11 +35,13 @@ class Grid:
     cols: int
 
     @classmethod
-    def covering(cls, bounds: Sequence[float], cell: float) -> Grid:
-        """The grid of whole cells (origin on multiples of ``cell``) covering ``bounds``."""
+    def covering(cls, bounds: Sequence[float], cell: float, *, snap: float | None = None) -> Grid:
+        """The grid of whole cells covering ``bounds``, its origin on multiples of ``snap`` (default
+        ``cell``; the land-use raster's 20 m when ``cell`` divides it, so its cells nest in the grid's)."""
         xmin, ymin, xmax, ymax = (float(b) for b in bounds)
-        x0 = math.floor(xmin / cell) * cell
-        y0 = math.ceil(ymax / cell) * cell
+        step = snap or cell
+        x0 = math.floor(xmin / step) * step
+        y0 = math.ceil(ymax / step) * step
         cols = int(math.ceil((xmax - x0) / cell))
         rows = int(math.ceil((y0 - ymin) / cell))
         return cls(x0, y0, float(cell), max(rows, 1), max(cols, 1))
@@ -113,7 +114,11 @@ def landuse_masks(
             band = ds.read(1)
             src_transform, src_crs = ds.transform, ds.crs
 
+        offset = _aligned(src_transform, grid)
+
         def warp(arr: np.ndarray, how: Any, fill: float) -> np.ndarray:
+            if offset is not None:  # same cells: a window of the source, no resampling
+                return _window(arr, offset, grid).astype(np.float32)
             dst = np.full(grid.shape, fill, dtype=np.float32)
             reproject(arr.astype(np.float32), dst, src_transform=src_transform, src_crs=src_crs,
                       dst_transform=grid.transform, dst_crs="EPSG:9209", resampling=how, src_nodata=None,
@@ -148,6 +153,36 @@ def landuse_masks(
     return out
 
 
+def _aligned(transform: Any, grid: Grid) -> tuple[int, int, int] | None:
+    """(row, col, k) when every source cell holds exactly k × k grid cells (same north-up lines, k a
+    whole number ≥ 1), the grid's first cell at (row, col) of the source upsampled by k; else None."""
+    if not (transform.b == 0 and transform.d == 0 and transform.a == -transform.e):
+        return None
+    k = transform.a / grid.cell
+    if k < 1 or abs(k - round(k)) > 1e-9:
+        return None
+    col = (grid.x0 - transform.c) / grid.cell
+    row = (transform.f - grid.y0) / grid.cell
+    if abs(col - round(col)) > 1e-6 or abs(row - round(row)) > 1e-6:
+        return None
+    return int(round(row)), int(round(col)), int(round(k))
+
+
+def _window(arr: np.ndarray, offset: tuple[int, int, int], grid: Grid) -> np.ndarray:
+    """``arr`` upsampled by k, cut (and padded with 0 where the grid runs past it) to the grid's cells."""
+    r0, c0, k = offset
+    out = np.zeros(grid.shape, dtype=arr.dtype)
+    rs, cs = max(r0, 0), max(c0, 0)
+    re, ce = min(r0 + grid.rows, arr.shape[0] * k), min(c0 + grid.cols, arr.shape[1] * k)
+    if rs < re and cs < ce:
+        src = arr[rs // k:(re - 1) // k + 1, cs // k:(ce - 1) // k + 1]
+        if k > 1:
+            src = np.repeat(np.repeat(src, k, axis=0), k, axis=1)
+        sr, sc = rs - (rs // k) * k, cs - (cs // k) * k
+        out[rs - r0:re - r0, cs - c0:ce - c0] = src[sr:sr + re - rs, sc:sc + ce - cs]
+    return out
+
+
 class DistanceCache:
     """Distance rasters on disk (``<cache>/search-distance/``), keyed by the grid, tbgeo's code and
     the stamps of the layers they are made from (shipped file, or workspace version): an import or a
@@ -166,23 +201,24 @@ class DistanceCache:
             raw = path.read_bytes()
         except OSError:
             return None
-        head, sep, body = raw.partition(b"\n")
-        if not sep or head != hashlib.sha256(body).hexdigest().encode():
+        end = raw.find(b"\n", 0, 200)
+        try:
+            checksum, rows, cols = raw[:end].decode("ascii").split()
+            body = memoryview(raw)[end + 1:]
+            ok = end > 0 and hashlib.sha256(body).hexdigest() == checksum and len(body) == int(rows) * int(cols) * 4
+        except (UnicodeDecodeError, ValueError):
+            ok = False
+        if not ok:
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
-        try:
-            arr = np.load(io.BytesIO(body), allow_pickle=False)
-        except ValueError:
-            return None
         self.hits += 1
-        return arr
+        return np.frombuffer(body, dtype="<f4").reshape(int(rows), int(cols))
 
     def put(self, digest: str, arr: np.ndarray) -> None:
         """Store atomically; a cache that cannot be written is skipped (it only costs time)."""
-        buf = io.BytesIO()
-        np.save(buf, arr, allow_pickle=False)
-        body = buf.getvalue()
+        body = np.ascontiguousarray(arr, dtype="<f4").tobytes()
+        head = f"{hashlib.sha256(body).hexdigest()} {arr.shape[0]} {arr.shape[1]}\n".encode("ascii")
         folder = diskcache.cache_dir() / self.KIND
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -190,7 +226,8 @@ class DistanceCache:
             try:
                 os.fchmod(fd, 0o644)
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                    fh.write(head)
+                    fh.write(body)
                 os.replace(tmp, folder / digest)
             except BaseException:
                 with contextlib.suppress(OSError):

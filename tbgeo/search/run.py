@@ -327,6 +327,15 @@ def _build_factors(layers: SearchLayers, grid: Grid, plan: SectorPlan, landuse: 
     return out
 
 
+def _snap(landuse: Any, cell: float) -> float:
+    """Origin step of the grid: the land-use raster's cell when ``cell`` divides it (its cells then
+    nest in the grid's and are read without resampling), else ``cell``."""
+    transform = getattr(landuse, "transform", None)
+    src = abs(float(transform.a)) if transform is not None else cell
+    k = src / cell
+    return src if k >= 1 and abs(k - round(k)) < 1e-9 else cell
+
+
 def search_sites(
     profile: Profile,
     *,
@@ -371,7 +380,7 @@ def search_sites(
     ctx = layers.context
     if ctx.province is None:
         raise InputError("search.no_districts")
-    grid = Grid.covering(ctx.province.bounds, cell)
+    grid = Grid.covering(ctx.province.bounds, cell, snap=_snap(ctx.landuse, cell))
     t1 = clock()
     lu = landuse_masks(ctx.landuse, grid, {"luc": cfg.luc_codes, "luk": ("LUK",), "water": cfg.water_codes,
                                             "town": cfg.town_codes}, shares=("luk",))

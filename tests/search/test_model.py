@@ -184,3 +184,23 @@ def test_config_defaults_are_cited_and_sum_to_one() -> None:
         assert first == "Điều 1" or CITATION_RE.match(first)
         assert all(CITATION_RE.match(f"Điều 1, {p}") for p in rest)
     assert set(FACTOR_CITATIONS) == set(FACTORS)
+
+
+def test_grid_window_of_a_nested_raster() -> None:
+    from affine import Affine
+
+    from tbgeo.search.grid import Grid, _aligned, _window
+
+    src = np.arange(12).reshape(3, 4)  # 20 m cells, top-left (1000, 2000)
+    t20 = Affine(20.0, 0.0, 1000.0, 0.0, -20.0, 2000.0)
+    g = Grid(1000.0, 2000.0, 20.0, 3, 4)
+    assert _aligned(t20, g) == (0, 0, 1)
+    np.testing.assert_array_equal(_window(src, (0, 0, 1), g), src)
+    # a 10 m grid one source cell in and past the raster's edge: each 20 m cell is 2 × 2 cells, 0 outside
+    g10 = Grid(1020.0, 1980.0, 10.0, 5, 7)
+    off = _aligned(t20, g10)
+    assert off == (2, 2, 2)
+    w = _window(src, off, g10)
+    np.testing.assert_array_equal(w[:4, :6], np.repeat(np.repeat(src[1:3, 1:4], 2, 0), 2, 1))
+    assert (w[4, :] == 0).all() and (w[:, 6] == 0).all()
+    assert _aligned(t20, Grid(1005.0, 2000.0, 10.0, 2, 2)) is None
