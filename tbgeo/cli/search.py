@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--weights", metavar="FILE", help=h("weights_help"))
     parser.add_argument("--cell", metavar="M", type=float, help=h("cell_help"))
     parser.add_argument("--no-review", action="store_true", help=h("no_review_help"))
+    parser.add_argument("--sensitivity", action="store_true", help=h("sensitivity_help"))
     parser.add_argument("--format", choices=("text", "json", "geojson"), default="text", help=t("cli.format_help", lang))
     parser.add_argument("--out", metavar="FILE", help=h("out_help"))
 
@@ -58,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
         weights, source, _ = load_weights_file(args.weights, FACTORS)
     result = search_sites(profile, weights=weights, weights_source=source, cell=args.cell, top=args.top,
                           review=not args.no_review)
+    sens = None
+    if args.sensitivity:
+        from tbgeo.search.sensitivity import sensitivity
+
+        sens = sensitivity(result)
     fmt = args.format
     if out is not None:
         suffix = out.suffix.lower()
@@ -79,11 +85,18 @@ def run(args: argparse.Namespace) -> int:
             tmp.unlink(missing_ok=True)
             raise InputError("search.cli.write_failed", file=str(out), detail=exc.strerror or str(exc)) from None
     if fmt == "json":
-        emit_json(result.to_dict(lang))
+        data = result.to_dict(lang)
+        if sens is not None:
+            data["sensitivity"] = [v.to_dict(lang) for v in sens]
+        emit_json(data)
     elif fmt == "geojson":
         emit_json(result.to_geojson(lang))
     else:
         print(result.text(lang))
+        if sens:
+            print(t("search.sens.title", lang))
+            for v in sens:
+                print(f"  {v.text(lang)}")
         if out is not None:
             print(t("search.cli.written", lang, file=str(out)))
     return 1 if result.refused else 0

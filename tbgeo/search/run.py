@@ -130,6 +130,9 @@ class SearchResult:
     candidates: list[Candidate] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     cache: dict[str, int] = field(default_factory=dict)
+    #: Footprints tried (rows, cols) and the spacing used, in cells (for the sensitivity runs).
+    shapes: list[tuple[int, int]] = field(default_factory=list)
+    spacing_cells: float = 0.0
 
     @property
     def refused(self) -> bool:
@@ -393,7 +396,8 @@ def search_sites(
     final = renormalise(chosen, counting)
     surface = weighted_surface(factors, final, grid.shape)
     spacing = cfg.min_spacing_m / cell
-    windows = best_windows(surface, constrained, window_shapes(profile, cell), top=top, min_spacing_cells=spacing)
+    shapes = window_shapes(profile, cell)
+    windows = best_windows(surface, constrained, shapes, top=top, min_spacing_cells=spacing)
     t4 = clock()
     candidates: list[Candidate] = []
     pipes = ctx.gas_pipelines
@@ -414,4 +418,6 @@ def search_sites(
         timings={"setup_s": t1 - t0, "constraints_s": t2 - t1, "factors_s": t3 - t2, "windows_s": t4 - t3,
                  "review_s": t5 - t4, "total_s": t5 - t0},
         cache={"hits": cache.hits, "misses": cache.misses},
+        shapes=shapes,
+        spacing_cells=spacing,
     )

@@ -45,6 +45,16 @@ def test_json_fields_and_exit_0(capsys) -> None:
     assert m["cell_m"] == 50.0
 
 
+def test_sensitivity_in_json(capsys) -> None:
+    rc, out, _ = _search(capsys, "--sector", "glass", "--area-ha", 20, "--top", 3, "--cell", 100, "--no-review",
+                         "--sensitivity", "--format", "json", "--lang", "en")
+    assert rc == 0
+    sens = json.loads(out)["sensitivity"]
+    assert {(v["factor"], v["change"]) for v in sens} == {(f, c) for f in ("zone", "gas", "river", "luk", "raw_material")
+                                                          for c in (0.2, -0.2)}
+    assert all(v["text"].endswith("stable (same places, same order)") == v["stable"] for v in sens)
+
+
 def test_refused_sector_exit_1_with_citation(capsys) -> None:
     rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20)
     assert rc == 1

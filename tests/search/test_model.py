@@ -204,3 +204,21 @@ def test_grid_window_of_a_nested_raster() -> None:
     np.testing.assert_array_equal(w[:4, :6], np.repeat(np.repeat(src[1:3, 1:4], 2, 0), 2, 1))
     assert (w[4, :] == 0).all() and (w[:, 6] == 0).all()
     assert _aligned(t20, Grid(1005.0, 2000.0, 10.0, 2, 2)) is None
+
+
+def test_sensitivity_weights_and_hand_case() -> None:
+    from tbgeo.search.sensitivity import vary
+
+    w = vary({"zone": 0.5, "gas": 0.3, "luk": 0.2}, "zone", 0.2)
+    # zone 0.5 × 1.2 = 0.6, then all ÷ 1.1
+    assert w == pytest.approx({"zone": 0.6 / 1.1, "gas": 0.3 / 1.1, "luk": 0.2 / 1.1})
+    assert sum(vary(w, "luk", -0.2).values()) == pytest.approx(1.0)
+
+
+def test_same_place_match() -> None:
+    from tbgeo.search.sensitivity import _match
+
+    boxes = [(0, 0, 4, 4), (10, 10, 4, 4)]
+    assert _match((10, 12, 4, 4), boxes) == 2  # half covered
+    assert _match((10, 13, 4, 4), boxes) is None  # a quarter
+    assert _match((0, 0, 4, 4), boxes) == 1

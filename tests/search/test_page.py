@@ -44,6 +44,12 @@ def test_search_page_in_vietnamese() -> None:
     (p,) = Workspace.open_existing().proposals()
     assert p.status == "draft" and p.report["attributes"]["sector"] == "electronics"
     assert p.area_ha == pytest.approx(table["Diện tích (ha)"].iloc[0], abs=0.01)
+    at.button(key="search_sens_run").click().run()
+    assert not at.exception, at.exception
+    lines = [x.value for x in at.text if "20 %" in x.value]
+    # four counting weights (electronics without gas; no road layer), each + and −
+    assert len(lines) == 8
+    assert all(("ổn định" in x) or ("thay đổi — giữ" in x) for x in lines)
 
 
 def test_search_page_in_english_refused_and_ahp() -> None:

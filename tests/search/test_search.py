@@ -98,3 +98,26 @@ def test_inside_zone_keeps_candidates_in_parks() -> None:
     assert r.candidates
     for c in r.candidates:
         assert c.report.finding("industrial_zone").severity == "ok"
+
+
+def test_sensitivity_of_the_top_candidates(result) -> None:
+    from tbgeo.search.sensitivity import sensitivity
+
+    rows = sensitivity(result)
+    counting = [k for k, v in result.weights.items() if v > 0]
+    assert [(r.factor, r.change) for r in rows] == [(k, s) for k in counting for s in (0.2, -0.2)]
+    for r in rows:
+        assert sum(r.weights.values()) == pytest.approx(1.0)
+        assert len(r.new_ranks) == len(result.candidates)
+        assert r.stable == (list(r.new_ranks) == list(range(1, len(result.candidates) + 1)))
+        text = r.text("vi")
+        assert text.startswith(t_factor(r.factor)) and ("ổn định" in text or "thay đổi — giữ" in text)
+    # a variation that changes nothing reproduces the original windows exactly
+    zero = sensitivity(result, change=0.0)
+    assert all(r.stable for r in zero)
+
+
+def t_factor(fid: str) -> str:
+    from tbgeo.i18n import t
+
+    return t(f"search.factor.{fid}", "vi")

@@ -29,6 +29,7 @@ class SKey(StrEnum):
     RESULT = "search_result"
     SAVED = "search_saved"
     SHEET = "search_sheet"
+    SENS = "search_sensitivity"
 
 
 def _saaty_label(v: float) -> str:
@@ -164,7 +165,7 @@ def _model(lang: str, result: Any) -> None:
                        t("search.page.m_active", lang): "✓" if c["active"] else "—", t("search.page.m_citation", lang): c["citation"]}
                       for c in m["constraints"]], hide_index=True, width="stretch")
         st.dataframe([{t("search.page.m_factor", lang): f["title"], t("search.page.m_function", lang): f["function"],
-                       t("search.page.m_weight", lang): f["weight"] if f["dropped"] is None else f["dropped_text"],
+                       t("search.page.m_weight", lang): fmt_number(f["weight"], lang, 3) if f["dropped"] is None else f["dropped_text"],
                        t("search.page.m_citation", lang): f["citation"]}
                       for f in m["factors"]], hide_index=True, width="stretch")
 
@@ -191,6 +192,20 @@ def _save(lang: str, result: Any) -> None:
         if sheet is not None and sheet[0] == rank:
             st.download_button(t("search.page.sheet_download", lang), sheet[1], file_name=f"ung-vien-{rank}.pdf",
                                mime="application/pdf", key="search_sheet_dl")
+
+
+def _sensitivity(lang: str, result: Any) -> None:
+    from tbgeo.search.sensitivity import sensitivity
+
+    with st.expander(t("search.sens.title", lang)):
+        if st.button(t("search.sens.run", lang), key="search_sens_run"):
+            st.session_state[SKey.SENS] = (id(result), sensitivity(result))
+        stored = st.session_state.get(SKey.SENS)
+        if stored is not None and stored[0] == id(result):
+            rows = stored[1]
+            st.write(t("search.sens.summary", lang, stable=sum(v.stable for v in rows), total=len(rows)))
+            for v in rows:
+                st.text(("✓ " if v.stable else "≠ ") + v.text(lang))
 
 
 def _exports(lang: str, result: Any) -> None:
@@ -240,4 +255,5 @@ def render(lang: str) -> None:
     st.dataframe(result.table(lang), hide_index=True, width="stretch")
     _model(lang, result)
     _save(lang, result)
+    _sensitivity(lang, result)
     _exports(lang, result)
