@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--cell", metavar="M", type=float, help=h("cell_help"))
     parser.add_argument("--no-review", action="store_true", help=h("no_review_help"))
     parser.add_argument("--sensitivity", action="store_true", help=h("sensitivity_help"))
+    parser.add_argument("--sheet", metavar="FILE.pdf|FILE.png", help=h("sheet_help"))
     parser.add_argument("--format", choices=("text", "json", "geojson"), default="text", help=t("cli.format_help", lang))
     parser.add_argument("--out", metavar="FILE", help=h("out_help"))
 
@@ -49,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError("search.cli.out_format", file=str(out))
+    sheet = Path(args.sheet) if args.sheet else None
+    if sheet is not None and sheet.suffix.lower() not in (".pdf", ".png"):
+        raise InputError("search.cli.sheet_format", file=str(sheet))
     profile = Profile(
         sector=args.sector, area_ha=args.area_ha, shape=args.shape, ratio=args.ratio, gas=args.gas,
         workforce=args.workforce, technology=args.technology, zone="inside" if args.inside else "any",
@@ -59,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         weights, source, _ = load_weights_file(args.weights, FACTORS)
     result = search_sites(profile, weights=weights, weights_source=source, cell=args.cell, top=args.top,
                           review=not args.no_review)
+    if sheet is not None and not result.refused:
+        from tbgeo.search.sheet import render_search_sheet
+
+        _write(sheet, render_search_sheet(result, lang, fmt=sheet.suffix.lower().lstrip(".")))
     sens = None
     if args.sensitivity:
         from tbgeo.search.sensitivity import sensitivity
@@ -77,13 +85,7 @@ def run(args: argparse.Namespace) -> int:
             data = result.to_json(lang).encode("utf-8")
         else:
             data = (result.text(lang) + "\n").encode("utf-8")
-        tmp = out.with_name(out.name + ".part")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InputError("search.cli.write_failed", file=str(out), detail=exc.strerror or str(exc)) from None
+        _write(out, data)
     if fmt == "json":
         data = result.to_dict(lang)
         if sens is not None:
@@ -97,6 +99,18 @@ def run(args: argparse.Namespace) -> int:
             print(t("search.sens.title", lang))
             for v in sens:
                 print(f"  {v.text(lang)}")
-        if out is not None:
-            print(t("search.cli.written", lang, file=str(out)))
+        for path in (out, sheet):
+            if path is not None and path.exists() and not result.refused:
+                print(t("search.cli.written", lang, file=str(path)))
     return 1 if result.refused else 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing (a ``.part`` file renamed at the end)."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError("search.cli.write_failed", file=str(path), detail=exc.strerror or str(exc)) from None

@@ -121,3 +121,22 @@ def test_direct_weights_file_and_outputs(capsys, tmp_path) -> None:
                        "--out", csv_out, "--lang", "en", "--no-review")
     header = csv_out.read_text(encoding="utf-8").splitlines()[0]
     assert header == "Rank,Score,Area (ha),LUC (ha),LUK (ha),Districts,Zone,To gas pipe (km),Review verdict,Worst finding"
+
+
+def test_a3_sheet(capsys, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "kq.pdf"
+    rc, out, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--top", 3, "--cell", 100, "--sheet", pdf)
+    assert rc == 0, err
+    assert f"Đã ghi {pdf}." in out
+    page = PdfReader(pdf).pages[0]
+    w, h = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (420, 297)  # A3 landscape
+    text = page.extract_text()
+    for needle in ("KẾT QUẢ TÌM KIẾM ĐỊA ĐIỂM", "DỰ THẢO", "Đất chuyên trồng lúa nước (LUC)", "Luật Đất đai 2024, Điều 122",
+                   "Khoảng cách tới khu kinh tế / KCN / CCN", "Điều 1, III.3; III.4", "Kết luận thẩm tra"):
+        assert needle in text, needle
+    rc, _, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--cell", 100, "--sheet", tmp_path / "x.svg")
+    assert rc == 2 and "đuôi tệp phải là .pdf hoặc .png" in err
+    assert not (tmp_path / "x.svg").exists()

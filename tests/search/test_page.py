@@ -50,6 +50,9 @@ def test_search_page_in_vietnamese() -> None:
     # four counting weights (electronics without gas; no road layer), each + and −
     assert len(lines) == 8
     assert all(("ổn định" in x) or ("thay đổi — giữ" in x) for x in lines)
+    at.button(key="search_print").click().run()
+    assert not at.exception, at.exception
+    assert any(b.label == "Tải tờ A3 (PDF)" for b in at.get("download_button"))
 
 
 def test_search_page_in_english_refused_and_ahp() -> None:

@@ -30,6 +30,7 @@ class SKey(StrEnum):
     SAVED = "search_saved"
     SHEET = "search_sheet"
     SENS = "search_sensitivity"
+    PRINT = "search_print_sheet"
 
 
 def _saaty_label(v: float) -> str:
@@ -209,13 +210,22 @@ def _sensitivity(lang: str, result: Any) -> None:
 
 
 def _exports(lang: str, result: Any) -> None:
-    c1, c2, c3 = st.columns(3)
+    from tbgeo.search.sheet import render_search_sheet
+
+    c1, c2, c3, c4 = st.columns(4)
     c1.download_button(t("search.page.dl_gpkg", lang), result.to_gpkg(lang), file_name="tim-kiem.gpkg",
                        mime="application/geopackage+sqlite3", key="search_dl_gpkg")
     c2.download_button(t("search.page.dl_geojson", lang), json.dumps(result.to_geojson(lang), ensure_ascii=False),
                        file_name="tim-kiem.geojson", mime="application/geo+json", key="search_dl_geojson")
     c3.download_button(t("search.page.dl_csv", lang), result.to_csv(lang).encode("utf-8-sig"), file_name="tim-kiem.csv",
                        mime="text/csv", key="search_dl_csv")
+    with c4:
+        if st.button(t("search.page.print", lang), key="search_print"):
+            st.session_state[SKey.PRINT] = (id(result), render_search_sheet(result, lang))
+        printed = st.session_state.get(SKey.PRINT)
+        if printed is not None and printed[0] == id(result):
+            st.download_button(t("search.page.print_download", lang), printed[1], file_name="tim-kiem-A3.pdf",
+                               mime="application/pdf", key="search_print_dl")
 
 
 def render(lang: str) -> None:
