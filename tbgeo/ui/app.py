@@ -54,6 +54,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("tbgeo.ui.pages.upload", "ingest.page_title", ":material/upload_file:", "upload"),
     PageInfo("tbgeo.ui.pages.print_", "print.title", ":material/print:", "print"),
     PageInfo("tbgeo.ui.pages.targets", "targets.title", ":material/monitoring:", "targets"),
+    PageInfo("tbgeo.ui.pages.search", "search.page.title", ":material/travel_explore:", "search"),
     PageInfo("tbgeo.ui.pages.data", "data.page_title", ":material/menu_book:", "data"),
 )
 

@@ -1,0 +1,269 @@
+"""Site search page: the project profile, the weights (direct or AHP), the map of the surface,
+constraints and candidates, the ranked table, saving a candidate as a draft, exports."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+from enum import StrEnum
+from typing import Any
+
+import streamlit as st
+
+from tbgeo.errors import InputError
+from tbgeo.i18n import fmt_number, t
+from tbgeo.rules import TECHNOLOGY_LEVELS
+
+#: Catalog layers drawn under the surface.
+MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone", "gas_pipelines")
+CANDIDATE_STYLE = {"color": "#c00000", "weight": 3, "fill_color": "#ff4040", "fill_opacity": 0.15}
+#: Saaty's scale as offered for one pair: "how much more important is the first factor".
+SAATY = (1 / 9, 1 / 7, 1 / 5, 1 / 3, 1.0, 3.0, 5.0, 7.0, 9.0)
+CELLS = (20.0, 50.0, 100.0)
+
+
+class SKey(StrEnum):
+    """Session keys of this page."""
+
+    RESULT = "search_result"
+    SAVED = "search_saved"
+    SHEET = "search_sheet"
+    SENS = "search_sensitivity"
+    PRINT = "search_print_sheet"
+
+
+def _saaty_label(v: float) -> str:
+    return str(int(round(v))) if v >= 1 else f"1/{int(round(1 / v))}"
+
+
+@st.cache_resource(show_spinner=False)
+def _sectors() -> list[Any]:
+    from tbgeo.sectors import load_sectors
+
+    return load_sectors()
+
+
+def _layers() -> Any:
+    """The search's layers: the review page's context (cached per layer version, proposals as now)."""
+    from tbgeo.search import SearchLayers
+    from tbgeo.ui import cache
+    from tbgeo.ui.pages.review import context
+
+    return SearchLayers.from_catalog(cache.catalog(), context=context())
+
+
+def _profile_form(lang: str) -> Any:
+    from tbgeo.search import Profile
+
+    sectors = {s.code: s for s in _sectors()}
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        code = st.selectbox(t("search.page.sector", lang), list(sectors), key="search_sector",
+                            index=list(sectors).index("electronics") if "electronics" in sectors else 0,
+                            format_func=lambda c: f"{sectors[c].name(lang)} ({c})")
+        area = st.number_input(t("search.page.area", lang), min_value=0.5, max_value=5000.0, value=50.0, step=5.0,
+                               key="search_area")
+        name = st.text_input(t("search.page.name", lang), key="search_name")
+    with c2:
+        shape = st.radio(t("search.page.shape", lang), ("square", "ratio", "free"), horizontal=True, key="search_shape",
+                         format_func=lambda s: t(f"search.page.shape_{s}", lang))
+        ratio = st.number_input(t("search.page.ratio", lang), min_value=0.1, max_value=10.0, value=2.0, step=0.5,
+                                key="search_ratio", disabled=shape != "ratio")
+        workforce = st.number_input(t("search.page.workforce", lang), min_value=0, value=0, step=100, key="search_workforce")
+    with c3:
+        tech = st.selectbox(t("search.page.technology", lang), ["", *TECHNOLOGY_LEVELS], key="search_technology",
+                            format_func=lambda v: t(f"review.value.{v}", lang) if v else "—")
+        gas = st.checkbox(t("search.page.gas", lang), key="search_gas")
+        inside = st.checkbox(t("search.page.inside", lang), key="search_inside")
+        allow_luc = st.checkbox(t("search.page.allow_luc", lang), key="search_allow_luc")
+    return Profile(sector=code, area_ha=float(area), shape=shape, ratio=float(ratio), gas=gas,
+                   workforce=int(workforce) or None, technology=tech or None, zone="inside" if inside else "any",
+                   allow_luc=allow_luc, name=name)
+
+
+def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str] | None:
+    """(weights or None for the defaults, source); None when the weights are refused (message shown)."""
+    from tbgeo.search import FACTORS, load_search_config, plan_for
+    from tbgeo.search.weights import ahp_weights, check_weights
+    from tbgeo.sectors import get_sector
+
+    mode = st.radio(t("search.page.weights_mode", lang), ("default", "direct", "ahp"), horizontal=True,
+                    key="search_weights_mode", format_func=lambda m: t(f"search.page.mode_{m}", lang))
+    plan = plan_for(profile, get_sector(profile.sector))
+    defaults = load_search_config().weights[plan.kind or "general"]
+    if mode == "default":
+        st.caption(t("search.page.default_weights", lang, kind=t(f"search.kind.{plan.kind or 'refused'}", lang),
+                     list=", ".join(f"{t(f'search.factor.{k}', lang)} {fmt_number(v, lang, 2)}" for k, v in defaults.items())))
+        return None, "default"
+    if mode == "direct":
+        cols = st.columns(len(FACTORS))
+        values = {}
+        for col, f in zip(cols, FACTORS, strict=True):
+            with col:
+                values[f] = st.number_input(t(f"search.factor.{f}", lang), min_value=0.0, max_value=1.0,
+                                            value=float(defaults[f]), step=0.05, key=f"search_w_{f}")
+        try:
+            return check_weights(values, FACTORS), "direct"
+        except InputError as exc:
+            st.error(exc.message(lang))
+            return None
+    st.caption(t("search.page.ahp_hint", lang))
+    names = list(FACTORS)
+    matrix = [[1.0] * len(names) for _ in names]
+    for i, j in itertools.combinations(range(len(names)), 2):
+        v = st.select_slider(t("search.page.pair", lang, a=t(f"search.factor.{names[i]}", lang),
+                                b=t(f"search.factor.{names[j]}", lang)),
+                             options=SAATY, value=1.0, format_func=_saaty_label, key=f"search_ahp_{names[i]}_{names[j]}")
+        matrix[i][j], matrix[j][i] = v, 1.0 / v
+    try:
+        result = ahp_weights(matrix, names)
+    except InputError as exc:
+        st.error(exc.message(lang))
+        return None
+    st.metric(t("search.page.cr", lang), fmt_number(result.cr, lang, 3))
+    st.caption(", ".join(f"{t(f'search.factor.{k}', lang)} {fmt_number(v, lang, 3)}" for k, v in result.as_dict().items()))
+    return result.as_dict(), "ahp"
+
+
+def _map(lang: str, result: Any) -> None:
+    import folium
+    import geopandas as gpd
+    from streamlit_folium import st_folium
+
+    from tbgeo import webassets
+    from tbgeo.crs import WORK_CRS
+    from tbgeo.search.image import surface_png
+    from tbgeo.ui import cache
+    from tbgeo.webmap import Overlay, build_map
+
+    if webassets.missing():
+        st.warning(t("review.page.map_missing", lang))
+        return
+    cat = cache.catalog()
+    visible = [lid for lid in MAP_LAYERS if lid in cat]
+    frame = gpd.GeoDataFrame(
+        {"label": [t("search.page.candidate_label", lang, rank=c.rank, score=fmt_number(c.score, lang, 3),
+                     verdict=t(f"review.severity.{c.verdict}", lang) if c.verdict else "—") for c in result.candidates]},
+        geometry=[c.geometry for c in result.candidates], crs=WORK_CRS)
+    overlays = [Overlay("candidates", t("search.page.candidates_layer", lang), frame, CANDIDATE_STYLE,
+                        popup=[("label", t("search.page.candidate", lang))])] if len(frame) else []
+    m = build_map(cat, lang=lang, visible=visible, frames=cache.frames(tuple(visible)), overlays=overlays, height=560)
+    png, bounds = surface_png(result.surface, result.constrained, result.grid)
+    folium.raster_layers.ImageOverlay(image="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                                      bounds=bounds, opacity=0.7, name=t("search.page.surface_layer", lang),
+                                      interactive=False).add_to(m)
+    st.caption(t("search.page.map_legend", lang))
+    st_folium(m, height=560, use_container_width=True, key="search_map", returned_objects=[])
+
+
+def _model(lang: str, result: Any) -> None:
+    m = result.model(lang)
+    with st.expander(t("search.page.model", lang)):
+        st.markdown(t("search.page.kind_line", lang))
+        st.text(f"{m['kind_text']} [{m['kind_citation']}]")
+        st.dataframe([{t("search.page.m_constraint", lang): c["title"], t("search.page.m_excluded", lang): c["excluded_ha"],
+                       t("search.page.m_active", lang): "✓" if c["active"] else "—", t("search.page.m_citation", lang): c["citation"]}
+                      for c in m["constraints"]], hide_index=True, width="stretch")
+        st.dataframe([{t("search.page.m_factor", lang): f["title"], t("search.page.m_function", lang): f["function"],
+                       t("search.page.m_weight", lang): fmt_number(f["weight"], lang, 3) if f["dropped"] is None else f["dropped_text"],
+                       t("search.page.m_citation", lang): f["citation"]}
+                      for f in m["factors"]], hide_index=True, width="stretch")
+
+
+def _save(lang: str, result: Any) -> None:
+    from tbgeo.ui.pages.review import store_review
+
+    ranks = [c.rank for c in result.candidates if c.report is not None]
+    if not ranks:
+        return
+    c1, c2, c3 = st.columns([2, 1, 1])
+    with c1:
+        rank = st.selectbox(t("search.page.pick", lang), ranks, key="search_pick")
+    cand = next(c for c in result.candidates if c.rank == rank)
+    with c2:
+        if st.button(t("search.page.save", lang), key="search_save"):
+            stored = st.session_state.setdefault(SKey.SAVED, {})
+            pid, updated = store_review(cand.report, lang, stored=stored)
+            st.success(t("search.page.saved", lang, id=pid, rank=rank))
+    with c3:
+        if st.button(t("search.page.sheet", lang), key="search_sheet_make"):
+            st.session_state[SKey.SHEET] = (rank, cand.report.to_sheet(lang))
+        sheet = st.session_state.get(SKey.SHEET)
+        if sheet is not None and sheet[0] == rank:
+            st.download_button(t("search.page.sheet_download", lang), sheet[1], file_name=f"ung-vien-{rank}.pdf",
+                               mime="application/pdf", key="search_sheet_dl")
+
+
+def _sensitivity(lang: str, result: Any) -> None:
+    from tbgeo.search.sensitivity import sensitivity
+
+    with st.expander(t("search.sens.title", lang)):
+        if st.button(t("search.sens.run", lang), key="search_sens_run"):
+            st.session_state[SKey.SENS] = (id(result), sensitivity(result))
+        stored = st.session_state.get(SKey.SENS)
+        if stored is not None and stored[0] == id(result):
+            rows = stored[1]
+            st.write(t("search.sens.summary", lang, stable=sum(v.stable for v in rows), total=len(rows)))
+            for v in rows:
+                st.text(("✓ " if v.stable else "≠ ") + v.text(lang))
+
+
+def _exports(lang: str, result: Any) -> None:
+    from tbgeo.search.sheet import render_search_sheet
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(t("search.page.dl_gpkg", lang), result.to_gpkg(lang), file_name="tim-kiem.gpkg",
+                       mime="application/geopackage+sqlite3", key="search_dl_gpkg")
+    c2.download_button(t("search.page.dl_geojson", lang), json.dumps(result.to_geojson(lang), ensure_ascii=False),
+                       file_name="tim-kiem.geojson", mime="application/geo+json", key="search_dl_geojson")
+    c3.download_button(t("search.page.dl_csv", lang), result.to_csv(lang).encode("utf-8-sig"), file_name="tim-kiem.csv",
+                       mime="text/csv", key="search_dl_csv")
+    with c4:
+        if st.button(t("search.page.print", lang), key="search_print"):
+            st.session_state[SKey.PRINT] = (id(result), render_search_sheet(result, lang))
+        printed = st.session_state.get(SKey.PRINT)
+        if printed is not None and printed[0] == id(result):
+            st.download_button(t("search.page.print_download", lang), printed[1], file_name="tim-kiem-A3.pdf",
+                               mime="application/pdf", key="search_print_dl")
+
+
+def render(lang: str) -> None:
+    from tbgeo.search import search_sites
+
+    st.title(t("search.page.title", lang))
+    st.caption(t("search.page.intro", lang))
+    profile = _profile_form(lang)
+    weights = _weights_form(lang, profile)
+    c1, c2 = st.columns(2)
+    cell = c1.selectbox(t("search.page.cell", lang), CELLS, key="search_cell", format_func=lambda v: f"{v:.0f} m")
+    top = c2.number_input(t("search.page.top", lang), min_value=1, max_value=30, value=10, key="search_top")
+    if st.button(t("search.page.run", lang), type="primary", key="search_run", disabled=weights is None):
+        assert weights is not None
+        try:
+            with st.spinner(t("search.page.running", lang)):
+                result = search_sites(profile, layers=_layers(), weights=weights[0], weights_source=weights[1],
+                                      cell=float(cell), top=int(top))
+        except InputError as exc:
+            st.error(exc.message(lang))
+            st.session_state.pop(SKey.RESULT, None)
+        else:
+            st.session_state[SKey.RESULT] = result
+            st.session_state.pop(SKey.SHEET, None)
+    result = st.session_state.get(SKey.RESULT)
+    if result is None:
+        st.info(t("search.page.no_result", lang))
+        return
+    if result.refused:
+        st.error(result.refusal_text(lang))
+        return
+    if not result.candidates:
+        st.warning(t("search.text.none", lang))
+    else:
+        st.success(t("search.page.found", lang, n=len(result.candidates), area=fmt_number(result.profile.area_ha, lang, 1)))
+    _map(lang, result)
+    st.dataframe(result.table(lang), hide_index=True, width="stretch")
+    _model(lang, result)
+    _save(lang, result)
+    _sensitivity(lang, result)
+    _exports(lang, result)

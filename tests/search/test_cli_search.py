@@ -1,0 +1,142 @@
+"""``tbgeo search``: JSON fields, GeoJSON, files written, exit codes 0 / 1 (refused) / 2 (bad input)."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import shape
+
+from tbgeo.cli import main
+
+
+def _search(capsys, *argv):
+    rc = main(["search", *map(str, argv)])
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def test_json_fields_and_exit_0(capsys) -> None:
+    rc, out, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--gas", "--workforce", 2000,
+                           "--top", 4, "--cell", 50, "--format", "json", "--lang", "en")
+    assert rc == 0, err
+    d = json.loads(out)
+    assert [c["rank"] for c in d["candidates"]] == [1, 2, 3, 4]
+    first = d["candidates"][0]
+    assert set(first) >= {"rank", "score", "area_ha", "geometry", "rice", "districts", "verdict", "findings"}
+    assert 0 < first["score"] <= 1 and first["area_ha"] >= 50
+    geom = shape(first["geometry"])
+    assert geom.geom_type == "Polygon"
+    lon, lat = geom.centroid.x, geom.centroid.y
+    assert 106.0 < lon < 106.8 and 20.2 < lat < 20.8  # WGS 84, inside Thái Bình
+    # the GeoJSON polygon is the reviewed site: its area in 9209 is the candidate's
+    area = gpd.GeoSeries([geom], crs=4326).to_crs(9209).area.iloc[0] / 1e4
+    assert area == pytest.approx(first["area_ha"], rel=1e-6)
+    assert set(first["rice"]) == {"luc_ha", "luk_ha"} and first["rice"]["luc_ha"] == pytest.approx(0.0, abs=0.01)
+    assert first["districts"] and all(isinstance(n, str) for n in first["districts"])
+    assert first["verdict"] in ("ok", "info", "warn", "block")
+    assert {f["rule"] for f in first["findings"]} >= {"rice_land", "industrial_zone", "gas_corridor", "province"}
+    m = d["model"]
+    assert {"constraints", "factors", "weights"} <= set(m)
+    assert all(c["citation"] for c in m["constraints"] + m["factors"] + m["weights"])
+    assert next(c for c in m["constraints"] if c["id"] == "gas_corridor")["citation"].startswith(
+        "Điều 1, IV.7.c; Decree 13/2011/NĐ-CP")
+    assert m["cell_m"] == 50.0
+
+
+def test_sensitivity_in_json(capsys) -> None:
+    rc, out, _ = _search(capsys, "--sector", "glass", "--area-ha", 20, "--top", 3, "--cell", 100, "--no-review",
+                         "--sensitivity", "--format", "json", "--lang", "en")
+    assert rc == 0
+    sens = json.loads(out)["sensitivity"]
+    assert {(v["factor"], v["change"]) for v in sens} == {(f, c) for f in ("zone", "gas", "river", "luk", "raw_material")
+                                                          for c in (0.2, -0.2)}
+    assert all(v["text"].endswith("stable (same places, same order)") == v["stable"] for v in sens)
+
+
+def test_refused_sector_exit_1_with_citation(capsys) -> None:
+    rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20)
+    assert rc == 1
+    assert out.strip() == ("Quy hoạch không chấp thuận ngành “Thuộc da” (tanning): không tìm địa điểm cho dự án này. "
+                           "Căn cứ: Điều 1, III.4.")
+    rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20, "--format", "json", "--lang", "en")
+    d = json.loads(out)
+    assert rc == 1 and d["candidates"] == [] and d["refused"] is True
+    assert d["refusal"]["citation"] == "Điều 1, III.4"
+    assert d["refusal"]["message"] == ("The plan refuses the sector “Leather tanning” (tanning): no site is searched for this "
+                                      "project. Citation: Điều 1, III.4.")
+
+
+@pytest.mark.parametrize(
+    ("argv", "vi", "en"),
+    [
+        (["--sector", "glass", "--area-ha", "0"], "Diện tích “0.0” không hợp lệ", "Area “0.0” is not valid"),
+        (["--sector", "nope", "--area-ha", "5"], "Không có ngành «nope»", "nope"),
+        (["--sector", "glass", "--area-ha", "5", "--cell", "1"], "Kích thước ô “1.0” m không hợp lệ",
+         "Cell size “1.0” m is not valid"),
+        (["--sector", "glass", "--area-ha", "5", "--out", "x.docx"], "đuôi tệp phải là", "the file must end in"),
+        (["--sector", "glass", "--area-ha", "abc"], "abc", "abc"),
+    ],
+)
+def test_bad_input_exit_2(capsys, tmp_path, monkeypatch, argv, vi, en) -> None:
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = _search(capsys, *argv)
+    assert rc == 2 and vi in err and "Traceback" not in err
+    rc, out, err = _search(capsys, *argv, "--lang", "en")
+    assert rc == 2 and en in err
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_inconsistent_ahp_weights_exit_2(capsys, tmp_path) -> None:
+    f = tmp_path / "w.toml"
+    f.write_text('[ahp]\nnames = ["zone", "gas", "luk", "river"]\n'
+                 'matrix = [[1, 2, 4, 8], [0.5, 1, 2, 4], [0.25, 0.5, 1, 0.25], [0.125, 0.25, 4, 1]]\n', encoding="utf-8")
+    rc, _, err = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", f, "--lang", "en")
+    assert rc == 2
+    assert "CR = 0.216 ≥ 0.10" in err and "“luk” – “river”" in err
+
+
+def test_direct_weights_file_and_outputs(capsys, tmp_path) -> None:
+    w = tmp_path / "w.json"
+    w.write_text(json.dumps({"zone": 0.5, "luk": 0.5}), encoding="utf-8")
+    gpkg = tmp_path / "kq.gpkg"
+    rc, out, err = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", w, "--cell", 50, "--top", 3,
+                           "--out", gpkg)
+    assert rc == 0, err
+    assert f"Đã ghi {gpkg}." in out
+    frame = gpd.read_file(gpkg, layer="candidates")
+    assert list(frame["rank"]) == [1, 2, 3] and frame.crs.to_epsg() == 9209
+    assert (frame.geometry.area / 1e4 >= 10).all()
+    rc, out, _ = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", w, "--cell", 50, "--top", 3,
+                         "--format", "geojson")
+    fc = json.loads(out)
+    assert [f["properties"]["rank"] for f in fc["features"]] == [1, 2, 3]
+    weights = {x["factor"]: x["weight"] for x in fc["model"]["weights"]}
+    # glass uses gas (sector list), so the gas factor counts, with weight 0 as given; no road layer
+    assert weights == {"zone": 0.5, "gas": 0.0, "river": 0.0, "luk": 0.5, "raw_material": 0.0}
+    assert fc["model"]["weights_source"] == "direct"
+    csv_out = tmp_path / "kq.csv"
+    rc, _, _ = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", w, "--cell", 50, "--top", 3,
+                       "--out", csv_out, "--lang", "en", "--no-review")
+    header = csv_out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "Rank,Score,Area (ha),LUC (ha),LUK (ha),Districts,Zone,To gas pipe (km),Review verdict,Worst finding"
+
+
+def test_a3_sheet(capsys, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "kq.pdf"
+    rc, out, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--top", 3, "--cell", 100, "--sheet", pdf)
+    assert rc == 0, err
+    assert f"Đã ghi {pdf}." in out
+    page = PdfReader(pdf).pages[0]
+    w, h = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (420, 297)  # A3 landscape
+    text = page.extract_text()
+    for needle in ("KẾT QUẢ TÌM KIẾM ĐỊA ĐIỂM", "DỰ THẢO", "Đất chuyên trồng lúa nước (LUC)", "Luật Đất đai 2024, Điều 122",
+                   "Khoảng cách tới khu kinh tế / KCN / CCN", "Điều 1, III.3; III.4", "Kết luận thẩm tra"):
+        assert needle in text, needle
+    rc, _, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--cell", 100, "--sheet", tmp_path / "x.svg")
+    assert rc == 2 and "đuôi tệp phải là .pdf hoặc .png" in err
+    assert not (tmp_path / "x.svg").exists()

@@ -1,0 +1,224 @@
+"""The search model by hand: window scores on a 5 × 5 grid, spacing, AHP on Saaty's textbook matrix,
+decay functions, sector kinds, footprints, the config file."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tbgeo.errors import InputError
+from tbgeo.search.candidates import best_windows, summed_area, window_scores, window_sums
+from tbgeo.search.config import FACTORS, KINDS, load_search_config
+from tbgeo.search.factors import decay
+from tbgeo.search.profile import Profile, plan_for, window_shapes
+from tbgeo.search.weights import RANDOM_INDEX, ahp, ahp_weights, check_weights, renormalise
+from tbgeo.sectors import CITATION_RE, get_sector
+
+#: Scores × 10; the cell (3, 3) is constrained.
+SCORE = np.array(
+    [[1, 2, 3, 4, 5],
+     [2, 3, 4, 5, 6],
+     [3, 4, 9, 6, 7],
+     [4, 5, 6, 7, 8],
+     [5, 6, 7, 8, 9]], dtype=float) / 10.0
+CONSTRAINED = np.zeros((5, 5), dtype=bool)
+CONSTRAINED[3, 3] = True
+
+
+def test_summed_area_table() -> None:
+    sat = summed_area(SCORE * 10)
+    assert sat.shape == (6, 6)
+    assert sat[5, 5] == pytest.approx(SCORE.sum() * 10)
+    sums = window_sums(sat, 2, 2)
+    assert sums.shape == (4, 4)
+    assert sums[2, 2] == pytest.approx(9 + 6 + 6 + 7)  # rows 2–3, cols 2–3
+
+
+def test_window_means_by_hand() -> None:
+    m = window_scores(SCORE, CONSTRAINED, 2, 2)
+    expected = np.array(
+        [[2, 3, 4, 5],
+         [3, 5, 6, 6],
+         [4, 6, -np.inf, -np.inf],
+         [5, 6, -np.inf, -np.inf]]) / 10.0
+    np.testing.assert_allclose(m, expected)
+
+
+def test_best_window_and_spacing() -> None:
+    # the best clean 2 × 2 windows score 0.6 at (1,2), (1,3), (2,1), (3,1): row-major first wins;
+    # with 3 cells of spacing every other clean window's centre is closer than 3 cells to (2, 3)
+    wins = best_windows(SCORE, CONSTRAINED, [(2, 2)], top=10, min_spacing_cells=3)
+    assert [(w.row, w.col, w.rows, w.cols) for w in wins] == [(1, 2, 2, 2)]
+    assert wins[0].score == pytest.approx(0.6)
+    assert wins[0].centre == (2.0, 3.0)
+
+
+def test_single_cells_with_spacing() -> None:
+    # 1 × 1 windows: 0.9 at (2,2) and (4,4) (2.83 cells apart); the 0.8 cells touch (4,4); next is
+    # 0.7 at (2,4), 2 cells from both; (3,3) is constrained
+    wins = best_windows(SCORE, CONSTRAINED, [(1, 1)], top=3, min_spacing_cells=1.9)
+    assert [(w.row, w.col) for w in wins] == [(2, 2), (4, 4), (2, 4)]
+    assert [w.score for w in wins] == pytest.approx([0.9, 0.9, 0.7])
+
+
+def test_no_window_with_a_constrained_cell() -> None:
+    rng = np.random.default_rng(7)
+    score = rng.random((60, 80))
+    constrained = rng.random((60, 80)) < 0.02
+    wins = best_windows(score, constrained, [(4, 6), (6, 4)], top=15, min_spacing_cells=5)
+    assert wins
+    for w in wins:
+        assert not constrained[w.row:w.row + w.rows, w.col:w.col + w.cols].any()
+        assert w.score == pytest.approx(score[w.row:w.row + w.rows, w.col:w.col + w.cols].mean())
+    for a in wins:
+        for b in wins:
+            if a is not b:
+                assert math.dist(a.centre, b.centre) >= max(5, math.hypot(6, 4)) - 1e-9
+    assert [w.score for w in wins] == sorted((w.score for w in wins), reverse=True)
+
+
+def test_window_larger_than_grid_gives_none() -> None:
+    assert best_windows(SCORE, CONSTRAINED, [(6, 6)], top=3, min_spacing_cells=0) == []
+
+
+def test_ahp_on_saaty_textbook_matrix() -> None:
+    # Saaty's 3 × 3 example: weights 0.637 / 0.258 / 0.105, λmax 3.0385, CI 0.0193, CR 0.033
+    r = ahp_weights([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]], ["zone", "gas", "luk"])
+    assert r.weights == pytest.approx((0.6370, 0.2583, 0.1047), abs=5e-4)
+    assert r.lambda_max == pytest.approx(3.0385, abs=1e-4)
+    assert r.ci == pytest.approx(0.01926, abs=1e-4)
+    assert r.cr == pytest.approx(0.0332, abs=1e-4)
+    assert RANDOM_INDEX[2] == 0.58 and RANDOM_INDEX[3] == 0.90
+
+
+def test_consistent_matrix_has_cr_zero() -> None:
+    r = ahp([[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]])
+    assert r.cr == pytest.approx(0.0, abs=1e-9)
+    assert r.weights == pytest.approx((4 / 7, 2 / 7, 1 / 7))
+
+
+def test_inconsistent_matrix_refused_naming_the_pair() -> None:
+    # consistent (a 2× b 2× c) except c against d: 1/4 where 2 would fit → CR 0.216
+    m = [[1, 2, 4, 8], [1 / 2, 1, 2, 4], [1 / 4, 1 / 2, 1, 1 / 4], [1 / 8, 1 / 4, 4, 1]]
+    names = ["zone", "gas", "luk", "river"]
+    assert ahp(m, names).cr == pytest.approx(0.216, abs=1e-3)
+    with pytest.raises(InputError) as exc:
+        ahp_weights(m, names)
+    assert exc.value.message("vi") == (
+        "Tỷ số nhất quán CR = 0,216 ≥ 0,10: các đánh giá so sánh cặp không nhất quán. "
+        "Cặp kém nhất quán nhất: “luk” – “river”; xem lại đánh giá của cặp này.")
+    assert "CR = 0.216 ≥ 0.10" in exc.value.message("en") and "“luk” – “river”" in exc.value.message("en")
+
+
+def test_ahp_bad_matrices() -> None:
+    with pytest.raises(InputError, match="reciprocal"):
+        ahp([[1, 3], [3, 1]], ["a", "b"])
+    with pytest.raises(InputError) as exc:
+        ahp([[1, 12], [1 / 12, 1]])
+    assert "1/9" in exc.value.message("vi")
+    with pytest.raises(InputError):
+        ahp([[1, 2, 3]])
+
+
+def test_direct_weights() -> None:
+    assert check_weights({"zone": 0.5, "gas": 0.5}, FACTORS) == {"zone": 0.5, "gas": 0.5}
+    with pytest.raises(InputError) as exc:
+        check_weights({"zone": 0.5, "gas": 0.4}, FACTORS)
+    assert exc.value.message("vi") == "Tổng các trọng số là 0,900, phải bằng 1. Sửa lại các trọng số."
+    assert exc.value.message("en") == "The weights add up to 0.900; they must add up to 1. Correct them."
+    with pytest.raises(InputError):
+        check_weights({"slope": 1.0}, FACTORS)
+    assert renormalise({"zone": 0.3, "gas": 0.3, "luk": 0.4}, ["zone", "luk"]) == pytest.approx({"zone": 3 / 7, "luk": 4 / 7})
+
+
+def test_decay_functions() -> None:
+    d = np.array([0.0, 2500.0, 5000.0, 9000.0])
+    np.testing.assert_allclose(decay(d, "linear", 5000.0), [1.0, 0.5, 0.0, 0.0])
+    np.testing.assert_allclose(decay(d, "exponential", 2500.0), np.exp([0.0, -1.0, -2.0, -3.6]), rtol=1e-6)
+    np.testing.assert_allclose(decay(np.array([True, False]), "class", None), [0.0, 1.0])
+    assert decay(np.array([np.inf]), "linear", 10.0)[0] == 0.0
+
+
+def test_sector_kinds() -> None:
+    p = Profile("x", 50)
+    assert plan_for(p, get_sector("dyeing")).refused
+    assert plan_for(p, get_sector("dyeing")).citation == get_sector("dyeing").citation
+    assert plan_for(p, get_sector("textile_garment")).kind == "labour"
+    assert plan_for(p, get_sector("electronics")).kind == "high_tech"
+    assert plan_for(p, get_sector("agro_processing")).kind == "agro"
+    assert plan_for(p, get_sector("power_generation")).kind == "coastal"
+    assert plan_for(p, get_sector("textile_garment"), refused_codes=("textile_garment",)).refused
+    # a stated workforce decides the labour kind (as in the review's zone rule)
+    assert plan_for(Profile("x", 50, workforce=50), get_sector("textile_garment")).kind != "labour"
+
+
+def test_window_shapes_cover_the_area() -> None:
+    # √500,000 m² = 707.1 m → 36 rows; 35 columns are enough: 36 × 35 × 400 m² = 50.4 ha ≥ 50 ha
+    assert window_shapes(Profile("x", 50), 20.0) == [(36, 35)]
+    rows, cols = window_shapes(Profile("x", 50, shape="ratio", ratio=2.0), 20.0)[0]
+    assert rows * cols * 400 >= 500_000 and cols > rows
+    assert len(window_shapes(Profile("x", 300, shape="free"), 20.0)) == 3
+
+
+def test_bad_profile_messages() -> None:
+    with pytest.raises(InputError) as exc:
+        Profile("electronics", -5).check()
+    assert exc.value.message("vi") == "Diện tích “-5” không hợp lệ: nhập số héc-ta lớn hơn 0 (ví dụ 50)."
+    assert exc.value.message("en") == "Area “-5” is not valid: enter the hectares, more than 0 (e.g. 50)."
+    with pytest.raises(InputError):
+        Profile("electronics", 50, shape="round").check()
+
+
+def test_config_defaults_are_cited_and_sum_to_one() -> None:
+    cfg = load_search_config()
+    assert cfg.cell_m == 20.0 and cfg.top == 10
+    for kind in KINDS:
+        assert sum(cfg.weights[kind].values()) == pytest.approx(1.0)
+    from tbgeo.search.constraints import CONSTRAINTS
+    from tbgeo.search.factors import FACTOR_CITATIONS
+
+    for plan_ref, _ in CONSTRAINTS.values():
+        first, *rest = [p.strip() for p in plan_ref.split(";")]
+        assert first == "Điều 1" or CITATION_RE.match(first)
+        assert all(CITATION_RE.match(f"Điều 1, {p}") for p in rest)
+    assert set(FACTOR_CITATIONS) == set(FACTORS)
+
+
+def test_grid_window_of_a_nested_raster() -> None:
+    from affine import Affine
+
+    from tbgeo.search.grid import Grid, _aligned, _window
+
+    src = np.arange(12).reshape(3, 4)  # 20 m cells, top-left (1000, 2000)
+    t20 = Affine(20.0, 0.0, 1000.0, 0.0, -20.0, 2000.0)
+    g = Grid(1000.0, 2000.0, 20.0, 3, 4)
+    assert _aligned(t20, g) == (0, 0, 1)
+    np.testing.assert_array_equal(_window(src, (0, 0, 1), g), src)
+    # a 10 m grid one source cell in and past the raster's edge: each 20 m cell is 2 × 2 cells, 0 outside
+    g10 = Grid(1020.0, 1980.0, 10.0, 5, 7)
+    off = _aligned(t20, g10)
+    assert off == (2, 2, 2)
+    w = _window(src, off, g10)
+    np.testing.assert_array_equal(w[:4, :6], np.repeat(np.repeat(src[1:3, 1:4], 2, 0), 2, 1))
+    assert (w[4, :] == 0).all() and (w[:, 6] == 0).all()
+    assert _aligned(t20, Grid(1005.0, 2000.0, 10.0, 2, 2)) is None
+
+
+def test_sensitivity_weights_and_hand_case() -> None:
+    from tbgeo.search.sensitivity import vary
+
+    w = vary({"zone": 0.5, "gas": 0.3, "luk": 0.2}, "zone", 0.2)
+    # zone 0.5 × 1.2 = 0.6, then all ÷ 1.1
+    assert w == pytest.approx({"zone": 0.6 / 1.1, "gas": 0.3 / 1.1, "luk": 0.2 / 1.1})
+    assert sum(vary(w, "luk", -0.2).values()) == pytest.approx(1.0)
+
+
+def test_same_place_match() -> None:
+    from tbgeo.search.sensitivity import _match
+
+    boxes = [(0, 0, 4, 4), (10, 10, 4, 4)]
+    assert _match((10, 12, 4, 4), boxes) == 2  # half covered
+    assert _match((10, 13, 4, 4), boxes) is None  # a quarter
+    assert _match((0, 0, 4, 4), boxes) == 1

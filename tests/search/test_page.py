@@ -1,0 +1,76 @@
+"""AppTest of the search page on the shipped catalog, in both languages: search, table, model, save."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tbgeo.workspace import Workspace
+
+
+def _app(lang: str) -> AppTest:
+    st.cache_resource.clear()
+    script = f"from tbgeo.ui.pages import search\nsearch.render({lang!r})\n"
+    return AppTest.from_string(script, default_timeout=120)
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_search_page_in_vietnamese() -> None:
+    at = _app("vi").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tìm kiếm địa điểm"
+    assert any("Chưa có kết quả" in i.value for i in at.info)
+    at.number_input(key="search_area").set_value(30.0)
+    at.selectbox(key="search_cell").set_value(100.0)
+    at.number_input(key="search_top").set_value(3)
+    _button(at, "Tìm kiếm").click().run()
+    assert not at.exception, at.exception
+    assert any("Tìm được 3 khu đất 30,0 ha" in s.value for s in at.success)
+    table = next(df.value for df in at.dataframe if "Hạng" in df.value.columns)
+    assert list(table["Hạng"]) == [1, 2, 3]
+    assert list(table.columns) == ["Hạng", "Điểm", "Diện tích (ha)", "LUC (ha)", "LUK (ha)", "Huyện", "Khu vực",
+                                   "Tới ống khí (km)", "Kết luận thẩm tra", "Vấn đề nặng nhất"]
+    assert (table["Diện tích (ha)"] >= 30).all() and (table["LUC (ha)"] == 0).all()
+    constraints = next(df.value for df in at.dataframe if "Ràng buộc" in df.value.columns)
+    assert "Đất chuyên trồng lúa nước (LUC)" in list(constraints["Ràng buộc"])
+    assert any("Điều 1, III.4; V.1.h; Luật Đất đai 2024, Điều 122" == c for c in constraints["Căn cứ"])
+    _button(at, "Lưu thành đề xuất dự thảo").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã lưu ứng viên 1 thành đề xuất số 1 (dự thảo)." in s.value for s in at.success)
+    (p,) = Workspace.open_existing().proposals()
+    assert p.status == "draft" and p.report["attributes"]["sector"] == "electronics"
+    assert p.area_ha == pytest.approx(table["Diện tích (ha)"].iloc[0], abs=0.01)
+    at.button(key="search_sens_run").click().run()
+    assert not at.exception, at.exception
+    lines = [x.value for x in at.text if "20 %" in x.value]
+    # four counting weights (electronics without gas; no road layer), each + and −
+    assert len(lines) == 8
+    assert all(("ổn định" in x) or ("thay đổi — giữ" in x) for x in lines)
+    at.button(key="search_print").click().run()
+    assert not at.exception, at.exception
+    assert any(b.label == "Tải tờ A3 (PDF)" for b in at.get("download_button"))
+
+
+def test_search_page_in_english_refused_and_ahp() -> None:
+    at = _app("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Site search"
+    at.selectbox(key="search_sector").set_value("steel_smelting")
+    at.selectbox(key="search_cell").set_value(100.0)
+    _button(at, "Search").click().run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("The plan refuses the sector") and "Citation: Điều 1" in e.value for e in at.error)
+    # AHP: an inconsistent set of judgements is refused with the pair named; the search button is off
+    at.selectbox(key="search_sector").set_value("electronics")
+    at.radio(key="search_weights_mode").set_value("ahp").run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "0.000"
+    at.select_slider(key="search_ahp_zone_gas").set_value(9.0)
+    at.select_slider(key="search_ahp_gas_road").set_value(9.0)
+    at.select_slider(key="search_ahp_zone_road").set_value(1 / 9).run()
+    assert any("Consistency ratio CR" in e.value and "≥ 0.10" in e.value for e in at.error)
+    assert _button(at, "Search").disabled
