@@ -11,9 +11,11 @@ from typing import Any
 
 import streamlit as st
 
-from tbgeo.errors import InputError
+from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.rules import TECHNOLOGY_LEVELS
+from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text, plain
 
 #: Catalog layers drawn under the surface.
 MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone", "gas_pipelines")
@@ -106,7 +108,7 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
         try:
             return check_weights(values, FACTORS), "direct"
         except InputError as exc:
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
             return None
     st.caption(t("search.page.ahp_hint", lang))
     names = list(FACTORS)
@@ -119,7 +121,7 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
     try:
         result = ahp_weights(matrix, names)
     except InputError as exc:
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return None
     st.metric(t("search.page.cr", lang), fmt_number(result.cr, lang, 3))
     st.caption(", ".join(f"{t(f'search.factor.{k}', lang)} {fmt_number(v, lang, 3)}" for k, v in result.as_dict().items()))
@@ -184,8 +186,13 @@ def _save(lang: str, result: Any) -> None:
     with c2:
         if st.button(t("search.page.save", lang), key="search_save"):
             stored = st.session_state.setdefault(SKey.SAVED, {})
-            pid, updated = store_review(cand.report, lang, stored=stored)
-            st.success(t("search.page.saved", lang, id=pid, rank=rank))
+            try:
+                pid, _how, _original = store_review(cand.report, lang, stored=stored,
+                                                    user=st.session_state.get(Key.USER) or None)
+            except TbgeoError as exc:  # e.g. the store is busy (another program writing to it)
+                st.error(error_text(exc, lang))
+            else:
+                st.success(t("search.page.saved", lang, id=pid, rank=rank))
     with c3:
         if st.button(t("search.page.sheet", lang), key="search_sheet_make"):
             st.session_state[SKey.SHEET] = (rank, cand.report.to_sheet(lang))
@@ -245,7 +252,7 @@ def render(lang: str) -> None:
                 result = search_sites(profile, layers=_layers(), weights=weights[0], weights_source=weights[1],
                                       cell=float(cell), top=int(top))
         except InputError as exc:
-            st.error(exc.message(lang))
+            st.error(error_text(exc, lang))
             st.session_state.pop(SKey.RESULT, None)
         else:
             st.session_state[SKey.RESULT] = result
@@ -255,7 +262,7 @@ def render(lang: str) -> None:
         st.info(t("search.page.no_result", lang))
         return
     if result.refused:
-        st.error(result.refusal_text(lang))
+        st.error(plain(result.refusal_text(lang)))
         return
     if not result.candidates:
         st.warning(t("search.text.none", lang))
