@@ -24,7 +24,17 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["KINDS", "SITE_LAYERS", "Place", "PlaceSources", "load_sources", "search", "describe", "PlaceNotFound"]
+__all__ = [
+    "KINDS",
+    "SITE_LAYERS",
+    "Place",
+    "PlaceSources",
+    "load_sources",
+    "search",
+    "describe",
+    "label",
+    "PlaceNotFound",
+]
 
 KINDS = ("new_unit", "old_commune", "district", "industrial_park", "industrial_cluster", "agri_park", "proposal")
 #: Catalog layers whose features are searchable by name (field ``name``).
@@ -328,3 +338,14 @@ def describe(place: Place, lang: str, cw: Crosswalk | None = None) -> str:
     loc = place.location or Location()
     key_ = "places.site_proposal" if place.kind == "proposal" else "places.site"
     return t(key_, lang, name=place.name, where=loc.text(lang))
+
+
+def label(place: Place, lang: str, cw: Crosswalk | None = None) -> str:
+    """A short name that tells places apart in a list: an old commune with its former district."""
+    cw = cw or crosswalk()
+    if place.kind == "old_commune":
+        c = cw.communes[place.code]
+        name = f"{c.full_name}, {cw.districts[c.district_code].full_name}"
+    else:
+        name = place.name
+    return f"{name} — {t(f'places.kind.{place.kind}', lang)}"
