@@ -87,6 +87,20 @@ _PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
 _ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
 
 
+def _district_note(row: dict[str, Any] | None, lang: str) -> str | None:
+    """Under a district sheet's title: the new communes the former district now belongs to (by GSO code)."""
+    if row is None:
+        return None
+    from tbgeo.places.crosswalk import crosswalk
+
+    cw = crosswalk()
+    code = str(row.get("gso_code") or "")
+    if code not in cw.districts:
+        return None
+    new = ", ".join(u.full_name for u in cw.new_of_district(code))
+    return t("places.print_district_note", lang, district=cw.districts[code].full_name, new=new)
+
+
 @dataclass
 class PrintResult:
     """A rendered file: its bytes, MIME type, page count and the measured layout of each page."""
@@ -243,7 +257,8 @@ class _Sheet:
         inner_w = sh.width - 2 * sh.margin
         tb = title_block(title=title, unit=unit, period=period or None, date=spec.date, issuer=issuer or None,
                          national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt,
-                         governing=t(f"print.heading.governing_{heading}", lang), note=spec.place_note)
+                         governing=t(f"print.heading.governing_{heading}", lang),
+                         note=spec.place_note if spec.place_note is not None else _district_note(district_row, lang))
         findings = list(spec.findings) if spec.findings is not None else None
         lay = self._plan_table(_header_box_lines(tb.height_mm(self.pt), sh), findings)
         frame = lay.frame

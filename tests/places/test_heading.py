@@ -101,3 +101,12 @@ def test_print_page_options() -> None:
     assert spec.heading is None and spec.issuer is None  # today's issuing body replaces the untouched default
     spec = spec_from_options({**opts, "admin_heading": "plan"}, "vi")
     assert spec.heading == "plan" and spec.issuer == "Sở Công Thương tỉnh Thái Bình"
+
+
+def test_district_sheet_names_the_new_communes() -> None:
+    lines = _lines(render(PrintSpec(layers=("districts",), size="A3", district="Tien Hai")).data)
+    text = " ".join(lines)
+    assert ("huyện Tiền Hải (trước 1/7/2025) nay thuộc các xã, phường của tỉnh Hưng Yên: xã Tiền Hải, xã Đông Tiền Hải,"
+            " xã Đồng Châu, xã Ái Quốc, xã Tây Tiền Hải, xã Nam Cường, xã Nam Tiền Hải, xã Hưng Phú") in text
+    en = " ".join(_lines(render(PrintSpec(layers=("districts",), size="A3", district="Tien Hai", lang="en")).data))
+    assert "huyện Tiền Hải (before 1 July 2025) is now in these communes and wards of Hưng Yên province: xã Tiền Hải" in en
