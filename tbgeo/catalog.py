@@ -45,7 +45,7 @@ _REQUIRED = (
     "accuracy_vi",
     "accuracy_en",
 )
-_OPTIONAL = ("geometry_type", "order", "default_visible", "label_field", "style", "popup", "raster_classes")
+_OPTIONAL = ("geometry_type", "order", "default_visible", "label_field", "style", "popup", "raster_classes", "optional")
 _STYLE_KEYS = (
     "color",
     "weight",
@@ -101,6 +101,8 @@ class Layer:
     popup: tuple[dict[str, str], ...] = ()
     raster_classes: tuple[RasterClass, ...] = ()
     file: Path | None = None
+    #: An optional layer ships no data: it exists once GIS staff import a version (e.g. communes_2025).
+    optional: bool = False
 
     # -- text -------------------------------------------------------------------------------
     def title(self, lang: str) -> str:
@@ -118,6 +120,10 @@ class Layer:
         """The shipped data file."""
         p = Path(self.source)
         return p if p.is_absolute() else settings.PROJECT_DIR / p
+
+    def has_data(self) -> bool:
+        """Whether there is data to read: the shipped file or an active workspace version."""
+        return self.path.is_file() or self.active_version() is not None
 
     def active_version(self) -> Any | None:
         """The workspace version that replaces the shipped data, or None when the shipped data is used.
@@ -270,8 +276,9 @@ def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
         popup=popup,
         raster_classes=tuple(rclasses),
         file=path,
+        optional=bool(data.get("optional", False)),
     )
-    if check_data:
+    if check_data and not (layer.optional and not layer.path.exists()):
         digest = diskcache.key(
             "catalog", diskcache.code_version(), diskcache.file_stamp(path), diskcache.file_stamp(layer.path)
         )
@@ -319,11 +326,15 @@ def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
 
 
 class Catalog:
-    """All layers, in draw order."""
+    """All layers, in draw order. Optional layers (``optional = true``, no shipped data) are not
+    among them: ``get`` and ``has_data`` reach them, so they can be imported and read once they
+    have a version, but the map, the printer and the listings do not show them."""
 
-    def __init__(self, layers: list[Layer]) -> None:
+    def __init__(self, layers: list[Layer], optional: list[Layer] | None = None) -> None:
         self.layers = sorted(layers, key=lambda lyr: (lyr.order, lyr.id))
+        self.optional = sorted(optional or [], key=lambda lyr: lyr.id)
         self._by_id = {lyr.id: lyr for lyr in self.layers}
+        self._optional = {lyr.id: lyr for lyr in self.optional}
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.layers)
@@ -340,9 +351,17 @@ class Catalog:
 
     def get(self, layer_id: str) -> Layer:
         try:
-            return self._by_id[layer_id]
+            return self._by_id[layer_id] if layer_id in self._by_id else self._optional[layer_id]
         except KeyError:
-            raise CatalogError("catalog.unknown_layer", value=layer_id, allowed=", ".join(self.ids)) from None
+            allowed = ", ".join([*self.ids, *self._optional])
+            raise CatalogError("catalog.unknown_layer", value=layer_id, allowed=allowed) from None
+
+    def has_data(self, layer_id: str) -> bool:
+        """Whether the layer (listed or optional) is declared and has data to read now."""
+        if layer_id in self._by_id:
+            return True
+        layer = self._optional.get(layer_id)
+        return layer is not None and layer.has_data()
 
     def by_group(self) -> dict[str, list[Layer]]:
         out: dict[str, list[Layer]] = {g: [] for g in GROUPS}
@@ -355,11 +374,12 @@ def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> 
     """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated."""
     folder = layers_dir or settings.LAYERS_DIR
     layers: list[Layer] = []
+    optional: list[Layer] = []
     seen: set[str] = set()
     for path in sorted(folder.glob("*.toml")):
         layer = parse_layer_file(path, check_data=check_data)
         if layer.id in seen:
             raise CatalogError("catalog.duplicate_id", value=layer.id, file=path.name)
         seen.add(layer.id)
-        layers.append(layer)
-    return Catalog(layers)
+        (optional if layer.optional else layers).append(layer)
+    return Catalog(layers, optional)

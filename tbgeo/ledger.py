@@ -26,7 +26,16 @@ if TYPE_CHECKING:
 
     from tbgeo.zonal import LanduseSource
 
-__all__ = ["LedgerRow", "Ledger", "rice_ledger", "overlap_groups", "measure_rice_by_district", "CURRENT", "TOTAL"]
+__all__ = [
+    "LedgerRow",
+    "Ledger",
+    "rice_ledger",
+    "rice_ledger_by_commune",
+    "overlap_groups",
+    "measure_rice_by_district",
+    "CURRENT",
+    "TOTAL",
+]
 
 #: The name of the province-total row.
 TOTAL = "__total__"
@@ -45,6 +54,8 @@ class LedgerRow:
     pending_luk_ha: float = 0.0
     proposals: int = 0
     quota_ha: float | None = None
+    #: GSO code of the row's unit when it is a 2025 commune (``rice_ledger_by_commune``)
+    code: str | None = None
 
     @property
     def approved_ha(self) -> float:
@@ -91,6 +102,8 @@ class Ledger:
     skipped: list[int] = field(default_factory=list)
     #: Groups of overlapping proposals (ids) measured as the union of their land.
     merged: list[list[int]] = field(default_factory=list)
+    #: What the rows are: former districts (the plan's unit) or the 2025 communes.
+    by: str = "district"
 
     @property
     def over_quota(self) -> list[LedgerRow]:
@@ -98,6 +111,14 @@ class Ledger:
         return [r for r in [*self.rows, self.total] if r.quota_ha is not None and r.total_ha > r.quota_ha + 1e-9]
 
     def to_dict(self) -> dict[str, Any]:
+        if self.by == "commune":
+            rows = []
+            for r in self.rows:
+                d = r.to_dict()
+                d["commune"] = d.pop("district")
+                rows.append({"code": r.code, **d})
+            return {"by": "commune", "communes": rows, "total": self.total.to_dict(), "skipped": list(self.skipped),
+                    "merged": [list(g) for g in self.merged]}
         return {
             "districts": [r.to_dict() for r in self.rows],
             "total": self.total.to_dict(),
@@ -263,3 +284,80 @@ def rice_ledger(
         rows.setdefault(name, LedgerRow(name, quota_ha=quota))
     ordered = sorted(rows.values(), key=lambda r: (r.district == "", r.district))
     return Ledger(ordered, total, skipped, merged)
+
+
+def rice_ledger_by_commune(
+    proposals: Iterable[Any],
+    *,
+    communes: gpd.GeoDataFrame | None,
+    config: LedgerConfig | None = None,
+    landuse: LanduseSource | str | None = CURRENT,
+) -> Ledger:
+    """The ledger grouped by the 2025 communes: every counted proposal's land measured again.
+
+    Reports book rice land by former district only, so here the land itself is measured (as for
+    overlapping groups in ``rice_ledger``): the union of the approved proposals, and the union of
+    the pending ones minus the approved land, cut by the ``communes`` polygons (``gso_code`` of new
+    units, from ``tbgeo.places.communes_frame``) and measured with ``landuse`` (default: the
+    catalog's current land use). Land outside every commune polygon is booked under ``""``. The
+    plan's quotas are per district, so commune rows have none; the total keeps the province quota.
+    Raises InputError when there are no commune polygons or no land-use source.
+    """
+    import shapely
+
+    from tbgeo.errors import InputError
+    from tbgeo.places.crosswalk import crosswalk
+
+    if communes is None or communes.empty:
+        raise InputError("places.ledger_needs_layer")
+    cfg = config or LedgerConfig()
+    if isinstance(landuse, str):
+        landuse, _ = _current_sources()
+    if landuse is None:
+        raise InputError("places.ledger_needs_landuse")
+    cw = crosswalk()
+    names = communes.copy()
+    names["name_vi"] = [cw.new_units[c].full_name for c in names["gso_code"]]
+    code_of = dict(zip(names["name_vi"], names["gso_code"]))
+    rows: dict[str, LedgerRow] = {}
+    total = LedgerRow(TOTAL, quota_ha=cfg.quota_ha)
+    skipped: list[int] = []
+    approved_geoms: list[Any] = []
+    pending_geoms: list[Any] = []
+    members: list[tuple[Any, bool]] = []
+    for p in proposals:
+        approved = p.status in cfg.approved_statuses
+        if not (approved or p.status in cfg.pending_statuses):
+            continue
+        geom = getattr(p, "geometry", None)
+        if not (p.report or {}).get("rice") or geom is None or geom.is_empty:
+            skipped.append(int(p.id))
+            continue
+        (approved_geoms if approved else pending_geoms).append(geom)
+        members.append((p, approved))
+    total.proposals = len(members)
+
+    def row_for(name: str) -> LedgerRow:
+        return rows.setdefault(name, LedgerRow(name, code=code_of.get(name)))
+
+    appr_union = shapely.union_all(approved_geoms) if approved_geoms else None
+    pend_land = shapely.union_all(pending_geoms) if pending_geoms else None
+    if pend_land is not None and appr_union is not None:
+        pend_land = shapely.difference(pend_land, appr_union)
+    for land, approved in ((appr_union, True), (pend_land, False)):
+        if land is None:
+            continue
+        for name, luc, luk in measure_rice_by_district(land, landuse, names):
+            for target in (row_for(name), total):
+                if approved:
+                    target.approved_luc_ha += luc
+                    target.approved_luk_ha += luk
+                else:
+                    target.pending_luc_ha += luc
+                    target.pending_luk_ha += luk
+    for p, _ in members:
+        for name, piece_geom in zip(names["name_vi"], names.geometry.values):
+            if shapely.intersection(p.geometry, piece_geom).area > 0:
+                row_for(name).proposals += 1
+    ordered = sorted(rows.values(), key=lambda r: (r.district == "", r.code or "", r.district))
+    return Ledger(ordered, total, skipped, [], by="commune")

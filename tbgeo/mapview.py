@@ -32,6 +32,7 @@ __all__ = [
     "map_html",
     "prepare",
     "write_standalone",
+    "focus_on",
 ]
 
 #: The base map shown first: none, so the map needs no internet.
@@ -182,3 +183,29 @@ def write_standalone(html: str, path: Path) -> Path:
                 os.unlink(tmp)
         raise InputError("map_cli.write_failed", path=str(path), detail=exc.strerror or str(exc)) from exc
     return path
+
+
+_MAP_VAR = __import__("re").compile(r"var (map_[0-9a-f]+) = L\.map\(")
+
+
+def focus_on(html: str, geometry: Any, *, approximate: bool) -> str:
+    """The map page ``html`` zoomed to ``geometry`` (WGS 84) and outlined: a solid red line for a
+    polygon from a layer, a dashed orange box for an approximate extent. Only coordinates enter the
+    page (JSON, ``</`` escaped); the cached page itself is not changed."""
+    import json
+
+    import shapely
+
+    m = _MAP_VAR.search(html)
+    end = html.rfind("</html>")
+    if m is None or end < 0 or geometry is None or geometry.is_empty:
+        return html
+    feature = json.dumps(shapely.geometry.mapping(geometry)).replace("</", "<\\/")
+    style = {"color": "#ff7f00", "weight": 3, "dashArray": "8 6", "fill": False} if approximate else {
+        "color": "#e31a1c", "weight": 3, "fill": False}
+    script = (
+        "<script>(function(){var g=L.geoJSON(" + feature + ",{style:" + json.dumps(style) + ",interactive:false})"
+        ".addTo(" + m.group(1) + ");" + m.group(1) + ".fitBounds(g.getBounds(),{maxZoom:15,padding:[24,24]});})();"
+        "</script>\n"
+    )
+    return html[:end] + script + html[end:]

@@ -115,6 +115,8 @@ class Report:
     inputs: dict[str, Any] = field(default_factory=dict)
     landuse_source: dict[str, Any] | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    #: Where the site is in both systems (tbgeo.places.Location): former districts, new communes.
+    location: Any = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
@@ -178,6 +180,7 @@ class Report:
                 "sector_status": sector.status if sector is not None else None,
             },
             "rice": self._rice(lang),
+            "places": None if self.location is None else {**self.location.to_dict(), "text": self.location.text(lang)},
             "findings": [f.to_dict(lang) for f in self.findings],
             "verdict": self.verdict,
             "verdict_text": t(f"review.severity.{self.verdict}", lang),
@@ -244,6 +247,7 @@ class Report:
             draft=draft,
             verdict=self.verdict,
             verdict_text=t(f"review.severity.{self.verdict}", lang),
+            place_note=None if self.location is None else t("places.report_line", lang, where=self.location.text(lang)),
         )
         rows = [f.to_dict(lang) for f in self.findings]
         for row, f in zip(rows, self.findings, strict=True):
@@ -262,6 +266,8 @@ class Report:
             lines.append(
                 t("review.text.districts", lang, list=", ".join(f"{d.name} ({fmt_number(d.share * 100, lang, 1)} %)" for d in named))
             )
+        if self.location is not None:
+            lines.append(t("places.report_line", lang, where=self.location.text(lang)))
         lu = facts.landuse
         if lu is not None:
             lines.append(
@@ -365,7 +371,11 @@ def review_site(
         landuse_by_district=by_district,
     )
     findings = [r(facts, context, cfg) for r in (rules if rules is not None else all_rules())]
+    from tbgeo.places.locate import locate
+
+    location = locate(site, districts=context.districts, communes=context.communes)
     return Report(
+        location=location,
         facts=facts,
         findings=findings,
         inputs=cfg.inputs(),

@@ -14,6 +14,7 @@ HELP_KEY = "review.cli.ledger_help"
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--config", metavar="PATH", help=t("review.cli.config_help", lang))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
+    parser.add_argument("--by", choices=("district", "commune"), default="district", help=t("places.cli.ledger_by_help", lang))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,13 +25,21 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang
     cfg = load_config(args.config).ledger
     proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
-    ledger = rice_ledger(proposals, config=cfg)
+    if args.by == "commune":
+        from tbgeo.catalog import load_catalog
+        from tbgeo.ledger import rice_ledger_by_commune
+        from tbgeo.places import communes_frame
+
+        ledger = rice_ledger_by_commune(proposals, communes=communes_frame(load_catalog()), config=cfg)
+    else:
+        ledger = rice_ledger(proposals, config=cfg)
     if args.format == "json":
         emit_json(ledger.to_dict())
         return 0
-    print(t("review.cli.ledger_header", lang))
+    print(t("places.ledger_header_commune" if args.by == "commune" else "review.cli.ledger_header", lang))
     for row in [*ledger.rows, ledger.total]:
-        name = t("review.page.total", lang) if row is ledger.total else (row.district or t("review.page.outside", lang))
+        outside = t("places.ledger_outside", lang) if ledger.by == "commune" else t("review.page.outside", lang)
+        name = t("review.page.total", lang) if row is ledger.total else (row.district or outside)
         quota = "—" if row.quota_ha is None else fmt_number(row.quota_ha, lang, 2)
         print(
             t(

@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--draft", action="store_true", help=t("print.cli.draft", lang))
     parser.add_argument("--dpi", type=int, default=200, help=t("print.cli.dpi", lang))
     parser.add_argument("--national-heading", action="store_true", help=t("print.cli.national_heading", lang))
+    parser.add_argument("--heading", choices=("today", "plan"), default=None, help=t("print.cli.heading", lang))
     parser.add_argument("--signatures", action="store_true", help=t("print.cli.signatures", lang))
     parser.add_argument("--period", help=t("print.cli.period", lang))
     parser.add_argument("--date", help=t("print.cli.date", lang))
@@ -77,7 +78,7 @@ def spec_from_args(args: argparse.Namespace) -> PrintSpec:
         layers=layers, district=args.district, bbox=_bbox(args.bbox), size=args.size, orientation=args.orientation,
         fmt=fmt, dpi=args.dpi, scale=_scale(args.scale), title=args.title, period=args.period, date=args.date,
         issuer=args.issuer, national_heading=args.national_heading, draft=args.draft, signatures=args.signatures,
-        lang=args.lang,
+        lang=args.lang, heading=args.heading,
     ).validate()
 
 

@@ -31,6 +31,7 @@ def _row(p, lang: str) -> dict:  # type: ignore[no-untyped-def]
         "sector": p.attributes.get("sector"),
         "verdict": report.get("verdict"),
         "rice_ha": (report.get("rice") or {}).get("total_ha"),
+        "places": report.get("places"),  # former districts and new communes (reports since issue 15)
         "created_at": p.created_at,
         "created_by": p.created_by,
         "revision_of": p.revision_of,
@@ -75,6 +76,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"#{p.id} {p.name} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
     if p.revision_of is not None:
         print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
+    if p.geometry is not None and not p.geometry.is_empty:
+        from tbgeo.places.search import load_sources
+        from tbgeo.places.locate import locate
+
+        src = load_sources(proposals=[])
+        loc = locate(p.geometry, districts=src.districts, communes=src.communes, cw=src.cw)
+        print("  " + t("places.report_line", lang, where=loc.text(lang)))
     for d in data["history"]:
         before = t("review.page.st_" + d["from"], lang) if d["from"] else "—"
         change = f"{before} → {t('review.page.st_' + d['to'], lang)}" if d["to"] else t("review.cli.comment_word", lang)

@@ -40,6 +40,7 @@ from tbgeo.printing.titleblock import (
     draw_draft_mark,
     draw_signatures,
     draw_title_block,
+    resolve_heading,
     title_block,
     upper_vi,
 )
@@ -87,6 +88,20 @@ _MUST_LABEL = {"industrial_parks", "industrial_clusters", "agri_park"}
 #: Portrait sheet with a findings table: inset + scale | legend + notes | table (fractions of the panel's width).
 _PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
 _ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
+
+
+def _district_note(row: dict[str, Any] | None, lang: str) -> str | None:
+    """Under a district sheet's title: the new communes the former district now belongs to (by GSO code)."""
+    if row is None:
+        return None
+    from tbgeo.places.crosswalk import crosswalk
+
+    cw = crosswalk()
+    code = str(row.get("gso_code") or "")
+    if code not in cw.districts:
+        return None
+    new = ", ".join(u.full_name for u in cw.new_of_district(code))
+    return t("places.print_district_note", lang, district=cw.districts[code].full_name, new=new)
 
 
 @dataclass
@@ -228,15 +243,25 @@ class _Sheet:
         spec, sh, lang = self.spec, self.sh, self.lang
         layer_ids = resolve_layers(spec, self.data)
         target, focus_geom, district_row = _focus(spec, self.data, layer_ids)
-        unit = nfc(spec.unit) if spec.unit else self.data.unit_text(district_row, lang) if (
+        heading = resolve_heading(spec.heading, spec.date)
+        today = heading == "today"
+        unit = nfc(spec.unit) if spec.unit else self.data.unit_text(district_row, lang, today=today) if (
             district_row is not None or self.data.has_districts) else ""
         title = nfc(spec.title) if spec.title else t("print.default_title", lang)
+        from tbgeo.places.names import fold
+
+        if today and "thai binh cu" not in fold(title) and "former thai binh" not in fold(title):
+            title = t("print.title_today", lang, title=title)
         period = spec.period if spec.period is not None else t("print.period_default", lang)
-        issuer = spec.issuer if spec.issuer is not None else t("print.issuer_default", lang)
+        issuer = spec.issuer if spec.issuer is not None else t(
+            "print.issuer_default_today" if today else "print.issuer_default", lang)
+        self.layout["heading"] = heading
 
         inner_w = sh.width - 2 * sh.margin
         tb = title_block(title=title, unit=unit, period=period or None, date=spec.date, issuer=issuer or None,
-                         national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt)
+                         national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt,
+                         governing=t(f"print.heading.governing_{heading}", lang),
+                         note=spec.place_note if spec.place_note is not None else _district_note(district_row, lang))
         findings = list(spec.findings) if spec.findings is not None else None
         lay = self._plan_table(_header_box_lines(tb.height_mm(self.pt), sh), findings)
         frame = lay.frame

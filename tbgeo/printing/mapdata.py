@@ -137,14 +137,16 @@ class MapData:
                 return {**row.to_dict(), "_index": i}
         raise InputError("print.error.unknown_district", value=name, allowed=", ".join(self.district_names()))
 
-    def unit_text(self, row: dict[str, Any] | None, lang: str) -> str:
-        """``Huyện Quỳnh Phụ, tỉnh Thái Bình`` for a district row; the province's name for None."""
+    def unit_text(self, row: dict[str, Any] | None, lang: str, *, today: bool = False) -> str:
+        """``Huyện Quỳnh Phụ, tỉnh Thái Bình`` for a district row; the province's name for None.
+        ``today``: as since 1 July 2025 (``Huyện Quỳnh Phụ cũ, tỉnh Hưng Yên``)."""
+        suffix = "_today" if today else ""
         if row is None:
-            return t("print.province_unit", lang)
+            return t("print.province_unit" + suffix, lang)
         unit_type = str(row.get("unit_type") or "")
         slug = fold(unit_type).replace(" ", "_")
         key = f"print.unit_type.{slug}"
         label = t(key, lang)
         if label == key:
             label = unit_type
-        return t("print.district_unit", lang, unit_type=label, name=nfc(row.get("name_vi", "")))
+        return t("print.district_unit" + suffix, lang, unit_type=label, name=nfc(row.get("name_vi", "")))

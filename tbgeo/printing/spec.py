@@ -62,6 +62,11 @@ class PrintSpec:
     verdict: str | None = None
     verdict_text: str | None = None
     labels: bool = True
+    #: Administrative heading: "today" (UBND tỉnh Hưng Yên, "địa bàn tỉnh Thái Bình cũ" in the title),
+    #: "plan" (UBND tỉnh Thái Bình) or None: by ``date`` (titleblock.resolve_heading).
+    heading: str | None = None
+    #: An italic line under the title (a review sheet: the site's former district and new commune).
+    place_note: str | None = None
 
     def sheet(self) -> Sheet:
         return sheet(self.size.upper(), self.orientation)
@@ -74,6 +79,8 @@ class PrintSpec:
             raise InputError("print.error.bad_orientation", value=self.orientation)
         if self.fmt not in FORMATS:
             raise InputError("print.error.bad_format", value=self.fmt)
+        if self.heading is not None and self.heading not in ("today", "plan"):
+            raise InputError("print.error.bad_heading", value=self.heading)
         if self.scale is not None:
             if isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not math.isfinite(self.scale) \
                     or self.scale < 100 or self.scale > 50_000_000 or int(self.scale) != self.scale:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date as _date
 from typing import TYPE_CHECKING
 
 from tbgeo.i18n import t
@@ -14,7 +16,24 @@ if TYPE_CHECKING:
 
     from tbgeo.printing.sheets import Box
 
-__all__ = ["Line", "TitleBlock", "title_block", "draw_title_block", "draw_signatures", "draw_draft_mark", "upper_vi"]
+__all__ = [
+    "Line",
+    "TitleBlock",
+    "title_block",
+    "draw_title_block",
+    "draw_signatures",
+    "draw_draft_mark",
+    "upper_vi",
+    "HEADINGS",
+    "REFORM_DAY",
+    "parse_sheet_date",
+    "resolve_heading",
+]
+
+#: Administrative headings: ``today`` (Hưng Yên province, from 1 July 2025) or ``plan`` (Thái Bình, the plan's time).
+HEADINGS = ("today", "plan")
+#: From this day Thái Bình is part of Hưng Yên (NA Resolution 202/2025/QH15; two-tier local government).
+REFORM_DAY = _date(2025, 7, 1)
 
 _PT_MM = 25.4 / 72.0
 #: Width of each corner column (issuing body, national heading) as a fraction of the header's width.
@@ -24,6 +43,41 @@ CORNER_FRAC = 0.34
 def upper_vi(text: str) -> str:
     """Capitals with every Vietnamese diacritic kept (``Quỳnh Phụ`` → ``QUỲNH PHỤ``), NFC."""
     return nfc(nfc(text).upper())
+
+
+def parse_sheet_date(text: str | None) -> _date | None:
+    """The day a sheet's date text names: ``2025-07-01``, ``1/7/2025`` (day first), ``ngày 1 tháng 7
+    năm 2025``, or a month (``7/2025``, ``tháng 7 năm 2025``: its first day). None when unreadable."""
+    if not text:
+        return None
+    s = nfc(text).lower().strip()
+    pats = (
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})", (1, 2, 3)),
+        (r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", (3, 2, 1)),
+        (r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", (3, 2, 1)),
+        (r"tháng\s*(\d{1,2})\s*(?:năm|/)\s*(\d{4})", (2, 1, None)),
+        (r"(?<!\d)(\d{1,2})\s*/\s*(\d{4})", (2, 1, None)),
+    )
+    for pat, (yi, mi, di) in pats:
+        m = re.search(pat, s)
+        if m:
+            try:
+                return _date(int(m.group(yi)), int(m.group(mi)), int(m.group(di)) if di else 1)
+            except ValueError:
+                return None
+    return None
+
+
+def resolve_heading(heading: str | None, date_text: str | None) -> str:
+    """``heading`` when the user chose one; else by the sheet's date: on or after 1 July 2025 (or a
+    date that cannot be read: the day of printing) → ``today``; no date at all → ``plan`` (the
+    plan's map, its data as before the reform)."""
+    if heading:
+        return heading
+    if not date_text or not date_text.strip():
+        return "plan"
+    day = parse_sheet_date(date_text) or _date.today()
+    return "today" if day >= REFORM_DAY else "plan"
 
 
 @dataclass(frozen=True)
@@ -45,6 +99,7 @@ class TitleBlock:
     lines: tuple[Line, ...]  # title, unit, period, date
     corner_scale: float = 1.0  # size of the corner text as a multiple of the base size (< 1 when shrunk to fit)
     motto_index: int = 1  # the line of ``right`` that is the motto (underlined)
+    governing_lines: int = 0  # the first lines of ``left`` name the governing body (UBND tỉnh …)
 
     def height_mm(self, pt: float) -> float:
         """Height of the whole block at base size ``pt`` (mm)."""
@@ -66,12 +121,22 @@ def title_block(
     lang: str,
     width_mm: float,
     pt: float,
+    governing: str | None = None,
+    note: str | None = None,
 ) -> TitleBlock:
     """The title block's text, with the title in capitals; every line wrapped (or shrunk) to its column.
 
     The issuing body (top left) and the national heading (top right) each have a column of
     ``CORNER_FRAC`` × ``width_mm``; a word too long for its column shrinks that corner's text.
+    ``governing`` (the administrative heading, e.g. "UBND tỉnh Hưng Yên") is printed above the issuer
+    unless the issuer already names it; ``note`` is an italic line under the date (e.g. the site's
+    former district and new commune on a review sheet).
     """
+    from tbgeo.places.names import fold
+
+    if governing and issuer and fold(governing).replace("ubnd", "uy ban nhan dan") in fold(issuer).replace(
+            "ubnd", "uy ban nhan dan"):
+        governing = None
     col = width_mm * CORNER_FRAC
     scale = 1.0
     left: tuple[str, ...] = ()
@@ -79,7 +144,8 @@ def title_block(
     motto = 1
     for _ in range(12):
         size = pt * scale
-        left = tuple(wrap_mm(upper_vi(issuer), col, size, weight="bold")) if issuer else ()
+        gov = tuple(wrap_mm(upper_vi(governing), col, size, weight="bold")) if governing else ()
+        left = gov + (tuple(wrap_mm(upper_vi(issuer), col, size, weight="bold")) if issuer else ())
         right = ()
         if national_heading:
             rep = wrap_mm(t("print.heading.republic", lang), col, size, weight="bold")
@@ -102,7 +168,10 @@ def title_block(
     if date:
         lines.extend(Line(part, 1.0, "normal", "italic") for part in wrap_mm(nfc(date), width_mm * 0.9, pt,
                                                                               style="italic"))
-    return TitleBlock(left, right, tuple(lines), scale, motto)
+    if note:
+        lines.extend(Line(part, 0.95, "normal", "italic") for part in wrap_mm(nfc(note), width_mm * 0.9, pt * 0.95,
+                                                                               style="italic"))
+    return TitleBlock(left, right, tuple(lines), scale, motto, len(gov))
 
 
 def draw_title_block(fig: Figure, mm: Transform, box: Box, tb: TitleBlock, pt: float) -> None:
@@ -112,8 +181,9 @@ def draw_title_block(fig: Figure, mm: Transform, box: Box, tb: TitleBlock, pt: f
     lh = cpt * _PT_MM * 1.35
     half_col = box.w * CORNER_FRAC / 2
     for i, text in enumerate(tb.left):
+        gid = "governing" if i < tb.governing_lines else "issuer"
         fig.text(box.x + 0.01 * box.w + half_col, y - i * lh, text, transform=mm, fontsize=cpt, fontweight="bold",
-                 ha="center", va="top", gid="issuer")
+                 ha="center", va="top", gid=gid)
     rx = box.x1 - 0.01 * box.w - half_col
     for i, text in enumerate(tb.right):
         motto = i >= tb.motto_index

@@ -80,6 +80,9 @@ class ReviewContext:
     landuse: LanduseSource | None = None
     missing: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    #: The optional 2025 commune polygons (``gso_code`` of new units), None without that layer:
+    #: the report names the exact new commune with it and the former district's new communes without.
+    communes: gpd.GeoDataFrame | None = None
 
     @classmethod
     def from_frames(
@@ -176,6 +179,9 @@ class ReviewContext:
             missing=tuple(missing),
         )
         ctx.sources = sources
+        from tbgeo.places.locate import communes_frame
+
+        ctx.communes = communes_frame(cat)
         return ctx
 
     def with_proposals(self, proposals: gpd.GeoDataFrame | None) -> ReviewContext:

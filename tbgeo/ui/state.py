@@ -12,6 +12,9 @@ class Key(StrEnum):
     USER = "user"
     VISIBLE_LAYERS = "visible_layers"
     BASEMAP = "basemap"
+    # map page: place search
+    PLACE_QUERY = "map_place_query"
+    PLACE_CHOICE = "map_place_choice"
     # review page
     REVIEW_SITE = "review_site"
     REVIEW_REPORT = "review_report"

@@ -101,7 +101,7 @@ def test_broken_layer_file_is_reported_not_raised(tmp_path: Path, monkeypatch: p
     assert at.error[0].value == "Tệp lớp rivers.toml: khóa không hợp lệ «colour». Các khóa cho phép: " + ", ".join(
         ("id", "title_vi", "title_en", "group", "kind", "source", "crs", "citation", "provenance_vi", "provenance_en",
          "accuracy_vi", "accuracy_en", "geometry_type", "order", "default_visible", "label_field", "style", "popup",
-         "raster_classes")
+         "raster_classes", "optional")
     ) + "."
 
 

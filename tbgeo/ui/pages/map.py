@@ -10,7 +10,7 @@ from tbgeo.ui import cache, warmup
 from tbgeo.ui.state import Key
 from tbgeo.webmap import BASEMAPS
 
-__all__ = ["layer_toggles", "render"]
+__all__ = ["layer_toggles", "place_search", "render"]
 
 
 def layer_toggles(lang: str) -> list[str]:
@@ -24,6 +24,32 @@ def layer_toggles(lang: str) -> list[str]:
                 if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"layer_{layer.id}"):
                     visible.append(layer.id)
     return visible
+
+
+def place_search(lang: str) -> object | None:
+    """The search box: a place by its old or new name or code (tbgeo.places, as ``tbgeo where``);
+    returns the chosen Place, after showing where it is in both systems as plain text."""
+    query = st.text_input(t("places.ui.search", lang), key=Key.PLACE_QUERY, placeholder=t("places.ui.search_hint", lang))
+    if not query.strip():
+        return None
+    from tbgeo.errors import InputError
+    from tbgeo.places.search import describe, label, load_sources, search
+
+    try:
+        places = search(query, load_sources(cache.catalog()))
+    except InputError as exc:
+        st.text(exc.message(lang))  # plain text: suggestions may be names from users' files
+        return None
+    index = 0
+    if len(places) > 1:
+        index = st.selectbox(
+            t("places.ui.choose", lang, count=len(places)), range(len(places)), key=Key.PLACE_CHOICE,
+            format_func=lambda i: label(places[i], lang),
+        )
+    place = places[min(index, len(places) - 1)]
+    st.text(describe(place, lang))
+    st.caption(t("places.zoom_approx", lang) if place.approximate else t("places.zoom_polygon", lang, layer=place.zoom_layer))
+    return place
 
 
 def render(lang: str) -> None:
@@ -40,7 +66,17 @@ def render(lang: str) -> None:
     if not visible:
         st.info(t("map.no_layers", lang))
     ordered = tuple(lid for lid in cache.catalog().ids if lid in visible)  # draw order
+    place = place_search(lang)
+    html = cache.map_html(ordered, lang, basemap)
+    if place is not None:
+        import shapely
+
+        from tbgeo.mapview import focus_on
+
+        geom = place.geometry if place.geometry is not None else (
+            shapely.box(*place.bounds.as_tuple()) if place.bounds is not None else None)
+        html = focus_on(html, geom, approximate=place.approximate)
     # The map only shows data (no drawing, nothing sent back), so a plain iframe is enough; the
     # review page, where sites are drawn, uses streamlit-folium.
-    st.iframe(cache.map_html(ordered, lang, basemap), height=640, alt=t("map.title", lang))
+    st.iframe(html, height=640, alt=t("map.title", lang))
     warmup.view_shown()

@@ -80,6 +80,12 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
     period = st.text_input(t("print.ui.period", lang), value=t("print.period_default", lang))
     date = st.text_input(t("print.ui.date", lang), value="")
     issuer = st.text_input(t("print.ui.issuer", lang), value=t("print.issuer_default", lang))
+    from tbgeo.printing.titleblock import resolve_heading
+
+    by_date = t(f"print.ui.heading_{resolve_heading(None, date)}", lang)
+    admin_heading = st.radio(t("print.ui.heading", lang), ["auto", "today", "plan"], key="print_admin_heading",
+                             format_func=lambda h: t("print.ui.heading_auto", lang, chosen=by_date) if h == "auto"
+                             else t(f"print.ui.heading_{h}", lang))
     s1, s2 = st.columns(2)
     auto = s1.checkbox(t("print.ui.scale_auto", lang), value=True)
     scale = s2.number_input(t("print.ui.scale", lang), min_value=500, max_value=5_000_000, value=100_000,
@@ -95,7 +101,7 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
         return None
     return dict(layer_ids=layer_ids, size=size, orientation=orientation, fmt=fmt, extent=extent, district=district,
                 crs=crs, box=box, title=title, period=period, date=date, issuer=issuer, auto=auto, scale=scale,
-                draft=draft, heading=heading, signatures=signatures, atlas=atlas)
+                draft=draft, heading=heading, signatures=signatures, atlas=atlas, admin_heading=admin_heading)
 
 
 def spec_from_options(opts: dict[str, Any], lang: str) -> PrintSpec:
@@ -106,14 +112,21 @@ def spec_from_options(opts: dict[str, Any], lang: str) -> PrintSpec:
         bbox = lonlat_to_bbox(*box) if opts["crs"] == "4326" and box[0] < box[2] and box[1] < box[3] else box
     if not opts["layer_ids"]:
         raise InputError("print.error.no_layers")
+    from tbgeo.printing.titleblock import resolve_heading
+
+    choice = opts.get("admin_heading") or "auto"
+    heading = None if choice == "auto" else choice
+    issuer = opts["issuer"]
+    if issuer == t("print.issuer_default", lang) and resolve_heading(heading, opts.get("date")) == "today":
+        issuer = None  # the untouched default: today's issuing body (of Hưng Yên) instead
     return PrintSpec(
         layers=tuple(opts["layer_ids"]), size=opts["size"], orientation=opts["orientation"],
         fmt="pdf" if opts["atlas"] else opts["fmt"], dpi=200,
         district=opts["district"] if opts["extent"] == "district" and not opts["atlas"] else None,
         bbox=bbox if not opts["atlas"] else None, scale=None if opts["auto"] else int(opts["scale"]),
         title=opts["title"] or None, period=opts["period"], date=(opts.get("date") or "").strip() or None,
-        issuer=opts["issuer"], draft=opts["draft"],
-        national_heading=opts["heading"], signatures=opts["signatures"], lang=lang,
+        issuer=issuer, draft=opts["draft"],
+        national_heading=opts["heading"], signatures=opts["signatures"], lang=lang, heading=heading,
     ).validate()
 
 

@@ -324,6 +324,8 @@ def _panel(lang: str) -> None:
         if lu.unknown_ha > 0.005:
             st.warning(t("review.text.unknown", lang, unknown=fmt_number(lu.unknown_ha, lang, 2),
                          pct=fmt_number(lu.unknown_ha * 1e4 / lu.site_m2 * 100 if lu.site_m2 > 0 else 0.0, lang, 1)))
+    if report.location is not None:  # former district and new commune(s); plain text (names come from layers)
+        st.text(t("places.report_line", lang, where=report.location.text(lang)))
     st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key="review_panel")
     name = (facts.attrs.name or "site").replace(" ", "_")
     d1, d2, d3 = st.columns(3)

@@ -188,6 +188,7 @@ def render(lang: str) -> None:
     catalog = load_catalog(check_data=False)
     # vector layers, and the land-use raster (an import replaces it with polygons carrying land-use codes)
     layers = [lyr for lyr in catalog if lyr.kind == "vector" or lyr.raster_classes]
+    layers += list(catalog.optional)  # layers shipped without data (communes_2025): imported here first
     if not layers:
         st.info(t("ingest.ui_no_layers", lang))
         return

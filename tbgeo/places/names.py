@@ -1,0 +1,50 @@
+"""Place names folded for search: case, diacritics and unit-type words ignored ("Dong Co" = "xã Đông Cơ")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "strip_type", "key", "exact_key", "type_word"]
+
+_TYPE_WORDS = (
+    "thi tran", "thanh pho", "khu cong nghiep", "cum cong nghiep", "tinh", "huyen", "phuong", "xa", "tt", "tp",
+    "kcn", "ccn", "thi xa",
+)
+_TYPE_RE = re.compile(r"^(?:" + "|".join(sorted((re.escape(w) for w in _TYPE_WORDS), key=len, reverse=True)) + r")\.?\s+")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics (đ → d), single spaces, no punctuation."""
+    text = unicodedata.normalize("NFC", str(text)).lower().replace("đ", "d")
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_type(folded: str) -> str:
+    """A folded name without its leading unit-type word ("xa dong co" → "dong co")."""
+    return _TYPE_RE.sub("", folded, count=1)
+
+
+def key(text: str) -> str:
+    """The search key of a name: folded, without the unit type."""
+    return strip_type(fold(text))
+
+
+def exact_key(text: str) -> str:
+    """Like ``key`` but keeping diacritics: tells "Đông Cơ" from "Đồng Cơ" when both exist."""
+    words = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", str(text)).lower()).split()
+    for n in (3, 2, 1):
+        if len(words) > n and fold(" ".join(words[:n])) in _TYPE_WORDS:
+            return " ".join(words[n:])
+    return " ".join(words)
+
+
+def type_word(text: str) -> str | None:
+    """The folded unit-type word a name starts with ("KCN Tiền Hải" → "kcn"), or None."""
+    words = fold(text).split()
+    for n in (3, 2, 1):
+        if len(words) > n and " ".join(words[:n]) in _TYPE_WORDS:
+            return " ".join(words[:n])
+    return None
