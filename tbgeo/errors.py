@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from tbgeo.i18n.params import PARAM_TYPES, Num, fmt_param
 
 __all__ = [
     "Num",
@@ -18,13 +19,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Num:
-    """A number in a message, written the way the reader's language writes it (``4,00`` / ``4.00``)."""
-
-    value: float
-    digits: int = 2
-
 
 class TbgeoError(Exception):
     """Base error. ``key`` names a message in the catalogs; ``params`` fill its placeholders."""
@@ -35,9 +29,9 @@ class TbgeoError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "vi") -> str:
-        from tbgeo.i18n import fmt_number, t
+        from tbgeo.i18n import t
 
-        params = {k: fmt_number(v.value, lang, v.digits) if isinstance(v, Num) else v for k, v in self.params.items()}
+        params = {k: fmt_param(v, lang) if isinstance(v, PARAM_TYPES) else v for k, v in self.params.items()}
         return t(self.key, lang, **params)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.i18n.params import Joined, Template, Text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -60,6 +61,12 @@ DECIDED_STATUSES = ("approved", "rejected")
 #: Seconds to wait for a lock held by another program (QGIS, a backup, another tbgeo) before saying
 #: that the store is busy; ``TBGEO_LOCK_WAIT`` overrides it.
 DEFAULT_LOCK_WAIT = 5.0
+
+
+def _status_word(status: str) -> Template:
+    """A proposal status for a message: its word in the reader's language, with the code as stored."""
+    return Template("workspace.status_named", {"word": Text(f"review.page.st_{status}", status), "code": status})
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tbgeo_layer_versions (
@@ -786,7 +793,7 @@ class Workspace:
         import shapely
 
         if status not in NEW_STATUSES:
-            raise InputError("workspace.bad_status", status=status, allowed=", ".join(NEW_STATUSES))
+            raise InputError("workspace.bad_status", status=status, allowed=Joined(tuple(_status_word(s) for s in NEW_STATUSES)))
         user = user or current_user()
         now = _now()
         with self._lock():
@@ -903,7 +910,9 @@ class Workspace:
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
             if row["status"] in DECIDED_STATUSES:
-                raise InputError("workspace.decided_frozen", id=proposal_id, status=row["status"])
+                raise InputError(
+                    "workspace.decided_frozen", id=proposal_id, status=Text(f"review.page.st_{row['status']}", row["status"])
+                )
             if not _revisions_ready(con):
                 _add_revisions(con)
             now = _now()
@@ -929,13 +938,16 @@ class Workspace:
         """Record a decision: the new status, who took it, when and why."""
         user = user or current_user()
         if status not in PROPOSAL_STATUSES:
-            raise InputError("workspace.bad_status", status=status, allowed=", ".join(PROPOSAL_STATUSES))
+            raise InputError("workspace.bad_status", status=status, allowed=Joined(tuple(_status_word(s) for s in PROPOSAL_STATUSES)))
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
             current = row["status"]
             if status not in TRANSITIONS[current]:
                 raise InputError(
-                    "workspace.bad_transition", current=current, status=status, allowed=", ".join(TRANSITIONS[current])
+                    "workspace.bad_transition",
+                    current=_status_word(current),
+                    status=_status_word(status),
+                    allowed=Joined(tuple(_status_word(s) for s in TRANSITIONS[current])),
                 )
             if status == "approved":
                 self._refuse_double_approval(con, row)

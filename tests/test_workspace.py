@@ -119,14 +119,19 @@ def test_proposal_history_and_transitions(tmp_path: Path) -> None:
     assert p.history[2].comment == "Cần bổ sung phương án bóc tầng đất mặt"
     with pytest.raises(InputError) as err:
         ws.set_status(p.id, "draft")
-    assert "approved" in err.value.message("en")
+    assert err.value.message("vi") == (  # issue 10 §5: statuses in the reader's words, with the stored code
+        "Không thể chuyển từ trạng thái «Đã duyệt (approved)» sang «Dự thảo (draft)»; được phép: Chờ duyệt (submitted)."
+    )
+    assert err.value.message("en") == (
+        "Cannot change status from “Approved (approved)” to “Draft (draft)”; allowed: Submitted (submitted)."
+    )
     with pytest.raises(InputError) as err:  # approval is a decision, never a starting state
         ws.add_proposal(site, name="Tự duyệt", status="approved")
-    assert err.value.message("vi") == "Trạng thái «approved» không hợp lệ; cần một trong: draft, submitted."
+    assert err.value.message("vi") == "Trạng thái «approved» không hợp lệ; cần một trong: Dự thảo (draft), Chờ duyệt (submitted)."
     with pytest.raises(InputError) as err:  # issue 10 §7: an approved record stays as it was
         ws.update_report(p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
                          attributes={"sector": "textile_garment", "workforce": 300})
-    assert err.value.message("en").startswith("Proposal 1 has been decided (approved): its name, sector, outline")
+    assert err.value.message("en").startswith("Proposal 1 has been decided (Approved): its name, sector, outline")
     p = ws.proposal(p.id)
     assert (p.name, p.attributes, p.report, p.status) == ("Nhà máy may Tiền Hải", {"sector": "textile_garment"}, {"verdict": "warn"}, "approved")
     frame = ws.proposals_frame(("approved",))

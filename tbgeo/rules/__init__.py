@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.errors import CRSError, InputError, Num  # Num: one number type for every message
+from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.i18n.params import Bilingual, Joined, Num, Shares, Template, Text, fmt_param
+from tbgeo.i18n.params import fmt_param as _fmt
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -76,75 +78,6 @@ def law_text(key: str, lang: str) -> str:
 def pct(share_pct: float) -> Num:
     """A percentage (already × 100) for a message: one decimal."""
     return Num(float(share_pct), 1)
-
-
-@dataclass(frozen=True)
-class Shares:
-    """(name, share 0–1) pairs for a message: ``Kiến Xương (75,0 %), Tiền Hải (25,0 %)``."""
-
-    items: tuple[tuple[str, float], ...]
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A name known in both languages (a sector's name), shown in the reader's language."""
-
-    vi: str
-    en: str
-
-
-@dataclass(frozen=True)
-class Text:
-    """A catalog message for a message parameter (a status word: ``Text("review.page.st_approved")``),
-    shown in the reader's language; ``fallback`` when the catalog has no such key (a raw data value)."""
-
-    key: str
-    fallback: str | None = None
-
-
-@dataclass(frozen=True)
-class Template:
-    """A catalog message with its own parameters, formatted in the reader's language (a list item)."""
-
-    key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Joined:
-    """Several parameters joined by ``sep_key`` (a catalog key, e.g. ``review.join.and``) or ``, ``."""
-
-    items: tuple[Any, ...]
-    sep_key: str | None = None
-
-
-def fmt_param(value: Any, lang: str) -> Any:
-    """A message parameter as ``lang`` writes it: numbers with its decimal mark, catalog words translated."""
-    return _fmt(value, lang)
-
-
-def _fmt(value: Any, lang: str) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, Bilingual):
-        return value.en if lang == "en" else value.vi
-    if isinstance(value, Text):
-        text = t(value.key, lang)
-        return value.fallback if text == value.key and value.fallback is not None else text
-    if isinstance(value, Template):
-        return t(value.key, lang, **{k: _fmt(v, lang) for k, v in value.params.items()})
-    if isinstance(value, Joined):
-        sep = t(value.sep_key, lang) if value.sep_key else ", "
-        return sep.join(str(_fmt(v, lang)) for v in value.items)
-    if isinstance(value, Num):
-        return fmt_number(value.value, lang, value.digits)
-    if isinstance(value, Shares):
-        return ", ".join(f"{name} ({fmt_number(share * 100.0, lang, 1)} %)" for name, share in value.items)
-    if isinstance(value, int):
-        return fmt_number(value, lang, 0)
-    if isinstance(value, float):
-        return fmt_number(value, lang, 2)
-    return value
 
 
 class _LocalizedParams:
