@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tbgeo.i18n.params import PARAM_TYPES, Num, fmt_param
+from tbgeo.i18n import t
+from tbgeo.i18n.params import Num, localize
 
 __all__ = [
     "Num",
@@ -19,7 +20,6 @@ __all__ = [
 ]
 
 
-
 class TbgeoError(Exception):
     """Base error. ``key`` names a message in the catalogs; ``params`` fill its placeholders."""
 
@@ -29,10 +29,8 @@ class TbgeoError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "vi") -> str:
-        from tbgeo.i18n import t
-
-        params = {k: fmt_param(v, lang) if isinstance(v, PARAM_TYPES) else v for k, v in self.params.items()}
-        return t(self.key, lang, **params)
+        """The message in ``lang``, its parameters written that language's way (``tbgeo.i18n.params``)."""
+        return t(self.key, lang, **localize(self.params, lang))
 
 
 class CatalogError(TbgeoError, ValueError):
@@ -68,8 +66,6 @@ def report_internal_error(exc: BaseException, lang: str) -> str:
     import os
     import sys
     import traceback
-
-    from tbgeo.i18n import t
 
     trace = "".join(traceback.format_exception(exc))
     if os.environ.get("TBGEO_DEBUG") == "1":

@@ -23,9 +23,9 @@ from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from tbgeo.crs import WORK_CRS, transformer
-from tbgeo.rules import Num, Template
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import t
+from tbgeo.i18n.params import Num, Template, Text, fmt_param
 from tbgeo.safetext import library_detail
 
 __all__ = [
@@ -82,7 +82,6 @@ class SiteInput:
 # -- helpers ---------------------------------------------------------------------------------------
 def note_text(note: Any, lang: str) -> str:
     """A note of ``SiteInput.notes`` in ``lang``: a catalog key, or a Template with numbers."""
-    from tbgeo.rules import fmt_param
 
     return t(note, lang) if isinstance(note, str) else str(fmt_param(note, lang))
 
@@ -118,7 +117,6 @@ def _refuse_self_intersection(geom: BaseGeometry, crs: CRS, *, file: str | None)
     """
     from shapely.validation import explain_validity
 
-    from tbgeo.rules import ReviewInputError, Text
 
     polys = list(getattr(geom, "geoms", [geom]))
     for poly in polys:
@@ -145,8 +143,8 @@ def _refuse_self_intersection(geom: BaseGeometry, crs: CRS, *, file: str | None)
             lon, lat = transformer(crs.to_wkt(), CRS.from_epsg(4326).to_wkt()).transform(point[0], point[1])
         params = {"edges": edges, "lat": Num(float(lat), 5), "lon": Num(float(lon), 5)}
         if file is None:
-            raise ReviewInputError("review.input.self_intersecting", **params)
-        raise ReviewInputError("review.input.self_intersecting_file", file=file, **params)
+            raise InputError("review.input.self_intersecting", **params)
+        raise InputError("review.input.self_intersecting_file", file=file, **params)
 
 
 def _finish(geom: BaseGeometry) -> BaseGeometry:
@@ -173,10 +171,9 @@ def _to_work(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
         return geom
     if crs.is_geographic and not _degrees(geom.bounds):
         # metres read as degrees would give infinite (or absurdly densified) geometry
-        from tbgeo.rules import ReviewCRSError
 
         minx, miny = geom.bounds[:2]
-        raise ReviewCRSError("review.input.not_degrees", x=Num(float(minx), 2), y=Num(float(miny), 2), crs=_crs_label(crs))
+        raise CRSError("review.input.not_degrees", x=Num(float(minx), 2), y=Num(float(miny), 2), crs=_crs_label(crs))
     tr = transformer(crs.to_wkt(), WORK_CRS.to_wkt())
     if crs.is_geographic:
         geom = shapely.segmentize(geom, 0.0002)  # ≈ 20 m: keep long edges straight on the ground
@@ -364,19 +361,9 @@ def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
         return None
     det = crsdetect.identify(text, origin=origin)
     if det.needs_confirmation and det.problem is not None:
-        raise _CRSConfirm("review.input.crs_confirm", file=name, problem=det.problem)
+        key, params = det.problem  # the upload's own reason; its EPSG codes are identifiers, written as they are
+        raise CRSError("review.input.crs_confirm", file=name, problem=Template(key, {k: str(v) if type(v) is int else v for k, v in params.items()}))
     return det.crs
-
-
-class _CRSConfirm(CRSError):
-    """A declared CRS that needs the user's word (mislabelled VN-2000, unknown datum): the upload's
-    own reason, then what to do in the review."""
-
-    def message(self, lang: str = "vi") -> str:
-        from tbgeo.ingest.messages import message
-
-        key, params = self.params["problem"]
-        return t(self.key, lang, file=self.params["file"], problem=message(key, params, lang))
 
 
 def _refuse_bad_coordinates(gdf: Any, name: str) -> None:
@@ -467,9 +454,8 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
             src = declared
         else:
             if guess is None:
-                from tbgeo.rules import ReviewCRSError
-
-                raise ReviewCRSError("review.input.crs_unknown_bounds", file=name, x=Num(minx, 2), y=Num(miny, 2))
+        
+                raise CRSError("review.input.crs_unknown_bounds", file=name, x=Num(minx, 2), y=Num(miny, 2))
             src, swapped = guess
             if swapped:
                 notes.append("review.input.note_swapped" if not src.is_geographic else "review.input.note_lonlat")

@@ -28,7 +28,7 @@ from tbgeo.rules import (
     Facts,
     Finding,
     Num,
-    ReviewInputError,
+    InputError,
     Rule,
     SiteAttrs,
     Text,
@@ -311,7 +311,7 @@ def _check_attrs(attrs: SiteAttrs) -> None:
         raise InputError("review.input.bad_technology", value=attrs.technology, allowed=", ".join(TECHNOLOGY_LEVELS))
     for key, value in (("workforce", attrs.workforce), ("investment", attrs.investment_bvnd), ("gas_use", attrs.gas_use_m3_day)):
         if value is not None and value < 0:
-            raise ReviewInputError("review.input.negative", field=Text(f"review.field.{key}", key), value=value)
+            raise InputError("review.input.negative", field=Text(f"review.field.{key}", key), value=Num(float(value), 2))
 
 
 def check_site_geometry(site: BaseGeometry) -> BaseGeometry:
@@ -323,7 +323,7 @@ def check_site_geometry(site: BaseGeometry) -> BaseGeometry:
     if not site.is_valid:
         site = polygonal(shapely.make_valid(site))
     if site.area < 1.0:
-        raise ReviewInputError("review.input.too_small", area=Num(float(site.area), 2))
+        raise InputError("review.input.too_small", area=Num(float(site.area), 2))
     return site
 
 

@@ -416,7 +416,7 @@ class VectorLanduse(LanduseSource):
         import geopandas as gpd
 
         p = Path(path)
-        from tbgeo.rules import ReviewInputError, Text
+        from tbgeo.i18n.params import Text
 
         try:
             gdf = gpd.read_file(p, engine="pyogrio")
@@ -424,7 +424,7 @@ class VectorLanduse(LanduseSource):
             raise InputError("review.landuse.unreadable", file=p.name, detail=str(exc)) from exc
         # a table without geometry (CSV, XLSX, DBF alone) comes back as a plain DataFrame
         if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
-            raise ReviewInputError("review.landuse.unreadable", file=p.name, detail=Text("review.landuse.detail_no_geometry"))
+            raise InputError("review.landuse.unreadable", file=p.name, detail=Text("review.landuse.detail_no_geometry"))
         return cls(gdf, code_column=code_column, label=p.name)
 
     def describe(self) -> dict[str, Any]:

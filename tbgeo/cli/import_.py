@@ -9,7 +9,8 @@ from typing import Any
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.ingest.messages import fmt_value, render_messages
+from tbgeo.i18n.params import fmt_value
+from tbgeo.ingest.messages import render_messages
 
 NAME = "import"
 HELP_KEY = "ingest.cli_import_help"

@@ -9,13 +9,17 @@ same types, so a stored or raised message can be said later in either language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tbgeo.i18n import fmt_number, t
 
-__all__ = ["Num", "Shares", "Bilingual", "Text", "Template", "Joined", "PARAM_TYPES", "fmt_param"]
+__all__ = [
+    "Num", "Shares", "Bilingual", "Text", "Template", "Joined", "PARAM_TYPES", "DIGITS", "fmt_param", "fmt_value",
+    "localize",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def _fmt(value: Any, lang: str) -> Any:
         return fmt_number(value.value, lang, value.digits)
     if isinstance(value, Shares):
         return ", ".join(f"{name} ({fmt_number(share * 100.0, lang, 1)} %)" for name, share in value.items)
-    if isinstance(value, int):
+    if isinstance(value, int):  # a finding's count or amount (errors leave their own ints as written)
         return fmt_number(value, lang, 0)
     if isinstance(value, float):
         return fmt_number(value, lang, 2)
@@ -97,3 +101,36 @@ def _fmt(value: Any, lang: str) -> Any:
 
 #: The parameter types above (plain ``int``/``float`` are formatted by findings, kept as written by errors).
 PARAM_TYPES = (Num, Shares, Bilingual, Text, Template, Joined)
+
+
+#: Decimals shown for a plain float parameter, by parameter name (others: as many as the value needs, ≤ 8).
+DIGITS: dict[str, int] = {
+    "lat": 4, "lon": 4, "km": 0, "near": 0, "xmin": 3, "xmax": 3, "ymin": 3, "ymax": 3, "size": 1, "ratio": 0,
+}  # fmt: skip
+
+
+def _auto_digits(value: float) -> int:
+    text = f"{value:.8f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def fmt_value(value: float, lang: str, *, digits: int | None = None) -> str:
+    """``value`` as ``lang`` writes it (``0,9999`` / ``1.234,5`` in Vietnamese); ``—`` for a non-finite value."""
+    if not math.isfinite(value):
+        return "—"
+    return fmt_number(value, lang, _auto_digits(value) if digits is None else digits)
+
+
+def localize(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Message parameters ready for ``t``: the types above formatted for ``lang``; a plain float written
+    with ``DIGITS[name]`` decimals (or as many as it needs); a ``(key, params)`` pair is a nested message.
+    Integers (counts, EPSG codes) and text are inserted as written."""
+    out = dict(params)
+    for key, value in params.items():
+        if isinstance(value, PARAM_TYPES):
+            out[key] = _fmt(value, lang)
+        elif isinstance(value, tuple | list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict):
+            out[key] = t(value[0], lang, **localize(value[1], lang))
+        elif isinstance(value, float):
+            out[key] = fmt_value(value, lang, digits=DIGITS.get(key))
+    return out

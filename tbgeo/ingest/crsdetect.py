@@ -13,7 +13,7 @@ from pyproj import CRS, Geod, Transformer
 
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import CRSError
-from tbgeo.ingest.messages import IngestCRSError
+from tbgeo.i18n.params import Template
 from tbgeo.safetext import library_detail
 
 if TYPE_CHECKING:
@@ -314,6 +314,11 @@ def _name_mismatch(name: str | None, authority: int | None, epsg: int) -> bool:
     return False
 
 
+def origin_text(origin: str, name: str | None) -> Template:
+    """Where a CRS came from, for a message: ``prj`` (a .prj file), ``mapinfo``, ``file``, ``default``."""
+    return Template(f"ingest.origin_{origin}", {"name": name or "—"})
+
+
 def identify(text: str, *, origin: str = "prj") -> CRSDetection:
     """The CRS declared by a .prj (ESRI WKT), WKT, or PROJ text, identified by its parameters.
 
@@ -324,7 +329,7 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
     try:
         crs = CRS.from_user_input(text)
     except Exception as exc:
-        raise IngestCRSError("ingest.crs_unreadable", detail=library_detail(exc)) from exc
+        raise CRSError("ingest.crs_unreadable", detail=library_detail(exc)) from exc
     p = prj_params(crs, text)
     name = _declared_name(text) or crs.name
     if origin == "mapinfo" and _norm(name) in ("", "unnamed", "unknown"):
@@ -361,7 +366,7 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
                 det.detected = f"{name} ({p.get('datum') or '—'})"
                 det.problem = (
                     "ingest.crs_mislabelled" if datum == "wgs84" else "ingest.crs_datum_unknown",
-                    {"origin": origin, "name": name or "—", "cm": fmt_meridian(tm3), "epsg": epsg, "label": crs_label(epsg)},
+                    {"origin": origin_text(origin, name), "name": name or "—", "cm": fmt_meridian(tm3), "epsg": epsg, "label": crs_label(epsg)},
                 )
                 return det
         if utm is not None:
@@ -377,7 +382,7 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
                 det.epsg = vn
                 det.problem = (
                     "ingest.crs_datum_unknown_utm",
-                    {"origin": origin, "name": name or "—", "vn": vn, "wgs": wgs},
+                    {"origin": origin_text(origin, name), "name": name or "—", "vn": vn, "wgs": wgs},
                 )
                 return det
     elif p["kind"] == "geographic":
@@ -386,7 +391,7 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
         if datum == "wgs84":
             return finish(4326)
         if datum == "unknown":
-            det.warnings.append(("ingest.w_geographic_unknown_datum", {"origin": origin, "name": name or "—"}))
+            det.warnings.append(("ingest.w_geographic_unknown_datum", {"origin": origin_text(origin, name), "name": name or "—"}))
             finish(4326)
             det.status = "datum_unknown"
             det.candidates = [Candidate(4326, "WGS 84"), Candidate(4756, "VN-2000")]
@@ -396,12 +401,12 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
         if datum == "other" and "hanoi" in _norm(p.get("datum")):
             det.warnings.append(("ingest.w_hanoi72", {"epsg": epsg}))
         return finish(epsg)
-    det.warnings.append(("ingest.w_custom_crs", {"origin": origin, "name": name or "—"}))
+    det.warnings.append(("ingest.w_custom_crs", {"origin": origin_text(origin, name), "name": name or "—"}))
     return finish(None, "custom")
 
 
 def _name_mismatch_warning(name: str | None, epsg: int, p: dict[str, Any], origin: str) -> tuple[str, dict[str, Any]]:
-    params: dict[str, Any] = {"origin": origin, "name": name or "—", "actual": crs_label(epsg), "datum": p.get("datum") or "—"}
+    params: dict[str, Any] = {"origin": origin_text(origin, name), "name": name or "—", "actual": crs_label(epsg), "datum": p.get("datum") or "—"}
     if p.get("central_meridian") is None or p.get("scale_factor") is None:
         return "ingest.w_name_mismatch_datum", params
     params.update(cm=fmt_meridian(p["central_meridian"]), k=float(p["scale_factor"]))
@@ -414,7 +419,7 @@ def user_crs(value: str | int) -> CRSDetection:
     try:
         crs = CRS.from_epsg(int(text)) if text.isdigit() else CRS.from_user_input(text)
     except Exception as exc:
-        raise IngestCRSError("ingest.crs_bad", value=text[:80]) from exc
+        raise CRSError("ingest.crs_bad", value=text[:80]) from exc
     epsg = crs.to_epsg(min_confidence=90)
     return CRSDetection(
         source="user",
@@ -615,11 +620,11 @@ def guess(bounds: tuple[float, float, float, float], *, province: BaseGeometry, 
     """
     xmin, ymin, xmax, ymax = bounds
     if not all(math.isfinite(v) for v in bounds):
-        raise IngestCRSError("ingest.crs_no_guess", xmin="—", xmax="—", ymin="—", ymax="—")
+        raise CRSError("ingest.crs_no_guess", xmin="—", xmax="—", ymin="—", ymax="—")
     fmt = {"xmin": float(xmin), "xmax": float(xmax), "ymin": float(ymin), "ymax": float(ymax)}
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     if looks_swapped_degrees(bounds):
-        raise IngestCRSError("ingest.crs_axes_swapped_deg", **fmt)
+        raise CRSError("ingest.crs_axes_swapped_deg", **fmt)
     if is_degrees(bounds):
         det = CRSDetection(
             source="guess",
@@ -651,9 +656,9 @@ def guess(bounds: tuple[float, float, float, float], *, province: BaseGeometry, 
     if not cands or cands[0].where != "province":
         swapped = rank(cy, cx)
         if swapped and swapped[0].where == "province":
-            raise IngestCRSError("ingest.crs_axes_swapped", **fmt)
+            raise CRSError("ingest.crs_axes_swapped", **fmt)
     if not cands:
-        raise IngestCRSError("ingest.crs_no_guess", **fmt)
+        raise CRSError("ingest.crs_no_guess", **fmt)
     top = cands[0]
     others = ", ".join(f"EPSG:{c.epsg}" for c in cands[1:6]) or "—"
     return CRSDetection(

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, TbgeoError
+from tbgeo.errors import CRSError, InputError, TbgeoError
+from tbgeo.i18n.params import Joined, Num, Template, Text
 from tbgeo.ingest import crsdetect, encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
-from tbgeo.ingest.messages import IngestCRSError, IngestError, message, render_messages, tech
+from tbgeo.ingest.messages import message, render_messages, tech
 from tbgeo.ingest.unpack import Dataset, open_upload, workdir
 from tbgeo.ingest.validate import (
     FID,
@@ -163,9 +164,9 @@ def _check_columns(ds: Dataset, layer: str | None, name: str, config: IngestConf
     try:
         n = len(pyogrio.read_info(ds.path, layer=layer, encoding="latin1" if ds.kind == "shapefile" else None)["fields"])
     except Exception as exc:
-        raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+        raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
     if n > config.max_columns:
-        raise IngestError("ingest.too_many_columns", name=name, n=n, limit=config.max_columns)
+        raise InputError("ingest.too_many_columns", name=name, n=n, limit=config.max_columns)
 
 
 def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
@@ -175,7 +176,7 @@ def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
         try:
             layers = [str(n) for n in pyogrio.list_layers(ds.path)[:, 0]]
         except Exception as exc:
-            raise IngestError("ingest.unreadable", name=ds.name, detail=tech(exc)) from exc
+            raise InputError("ingest.unreadable", name=ds.name, detail=tech(exc)) from exc
         if ds.kind == "gpkg":
             layers = [n for n in layers if not n.startswith(("gpkg_", "rtree_"))]
         if len(layers) > 1:
@@ -192,7 +193,7 @@ def _no_traceback(name: str) -> Iterator[None]:
     except TbgeoError:
         raise
     except Exception as exc:
-        raise IngestError("ingest.plan_failed", name=name, detail=tech(exc)) from exc
+        raise InputError("ingest.plan_failed", name=name, detail=tech(exc)) from exc
 
 
 def read_source(
@@ -263,7 +264,7 @@ def _read_source(
         except InputError:
             raise
         except Exception as exc:
-            raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+            raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
     geom_name = frame.geometry.name
     renames, notes = _safe_columns([c for c in frame.columns if c != geom_name], {c.casefold() for c in RESERVED_COLUMNS})
     if renames:
@@ -565,7 +566,7 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
     origin = src.crs_origin
     if crs is not None and str(crs).strip().lower() in KEEP_DECLARED:
         if not src.declared_crs:
-            raise IngestCRSError("ingest.crs_nothing_declared")
+            raise CRSError("ingest.crs_nothing_declared")
         det = crsdetect.identify(src.declared_crs, origin=origin)
         if det.needs_confirmation:  # keep the declared definition literally, without the offered fix
             from pyproj import CRS
@@ -595,7 +596,7 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
             guessed = crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
             guessed.declared_name = det.declared_name
             declared = {
-                "origin": origin,
+                "origin": crsdetect.origin_text(origin, det.declared_name),
                 "name": det.declared_name or "—",
                 "declared": det.detected,
                 **_bounds_params(bounds),
@@ -620,12 +621,28 @@ def _no_landing() -> crsdetect.FeatureLanding:
     return crsdetect.FeatureLanding("unknown", centre, {"province": 0, "vietnam": 0, "outside": 0}, [], {})
 
 
+def _stray_places(strays: list[dict[str, Any]], *, more: bool) -> Joined | Template:
+    """Stray features (fid, where, distance_km, direction, lon, lat) for a message, ``…`` when there are more."""
+    items: tuple[Any, ...] = tuple(
+        Template(
+            "ingest.stray_place",
+            {
+                "fid": p["fid"], "where": Text(f"ingest.where_{p['where']}"), "km": Num(float(p["distance_km"]), 0),
+                "dir": Text(f"ingest.dir_{p['direction']}"), "lat": Num(float(p["lat"]), 4), "lon": Num(float(p["lon"]), 4),
+            },
+        )
+        for p in strays
+    )  # fmt: skip
+    places = Joined(items, sep_key="ingest.places_sep")
+    return Template("ingest.places_more", {"places": places}) if more else places
+
+
 def _landing_params(land: crsdetect.FeatureLanding, det: crsdetect.CRSDetection, total: int) -> dict[str, Any]:
     return {
         "km": float(land.distance_km),
         "lat": float(land.lat),
         "lon": float(land.lon),
-        "dir": land.direction,
+        "dir": Text(f"ingest.dir_{land.direction}"),
         "crs": crsdetect.crs_label(det.epsg) if det.epsg else det.detected,
         "total": total,
         "n": land.counts.get(land.where, 0),
@@ -719,7 +736,7 @@ def _build_plan(
     try:
         work = gpd.GeoDataFrame(clean, geometry=clean.geometry.name, crs=det.crs).to_crs(WORK_CRS)
     except Exception as exc:
-        raise IngestCRSError("ingest.crs_transform_failed", crs=crs_label, detail=tech(exc)) from exc
+        raise CRSError("ingest.crs_transform_failed", crs=crs_label, detail=tech(exc)) from exc
     bad = non_finite_fids(work)
     if bad and usable:
         blockers.append(("ingest.crs_non_finite", {"n": len(bad), "total": len(work), "fids": _fids(bad), "crs": crs_label}))
@@ -748,8 +765,7 @@ def _build_plan(
                         "in_vietnam": len(land.stray_fids.get("vietnam", [])),
                         "abroad": len(land.stray_fids.get("outside", [])),
                         "near": float(config.near_km),
-                        "places": land.strays[:5],
-                        "more": max(0, len(land.strays) - 5),
+                        "places": _stray_places(land.strays[:5], more=len(land.strays) > 5),
                     },
                 )
             )
@@ -847,12 +863,12 @@ def _check_coordinates(frame: gpd.GeoDataFrame, config: IngestConfig) -> None:
         bad = ~finite.all(axis=1)
         if bad.any():
             rows = [int(f) for f in fids[np.unique(index[bad])]]
-            raise IngestError("ingest.non_finite", n=len(rows), total=total, fids=_fids(rows))
+            raise InputError("ingest.non_finite", n=len(rows), total=total, fids=_fids(rows))
         huge = (np.abs(coords) >= config.max_coordinate).any(axis=1)
     if huge.any():
         rows = [int(f) for f in fids[np.unique(index[huge])]]
         biggest = float(np.abs(coords[huge]).max())
-        raise IngestError(
+        raise InputError(
             "ingest.coords_huge", n=len(rows), total=total, fids=_fids(rows), limit=f"{config.max_coordinate:g}", max=f"{biggest:.3g}"
         )
 
@@ -928,12 +944,12 @@ def commit_import(
 
     for key, params in plan.blocking(insist=insist):
         if key.startswith("ingest.crs"):
-            raise IngestCRSError(key, **params)
-        raise IngestError(key, **params)
+            raise CRSError(key, **params)
+        raise InputError(key, **params)
     bad = non_finite_fids(plan.frame)
     if bad:  # never store NaN/inf coordinates, whatever the plan says
         label = crsdetect.crs_label(plan.crs.epsg) if plan.crs.epsg else plan.crs.detected
-        raise IngestCRSError("ingest.crs_non_finite", n=len(bad), total=len(plan.frame), fids=_fids(bad), crs=label)
+        raise CRSError("ingest.crs_non_finite", n=len(bad), total=len(plan.frame), fids=_fids(bad), crs=label)
     mapping = dict(plan.mapping)
     if column_map:
         known = {f.name for f in plan.fields}

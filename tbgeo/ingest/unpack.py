@@ -18,7 +18,7 @@ from typing import Any
 
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig, load_config
-from tbgeo.ingest.messages import IngestError, tech
+from tbgeo.ingest.messages import tech
 
 __all__ = [
     "Dataset",
@@ -96,7 +96,7 @@ def sniff(path: Path) -> str | None:
 def check_upload_size(path: Path, config: IngestConfig) -> None:
     size = path.stat().st_size
     if size > config.max_upload_bytes:
-        raise IngestError(
+        raise InputError(
             "ingest.too_large", name=path.name, size=size / 1048576, limit=float(config.max_upload_mb)
         )
 
@@ -116,14 +116,14 @@ def _member_target(dest: Path, name: str) -> Path:
     norm = name.replace("\\", "/")
     pure = PurePosixPath(norm)
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in pure.parts:
-        raise IngestError("ingest.zip_unsafe_path", member=_short(name))
+        raise InputError("ingest.zip_unsafe_path", member=_short(name))
     longest = max((len(part.encode("utf-8", "surrogateescape")) for part in pure.parts), default=0)
     if longest > MAX_NAME_BYTES or len(norm.encode("utf-8", "surrogateescape")) > _MAX_PATH_BYTES:
-        raise IngestError("ingest.zip_long_name", member=_short(name), n=longest, limit=MAX_NAME_BYTES)
+        raise InputError("ingest.zip_long_name", member=_short(name), n=longest, limit=MAX_NAME_BYTES)
     target = (dest / pure).resolve()
     root = dest.resolve()
     if target != root and root not in target.parents:
-        raise IngestError("ingest.zip_unsafe_path", member=_short(name))
+        raise InputError("ingest.zip_unsafe_path", member=_short(name))
     return target
 
 
@@ -134,11 +134,11 @@ def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: IngestCo
                     + i.compress_size, i.filename) for i in infos if not i.is_dir())  # fmt: skip
     for (start_a, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:]):
         if start_b < end_a:
-            raise IngestError("ingest.zip_overlap", name=archive.name, member=_short(name_b), other=_short(name_a))
+            raise InputError("ingest.zip_overlap", name=archive.name, member=_short(name_b), other=_short(name_a))
     total = sum(i.file_size for i in infos)
     size = max(archive.stat().st_size, 1)
     if total > _CHUNK and total > config.max_compression_ratio * size:
-        raise IngestError(
+        raise InputError(
             "ingest.zip_bomb_total",
             name=archive.name,
             ratio=total / size,
@@ -158,11 +158,11 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise IngestError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
+        raise InputError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > config.max_files:
-            raise IngestError("ingest.zip_too_many_files", name=archive.name, n=len(infos), limit=config.max_files)
+            raise InputError("ingest.zip_too_many_files", name=archive.name, n=len(infos), limit=config.max_files)
         for info in infos:
             _member_target(dest, info.filename)
         total = 0
@@ -171,14 +171,14 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
             target = _member_target(dest, info.filename)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise IngestError("ingest.zip_link", member=info.filename)
+                raise InputError("ingest.zip_link", member=info.filename)
             if info.flag_bits & 0x1:
-                raise IngestError("ingest.zip_encrypted", member=info.filename)
+                raise InputError("ingest.zip_encrypted", member=info.filename)
             total += info.file_size
             if total > config.max_unpacked_bytes:
-                raise IngestError("ingest.zip_too_big_unpacked", name=archive.name, limit=float(config.max_unpacked_mb))
+                raise InputError("ingest.zip_too_big_unpacked", name=archive.name, limit=float(config.max_unpacked_mb))
             if info.file_size > _CHUNK and info.file_size > config.max_compression_ratio * max(info.compress_size, 1):
-                raise IngestError(
+                raise InputError(
                     "ingest.zip_bomb",
                     member=info.filename,
                     ratio=info.file_size / max(info.compress_size, 1),
@@ -202,7 +202,7 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
                         written_total += len(chunk)
                         # A header that lies about the size: stop as soon as the real bytes exceed it.
                         if written > info.file_size or written_total > config.max_unpacked_bytes:
-                            raise IngestError(
+                            raise InputError(
                                 "ingest.zip_bomb",
                                 member=info.filename,
                                 ratio=written / max(info.compress_size, 1),
@@ -217,7 +217,7 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
             if isinstance(exc, InputError):
                 raise
             if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)):
-                raise IngestError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
+                raise InputError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
             raise
     return out
 
@@ -348,7 +348,7 @@ def _check_kml(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(1 << 20).lower()
     if b"<!doctype" in head or b"<!entity" in head:
-        raise IngestError("ingest.xml_entities", name=path.name)
+        raise InputError("ingest.xml_entities", name=path.name)
 
 
 def _shp_records(path: Path) -> tuple[int, int]:
@@ -383,12 +383,12 @@ def check_shapefile(path: Path, name: str) -> None:
         dbf_real = max(0, (dbf_size - header_len) // record_len) if record_len else 0
         dbf = min(n_dbf, dbf_real)
     except (OSError, struct.error, KeyError) as exc:
-        raise IngestError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+        raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
     if shp == shx == dbf and not missing:
         return
     counts = (shp + (1 if missing else 0), shx, n_dbf)
     kept = min(shp, shx, dbf)
-    raise IngestError(
+    raise InputError(
         "ingest.shp_mismatch",
         name=name,
         shp=shp + (1 if missing else 0),
@@ -425,7 +425,7 @@ def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:
             parts = _siblings(path)
             missing = [e for e in (".shx", ".dbf") if e not in parts]
             if missing:
-                raise IngestError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
+                raise InputError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
             check_shapefile(path, rel)
         elif kind == "mapinfo":
             parts = _siblings(path)
@@ -434,7 +434,7 @@ def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:
             need = (".dat", ".map", ".id") if ext == ".tab" else (".mid",)
             missing = [e for e in need if e not in parts]
             if missing:
-                raise IngestError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
+                raise InputError("ingest.shp_incomplete", name=rel, missing=", ".join(missing))
         elif kind == "kml":
             _check_kml(path)
         elif kind == "geojson" and sniff(path) != "geojson":
@@ -452,12 +452,12 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
     config = config or load_config()
     path = Path(path)
     if not path.is_file():
-        raise IngestError("ingest.not_found", name=str(path))
+        raise InputError("ingest.not_found", name=str(path))
     check_upload_size(path, config)
     kind = sniff(path)
     ext = path.suffix.lower()
     if kind == "shp" or ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-        raise IngestError("ingest.bare_shp", name=path.name)
+        raise InputError("ingest.bare_shp", name=path.name)
     if kind == "zip":
         safe_extract(path, workdir, config)
         datasets = find_datasets(workdir)
@@ -469,7 +469,7 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
         datasets = [_without_links(d, workdir) for d in datasets]
         if not datasets:
             members = sorted(p.relative_to(workdir).as_posix() for p in workdir.rglob("*") if p.is_file())
-            raise IngestError(
+            raise InputError(
                 "ingest.zip_no_dataset", name=path.name, found=", ".join(members[:10]) or "—", accepted=ACCEPTED
             )
         return container, datasets
@@ -478,5 +478,5 @@ def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -
             _check_kml(path)
         return kind, [_without_links(Dataset(kind=kind, path=path, name=path.name), workdir)]
     if kind == "mapinfo":
-        raise IngestError("ingest.bare_mapinfo", name=path.name)
-    raise IngestError("ingest.unsupported_format", name=path.name, accepted=ACCEPTED)
+        raise InputError("ingest.bare_mapinfo", name=path.name)
+    raise InputError("ingest.unsupported_format", name=path.name, accepted=ACCEPTED)

@@ -41,8 +41,8 @@ __all__ = [
     "Template",
     "Joined",
     "fmt_param",
-    "ReviewInputError",
-    "ReviewCRSError",
+    "InputError",
+    "CRSError",
     "SiteAttrs",
     "DistrictShare",
     "Facts",
@@ -78,25 +78,6 @@ def law_text(key: str, lang: str) -> str:
 def pct(share_pct: float) -> Num:
     """A percentage (already × 100) for a message: one decimal."""
     return Num(float(share_pct), 1)
-
-
-class _LocalizedParams:
-    """Mixin for errors whose parameters are numbers or catalog words (``Num``, ``Text``, floats):
-    they are formatted in the reader's language (``-5,0`` in Vietnamese, ``-5.0`` in English)."""
-
-    key: str
-    params: dict[str, Any]
-
-    def message(self, lang: str = "vi") -> str:
-        return t(self.key, lang, **{k: _fmt(v, lang) for k, v in self.params.items()})
-
-
-class ReviewInputError(_LocalizedParams, InputError):
-    """Bad review input; numeric parameters are written the reader's way."""
-
-
-class ReviewCRSError(_LocalizedParams, CRSError):
-    """A site's coordinate system is missing or implausible; numbers written the reader's way."""
 
 
 @dataclass(frozen=True)

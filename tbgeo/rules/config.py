@@ -118,16 +118,16 @@ class ReviewConfig:
         self, *, levy_rate_pct: float | None = None, land_price_vnd_m2: float | None = None
     ) -> ReviewConfig:
         """A copy with the user-entered payment inputs (rate %, land price VND/m²) replaced."""
-        from tbgeo.rules import Num, ReviewInputError
+        from tbgeo.i18n.params import Num
 
         rice = self.rice
         if levy_rate_pct is not None:
             if not 0 <= levy_rate_pct <= 100:
-                raise ReviewInputError("review.input.bad_rate", value=float(levy_rate_pct))
+                raise InputError("review.input.bad_rate", value=Num(float(levy_rate_pct), 2))
             rice = dataclasses.replace(rice, levy_rate_pct=float(levy_rate_pct))
         if land_price_vnd_m2 is not None:
             if land_price_vnd_m2 < 0:
-                raise ReviewInputError("review.input.bad_price", value=Num(float(land_price_vnd_m2), 0))
+                raise InputError("review.input.bad_price", value=Num(float(land_price_vnd_m2), 0))
             rice = dataclasses.replace(rice, land_price_vnd_m2=float(land_price_vnd_m2))
         return dataclasses.replace(self, rice=rice)
 

@@ -16,7 +16,7 @@ from tbgeo.errors import CRSError, TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.export import FORMATS, export_bytes
-from tbgeo.ingest.messages import fmt_value
+from tbgeo.i18n.params import fmt_value
 from tbgeo.ingest.pipeline import (
     ImportPlan,
     KEEP_DECLARED,
