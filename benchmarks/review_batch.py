@@ -105,7 +105,7 @@ def main() -> None:
     from rasterstats import zonal_stats
 
     from tbgeo.crs import WORK_CRS
-    from tbgeo.zonal import RasterLanduse
+    from tbgeo.review.zonal import RasterLanduse
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -131,7 +131,7 @@ def landuse_image(layer: Layer, *, resolution_m: float = 80.0) -> tuple[bytes, l
     from PIL import Image, ImageColor
     from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
-    from tbgeo.landuse import raster_path
+    from tbgeo.review.landuse import raster_path
 
     with rasterio.open(raster_path(layer)) as src:
         dst_crs = "EPSG:3857"

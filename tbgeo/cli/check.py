@@ -14,7 +14,8 @@ from typing import Any
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.rules import TECHNOLOGY_LEVELS
+from tbgeo.review.model import TECHNOLOGY_LEVELS, SiteAttrs
+from tbgeo.workspace import Workspace
 
 NAME = "check"
 HELP_KEY = "review.cli.help"
@@ -45,20 +46,19 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.proposal_input import note_text, site_from_coordinates_file, site_from_file
-    from tbgeo.review import ReviewContext, SiteAttrs, load_config, review_site
-    from tbgeo.rules.config import parse_raster_classes
-    from tbgeo.zonal import open_landuse
+    # the GIS libraries load only when a command runs, so that `tbgeo --help` starts at once
+    from tbgeo.review import config, context, landuse, site_input
+    from tbgeo.review import run as review
 
     lang = args.lang
-    cfg = load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
+    cfg = config.load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
     if args.classes:
-        cfg = cfg.with_raster_classes(parse_raster_classes(args.classes, file="--classes"))
+        cfg = cfg.with_raster_classes(config.parse_raster_classes(args.classes, file="--classes"))
     path = Path(args.site_file)
     if path.suffix.lower() in (".txt", ".csv"):
-        site = site_from_coordinates_file(path, system=args.coords, limits=cfg.site_file)
+        site = site_input.site_from_coordinates_file(path, system=args.coords, limits=cfg.site_file)
     else:
-        site = site_from_file(path, crs=args.crs, limits=cfg.site_file)
+        site = site_input.site_from_file(path, crs=args.crs, limits=cfg.site_file)
     attrs = SiteAttrs(
         name=args.name or site.name or path.stem,
         investor=args.investor,
@@ -68,22 +68,22 @@ def run(args: argparse.Namespace) -> int:
         gas_use_m3_day=args.gas_use,
         technology=args.technology,
     )
-    landuse = open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
-    context = ReviewContext.from_catalog(landuse=landuse, include_proposals=not args.no_proposals)
-    report = review_site(site.geometry, attrs=attrs, context=context, config=cfg)
+    rice = landuse.open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
+    ctx = context.ReviewContext.from_catalog(landuse=rice, include_proposals=not args.no_proposals)
+    report = review.review_site(site.geometry, attrs=attrs, context=ctx, config=cfg)
     if args.sheet:
         _write_sheet(report, Path(args.sheet), lang)
     saved_id, saved_how, revision_of = _save(report, lang) if args.save else (None, None, None)
     if args.format == "json":
         data = report.to_dict(lang)
-        data["input"] = {"source": site.source, "crs": site.crs, "notes": [note_text(n, lang) for n in site.notes]}
+        data["input"] = {"source": site.source, "crs": site.crs, "notes": [site_input.note_text(n, lang) for n in site.notes]}
         if saved_id is not None:
             data["proposal_id"] = saved_id
             data["revision_of"] = revision_of
         emit_json(data)
     else:
         for note in site.notes:
-            print(note_text(note, lang))
+            print(site_input.note_text(note, lang))
         print(report.text(lang))
         if saved_id is not None:
             if saved_how == "revised":
@@ -98,7 +98,6 @@ def _save(report: Any, lang: str) -> tuple[int, str, int | None]:
 
     A site with the outline of a decided (approved, rejected) proposal becomes a new revision of it;
     the decided proposal is never changed (``Workspace.save_review``)."""
-    from tbgeo.workspace import Workspace
 
     attrs = report.facts.attrs
     p, how = Workspace.open().save_review(

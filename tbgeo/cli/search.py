@@ -13,7 +13,7 @@ from pathlib import Path
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.rules import TECHNOLOGY_LEVELS
+from tbgeo.review.model import TECHNOLOGY_LEVELS
 
 NAME = "search"
 HELP_KEY = "search.cli.help"

@@ -876,8 +876,8 @@ def _check_coordinates(frame: gpd.GeoDataFrame, config: IngestConfig) -> None:
 def _landuse_codes(work: Any, blockers: list[tuple[str, dict[str, Any]]]) -> None:
     """Land-use polygons need a code column (LUC, LUK, …, found by its values): it is copied, normalised,
     into ``code``, the column the map, the printer and the rice check read."""
-    from tbgeo.landuse import CODE_COLUMN, normalise_codes
-    from tbgeo.zonal import RICE_CODES, find_code_column
+    from tbgeo.review.codes import CODE_COLUMN, normalise_codes
+    from tbgeo.review.codes import RICE_CODES, find_code_column
 
     data = work.drop(columns=[c for c in (FID, CODE_COLUMN) if c in work.columns])
     try:

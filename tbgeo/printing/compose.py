@@ -422,7 +422,7 @@ class _Sheet:
         from rasterio.enums import Resampling
         from rasterio.windows import from_bounds
 
-        from tbgeo.landuse import raster_path
+        from tbgeo.review.landuse import raster_path
 
         with rasterio.open(raster_path(layer)) as ds:
             b = ds.bounds

@@ -115,7 +115,7 @@ class MapData:
             else:
                 import rasterio
 
-                from tbgeo.landuse import raster_path
+                from tbgeo.review.landuse import raster_path
 
                 with rasterio.open(raster_path(layer)) as ds:
                     boxes.append(np.array(ds.bounds))

@@ -11,7 +11,7 @@ from tbgeo.i18n import t
 from tbgeo.search.grid import Grid, rasterize
 
 if TYPE_CHECKING:
-    from tbgeo.rules.config import ReviewConfig
+    from tbgeo.review.config import ReviewConfig
     from tbgeo.search.config import SearchConfig
     from tbgeo.search.layers import SearchLayers
     from tbgeo.search.profile import Profile
@@ -82,7 +82,7 @@ def build_constraints(
     """Every constraint of the model on ``grid`` (IO-free: the layers are frames already read)."""
     import shapely
 
-    from tbgeo.rules.infrastructure import corridor_width
+    from tbgeo.review.rules.infrastructure import corridor_width
 
     ctx = layers.context
     cell = grid.cell

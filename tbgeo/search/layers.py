@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from tbgeo.catalog import Catalog
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["SearchLayers", "ROAD_LAYER"]
 
@@ -45,7 +45,7 @@ class SearchLayers:
         """The catalog's layers (active versions) and the workspace's proposals."""
         from tbgeo.catalog import load_catalog
         from tbgeo.mapview import layer_stamps
-        from tbgeo.rules.context import ReviewContext, empty_frame
+        from tbgeo.review.context import ReviewContext, empty_frame
 
         cat = catalog if catalog is not None else load_catalog()
         ctx = context if context is not None else ReviewContext.from_catalog(cat)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tbgeo.errors import InputError, Num
-from tbgeo.rules import TECHNOLOGY_LEVELS
+from tbgeo.review.model import TECHNOLOGY_LEVELS
 
 __all__ = ["SHAPES", "ZONE_MODES", "Profile", "SectorPlan", "plan_for", "window_shapes", "LABOUR_HEAVY_WORKERS"]
 

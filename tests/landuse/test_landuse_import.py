@@ -13,7 +13,7 @@ import shapely
 
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import main
-from tbgeo.landuse import raster_path
+from tbgeo.review.landuse import raster_path
 
 # four 1 km × 0.5 km parcels south-west of Thái Bình city (EPSG:9209 metres)
 X0, Y0 = 580_000, 2_255_000
@@ -89,7 +89,7 @@ def test_landuse_without_code_column_is_refused(tmp_path: Path, capsys: pytest.C
 
 
 def test_unknown_codes_take_the_other_class() -> None:
-    from tbgeo.landuse import class_values
+    from tbgeo.review.landuse import class_values
 
     layer = load_catalog().get("landuse")
     assert list(class_values(layer, ["LUC", "LUN", "SKN", "TSL", "DGT", None])) == [1, 2, 3, 6, 0, 0]

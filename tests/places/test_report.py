@@ -9,7 +9,8 @@ import shapely
 
 from tbgeo.cli import main
 from tbgeo.places import load_sources
-from tbgeo.review import ReviewContext, review_site
+from tbgeo.review.context import ReviewContext
+from tbgeo.review.run import review_site
 from tbgeo.workspace import Workspace
 
 CANDIDATES_TIEN_HAI = (
@@ -83,7 +84,7 @@ def test_ledger_by_commune_needs_the_layer(capsys: pytest.CaptureFixture[str]) -
 def test_ledger_by_commune_measures_the_land(imported_communes, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     from tbgeo.catalog import load_catalog
     from tbgeo.places import communes_frame
-    from tbgeo.rules.context import landuse_from_layer
+    from tbgeo.review.context import landuse_from_layer
 
     c = _site().centroid
     east = shapely.box(c.x - 300, c.y - 200, c.x + 300, c.y + 200)  # in Đồng Châu

@@ -102,8 +102,8 @@ def ctx(world_frames, world_tif):
     """The review context of the synthetic province (no stored proposals)."""
     import pandas as pd
 
-    from tbgeo.rules.context import ReviewContext
-    from tbgeo.zonal import RasterLanduse
+    from tbgeo.review.context import ReviewContext
+    from tbgeo.review.zonal import RasterLanduse
 
     parks = []
     for lid, kind in (("industrial_parks", "park"), ("industrial_clusters", "cluster"), ("agri_park", "agri_park")):

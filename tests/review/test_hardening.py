@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from tbgeo.cli import main
 from tbgeo.errors import InputError
-from tbgeo.proposal_input import site_from_file
+from tbgeo.review.site_input import site_from_file
 from tbgeo.workspace import Workspace
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha in the synthetic province
@@ -263,7 +263,7 @@ def test_a_mislabelled_prj_is_taken_with_crs(tmp_path: Path) -> None:
 # -- exit codes: a crash is never 1 ---------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_an_internal_fault_exits_3_not_1(project, capsys, monkeypatch, W, lang) -> None:  # type: ignore[no-untyped-def]
-    import tbgeo.review
+    import tbgeo.review.run
 
     log = project / "errors.log"
     monkeypatch.setenv("TBGEO_ERROR_LOG", str(log))
@@ -272,7 +272,7 @@ def test_an_internal_fault_exits_3_not_1(project, capsys, monkeypatch, W, lang) 
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("injected fault")
 
-    monkeypatch.setattr(tbgeo.review, "review_site", boom)
+    monkeypatch.setattr(tbgeo.review.run, "review_site", boom)
     site = W.site_geojson(project / "rice.geojson", RICE)
     rc = main(["check", str(site), "--save", "--lang", lang])
     err = capsys.readouterr().err
@@ -287,10 +287,10 @@ def test_an_internal_fault_exits_3_not_1(project, capsys, monkeypatch, W, lang) 
 
 
 def test_debug_shows_the_traceback(project, capsys, monkeypatch, W) -> None:  # type: ignore[no-untyped-def]
-    import tbgeo.review
+    import tbgeo.review.run
 
     monkeypatch.setenv("TBGEO_DEBUG", "1")
-    monkeypatch.setattr(tbgeo.review, "review_site", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(tbgeo.review.run, "review_site", lambda *a, **k: 1 / 0)
     rc = main(["check", str(W.site_geojson(project / "r.geojson", RICE)), "--lang", "en"])
     err = capsys.readouterr().err
     assert rc == 3 and "Traceback" in err and "ZeroDivisionError" in err
@@ -336,8 +336,9 @@ def test_check_save_on_an_approved_site_makes_a_revision(project, capsys, W) -> 
 
 
 def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # type: ignore[no-untyped-def]
-    from tbgeo.review import SiteAttrs, review_site
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.run import review_site
+    from tbgeo.review.context import ReviewContext
     from tbgeo.ui.pages.review import site_key, store_review
 
     ctx = ReviewContext.from_catalog(include_proposals=False)
@@ -413,20 +414,20 @@ def test_the_review_page_upload_answers_with_a_message(tmp_path: Path, build, la
 
 
 def test_the_review_page_upload_reads_a_good_file_and_reports_a_fault(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tbgeo.proposal_input
+    import tbgeo.review.site_input
     from tbgeo.ui.pages.review import read_uploaded_site
 
     site, error = read_uploaded_site("x" * 400 + ".geojson", _fc(RING, {"name": "Khu tải lên"}).encode(), "", "vi")
     assert error is None and site.name == "Khu tải lên" and site.geometry.area == pytest.approx(1_155_226, rel=1e-3)
     monkeypatch.setenv("TBGEO_ERROR_LOG", str(tmp_path / "e.log"))
-    read_frame = tbgeo.proposal_input._read_frame
-    monkeypatch.setattr(tbgeo.proposal_input, "_read_frame", lambda *a: [][1])
+    read_frame = tbgeo.review.site_input._read_frame
+    monkeypatch.setattr(tbgeo.review.site_input, "_read_frame", lambda *a: [][1])
     site, error = read_uploaded_site("a.geojson", _fc(RING).encode(), "", "en")
     assert site is None
     # a library fault while reading the user's file is said as "cannot read", in the page's language
     assert error.startswith("Cannot read file a.geojson: ") and "Traceback" not in error
-    monkeypatch.setattr(tbgeo.proposal_input, "_read_frame", read_frame)
-    monkeypatch.setattr(tbgeo.proposal_input, "_finish", lambda g: 1 / 0)
+    monkeypatch.setattr(tbgeo.review.site_input, "_read_frame", read_frame)
+    monkeypatch.setattr(tbgeo.review.site_input, "finish_site", lambda g: 1 / 0)
     site, error = read_uploaded_site("a.geojson", _fc(RING).encode(), "", "vi")
     assert site is None and error.startswith("Lỗi nội bộ của tbgeo (ZeroDivisionError)")
     assert "ZeroDivisionError: division by zero" in (tmp_path / "e.log").read_text()

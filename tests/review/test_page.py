@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tbgeo.rules import all_rules
+from tbgeo.review.rules import all_rules
 from tbgeo.workspace import Workspace
 
 # RICE site of the synthetic province as VN-2000 X (north) / Y (east) corners: 100 ha, 25 LUC + 25 LUK

@@ -16,13 +16,14 @@ from streamlit.testing.v1 import AppTest
 from tbgeo.cli import main
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.ledger import rice_ledger
-from tbgeo.proposal_input import note_text, site_from_coordinates, site_from_file
-from tbgeo.review import SiteAttrs, review_site
-from tbgeo.rules import get_rule
-from tbgeo.rules.config import LedgerConfig, ReviewConfig
+from tbgeo.review.ledger import rice_ledger
+from tbgeo.review.site_input import note_text, site_from_coordinates, site_from_file
+from tbgeo.review.model import SiteAttrs
+from tbgeo.review.run import review_site
+from tbgeo.review.rules import get_rule
+from tbgeo.review.config import LedgerConfig, ReviewConfig
 from tbgeo.workspace import Workspace
-from tbgeo.zonal import RasterLanduse, VectorLanduse
+from tbgeo.review.zonal import RasterLanduse, VectorLanduse
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, no rice
@@ -371,7 +372,7 @@ def test_check_save_stores_a_draft(project, capsys, W):
 
 
 def test_note_text_formats_numbers():
-    from tbgeo.rules import Num, Template
+    from tbgeo.i18n.params import Num, Template
 
     note = Template("review.input.note_repaired", {"ha": Num(4.5, 2)})
     assert note_text(note, "vi").endswith("diện tích sau khi sửa 4,50 ha.")

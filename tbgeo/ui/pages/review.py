@@ -12,7 +12,7 @@ import streamlit as st
 
 from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
-from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
+from tbgeo.review.model import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 
@@ -40,7 +40,7 @@ class RKey(StrEnum):
 # -- cached resources ----------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _context(versions: tuple[str, ...]) -> Any:
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.context import ReviewContext
     from tbgeo.ui import cache
 
     return ReviewContext.from_catalog(cache.catalog(), include_proposals=False)
@@ -81,7 +81,7 @@ def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any
     """An uploaded site file read the one way site files are read (``site_from_file``: safe unpacking,
     CRS detection and limits as for uploads): (site, None), or (None, the message in ``lang``) for a
     bad file — and for a fault in tbgeo, the localized "internal error" with the details logged."""
-    from tbgeo.proposal_input import check_site_file_size, site_from_file
+    from tbgeo.review.site_input import check_site_file_size, site_from_file
 
     with tempfile.TemporaryDirectory(prefix="tbgeo-site-upload-") as tmp:
         path = Path(tmp) / (Path(name).name[-120:] or "site")  # a very long upload name still fits the disk
@@ -96,7 +96,7 @@ def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any
 
 
 def _site_tabs(lang: str) -> None:
-    from tbgeo.proposal_input import SUFFIXES, site_from_coordinates
+    from tbgeo.review.site_input import SUFFIXES, site_from_coordinates
 
     tab_upload, tab_coords = st.tabs([t("review.page.tab_upload", lang), t("review.page.tab_coords", lang)])
     with tab_upload:
@@ -161,7 +161,7 @@ def _map(lang: str, proposals: Any) -> None:
     from streamlit_folium import st_folium
 
     from tbgeo import webassets
-    from tbgeo.proposal_input import site_from_draw_event
+    from tbgeo.review.site_input import site_from_draw_event
 
     if webassets.missing():
         st.warning(t("review.page.map_missing", lang))
@@ -184,8 +184,8 @@ def _map(lang: str, proposals: Any) -> None:
 
 # -- attributes and review -----------------------------------------------------------------------
 def _attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
-    from tbgeo.rules import SiteAttrs
-    from tbgeo.rules.config import load_config
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.config import load_config
 
     cfg = load_config()
     sectors = _sectors()
@@ -262,8 +262,8 @@ def store_review(
 def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     import dataclasses
 
-    from tbgeo.review import review_site
-    from tbgeo.rules.config import load_config
+    from tbgeo.review.run import review_site
+    from tbgeo.review.config import load_config
 
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is None:
@@ -410,9 +410,9 @@ def _proposals(lang: str) -> None:
             hide_index=True, width="stretch", key="review_changes",
         )
     if st.button(t("review.page.recheck", lang), key="review_recheck"):
-        from tbgeo.review import review_site
-        from tbgeo.rules import SiteAttrs
-        from tbgeo.rules.config import load_config
+        from tbgeo.review.run import review_site
+        from tbgeo.review.model import SiteAttrs
+        from tbgeo.review.config import load_config
 
         try:
             attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
@@ -452,8 +452,8 @@ def _proposals(lang: str) -> None:
 
 
 def _ledger(lang: str) -> None:
-    from tbgeo.ledger import rice_ledger
-    from tbgeo.rules.config import load_config
+    from tbgeo.review.ledger import rice_ledger
+    from tbgeo.review.config import load_config
     from tbgeo.workspace import Workspace
 
     st.subheader(t("review.page.ledger", lang))
@@ -500,7 +500,7 @@ def render(lang: str) -> None:
     if site is not None:
         st.info(say("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
                   source=st.session_state.get(RKey.SITE_SOURCE, "")))
-        from tbgeo.proposal_input import note_text
+        from tbgeo.review.site_input import note_text
 
         for note in st.session_state.get(RKey.SITE_NOTES, []):
             st.caption(plain(note_text(note, lang)))

@@ -13,7 +13,7 @@ import streamlit as st
 
 from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import fmt_number, t
-from tbgeo.rules import TECHNOLOGY_LEVELS
+from tbgeo.review.model import TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain
 

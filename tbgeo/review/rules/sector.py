@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.rules import TECHNOLOGY_LEVELS, Bilingual, Facts, Finding, rule
+from tbgeo.review.model import TECHNOLOGY_LEVELS, Facts, Finding
+from tbgeo.i18n.params import Bilingual
+from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["sector_refused", "sector_discouraged", "technology", "land_efficiency", "is_low_tech"]
 

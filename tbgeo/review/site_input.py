@@ -25,7 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import t
-from tbgeo.i18n.params import Num, Template, Text, fmt_param
+from tbgeo.geometry import finish_site, refuse_self_intersection, swap_axes
+from tbgeo.i18n.params import Num, Template, fmt_param
 from tbgeo.safetext import library_detail
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
     "guess_crs",
     "unpacked",
     "note_text",
-    "find_crossing",
     "SUFFIXES",
 ]
 
@@ -86,86 +86,6 @@ def note_text(note: Any, lang: str) -> str:
     return t(note, lang) if isinstance(note, str) else str(fmt_param(note, lang))
 
 
-def find_crossing(coords: Any) -> tuple[int, int, tuple[float, float]] | None:
-    """Where a closed ring crosses (or touches) itself: (edge i, edge j, point), edges numbered from 0
-    (edge k joins corner k and corner k+1), or None when the ring is simple."""
-    import numpy as np
-
-    pts = np.asarray(coords, dtype=float)[:, :2]
-    if len(pts) >= 2 and np.array_equal(pts[0], pts[-1]):
-        pts = pts[:-1]
-    n = len(pts)
-    if n < 4:
-        return None
-    segs = shapely.linestrings(np.stack([pts, np.roll(pts, -1, axis=0)], axis=1))
-    tree = shapely.STRtree(segs)
-    left, right = tree.query(segs, predicate="intersects")
-    for i, j in sorted(zip(left.tolist(), right.tolist())):
-        if j <= i or j == i + 1 or (i == 0 and j == n - 1):
-            continue  # each pair once; neighbouring edges share a corner
-        hit = shapely.intersection(segs[i], segs[j])
-        p = hit.representative_point() if not hit.is_empty else shapely.Point(pts[i])
-        return i, j, (float(p.x), float(p.y))
-    return None
-
-
-def _refuse_self_intersection(geom: BaseGeometry, crs: CRS, *, file: str | None) -> None:
-    """Refuse an outline that crosses itself, saying between which corners and where (lat/lon).
-
-    Repairing it (``make_valid``) would silently change the site's area — a bow-tie keeps only its
-    two triangles — so files, typed corners and drawings are all refused the same way.
-    """
-    from shapely.validation import explain_validity
-
-
-    polys = list(getattr(geom, "geoms", [geom]))
-    for poly in polys:
-        if poly.is_valid or poly.geom_type != "Polygon":
-            continue
-        reason = explain_validity(poly)
-        if "Self-intersection" not in reason:
-            continue
-        edges: Any = Text("review.input.edges_unknown")
-        point: tuple[float, float] | None = None
-        for ring in (poly.exterior, *poly.interiors):
-            hit = find_crossing(ring.coords)
-            if hit is not None:
-                i, j, point = hit
-                n = len(ring.coords) - 1
-                edges = Template("review.input.edges", {"a": str(i + 1), "b": str(i + 2), "c": str(j + 1),
-                                                        "d": str((j + 1) % n + 1)})
-                break
-        if point is None:
-            m = re.search(r"\[([-+\d.eE]+) ([-+\d.eE]+)", reason)
-            point = (float(m.group(1)), float(m.group(2))) if m else (poly.centroid.x, poly.centroid.y)
-        lon, lat = point
-        if not crs.is_geographic:
-            lon, lat = transformer(crs.to_wkt(), CRS.from_epsg(4326).to_wkt()).transform(point[0], point[1])
-        params = {"edges": edges, "lat": Num(float(lat), 5), "lon": Num(float(lon), 5)}
-        if file is None:
-            raise InputError("review.input.self_intersecting", **params)
-        raise InputError("review.input.self_intersecting_file", file=file, **params)
-
-
-def _finish(geom: BaseGeometry) -> BaseGeometry:
-    """Valid polygonal geometry with an area, else InputError."""
-    import numpy as np
-
-    from tbgeo.review import check_site_geometry, polygonal
-
-    if geom.is_empty:
-        raise InputError("review.input.empty")
-    if not np.isfinite(np.asarray(geom.bounds, dtype=float)).all():
-        raise CRSError("review.input.not_finite")
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        geom = polygonal(geom)
-        if geom.is_empty:
-            raise InputError("review.input.not_polygon", kind="—")
-    if not geom.is_valid:
-        geom = polygonal(shapely.make_valid(geom))
-    return check_site_geometry(geom)
-
-
 def _to_work(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
     if crs.equals(WORK_CRS):
         return geom
@@ -204,10 +124,6 @@ def guess_crs(bounds: tuple[float, float, float, float]) -> tuple[CRS, bool] | N
     return None
 
 
-def _swap(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.transform(geom, lambda xy: xy[:, ::-1])
-
-
 # -- files -----------------------------------------------------------------------------------------
 #: What a site file's dataset may be (the kinds ``tbgeo.ingest.unpack`` recognises).
 _SITE_KINDS = ("shapefile", "geojson", "kml", "gpkg")
@@ -218,7 +134,7 @@ _HUGE = 1e15
 def _limits(limits: Any | None) -> Any:
     if limits is not None:
         return limits
-    from tbgeo.rules.config import load_config
+    from tbgeo.review.config import load_config
 
     return load_config().site_file
 
@@ -461,12 +377,12 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
                 notes.append("review.input.note_swapped" if not src.is_geographic else "review.input.note_lonlat")
             notes.append(Template("review.input.note_crs_guessed_as", {"crs": _crs_label(src)}))
     if swapped:
-        geoms = [_swap(g) for g in geoms]
+        geoms = [swap_axes(g) for g in geoms]
     for g in geoms:
-        _refuse_self_intersection(g, src, file=name)
+        refuse_self_intersection(g, src, file=name)
     repaired = [not g.is_valid for g in geoms]
     geom = shapely.union_all(shapely.make_valid(_as_array(geoms)))
-    work = _finish(_to_work(geom, src))
+    work = finish_site(_to_work(geom, src))
     _check_near(work, name)
     if any(repaired):
         notes.append(Template("review.input.note_repaired", {"ha": Num(work.area / 10_000.0, 2)}))
@@ -633,8 +549,8 @@ def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:
             raise InputError("review.input.out_of_area", system="VN-2000")
         crs = WORK_CRS
         geom = Polygon(list(zip(east, north)))
-    _refuse_self_intersection(geom, crs, file=None)
-    work = _finish(_to_work(geom, crs))
+    refuse_self_intersection(geom, crs, file=None)
+    work = finish_site(_to_work(geom, crs))
     return SiteInput(work, "coordinates", _crs_label(crs), {}, tuple(notes))
 
 
@@ -649,11 +565,11 @@ def site_from_geojson(obj: Mapping[str, Any]) -> BaseGeometry:
     wgs = CRS.from_epsg(4326)
     if geom.geom_type == "Point" and props.get("radius"):
         centre = _to_work(geom, wgs)
-        return _finish(centre.buffer(float(props["radius"]), quad_segs=32))
+        return finish_site(centre.buffer(float(props["radius"]), quad_segs=32))
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise InputError("review.input.not_polygon", kind=geom.geom_type)
-    _refuse_self_intersection(geom, wgs, file=None)
-    return _finish(_to_work(geom, wgs))
+    refuse_self_intersection(geom, wgs, file=None)
+    return finish_site(_to_work(geom, wgs))
 
 
 def site_from_draw_event(event: Mapping[str, Any] | None) -> Polygon | BaseGeometry:

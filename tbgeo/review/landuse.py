@@ -16,36 +16,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tbgeo.crs import WORK_CRS
+from tbgeo.errors import InputError
+from tbgeo.review.codes import ALIASES, CODE_COLUMN
+from tbgeo.review.zonal import LanduseSource, RasterLanduse, VectorLanduse
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from collections.abc import Mapping
 
     from tbgeo.catalog import Layer
 
-__all__ = ["CODE_COLUMN", "ALIASES", "normalise_codes", "class_values", "raster_path", "landuse_source"]
+__all__ = ["class_values", "raster_path", "landuse_source", "open_landuse"]
 
-#: The column of an imported land-use version that holds the normalised code.
-CODE_COLUMN = "code"
-#: Codes drawn with another code's class: upland and unspecified rice with other rice land, the other
-#: industrial and production codes with parks and clusters, aquaculture sub-codes with aquaculture.
-ALIASES = {
-    "LUN": "LUK",
-    "LUA": "LUK",
-    "SKT": "SKK",
-    "SCC": "SKK",
-    "CSK": "SKK",
-    "SKC": "SKK",
-    "TSL": "NTS",
-    "TSN": "NTS",
-}
 _NODATA = 255
-
-
-def normalise_codes(values: pd.Series) -> list[str | None]:
-    """Each value as an upper-case land-use code (``"luc "`` → ``LUC``), None when it is not one."""
-    from tbgeo.zonal import norm_code
-
-    return [norm_code(v) for v in values.tolist()]
 
 
 def class_values(layer: Layer, codes: list[Any]) -> np.ndarray:
@@ -118,12 +100,39 @@ def landuse_source(layer: Layer) -> Any:
     """What the rice check reads: the imported polygons themselves (exact areas) or the shipped raster."""
     version = layer.active_version()
     if version is None:
-        from tbgeo.zonal import RasterLanduse
+        from tbgeo.review.zonal import RasterLanduse
 
         classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
         return RasterLanduse(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
     from tbgeo.workspace import Workspace
-    from tbgeo.zonal import VectorLanduse
+    from tbgeo.review.zonal import VectorLanduse
 
     gdf = Workspace.open_existing().read_version(layer.id, version.version)
     return VectorLanduse(gdf, code_column=CODE_COLUMN, label=f"{layer.id} (workspace v{version.version})")
+
+
+def _is_raster(path: Path) -> bool:
+    import rasterio
+
+    if path.suffix.lower() in (".tif", ".tiff", ".img", ".vrt", ".asc"):
+        return True
+    try:
+        with rasterio.open(path):
+            return True
+    except Exception:
+        return False
+
+
+def open_landuse(path: Path | str, *, classes: Mapping[int, str] | None = None) -> LanduseSource:
+    """A land-use source from a file: a raster (pixel table ``classes``) or a vector layer."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("review.landuse.missing", file=str(p))
+    if _is_raster(p):
+        return RasterLanduse(p, classes=classes)
+    if p.suffix.lower() == ".zip":
+        from tbgeo.review.site_input import unpacked
+
+        with unpacked(p) as inner:
+            return VectorLanduse.from_file(inner)
+    return VectorLanduse.from_file(p)

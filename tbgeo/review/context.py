@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from tbgeo.catalog import Catalog
     from tbgeo.workspace import Workspace
-    from tbgeo.zonal import LanduseSource
+    from tbgeo.review.zonal import LanduseSource
 
 __all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "LAYER_COLUMNS"]
 
@@ -221,6 +221,6 @@ class ReviewContext:
 
 def landuse_from_layer(layer: Any) -> LanduseSource:
     """The catalog's land use: its active imported polygons, or the shipped raster with its class table."""
-    from tbgeo.landuse import landuse_source
+    from tbgeo.review.landuse import landuse_source
 
     return landuse_source(layer)

@@ -18,13 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.rules.config import LedgerConfig
+from tbgeo.review.config import LedgerConfig
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.zonal import LanduseSource
+    from tbgeo.review.zonal import LanduseSource
 
 __all__ = [
     "LedgerRow",
@@ -187,7 +187,7 @@ def _current_sources() -> tuple[Any, Any]:
     """The catalog's current land-use source and districts (9209), or None for what is missing."""
     from tbgeo.catalog import load_catalog
     from tbgeo.crs import WORK_CRS
-    from tbgeo.rules.context import landuse_from_layer
+    from tbgeo.review.context import landuse_from_layer
 
     cat = load_catalog()
     landuse = landuse_from_layer(cat.get("landuse")) if "landuse" in cat else None

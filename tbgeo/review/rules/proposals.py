@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING
 
 import shapely
 
-from tbgeo.rules import Facts, Finding, Joined, Num, Template, Text, rule
-from tbgeo.rules.zoning import overlaps
+from tbgeo.review.model import Facts, Finding
+from tbgeo.i18n.params import Joined, Num, Template, Text
+from tbgeo.review.rules import rule
+from tbgeo.review.rules.zoning import overlaps
 
 if TYPE_CHECKING:
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["proposal_overlap"]
 

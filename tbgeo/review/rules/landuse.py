@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import dataclasses
 
-from tbgeo.rules import Facts, Finding, Num, Template, pct, rule
+from tbgeo.review.model import Facts, Finding, pct
+from tbgeo.i18n.params import Num, Template
+from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
-    from tbgeo.zonal import LandUseAreas
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.zonal import LandUseAreas
+    from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["coverage", "rice_land", "rice_resolution", "rice_topsoil_eia", "rice_luc_payment", "indicative_payment_vnd"]
 

@@ -1,67 +1,34 @@
-"""Site-review rules: the Finding a rule returns, the facts it reads, and the registry of all rules.
-
-A rule is a pure function ``(facts, context, config) -> Finding``. It is registered with the
-``@rule`` decorator in its family module (``landuse``, ``admin``, ``sector``, ``zoning``,
-``infrastructure``, ``proposals``); ``all_rules()`` imports the families and returns the rules in
-report order. Titles and messages come from the ``review`` message catalog
-(``review.rule.<id>.title`` and ``review.rule.<id>.<message>``), so every rule has a Vietnamese and
-an English title. Citations point into the plan (``Điều 1, III.4``) and, where one applies, into a
-law (``review.law.<key>``).
-"""
+"""The review's rule model: the Finding a rule returns, the site's attributes and measured facts,
+severities and citations of the law."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import fmt_number, t
-from tbgeo.i18n.params import Bilingual, Joined, Num, Shares, Template, Text, fmt_param
+from tbgeo.i18n.params import Num
 from tbgeo.i18n.params import fmt_param as _fmt
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
-    from tbgeo.zonal import LandUseAreas
+    from tbgeo.review.zonal import LandUseAreas
 
-__all__ = [
-    "SEVERITIES",
-    "SEVERITY_ICONS",
-    "TECHNOLOGY_LEVELS",
-    "Finding",
-    "Num",
-    "pct",
-    "Shares",
-    "Bilingual",
-    "Text",
-    "Template",
-    "Joined",
-    "fmt_param",
-    "InputError",
-    "CRSError",
-    "SiteAttrs",
-    "DistrictShare",
-    "Facts",
-    "Rule",
-    "rule",
-    "all_rules",
-    "get_rule",
-    "worst",
-    "law_text",
-    "FAMILIES",
-]
+__all__ = ["SEVERITIES", "SEVERITY_ICONS", "TECHNOLOGY_LEVELS", "worst", "law_text", "pct", "Finding", "SiteAttrs",
+           "DistrictShare", "Facts"]
+
 
 #: From least to most severe; the verdict of a report is the worst severity of its findings.
 SEVERITIES = ("ok", "info", "warn", "block")
+
+
 SEVERITY_ICONS = {"ok": "🟢", "info": "🔵", "warn": "🟠", "block": "🔴"}
+
+
 #: Technology level of a project (attribute ``technology``), best first.
 TECHNOLOGY_LEVELS = ("high", "advanced", "medium", "outdated")
-#: Rule families in report order (one module each under ``tbgeo/rules/``).
-FAMILIES = ("admin", "landuse", "sector", "zoning", "infrastructure", "proposals")
 
 
 def worst(severities: Sequence[str]) -> str:
@@ -226,54 +193,3 @@ class Facts:
     def uses_gas(self) -> bool:
         own = bool(self.attrs.gas_use_m3_day and self.attrs.gas_use_m3_day > 0)
         return own or bool(getattr(self.sector, "uses_gas", False))
-
-
-RuleFunc = Callable[["Facts", "ReviewContext", "ReviewConfig"], Finding]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A registered rule: its id, family, plan citation, law citations and function."""
-
-    id: str
-    family: str
-    plan_ref: str
-    law_refs: tuple[str, ...]
-    func: RuleFunc
-
-    def title(self, lang: str) -> str:
-        return t(f"review.rule.{self.id}.title", lang)
-
-    def __call__(self, facts: Facts, context: ReviewContext, config: ReviewConfig) -> Finding:
-        return self.func(facts, context, config)
-
-
-_REGISTRY: dict[str, Rule] = {}
-
-
-def rule(rule_id: str, *, plan_ref: str, law_refs: tuple[str, ...] = ()) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function under ``rule_id`` (its family is the module's last name)."""
-
-    def decorate(func: RuleFunc) -> RuleFunc:
-        family = func.__module__.rsplit(".", 1)[-1]
-        if rule_id in _REGISTRY and _REGISTRY[rule_id].func is not func:
-            existing = _REGISTRY[rule_id].func
-            if existing.__qualname__ != func.__qualname__ or existing.__module__ != func.__module__:
-                raise ValueError(f"rule {rule_id!r} registered twice")
-        _REGISTRY[rule_id] = Rule(rule_id, family, plan_ref, tuple(law_refs), func)
-        return func
-
-    return decorate
-
-
-def all_rules() -> list[Rule]:
-    """Every rule, family by family in FAMILIES order, in definition order within a family."""
-    for fam in FAMILIES:
-        importlib.import_module(f"{__name__}.{fam}")
-    order = {fam: i for i, fam in enumerate(FAMILIES)}
-    return sorted(_REGISTRY.values(), key=lambda r: order[r.family])
-
-
-def get_rule(rule_id: str) -> Rule:
-    all_rules()
-    return _REGISTRY[rule_id]

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from tbgeo.rules import Facts, Finding, Num, Text, rule
+from tbgeo.review.model import Facts, Finding
+from tbgeo.i18n.params import Num, Text
+from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["gas_distance", "gas_corridor", "corridor_width"]
 

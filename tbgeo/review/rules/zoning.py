@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 
-from tbgeo.rules import Bilingual, Facts, Finding, Joined, Template, Text, pct, rule
-from tbgeo.rules.sector import is_low_tech
+from tbgeo.i18n.params import Bilingual, Joined, Template, Text
+from tbgeo.review.model import Facts, Finding, pct
+from tbgeo.review.rules import rule
+from tbgeo.review.rules.sector import is_low_tech
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["industrial_zone", "zone_profile", "coastal_inner_field", "raw_material_zone", "agri_park_fit", "overlaps"]
 

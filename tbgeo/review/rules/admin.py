@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tbgeo.rules import Facts, Finding, Shares, pct, rule
+from tbgeo.review.model import Facts, Finding, pct
+from tbgeo.i18n.params import Shares
+from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
-    from tbgeo.rules.config import ReviewConfig
-    from tbgeo.rules.context import ReviewContext
+    from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.context import ReviewContext
 
 __all__ = ["province", "districts"]
 

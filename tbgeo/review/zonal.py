@@ -15,8 +15,6 @@ in the rice total but in neither class.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,34 +25,14 @@ from pyproj import CRS
 
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import InputError
+from tbgeo.review.codes import DEFAULT_RASTER_CLASSES, find_code_column, norm_code
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = [
-    "norm_code",
-    "RICE_CODES",
-    "LANDUSE_CODES",
-    "DEFAULT_RASTER_CLASSES",
-    "LandUseAreas",
-    "LanduseSource",
-    "RasterLanduse",
-    "VectorLanduse",
-    "open_landuse",
-    "find_code_column",
-    "cell_areas_9209",
-]
+__all__ = ["LandUseAreas", "LanduseSource", "RasterLanduse", "VectorLanduse", "cell_areas_9209"]
 
-RICE_CODES = ("LUC", "LUK", "LUN", "LUA")
-#: Land-use codes of Circular 25/2014, 27/2018 and 08/2024 used to recognise a code column.
-LANDUSE_CODES = frozenset(
-    """LUA LUC LUK LUN HNK BHK NHK CHN CLN LNC LNQ LNK RSX RPH RDD NTS TSL TSN LMU NKH CNT BCS DCS NCS CSD
-    SKK SKT SKN SKC SKS SKX SCC CSK TMD ONT ODT DGT DTL DNL DBV DVH DYT DGD DTT DKH DXH DCH DDT DDL DRA
-    DSH DKV DCK DHT DBL DSN DNG TSC TSK DTS DVK DNN CQP CAN NTD SON MNC TON TIN PNK CCC HCC DKG""".split()
-)
-#: Default pixel table for a land-use raster given by the user (config/review.toml overrides it).
-DEFAULT_RASTER_CLASSES: dict[int, str] = {1: "LUC", 2: "LUK"}
 _OTHER = "OTHER"
 
 
@@ -352,42 +330,6 @@ class RasterLanduse(LanduseSource):
         return out
 
 
-# -- vectors -----------------------------------------------------------------------------------
-_CODE_RE = re.compile(r"[A-Z]{3}")
-
-
-def norm_code(value: Any) -> str | None:
-    """A value as an upper-case land-use code (``" luc"`` → ``LUC``), None when it is not one."""
-    return _norm_code(value)
-
-
-def _norm_code(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    m = _CODE_RE.match(value.strip().upper())
-    return m.group(0) if m else None
-
-
-def find_code_column(gdf: gpd.GeoDataFrame) -> str:
-    """The column whose values are land-use codes: it must hold rice codes (LUA/LUC/LUK/LUN), and
-    of those candidates the one with the largest share of known codes wins."""
-    best: tuple[float, str] | None = None
-    for col in gdf.columns:
-        if col == gdf.geometry.name or gdf[col].dtype.kind in "biufcM":
-            continue
-        codes = [_norm_code(v) for v in gdf[col].dropna().tolist()]
-        if not codes:
-            continue
-        if not any(c in RICE_CODES for c in codes):
-            continue
-        share = sum(c in LANDUSE_CODES for c in codes) / len(codes)
-        if share >= 0.5 and (best is None or share > best[0]):
-            best = (share, col)
-    if best is None:
-        raise InputError("review.landuse.no_code_column", codes=", ".join(RICE_CODES))
-    return best[1]
-
-
 class VectorLanduse(LanduseSource):
     """A land-use polygon layer with a code column (found by its values if not named)."""
 
@@ -404,7 +346,7 @@ class VectorLanduse(LanduseSource):
         if len(work):
             work = work.set_geometry(shapely.make_valid(work.geometry.values))
         self.code_column = col
-        self.codes = np.array([_norm_code(v) or _OTHER for v in work[col].tolist()], dtype=object)
+        self.codes = np.array([norm_code(v) or _OTHER for v in work[col].tolist()], dtype=object)
         self.geoms = np.asarray(work.geometry.values, dtype=object)
         self.tree = shapely.STRtree(self.geoms)
         self.label = label or "vector"
@@ -448,30 +390,4 @@ class VectorLanduse(LanduseSource):
             out.append(LandUseAreas(float(geom.area), known, by_code))
         return out
 
-
-def _is_raster(path: Path) -> bool:
-    import rasterio
-
-    if path.suffix.lower() in (".tif", ".tiff", ".img", ".vrt", ".asc"):
-        return True
-    try:
-        with rasterio.open(path):
-            return True
-    except Exception:
-        return False
-
-
-def open_landuse(path: Path | str, *, classes: Mapping[int, str] | None = None) -> LanduseSource:
-    """A land-use source from a file: a raster (pixel table ``classes``) or a vector layer."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("review.landuse.missing", file=str(p))
-    if _is_raster(p):
-        return RasterLanduse(p, classes=classes)
-    if p.suffix.lower() == ".zip":
-        from tbgeo.proposal_input import unpacked
-
-        with unpacked(p) as inner:
-            return VectorLanduse.from_file(inner)
-    return VectorLanduse.from_file(p)
 
