@@ -20,7 +20,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 $(ASSETS): node_modules/.package-lock.json $(STAMP)
-	$(PY) -m tbgeo.webassets install > /dev/null
+	$(PY) -m tbgeo.mapping.assets install > /dev/null
 	touch $@
 
 ## install: Python packages into .venv and Leaflet into static/vendor (offline map)

@@ -1,6 +1,6 @@
 """``tbgeo map``: the map as one HTML file that opens offline, or ``--prepare`` the app's first view.
 
-The map is the same page the app shows (``tbgeo.mapview``), with Leaflet put inside the file, so it
+The map is the same page the app shows (``tbgeo.mapping.view``), with Leaflet put inside the file, so it
 can be sent to an office with a poor connection and opened in any browser.
 """
 
@@ -16,7 +16,7 @@ HELP_KEY = "map_cli.help"
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    from tbgeo.webmap import BASEMAPS
+    from tbgeo.mapping.webmap import BASEMAPS
 
     parser.add_argument("--out", type=Path, default=None, help=t("map_cli.out_help", lang))
     parser.add_argument("--layers", default=None, help=t("map_cli.layers_help", lang))
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo import mapview
+    from tbgeo.mapping import view as mapview
     from tbgeo.catalog import load_catalog
     from tbgeo.errors import InputError
 

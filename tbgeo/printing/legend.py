@@ -90,7 +90,7 @@ class Symbol:
 def symbol_for(style: dict[str, Any], geometry_type: str, *, k: float = 1.0) -> Symbol:
     """The paper symbol for a Leaflet-like style (``color``, ``weight``, ``fill_color``, …).
 
-    Defaults are the web map's (tbgeo.webmap): stroke #333333, weight 1.5 px (2 for points), fill
+    Defaults are the web map's (tbgeo.mapping.webmap): stroke #333333, weight 1.5 px (2 for points), fill
     opacity 0.4 (0.9 for points), radius 6. ``k`` scales widths with the sheet (1 on A3); one screen
     pixel of weight prints as 0.45 pt × k, one pixel of radius as 1.2 pt of marker diameter × k.
     """

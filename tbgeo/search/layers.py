@@ -44,7 +44,7 @@ class SearchLayers:
     def from_catalog(cls, catalog: Catalog | None = None, *, context: ReviewContext | None = None) -> SearchLayers:
         """The catalog's layers (active versions) and the workspace's proposals."""
         from tbgeo.catalog import load_catalog
-        from tbgeo.mapview import layer_stamps
+        from tbgeo.mapping.view import layer_stamps
         from tbgeo.review.context import ReviewContext, empty_frame
 
         cat = catalog if catalog is not None else load_catalog()

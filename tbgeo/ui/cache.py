@@ -2,8 +2,8 @@
 the map's HTML.
 
 Every key that depends on data carries the data's state as it is now: the layer files, each layer's
-shipped file or active workspace version (``tbgeo.mapview.layer_stamps``), and for the map the
-workspace's revision too (``tbgeo.mapview.map_key``). An edited file, an import, a rollback or a new
+shipped file or active workspace version (``tbgeo.mapping.view.layer_stamps``), and for the map the
+workspace's revision too (``tbgeo.mapping.view.map_key``). An edited file, an import, a rollback or a new
 proposal therefore shows at once, and nothing stale is served.
 """
 
@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from tbgeo import diskcache, mapview
+from tbgeo import diskcache
+from tbgeo.mapping import view as mapview
 from tbgeo.catalog import Catalog, load_catalog
-from tbgeo.webmap import display_frame, landuse_image
+from tbgeo.mapping.webmap import display_frame, landuse_image
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -91,7 +92,7 @@ def _map_html(digest: str, visible: tuple[str, ...], lang: str, basemap: str) ->
 def map_html(visible: tuple[str, ...], lang: str, basemap: str) -> str:
     """The whole map (a self-contained HTML page) of the visible layers, in draw order.
 
-    Kept as text, in memory here and on disk by ``tbgeo.mapview``, not as a folium Map: every
+    Kept as text, in memory here and on disk by ``tbgeo.mapping.view``, not as a folium Map: every
     visitor who chooses the same layers, language and base map on the same data gets the same page,
     so only the first one, ever, waits for it to be built.
     """

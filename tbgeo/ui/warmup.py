@@ -46,7 +46,7 @@ def view_shown() -> None:
 
 def warm() -> None:
     """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
-    from tbgeo import mapview
+    from tbgeo.mapping import view as mapview
     from tbgeo.i18n import t
     from tbgeo.ui import app as _app  # noqa: F401  (these imports happen now, not in the first run)
     from tbgeo.ui import cache
@@ -59,7 +59,7 @@ def warm() -> None:
 
 def preload() -> None:
     """Load the display geometry and land-use image of every layer, and folium."""
-    import folium  # noqa: F401  (its import compiles its templates: ~0.6 s)
+    from tbgeo.mapping import maps as _maps  # noqa: F401  (importing folium compiles its templates: ~0.6 s)
 
     from tbgeo.ui import cache
 

@@ -108,7 +108,7 @@ def test_broken_layer_file_is_reported_not_raised(tmp_path: Path, monkeypatch: p
 def test_saved_proposals_show_on_the_map_in_the_users_language() -> None:
     import shapely
 
-    from tbgeo.mapview import proposal_overlays as proposals_overlay
+    from tbgeo.mapping.view import proposal_overlays as proposals_overlay
     from tbgeo.workspace import Workspace
 
     ws = Workspace.open()

@@ -13,7 +13,8 @@ import pytest
 import shapely
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from tbgeo import diskcache, mapview, settings
+from tbgeo import diskcache, settings
+from tbgeo.mapping import view as mapview
 from tbgeo.ui import cache
 from tbgeo.workspace import Workspace
 
@@ -21,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 FIRST_VIEW = """
 import json, sys
-from tbgeo import mapview, settings
+from tbgeo import settings
+from tbgeo.mapping import view as mapview
 from tbgeo.ui import cache, warmup
 warmup.warm()
 html = cache.map_html(mapview.default_layers(cache.catalog()), settings.default_lang(), mapview.DEFAULT_BASEMAP)

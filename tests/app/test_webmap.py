@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from tbgeo.catalog import load_catalog
-from tbgeo.webmap import build_map, display_frame, landuse_image, legend_entries
+from tbgeo.mapping.webmap import build_map, display_frame, landuse_image, legend_entries
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna.bootstrapcdn.com", "unpkg.com")
 
@@ -110,7 +110,7 @@ def test_popup_text_from_uploads_and_typed_names_cannot_run_as_html(catalog) -> 
     """Attribute values and proposal names reach the popup as HTML: they must arrive escaped."""
     import geopandas as gpd
 
-    from tbgeo.webmap import proposals_overlay
+    from tbgeo.mapping.webmap import proposals_overlay
 
     hostile = '<img src=x onerror="alert(1)">KCN & Co'
     parks = catalog.get("industrial_parks")

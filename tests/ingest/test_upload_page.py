@@ -132,9 +132,9 @@ def test_per_column_encoding_override(tcvn3_zip, tmp_path, env) -> None:  # type
 
 def test_preview_map_is_offline_and_metric(tcvn3_zip) -> None:  # type: ignore[no-untyped-def]
     from tbgeo.ingest.pipeline import plan_import
-    from tbgeo.ui.pages.upload import preview_map
+    from tbgeo.mapping.maps import preview_map
 
-    html = preview_map(plan_import(tcvn3_zip, layer_id="industrial_parks")).get_root().render()
+    html = preview_map(plan_import(tcvn3_zip, layer_id="industrial_parks").frame).get_root().render()
     assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in html
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
     assert "L.control.scale({metric: true, imperial: false})" in html and "L.control.scale()" not in html

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tbgeo import webassets
+from tbgeo.mapping import assets as webassets
 from tbgeo.i18n import t
 from tbgeo.ui import cache, warmup
 from tbgeo.ui.state import Key
-from tbgeo.webmap import BASEMAPS
+from tbgeo.mapping.webmap import BASEMAPS
 
 __all__ = ["layer_toggles", "place_search", "render"]
 
@@ -71,7 +71,7 @@ def render(lang: str) -> None:
     if place is not None:
         import shapely
 
-        from tbgeo.mapview import focus_on
+        from tbgeo.mapping.view import focus_on
 
         geom = place.geometry if place.geometry is not None else (
             shapely.box(*place.bounds.as_tuple()) if place.bounds is not None else None)

@@ -17,10 +17,6 @@ from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 
 
-#: Catalog layers shown under the site on the review map.
-MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone",
-              "raw_material_zones", "gas_pipelines", "energy_sites")
-SITE_STYLE = {"color": "#0050ff", "weight": 3, "fill_color": "#3d7dff", "fill_opacity": 0.25}
 
 
 class RKey(StrEnum):
@@ -126,41 +122,19 @@ def _site_tabs(lang: str) -> None:
 
 
 def build_review_map(lang: str, *, site: Any | None, proposals: Any | None) -> Any:
-    """The folium map: context layers, stored proposals, the current site, and a Draw control."""
-    import geopandas as gpd
-    from folium.plugins import Draw
-
-    from tbgeo import webassets
-    from tbgeo.crs import WORK_CRS
+    """The review map of ``tbgeo.mapping.maps`` on this session's cached layers."""
+    from tbgeo.mapping.maps import REVIEW_LAYERS, review_map
     from tbgeo.ui import cache
-    from tbgeo.webmap import Overlay, build_map, proposals_overlay
 
     cat = cache.catalog()
-    visible = [lid for lid in MAP_LAYERS if lid in cat]
-    overlays = []
-    stored = proposals_overlay(proposals, lang) if proposals is not None else None
-    if stored is not None:
-        overlays.append(stored)
-    if site is not None:
-        overlays.append(Overlay("site", t("review.page.site_layer", lang),
-                                gpd.GeoDataFrame({"name": [t("review.page.site_layer", lang)]}, geometry=[site], crs=WORK_CRS),
-                                SITE_STYLE))
-    m = build_map(cat, lang=lang, visible=visible, frames=cache.frames(tuple(visible)), overlays=overlays,
-                  labels=True, height=520)
-    draw = Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
-                                            "polygon": True, "rectangle": True, "circle": True})
-    webassets.localize(draw)
-    draw.add_to(m)
-    if site is not None:
-        minx, miny, maxx, maxy = gpd.GeoSeries([site.buffer(300)], crs=WORK_CRS).to_crs(4326).total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return m
+    frames = cache.frames(tuple(lid for lid in REVIEW_LAYERS if lid in cat))
+    return review_map(cat, frames, lang, site=site, proposals=proposals)
 
 
 def _map(lang: str, proposals: Any) -> None:
     from streamlit_folium import st_folium
 
-    from tbgeo import webassets
+    from tbgeo.mapping import assets as webassets
     from tbgeo.review.site_input import site_from_draw_event
 
     if webassets.missing():

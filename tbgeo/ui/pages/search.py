@@ -3,7 +3,6 @@ constraints and candidates, the ranked table, saving a candidate as a draft, exp
 
 from __future__ import annotations
 
-import base64
 import itertools
 import json
 from enum import StrEnum
@@ -18,8 +17,6 @@ from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain
 
 #: Catalog layers drawn under the surface.
-MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone", "gas_pipelines")
-CANDIDATE_STYLE = {"color": "#c00000", "weight": 3, "fill_color": "#ff4040", "fill_opacity": 0.15}
 #: Saaty's scale as offered for one pair: "how much more important is the first factor".
 SAATY = (1 / 9, 1 / 7, 1 / 5, 1 / 3, 1.0, 3.0, 5.0, 7.0, 9.0)
 CELLS = (20.0, 50.0, 100.0)
@@ -129,32 +126,17 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
 
 
 def _map(lang: str, result: Any) -> None:
-    import folium
-    import geopandas as gpd
     from streamlit_folium import st_folium
 
-    from tbgeo import webassets
-    from tbgeo.crs import WORK_CRS
-    from tbgeo.search.image import surface_png
+    from tbgeo.mapping import assets
+    from tbgeo.mapping.maps import SEARCH_LAYERS, search_map
     from tbgeo.ui import cache
-    from tbgeo.webmap import Overlay, build_map
 
-    if webassets.missing():
+    if assets.missing():
         st.warning(t("review.page.map_missing", lang))
         return
     cat = cache.catalog()
-    visible = [lid for lid in MAP_LAYERS if lid in cat]
-    frame = gpd.GeoDataFrame(
-        {"label": [t("search.page.candidate_label", lang, rank=c.rank, score=fmt_number(c.score, lang, 3),
-                     verdict=t(f"review.severity.{c.verdict}", lang) if c.verdict else "—") for c in result.candidates]},
-        geometry=[c.geometry for c in result.candidates], crs=WORK_CRS)
-    overlays = [Overlay("candidates", t("search.page.candidates_layer", lang), frame, CANDIDATE_STYLE,
-                        popup=[("label", t("search.page.candidate", lang))])] if len(frame) else []
-    m = build_map(cat, lang=lang, visible=visible, frames=cache.frames(tuple(visible)), overlays=overlays, height=560)
-    png, bounds = surface_png(result.surface, result.constrained, result.grid)
-    folium.raster_layers.ImageOverlay(image="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-                                      bounds=bounds, opacity=0.7, name=t("search.page.surface_layer", lang),
-                                      interactive=False).add_to(m)
+    m = search_map(cat, cache.frames(tuple(lid for lid in SEARCH_LAYERS if lid in cat)), lang, result)
     st.caption(t("search.page.map_legend", lang))
     st_folium(m, height=560, use_container_width=True, key="search_map", returned_objects=[])
 

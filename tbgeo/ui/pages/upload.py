@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import folium
 import pandas as pd
 import streamlit as st
 
@@ -29,35 +28,16 @@ from tbgeo.ui import ingest_state as state_fns
 from tbgeo.ui.ingest_state import SKIP as _SKIP, SWAP as _SWAP, UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
-from tbgeo.webassets import localize
-from tbgeo.webmap import add_controls
+from tbgeo.mapping.maps import preview_map
 from tbgeo.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-__all__ = ["render", "preview_map"]
+__all__ = ["render"]
 
 
 _UPLOAD_TYPES = ["zip", "gpkg", "geojson", "json", "kml", "kmz", "dxf"]
-_PREVIEW_FEATURES = 2000
 _SWAPPED = ("ingest.crs_axes_swapped", "ingest.crs_axes_swapped_deg")
-
-
-def preview_map(plan: ImportPlan, lang: str = "vi") -> folium.Map:
-    """A small map of the planned features (geometry only: nothing from the file is rendered as HTML)."""
-    gdf = plan.frame[[plan.frame.geometry.name]].head(_PREVIEW_FEATURES).to_crs(4326)
-    gdf = gdf.set_geometry(gdf.geometry.simplify(0.00001))
-    w, s, e, n = gdf.total_bounds
-    center = [(s + n) / 2, (w + e) / 2]
-    m = localize(folium.Map(location=center, zoom_start=11, tiles=None, control_scale=False, zoom_control=False))
-    add_controls(m, lang)
-    folium.GeoJson(
-        gdf.to_json(),
-        style_function=lambda _: {"color": "#d62728", "weight": 2, "fillOpacity": 0.2},
-        marker=folium.CircleMarker(radius=4, color="#d62728"),
-    ).add_to(m)
-    m.fit_bounds([[s, w], [n, e]])
-    return m
 
 
 def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | dict[str, str] | None) -> ImportPlan:
@@ -299,7 +279,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
         st.caption(t("ingest.ui_landing_province", lang))
     try:
         # display only (nothing sent back), so a plain iframe, as on the map page
-        st.iframe(preview_map(plan, lang).get_root().render(), height=360, alt=t("ingest.ui_preview_map", lang))
+        st.iframe(preview_map(plan.frame, lang).get_root().render(), height=360, alt=t("ingest.ui_preview_map", lang))
     except Exception:  # pragma: no cover - the preview is optional; the import does not depend on it
         log.warning("preview map failed", exc_info=True)
     data = plan.to_dict(lang)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo import diskcache, settings
 from tbgeo.catalog import Catalog
-from tbgeo.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
+from tbgeo.mapping.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -164,7 +164,7 @@ def write_standalone(html: str, path: Path) -> Path:
     import tempfile
 
     from tbgeo.errors import InputError
-    from tbgeo.webassets import inline_assets
+    from tbgeo.mapping.assets import inline_assets
 
     path = Path(path)
     if not path.parent.is_dir():

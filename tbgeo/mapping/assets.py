@@ -1,7 +1,7 @@
 """Serve Leaflet and Leaflet.draw from the app itself, so the map renders with no internet.
 
 The files come from npm packages (``package.json``) and are copied into ``static/vendor/`` by
-``make assets`` (``python -m tbgeo.webassets install``); Streamlit serves that folder at
+``make assets`` (``python -m tbgeo.mapping.assets install``); Streamlit serves that folder at
 ``/app/static/vendor/`` (``.streamlit/config.toml``: ``enableStaticServing``). Nothing third-party is
 committed. ``localize`` points a folium Map (or Draw plugin) at those files instead of CDNs.
 """
@@ -109,7 +109,7 @@ def _main(argv: list[str]) -> int:
         for name in gone:
             print(f"missing: static/vendor/{name}")
         return 1 if gone else 0
-    print("usage: python -m tbgeo.webassets install|check", file=sys.stderr)
+    print("usage: python -m tbgeo.mapping.assets install|check", file=sys.stderr)
     return 2
 
 

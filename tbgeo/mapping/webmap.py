@@ -19,7 +19,7 @@ import numpy as np
 from tbgeo.catalog import Catalog, Layer
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
-from tbgeo.webassets import localize
+from tbgeo.mapping.assets import localize
 
 if TYPE_CHECKING:
     import folium
