@@ -75,7 +75,7 @@ def resolve_sector(code: str | None) -> Any | None:
     if code in (None, ""):
         return None
     try:
-        from tbgeo.sectors import get_sector
+        from tbgeo.plan.sectors import get_sector
     except ImportError as exc:  # the sector list ships with tbgeo; this guards a broken install
         raise InputError("review.input.sectors_unavailable") from exc
     return get_sector(code)

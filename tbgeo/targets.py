@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from tbgeo import settings
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
-from tbgeo.sectors import CITATION_RE, PLAN_SECTOR_CODES, load_plan_sectors
+from tbgeo.plan.sectors import CITATION_RE, PLAN_SECTOR_CODES, load_plan_sectors
 
 __all__ = [
     "INDUSTRY",

@@ -359,7 +359,7 @@ def search_sites(
     Raises InputError for a bad profile, an unknown sector, bad weights or a bad cell size.
     """
     from tbgeo.review import SiteAttrs, load_config, review_site
-    from tbgeo.sectors import get_sector
+    from tbgeo.plan.sectors import get_sector
 
     clock = time.perf_counter
     t0 = clock()
