@@ -1,4 +1,4 @@
-"""The plan's targets table (data/plan_targets.csv): its rows, how they are read and checked, the arithmetic."""
+"""The plan's targets table (data/plan_targets.csv): its rows, reading and validating them, the arithmetic."""
 
 from __future__ import annotations
 
