@@ -4,6 +4,8 @@
 Every layer written here is *illustrative*: it is drawn from the numbers in the project's facts
 sheet (extreme points, district bounding boxes and centroids, official areas, the "who borders whom"
 table, the locations named for parks, clusters, the economic zone and the gas system), not surveyed.
+Those numbers are in ``scripts/data/facts.toml`` (its header says where they come from); this
+script holds only how the layers are drawn from them.
 Running the script twice gives byte-identical files (fixed seeds, sorted output, fixed rounding).
 
     .venv/bin/python scripts/build_data.py            # writes data/*.geojson and data/landuse.tif
@@ -19,6 +21,7 @@ import itertools
 import json
 import math
 import sys
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -37,6 +40,18 @@ SEED = 20170815  # date of Decision 2171/QĐ-UBND approving the plan
 
 _FWD = Transformer.from_crs("EPSG:4326", WORK_CRS, always_xy=True)
 _INV = Transformer.from_crs(WORK_CRS, "EPSG:4326", always_xy=True)
+
+#: The facts the layers are drawn from (illustrative figures; their sources are in the file's header).
+FACTS_PATH = Path(__file__).resolve().parent / "data" / "facts.toml"
+
+
+def load_facts(path: Path = FACTS_PATH) -> dict:
+    """The facts file, parsed (TOML, UTF-8, NFC)."""
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+FACTS = load_facts()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -62,145 +77,19 @@ def pt_m(lat: float, lon: float) -> Point:
 #    §1.4 rivers). Vertices are (lon, lat). The four arcs meet at the W tip (Luộc fork), the N tip
 #    (Lộng Khê), the Thái Bình mouth (end of the Hóa) and the S tip (Ba Lạt mouth).
 # ------------------------------------------------------------------------------------------------
-LUOC = [  # W tip (Luộc fork, Tân Lễ) -> N tip (An Khê); boundary with Hưng Yên / Hải Dương
-    (106.1100, 20.6390),
-    (106.125, 20.650),
-    (106.150, 20.659),
-    (106.175, 20.666),
-    (106.200, 20.670),
-    (106.230, 20.672),
-    (106.255, 20.677),
-    (106.275, 20.687),
-    (106.295, 20.699),
-    (106.320, 20.711),
-    (106.350, 20.719),
-    (106.380, 20.725),
-    (106.4022, 20.7289),
-]
-HOA = [  # N tip -> Thái Bình mouth; boundary with Vĩnh Bảo / Tiên Lãng (Hải Phòng)
-    (106.4022, 20.7289),
-    (106.413, 20.716),
-    (106.423, 20.702),
-    (106.436, 20.688),
-    (106.450, 20.674),
-    (106.465, 20.661),
-    (106.480, 20.651),
-    (106.500, 20.645),
-    (106.520, 20.642),
-    (106.540, 20.641),
-    (106.560, 20.642),
-    (106.580, 20.643),
-    (106.600, 20.6425),
-    (106.615, 20.635),
-    (106.627, 20.625),
-]
-COAST = [  # Thái Bình mouth -> E tip (Thụy Trường) -> Diêm Điền -> Trà Lý mouth -> Lân mouth -> Ba Lạt
-    (106.627, 20.625),
-    (106.6306, 20.6144),
-    (106.615, 20.598),
-    (106.598, 20.582),
-    (106.585, 20.566),
-    (106.572, 20.557),
-    (106.578, 20.548),
-    (106.581, 20.530),
-    (106.585, 20.510),
-    (106.590, 20.492),
-    (106.596, 20.480),
-    (106.600, 20.472),
-    (106.596, 20.460),
-    (106.592, 20.440),
-    (106.590, 20.420),
-    (106.587, 20.400),
-    (106.582, 20.380),
-    (106.578, 20.360),
-    (106.577, 20.345),
-    (106.570, 20.336),
-    (106.578, 20.322),
-    (106.584, 20.305),
-    (106.588, 20.285),
-    (106.590, 20.268),
-    (106.5919, 20.2530),
-]
-COAST_ANCHORS = [
-    (106.627, 20.625),
-    (106.572, 20.557),
-    (106.600, 20.472),
-    (106.570, 20.336),
-    (106.5919, 20.2530),
-]
-HONG = [  # S tip (Ba Lạt) -> W tip, i.e. against the flow; boundary with Nam Định / Hà Nam
-    (106.5919, 20.2530),
-    (106.575, 20.256),
-    (106.560, 20.260),
-    (106.540, 20.266),
-    (106.520, 20.273),
-    (106.500, 20.280),
-    (106.480, 20.285),
-    (106.460, 20.289),
-    (106.440, 20.292),
-    (106.415, 20.302),
-    (106.395, 20.314),
-    (106.375, 20.328),
-    (106.355, 20.340),
-    (106.330, 20.354),
-    (106.310, 20.368),
-    (106.290, 20.384),
-    (106.270, 20.402),
-    (106.250, 20.420),
-    (106.220, 20.442),
-    (106.198, 20.456),
-    (106.185, 20.472),
-    (106.193, 20.490),
-    (106.198, 20.510),
-    (106.195, 20.528),
-    (106.185, 20.540),
-    (106.172, 20.555),
-    (106.155, 20.575),
-    (106.138, 20.595),
-    (106.122, 20.615),
-    (106.1100, 20.6390),
-]
-TRA_LY = [  # fork on the Hồng (Hưng Hà / Vũ Thư) -> through the city -> mouth (Thái Thụy / Tiền Hải)
-    (106.195, 20.528),
-    (106.215, 20.522),
-    (106.245, 20.515),
-    (106.275, 20.508),
-    (106.300, 20.498),
-    (106.320, 20.487),
-    (106.340, 20.476),
-    (106.360, 20.468),
-    (106.380, 20.471),
-    (106.400, 20.480),
-    (106.420, 20.489),
-    (106.440, 20.489),
-    (106.460, 20.478),
-    (106.480, 20.462),
-    (106.500, 20.447),
-    (106.520, 20.444),
-    (106.545, 20.451),
-    (106.565, 20.461),
-    (106.589, 20.476),
-    (106.600, 20.472),
-]
-DIEM_HO = [  # Đông Hưng -> middle of Thái Thụy -> Diêm Điền mouth
-    (106.385, 20.552),
-    (106.405, 20.560),
-    (106.425, 20.566),
-    (106.450, 20.568),
-    (106.475, 20.565),
-    (106.500, 20.566),
-    (106.520, 20.562),
-    (106.540, 20.559),
-    (106.558, 20.556),
-    (106.572, 20.557),
-]
-
+LUOC = FACTS["lines"]["luoc"]  # W tip -> N tip; boundary with Hưng Yên / Hải Dương
+HOA = FACTS["lines"]["hoa"]  # N tip -> Thái Bình mouth; boundary with Hải Phòng
+COAST = FACTS["lines"]["coast"]  # Thái Bình mouth -> Ba Lạt mouth
+COAST_ANCHORS = FACTS["lines"]["coast_anchors"]  # the estuaries, vertices of COAST
+HONG = FACTS["lines"]["hong"]  # S tip -> W tip, against the flow; boundary with Nam Định / Hà Nam
+TRA_LY = FACTS["lines"]["tra_ly"]  # fork on the Hồng -> through the city -> mouth
+DIEM_HO = FACTS["lines"]["diem_ho"]  # Đông Hưng -> Diêm Điền mouth
 
 # The hand-drawn outline is ~6 % larger than the official area; every hand-drawn line is shrunk by
 # one factor about the computed province centroid so that the outline's area is AREA_TARGET_KM2
 # (the extreme points move by < 0.01°).
-AREA_TARGET_KM2 = 1575.0
-CENTRE = (106.388, 20.506)
+AREA_TARGET_KM2 = FACTS["province"]["area_km2"]
+CENTRE = FACTS["province"]["centre_lon_lat"]
 
 
 def _raw_m(coords) -> LineString:
@@ -278,137 +167,23 @@ def build_outline():
 # ------------------------------------------------------------------------------------------------
 # 2. districts: facts §1.2 (official area, seat, centroid), §1.3 (adjacency)
 # ------------------------------------------------------------------------------------------------
-# key, gso, name_vi, name_ascii, unit_type, area_km2 (official), seat, seat (lat, lon), centroid (lat, lon), side
-# side: which bank of the Trà Lý the unit may occupy ("N", "S" or "NS" for the city it crosses).
-# Seat coordinates are approximate (town centres, placed for illustration); the city's is the
-# published infobox point, Quỳnh Côi's the Quỳnh Phụ infobox point.
-DISTRICTS = [
-    (
-        "TP",
-        "336",
-        "Thái Bình",
-        "Thai Binh",
-        "Thành phố",
-        67.7,
-        "Thành phố Thái Bình",
-        (20.446, 106.342),
-        (20.454, 106.347),
-        "NS",
-    ),
-    (
-        "QP",
-        "338",
-        "Quỳnh Phụ",
-        "Quynh Phu",
-        "Huyện",
-        209.6,
-        "TT Quỳnh Côi",
-        (20.6558, 106.3314),
-        (20.650, 106.364),
-        "N",
-    ),
-    (
-        "HH",
-        "339",
-        "Hưng Hà",
-        "Hung Ha",
-        "Huyện",
-        210.28,
-        "TT Hưng Hà",
-        (20.594, 106.216),
-        (20.598, 106.211),
-        "N",
-    ),
-    (
-        "DH",
-        "340",
-        "Đông Hưng",
-        "Dong Hung",
-        "Huyện",
-        192.0,
-        "TT Đông Hưng",
-        (20.553, 106.353),
-        (20.544, 106.349),
-        "N",
-    ),
-    (
-        "TT",
-        "341",
-        "Thái Thụy",
-        "Thai Thuy",
-        "Huyện",
-        256.83,
-        "TT Diêm Điền",
-        (20.5563, 106.5600),
-        (20.544, 106.524),
-        "N",
-    ),
-    (
-        "TH",
-        "342",
-        "Tiền Hải",
-        "Tien Hai",
-        "Huyện",
-        226.0,
-        "TT Tiền Hải",
-        (20.405, 106.505),
-        (20.377, 106.536),
-        "S",
-    ),
-    (
-        "KX",
-        "343",
-        "Kiến Xương",
-        "Kien Xuong",
-        "Huyện",
-        202.0,
-        "TT Kiến Xương",
-        (20.400, 106.431),
-        (20.398, 106.429),
-        "S",
-    ),
-    ("VT", "344", "Vũ Thư", "Vu Thu", "Huyện", 195.2, "TT Vũ Thư", (20.432, 106.282), (20.434, 106.277), "S"),
-]
-KEYS = [d[0] for d in DISTRICTS]
-NAME = {d[0]: d[2] for d in DISTRICTS}
+# One table per unit (key, gso_code, name_vi, name_ascii, unit_type, area_km2 official, seat_name,
+# seat_lat_lon, centroid_lat_lon, bank, bbox, seed_lat_lon, neighbours); see the facts file.
+# bank: which bank of the Trà Lý the unit may occupy ("N", "S" or "NS" for the city it crosses).
+DISTRICTS = FACTS["district"]
+KEYS = [d["key"] for d in DISTRICTS]
+NAME = {d["key"]: d["name_vi"] for d in DISTRICTS}
 
 # facts §1.3, internal neighbours (symmetric)
-ADJACENCY = {
-    "TP": {"VT", "DH", "KX"},
-    "QP": {"DH", "HH", "TT"},
-    "HH": {"DH", "QP", "VT"},
-    "DH": {"QP", "HH", "VT", "TP", "TT", "KX"},
-    "TT": {"KX", "QP", "DH", "TH"},
-    "TH": {"KX", "TT"},
-    "KX": {"TH", "VT", "TT", "TP", "DH"},
-    "VT": {"TP", "DH", "KX", "HH"},
-}
+ADJACENCY = {d["key"]: set(d["neighbours"]) for d in DISTRICTS}
 
 # seeds of the weighted (power) diagram, (lat, lon); mostly the computed centroids, nudged so that
 # the cells reproduce the adjacency table
-SEEDS = {
-    "TP": (20.442, 106.336),
-    "QP": (20.660, 106.360),
-    "HH": (20.598, 106.225),
-    "DH": (20.535, 106.345),
-    "TT": (20.555, 106.530),
-    "TH": (20.370, 106.540),
-    "KX": (20.395, 106.425),
-    "VT": (20.432, 106.262),
-}
+SEEDS = {d["key"]: d["seed_lat_lon"] for d in DISTRICTS}
 
 # facts §1.2b district bounding boxes (lon min, lon max, lat min, lat max); the cells are kept inside
 # each box grown by BOX_MARGIN degrees (the boxes include offshore islets for Thái Thụy / Tiền Hải)
-BBOX = {
-    "TP": (106.296, 106.397, 20.400, 20.506),
-    "QP": (106.249, 106.465, 20.567, 20.729),
-    "HH": (106.103, 106.318, 20.512, 20.674),
-    "DH": (106.235, 106.445, 20.482, 20.614),
-    "TT": (106.431, 106.657, 20.443, 20.640),
-    "TH": (106.462, 106.615, 20.240, 20.475),
-    "KX": (106.357, 106.492, 20.289, 20.504),
-    "VT": (106.178, 106.383, 20.327, 20.522),
-}
+BBOX = {d["key"]: d["bbox"] for d in DISTRICTS}
 BOX_MARGIN = 0.012
 
 CELL = 150.0  # metres
@@ -512,14 +287,14 @@ def partition(outline, tra_ly_m):
     cy = y1 - (np.arange(nrow) + 0.5) * CELL
     X, Y = np.meshgrid(cx, cy)
     total = inside.sum() * CELL * CELL
-    official = np.array([d[5] for d in DISTRICTS])
+    official = np.array([d["area_km2"] for d in DISTRICTS])
     target = official / official.sum() * total
     k = len(DISTRICTS)
     times = np.empty((k, nrow, ncol))
     for i, d in enumerate(DISTRICTS):
-        side = d[9]
+        side = d["bank"]
         ok = inside & ((nmask if side == "N" else ~nmask) if side != "NS" else True)
-        x0b, x1b, y0b, y1b = BBOX[d[0]]
+        x0b, x1b, y0b, y1b = BBOX[d["key"]]
         m = BOX_MARGIN
         box = line_m(
             [
@@ -535,9 +310,9 @@ def partition(outline, tra_ly_m):
             ok &= ~nmask | (_raster_mask(tra_ly_m.buffer(2800.0), transform, shape) & inbox)
         cost = (1.0 + 0.45 * _smooth_noise(rng, X, Y)) * np.where(inbox, 1.0, 3.0) * CELL
         cost = np.where(ok, np.maximum(cost, 0.2 * CELL), np.inf)
-        s = pt_m(*SEEDS[d[0]])
+        s = pt_m(*SEEDS[d["key"]])
         r, c = rowcol(transform, s.x, s.y)
-        assert ok[r, c], d[0]
+        assert ok[r, c], d["key"]
         times[i] = geodesic(cost, (r, c))
     w = np.zeros(k)
     for it in range(600):
@@ -639,209 +414,17 @@ def _noded(polys: list) -> list:
 # ------------------------------------------------------------------------------------------------
 # 3. parks, clusters, the agricultural park, the economic zone, raw-material zones (facts §3, §4, §6)
 # ------------------------------------------------------------------------------------------------
-# name, status, stated area_ha, district key, in_economic_zone, centre (lat, lon), aspect, angle°, note
-PARKS = [
-    (
-        "KCN Nguyễn Đức Cảnh",
-        "operating",
-        101.89,
-        "TP",
-        False,
-        (20.462, 106.328),
-        1.4,
-        10,
-        "Phú Xuân, Tiền Phong (TP Thái Bình); cạnh QL10 và sông Bạch. Vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Phúc Khánh",
-        "operating",
-        159.03,
-        "TP",
-        False,
-        (20.440, 106.318),
-        1.3,
-        75,
-        "Phú Xuân, Phú Khánh (TP Thái Bình); diện tích sau điều chỉnh 2021. Vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Sông Trà",
-        "operating",
-        150.48,
-        "TP",
-        False,
-        (20.478, 106.338),
-        1.5,
-        120,
-        "Vị trí CHƯA KIỂM CHỨNG (điểm trên bản đồ web không rõ nguồn ≈20,478; 106,324); ranh giới minh họa.",
-    ),
-    (
-        "KCN Tiền Hải",
-        "operating",
-        446.0,
-        "TH",
-        True,
-        (20.398, 106.535),
-        1.3,
-        20,
-        "Đông Cơ, Đông Lâm (Tiền Hải), có trung tâm phân phối khí; vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Cầu Nghìn",
-        "operating",
-        97.5,
-        "QP",
-        False,
-        (20.652, 106.420),
-        1.6,
-        35,
-        "An Bài (Quỳnh Phụ), trên QL10 hướng Hải Phòng; vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Gia Lễ",
-        "operating",
-        84.43,
-        "DH",
-        False,
-        (20.507, 106.366),
-        1.3,
-        0,
-        "Vị trí CHƯA KIỂM CHỨNG (điểm trên bản đồ web không rõ nguồn ≈20,503; 106,357, phía bắc TP Thái Bình).",
-    ),
-    (
-        "KCN Liên Hà Thái",
-        "building",
-        588.84,
-        "TT",
-        True,
-        (20.582, 106.556),
-        1.2,
-        30,
-        "Thụy Liên và TT Diêm Điền (Thái Thụy), trong KKT; vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Hải Long",
-        "building",
-        296.97,
-        "TH",
-        True,
-        (20.446, 106.572),
-        1.4,
-        60,
-        "Đông Trà, Đông Long, Đông Xuyên (Tiền Hải), trong KKT; vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Thái Thượng",
-        "planned",
-        782.0,
-        "TT",
-        True,
-        (20.512, 106.563),
-        1.3,
-        80,
-        "Thái Thượng, Thái Đô (Thái Thụy), trong KKT; quy hoạch 1/2000; vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Tiền Hải 2",
-        "planned",
-        325.0,
-        "TH",
-        True,
-        (20.376, 106.562),
-        1.3,
-        15,
-        "Đông Cơ, Đông Minh (Tiền Hải), trong KKT; quy hoạch 1/2000; vị trí gần đúng, ranh giới minh họa.",
-    ),
-    (
-        "KCN Thụy Trường",
-        "planned",
-        227.0,
-        "TT",
-        True,
-        (20.612, 106.595),
-        1.4,
-        40,
-        "Thụy Trường (Thái Thụy), trong KKT; 227 ha đất KCN trong 257 ha quy hoạch; ranh giới minh họa.",
-    ),
-    (
-        "KCN Dược – Sinh học",
-        "planned",
-        292.48,
-        "QP",
-        False,
-        (20.640, 106.305),
-        1.3,
-        0,
-        "Quỳnh Trang, Quỳnh Xá, An Vinh, Đông Hải (Quỳnh Phụ); phía tây QL10, phía nam ĐT468; ranh giới minh họa.",
-    ),
-]
-CLUSTERS = [
-    (
-        "CCN Trà Lý",
-        "operating",
-        38.3,
-        40.0,
-        "TH",
-        False,
-        (20.430, 106.527),
-        1.3,
-        30,
-        "Tây Lương, Đông Quý (Tiền Hải), cách TT Tiền Hải ~4 km về phía đông bắc; ranh giới minh họa.",
-    ),
-    (
-        "CCN Cửa Lân",
-        "operating",
-        35.33,
-        36.0,
-        "TH",
-        True,
-        (20.342, 106.560),
-        1.3,
-        60,
-        "Nam Thịnh, Nam Cường (Tiền Hải), cách TT Tiền Hải ~12 km về phía đông nam, trong KKT; ranh giới minh họa.",
-    ),
-    (
-        "CCN Thái Thọ",
-        "planned",
-        None,
-        40.0,
-        "TT",
-        True,
-        (20.460, 106.506),
-        1.2,
-        20,
-        "Thái Thọ (Thái Thụy), trong KKT. Diện tích không được nêu trong nguồn; đa giác ~40 ha chỉ để minh họa.",
-    ),
-    (
-        "CCN Trà Linh",
-        "planned",
-        None,
-        35.0,
-        "TT",
-        True,
-        (20.540, 106.566),
-        1.2,
-        50,
-        "Khu vực Trà Linh (Thái Thụy), trong KKT. Diện tích không được nêu trong nguồn; đa giác ~35 ha chỉ để minh họa.",
-    ),
-]
-AGRI = (
-    "KCN chuyên nông nghiệp Thaco – Thái Bình",
-    "building",
-    194.0,
-    215.0,
-    "QP",
-    False,
-    (20.688, 106.372),
-    1.3,
-    25,
-    "An Thái, An Ninh, An Cầu (bắc – trung Quỳnh Phụ); >194 ha (đề xuất 250 ha năm 2017); ranh giới minh họa.",
-)
+# One table per site: name, status, stated area_ha (absent when not stated), drawn_ha (clusters and
+# the agricultural park), district key, in_economic_zone, centre_lat_lon, aspect, angle_deg, note
+PARKS = FACTS["park"]
+CLUSTERS = FACTS["cluster"]
+AGRI = FACTS["agri_park"]
 
-KKT_AREA_HA = 30583.0
+KKT_AREA_HA = FACTS["economic_zone"]["area_ha"]
 # seat discs burnt as built-up land (ODT/ONT) in the land-use raster
 TOWN_RADIUS_M = {"TP": 2000.0}
 TOWN_RADIUS_DEFAULT_M = 600.0
-RIVER_WIDTH_M = {"Sông Hồng": 500, "Sông Luộc": 200, "Sông Hóa": 150, "Sông Trà Lý": 150, "Sông Diêm Hộ": 60}
+RIVERS = FACTS["river"]
 
 
 def blob(center: Point, aspect: float, angle: float, seed: int, n: int = 10) -> Polygon:
@@ -892,26 +475,26 @@ def fit(shape_unit: Polygon, target_m2: float, allowed) -> Polygon:
 def place_sites(dist_geoms: dict, river_buf, taken):
     """Polygons for parks, clusters and the agricultural park (metres)."""
     out = []
-    specs = [("park", *p[:4], p[4], p[5], p[6], p[7], p[8], p[2]) for p in PARKS]
-    specs += [("cluster", c[0], c[1], c[2], c[4], c[5], c[6], c[7], c[8], c[9], c[3]) for c in CLUSTERS]
-    a = AGRI
-    specs.append(("agri", a[0], a[1], a[2], a[4], a[5], a[6], a[7], a[8], a[9], a[3]))
-    for j, (kind, name, status, area_ha, dkey, in_kkt, cen, aspect, angle, note, draw_ha) in enumerate(specs):
+    specs = [("park", p, p["area_ha"]) for p in PARKS]
+    specs += [("cluster", c, c["drawn_ha"]) for c in CLUSTERS]
+    specs.append(("agri", AGRI, AGRI["drawn_ha"]))
+    for j, (kind, site, draw_ha) in enumerate(specs):
+        dkey = site["district"]
         allowed = dist_geoms[dkey].buffer(-80.0).difference(river_buf)
         if taken:
             allowed = allowed.difference(unary_union(taken).buffer(60.0))
-        unit = blob(pt_m(*cen), aspect, angle, SEED + 17 * j)
+        unit = blob(pt_m(*site["centre_lat_lon"]), site["aspect"], site["angle_deg"], SEED + 17 * j)
         poly = fit(unit, draw_ha * 1e4, allowed)
         taken.append(poly)
         out.append(
             {
                 "kind": kind,
-                "name": name,
-                "status": status,
-                "area_ha": area_ha,
+                "name": site["name"],
+                "status": site["status"],
+                "area_ha": site.get("area_ha"),
                 "district": NAME[dkey],
-                "in_economic_zone": in_kkt,
-                "note": note,
+                "in_economic_zone": site["in_economic_zone"],
+                "note": site["note"],
                 "geom": poly,
                 "key": dkey,
             }
@@ -945,7 +528,8 @@ def economic_zone(dist_geoms: dict, coast, sites, tra):
 
 def raw_material_zones(dist_geoms: dict, excluded):
     """1–3 maize/soybean zones per district named in Điều 1, IV.6.c, inland, away from industry."""
-    plan = [("VT", 3), ("TH", 2), ("TT", 2), ("HH", 3), ("DH", 2), ("KX", 2)]
+    zones = FACTS["raw_material_zones"]
+    plan = zones["zones_per_district"]
     rng = np.random.default_rng(SEED + 6)
     out = []
     for dkey, n in plan:
@@ -969,9 +553,9 @@ def raw_material_zones(dist_geoms: dict, excluded):
             allowed = allowed.difference(poly.buffer(200.0))
             out.append(
                 {
-                    "name": f"Vùng nguyên liệu ngô, đỗ tương {NAME[dkey]} {j + 1}",
+                    "name": zones["name"].format(crop=zones["crop"], district=NAME[dkey], number=j + 1),
                     "district": NAME[dkey],
-                    "crop": "ngô, đỗ tương",
+                    "crop": zones["crop"],
                     "geom": poly,
                 }
             )
@@ -981,8 +565,9 @@ def raw_material_zones(dist_geoms: dict, excluded):
 # ------------------------------------------------------------------------------------------------
 # 4. gas and power (facts §5; plan Điều 1, III.1, IV.7.a, IV.7.c)
 # ------------------------------------------------------------------------------------------------
-PIPELINE_KM = 24.0
-POWER_CENTRE = (20.4810, 106.5578)  # Mỹ Lộc, plus code FHJ5+C46 (facts §5)
+GAS = FACTS["gas"]
+PIPELINE_KM = GAS["pipeline_km"]
+POWER_CENTRE = GAS["power_centre_lat_lon"]  # Mỹ Lộc, plus code FHJ5+C46 (facts §5)
 
 
 def _inland(coast: LineString, near: Point, outline, d: float = 150.0) -> Point:
@@ -1040,52 +625,18 @@ def gas_and_power(outline, coast, sites, dist_geoms):
     field = blob(Point(platform.x + 2500.0, platform.y - 800.0), 1.8, -15.0, SEED + 102, n=12)
     field = shapely.affinity.scale(field, math.sqrt(45e6), math.sqrt(45e6), origin=field.centroid)
 
-    lines = [
-        {
-            "name": "Đường ống dẫn khí mỏ Thái Bình – Trung tâm phân phối khí Tiền Hải",
-            "kind": "offshore",
-            "pressure": "high",
-            "status": "existing",
-            "geom": trunk,
-            "citation": "Điều 1, III.1; Điều 1, IV.7.a",
-        },
-    ]
+    lines = [{**GAS["lines"]["trunk"], "geom": trunk}]
     ring = LineString(shapely.simplify(kcn_th.buffer(-180.0).exterior, 30.0).coords)
     # the network leaves the gas centre, reaches the ring at its nearest point and runs round it
     d = ring.project(centre)
     around = list(shapely.ops.substring(ring, d, ring.length).coords) + list(shapely.ops.substring(ring, 0.0, d).coords)[1:]
-    lines.append(
-        {
-            "name": "Mạng phân phối khí thấp áp KCN Tiền Hải",
-            "kind": "lp_network",
-            "pressure": "low",
-            "status": "existing",
-            "geom": LineString([centre.coords[0], *around]),
-            "citation": "Điều 1, IV.7.a",
-        }
-    )
+    lines.append({**GAS["lines"]["park_network"], "geom": LineString([centre.coords[0], *around])})
     ccn = park["CCN Trà Lý"].centroid
-    lines.append(
-        {
-            "name": "Nhánh thấp áp KCN Tiền Hải – CCN Trà Lý",
-            "kind": "lp_network",
-            "pressure": "low",
-            "status": "existing",
-            "geom": LineString([centre, ccn]),
-            "citation": "Điều 1, IV.7.a",
-        }
-    )
+    lines.append({**GAS["lines"]["cluster_branch"], "geom": LineString([centre, ccn])})
     th2 = park["KCN Tiền Hải 2"].centroid
     hl = park["KCN Hải Long"].centroid
     lines.append(
-        {
-            "name": "Mở rộng mạng thấp áp khu vực Tiền Hải (giai đoạn 3)",
-            "kind": "lp_network",
-            "pressure": "low",
-            "status": "planned",
-            "geom": LineString([centre, th2, pt_m(20.415, 106.568), hl]),
-            "citation": "Điều 1, IV.7.c",
-        }
+        {**GAS["lines"]["network_extension"], "geom": LineString([centre, th2, pt_m(20.415, 106.568), hl])}
     )
     pc = pt_m(*POWER_CENTRE)
     hp1 = LineString([lfs, hp_first, pt_m(20.405, 106.558), pt_m(20.445, 106.550), pc])
@@ -1093,61 +644,13 @@ def gas_and_power(outline, coast, sites, dist_geoms):
     tp = dist_geoms["TP"]
     city_end = _nearest_inside(tp, pt_m(20.478, 106.372))
     hp2 = LineString([pc, pt_m(20.492, 106.520), pt_m(20.500, 106.470), pt_m(20.497, 106.420), city_end])
-    lines.append(
-        {
-            "name": "Đường ống cao áp trên bờ LFS Tiền Hải – Trung tâm điện lực Thái Bình (định hướng)",
-            "kind": "hp_onshore",
-            "pressure": "high",
-            "status": "planned",
-            "geom": hp1,
-            "citation": "Điều 1, IV.7.c",
-        }
-    )
-    lines.append(
-        {
-            "name": "Đường ống cao áp trên bờ Trung tâm điện lực Thái Bình – TP Thái Bình (định hướng)",
-            "kind": "hp_onshore",
-            "pressure": "high",
-            "status": "planned",
-            "geom": hp2,
-            "citation": "Điều 1, IV.7.c",
-        }
-    )
-    fields = [
-        {
-            "name": "Mỏ khí Thái Bình (Lô 102 & 106)",
-            "operator": "Petronas Carigali (57,14 %), SPC (22,86 %), PVEP (20 %)",
-            "status": "existing",
-            "note": "Bể Sông Hồng, vịnh Bắc Bộ. Vị trí và ranh giới mỏ CHƯA CÓ TỌA ĐỘ CÔNG BỐ: đa giác minh họa, "
-            "đặt cách bờ sao cho tuyến ống dài ~24 km.",
-            "geom": field,
-        }
-    ]
+    lines.append({**GAS["lines"]["hp_power"], "geom": hp1})
+    lines.append({**GAS["lines"]["hp_city"], "geom": hp2})
+    fields = [{**GAS["field"], "geom": field}]
     sites_pts = [
-        {
-            "name": "Trung tâm phân phối khí Tiền Hải",
-            "kind": "gas_centre",
-            "status": "existing",
-            "capacity_mw": None,
-            "note": "Trong KCN Tiền Hải, xã Đông Cơ (nay xã Đồng Châu); tọa độ chưa công bố, điểm minh họa.",
-            "geom": centre,
-        },
-        {
-            "name": "Trạm tiếp bờ (LFS) Tiền Hải",
-            "kind": "landfall_station",
-            "status": "existing",
-            "capacity_mw": None,
-            "note": "Bờ biển Tiền Hải (khu vực Nam Thịnh); tọa độ chưa công bố, điểm minh họa.",
-            "geom": lfs,
-        },
-        {
-            "name": "Trung tâm điện lực Thái Bình",
-            "kind": "power_centre",
-            "status": "existing",
-            "capacity_mw": 1800,
-            "note": "Xã Mỹ Lộc, Thái Thụy; NĐ Thái Bình 1 (600 MW) và Thái Bình 2 (1.200 MW); điểm giải mã từ plus code FHJ5+C46.",
-            "geom": pc,
-        },
+        {**GAS["sites"]["gas_centre"], "geom": centre},
+        {**GAS["sites"]["landfall_station"], "geom": lfs},
+        {**GAS["sites"]["power_centre"], "geom": pc},
     ]
     return fields, lines, sites_pts
 
@@ -1341,20 +844,18 @@ def build(out_dir: Path = DATA, verbose: bool = True) -> dict:
     if adj != ADJACENCY:
         raise SystemExit(f"adjacency differs from the facts table: {adj}")
     for d in DISTRICTS:
-        if not polys[d[0]].contains(pt_m(*d[7])):
-            raise SystemExit(f"seat of {d[2]} outside its unit")
+        if not polys[d["key"]].contains(pt_m(*d["seat_lat_lon"])):
+            raise SystemExit(f"seat of {d['name_vi']} outside its unit")
 
-    rivers = [
-        {"name": "Sông Hồng", "geom": LineString(list(arcs["hong"].coords)[::-1])},
-        {"name": "Sông Luộc", "geom": arcs["luoc"]},
-        {"name": "Sông Hóa", "geom": arcs["hoa"]},
-        {"name": "Sông Trà Lý", "geom": tra},
-        {"name": "Sông Diêm Hộ", "geom": diem},
-    ]
-    for r in rivers:
-        r["width_m"] = RIVER_WIDTH_M[r["name"]]
+    drawn = {"hong": arcs["hong"], "luoc": arcs["luoc"], "hoa": arcs["hoa"], "tra_ly": tra, "diem_ho": diem}
+    rivers = []
+    for r in RIVERS:
+        geom = drawn[r["line"]]
+        if r.get("against_flow", False):
+            geom = LineString(list(geom.coords)[::-1])
+        rivers.append({"name": r["name"], "geom": geom, "width_m": r["width_m"]})
     river_buf = unary_union([r["geom"].buffer(r["width_m"] / 2 + 40.0) for r in rivers])
-    seats = [(pt_m(*d[7]), TOWN_RADIUS_M.get(d[0], TOWN_RADIUS_DEFAULT_M)) for d in DISTRICTS]
+    seats = [(pt_m(*d["seat_lat_lon"]), TOWN_RADIUS_M.get(d["key"], TOWN_RADIUS_DEFAULT_M)) for d in DISTRICTS]
     town_buf = unary_union([p.buffer(r + 60.0) for p, r in seats])
     sites = place_sites(polys, unary_union([river_buf, town_buf]), [])
     kkt = economic_zone(polys, coast, sites, tra)
@@ -1376,16 +877,16 @@ def build(out_dir: Path = DATA, verbose: bool = True) -> dict:
         [
             (
                 {
-                    "gso_code": d[1],
-                    "name_vi": d[2],
-                    "name_ascii": d[3],
-                    "unit_type": d[4],
-                    "area_km2": d[5],
-                    "seat_name": d[6],
-                    "seat_lat": d[7][0],
-                    "seat_lon": d[7][1],
+                    "gso_code": d["gso_code"],
+                    "name_vi": d["name_vi"],
+                    "name_ascii": d["name_ascii"],
+                    "unit_type": d["unit_type"],
+                    "area_km2": d["area_km2"],
+                    "seat_name": d["seat_name"],
+                    "seat_lat": d["seat_lat_lon"][0],
+                    "seat_lon": d["seat_lat_lon"][1],
                 },
-                polys[d[0]],
+                polys[d["key"]],
             )
             for d in DISTRICTS
         ],
@@ -1419,7 +920,7 @@ def build(out_dir: Path = DATA, verbose: bool = True) -> dict:
     write_geojson(
         out_dir / "economic_zone.geojson",
         "economic_zone",
-        [({"name": "Khu kinh tế Thái Bình", "area_ha": 30583, "decision": "36/2017/QĐ-TTg"}, kkt)],
+        [({k: FACTS["economic_zone"][k] for k in ("name", "area_ha", "decision")}, kkt)],
     )
     write_geojson(
         out_dir / "raw_material_zones.geojson",
@@ -1475,7 +976,7 @@ def build(out_dir: Path = DATA, verbose: bool = True) -> dict:
                     "name": e["name"],
                     "kind": e["kind"],
                     "status": e["status"],
-                    "capacity_mw": e["capacity_mw"],
+                    "capacity_mw": e.get("capacity_mw"),
                     "note": e["note"],
                 },
                 e["geom"],
@@ -1494,7 +995,7 @@ def build(out_dir: Path = DATA, verbose: bool = True) -> dict:
     write_geojson(
         out_dir / "coastline.geojson",
         "coastline",
-        [({"name": "Bờ biển Thái Bình (Thái Thụy – Tiền Hải)", "length_km": km(coast)}, coast)],
+        [({"name": FACTS["coastline"]["name"], "length_km": km(coast)}, coast)],
     )
 
     # ---- raster
@@ -1505,7 +1006,7 @@ def build(out_dir: Path = DATA, verbose: bool = True) -> dict:
     summary = {
         "outline_km2": outline.area / 1e6,
         "coast_km": coast.length / 1000,
-        "districts": {d[2]: (round(polys[d[0]].area / 1e6, 1), d[5]) for d in DISTRICTS},
+        "districts": {d["name_vi"]: (round(polys[d["key"]].area / 1e6, 1), d["area_km2"]) for d in DISTRICTS},
         "parks": {s["name"]: (round(s["geom"].area / 1e4, 1), s["area_ha"]) for s in sites},
         "kkt_ha": round(kkt.area / 1e4, 1),
         "raw": {z["name"]: round(z["geom"].area / 1e4, 1) for z in raw},

@@ -8,7 +8,7 @@ import folium
 import pytest
 from folium.plugins import Draw
 
-from tbgeo import webassets
+from tbgeo.mapping import assets as webassets
 
 
 def test_map_and_draw_point_at_local_files() -> None:

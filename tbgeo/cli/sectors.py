@@ -6,7 +6,7 @@ import argparse
 
 from tbgeo.cli import emit_json
 from tbgeo.i18n import t
-from tbgeo.sectors import STATUSES, get_sector, load_sectors
+from tbgeo.plan.sectors import STATUSES, get_sector, load_sectors
 
 NAME = "sectors"
 HELP_KEY = "sectors.cli.help"

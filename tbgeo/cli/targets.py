@@ -6,7 +6,7 @@ import argparse
 
 from tbgeo.cli import emit_json
 from tbgeo.i18n import fmt_number, t
-from tbgeo.targets import TargetRow, evaluate_targets, load_targets, report_to_dict, sector_label
+from tbgeo.plan.targets import TargetRow, evaluate_targets, load_targets, report_to_dict, sector_label
 
 NAME = "targets"
 HELP_KEY = "targets.cli.help"

@@ -65,7 +65,7 @@ def _sector_name(code: str, lang: str) -> str | None:
     if not code or " " in code or code != code.lower():
         return None
     try:
-        from tbgeo.sectors import get_sector
+        from tbgeo.plan.sectors import get_sector
 
         return nfc(get_sector(code).name(lang))
     except Exception:  # not a sector code (or no sector list): the text is printed as given

@@ -170,7 +170,7 @@ class DistrictShare:
 class Facts:
     """What the rules read about one site; computed once per review by ``tbgeo.review``.
 
-    ``geometry`` is in EPSG:9209. ``sector`` is a ``tbgeo.sectors.Sector`` (or None when not given).
+    ``geometry`` is in EPSG:9209. ``sector`` is a ``tbgeo.plan.sectors.Sector`` (or None when not given).
     ``landuse`` is None when no land-use source was available.
     """
 

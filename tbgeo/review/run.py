@@ -15,6 +15,7 @@ import shapely
 from tbgeo.errors import InputError
 from tbgeo.geometry import check_site_geometry, polygonal
 from tbgeo.i18n.params import Num, Text
+from tbgeo.plan.sectors import get_sector
 from tbgeo.review.config import ReviewConfig, load_config
 from tbgeo.review.context import ReviewContext
 from tbgeo.review.model import TECHNOLOGY_LEVELS, DistrictShare, Facts, SiteAttrs
@@ -33,10 +34,6 @@ def resolve_sector(code: str | None) -> Any | None:
     """The Sector for ``code`` (None when no sector is given); unknown codes raise InputError."""
     if code in (None, ""):
         return None
-    try:
-        from tbgeo.sectors import get_sector
-    except ImportError as exc:  # the sector list ships with tbgeo; this guards a broken install
-        raise InputError("review.input.sectors_unavailable") from exc
     return get_sector(code)
 
 

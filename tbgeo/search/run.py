@@ -361,7 +361,7 @@ def search_sites(
     from tbgeo.review.model import SiteAttrs
     from tbgeo.review.config import load_config
     from tbgeo.review.run import review_site
-    from tbgeo.sectors import get_sector
+    from tbgeo.plan.sectors import get_sector
 
     clock = time.perf_counter
     t0 = clock()

@@ -87,7 +87,7 @@ def test_review_png_widens_the_panel_until_every_row_fits(fake_data) -> None:
 
 
 def test_value_text_and_sector_codes_are_never_printed_raw() -> None:
-    from tbgeo.sectors import get_sector
+    from tbgeo.plan.sectors import get_sector
 
     cells = finding_cells([
         {"title": "Ngành nghề", "severity": "ok", "value": "textile_garment", "unit": ""},

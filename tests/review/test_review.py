@@ -38,7 +38,7 @@ def test_report_json_shape(ctx):
         assert {"rule", "severity", "title", "value", "unit", "citation", "message"} <= set(f)
     assert d["verdict"] == "warn" == worst([f["severity"] for f in d["findings"]])
     assert d["verdict_text"] == "Warning"
-    from tbgeo.sectors import get_sector
+    from tbgeo.plan.sectors import get_sector
 
     assert d["attributes"]["sector_name"] == get_sector("electronics").name_en
     json.dumps(d)  # serialisable

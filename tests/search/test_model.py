@@ -14,7 +14,7 @@ from tbgeo.search.config import FACTORS, KINDS, load_search_config
 from tbgeo.search.factors import decay
 from tbgeo.search.profile import Profile, plan_for, window_shapes
 from tbgeo.search.weights import RANDOM_INDEX, ahp, ahp_weights, check_weights, renormalise
-from tbgeo.sectors import CITATION_RE, get_sector
+from tbgeo.plan.sectors import CITATION_RE, get_sector
 
 #: Scores × 10; the cell (3, 3) is constrained.
 SCORE = np.array(

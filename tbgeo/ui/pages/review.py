@@ -56,7 +56,7 @@ def context() -> Any:
 
 @st.cache_resource(show_spinner=False)
 def _sectors() -> list[Any]:
-    from tbgeo.sectors import load_sectors
+    from tbgeo.plan.sectors import load_sectors
 
     return load_sectors()
 

@@ -38,7 +38,7 @@ def _saaty_label(v: float) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _sectors() -> list[Any]:
-    from tbgeo.sectors import load_sectors
+    from tbgeo.plan.sectors import load_sectors
 
     return load_sectors()
 
@@ -85,7 +85,7 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
     """(weights or None for the defaults, source); None when the weights are refused (message shown)."""
     from tbgeo.search import FACTORS, load_search_config, plan_for
     from tbgeo.search.weights import ahp_weights, check_weights
-    from tbgeo.sectors import get_sector
+    from tbgeo.plan.sectors import get_sector
 
     mode = st.radio(t("search.page.weights_mode", lang), ("default", "direct", "ahp"), horizontal=True,
                     key="search_weights_mode", format_func=lambda m: t(f"search.page.mode_{m}", lang))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
-from tbgeo.targets import (
+from tbgeo.plan.targets import (
     TargetReport,
     chart_records,
     checks_records,

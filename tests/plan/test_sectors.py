@@ -11,7 +11,7 @@ import pytest
 
 from tbgeo.cli import main
 from tbgeo.errors import InputError
-from tbgeo.sectors import (
+from tbgeo.plan.sectors import (
     PLAN_SECTOR_CODES,
     STATUSES,
     Sector,

@@ -16,7 +16,7 @@ import pytest
 from tbgeo.cli import main
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.targets import (
+from tbgeo.plan.targets import (
     CSV_COLUMNS,
     INDUSTRY,
     cagr_pct,
@@ -79,7 +79,7 @@ def test_implied_start_and_half_unit():
 
 
 def test_csv_is_nfc_utf8_with_the_documented_columns():
-    from tbgeo.targets import targets_path
+    from tbgeo.plan.targets import targets_path
 
     raw = targets_path().read_bytes()
     text = raw.decode("utf-8")
