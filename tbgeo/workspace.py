@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Workspace",
+    "open_store",
     "LayerVersion",
     "Proposal",
     "Decision",
@@ -1138,3 +1139,9 @@ class Workspace:
                 }
                 for r in con.execute(sql).fetchall()
             ]
+
+
+def open_store(path: Path | None = None) -> Workspace:
+    """The store of layer versions, proposals, decisions and the audit log (``TBGEO_WORKSPACE``, or the
+    project's ``workspace/tbgeo.gpkg``), created if it does not exist."""
+    return Workspace.open(path)

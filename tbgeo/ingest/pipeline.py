@@ -25,7 +25,9 @@ import numpy as np
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.i18n.params import Joined, Num, Template, Text
-from tbgeo.ingest import crsdetect, encoding as enc
+from tbgeo.crs import detect as crsdetect
+from tbgeo.crs import guess as crsguess
+from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import message, render_messages, tech
 from tbgeo.ingest.unpack import Dataset, open_upload, workdir
@@ -337,7 +339,7 @@ class ImportPlan:
     geometry: GeometryReport
     frame: gpd.GeoDataFrame  # EPSG:9209, converted text, clean geometries, FID column
     outside: list[int]
-    landing: crsdetect.FeatureLanding
+    landing: crsguess.FeatureLanding
     bounds_wgs84: list[float]
     mapping: dict[str, str | None]
     warnings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -590,10 +592,10 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
         return det
     if src.declared_crs:
         det = crsdetect.identify(src.declared_crs, origin=origin)
-        if det.crs.is_geographic and not crsdetect.is_degrees(bounds):
+        if det.crs.is_geographic and not crsguess.is_degrees(bounds):
             # Degrees declared (or assumed: GeoJSON, KML) but the numbers are not degrees: the declaration
             # is wrong, so the CRS is unknown and is guessed from the ranges like a file without .prj.
-            guessed = crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+            guessed = crsguess.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
             guessed.declared_name = det.declared_name
             declared = {
                 "origin": crsdetect.origin_text(origin, det.declared_name),
@@ -608,17 +610,17 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
                 guessed.warnings.append(("ingest.w_declared_not_degrees", declared))
             return guessed
         return det
-    return crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+    return crsguess.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
 
 
 def _bounds_params(bounds: tuple[float, ...]) -> dict[str, float]:
     return {k: float(v) for k, v in zip(("xmin", "ymin", "xmax", "ymax"), bounds)}
 
 
-def _no_landing() -> crsdetect.FeatureLanding:
+def _no_landing() -> crsguess.FeatureLanding:
     nan = float("nan")
-    centre = crsdetect.Landing("unknown", nan, "", nan, nan)
-    return crsdetect.FeatureLanding("unknown", centre, {"province": 0, "vietnam": 0, "outside": 0}, [], {})
+    centre = crsguess.Landing("unknown", nan, "", nan, nan)
+    return crsguess.FeatureLanding("unknown", centre, {"province": 0, "vietnam": 0, "outside": 0}, [], {})
 
 
 def _stray_places(strays: list[dict[str, Any]], *, more: bool) -> Joined | Template:
@@ -637,7 +639,7 @@ def _stray_places(strays: list[dict[str, Any]], *, more: bool) -> Joined | Templ
     return Template("ingest.places_more", {"places": places}) if more else places
 
 
-def _landing_params(land: crsdetect.FeatureLanding, det: crsdetect.CRSDetection, total: int) -> dict[str, Any]:
+def _landing_params(land: crsguess.FeatureLanding, det: crsdetect.CRSDetection, total: int) -> dict[str, Any]:
     return {
         "km": float(land.distance_km),
         "lat": float(land.lat),
@@ -721,7 +723,7 @@ def _build_plan(
             warnings.append(("ingest.w_dropped_type", params))
         else:
             blockers.append(("ingest.mixed_types", params))
-    province = crsdetect.province_outline()
+    province = crsguess.province_outline()
     bounds = tuple(float(v) for v in clean.total_bounds)
     det = _resolve_crs(src, crs, bounds, province, config.near_km)
     warnings.extend(det.warnings)
@@ -729,7 +731,7 @@ def _build_plan(
         blockers.append(det.problem)
     crs_label = crsdetect.crs_label(det.epsg) if det.epsg else det.detected
     usable = True
-    if det.crs.is_geographic and not crsdetect.is_degrees(bounds):
+    if det.crs.is_geographic and not crsguess.is_degrees(bounds):
         # the user chose (or kept) a CRS in degrees for numbers that are not degrees
         blockers.append(("ingest.crs_not_degrees", {"crs": crs_label, **_bounds_params(bounds)}))
         usable = False
@@ -742,7 +744,7 @@ def _build_plan(
         blockers.append(("ingest.crs_non_finite", {"n": len(bad), "total": len(work), "fids": _fids(bad), "crs": crs_label}))
     usable = usable and not bad
     if usable:
-        land = crsdetect.landing_features(work.geometry.values, work[FID].to_numpy(), province=province, near_km=config.near_km)
+        land = crsguess.landing_features(work.geometry.values, work[FID].to_numpy(), province=province, near_km=config.near_km)
         lkw = _landing_params(land, det, len(work))
         if land.where == "vietnam":
             warnings.append(("ingest.w_landed_elsewhere", lkw))

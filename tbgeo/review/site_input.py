@@ -25,6 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n import t
+from tbgeo.crs import detect as crsdetect
+from tbgeo.crs.guess import SITE_E_9209, SITE_LAT, SITE_LON, SITE_N_9209, guess_crs
 from tbgeo.geometry import finish_site, refuse_self_intersection, swap_axes
 from tbgeo.i18n.params import Num, Template, fmt_param
 from tbgeo.safetext import library_detail
@@ -38,18 +40,12 @@ __all__ = [
     "site_from_draw_event",
     "site_from_geojson",
     "parse_points",
-    "guess_crs",
     "unpacked",
     "note_text",
     "SUFFIXES",
 ]
 
 SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".zip", ".shp", ".gpkg")
-#: Plausible ranges around Thái Bình (vn-gis-practice §1.6, widened by ~30 km).
-_LAT = (19.9, 21.1)
-_LON = (105.7, 107.0)
-_E_9209 = (530_000.0, 650_000.0)
-_N_9209 = (2_200_000.0, 2_330_000.0)
 
 
 #: Attributes that name a site, in order of preference.
@@ -104,24 +100,6 @@ def _stack(xy: tuple[Any, Any]) -> Any:
     import numpy as np
 
     return np.column_stack(xy)
-
-
-def guess_crs(bounds: tuple[float, float, float, float]) -> tuple[CRS, bool] | None:
-    """A CRS for bare coordinates near Thái Bình: (crs, axes_swapped), or None if nothing fits.
-
-    Lon/lat degrees → EPSG:4326; metres in the TM-3 105°30′ band → EPSG:9209 (the provincial
-    default; UTM 48N or 105°45′ data also falls near this band, so the page asks to confirm).
-    """
-    minx, miny, maxx, maxy = bounds
-    if _LON[0] <= minx and maxx <= _LON[1] and _LAT[0] <= miny and maxy <= _LAT[1]:
-        return CRS.from_epsg(4326), False
-    if _LAT[0] <= minx and maxx <= _LAT[1] and _LON[0] <= miny and maxy <= _LON[1]:
-        return CRS.from_epsg(4326), True
-    if _E_9209[0] <= minx and maxx <= _E_9209[1] and _N_9209[0] <= miny and maxy <= _N_9209[1]:
-        return WORK_CRS, False
-    if _N_9209[0] <= minx and maxx <= _N_9209[1] and _E_9209[0] <= miny and maxy <= _E_9209[1]:
-        return WORK_CRS, True
-    return None
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -256,10 +234,8 @@ def _first_properties(path: Path) -> dict[str, Any]:
 
 
 def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
-    """The CRS the file declares, identified as uploads identify it (``tbgeo.ingest.crsdetect``); a
+    """The CRS the file declares, identified as uploads identify it (``tbgeo.crs.detect``); a
     mislabelled VN-2000 definition is refused until the user says which CRS it is."""
-    from tbgeo.ingest import crsdetect
-
     if path.suffix.lower() == ".shp":
         prj = path.with_suffix(".prj")
         if not prj.exists():
@@ -300,7 +276,7 @@ def site_from_file(
     """The site in a GeoJSON/KML/KMZ/GeoPackage/shapefile/zipped shapefile (all polygons, as one site).
 
     Read the way layer uploads are read (``tbgeo.ingest.unpack``: content sniffed, zips unpacked
-    safely; ``tbgeo.ingest.crsdetect``: the declared CRS identified), within ``limits`` (the review
+    safely; ``tbgeo.crs.detect``: the declared CRS identified), within ``limits`` (the review
     config's ``site_file``: file and unpacked bytes, features, vertices), checked before the file is
     read whole. Every bad file is an InputError with a message in the user's language.
     """
@@ -441,8 +417,8 @@ def _user_crs(value: str | int) -> CRS:
 def _check_near(work: BaseGeometry, name: str) -> None:
     """Refuse a site hundreds of km away: almost always a wrong CRS, not a real proposal."""
     minx, miny, maxx, maxy = work.bounds
-    if not (_E_9209[0] - 100_000 <= minx and maxx <= _E_9209[1] + 100_000
-            and _N_9209[0] - 100_000 <= miny and maxy <= _N_9209[1] + 100_000):
+    if not (SITE_E_9209[0] - 100_000 <= minx and maxx <= SITE_E_9209[1] + 100_000
+            and SITE_N_9209[0] - 100_000 <= miny and maxy <= SITE_N_9209[1] + 100_000):
         raise CRSError("review.input.far_away", file=name)
 
 
@@ -530,9 +506,9 @@ def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:
 
     degrees = all(abs(v) <= 180 for v in a + b)
     if system == "wgs84" or (system == "auto" and degrees):
-        if within(a, _LAT) and within(b, _LON):
+        if within(a, SITE_LAT) and within(b, SITE_LON):
             lon, lat = b, a
-        elif within(a, _LON) and within(b, _LAT):
+        elif within(a, SITE_LON) and within(b, SITE_LAT):
             lon, lat = a, b
             notes.append("review.input.note_lonlat")
         else:
@@ -540,9 +516,9 @@ def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:
         crs = CRS.from_epsg(4326)
         geom = Polygon(list(zip(lon, lat)))
     else:
-        if within(a, _N_9209) and within(b, _E_9209):
+        if within(a, SITE_N_9209) and within(b, SITE_E_9209):
             north, east = a, b
-        elif within(a, _E_9209) and within(b, _N_9209):
+        elif within(a, SITE_E_9209) and within(b, SITE_N_9209):
             east, north = a, b
             notes.append("review.input.note_swapped")
         else:

@@ -26,8 +26,9 @@ from typing import Any
 
 from tbgeo import settings
 from tbgeo.errors import TbgeoError
+from tbgeo.ui import firstview
 
-__all__ = ["lifespan", "warm", "preload", "view_shown"]
+__all__ = ["lifespan", "warm", "preload"]
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,6 @@ log = logging.getLogger(__name__)
 FIRST_VIEW_WAIT_S = 15.0
 #: Seconds between the first view being sent and the preload, to let the server deliver it.
 AFTER_VIEW_S = 1.0
-
-_first_view = threading.Event()
-
-
-def view_shown() -> None:
-    """Called by the map page once it has sent a map: the preload may start."""
-    _first_view.set()
-
 
 def warm() -> None:
     """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
@@ -73,7 +66,7 @@ def preload() -> None:
 def _run() -> None:
     try:
         warm()
-        if _first_view.wait(FIRST_VIEW_WAIT_S):
+        if firstview.wait_for_view(FIRST_VIEW_WAIT_S):
             time.sleep(AFTER_VIEW_S)
         preload()
     except TbgeoError as exc:  # e.g. a broken layer file: the page reports it, in the reader's language

@@ -6,7 +6,7 @@ import pytest
 from pyproj import CRS, Geod, Transformer
 
 from tbgeo.errors import CRSError
-from tbgeo.ingest import crsdetect as cd
+from tbgeo.crs import detect as cd, guess as cd_guess
 
 E0, N0 = 587_644.682, 2_262_182.72
 ESRI_9209 = CRS.from_epsg(9209).to_wkt("WKT1_ESRI")
@@ -78,44 +78,44 @@ def test_utm_unknown_datum_offers_both() -> None:
 
 
 def test_guess_tm3_band() -> None:
-    det = cd.guess((E0, N0, E0 + 1000, N0 + 1000), province=cd.province_outline(), near_km=40)
+    det = cd_guess.guess((E0, N0, E0 + 1000, N0 + 1000), province=cd_guess.province_outline(), near_km=40)
     assert det.source == "guess" and det.needs_confirmation
     assert det.epsg == 9209
     assert det.candidates[0].where == "province"
 
 
 def test_guess_utm_band() -> None:
-    det = cd.guess((640_000, 2_262_000, 641_000, 2_263_000), province=cd.province_outline(), near_km=40)
+    det = cd_guess.guess((640_000, 2_262_000, 641_000, 2_263_000), province=cd_guess.province_outline(), near_km=40)
     assert det.epsg == 3405
     assert [c.epsg for c in det.candidates[:2]] == [3405, 32648]
 
 
 def test_guess_degrees_defaults_to_wgs84() -> None:
-    det = cd.guess((106.3, 20.4, 106.4, 20.5), province=cd.province_outline(), near_km=40)
+    det = cd_guess.guess((106.3, 20.4, 106.4, 20.5), province=cd_guess.province_outline(), near_km=40)
     assert det.epsg == 4326 and not det.needs_confirmation
     assert [c.epsg for c in det.candidates] == [4326, 4756]
 
 
 def test_guess_swapped_axes() -> None:
     with pytest.raises(CRSError) as err:
-        cd.guess((N0, E0, N0 + 100, E0 + 100), province=cd.province_outline(), near_km=40)
+        cd_guess.guess((N0, E0, N0 + 100, E0 + 100), province=cd_guess.province_outline(), near_km=40)
     assert err.value.key == "ingest.crs_axes_swapped"
 
 
 def test_landing_classes() -> None:
-    prov = cd.province_outline()
+    prov = cd_guess.province_outline()
     to_work = Transformer.from_crs(4326, 9209, always_xy=True)
-    inside = cd.landing(*to_work.transform(106.34, 20.45), province=prov, near_km=40)
+    inside = cd_guess.landing(*to_work.transform(106.34, 20.45), province=prov, near_km=40)
     assert inside.where == "province" and inside.distance_km == 0
-    hanoi = cd.landing(*to_work.transform(105.85, 21.03), province=prov, near_km=40)
+    hanoi = cd_guess.landing(*to_work.transform(105.85, 21.03), province=prov, near_km=40)
     assert hanoi.where == "vietnam" and hanoi.direction == "nw"
     geod = Geod(ellps="WGS84")
     assert hanoi.distance_km == pytest.approx(
         geod.inv(106.1, 20.7333, 105.85, 21.03)[2] / 1000, rel=0.15
     )
-    bangkok = cd.landing(*to_work.transform(100.5, 13.75), province=prov, near_km=40)
+    bangkok = cd_guess.landing(*to_work.transform(100.5, 13.75), province=prov, near_km=40)
     assert bangkok.where == "outside"
-    hoang_sa = cd.landing(*to_work.transform(112.3, 16.5), province=prov, near_km=40)
+    hoang_sa = cd_guess.landing(*to_work.transform(112.3, 16.5), province=prov, near_km=40)
     assert hoang_sa.where == "vietnam"
 
 

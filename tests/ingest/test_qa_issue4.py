@@ -19,7 +19,8 @@ from shapely.geometry import Point, box
 
 from tbgeo.cli import main
 from tbgeo.errors import CRSError
-from tbgeo.ingest import crsdetect
+from tbgeo.crs import detect as crsdetect
+from tbgeo.crs import guess as crsguess
 from tbgeo.ingest.pipeline import commit_import, plan_import
 from tbgeo.workspace import Workspace
 
@@ -172,7 +173,7 @@ def test_non_finite_coordinates_are_never_stored(mk, tmp_path, capsys, env) -> N
 def _province_9209():  # type: ignore[no-untyped-def]
     from shapely import transform
 
-    return transform(box(*crsdetect.PROVINCE_EXTENT).segmentize(0.01), lambda c: np.column_stack(TO_9209.transform(c[:, 0], c[:, 1])))
+    return transform(box(*crsguess.PROVINCE_EXTENT).segmentize(0.01), lambda c: np.column_stack(TO_9209.transform(c[:, 0], c[:, 1])))
 
 
 def test_a_stray_feature_is_flagged_not_the_dataset(mk, tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]

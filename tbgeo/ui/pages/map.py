@@ -6,7 +6,7 @@ import streamlit as st
 
 from tbgeo.mapping import assets as webassets
 from tbgeo.i18n import t
-from tbgeo.ui import cache, warmup
+from tbgeo.ui import cache, firstview
 from tbgeo.ui.state import Key
 from tbgeo.mapping.webmap import BASEMAPS
 
@@ -79,4 +79,4 @@ def render(lang: str) -> None:
     # The map only shows data (no drawing, nothing sent back), so a plain iframe is enough; the
     # review page, where sites are drawn, uses streamlit-folium.
     st.iframe(html, height=640, alt=t("map.title", lang))
-    warmup.view_shown()
+    firstview.view_shown()
