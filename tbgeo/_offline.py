@@ -4,7 +4,7 @@ GDAL has no single switch for its HTTP client (``CPLHTTPFetch``, used e.g. for a
 ``"crs": {"type": "link"}``), so this sets what bounds it: every request goes through a proxy on a
 closed local port (refused at once, nothing leaves the machine), with short time-outs and no
 retries; ``/vsicurl/`` accepts no file name at all; PROJ's network (grid downloads) is off. The link
-CRS itself is removed before GDAL reads the file (:mod:`tbgeo.ingest.unpack`), so this is the second
+CRS itself is removed before GDAL reads the file (:mod:`tbgeo._io`), so this is the second
 line, not the first. Applied when ``tbgeo`` is imported, before any GDAL or PROJ call.
 """
 

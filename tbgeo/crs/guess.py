@@ -14,8 +14,8 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from tbgeo.crs import WORK_CRS, transformer
-from tbgeo.errors import CRSError
 from tbgeo.crs.detect import Candidate, CRSDetection, crs_label
+from tbgeo.errors import CRSError
 
 __all__ = ["GUESS_ORDER", "PROVINCE_EXTENT", "Landing", "FeatureLanding", "province_outline", "vietnam_outline",
            "landing", "landing_features", "is_degrees", "looks_swapped_degrees", "guess", "guess_crs",

@@ -1,5 +1,6 @@
-"""Upload pipeline for GIS files: unpack → CRS → encoding → validate → workspace version (and export)."""
+"""Upload pipeline for GIS files: unpack (``tbgeo._io``) → CRS (``tbgeo.crs``) → encoding → validate →
+workspace version (and export)."""
 
 from __future__ import annotations
 
-__all__ = ["unpack", "encoding", "crsdetect", "validate", "pipeline", "export", "config"]
+__all__ = ["encoding", "validate", "pipeline", "export", "config", "messages"]

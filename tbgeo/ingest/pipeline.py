@@ -30,7 +30,7 @@ from tbgeo.crs import guess as crsguess
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import message, render_messages, tech
-from tbgeo.ingest.unpack import Dataset, open_upload, workdir
+from tbgeo._io import Dataset, open_upload, workdir
 from tbgeo.ingest.validate import (
     FID,
     GeometryReport,

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from tbgeo.catalog import Catalog
-    from tbgeo.workspace import Workspace
     from tbgeo.review.zonal import LanduseSource
+    from tbgeo.workspace import Workspace
 
 __all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "LAYER_COLUMNS"]
 

@@ -104,8 +104,8 @@ def landuse_source(layer: Layer) -> Any:
 
         classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
         return RasterLanduse(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
-    from tbgeo.workspace import Workspace
     from tbgeo.review.zonal import VectorLanduse
+    from tbgeo.workspace import Workspace
 
     gdf = Workspace.open_existing().read_version(layer.id, version.version)
     return VectorLanduse(gdf, code_column=CODE_COLUMN, label=f"{layer.id} (workspace v{version.version})")

@@ -22,13 +22,15 @@ from pyproj import CRS
 from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
+from tbgeo._io import open_upload, sniff
 from tbgeo.crs import WORK_CRS, transformer
-from tbgeo.errors import CRSError, InputError
-from tbgeo.i18n import t
 from tbgeo.crs import detect as crsdetect
 from tbgeo.crs.guess import SITE_E_9209, SITE_LAT, SITE_LON, SITE_N_9209, guess_crs
+from tbgeo.errors import CRSError, InputError
 from tbgeo.geometry import finish_site, refuse_self_intersection, swap_axes
+from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, Template, fmt_param
+from tbgeo.ingest.config import load_config as ingest_config
 from tbgeo.safetext import library_detail
 
 __all__ = [
@@ -103,7 +105,7 @@ def _stack(xy: tuple[Any, Any]) -> Any:
 
 
 # -- files -----------------------------------------------------------------------------------------
-#: What a site file's dataset may be (the kinds ``tbgeo.ingest.unpack`` recognises).
+#: What a site file's dataset may be (the kinds ``tbgeo._io`` recognises).
 _SITE_KINDS = ("shapefile", "geojson", "kml", "gpkg")
 #: Coordinates this large are never a place on Earth in any CRS (and overflow transforms).
 _HUGE = 1e15
@@ -131,12 +133,9 @@ def _check_size(path: Path, name: str, limits: Any) -> None:
 @contextlib.contextmanager
 def unpacked(path: Path, *, limits: Any | None = None, display_name: str | None = None) -> Iterator[Path]:
     """The one dataset inside a zip or KMZ (a shapefile, GeoJSON, KML, GeoPackage), unpacked to a temp
-    dir the way layer uploads are (``tbgeo.ingest.unpack.open_upload``: member count, total and
+    dir the way layer uploads are (``tbgeo._io.open_upload``: member count, total and
     per-member expansion, links, encryption, damaged members, unsafe paths). ``limits`` (a site file's,
     ``SiteFileConfig``) tighten the sizes; without them the upload limits of config/ingest.toml apply."""
-    from tbgeo.ingest.config import load_config as ingest_config
-    from tbgeo.ingest.unpack import open_upload
-
     name = display_name or path.name
     cfg = ingest_config()
     if limits is not None:
@@ -275,7 +274,7 @@ def site_from_file(
 ) -> SiteInput:
     """The site in a GeoJSON/KML/KMZ/GeoPackage/shapefile/zipped shapefile (all polygons, as one site).
 
-    Read the way layer uploads are read (``tbgeo.ingest.unpack``: content sniffed, zips unpacked
+    Read the way layer uploads are read (``tbgeo._io``: content sniffed, zips unpacked
     safely; ``tbgeo.crs.detect``: the declared CRS identified), within ``limits`` (the review
     config's ``site_file``: file and unpacked bytes, features, vertices), checked before the file is
     read whole. Every bad file is an InputError with a message in the user's language.
@@ -370,8 +369,6 @@ def _readable(path: Path, name: str) -> Iterator[Path]:
     """The file GDAL may read for the dataset at ``path``, recognised as uploads are (``open_upload``:
     content sniffed, KML with entity declarations refused, a GeoJSON link CRS removed so GDAL never
     fetches it); a shapefile's .shp is read in place."""
-    from tbgeo.ingest.unpack import open_upload, sniff
-
     if path.stat().st_size == 0:
         raise InputError("review.input.empty_file", file=name)
     suffix = path.suffix.lower()
@@ -382,7 +379,7 @@ def _readable(path: Path, name: str) -> Iterator[Path]:
         yield path
         return
     with tempfile.TemporaryDirectory(prefix="tbgeo-site-") as tmp:
-        _, datasets = open_upload(path, Path(tmp))
+        _, datasets = open_upload(path, Path(tmp), ingest_config())
         yield datasets[0].path
 
 

@@ -143,7 +143,7 @@ def test_overlap_bomb_without_overlap_check_counts_total(tmp_path: Path) -> None
     import zipfile
 
     from tbgeo.ingest.config import load_config
-    from tbgeo.ingest.unpack import safe_extract
+    from tbgeo._io import safe_extract
 
     z = tmp_path / "many.zip"
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -12,7 +12,7 @@ import pytest
 from tbgeo.cli import main
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig, load_config
-from tbgeo.ingest.unpack import open_upload, safe_extract, sniff
+from tbgeo._io import open_upload, safe_extract, sniff
 
 SMALL = IngestConfig(max_upload_mb=1, max_files=5, max_unpacked_mb=2, max_compression_ratio=50)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tbgeo.review.model import Facts, Finding, pct
 from tbgeo.i18n.params import Shares
+from tbgeo.review.model import Facts, Finding, pct
 from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:

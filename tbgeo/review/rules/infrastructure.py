@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from tbgeo.review.model import Facts, Finding
 from tbgeo.i18n.params import Num, Text
+from tbgeo.review.model import Facts, Finding
 from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
-import dataclasses
-
-from tbgeo.review.model import Facts, Finding, pct
 from tbgeo.i18n.params import Num, Template
+from tbgeo.review.model import Facts, Finding, pct
 from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
-    from tbgeo.review.zonal import LandUseAreas
     from tbgeo.review.config import ReviewConfig
     from tbgeo.review.context import ReviewContext
+    from tbgeo.review.zonal import LandUseAreas
 
 __all__ = ["coverage", "rice_land", "rice_resolution", "rice_topsoil_eia", "rice_luc_payment", "indicative_payment_vnd"]
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import shapely
 
-from tbgeo.review.model import Facts, Finding
 from tbgeo.i18n.params import Joined, Num, Template, Text
+from tbgeo.review.model import Facts, Finding
 from tbgeo.review.rules import rule
 from tbgeo.review.rules.zoning import overlaps
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.review.model import TECHNOLOGY_LEVELS, Facts, Finding
 from tbgeo.i18n.params import Bilingual
+from tbgeo.review.model import TECHNOLOGY_LEVELS, Facts, Finding
 from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:

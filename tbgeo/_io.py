@@ -1,4 +1,6 @@
-"""Recognise an uploaded GIS file by its content and unpack zips safely (size, count, path and bomb limits)."""
+"""The one way to read a user's file (layer uploads, site files, land-use files): recognise it by its
+content, unpack zips safely (size, count, path, link and bomb limits), remove link CRSs before GDAL
+sees them, and check shapefile parts agree. The limits come from the caller (``UploadLimits``)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,14 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from tbgeo.errors import InputError
-from tbgeo.ingest.config import IngestConfig, load_config
-from tbgeo.ingest.messages import tech
+from tbgeo.safetext import library_detail as tech
+
 
 __all__ = [
+    "UploadLimits",
     "Dataset",
     "ACCEPTED",
     "sniff",
@@ -33,6 +36,29 @@ __all__ = [
     "check_shapefile",
     "workdir",
 ]
+
+
+class UploadLimits(Protocol):
+    """The limits a user's file is read under (``tbgeo.ingest.config.IngestConfig`` has them)."""
+
+    @property
+    def max_upload_mb(self) -> float: ...
+
+    @property
+    def max_unpacked_mb(self) -> float: ...
+
+    @property
+    def max_files(self) -> int: ...
+
+    @property
+    def max_compression_ratio(self) -> float: ...
+
+    @property
+    def max_upload_bytes(self) -> int: ...
+
+    @property
+    def max_unpacked_bytes(self) -> int: ...
+
 
 #: What an upload may be; named in every refusal.
 ACCEPTED = "zip (.shp/.shx/.dbf [+.prj, .cpg] | .tab | .mif/.mid), .gpkg, .geojson/.json, .kml, .kmz, .dxf"
@@ -93,7 +119,7 @@ def sniff(path: Path) -> str | None:
     return None
 
 
-def check_upload_size(path: Path, config: IngestConfig) -> None:
+def check_upload_size(path: Path, config: UploadLimits) -> None:
     size = path.stat().st_size
     if size > config.max_upload_bytes:
         raise InputError(
@@ -127,7 +153,7 @@ def _member_target(dest: Path, name: str) -> Path:
     return target
 
 
-def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: IngestConfig) -> None:
+def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: UploadLimits) -> None:
     """Refuse an overlap bomb: entries sharing (or reaching into) another entry's bytes, and a total
     expansion of the whole archive beyond the allowed ratio (every member counted, small ones too)."""
     spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
@@ -147,14 +173,13 @@ def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: IngestCo
         )
 
 
-def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) -> list[Path]:
+def safe_extract(archive: Path, dest: Path, config: UploadLimits) -> list[Path]:
     """Extract ``archive`` into ``dest`` after checking every member; refuse the whole zip on any problem.
 
     Refused: absolute or ``..`` paths, symbolic links, encrypted members, more than ``max_files``
     members, more than ``max_unpacked_mb`` in total (declared or actually written), and members that
     expand more than ``max_compression_ratio`` times (zip bombs). Nothing from the zip is executed.
     """
-    config = config or load_config()
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -444,12 +469,11 @@ def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:
     return found
 
 
-def open_upload(path: Path, workdir: Path, config: IngestConfig | None = None) -> tuple[str, list[Dataset]]:
+def open_upload(path: Path, workdir: Path, config: UploadLimits) -> tuple[str, list[Dataset]]:
     """The upload's container format and the datasets in it, unpacking zips/KMZ into ``workdir``.
 
     Raises InputError (with a message saying what is accepted) for anything else.
     """
-    config = config or load_config()
     path = Path(path)
     if not path.is_file():
         raise InputError("ingest.not_found", name=str(path))
