@@ -222,8 +222,20 @@ def safe_extract(archive: Path, dest: Path, config: IngestConfig | None = None) 
     return out
 
 
-_CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{')
+#: a member whose value is an object: ``"key": {``. The key is checked by :func:`_is_crs_key`, because
+#: GDAL finds ``crs`` whatever its case (``"CRS"``) and JSON may write it with escapes (``"\\u0063rs"``).
+_OBJECT_MEMBER = re.compile(rb'"((?:[^"\\]|\\.){1,60})"\s*:\s*\{')
 _LINK_TYPES = ("link", "url")
+
+
+def _is_crs_key(key: bytes) -> bool:
+    """Whether the JSON string ``key`` (its bytes between the quotes) reads ``crs`` in any case."""
+    if b"\\" not in key:
+        return key.lower() == b"crs"
+    try:
+        return str(json.loads(b'"' + key + b'"')).lower() == "crs"
+    except ValueError:
+        return False
 
 
 def _object_end(data: Any, start: int) -> int:
@@ -278,7 +290,9 @@ def neutralise_link_crs(path: Path, workdir: Path) -> tuple[Path, str | None]:
         with data:
             spans: list[tuple[int, int]] = []
             first: str | None = None
-            for m in _CRS_MEMBER.finditer(data):
+            for m in _OBJECT_MEMBER.finditer(data):
+                if not _is_crs_key(m.group(1)):
+                    continue
                 start = m.end() - 1
                 end = _object_end(data, start)
                 if end < 0:
