@@ -247,8 +247,20 @@ def safe_extract(archive: Path, dest: Path, config: UploadLimits) -> list[Path]:
     return out
 
 
-_CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{')
+#: a member whose value is an object: ``"key": {``. The key is checked by :func:`_is_crs_key`, because
+#: GDAL finds ``crs`` whatever its case (``"CRS"``) and JSON may write it with escapes (``"\\u0063rs"``).
+_OBJECT_MEMBER = re.compile(rb'"((?:[^"\\]|\\.){1,60})"\s*:\s*\{')
 _LINK_TYPES = ("link", "url")
+
+
+def _is_crs_key(key: bytes) -> bool:
+    """Whether the JSON string ``key`` (its bytes between the quotes) reads ``crs`` in any case."""
+    if b"\\" not in key:
+        return key.lower() == b"crs"
+    try:
+        return str(json.loads(b'"' + key + b'"')).lower() == "crs"
+    except ValueError:
+        return False
 
 
 def _object_end(data: Any, start: int) -> int:
@@ -303,7 +315,9 @@ def neutralise_link_crs(path: Path, workdir: Path) -> tuple[Path, str | None]:
         with data:
             spans: list[tuple[int, int]] = []
             first: str | None = None
-            for m in _CRS_MEMBER.finditer(data):
+            for m in _OBJECT_MEMBER.finditer(data):
+                if not _is_crs_key(m.group(1)):
+                    continue
                 start = m.end() - 1
                 end = _object_end(data, start)
                 if end < 0:
@@ -376,10 +390,12 @@ def _check_kml(path: Path) -> None:
         raise InputError("ingest.xml_entities", name=path.name)
 
 
-def _shp_records(path: Path) -> tuple[int, int]:
-    """Records in a .shp (walking the record headers) and the bytes missing from a truncated last one."""
+def _shp_records(path: Path) -> tuple[list[int], int]:
+    """Where each record of a .shp starts (walking the record headers) and the bytes missing from a
+    truncated last one."""
     size = path.stat().st_size
-    count, pos = 0, 100
+    starts: list[int] = []
+    pos = 100
     with path.open("rb") as fh:
         while pos + 8 <= size:
             fh.seek(pos)
@@ -388,19 +404,44 @@ def _shp_records(path: Path) -> tuple[int, int]:
             if length < 0:
                 break
             if pos + 8 + length > size:
-                return count, pos + 8 + length - size
-            count += 1
+                return starts, pos + 8 + length - size
+            starts.append(pos)
             pos += 8 + length
-    return count, 0 if pos >= size else size - pos
+    return starts, 0 if pos >= size else size - pos
+
+
+def _shx_offsets(path: Path) -> list[int]:
+    """The record offsets (bytes) a .shx gives, one per feature."""
+    data = path.read_bytes()[100:]
+    n = len(data) // 8
+    return [o * 2 for o in struct.unpack(f">{2 * n}i", data[: 8 * n])[::2]]
+
+
+def _dbf_deleted(path: Path, header_len: int, record_len: int, records: int) -> int:
+    """How many of the first ``records`` records of a .dbf are marked deleted (``*``)."""
+    if not records or not record_len:
+        return 0
+    with path.open("rb") as fh:
+        try:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:
+            return 0
+        with data:
+            flags = data[header_len : header_len + records * record_len : record_len]
+    return flags.count(b"*")
 
 
 def check_shapefile(path: Path, name: str) -> None:
     """Refuse a shapefile whose .shp, .shx and .dbf disagree on the number of features (a truncated
-    file, a .dbf or .shx from another export): GDAL would read only the common part, without a word."""
+    file, a .dbf or .shx from another export), whose .shx points elsewhere than the .shp's records, or
+    whose .dbf marks records deleted: GDAL would read only the common part, the wrong shapes, or skip
+    the deleted records, without a word."""
     parts = _siblings(path)
     try:
-        shp, missing = _shp_records(path)
-        shx = max(0, (parts[".shx"].stat().st_size - 100) // 8)
+        starts, missing = _shp_records(path)
+        shp = len(starts)
+        offsets = _shx_offsets(parts[".shx"])
+        shx = len(offsets)
         with parts[".dbf"].open("rb") as fh:
             head = fh.read(12)
         n_dbf, header_len, record_len = struct.unpack("<IHH", head[4:12])
@@ -410,6 +451,12 @@ def check_shapefile(path: Path, name: str) -> None:
     except (OSError, struct.error, KeyError) as exc:
         raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
     if shp == shx == dbf and not missing:
+        wrong = sum(1 for a, b in zip(starts, offsets) if a != b)
+        if wrong:
+            raise IngestError("ingest.shx_offsets", name=name, n=wrong, total=shx)
+        deleted = _dbf_deleted(parts[".dbf"], header_len, record_len, dbf)
+        if deleted:
+            raise IngestError("ingest.dbf_deleted", name=name, n=deleted, total=dbf)
         return
     counts = (shp + (1 if missing else 0), shx, n_dbf)
     kept = min(shp, shx, dbf)

@@ -3,8 +3,10 @@
 GDAL has no single switch for its HTTP client (``CPLHTTPFetch``, used e.g. for a GeoJSON
 ``"crs": {"type": "link"}``), so this sets what bounds it: every request goes through a proxy on a
 closed local port (refused at once, nothing leaves the machine), with short time-outs and no
-retries; ``/vsicurl/`` accepts no file name at all; PROJ's network (grid downloads) is off. The link
-CRS itself is removed before GDAL reads the file (:mod:`tbgeo._io`), so this is the second
+retries, and no host exempted from that proxy (libcurl, inside GDAL, goes straight to any host
+named in ``no_proxy``/``NO_PROXY``, which offices often set for their own network); ``/vsicurl/``
+accepts no file name at all; PROJ's network (grid downloads) is off. The link CRS itself is removed
+before GDAL reads the file (:mod:`tbgeo._io`), so this is the second
 line, not the first. Applied when ``tbgeo`` is imported, before any GDAL or PROJ call.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["SETTINGS", "ensure"]
+__all__ = ["SETTINGS", "UNSET", "ensure"]
 
 #: GDAL configuration options (read by GDAL from the environment) and PROJ's network switch.
 SETTINGS: dict[str, str] = {
@@ -27,7 +29,13 @@ SETTINGS: dict[str, str] = {
     "PROJ_NETWORK": "OFF",
 }
 
+#: Environment variables removed: libcurl reads them at every request and bypasses the proxy above for
+#: the hosts they name ("*" for all).
+UNSET: tuple[str, ...] = ("no_proxy", "NO_PROXY")
+
 
 def ensure() -> None:
-    """Set :data:`SETTINGS` in the environment (overriding anything set before)."""
+    """Set :data:`SETTINGS` in the environment (overriding anything set before) and remove :data:`UNSET`."""
     os.environ.update(SETTINGS)
+    for name in UNSET:
+        os.environ.pop(name, None)

@@ -7,7 +7,8 @@ code. Each destination has one function here, used by every page, export and com
   Markdown and HTML character is escaped, so ``[x](http://…)`` and ``<img …>`` show as written.
 - ``csv_cell`` / ``csv_row`` — spreadsheet formula injection (OWASP): a text cell starting with ``=``,
   ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``; numbers stay numbers.
-- ``terminal_text`` — control characters (C0 but newline and tab, DEL, C1, ESC/CSI/OSC sequences) removed.
+- ``terminal_text`` — control characters (C0 but newline and tab, DEL, C1, ESC/CSI/OSC sequences, and
+  the bidirectional overrides that make a name read backwards) removed.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ _ESCAPES = re.compile(
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[@-~]?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates (text shown reversed)
 )
 
 

@@ -731,7 +731,11 @@ class Workspace:
         with self._connect() as con:
             try:
                 active = self._active_number(con, layer_id)
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as exc:
+                # busy: say so (the shipped data in its place would give silently wrong results);
+                # otherwise a store without tbgeo's tables (a GeoPackage from elsewhere)
+                if _is_busy(exc):
+                    raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc
                 return None
             if active is None:
                 return None
@@ -750,7 +754,12 @@ class Workspace:
             ).fetchone()
         if row is None:
             raise InputError("workspace.no_version", layer=layer_id, version=version)
-        gdf = gpd.read_file(self.path, layer=row[0], engine="pyogrio")
+        try:
+            gdf = gpd.read_file(self.path, layer=row[0], engine="pyogrio")
+        except Exception as exc:  # GDAL's own connection: a lock taken since the row was read
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc
+            raise
         return gdf if gdf.crs is not None else gdf.set_crs(WORK_CRS)
 
     def set_active(self, layer_id: str, version: int | None, *, user: str | None = None) -> LayerVersion | None:

@@ -59,3 +59,5 @@ def test_terminal_text_strips_control_characters_and_escape_sequences() -> None:
     assert terminal_text("Khu\x1b[2J A\x9b31m đỏ\x1b]0;title\x07\x07\x00\x7f\x85") == "Khu A đỏ"
     assert terminal_text("dòng 1\n\tdòng 2\r") == "dòng 1\n\tdòng 2"
     assert terminal_text("\x1b[31mđỏ\x1b[0m") == "đỏ"
+    # a right-to-left override shows "Khu A" + "fdp.exe" as "Khu A exe.pdf"; isolates likewise
+    assert terminal_text("Khu A\u202efdp.exe\u202c \u2067x\u2069") == "Khu Afdp.exe x"

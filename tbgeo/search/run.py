@@ -16,6 +16,7 @@ import numpy as np
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.safetext import csv_cell
 from tbgeo.search.candidates import Window, best_windows
 from tbgeo.search.config import FACTORS, SearchConfig, load_search_config
 from tbgeo.search.constraints import Constraint, build_constraints, combine
@@ -202,7 +203,8 @@ class SearchResult:
         if rows:
             w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
             w.writeheader()
-            w.writerows(rows)
+            # zone names and findings come from imported layers: no cell may start a formula
+            w.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         else:
             csv.writer(buf, lineterminator="\n").writerow(
                 [t(f"search.col.{k}", lang) for k in ("rank", "score", "area", "luc", "luk", "districts", "zone", "gas", "verdict", "worst")])

@@ -139,6 +139,22 @@ def _shx_count(parts: dict[str, bytes], n: int) -> None:
     parts[".shx"] = bytes(shx)
 
 
+def _shx_same_offset(parts: dict[str, bytes]) -> None:
+    """Every .shx entry points at the first record: the counts agree, GDAL would read one shape three times."""
+    shx = bytearray(parts[".shx"])
+    for i in range(1, (len(shx) - 100) // 8):
+        shx[100 + 8 * i : 108 + 8 * i] = shx[100:108]
+    parts[".shx"] = bytes(shx)
+
+
+def _dbf_deleted(parts: dict[str, bytes], record: int) -> None:
+    """Mark one .dbf record deleted (``*``): GDAL skips it, the .shp still holds its shape."""
+    dbf = bytearray(parts[".dbf"])
+    header_len, record_len = struct.unpack("<HH", dbf[8:12])
+    dbf[header_len + record * record_len] = ord("*")
+    parts[".dbf"] = bytes(dbf)
+
+
 def _truncate_shp(parts: dict[str, bytes], keep: int) -> None:
     parts[".shp"] = parts[".shp"][:keep]
 
@@ -200,6 +216,8 @@ CASES: list[Case] = [
     Case("dbf_truncated", lambda d: shapefile_zip(d, mutate=lambda p: _dbf_cut(p, 1)), refuse="ingest.shp_mismatch"),
     Case("shx_fewer_records", lambda d: shapefile_zip(d, mutate=lambda p: _shx_count(p, 1)), refuse="ingest.shp_mismatch"),
     Case("shp_truncated", lambda d: shapefile_zip(d, mutate=lambda p: _truncate_shp(p, len(p[".shp"]) - 40)), refuse="ingest.shp_mismatch"),
+    Case("shx_wrong_offsets", lambda d: shapefile_zip(d, mutate=_shx_same_offset), refuse="ingest.shx_offsets"),
+    Case("dbf_deleted_record", lambda d: shapefile_zip(d, mutate=lambda p: _dbf_deleted(p, 1)), refuse="ingest.dbf_deleted"),
     Case("overlap_bomb", overlap_zip, refuse="ingest.zip_overlap"),
     Case("zip_slip", lambda d: _zip(d / "slip.zip", {"../../evil.shp": b"x"}), refuse="ingest.zip_unsafe_path"),
     Case("not_gis", lambda d: geojson(d, "notes.geojson", raw="hello"), refuse="ingest.unsupported_format"),

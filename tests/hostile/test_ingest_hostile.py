@@ -128,6 +128,10 @@ def test_refusal_messages_exact(tmp_path: Path) -> None:
     assert ".shp có 3 đối tượng (tệp bị cắt cụt, thiếu 40 byte), .shx có 3, .dbf có 3. Nếu nhập sẽ mất 1 đối tượng" in msg
     msg = refusal(by_id["dbf_truncated"], by_id["dbf_truncated"].build(tmp_path / "g")).message("en")
     assert "the .shp holds 3 features, the .shx 3, the .dbf 3 (→ 1). Importing it would lose 2 features" in msg
+    msg = refusal(by_id["shx_wrong_offsets"], by_id["shx_wrong_offsets"].build(tmp_path / "h")).message("en")
+    assert "The index (.shx) of the shapefile “kcn.shp” does not match its .shp: 2 of 3 entries point elsewhere" in msg
+    msg = refusal(by_id["dbf_deleted_record"], by_id["dbf_deleted_record"].build(tmp_path / "i")).message("vi")
+    assert "đánh dấu 1 trên 3 bản ghi là đã xóa" in msg and "nên sẽ mất 1 đối tượng" in msg
     msg = refusal(by_id["zip_long_member"], by_id["zip_long_member"].build(tmp_path / "c")).message("en")
     assert "(304 bytes; at most 255)" in msg
     msg = refusal(by_id["too_many_columns"], by_id["too_many_columns"].build(tmp_path / "d")).message("vi")

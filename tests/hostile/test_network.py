@@ -152,3 +152,46 @@ def test_check_site_file_never_fetches(recorder: Recorder, tmp_path: Path) -> No
     assert json.loads(proc.stdout)["site"]["area_ha"] == pytest.approx(4.62, abs=0.01)
     assert recorder.connections == []
     assert elapsed < 30  # a whole `tbgeo check` start-up (about 3 s), not a network stall
+
+
+def _office_env() -> dict[str, str]:
+    """The environment of an office whose proxy settings exempt its own network (and this test's server)."""
+    return {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"} | {
+        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ["CRS", "Crs", "\\u0063rs", "\\u0043\\u0052\\u0053"])
+def test_crs_member_in_other_case_or_escaped_is_removed(key: str, recorder: Recorder, tmp_path: Path) -> None:
+    """GDAL finds the ``crs`` member whatever its case, and JSON may spell the key with escapes: the
+    link is removed all the same (in a process whose NO_PROXY exempts the server from tbgeo's proxy)."""
+    text = json.dumps(json.loads(geojson(tmp_path, crs=link_crs(recorder.url("/k"))).read_text("utf-8")))
+    path = tmp_path / "key.geojson"
+    path.write_text(text.replace('"crs":', f'"{key}":', 1), "utf-8")
+    assert f'"{key}":' in path.read_text("utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tbgeo", "import", str(path), "--layer", "industrial_parks", "--dry-run",
+         "--format", "json", "--lang", "en"],
+        capture_output=True, text=True, env=_office_env(), timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["crs"]["source"] == "guess"
+    assert data["warning_codes"][0] == "ingest.w_crs_link_ignored"
+    assert recorder.url("/k") in data["warnings"][0]
+    assert recorder.connections == []
+
+
+def test_no_proxy_cannot_let_gdal_through(recorder: Recorder, tmp_path: Path) -> None:
+    """The second line holds on its own, in an office whose NO_PROXY names the server: GDAL reading a
+    link-CRS file directly (no neutraliser) after ``import tbgeo`` reaches nothing."""
+    path = geojson(tmp_path, crs=link_crs(recorder.url("/direct")))
+    code = (
+        "import os, pyogrio, tbgeo\n"
+        "assert 'NO_PROXY' not in os.environ and 'no_proxy' not in os.environ\n"
+        f"pyogrio.read_dataframe({str(path)!r})\n"
+    )
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_office_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert time.monotonic() - start < 30
+    assert recorder.connections == []
