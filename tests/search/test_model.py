@@ -222,3 +222,76 @@ def test_same_place_match() -> None:
     assert _match((10, 12, 4, 4), boxes) == 2  # half covered
     assert _match((10, 13, 4, 4), boxes) is None  # a quarter
     assert _match((0, 0, 4, 4), boxes) == 1
+
+
+def _hand_grid():
+    from tbgeo.search.grid import Grid
+
+    # 5 × 5 cells of 10 m, top-left (0, 50): columns x 0–10 … 40–50, rows y 50–40 … 10–0
+    return Grid(0.0, 50.0, 10.0, 5, 5)
+
+
+def test_cells_within_and_touched_by_hand() -> None:
+    import shapely
+
+    from tbgeo.search.constraints import cells_touched, cells_within
+    from tbgeo.search.grid import rasterize
+
+    grid = _hand_grid()
+    poly = shapely.box(4, 4, 36, 46)  # every centre x 5–35, y 5–45 inside; whole cells only x 10–30, y 10–40
+    centre = rasterize([poly], grid)
+    assert centre[:, :4].all() and not centre[:, 4].any()  # 20 cells by centre
+    within = cells_within([poly], grid)
+    expected = np.zeros((5, 5), dtype=bool)
+    expected[1:4, 1:3] = True
+    np.testing.assert_array_equal(within, expected)
+    np.testing.assert_array_equal(cells_touched([poly], grid), centre)
+    # two parks side by side count as one: their shared edge does not cut the cells along it
+    halves = [shapely.box(-5, -5, 25, 55), shapely.box(25, -5, 55, 55)]
+    assert cells_within(halves, grid).all()
+    assert not cells_within([], grid).any()
+
+
+def test_footprints_of_clean_cells_hold_no_excluded_land() -> None:
+    # excluded land drawn as discs at arbitrary positions (not on grid lines); the footprints found
+    # on "outside the discs" and "inside the allowed area" cells hold none of it, in true area
+    import shapely
+
+    from tbgeo.search.constraints import cells_touched, cells_within
+    from tbgeo.search.grid import Grid
+
+    grid = Grid(0.0, 400.0, 10.0, 40, 40)
+    rng = np.random.default_rng(3)
+    discs = [shapely.Point(x, y).buffer(r) for x, y, r in rng.uniform((0, 0, 8), (400, 400, 30), (12, 3))]
+    allowed = shapely.Point(200, 200).buffer(170)
+    constrained = cells_touched(discs, grid) | ~cells_within([allowed], grid)
+    score = rng.random(grid.shape)
+    wins = best_windows(score, constrained, [(4, 5), (5, 4)], top=8, min_spacing_cells=6)
+    assert len(wins) >= 4
+    excluded = shapely.union_all(discs)
+    for w in wins:
+        box = grid.box(w.row, w.col, w.rows, w.cols)
+        assert box.intersection(excluded).area < 1e-6
+        assert box.difference(allowed).area < 1e-6
+
+
+def test_vector_landuse_masks_hold_every_touched_cell() -> None:
+    # an imported land-use layer (polygons): a LUC polygon covering only part of some cells still
+    # excludes them, as the raster does ("any of the cell"); the LUK share goes by centre
+    import geopandas as gpd
+    import shapely
+
+    from tbgeo.search.grid import landuse_masks
+    from tbgeo.zonal import VectorLanduse
+
+    grid = _hand_grid()
+    # LUC x 6–34, y 6–44: the centres of 6 cells, a part of 20
+    gdf = gpd.GeoDataFrame({"code": ["LUC", "LUK"]}, geometry=[shapely.box(6, 6, 34, 44), shapely.box(40, 0, 50, 50)],
+                           crs="EPSG:9209")
+    masks = landuse_masks(VectorLanduse(gdf, code_column="code"), grid, {"luc": ("LUC",), "luk": ("LUK",)},
+                          shares=("luk",))
+    expected = np.zeros((5, 5), dtype=bool)
+    expected[:, :4] = True
+    np.testing.assert_array_equal(masks["luc"], expected)
+    np.testing.assert_array_equal(masks["luk"][:, 4], np.ones(5, dtype=np.float32))
+    assert masks["luk"][:, :4].sum() == 0

@@ -31,8 +31,11 @@ def test_candidates_hold_no_constrained_cell(result) -> None:
 def test_candidates_are_inside_the_province_and_not_on_luc(result) -> None:
     import shapely
 
-    province = result.plan and None  # noqa: F841 - readability
+    from tbgeo.search import SearchLayers
+
+    province = SearchLayers.from_catalog().context.province
     for c in result.candidates:
+        assert c.geometry.difference(province).area < 1.0  # m², whole cells inside the province
         assert c.report is not None
         assert c.report.facts.landuse.luc_ha == pytest.approx(0.0, abs=0.01)
         assert c.report.finding("province").severity == "ok"
@@ -94,10 +97,23 @@ def test_approved_proposal_takes_its_land(result) -> None:
 
 
 def test_inside_zone_keeps_candidates_in_parks() -> None:
-    r = search_sites(Profile("electronics", 20, zone="inside"), cell=CELL)
-    assert r.candidates
+    # "must be inside a park/cluster": the whole footprint, not only its cell centres (a cell the
+    # park's edge crosses is out), so the review finds it 100 % inside
+    import shapely
+
+    from tbgeo.search import SearchLayers
+
+    layers = SearchLayers.from_catalog()
+    parks = layers.context.parks
+    zones = shapely.union_all(parks[parks["kind"].isin(("park", "cluster", "agri_park"))].geometry.values)
+    operating = shapely.union_all(parks[parks["status"] == "operating"].geometry.values)
+    r = search_sites(Profile("textile_garment", 20, zone="inside"), layers=layers, cell=CELL)
+    assert len(r.candidates) == 10
     for c in r.candidates:
-        assert c.report.finding("industrial_zone").severity == "ok"
+        assert c.geometry.difference(zones).area < 1.0  # m²
+        assert c.geometry.intersection(operating).area < 1.0
+        finding = c.report.finding("industrial_zone")
+        assert finding.severity == "ok" and finding.value == pytest.approx(100.0, abs=0.01)
 
 
 def test_sensitivity_of_the_top_candidates(result) -> None:
