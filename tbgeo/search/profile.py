@@ -15,7 +15,7 @@ __all__ = ["SHAPES", "ZONE_MODES", "Profile", "SectorPlan", "plan_for", "window_
 SHAPES = ("square", "ratio", "free")
 #: ``inside``: the project must go into a park or cluster (III.4); ``any``: it may go outside.
 ZONE_MODES = ("any", "inside")
-#: Same threshold as the review's ``zoning.labour_heavy_workers`` (config/review.toml).
+#: Default of the review's ``zoning.labour_heavy_workers`` (config/review.toml), which the search passes.
 LABOUR_HEAVY_WORKERS = 500
 #: Ratios (long side / short side) tried for a "free" shape, both ways round.
 FREE_RATIOS = (1.0, 2.0)
@@ -93,17 +93,18 @@ class SectorPlan:
         return self.ZONE_LAYERS.get(self.kind or "", ())
 
 
-def plan_for(profile: Profile, sector: Any, *, refused_codes: tuple[str, ...] = ()) -> SectorPlan:
+def plan_for(profile: Profile, sector: Any, *, refused_codes: tuple[str, ...] = (),
+             labour_heavy_workers: int = LABOUR_HEAVY_WORKERS) -> SectorPlan:
     """The sector's kind (pure). Refused sectors (status ``refused`` or a local refusal in the review's
     ``sector.refused_codes``) get no kind; then, in this order: polluting or energy → ``coastal``
     (III.3, III.4: toward the sea); agro-food → ``agro`` (IV.6.a, IV.6.c); labour-heavy (stated workforce ≥
-    500, else the sector's flag) and not high-tech → ``labour`` (III.3: rural clusters); high-tech → ``high_tech``
+    ``labour_heavy_workers``, the review's ``zoning.labour_heavy_workers``, else the sector's flag) and not high-tech → ``labour`` (III.3: rural clusters); high-tech → ``high_tech``
     (III.3 city parks, III.4 inner fields); otherwise ``general`` (III.4)."""
     uses_gas = bool(profile.gas or sector.uses_gas)
     if sector.status == "refused" or sector.code in refused_codes:
         cite = sector.citation if sector.status == "refused" else "Điều 1, III.4"
         return SectorPlan(sector, None, "refused", cite, uses_gas)
-    labour = profile.workforce >= LABOUR_HEAVY_WORKERS if profile.workforce is not None else sector.labour_intensive
+    labour = profile.workforce >= labour_heavy_workers if profile.workforce is not None else sector.labour_intensive
     high_tech = profile.technology == "high" or (sector.high_tech and profile.technology in (None, "high", "advanced"))
     if sector.polluting or sector.plan_sector == "energy":
         return SectorPlan(sector, "coastal", "coastal", "Điều 1, III.3; III.4", uses_gas)

@@ -367,7 +367,8 @@ def search_sites(
     cfg = config or load_search_config()
     rcfg = review_config or load_config()
     sector = get_sector(profile.sector)
-    plan = plan_for(profile, sector, refused_codes=tuple(rcfg.sector.refused_codes))
+    plan = plan_for(profile, sector, refused_codes=tuple(rcfg.sector.refused_codes),
+                    labour_heavy_workers=rcfg.zoning.labour_heavy_workers)
     if plan.refused:
         return SearchResult(profile, plan)
     cell = float(cell if cell is not None else cfg.cell_m)

@@ -55,9 +55,11 @@ def test_sensitivity_in_json(capsys) -> None:
     assert all(v["text"].endswith("stable (same places, same order)") == v["stable"] for v in sens)
 
 
-def test_refused_sector_exit_1_with_citation(capsys) -> None:
-    rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20)
+def test_refused_sector_exit_1_with_citation(capsys, tmp_path) -> None:
+    rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20, "--out", tmp_path / "kq.gpkg",
+                         "--sheet", tmp_path / "kq.pdf")
     assert rc == 1
+    assert list(tmp_path.iterdir()) == []  # no empty GeoPackage, no sheet: only the refusal
     assert out.strip() == ("Quy hoạch không chấp thuận ngành “Thuộc da” (tanning): không tìm địa điểm cho dự án này. "
                            "Căn cứ: Điều 1, III.4.")
     rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20, "--format", "json", "--lang", "en")
@@ -94,7 +96,7 @@ def test_inconsistent_ahp_weights_exit_2(capsys, tmp_path) -> None:
                  'matrix = [[1, 2, 4, 8], [0.5, 1, 2, 4], [0.25, 0.5, 1, 0.25], [0.125, 0.25, 4, 1]]\n', encoding="utf-8")
     rc, _, err = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", f, "--lang", "en")
     assert rc == 2
-    assert "CR = 0.216 ≥ 0.10" in err and "“luk” – “river”" in err
+    assert "CR = 0.216 ≥ 0.10" in err and "“Share of other rice land (LUK) converted, id luk” – “Distance to a river" in err
 
 
 def test_direct_weights_file_and_outputs(capsys, tmp_path) -> None:

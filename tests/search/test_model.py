@@ -108,8 +108,23 @@ def test_inconsistent_matrix_refused_naming_the_pair() -> None:
         ahp_weights(m, names)
     assert exc.value.message("vi") == (
         "Tỷ số nhất quán CR = 0,216 ≥ 0,10: các đánh giá so sánh cặp không nhất quán. "
-        "Cặp kém nhất quán nhất: “luk” – “river”; xem lại đánh giá của cặp này.")
-    assert "CR = 0.216 ≥ 0.10" in exc.value.message("en") and "“luk” – “river”" in exc.value.message("en")
+        "Cặp kém nhất quán nhất: “Tỷ lệ đất lúa còn lại (LUK) phải chuyển đổi, mã luk” – "
+        "“Khoảng cách tới sông (vận tải thủy), mã river”; xem lại đánh giá của cặp này.")
+    assert exc.value.message("en") == (
+        "Consistency ratio CR = 0.216 ≥ 0.10: the pairwise judgements are inconsistent. Most inconsistent pair: "
+        "“Share of other rice land (LUK) converted, id luk” – “Distance to a river (waterway transport), id river”; "
+        "revise that judgement.")
+
+
+def test_ahp_names_each_factor_once_and_weights_are_numbers() -> None:
+    with pytest.raises(InputError) as exc:
+        ahp([[1, 1], [1, 1]], ["zone", "zone"])
+    assert exc.value.message("en") == ("The factor “Distance to the economic zone / parks / clusters, id zone” is named "
+                                       "twice in the names of the [ahp] matrix: one row and one column per factor.")
+    assert exc.value.message("vi").startswith("Yếu tố “Khoảng cách tới khu kinh tế / KCN / CCN, mã zone” có hai lần")
+    with pytest.raises(InputError) as exc:
+        check_weights({"zone": True}, FACTORS)
+    assert exc.value.message("vi") == "Trọng số của “zone” không phải là số: “true”."
 
 
 def test_ahp_bad_matrices() -> None:
@@ -152,6 +167,9 @@ def test_sector_kinds() -> None:
     assert plan_for(p, get_sector("textile_garment"), refused_codes=("textile_garment",)).refused
     # a stated workforce decides the labour kind (as in the review's zone rule)
     assert plan_for(Profile("x", 50, workforce=50), get_sector("textile_garment")).kind != "labour"
+    # … from the review's threshold (config/review.toml zoning.labour_heavy_workers), which the search passes
+    assert plan_for(Profile("x", 50, workforce=600), get_sector("plastics")).kind == "labour"
+    assert plan_for(Profile("x", 50, workforce=600), get_sector("plastics"), labour_heavy_workers=1000).kind == "general"
 
 
 def test_window_shapes_cover_the_area() -> None:

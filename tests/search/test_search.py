@@ -137,3 +137,16 @@ def t_factor(fid: str) -> str:
     from tbgeo.i18n import t
 
     return t(f"search.factor.{fid}", "vi")
+
+
+def test_labour_threshold_is_the_reviews() -> None:
+    from dataclasses import replace
+
+    from tbgeo.review import load_config
+
+    rcfg = load_config()
+    p = Profile("plastics", 20, workforce=2000, gas=False)
+    assert search_sites(p, cell=200.0, top=1, review=False, review_config=rcfg).plan.kind == "labour"
+    raised = replace(rcfg, zoning=replace(rcfg.zoning, labour_heavy_workers=5000))
+    r = search_sites(p, cell=200.0, top=1, review=False, review_config=raised)
+    assert r.plan.kind == "general" and r.model("en")["kind"] == "general"
