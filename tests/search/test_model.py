@@ -79,6 +79,22 @@ def test_no_window_with_a_constrained_cell() -> None:
     assert [w.score for w in wins] == sorted((w.score for w in wins), reverse=True)
 
 
+@pytest.mark.parametrize("low", [0.0, -1.0])  # 0: one table with the constrained cells as a negative sum; −1: two tables
+def test_window_scores_match_brute_force(low: float) -> None:
+    rng = np.random.default_rng(11)
+    score = rng.uniform(low, 1.0, (30, 40))
+    constrained = rng.random((30, 40)) < 0.01
+    got = window_scores(score, constrained, 4, 7)
+    assert got.shape == (27, 34)
+    for i in range(27):
+        for j in range(34):
+            if constrained[i:i + 4, j:j + 7].any():
+                assert got[i, j] == -np.inf
+            else:
+                assert got[i, j] == pytest.approx(score[i:i + 4, j:j + 7].mean(), abs=1e-6)
+    assert np.isfinite(got).sum() > 100
+
+
 def test_window_larger_than_grid_gives_none() -> None:
     assert best_windows(SCORE, CONSTRAINED, [(6, 6)], top=3, min_spacing_cells=0) == []
 
