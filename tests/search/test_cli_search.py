@@ -142,3 +142,26 @@ def test_a3_sheet(capsys, tmp_path) -> None:
     rc, _, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--cell", 100, "--sheet", tmp_path / "x.svg")
     assert rc == 2 and "đuôi tệp phải là .pdf hoặc .png" in err
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_a3_sheet_with_many_candidates_keeps_the_model_on_the_sheet(capsys, tmp_path) -> None:
+    # 60 candidates do not fit the table: the rows that fit, a line for the rest, and the model
+    # (weights, constraints, citations) still on the sheet — nothing drawn below its bottom edge
+    import re
+
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "kq.pdf"
+    rc, _, err = _search(capsys, "--sector", "glass", "--area-ha", 5, "--top", 60, "--cell", 100, "--no-review",
+                         "--sheet", pdf)
+    assert rc == 0, err
+    page = PdfReader(pdf).pages[0]
+    ys: list[float] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: ys.append(tm[5] * cm[3] + cm[5]) if text.strip() else None)
+    text = page.extract_text()
+    more = re.search(r"… và (\d+) khu đất khác \(hạng (\d+)–60\)", text)
+    assert more is not None and int(more.group(1)) == 60 - int(more.group(2)) + 1 and int(more.group(1)) >= 1
+    for needle in ("Yếu tố và trọng số", "Đất bị loại trừ", "Đất của đề xuất khác đang chờ duyệt hoặc đã duyệt",
+                   "Luật Đất đai 2024, Điều 122"):
+        assert needle in text, needle
+    assert ys and min(ys) > 0  # PDF y runs up from the bottom edge
