@@ -44,7 +44,9 @@ class Profile:
         if not isinstance(self.area_ha, int | float) or not math.isfinite(self.area_ha) or self.area_ha <= 0:
             raise InputError("search.input.area", value=str(self.area_ha))
         if self.area_ha > _MAX_AREA_HA:
-            raise InputError("search.input.area_large", value=Num(float(self.area_ha), 1), max=Num(_MAX_AREA_HA, 0))
+            big = float(self.area_ha)  # a typo of many digits is shown short, not as a 300-digit number
+            raise InputError("search.input.area_large", value=Num(big, 1) if big < 1e9 else f"{big:.3g}",
+                             max=Num(_MAX_AREA_HA, 0))
         if self.shape not in SHAPES:
             raise InputError("search.input.shape", value=self.shape, allowed=", ".join(SHAPES))
         if self.shape == "ratio" and (not math.isfinite(self.ratio) or not 0.1 <= self.ratio <= 10):

@@ -203,6 +203,12 @@ def test_bad_profile_messages() -> None:
     assert exc.value.message("en") == "Area “-5” is not valid: enter the hectares, more than 0 (e.g. 50)."
     with pytest.raises(InputError):
         Profile("electronics", 50, shape="round").check()
+    with pytest.raises(InputError) as exc:
+        Profile("electronics", 6000).check()
+    assert exc.value.message("vi") == "Diện tích 6.000,0 ha quá lớn cho một dự án (tối đa 5.000 ha). Nhập diện tích nhỏ hơn."
+    with pytest.raises(InputError) as exc:
+        Profile("electronics", 1e308).check()
+    assert exc.value.message("en").startswith("An area of 1e+308 ha is too large")
 
 
 def test_config_defaults_are_cited_and_sum_to_one() -> None:
@@ -329,3 +335,21 @@ def test_vector_landuse_masks_hold_every_touched_cell() -> None:
     np.testing.assert_array_equal(masks["luc"], expected)
     np.testing.assert_array_equal(masks["luk"][:, 4], np.ones(5, dtype=np.float32))
     assert masks["luk"][:, :4].sum() == 0
+
+
+def test_readme_weights_example_is_accepted() -> None:
+    # the README's `w.toml` is a valid AHP weights file (consistent: CR < 0.10)
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from tbgeo.search.weights import parse_weights
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"For example, `w\.toml`:\n\n  ```toml\n(.*?)  ```", readme, re.S)
+    assert block is not None
+    data = tomllib.loads("\n".join(line[2:] for line in block.group(1).splitlines()))
+    weights, source, result = parse_weights(data, FACTORS)
+    assert source == "ahp" and result is not None and result.cr < 0.10
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert weights["zone"] > weights["luk"] > weights["river"] > 0 and weights["gas"] == 0.0

@@ -150,3 +150,35 @@ def test_labour_threshold_is_the_reviews() -> None:
     raised = replace(rcfg, zoning=replace(rcfg.zoning, labour_heavy_workers=5000))
     r = search_sites(p, cell=200.0, top=1, review=False, review_config=raised)
     assert r.plan.kind == "general" and r.model("en")["kind"] == "general"
+
+
+def test_distance_rasters_follow_the_layer_version(tmp_path, capsys) -> None:
+    # an import of a new gas-pipeline version gives a new distance raster; a rollback finds the old one
+    import geopandas as gpd
+
+    from tbgeo.cli import main
+
+    def gas(r):
+        return next(f for f in r.factors if f.id == "gas").values
+
+    cache = DistanceCache()
+    p = Profile("glass", 20)  # glass uses gas (sector list)
+    first = search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    built = cache.misses
+    search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    assert cache.misses == built  # warm: every distance raster read back
+    src = tmp_path / "gas.geojson"
+    assert main(["export", "gas_pipelines", "--out", str(src)]) == 0
+    moved = gpd.read_file(src).to_crs(9209)
+    moved = moved.set_geometry(moved.geometry.translate(xoff=-3000.0))
+    dst = tmp_path / "gas-moved.geojson"
+    moved.to_crs(4326).to_file(dst, driver="GeoJSON")
+    assert main(["import", str(dst), "--layer", "gas_pipelines"]) == 0
+    again = search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    assert cache.misses == built + 1  # the gas distance only
+    assert not np.array_equal(gas(again), gas(first))
+    assert main(["rollback", "gas_pipelines", "shipped"]) == 0
+    back = search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    assert cache.misses == built + 1
+    np.testing.assert_array_equal(gas(back), gas(first))
+    capsys.readouterr()
