@@ -285,10 +285,12 @@ def _to_display(geom: BaseGeometry) -> BaseGeometry:
 def weighted_surface(factors: list[Factor], weights: Mapping[str, float], shape: tuple[int, int]) -> np.ndarray:
     """Σ weight × factor over the factors that count (pure; float32)."""
     out = np.zeros(shape, dtype=np.float32)
+    term = np.empty(shape, dtype=np.float32)
     for f in factors:
         w = weights.get(f.id, 0.0)
         if f.values is not None and f.dropped is None and w > 0:
-            out += np.float32(w) * f.values
+            np.multiply(np.float32(w), f.values, out=term, dtype=np.float32)
+            out += term
     return out
 
 
