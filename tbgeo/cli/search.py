@@ -1,7 +1,7 @@
 """``tbgeo search``: where in the province could this project go? Candidates found and reviewed.
 
 Exit status: 0 candidates listed (or none found), 1 the plan refuses the sector (the refusal and its
-citation are printed), 2 bad input.
+citation are printed; no ``--out`` or ``--sheet`` file is written), 2 bad input.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
         sens = sensitivity(result)
     fmt = args.format
-    if out is not None:
+    if out is not None and not result.refused:  # a refusal is printed, never written as an empty result
         suffix = out.suffix.lower()
         if suffix == ".gpkg":
             data = result.to_gpkg(lang)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tbgeo.search.layers import SearchLayers
     from tbgeo.search.profile import Profile
 
-__all__ = ["CONSTRAINTS", "Constraint", "combine", "build_constraints"]
+__all__ = ["CONSTRAINTS", "Constraint", "combine", "build_constraints", "cells_touched", "cells_within"]
 
 #: id → (plan citation, law citation keys). Law keys are ``review.law.*`` or ``search.law.*`` messages.
 CONSTRAINTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -71,6 +71,24 @@ def combine(constraints: list[Constraint], shape: tuple[int, int]) -> np.ndarray
     return out
 
 
+def cells_touched(geoms: Any, grid: Grid) -> np.ndarray:
+    """Cells with any part in the geometries: centre inside, or crossed or touched by an edge."""
+    return rasterize(geoms, grid, all_touched=True)
+
+
+def cells_within(geoms: Any, grid: Grid) -> np.ndarray:
+    """Cells wholly inside the union of the geometries: centre inside and no edge of the union
+    crossing or touching the cell. Excluding the others keeps a footprint made of whole cells
+    inside the union, not just its cell centres."""
+    import shapely
+
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    if not geoms:
+        return np.zeros(grid.shape, dtype=bool)
+    union = shapely.union_all(shapely.make_valid(np.asarray(geoms, dtype=object)))
+    return rasterize([union], grid) & ~rasterize([union.boundary], grid, all_touched=True)
+
+
 def build_constraints(
     layers: SearchLayers,
     grid: Grid,
@@ -79,7 +97,10 @@ def build_constraints(
     cfg: SearchConfig,
     review_cfg: ReviewConfig,
 ) -> list[Constraint]:
-    """Every constraint of the model on ``grid`` (IO-free: the layers are frames already read)."""
+    """Every constraint of the model on ``grid`` (IO-free: the layers are frames already read).
+
+    A cell is excluded when any part of it is excluded land (or outside the land that is required):
+    a footprint of whole cells then holds no excluded land, not just no excluded cell centre."""
     import shapely
 
     from tbgeo.review.rules.infrastructure import corridor_width
@@ -88,7 +109,7 @@ def build_constraints(
     cell = grid.cell
     out: list[Constraint] = []
     province = ctx.province
-    inside = rasterize([province], grid) if province is not None else np.zeros(grid.shape, dtype=bool)
+    inside = cells_within([province], grid) if province is not None else np.zeros(grid.shape, dtype=bool)
     out.append(Constraint("outside_province", ~inside, cell))
     out.append(Constraint("luc", landuse["luc"], cell, active=not profile.allow_luc))
     water = landuse["water"].copy()
@@ -97,15 +118,15 @@ def build_constraints(
         widths = rivers[cfg.river_width_field] if cfg.river_width_field in rivers else None
         halves = [max(float(w) / 2.0, 0.0) if w is not None and w == w else 0.0
                   for w in (widths if widths is not None else [0.0] * len(rivers))]
-        water |= rasterize(shapely.buffer(rivers.geometry.values, halves), grid)
+        water |= cells_touched(shapely.buffer(rivers.geometry.values, halves), grid)
     out.append(Constraint("water", water, cell))
     out.append(Constraint("town_centres", landuse["town"], cell))
     parks = ctx.parks
     occupied = parks[parks["status"].isin(cfg.occupied_park_statuses)] if not parks.empty else parks
-    out.append(Constraint("parks_occupied", rasterize(occupied.geometry.values, grid), cell))
+    out.append(Constraint("parks_occupied", cells_touched(occupied.geometry.values, grid), cell))
     if profile.zone == "inside":
         zones = parks[parks["kind"].isin(("park", "cluster", "agri_park"))] if not parks.empty else parks
-        out.append(Constraint("outside_zones", ~rasterize(zones.geometry.values, grid), cell))
+        out.append(Constraint("outside_zones", ~cells_within(zones.geometry.values, grid), cell))
     pipes = ctx.gas_pipelines
     if not pipes.empty:
         pipes = pipes[pipes["status"].isin(review_cfg.gas.corridor_statuses)]

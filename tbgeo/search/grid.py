@@ -99,8 +99,9 @@ def landuse_masks(
 ) -> dict[str, np.ndarray]:
     """One boolean mask per named set of land-use codes (True where any of the cell is in the set),
     plus ``known`` (cells with land-use data); sets named in ``shares`` give the share of each cell
-    (0–1) instead. From a review land-use source (``RasterLanduse``; ``VectorLanduse``: polygons
-    rasterized by cell centre). ``None`` gives all-False masks with nothing known."""
+    (0–1) instead. From a review land-use source (``RasterLanduse``; ``VectorLanduse``: a set's mask
+    holds every cell its polygons touch, shares and ``known`` go by cell centre). ``None`` gives
+    all-False masks with nothing known."""
     out: dict[str, np.ndarray] = {}
     if source is None:
         empty = np.zeros(grid.shape, dtype=bool)
@@ -147,9 +148,19 @@ def landuse_masks(
            if shapes else np.zeros(grid.shape, dtype=np.int32))
     out["known"] = arr > 0
     for name, wanted in code_sets.items():
-        ids = [index[c] for c in unique if c.upper() in {w.upper() for w in wanted}]
+        upper = {w.upper() for w in wanted}
+        ids = [index[c] for c in unique if c.upper() in upper]
         mask = np.isin(arr, ids) if ids else np.zeros(grid.shape, dtype=bool)
-        out[name] = mask.astype(np.float32) if name in shares else mask
+        if name in shares:
+            out[name] = mask.astype(np.float32)
+            continue
+        # any of the cell in the class, as on the raster: every cell a polygon of the set touches
+        touched = [g for g, c in zip(source.geoms, codes, strict=True)
+                   if c.upper() in upper and g is not None and not g.is_empty]
+        if touched:
+            mask |= _rasterize([(g, 1) for g in touched], out_shape=grid.shape, transform=grid.transform, fill=0,
+                               dtype="uint8", all_touched=True).astype(bool)
+        out[name] = mask
     return out
 
 

@@ -15,7 +15,7 @@ __all__ = ["SHAPES", "ZONE_MODES", "Profile", "SectorPlan", "plan_for", "window_
 SHAPES = ("square", "ratio", "free")
 #: ``inside``: the project must go into a park or cluster (III.4); ``any``: it may go outside.
 ZONE_MODES = ("any", "inside")
-#: Same threshold as the review's ``zoning.labour_heavy_workers`` (config/review.toml).
+#: Default of the review's ``zoning.labour_heavy_workers`` (config/review.toml), which the search passes.
 LABOUR_HEAVY_WORKERS = 500
 #: Ratios (long side / short side) tried for a "free" shape, both ways round.
 FREE_RATIOS = (1.0, 2.0)
@@ -44,7 +44,9 @@ class Profile:
         if not isinstance(self.area_ha, int | float) or not math.isfinite(self.area_ha) or self.area_ha <= 0:
             raise InputError("search.input.area", value=str(self.area_ha))
         if self.area_ha > _MAX_AREA_HA:
-            raise InputError("search.input.area_large", value=Num(float(self.area_ha), 1), max=Num(_MAX_AREA_HA, 0))
+            big = float(self.area_ha)  # a typo of many digits is shown short, not as a 300-digit number
+            raise InputError("search.input.area_large", value=Num(big, 1) if big < 1e9 else f"{big:.3g}",
+                             max=Num(_MAX_AREA_HA, 0))
         if self.shape not in SHAPES:
             raise InputError("search.input.shape", value=self.shape, allowed=", ".join(SHAPES))
         if self.shape == "ratio" and (not math.isfinite(self.ratio) or not 0.1 <= self.ratio <= 10):
@@ -93,17 +95,18 @@ class SectorPlan:
         return self.ZONE_LAYERS.get(self.kind or "", ())
 
 
-def plan_for(profile: Profile, sector: Any, *, refused_codes: tuple[str, ...] = ()) -> SectorPlan:
+def plan_for(profile: Profile, sector: Any, *, refused_codes: tuple[str, ...] = (),
+             labour_heavy_workers: int = LABOUR_HEAVY_WORKERS) -> SectorPlan:
     """The sector's kind (pure). Refused sectors (status ``refused`` or a local refusal in the review's
     ``sector.refused_codes``) get no kind; then, in this order: polluting or energy → ``coastal``
     (III.3, III.4: toward the sea); agro-food → ``agro`` (IV.6.a, IV.6.c); labour-heavy (stated workforce ≥
-    500, else the sector's flag) and not high-tech → ``labour`` (III.3: rural clusters); high-tech → ``high_tech``
+    ``labour_heavy_workers``, the review's ``zoning.labour_heavy_workers``, else the sector's flag) and not high-tech → ``labour`` (III.3: rural clusters); high-tech → ``high_tech``
     (III.3 city parks, III.4 inner fields); otherwise ``general`` (III.4)."""
     uses_gas = bool(profile.gas or sector.uses_gas)
     if sector.status == "refused" or sector.code in refused_codes:
         cite = sector.citation if sector.status == "refused" else "Điều 1, III.4"
         return SectorPlan(sector, None, "refused", cite, uses_gas)
-    labour = profile.workforce >= LABOUR_HEAVY_WORKERS if profile.workforce is not None else sector.labour_intensive
+    labour = profile.workforce >= labour_heavy_workers if profile.workforce is not None else sector.labour_intensive
     high_tech = profile.technology == "high" or (sector.high_tech and profile.technology in (None, "high", "advanced"))
     if sector.polluting or sector.plan_sector == "energy":
         return SectorPlan(sector, "coastal", "coastal", "Điều 1, III.3; III.4", uses_gas)

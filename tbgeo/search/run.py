@@ -287,10 +287,12 @@ def _to_display(geom: BaseGeometry) -> BaseGeometry:
 def weighted_surface(factors: list[Factor], weights: Mapping[str, float], shape: tuple[int, int]) -> np.ndarray:
     """Σ weight × factor over the factors that count (pure; float32)."""
     out = np.zeros(shape, dtype=np.float32)
+    term = np.empty(shape, dtype=np.float32)
     for f in factors:
         w = weights.get(f.id, 0.0)
         if f.values is not None and f.dropped is None and w > 0:
-            out += np.float32(w) * f.values
+            np.multiply(np.float32(w), f.values, out=term, dtype=np.float32)
+            out += term
     return out
 
 
@@ -371,7 +373,8 @@ def search_sites(
     cfg = config or load_search_config()
     rcfg = review_config or load_config()
     sector = get_sector(profile.sector)
-    plan = plan_for(profile, sector, refused_codes=tuple(rcfg.sector.refused_codes))
+    plan = plan_for(profile, sector, refused_codes=tuple(rcfg.sector.refused_codes),
+                    labour_heavy_workers=rcfg.zoning.labour_heavy_workers)
     if plan.refused:
         return SearchResult(profile, plan)
     cell = float(cell if cell is not None else cfg.cell_m)

@@ -87,6 +87,22 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
         # -- the table and the model ----------------------------------------------------------------
         x = margin + map_w + 8 * k
         col_w = w_mm - x - margin
+        line_h, row_h = 3.6 * k, 4.2 * k
+        # the model is laid out first: the table gets the room left above it, so neither runs off the sheet
+        factor_lines = []
+        for f in model["factors"]:
+            weight = fmt_number(f["weight"], lang, 3) if f["dropped"] is None else f"— ({f['dropped_text']})"
+            factor_lines.append(wrap_mm(nfc(f"{f['title']}: {weight}; {f['function']} [{f['citation']}]"), col_w, 6.5 * k))
+        constraint_lines = []
+        for c in model["constraints"]:
+            state = fmt_number(c["excluded_ha"], lang, 0) + " ha" if c["active"] else t("search.sheet.lifted", lang)
+            constraint_lines.append(wrap_mm(nfc(f"{c['title']}: {state} [{c['citation']}]"), col_w, 6.5 * k))
+        model_h = sum(6 * k + sum(len(p) * line_h + 0.8 * k for p in block) + 3 * k
+                      for block in (factor_lines, constraint_lines))
+        bottom = h_mm - margin - 8 * k  # above the note
+        room = bottom - (top + 6 * k + 5 * k) - 4 * k - model_h
+        fits = max(1, int(room // row_h))
+        shown = result.candidates if len(result.candidates) <= fits else result.candidates[:max(fits - 1, 1)]
         y = top
         text(x, y, t("search.sheet.candidates", lang), 10, weight="bold")
         y += 6 * k
@@ -95,7 +111,7 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
         for hx, h in zip(xs, heads, strict=True):
             text(x + hx * col_w, y, h, 6.5, weight="bold")
         y += 5 * k
-        for c in result.candidates:
+        for c in shown:
             rice = c.rice()
             cells = [str(c.rank), fmt_number(c.score, lang, 3), fmt_number(c.area_ha, lang, 1),
                      "—" if rice["luc_ha"] is None else fmt_number(rice["luc_ha"], lang, 2),
@@ -104,26 +120,21 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
                      t(f"review.severity.{c.verdict}", lang) if c.verdict else "—"]
             for cx, cell in zip(xs, cells, strict=True):
                 text(x + cx * col_w, y, cell, 6.5)
-            y += 4.2 * k
+            y += row_h
+        if len(shown) < len(result.candidates):
+            text(x, y, t("search.sheet.more", lang, n=len(result.candidates) - len(shown),
+                         first=shown[-1].rank + 1, last=result.candidates[-1].rank), 6.5, style="italic")
+            y += row_h
         y += 4 * k
-        text(x, y, t("search.sheet.weights", lang), 10, weight="bold")
-        y += 6 * k
-        for f in model["factors"]:
-            weight = fmt_number(f["weight"], lang, 3) if f["dropped"] is None else f"— ({f['dropped_text']})"
-            line = f"{f['title']}: {weight}; {f['function']} [{f['citation']}]"
-            for part in wrap_mm(nfc(line), col_w, 6.5 * k):
-                text(x, y, part, 6.5)
-                y += 3.6 * k
-            y += 0.8 * k
-        y += 3 * k
-        text(x, y, t("search.sheet.constraints", lang), 10, weight="bold")
-        y += 6 * k
-        for c in model["constraints"]:
-            state = fmt_number(c["excluded_ha"], lang, 0) + " ha" if c["active"] else t("search.sheet.lifted", lang)
-            for part in wrap_mm(nfc(f"{c['title']}: {state} [{c['citation']}]"), col_w, 6.5 * k):
-                text(x, y, part, 6.5)
-                y += 3.6 * k
-            y += 0.8 * k
+        for head, block in (("search.sheet.weights", factor_lines), ("search.sheet.constraints", constraint_lines)):
+            text(x, y, t(head, lang), 10, weight="bold")
+            y += 6 * k
+            for parts in block:
+                for part in parts:
+                    text(x, y, part, 6.5)
+                    y += line_h
+                y += 0.8 * k
+            y += 3 * k
         text(x, h_mm - margin - 4 * k, t("search.sheet.note", lang), 6.5, style="italic")
         buf = io.BytesIO()
         meta = {"Title": title, "Creator": "tbgeo", "Producer": "tbgeo (matplotlib)", "CreationDate": None} \

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tbgeo.errors import InputError, Num
+from tbgeo.i18n.params import Template, Text
 
 __all__ = [
     "RANDOM_INDEX", "AHPResult", "ahp", "ahp_weights", "check_weights", "renormalise", "parse_weights", "load_weights_file",
@@ -36,6 +37,16 @@ class AHPResult:
         return dict(zip(self.names, self.weights, strict=True))
 
 
+def _named(name: str) -> Template | str:
+    """A factor of a message in the reader's words with its id (“Distance to a river” (river));
+    a name that is not a factor id as written."""
+    from tbgeo.search.config import FACTORS
+
+    if name in FACTORS:
+        return Template("search.ahp.factor_name", {"title": Text(f"search.factor.{name}", fallback=name), "id": name})
+    return name
+
+
 def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | None = None) -> AHPResult:
     """Weights and consistency of a reciprocal pairwise matrix on Saaty's 1–9 scale (pure; no refusal).
 
@@ -49,6 +60,11 @@ def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | N
     names = tuple(names) if names is not None else tuple(str(i + 1) for i in range(n))
     if len(names) != n:
         raise InputError("search.ahp.not_square")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError("search.ahp.duplicate", name=_named(name))
+        seen.add(name)
     if n > len(RANDOM_INDEX):
         raise InputError("search.ahp.too_many", n=n, max=len(RANDOM_INDEX))
     if not np.all(np.isfinite(a)) or np.any(a < 1 / 9 - _TOL) or np.any(a > 9 + _TOL):
@@ -58,7 +74,7 @@ def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | N
     for i in range(n):
         for j in range(i + 1, n):
             if abs(a[i, j] * a[j, i] - 1.0) > 1e-3:
-                raise InputError("search.ahp.reciprocal", a=names[i], b=names[j])
+                raise InputError("search.ahp.reciprocal", a=_named(names[i]), b=_named(names[j]))
     values, vectors = np.linalg.eig(a)
     k = int(np.argmax(values.real))
     lam = float(values[k].real)
@@ -81,7 +97,7 @@ def ahp_weights(matrix: Sequence[Sequence[float]] | np.ndarray, names: Sequence[
     result = ahp(matrix, names)
     if result.cr >= MAX_CR:
         a, b = result.worst_pair or (names[0], names[-1])
-        raise InputError("search.ahp.inconsistent", cr=Num(result.cr, 3), a=a, b=b)
+        raise InputError("search.ahp.inconsistent", cr=Num(result.cr, 3), a=_named(a), b=_named(b))
     return result
 
 
@@ -92,6 +108,8 @@ def check_weights(weights: Mapping[str, float], allowed: Sequence[str]) -> dict[
         raise InputError("search.weights.unknown", names=", ".join(unknown), allowed=", ".join(allowed))
     out: dict[str, float] = {}
     for name, value in weights.items():
+        if isinstance(value, bool):  # TOML/JSON true/false is not a weight
+            raise InputError("search.weights.not_number", name=name, value=str(value).lower())
         try:
             v = float(value)
         except (TypeError, ValueError):

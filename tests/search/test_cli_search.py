@@ -55,9 +55,11 @@ def test_sensitivity_in_json(capsys) -> None:
     assert all(v["text"].endswith("stable (same places, same order)") == v["stable"] for v in sens)
 
 
-def test_refused_sector_exit_1_with_citation(capsys) -> None:
-    rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20)
+def test_refused_sector_exit_1_with_citation(capsys, tmp_path) -> None:
+    rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20, "--out", tmp_path / "kq.gpkg",
+                         "--sheet", tmp_path / "kq.pdf")
     assert rc == 1
+    assert list(tmp_path.iterdir()) == []  # no empty GeoPackage, no sheet: only the refusal
     assert out.strip() == ("Quy hoạch không chấp thuận ngành “Thuộc da” (tanning): không tìm địa điểm cho dự án này. "
                            "Căn cứ: Điều 1, III.4.")
     rc, out, _ = _search(capsys, "--sector", "tanning", "--area-ha", 20, "--format", "json", "--lang", "en")
@@ -94,7 +96,7 @@ def test_inconsistent_ahp_weights_exit_2(capsys, tmp_path) -> None:
                  'matrix = [[1, 2, 4, 8], [0.5, 1, 2, 4], [0.25, 0.5, 1, 0.25], [0.125, 0.25, 4, 1]]\n', encoding="utf-8")
     rc, _, err = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", f, "--lang", "en")
     assert rc == 2
-    assert "CR = 0.216 ≥ 0.10" in err and "“luk” – “river”" in err
+    assert "CR = 0.216 ≥ 0.10" in err and "“Share of other rice land (LUK) converted, id luk” – “Distance to a river" in err
 
 
 def test_direct_weights_file_and_outputs(capsys, tmp_path) -> None:
@@ -140,3 +142,26 @@ def test_a3_sheet(capsys, tmp_path) -> None:
     rc, _, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--cell", 100, "--sheet", tmp_path / "x.svg")
     assert rc == 2 and "đuôi tệp phải là .pdf hoặc .png" in err
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_a3_sheet_with_many_candidates_keeps_the_model_on_the_sheet(capsys, tmp_path) -> None:
+    # 60 candidates do not fit the table: the rows that fit, a line for the rest, and the model
+    # (weights, constraints, citations) still on the sheet — nothing drawn below its bottom edge
+    import re
+
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "kq.pdf"
+    rc, _, err = _search(capsys, "--sector", "glass", "--area-ha", 5, "--top", 60, "--cell", 100, "--no-review",
+                         "--sheet", pdf)
+    assert rc == 0, err
+    page = PdfReader(pdf).pages[0]
+    ys: list[float] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: ys.append(tm[5] * cm[3] + cm[5]) if text.strip() else None)
+    text = page.extract_text()
+    more = re.search(r"… và (\d+) khu đất khác \(hạng (\d+)–60\)", text)
+    assert more is not None and int(more.group(1)) == 60 - int(more.group(2)) + 1 and int(more.group(1)) >= 1
+    for needle in ("Yếu tố và trọng số", "Đất bị loại trừ", "Đất của đề xuất khác đang chờ duyệt hoặc đã duyệt",
+                   "Luật Đất đai 2024, Điều 122"):
+        assert needle in text, needle
+    assert ys and min(ys) > 0  # PDF y runs up from the bottom edge

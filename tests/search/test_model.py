@@ -79,6 +79,22 @@ def test_no_window_with_a_constrained_cell() -> None:
     assert [w.score for w in wins] == sorted((w.score for w in wins), reverse=True)
 
 
+@pytest.mark.parametrize("low", [0.0, -1.0])  # 0: one table with the constrained cells as a negative sum; −1: two tables
+def test_window_scores_match_brute_force(low: float) -> None:
+    rng = np.random.default_rng(11)
+    score = rng.uniform(low, 1.0, (30, 40))
+    constrained = rng.random((30, 40)) < 0.01
+    got = window_scores(score, constrained, 4, 7)
+    assert got.shape == (27, 34)
+    for i in range(27):
+        for j in range(34):
+            if constrained[i:i + 4, j:j + 7].any():
+                assert got[i, j] == -np.inf
+            else:
+                assert got[i, j] == pytest.approx(score[i:i + 4, j:j + 7].mean(), abs=1e-6)
+    assert np.isfinite(got).sum() > 100
+
+
 def test_window_larger_than_grid_gives_none() -> None:
     assert best_windows(SCORE, CONSTRAINED, [(6, 6)], top=3, min_spacing_cells=0) == []
 
@@ -108,8 +124,23 @@ def test_inconsistent_matrix_refused_naming_the_pair() -> None:
         ahp_weights(m, names)
     assert exc.value.message("vi") == (
         "Tỷ số nhất quán CR = 0,216 ≥ 0,10: các đánh giá so sánh cặp không nhất quán. "
-        "Cặp kém nhất quán nhất: “luk” – “river”; xem lại đánh giá của cặp này.")
-    assert "CR = 0.216 ≥ 0.10" in exc.value.message("en") and "“luk” – “river”" in exc.value.message("en")
+        "Cặp kém nhất quán nhất: “Tỷ lệ đất lúa còn lại (LUK) phải chuyển đổi, mã luk” – "
+        "“Khoảng cách tới sông (vận tải thủy), mã river”; xem lại đánh giá của cặp này.")
+    assert exc.value.message("en") == (
+        "Consistency ratio CR = 0.216 ≥ 0.10: the pairwise judgements are inconsistent. Most inconsistent pair: "
+        "“Share of other rice land (LUK) converted, id luk” – “Distance to a river (waterway transport), id river”; "
+        "revise that judgement.")
+
+
+def test_ahp_names_each_factor_once_and_weights_are_numbers() -> None:
+    with pytest.raises(InputError) as exc:
+        ahp([[1, 1], [1, 1]], ["zone", "zone"])
+    assert exc.value.message("en") == ("The factor “Distance to the economic zone / parks / clusters, id zone” is named "
+                                       "twice in the names of the [ahp] matrix: one row and one column per factor.")
+    assert exc.value.message("vi").startswith("Yếu tố “Khoảng cách tới khu kinh tế / KCN / CCN, mã zone” có hai lần")
+    with pytest.raises(InputError) as exc:
+        check_weights({"zone": True}, FACTORS)
+    assert exc.value.message("vi") == "Trọng số của “zone” không phải là số: “true”."
 
 
 def test_ahp_bad_matrices() -> None:
@@ -152,6 +183,9 @@ def test_sector_kinds() -> None:
     assert plan_for(p, get_sector("textile_garment"), refused_codes=("textile_garment",)).refused
     # a stated workforce decides the labour kind (as in the review's zone rule)
     assert plan_for(Profile("x", 50, workforce=50), get_sector("textile_garment")).kind != "labour"
+    # … from the review's threshold (config/review.toml zoning.labour_heavy_workers), which the search passes
+    assert plan_for(Profile("x", 50, workforce=600), get_sector("plastics")).kind == "labour"
+    assert plan_for(Profile("x", 50, workforce=600), get_sector("plastics"), labour_heavy_workers=1000).kind == "general"
 
 
 def test_window_shapes_cover_the_area() -> None:
@@ -169,6 +203,12 @@ def test_bad_profile_messages() -> None:
     assert exc.value.message("en") == "Area “-5” is not valid: enter the hectares, more than 0 (e.g. 50)."
     with pytest.raises(InputError):
         Profile("electronics", 50, shape="round").check()
+    with pytest.raises(InputError) as exc:
+        Profile("electronics", 6000).check()
+    assert exc.value.message("vi") == "Diện tích 6.000,0 ha quá lớn cho một dự án (tối đa 5.000 ha). Nhập diện tích nhỏ hơn."
+    with pytest.raises(InputError) as exc:
+        Profile("electronics", 1e308).check()
+    assert exc.value.message("en").startswith("An area of 1e+308 ha is too large")
 
 
 def test_config_defaults_are_cited_and_sum_to_one() -> None:
@@ -222,3 +262,94 @@ def test_same_place_match() -> None:
     assert _match((10, 12, 4, 4), boxes) == 2  # half covered
     assert _match((10, 13, 4, 4), boxes) is None  # a quarter
     assert _match((0, 0, 4, 4), boxes) == 1
+
+
+def _hand_grid():
+    from tbgeo.search.grid import Grid
+
+    # 5 × 5 cells of 10 m, top-left (0, 50): columns x 0–10 … 40–50, rows y 50–40 … 10–0
+    return Grid(0.0, 50.0, 10.0, 5, 5)
+
+
+def test_cells_within_and_touched_by_hand() -> None:
+    import shapely
+
+    from tbgeo.search.constraints import cells_touched, cells_within
+    from tbgeo.search.grid import rasterize
+
+    grid = _hand_grid()
+    poly = shapely.box(4, 4, 36, 46)  # every centre x 5–35, y 5–45 inside; whole cells only x 10–30, y 10–40
+    centre = rasterize([poly], grid)
+    assert centre[:, :4].all() and not centre[:, 4].any()  # 20 cells by centre
+    within = cells_within([poly], grid)
+    expected = np.zeros((5, 5), dtype=bool)
+    expected[1:4, 1:3] = True
+    np.testing.assert_array_equal(within, expected)
+    np.testing.assert_array_equal(cells_touched([poly], grid), centre)
+    # two parks side by side count as one: their shared edge does not cut the cells along it
+    halves = [shapely.box(-5, -5, 25, 55), shapely.box(25, -5, 55, 55)]
+    assert cells_within(halves, grid).all()
+    assert not cells_within([], grid).any()
+
+
+def test_footprints_of_clean_cells_hold_no_excluded_land() -> None:
+    # excluded land drawn as discs at arbitrary positions (not on grid lines); the footprints found
+    # on "outside the discs" and "inside the allowed area" cells hold none of it, in true area
+    import shapely
+
+    from tbgeo.search.constraints import cells_touched, cells_within
+    from tbgeo.search.grid import Grid
+
+    grid = Grid(0.0, 400.0, 10.0, 40, 40)
+    rng = np.random.default_rng(3)
+    discs = [shapely.Point(x, y).buffer(r) for x, y, r in rng.uniform((0, 0, 8), (400, 400, 30), (12, 3))]
+    allowed = shapely.Point(200, 200).buffer(170)
+    constrained = cells_touched(discs, grid) | ~cells_within([allowed], grid)
+    score = rng.random(grid.shape)
+    wins = best_windows(score, constrained, [(4, 5), (5, 4)], top=8, min_spacing_cells=6)
+    assert len(wins) >= 4
+    excluded = shapely.union_all(discs)
+    for w in wins:
+        box = grid.box(w.row, w.col, w.rows, w.cols)
+        assert box.intersection(excluded).area < 1e-6
+        assert box.difference(allowed).area < 1e-6
+
+
+def test_vector_landuse_masks_hold_every_touched_cell() -> None:
+    # an imported land-use layer (polygons): a LUC polygon covering only part of some cells still
+    # excludes them, as the raster does ("any of the cell"); the LUK share goes by centre
+    import geopandas as gpd
+    import shapely
+
+    from tbgeo.search.grid import landuse_masks
+    from tbgeo.zonal import VectorLanduse
+
+    grid = _hand_grid()
+    # LUC x 6–34, y 6–44: the centres of 6 cells, a part of 20
+    gdf = gpd.GeoDataFrame({"code": ["LUC", "LUK"]}, geometry=[shapely.box(6, 6, 34, 44), shapely.box(40, 0, 50, 50)],
+                           crs="EPSG:9209")
+    masks = landuse_masks(VectorLanduse(gdf, code_column="code"), grid, {"luc": ("LUC",), "luk": ("LUK",)},
+                          shares=("luk",))
+    expected = np.zeros((5, 5), dtype=bool)
+    expected[:, :4] = True
+    np.testing.assert_array_equal(masks["luc"], expected)
+    np.testing.assert_array_equal(masks["luk"][:, 4], np.ones(5, dtype=np.float32))
+    assert masks["luk"][:, :4].sum() == 0
+
+
+def test_readme_weights_example_is_accepted() -> None:
+    # the README's `w.toml` is a valid AHP weights file (consistent: CR < 0.10)
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from tbgeo.search.weights import parse_weights
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"For example, `w\.toml`:\n\n  ```toml\n(.*?)  ```", readme, re.S)
+    assert block is not None
+    data = tomllib.loads("\n".join(line[2:] for line in block.group(1).splitlines()))
+    weights, source, result = parse_weights(data, FACTORS)
+    assert source == "ahp" and result is not None and result.cr < 0.10
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert weights["zone"] > weights["luk"] > weights["river"] > 0 and weights["gas"] == 0.0

@@ -74,3 +74,28 @@ def test_search_page_in_english_refused_and_ahp() -> None:
     at.select_slider(key="search_ahp_zone_road").set_value(1 / 9).run()
     assert any("Consistency ratio CR" in e.value and "≥ 0.10" in e.value for e in at.error)
     assert _button(at, "Search").disabled
+
+
+def test_search_page_in_english_finds_reviews_and_saves() -> None:
+    at = _app("en").run()
+    at.selectbox(key="search_sector").set_value("textile_garment")
+    at.number_input(key="search_area").set_value(20.0)
+    at.checkbox(key="search_inside").check()
+    at.selectbox(key="search_cell").set_value(100.0)
+    at.number_input(key="search_top").set_value(2)
+    _button(at, "Search").click().run()
+    assert not at.exception, at.exception
+    assert any("Found 2 sites of 20.0 ha, each already reviewed." == s.value for s in at.success)
+    table = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
+    assert list(table.columns) == ["Rank", "Score", "Area (ha)", "LUC (ha)", "LUK (ha)", "Districts", "Zone",
+                                   "To gas pipe (km)", "Review verdict", "Worst finding"]
+    assert list(table["Rank"]) == [1, 2] and (table["Area (ha)"] >= 20).all()
+    # "must be inside a park/cluster": each candidate is in one (the zone column names it)
+    assert all(z.startswith(("KCN", "CCN")) for z in table["Zone"])
+    constraints = next(df.value for df in at.dataframe if "Constraint" in df.value.columns)
+    assert "Outside parks and clusters (the project must go into one)" in list(constraints["Constraint"])
+    _button(at, "Save as a draft proposal").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved candidate 1 as proposal no. 1 (draft)." == s.value for s in at.success)
+    (p,) = Workspace.open_existing().proposals()
+    assert p.status == "draft" and p.report["attributes"]["sector"] == "textile_garment"

@@ -31,8 +31,11 @@ def test_candidates_hold_no_constrained_cell(result) -> None:
 def test_candidates_are_inside_the_province_and_not_on_luc(result) -> None:
     import shapely
 
-    province = result.plan and None  # noqa: F841 - readability
+    from tbgeo.search import SearchLayers
+
+    province = SearchLayers.from_catalog().context.province
     for c in result.candidates:
+        assert c.geometry.difference(province).area < 1.0  # m², whole cells inside the province
         assert c.report is not None
         assert c.report.facts.landuse.luc_ha == pytest.approx(0.0, abs=0.01)
         assert c.report.finding("province").severity == "ok"
@@ -94,10 +97,23 @@ def test_approved_proposal_takes_its_land(result) -> None:
 
 
 def test_inside_zone_keeps_candidates_in_parks() -> None:
-    r = search_sites(Profile("electronics", 20, zone="inside"), cell=CELL)
-    assert r.candidates
+    # "must be inside a park/cluster": the whole footprint, not only its cell centres (a cell the
+    # park's edge crosses is out), so the review finds it 100 % inside
+    import shapely
+
+    from tbgeo.search import SearchLayers
+
+    layers = SearchLayers.from_catalog()
+    parks = layers.context.parks
+    zones = shapely.union_all(parks[parks["kind"].isin(("park", "cluster", "agri_park"))].geometry.values)
+    operating = shapely.union_all(parks[parks["status"] == "operating"].geometry.values)
+    r = search_sites(Profile("textile_garment", 20, zone="inside"), layers=layers, cell=CELL)
+    assert len(r.candidates) == 10
     for c in r.candidates:
-        assert c.report.finding("industrial_zone").severity == "ok"
+        assert c.geometry.difference(zones).area < 1.0  # m²
+        assert c.geometry.intersection(operating).area < 1.0
+        finding = c.report.finding("industrial_zone")
+        assert finding.severity == "ok" and finding.value == pytest.approx(100.0, abs=0.01)
 
 
 def test_sensitivity_of_the_top_candidates(result) -> None:
@@ -121,3 +137,48 @@ def t_factor(fid: str) -> str:
     from tbgeo.i18n import t
 
     return t(f"search.factor.{fid}", "vi")
+
+
+def test_labour_threshold_is_the_reviews() -> None:
+    from dataclasses import replace
+
+    from tbgeo.review import load_config
+
+    rcfg = load_config()
+    p = Profile("plastics", 20, workforce=2000, gas=False)
+    assert search_sites(p, cell=200.0, top=1, review=False, review_config=rcfg).plan.kind == "labour"
+    raised = replace(rcfg, zoning=replace(rcfg.zoning, labour_heavy_workers=5000))
+    r = search_sites(p, cell=200.0, top=1, review=False, review_config=raised)
+    assert r.plan.kind == "general" and r.model("en")["kind"] == "general"
+
+
+def test_distance_rasters_follow_the_layer_version(tmp_path, capsys) -> None:
+    # an import of a new gas-pipeline version gives a new distance raster; a rollback finds the old one
+    import geopandas as gpd
+
+    from tbgeo.cli import main
+
+    def gas(r):
+        return next(f for f in r.factors if f.id == "gas").values
+
+    cache = DistanceCache()
+    p = Profile("glass", 20)  # glass uses gas (sector list)
+    first = search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    built = cache.misses
+    search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    assert cache.misses == built  # warm: every distance raster read back
+    src = tmp_path / "gas.geojson"
+    assert main(["export", "gas_pipelines", "--out", str(src)]) == 0
+    moved = gpd.read_file(src).to_crs(9209)
+    moved = moved.set_geometry(moved.geometry.translate(xoff=-3000.0))
+    dst = tmp_path / "gas-moved.geojson"
+    moved.to_crs(4326).to_file(dst, driver="GeoJSON")
+    assert main(["import", str(dst), "--layer", "gas_pipelines"]) == 0
+    again = search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    assert cache.misses == built + 1  # the gas distance only
+    assert not np.array_equal(gas(again), gas(first))
+    assert main(["rollback", "gas_pipelines", "shipped"]) == 0
+    back = search_sites(p, cell=200.0, top=1, review=False, cache=cache)
+    assert cache.misses == built + 1
+    np.testing.assert_array_equal(gas(back), gas(first))
+    capsys.readouterr()
