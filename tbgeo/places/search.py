@@ -41,6 +41,8 @@ KINDS = ("new_unit", "old_commune", "district", "industrial_park", "industrial_c
 SITE_LAYERS = ("industrial_parks", "industrial_clusters", "agri_park")
 _LAYER_KIND = {"industrial_parks": "industrial_park", "industrial_clusters": "industrial_cluster", "agri_park": "agri_park"}
 _MAX = 10
+#: Characters of a query repeated in the "not found" message.
+_SHOWN = 80
 #: What a leading type word in the query restricts the search to: unit types and site kinds.
 _TYPE_FILTER: dict[str, tuple[set[str], set[str]]] = {
     "xa": ({"Xã"}, set()),
@@ -63,10 +65,11 @@ class PlaceNotFound(InputError):
     def __init__(self, query: str, suggestions: list[str]) -> None:
         self.query = query
         self.suggestions = suggestions
+        shown = query if len(query) <= _SHOWN else query[:_SHOWN] + "…"  # a pasted page is not echoed whole
         if suggestions:
-            super().__init__("places.not_found_suggest", query=query, suggestions=", ".join(suggestions))
+            super().__init__("places.not_found_suggest", query=shown, suggestions=", ".join(suggestions))
         else:
-            super().__init__("places.not_found", query=query)
+            super().__init__("places.not_found", query=shown)
 
 
 @dataclass

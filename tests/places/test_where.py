@@ -133,3 +133,10 @@ def test_code_column_is_found_by_values() -> None:
     assert find_code_column(frame, {"13003", "12970"}) == "ma"
     assert find_code_column(frame[["ten", "dien_tich"]], {"13003", "12970"}) is None
     assert normalise_code(13003) == "13003" and normalise_code("00343") == "00343" and normalise_code("x") is None
+
+
+def test_a_pasted_page_is_not_echoed_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = _run(capsys, "where", "zq" * 50_000)
+    assert rc == 2 and out == ""
+    assert err.strip() == f"Lỗi: Không tìm thấy địa danh «{'zq' * 40}…». Hãy thử tên xã, phường, huyện, KCN, CCN, tên" \
+        " đề xuất hoặc mã đơn vị TCTK (ví dụ 13003); có thể gõ không dấu."
