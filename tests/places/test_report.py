@@ -119,3 +119,31 @@ def test_ledger_by_commune_measures_the_land(imported_communes, capsys: pytest.C
     # by former district (default) is unchanged: the plan's unit
     assert main(["ledger", "--format", "json"]) == 0
     assert [d["district"] for d in json.loads(capsys.readouterr().out)["districts"] if d["total_ha"]] == ["Tiền Hải"]
+
+
+def test_review_sheet_is_headed_by_the_day_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review sheet is a dossier page of the day it is printed: from 1 July 2025 it is headed by the
+    Hưng Yên committee with "(địa bàn tỉnh Thái Bình cũ)" in the title; ``heading="plan"`` keeps the old one."""
+    import datetime as dt
+
+    from tests.printing.helpers import pdf_lines
+
+    report = review_site(_site(), context=ReviewContext.from_catalog(include_proposals=False))
+    lines = pdf_lines(report.to_sheet("vi", size="A4"))
+    assert "UBND TỈNH HƯNG YÊN" in lines and "SỞ CÔNG THƯƠNG TỈNH HƯNG YÊN" in lines
+    assert "SƠ ĐỒ VỊ TRÍ KHU ĐẤT ĐỀ XUẤT VÀ KẾT QUẢ THẨM TRA (ĐỊA BÀN TỈNH THÁI BÌNH CŨ)" in lines
+    assert "UBND TỈNH THÁI BÌNH" not in lines
+    en = pdf_lines(report.to_sheet("en", size="A4"))
+    assert "PEOPLE'S COMMITTEE OF HƯNG YÊN PROVINCE" in en
+    plan = pdf_lines(report.to_sheet("vi", size="A4", heading="plan"))
+    assert "UBND TỈNH THÁI BÌNH" in plan and "UBND TỈNH HƯNG YÊN" not in plan
+
+    class Before(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date(2025, 6, 30)
+
+    monkeypatch.setattr(dt, "date", Before)
+    lines = pdf_lines(report.to_sheet("vi", size="A4"))
+    assert "UBND TỈNH THÁI BÌNH" in lines and "UBND TỈNH HƯNG YÊN" not in lines
+
