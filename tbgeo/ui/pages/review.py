@@ -458,11 +458,40 @@ def _ledger(lang: str) -> None:
 
     st.subheader(t("review.page.ledger", lang))
     cfg = load_config().ledger
-    ledger = rice_ledger(Workspace.open_existing().proposals() if Workspace.exists() else [], config=cfg)
+    by = st.radio(t("places.ui.ledger_by", lang), ["district", "commune"], horizontal=True, key="review_ledger_by",
+                  format_func=lambda b: t(f"places.ui.ledger_by_{b}", lang))
+    proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
+    if by == "commune":
+        from tbgeo.ledger import rice_ledger_by_commune
+        from tbgeo.places import communes_frame
+        from tbgeo.ui import cache
+
+        communes = communes_frame(cache.catalog())
+        if communes is None:
+            st.info(t("places.ui.ledger_needs_layer", lang))
+            return
+        try:
+            ledger = rice_ledger_by_commune(proposals, communes=communes, config=cfg)
+        except InputError as exc:  # no land-use source: say what to do
+            st.info(exc.message(lang))
+            return
+    else:
+        ledger = rice_ledger(proposals, config=cfg)
+    col = t("places.ui.col_commune" if by == "commune" else "review.page.col_district", lang)
+    outside = t("places.ledger_outside" if by == "commune" else "review.page.outside", lang)
+
+    def new_of(r: Any) -> str:
+        from tbgeo.places.crosswalk import crosswalk
+
+        return ", ".join(u.full_name for u in crosswalk().new_of_district(r.code)) if r.code else ""
 
     def row(r: Any, label: str) -> dict[str, Any]:
+        head = {t("places.ui.col_code", lang): r.code or ""} if by == "commune" else {}
+        tail = {t("places.ui.col_new_of_district", lang): new_of(r)} if by == "district" else {}
         return {
-            t("review.page.col_district", lang): label,
+            **head,
+            col: label,
+            **tail,
             t("review.page.col_approved_luc", lang): round(r.approved_luc_ha, 2),
             t("review.page.col_approved_luk", lang): round(r.approved_luk_ha, 2),
             t("review.page.col_pending_luc", lang): round(r.pending_luc_ha, 2),
@@ -472,7 +501,7 @@ def _ledger(lang: str) -> None:
             t("review.page.col_remaining", lang): None if r.remaining_ha is None else round(r.remaining_ha, 2),
         }
 
-    rows = [row(r, r.district or t("review.page.outside", lang)) for r in ledger.rows]
+    rows = [row(r, r.district or outside) for r in ledger.rows]
     rows.append(row(ledger.total, t("review.page.total", lang)))
     st.dataframe(rows, hide_index=True, width="stretch", key="review_ledger")
     st.caption(t("review.page.ledger_note", lang, quota=fmt_number(cfg.quota_ha, lang, 0)))
