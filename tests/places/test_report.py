@@ -209,3 +209,26 @@ def test_ledger_by_district_names_the_new_communes(capsys: pytest.CaptureFixture
     assert lines[i + 1] == f"    nay thuộc các xã, phường: {CANDIDATES_TIEN_HAI}"
     assert main(["--lang", "en", "ledger"]) == 0
     assert f"    now in these communes and wards: {CANDIDATES_TIEN_HAI}" in capsys.readouterr().out.splitlines()
+
+
+def test_review_page_follows_a_commune_layer_imported_while_it_runs(commune_file) -> None:  # type: ignore[no-untyped-def]
+    """The page's cached review context is keyed by the optional layer's version too: a commune
+    layer imported on the Upload page (here: the CLI) reaches the next review without a restart;
+    the chosen stored proposal shows where it is in both systems, measured now."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    ctx = ReviewContext.from_catalog(include_proposals=False)
+    Workspace.open().add_proposal(_site(), name="Kính", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"),
+                                  user="p")
+    st.cache_resource.clear()
+    at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=120).run()
+    assert not at.exception, at.exception
+    lines = [x.value for x in at.text if x.value.startswith("Địa bàn hành chính:")]
+    assert lines == [f"Địa bàn hành chính: huyện cũ: Tiền Hải; huyện cũ nay thuộc các xã, phường mới: {CANDIDATES_TIEN_HAI};"
+                     " muốn biết chính xác xã, phường nào cần nhập lớp ranh giới xã, phường 2025 (communes_2025)"]
+    assert main(["import", str(commune_file), "--layer", "communes_2025"]) == 0
+    at.run()
+    assert not at.exception, at.exception
+    lines = [x.value for x in at.text if x.value.startswith("Địa bàn hành chính:")]
+    assert lines == ["Địa bàn hành chính: huyện cũ: Tiền Hải; xã, phường mới: xã Đồng Châu (theo lớp ranh giới xã, phường 2025)"]

@@ -46,14 +46,21 @@ def _context(versions: tuple[str, ...]) -> Any:
     return ReviewContext.from_catalog(cache.catalog(), include_proposals=False)
 
 
-def context() -> Any:
-    """The review context: catalog layers (cached per active version) plus the stored proposals now."""
+def _version_keys() -> tuple[str, ...]:
+    """The versions the review context is read from: every vector layer, the optional ones too (an
+    imported communes_2025 layer must reach the reports without a restart)."""
     from tbgeo.ui import cache
-    from tbgeo.workspace import Workspace
 
     cat = cache.catalog()
-    versions = cache.version_keys(tuple(lid for lid in cat.ids if cat.get(lid).kind == "vector"))
-    ctx = _context(versions)
+    ids = [*cat.ids, *(lyr.id for lyr in cat.optional)]
+    return cache.version_keys(tuple(lid for lid in ids if cat.get(lid).kind == "vector"))
+
+
+def context() -> Any:
+    """The review context: catalog layers (cached per active version) plus the stored proposals now."""
+    from tbgeo.workspace import Workspace
+
+    ctx = _context(_version_keys())
     frame = Workspace.open_existing().proposals_frame() if Workspace.exists() else None
     return ctx.with_proposals(frame)
 
@@ -379,6 +386,13 @@ def _proposals(lang: str) -> None:
     pid = st.selectbox(t("review.page.pick", lang), [p.id for p in items],
                        format_func=lambda i: f"#{i} {next(p.name for p in items if p.id == i)}", key="review_pick")
     chosen = ws.proposal(pid)
+    if chosen.geometry is not None and not chosen.geometry.is_empty:
+        # where it is in both systems, measured now (a commune layer imported since the review counts)
+        from tbgeo.places.locate import locate
+
+        base = _context(_version_keys())
+        where = locate(chosen.geometry, districts=base.districts, communes=base.communes)
+        st.text(t("places.report_line", lang, where=where.text(lang)))  # plain text: names come from layers
     st.dataframe(
         [
             {
