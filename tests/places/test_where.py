@@ -140,3 +140,10 @@ def test_a_pasted_page_is_not_echoed_whole(capsys: pytest.CaptureFixture[str]) -
     assert rc == 2 and out == ""
     assert err.strip() == f"Lỗi: Không tìm thấy địa danh «{'zq' * 40}…». Hãy thử tên xã, phường, huyện, KCN, CCN, tên" \
         " đề xuất hoặc mã đơn vị TCTK (ví dụ 13003); có thể gõ không dấu."
+
+
+def test_eth_typed_for_d_finds_the_place(capsys: pytest.CaptureFixture[str]) -> None:
+    """"Ðồng Châu" with the Icelandic eth (U+00D0), as CP1258 text and some keyboards write Đ."""
+    rc, out, _ = _run(capsys, "where", "\u00d0ồng Châu")
+    assert rc == 0
+    assert out.splitlines()[0] == f"- [Xã, phường từ 1/7/2025] {DONG_CHAU_VI}"
