@@ -34,6 +34,7 @@ __all__ = [
     "describe",
     "label",
     "PlaceNotFound",
+    "extent_text",
 ]
 
 KINDS = ("new_unit", "old_commune", "district", "industrial_park", "industrial_cluster", "agri_park", "proposal")
@@ -352,3 +353,22 @@ def label(place: Place, lang: str, cw: Crosswalk | None = None) -> str:
     else:
         name = place.name
     return f"{name} — {t(f'places.kind.{place.kind}', lang)}"
+
+
+def extent_text(place: Place, lang: str, catalog: Any = None) -> str:
+    """What the map zooms to, for the reader: the package's box (approximate) or the polygon of a
+    layer named by its title in the reader's language, with its id ("Khu công nghiệp (KCN)", industrial_parks)."""
+    if place.approximate or not place.zoom_layer:
+        return t("places.zoom_approx", lang)
+    lid = place.zoom_layer
+    if lid == "proposals":
+        title = t("places.proposals_layer", lang)
+    else:
+        from tbgeo.catalog import load_catalog
+        from tbgeo.errors import CatalogError
+
+        try:
+            title = (catalog if catalog is not None else load_catalog()).get(lid).title(lang)
+        except CatalogError:
+            title = lid
+    return t("places.zoom_polygon", lang, layer=title, id=lid)

@@ -33,7 +33,7 @@ def place_search(lang: str) -> object | None:
     if not query.strip():
         return None
     from tbgeo.errors import InputError, StoreBusyError
-    from tbgeo.places.search import describe, label, load_sources, search
+    from tbgeo.places.search import describe, extent_text, label, load_sources, search
 
     try:
         places = search(query, load_sources(cache.catalog()))
@@ -51,7 +51,7 @@ def place_search(lang: str) -> object | None:
         )
     place = places[min(index, len(places) - 1)]
     st.text(describe(place, lang))
-    st.caption(t("places.zoom_approx", lang) if place.approximate else t("places.zoom_polygon", lang, layer=place.zoom_layer))
+    st.caption(extent_text(place, lang, cache.catalog()))
     return place
 
 
