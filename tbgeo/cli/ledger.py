@@ -52,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
                 quota=quota,
             )
         )
+        if ledger.by == "district" and row.code:
+            from tbgeo.places.crosswalk import crosswalk
+
+            new = crosswalk().new_of_district(row.code)
+            if new:
+                print(t("places.ledger_district_new", lang, new=", ".join(u.full_name for u in new)))
     for row in ledger.over_quota:
         name = t("review.page.total", lang) if row is ledger.total else row.district
         print(t("review.page.over_quota", lang, district=name, total=fmt_number(row.total_ha, lang, 2),

@@ -17,10 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tbgeo.catalog import load_catalog
     from tbgeo.places import crosswalk, describe, load_sources, search
+    from tbgeo.places.search import extent_text
 
     lang = args.lang
-    places = search(args.query, load_sources())  # nothing found: PlaceNotFound → exit 2 with close names
+    catalog = load_catalog()
+    places = search(args.query, load_sources(catalog))  # nothing found: PlaceNotFound → exit 2 with close names
     cw = crosswalk()
     if args.format == "json":
         emit_json([p.to_dict(lang, cw) for p in places])
@@ -29,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("places.result_count", lang, count=len(places), query=args.query.strip()))
     for p in places:
         print(f"- [{t(f'places.kind.{p.kind}', lang)}] {describe(p, lang, cw)}")
-        extent = t("places.zoom_approx", lang) if p.approximate else t("places.zoom_polygon", lang, layer=p.zoom_layer)
+        extent = extent_text(p, lang, catalog)
         code = t("places.codes", lang, code=p.code) + " · " if p.kind in ("new_unit", "old_commune", "district") else ""
         print(f"  {code}{extent}")
     return 0

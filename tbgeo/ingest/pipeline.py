@@ -818,6 +818,10 @@ def _build_plan(
 
     if layer.kind == "raster":
         _landuse_codes(work, blockers)
+    from tbgeo.places.locate import COMMUNES_LAYER
+
+    if layer_id == COMMUNES_LAYER and usable:
+        _commune_codes(work, blockers)
     fields = target_fields(layer)
     geoms = work.geometry
     measures = {}
@@ -888,6 +892,23 @@ def _landuse_codes(work: Any, blockers: list[tuple[str, dict[str, Any]]]) -> Non
         blockers.append(("ingest.landuse_no_code", {"codes": ", ".join(RICE_CODES)}))
         return
     work[CODE_COLUMN] = normalise_codes(work[column])
+
+
+def _commune_codes(work: Any, blockers: list[tuple[str, dict[str, Any]]]) -> None:
+    """2025 commune boundaries need a GSO code column (found by its values, whatever its name) that
+    names at least one commune or ward of the former Thái Bình area: without it tbgeo could not use
+    the layer, and every report would go on asking for it."""
+    from tbgeo.places.crosswalk import crosswalk
+    from tbgeo.places.locate import commune_code_column, normalise_code
+
+    cw = crosswalk()
+    column = commune_code_column(work, cw)
+    if column is None:
+        blockers.append(("ingest.communes_no_code", {"example": "13003"}))
+        return
+    codes = {normalise_code(v) for v in work[column].tolist()}
+    if not codes & set(cw.new_units):
+        blockers.append(("ingest.communes_none_in_area", {"column": column}))
 
 
 def _fids(fids: list[int], limit: int = 10) -> str:

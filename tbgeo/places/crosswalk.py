@@ -144,10 +144,19 @@ class NewUnit:
 class Crosswalk:
     """Old Thái Bình communes and districts ↔ the new Hưng Yên units, by GSO code."""
 
-    def __init__(self, districts: list[OldDistrict], communes: list[OldCommune], new_units: list[NewUnit]) -> None:
+    def __init__(
+        self,
+        districts: list[OldDistrict],
+        communes: list[OldCommune],
+        new_units: list[NewUnit],
+        province_codes: frozenset[str] | None = None,
+    ) -> None:
         self.districts: dict[str, OldDistrict] = {d.code: d for d in districts}
         self.communes: dict[str, OldCommune] = {c.code: c for c in communes}
         self.new_units: dict[str, NewUnit] = {u.code: u for u in new_units}
+        #: GSO codes of every commune-level unit of the new Hưng Yên province (104: those of the
+        #: former Hưng Yên too), to recognise a province-wide boundary layer's code column.
+        self.province_codes: frozenset[str] = frozenset(province_codes or ()) | frozenset(self.new_units)
         self._new_of_old: dict[str, list[tuple[str, bool]]] = {}
         for unit in new_units:
             for m in unit.members:
@@ -238,6 +247,7 @@ def _load(folder: Path) -> Crosswalk:
         communes[code] = OldCommune(
             code, r["wardShort"], r["wardType"], dcode, float(r["wardLat"]), float(r["wardLon"]), _bounds(r["wardBounds"])
         )
+    province_codes = frozenset(str(r["wardCode"]) for r in new_rows)
     new_code_of_key: dict[str, sqlite3.Row] = {}
     for r in new_rows:
         if r["wardKey"] in new_code_of_key:
@@ -267,7 +277,7 @@ def _load(folder: Path) -> Crosswalk:
                     None if area is None else float(area), tuple(sorted(mem, key=lambda m: m.code)))
         )
     return Crosswalk(sorted(districts.values(), key=lambda d: d.code), sorted(communes.values(), key=lambda c: c.code),
-                     sorted(units, key=lambda u: u.code))
+                     sorted(units, key=lambda u: u.code), province_codes)
 
 
 def _resolve(code_of_path: dict[str, str], path: str) -> str:

@@ -11,19 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.i18n import t
+from tbgeo.i18n import fmt_number, t
 from tbgeo.places.crosswalk import Crosswalk, crosswalk
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Share", "Location", "locate", "find_code_column", "normalise_code", "communes_frame", "COMMUNES_LAYER"]
+__all__ = [
+    "Share", "Location", "locate", "find_code_column", "commune_code_column", "normalise_code", "communes_frame",
+    "COMMUNES_LAYER",
+]
 
 #: The optional catalog layer of the 2025 commune boundaries.
 COMMUNES_LAYER = "communes_2025"
 #: Share of a column's values that must be known GSO codes for it to be taken as the code column.
 _CODE_SHARE = 0.8
+#: A part of a site outside the commune layer's polygons is reported from this share of its area
+#: on (smaller gaps are slivers between neighbouring polygons).
+UNCOVERED_SHARE = 0.005
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,18 @@ class Location:
     #: The new communes the site lies in, measured on the communes_2025 layer (exact).
     new_communes: tuple[Share, ...] = ()
     exact: bool = False
-    #: Without the commune layer: the new units the former district(s) now belong to.
+    #: The new units the former district(s) now belong to: without the commune layer those of the
+    #: whole site; with it, those of the part of the site the layer does not cover (if any).
     candidates: tuple[Share, ...] = field(default_factory=tuple)
+    #: With the commune layer: the share of the site outside all of its polygons (0–1).
+    uncovered: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "former_districts": [d.to_dict() for d in self.districts],
             "new_communes": [c.to_dict() for c in self.new_communes] if self.exact else None,
             "new_communes_exact": self.exact,
+            "new_communes_uncovered_share": round(self.uncovered, 6) if self.exact else None,
             "new_communes_candidates": [c.to_dict() for c in self.candidates],
         }
 
@@ -61,11 +71,25 @@ class Location:
         return ", ".join(d.name for d in self.districts) or t("places.outside", lang)
 
     def commune_text(self, lang: str) -> str:
-        """What the reader may take as fact about the new commune(s)."""
+        """What the reader may take as fact about the new commune(s): the measured ones, and for
+        any part of the site the commune layer does not cover, only the candidates."""
         if self.exact:
-            if not self.new_communes:
-                return t("places.site_exact_none", lang)
-            return t("places.site_exact", lang, new=", ".join(c.name for c in self.new_communes))
+            partial = self.uncovered >= UNCOVERED_SHARE
+            parts = []
+            if self.new_communes:
+                if len(self.new_communes) > 1 or partial:
+                    names = ", ".join(f"{c.name} ({fmt_number((c.share or 0.0) * 100, lang, 1)} %)" for c in self.new_communes)
+                else:
+                    names = self.new_communes[0].name
+                parts.append(t("places.site_exact", lang, new=names))
+            if partial or not self.new_communes:
+                pct = fmt_number(self.uncovered * 100, lang, 1)
+                if self.candidates:
+                    new = ", ".join(c.name for c in self.candidates)
+                    parts.append(t("places.site_rest_candidates", lang, pct=pct, new=new))
+                else:
+                    parts.append(t("places.site_rest_none", lang, pct=pct))
+            return "; ".join(parts)
         if not self.candidates:
             return t("places.site_no_candidates", lang)
         return t("places.site_candidates", lang, new=", ".join(c.name for c in self.candidates))
@@ -101,21 +125,33 @@ def find_code_column(frame: Any, codes: set[str]) -> str | None:
     return best if best_share >= _CODE_SHARE else None
 
 
+def commune_code_column(frame: Any, cw: Crosswalk | None = None) -> str | None:
+    """The column of a 2025 commune boundary layer that holds the units' GSO codes, found by its
+    values: at least 80 % of them are codes of communes and wards of the new Hưng Yên province (all
+    104, so that a province-wide layer is recognised, not only the 65 of the former Thái Bình)."""
+    cw = cw or crosswalk()
+    geometry = frame.geometry.name if hasattr(frame, "geometry") else None
+    data = frame[[c for c in frame.columns if c not in (geometry, "_src_fid")]]
+    return find_code_column(data, set(cw.province_codes))
+
+
 def communes_frame(catalog: Any, cw: Crosswalk | None = None) -> gpd.GeoDataFrame | None:
     """The communes_2025 layer in EPSG:9209 with a ``gso_code`` column of new-unit codes, or None
-    when the layer is not declared, has no data, or no column holds the new units' codes."""
+    when the layer is not declared, has no data, or no column holds the new units' codes. Units of
+    the new province outside the former Thái Bình (the former Hưng Yên's) are left out."""
     from tbgeo.crs import WORK_CRS
 
     if catalog is None or not catalog.has_data(COMMUNES_LAYER):
         return None
     cw = cw or crosswalk()
     frame = catalog.get(COMMUNES_LAYER).read(crs=WORK_CRS)
-    col = find_code_column(frame, set(cw.new_units))
+    col = commune_code_column(frame, cw)
     if col is None:
         return None
     out = frame[[col, frame.geometry.name]].copy()
     out["gso_code"] = [normalise_code(v) for v in frame[col].tolist()]
-    return out[out["gso_code"].isin(set(cw.new_units))][["gso_code", frame.geometry.name]]
+    out = out[out["gso_code"].isin(set(cw.new_units))][["gso_code", frame.geometry.name]]
+    return out if not out.empty else None
 
 
 def locate(
@@ -134,23 +170,38 @@ def locate(
     probe = geom if area > 0 else geom.buffer(0.5)
     total = float(probe.area) or 1.0
 
-    def shares(frame: gpd.GeoDataFrame, name_of: Any) -> list[Share]:
-        out = []
-        for i in sorted(int(j) for j in frame.sindex.query(probe, predicate="intersects")):
-            a = float(shapely.intersection(frame.geometry.values[i], probe).area)
+    def shares(frame: gpd.GeoDataFrame, name_of: Any, geom: BaseGeometry) -> list[Share]:
+        by_code: dict[str, float] = {}
+        names: dict[str, str] = {}
+        for i in sorted(int(j) for j in frame.sindex.query(geom, predicate="intersects")):
+            a = float(shapely.intersection(frame.geometry.values[i], geom).area)
             if a > 0:
                 code = str(frame["gso_code"].iloc[i])
-                out.append(Share(code, name_of(code, i), a / total))
-        return sorted(out, key=lambda s: -(s.share or 0.0))
+                by_code[code] = by_code.get(code, 0.0) + a / total
+                names.setdefault(code, name_of(code, i))
+        return sorted((Share(c, names[c], v) for c, v in by_code.items()), key=lambda s: -(s.share or 0.0))
 
-    dshares: list[Share] = []
-    if districts is not None and not districts.empty:
-        dshares = shares(districts, lambda code, i: str(districts["name_vi"].iloc[i]))
+    def candidates(dshares: list[Share]) -> tuple[Share, ...]:
+        cand: dict[str, Share] = {}
+        for d in dshares:
+            for u in cw.new_of_district(d.code):
+                cand.setdefault(u.code, Share(u.code, u.full_name))
+        return tuple(sorted(cand.values(), key=lambda s: s.code))
+
+    def district_shares(geom: BaseGeometry) -> list[Share]:
+        if districts is None or districts.empty or geom.is_empty:
+            return []
+        return shares(districts, lambda code, i: str(districts["name_vi"].iloc[i]), geom)
+
+    dshares = district_shares(probe)
     if communes is not None and not communes.empty:
-        new = shares(communes, lambda code, i: cw.new_units[code].full_name)
-        return Location(tuple(dshares), tuple(new), True, ())
-    cand: dict[str, Share] = {}
-    for d in dshares:
-        for u in cw.new_of_district(d.code):
-            cand.setdefault(u.code, Share(u.code, u.full_name))
-    return Location(tuple(dshares), (), False, tuple(sorted(cand.values(), key=lambda s: s.code)))
+        new = shares(communes, lambda code, i: cw.new_units[code].full_name, probe)
+        covered = sum(s.share or 0.0 for s in new)
+        uncovered = max(0.0, 1.0 - covered)
+        rest: tuple[Share, ...] = ()
+        if uncovered >= UNCOVERED_SHARE:
+            hits = [communes.geometry.values[int(j)] for j in communes.sindex.query(probe, predicate="intersects")]
+            outside = shapely.difference(probe, shapely.union_all(hits)) if hits else probe
+            rest = candidates(district_shares(outside))
+        return Location(tuple(dshares), tuple(new), True, rest, uncovered)
+    return Location(tuple(dshares), (), False, candidates(dshares))

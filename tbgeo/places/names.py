@@ -14,9 +14,18 @@ _TYPE_WORDS = (
 _TYPE_RE = re.compile(r"^(?:" + "|".join(sorted((re.escape(w) for w in _TYPE_WORDS), key=len, reverse=True)) + r")\.?\s+")
 
 
+#: Letters that stand in for Đ/đ in Vietnamese text (CP1258 and some keyboards write the Icelandic
+#: eth Ð/ð, U+00D0/U+00F0; some fonts' "African D" Ɖ/ɖ): read as Đ/đ.
+_D_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text)).translate(_D_LOOKALIKES)
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics (đ → d), single spaces, no punctuation."""
-    text = unicodedata.normalize("NFC", str(text)).lower().replace("đ", "d")
+    text = _nfc(text).lower().replace("đ", "d")
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
     text = re.sub(r"[^\w\s]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -34,7 +43,7 @@ def key(text: str) -> str:
 
 def exact_key(text: str) -> str:
     """Like ``key`` but keeping diacritics: tells "Đông Cơ" from "Đồng Cơ" when both exist."""
-    words = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", str(text)).lower()).split()
+    words = re.sub(r"[^\w\s]", " ", _nfc(text).lower()).split()
     for n in (3, 2, 1):
         if len(words) > n and fold(" ".join(words[:n])) in _TYPE_WORDS:
             return " ".join(words[n:])

@@ -34,6 +34,7 @@ __all__ = [
     "describe",
     "label",
     "PlaceNotFound",
+    "extent_text",
 ]
 
 KINDS = ("new_unit", "old_commune", "district", "industrial_park", "industrial_cluster", "agri_park", "proposal")
@@ -41,6 +42,8 @@ KINDS = ("new_unit", "old_commune", "district", "industrial_park", "industrial_c
 SITE_LAYERS = ("industrial_parks", "industrial_clusters", "agri_park")
 _LAYER_KIND = {"industrial_parks": "industrial_park", "industrial_clusters": "industrial_cluster", "agri_park": "agri_park"}
 _MAX = 10
+#: Characters of a query repeated in the "not found" message.
+_SHOWN = 80
 #: What a leading type word in the query restricts the search to: unit types and site kinds.
 _TYPE_FILTER: dict[str, tuple[set[str], set[str]]] = {
     "xa": ({"Xã"}, set()),
@@ -63,10 +66,11 @@ class PlaceNotFound(InputError):
     def __init__(self, query: str, suggestions: list[str]) -> None:
         self.query = query
         self.suggestions = suggestions
+        shown = query if len(query) <= _SHOWN else query[:_SHOWN] + "…"  # a pasted page is not echoed whole
         if suggestions:
-            super().__init__("places.not_found_suggest", query=query, suggestions=", ".join(suggestions))
+            super().__init__("places.not_found_suggest", query=shown, suggestions=", ".join(suggestions))
         else:
-            super().__init__("places.not_found", query=query)
+            super().__init__("places.not_found", query=shown)
 
 
 @dataclass
@@ -349,3 +353,22 @@ def label(place: Place, lang: str, cw: Crosswalk | None = None) -> str:
     else:
         name = place.name
     return f"{name} — {t(f'places.kind.{place.kind}', lang)}"
+
+
+def extent_text(place: Place, lang: str, catalog: Any = None) -> str:
+    """What the map zooms to, for the reader: the package's box (approximate) or the polygon of a
+    layer named by its title in the reader's language, with its id ("Khu công nghiệp (KCN)", industrial_parks)."""
+    if place.approximate or not place.zoom_layer:
+        return t("places.zoom_approx", lang)
+    lid = place.zoom_layer
+    if lid == "proposals":
+        title = t("places.proposals_layer", lang)
+    else:
+        from tbgeo.catalog import load_catalog
+        from tbgeo.errors import CatalogError
+
+        try:
+            title = (catalog if catalog is not None else load_catalog()).get(lid).title(lang)
+        except CatalogError:
+            title = lid
+    return t("places.zoom_polygon", lang, layer=title, id=lid)

@@ -45,17 +45,32 @@ def upper_vi(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
+_MONTHS_EN = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1)}
+_MONTH_EN = r"(" + "|".join(sorted({*_MONTHS_EN, *(m[:3] for m in _MONTHS_EN), "sept"}, key=len, reverse=True)) + r")\.?"
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _month_en(word: str) -> int:
+    word = word.rstrip(".")
+    return next(i for m, i in _MONTHS_EN.items() if m == word or m[:3] == word[:3])
+
+
 def parse_sheet_date(text: str | None) -> _date | None:
-    """The day a sheet's date text names: ``2025-07-01``, ``1/7/2025`` (day first), ``ngày 1 tháng 7
-    năm 2025``, or a month (``7/2025``, ``tháng 7 năm 2025``: its first day). None when unreadable."""
+    """The day a sheet's date text names: ``2025-07-01`` (or ``2025/07/01``), ``1/7/2025`` (day
+    first), ``ngày 1 tháng 7 năm 2025``, ``1 July 2025``, ``July 1, 2025``; a month (``7/2025``,
+    ``tháng 7 năm 2025``, ``July 2025``) or a quarter (``Quý III/2025``, ``Q3 2025``): its first
+    day; a year alone (``năm 2024``): 1 January, except 2025, which has days on both sides of the
+    reform. None when unreadable."""
     if not text:
         return None
     s = nfc(text).lower().strip()
     pats = (
-        (r"(\d{4})-(\d{1,2})-(\d{1,2})", (1, 2, 3)),
+        (r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})", (1, 2, 3)),
         (r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", (3, 2, 1)),
         (r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", (3, 2, 1)),
-        (r"tháng\s*(\d{1,2})\s*(?:năm|/)\s*(\d{4})", (2, 1, None)),
+        (r"tháng\s*(\d{1,2})\s*(?:năm|/|,)\s*(\d{4})", (2, 1, None)),
         (r"(?<!\d)(\d{1,2})\s*/\s*(\d{4})", (2, 1, None)),
     )
     for pat, (yi, mi, di) in pats:
@@ -65,6 +80,24 @@ def parse_sheet_date(text: str | None) -> _date | None:
                 return _date(int(m.group(yi)), int(m.group(mi)), int(m.group(di)) if di else 1)
             except ValueError:
                 return None
+    try:
+        m = re.search(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_EN + r",?\s+(\d{4})", s)
+        if m:
+            return _date(int(m.group(3)), _month_en(m.group(2)), int(m.group(1)))
+        m = re.search(r"\b" + _MONTH_EN + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", s)
+        if m:
+            return _date(int(m.group(3)), _month_en(m.group(1)), int(m.group(2)))
+        m = re.search(r"\b" + _MONTH_EN + r",?\s+(\d{4})", s)
+        if m:
+            return _date(int(m.group(2)), _month_en(m.group(1)), 1)
+    except ValueError:
+        return None
+    m = re.search(r"\b(?:quý|q)\s*(iv|iii|ii|i|[1-4])\b\s*(?:/|năm|,)?\s*(\d{4})", s)
+    if m:
+        return _date(int(m.group(2)), 3 * _QUARTERS[m.group(1)] - 2, 1)
+    years = re.findall(r"(?<!\d)(\d{4})(?!\d)", s)
+    if len(years) == 1 and 1900 < int(years[0]) < 2200 and int(years[0]) != REFORM_DAY.year:
+        return _date(int(years[0]), 1, 1)
     return None
 
 

@@ -54,7 +54,8 @@ class LedgerRow:
     pending_luk_ha: float = 0.0
     proposals: int = 0
     quota_ha: float | None = None
-    #: GSO code of the row's unit when it is a 2025 commune (``rice_ledger_by_commune``)
+    #: GSO code of the row's unit: the former district's (``rice_ledger``) or the 2025 commune's
+    #: (``rice_ledger_by_commune``); None for land outside every unit and the total
     code: str | None = None
 
     @property
@@ -119,8 +120,16 @@ class Ledger:
                 rows.append({"code": r.code, **d})
             return {"by": "commune", "communes": rows, "total": self.total.to_dict(), "skipped": list(self.skipped),
                     "merged": [list(g) for g in self.merged]}
+        from tbgeo.places.crosswalk import crosswalk
+
+        cw = crosswalk()
+        rows = []
+        for r in self.rows:
+            new = cw.new_of_district(r.code) if r.code else []
+            rows.append({**r.to_dict(), "code": r.code,
+                         "new_communes": [{"code": u.code, "name": u.full_name} for u in new]})
         return {
-            "districts": [r.to_dict() for r in self.rows],
+            "districts": rows,
             "total": self.total.to_dict(),
             "skipped": list(self.skipped),
             "merged": [list(g) for g in self.merged],
@@ -282,8 +291,31 @@ def rice_ledger(
                 book(name, luc, luk, approved)
     for name, quota in cfg.district_quota_ha.items():
         rows.setdefault(name, LedgerRow(name, quota_ha=quota))
+    codes = _district_codes(districts)
+    for p, _ in counted:  # the code each report measured the district with wins
+        for d in ((p.report or {}).get("site") or {}).get("districts") or []:
+            if d.get("name") and d.get("gso_code"):
+                codes[str(d["name"])] = str(d["gso_code"])
+    for row in rows.values():
+        row.code = codes.get(row.district)
     ordered = sorted(rows.values(), key=lambda r: (r.district == "", r.district))
     return Ledger(ordered, total, skipped, merged)
+
+
+def _district_codes(districts: gpd.GeoDataFrame | str | None) -> dict[str, str]:
+    """Name (``name_vi``) → GSO code of the districts layer (default: the catalog's current one)."""
+    if isinstance(districts, str):
+        from tbgeo.catalog import load_catalog
+        from tbgeo.errors import TbgeoError
+
+        try:
+            cat = load_catalog()
+            districts = cat.get("districts").read() if "districts" in cat else None
+        except TbgeoError:  # the codes are an addition: the ledger stands without them
+            districts = None
+    if districts is None or "gso_code" not in districts.columns or "name_vi" not in districts.columns:
+        return {}
+    return {str(n): str(c) for n, c in zip(districts["name_vi"], districts["gso_code"]) if n and c}
 
 
 def rice_ledger_by_commune(

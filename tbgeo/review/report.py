@@ -145,13 +145,19 @@ class Report:
         }
 
     def to_sheet(
-        self, lang: str = "vi", *, size: str = "A3", orientation: str = "landscape", fmt: str = "pdf", draft: bool = True
+        self, lang: str = "vi", *, size: str = "A3", orientation: str = "landscape", fmt: str = "pdf", draft: bool = True,
+        heading: str | None = None,
     ) -> bytes:
         """The site on a printed map sheet with the findings as a table beside it (PDF, PNG or SVG).
 
         ``draft`` prints the "DỰ THẢO" mark: a review sheet is a working paper until the proposal is approved.
+        ``heading`` ("today" or "plan"; default by the day the sheet is made, as a dossier of that day):
+        from 1 July 2025 the sheet is headed UBND tỉnh Hưng Yên, "(địa bàn tỉnh Thái Bình cũ)" in the title.
         """
+        from datetime import date
+
         from tbgeo.printing import PrintSpec, render_sheet
+        from tbgeo.printing.titleblock import resolve_heading
 
         name = self.facts.attrs.name or t("review.page.unnamed", lang)
         spec = PrintSpec(
@@ -165,6 +171,7 @@ class Report:
             verdict=self.verdict,
             verdict_text=t(f"review.severity.{self.verdict}", lang),
             place_note=None if self.location is None else t("places.report_line", lang, where=self.location.text(lang)),
+            heading=resolve_heading(heading, date.today().isoformat()),
         )
         rows = [f.to_dict(lang) for f in self.findings]
         for row, f in zip(rows, self.findings, strict=True):

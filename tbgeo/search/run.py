@@ -104,6 +104,9 @@ class Candidate:
             "geometry": shapely.geometry.mapping(_to_display(self.geometry)),
             "rice": self.rice(),
             "districts": self.districts(),
+            # where the candidate is in both systems (its review's location: former district(s), new commune(s))
+            "places": None if self.report is None or self.report.location is None else {
+                **self.report.location.to_dict(), "text": self.report.location.text(lang)},
             "zone": self.zone(lang),
             "gas_distance_m": None if self.gas_m is None else round(self.gas_m, 1),
             "verdict": self.verdict,

@@ -131,3 +131,6 @@ def test_name_folding() -> None:
     assert fold("Đồng  Châu!") == "dong chau"
     assert exact_key("Xã Đông Cơ") == "đông cơ"
     assert exact_key("Đồng Cơ") != exact_key("Đông Cơ")
+    # the Icelandic eth (U+00D0/U+00F0) that CP1258 text and some keyboards write for Đ/đ
+    assert key("\u00d0ông Cơ") == key("\u00f0ông cơ") == "dong co"
+    assert exact_key("\u00d0ông Cơ") == exact_key("Đông Cơ") == "đông cơ"

@@ -29,6 +29,20 @@ def _lines(data: bytes) -> list[str]:
         ("Thái Bình, 6/2025", date(2025, 6, 1)),
         ("31/2/2025", None),
         ("sắp tới", None),
+        # a year alone, a quarter, English dates (the English interface), year first with slashes
+        ("năm 2024", date(2024, 1, 1)),
+        ("Thái Bình, 2024", date(2024, 1, 1)),
+        ("năm 2026", date(2026, 1, 1)),
+        ("2025", None),  # both headings have days in 2025: unreadable, the day of printing
+        ("Quý II/2025", date(2025, 4, 1)),
+        ("Quý III năm 2025", date(2025, 7, 1)),
+        ("Q3 2025", date(2025, 7, 1)),
+        ("30 June 2025", date(2025, 6, 30)),
+        ("July 1, 2025", date(2025, 7, 1)),
+        ("Sept. 3, 2026", date(2026, 9, 3)),
+        ("June 2025", date(2025, 6, 1)),
+        ("Feb 30, 2025", None),
+        ("2025/06/30", date(2025, 6, 30)),
     ],
 )
 def test_sheet_dates(text: str, day: date | None) -> None:
@@ -41,6 +55,8 @@ def test_heading_follows_the_date() -> None:
     assert resolve_heading(None, None) == "plan"  # no date: the plan's map
     assert resolve_heading(None, "sắp tới") == "today"  # unreadable: the day of printing (after the reform)
     assert resolve_heading("plan", "1/7/2025") == "plan"  # the user's choice wins
+    assert resolve_heading(None, "năm 2024") == "plan"  # a year before the reform: not the day of printing
+    assert resolve_heading(None, "30 June 2025") == "plan" and resolve_heading(None, "1 July 2025") == "today"
 
 
 def test_today_heading_in_the_pdf() -> None:

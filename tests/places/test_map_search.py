@@ -61,7 +61,7 @@ def test_park_zooms_to_its_polygon_in_english() -> None:
     at.text_input(key="map_place_query").set_value("KCN Tien Hai").run()
     assert not at.exception, at.exception
     assert at.text[0].value.startswith("KCN Tiền Hải — former district: Tiền Hải; the former district now belongs to")
-    assert at.caption[-1].value == "Extent: the polygon of the layer “industrial_parks”"
+    assert at.caption[-1].value == "Extent: the polygon of the layer “Industrial parks (KCN)” (industrial_parks)"
     geom, style = _focus(_srcdoc(at))
     assert geom["type"] in ("Polygon", "MultiPolygon") and "dashArray" not in style
 
@@ -81,3 +81,47 @@ def test_several_results_offer_a_choice_and_nothing_found_says_so() -> None:
     assert not at.exception
     assert at.text[0].value.startswith("No place called “Dong Chaux” was found. Did you mean: xã Đồng Châu")
     assert "<script>(function(){var g=L.geoJSON(" not in _srcdoc(at)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_busy_store_is_said_not_a_traceback(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """The search reads the proposals from the workspace; a backup or QGIS holding it locked gives
+    the busy message in the reader's language (twice: the search, and the map, which needs the active
+    layer versions), never a traceback."""
+    import sqlite3
+    import threading
+
+    import shapely
+
+    from tbgeo.i18n import t
+    from tbgeo.workspace import Workspace
+
+    ws = Workspace.open()
+    ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name="Khu A", attributes={}, report={}, user="p")
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    ready, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        con = sqlite3.connect(ws.path, isolation_level=None, check_same_thread=False)
+        con.execute("BEGIN EXCLUSIVE")
+        ready.set()
+        release.wait(30)
+        con.execute("ROLLBACK")
+        con.close()
+
+    th = threading.Thread(target=hold, daemon=True)
+    th.start()
+    assert ready.wait(10)
+    try:
+        at = _page(lang)
+        at.text_input(key="map_place_query").set_value("Dong Co").run()
+    finally:
+        release.set()
+        th.join(10)
+    assert not at.exception, at.exception
+    busy = t("workspace.busy", lang, seconds="0.3").split("(")[0]
+    assert [e.value.startswith(busy) for e in at.error] == [True, True], [e.value for e in at.error]
+    assert not [el for el in at.main if getattr(el, "type", None) == "iframe"]
+    at.run()  # the store free again: the answer and the map are back
+    assert not at.error and at.text[0].value.startswith("xã Đông Cơ, huyện Tiền Hải" if lang == "vi" else "xã Đông Cơ")
+    assert "<script>(function(){var g=L.geoJSON(" in _srcdoc(at)

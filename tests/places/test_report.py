@@ -120,3 +120,116 @@ def test_ledger_by_commune_measures_the_land(imported_communes, capsys: pytest.C
     # by former district (default) is unchanged: the plan's unit
     assert main(["ledger", "--format", "json"]) == 0
     assert [d["district"] for d in json.loads(capsys.readouterr().out)["districts"] if d["total_ha"]] == ["Tiền Hải"]
+
+
+def test_review_sheet_is_headed_by_the_day_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review sheet is a dossier page of the day it is printed: from 1 July 2025 it is headed by the
+    Hưng Yên committee with "(địa bàn tỉnh Thái Bình cũ)" in the title; ``heading="plan"`` keeps the old one."""
+    import datetime as dt
+
+    from tests.printing.helpers import pdf_lines
+
+    report = review_site(_site(), context=ReviewContext.from_catalog(include_proposals=False))
+    lines = pdf_lines(report.to_sheet("vi", size="A4"))
+    assert "UBND TỈNH HƯNG YÊN" in lines and "SỞ CÔNG THƯƠNG TỈNH HƯNG YÊN" in lines
+    assert "SƠ ĐỒ VỊ TRÍ KHU ĐẤT ĐỀ XUẤT VÀ KẾT QUẢ THẨM TRA (ĐỊA BÀN TỈNH THÁI BÌNH CŨ)" in lines
+    assert "UBND TỈNH THÁI BÌNH" not in lines
+    en = pdf_lines(report.to_sheet("en", size="A4"))
+    assert "PEOPLE'S COMMITTEE OF HƯNG YÊN PROVINCE" in en
+    plan = pdf_lines(report.to_sheet("vi", size="A4", heading="plan"))
+    assert "UBND TỈNH THÁI BÌNH" in plan and "UBND TỈNH HƯNG YÊN" not in plan
+
+    class Before(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date(2025, 6, 30)
+
+    monkeypatch.setattr(dt, "date", Before)
+    lines = pdf_lines(report.to_sheet("vi", size="A4"))
+    assert "UBND TỈNH THÁI BÌNH" in lines and "UBND TỈNH HƯNG YÊN" not in lines
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_review_page_ledger_by_commune(imported_communes, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The review page offers the ledger by former district (default) or by 2025 commune."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tbgeo.i18n import t
+
+    ws = Workspace.open()
+    ctx = ReviewContext.from_catalog(include_proposals=False)
+    ws.add_proposal(_site(), name="Đông", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"), user="p")
+    ws.set_status(1, "submitted")
+    st.cache_resource.clear()
+    at = AppTest.from_string(f"from tbgeo.ui.pages import review\nreview.render({lang!r})\n", default_timeout=120).run()
+    assert not at.exception, at.exception
+    radio = at.radio(key="review_ledger_by")
+    assert radio.label == t("places.ui.ledger_by", lang) and radio.value == "district"
+    by_district = next(df.value for df in at.dataframe if t("review.page.col_district", lang) in df.value.columns)
+    th = by_district[by_district[t("review.page.col_district", lang)] == "Tiền Hải"].iloc[0]
+    assert th[t("places.ui.col_new_of_district", lang)] == CANDIDATES_TIEN_HAI
+    radio.set_value("commune").run()
+    assert not at.exception, at.exception
+    table = next(df.value for df in at.dataframe if t("places.ui.col_commune", lang) in df.value.columns)
+    rows = table.set_index(t("places.ui.col_code", lang))
+    assert list(rows.index) == ["13003", ""]  # Đồng Châu, then the total
+    assert rows.loc["13003", t("places.ui.col_commune", lang)] == "xã Đồng Châu"
+    expect = review_site(_site(), context=ctx).facts.landuse.rice_ha
+    assert rows.loc["13003", t("review.page.col_total", lang)] == pytest.approx(round(expect, 2), abs=0.011)
+
+
+def test_review_page_ledger_by_commune_without_the_layer() -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=120).run()
+    at.radio(key="review_ledger_by").set_value("commune").run()
+    assert not at.exception, at.exception
+    assert any(i.value.startswith("Chưa có lớp ranh giới xã, phường 2025 (communes_2025), nên chưa thể lập sổ đất lúa"
+                                  " theo xã mới. Cán bộ GIS nhập lớp này ở trang «Tải lên dữ liệu GIS»") for i in at.info)
+
+
+def test_ledger_by_district_names_the_new_communes(capsys: pytest.CaptureFixture[str]) -> None:
+    """By former district (the plan's unit), each row carries the district's GSO code and the new
+    communes it now belongs to (JSON and text)."""
+    ctx = ReviewContext.from_catalog(include_proposals=False)
+    ws = Workspace.open()
+    ws.add_proposal(_site(), name="Kính", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"), user="p")
+    ws.set_status(1, "submitted")
+    assert main(["ledger", "--format", "json"]) == 0
+    rows = {r["district"]: r for r in json.loads(capsys.readouterr().out)["districts"]}
+    assert rows["Tiền Hải"]["code"] == "342"
+    assert [u["code"] for u in rows["Tiền Hải"]["new_communes"]] == [
+        "12970", "12988", "13003", "13021", "13039", "13057", "13063", "13066"]
+    assert ", ".join(u["name"] for u in rows["Tiền Hải"]["new_communes"]) == CANDIDATES_TIEN_HAI
+    assert main(["ledger"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("  Tiền Hải: "))
+    assert lines[i + 1] == f"    nay thuộc các xã, phường: {CANDIDATES_TIEN_HAI}"
+    assert main(["--lang", "en", "ledger"]) == 0
+    assert f"    now in these communes and wards: {CANDIDATES_TIEN_HAI}" in capsys.readouterr().out.splitlines()
+
+
+def test_review_page_follows_a_commune_layer_imported_while_it_runs(commune_file) -> None:  # type: ignore[no-untyped-def]
+    """The page's cached review context is keyed by the optional layer's version too: a commune
+    layer imported on the Upload page (here: the CLI) reaches the next review without a restart;
+    the chosen stored proposal shows where it is in both systems, measured now."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    ctx = ReviewContext.from_catalog(include_proposals=False)
+    Workspace.open().add_proposal(_site(), name="Kính", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"),
+                                  user="p")
+    st.cache_resource.clear()
+    at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=120).run()
+    assert not at.exception, at.exception
+    lines = [x.value for x in at.text if x.value.startswith("Địa bàn hành chính:")]
+    assert lines == [f"Địa bàn hành chính: huyện cũ: Tiền Hải; huyện cũ nay thuộc các xã, phường mới: {CANDIDATES_TIEN_HAI};"
+                     " muốn biết chính xác xã, phường nào cần nhập lớp ranh giới xã, phường 2025 (communes_2025)"]
+    assert main(["import", str(commune_file), "--layer", "communes_2025"]) == 0
+    at.run()
+    assert not at.exception, at.exception
+    lines = [x.value for x in at.text if x.value.startswith("Địa bàn hành chính:")]
+    assert lines == ["Địa bàn hành chính: huyện cũ: Tiền Hải; xã, phường mới: xã Đồng Châu (theo lớp ranh giới xã, phường 2025)"]

@@ -68,7 +68,7 @@ def test_district_and_park(capsys: pytest.CaptureFixture[str]) -> None:
         " communes and wards: xã Tiền Hải, xã Đông Tiền Hải, xã Đồng Châu, xã Ái Quốc, xã Tây Tiền Hải, xã Nam Cường,"
         " xã Nam Tiền Hải, xã Hưng Phú; the exact one needs the 2025 commune boundary layer (communes_2025)"
     )
-    assert out.splitlines()[1] == "  Extent: the polygon of the layer “industrial_parks”"
+    assert out.splitlines()[1] == "  Extent: the polygon of the layer “Industrial parks (KCN)” (industrial_parks)"
 
 
 def test_name_with_district_picks_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,6 +119,9 @@ def test_commune_layer_gives_the_exact_commune(imported_communes, capsys: pytest
     assert [c["code"] for c in row["new_communes"]] == ["13003"]
     assert row["new_communes"][0]["share"] == pytest.approx(1.0)
     assert row["text"] == "KCN Tiền Hải — huyện cũ: Tiền Hải; xã, phường mới: xã Đồng Châu (theo lớp ranh giới xã, phường 2025)"
+    rc, out, _ = _run(capsys, "where", "Đồng Châu")
+    assert out.splitlines()[1] == (
+        "  Mã TCTK: 13003 · Phạm vi: đa giác của lớp «Xã, phường từ 1/7/2025 (tỉnh Hưng Yên)» (communes_2025)")
     rc, out, _ = _run(capsys, "where", "Đồng Châu", "--format", "json")
     row = json.loads(out)[0]
     assert row["approximate"] is False and row["zoom_layer"] == "communes_2025"
@@ -133,3 +136,17 @@ def test_code_column_is_found_by_values() -> None:
     assert find_code_column(frame, {"13003", "12970"}) == "ma"
     assert find_code_column(frame[["ten", "dien_tich"]], {"13003", "12970"}) is None
     assert normalise_code(13003) == "13003" and normalise_code("00343") == "00343" and normalise_code("x") is None
+
+
+def test_a_pasted_page_is_not_echoed_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = _run(capsys, "where", "zq" * 50_000)
+    assert rc == 2 and out == ""
+    assert err.strip() == f"Lỗi: Không tìm thấy địa danh «{'zq' * 40}…». Hãy thử tên xã, phường, huyện, KCN, CCN, tên" \
+        " đề xuất hoặc mã đơn vị TCTK (ví dụ 13003); có thể gõ không dấu."
+
+
+def test_eth_typed_for_d_finds_the_place(capsys: pytest.CaptureFixture[str]) -> None:
+    """"Ðồng Châu" with the Icelandic eth (U+00D0), as CP1258 text and some keyboards write Đ."""
+    rc, out, _ = _run(capsys, "where", "\u00d0ồng Châu")
+    assert rc == 0
+    assert out.splitlines()[0] == f"- [Xã, phường từ 1/7/2025] {DONG_CHAU_VI}"

@@ -35,6 +35,15 @@ def test_json_fields_and_exit_0(capsys) -> None:
     assert area == pytest.approx(first["area_ha"], rel=1e-6)
     assert set(first["rice"]) == {"luc_ha", "luk_ha"} and first["rice"]["luc_ha"] == pytest.approx(0.0, abs=0.01)
     assert first["districts"] and all(isinstance(n, str) for n in first["districts"])
+    # where it is in both systems (issue 15): the review's former districts and the new communes
+    from tbgeo.places import crosswalk
+
+    places = first["places"]
+    assert [d["name"] for d in places["former_districts"]] == first["districts"]
+    assert places["new_communes_exact"] is False  # no communes_2025 layer is shipped
+    expected = sorted({u.code for d in places["former_districts"] for u in crosswalk().new_of_district(d["code"])})
+    assert [c["code"] for c in places["new_communes_candidates"]] == expected
+    assert places["text"].startswith("former district: " + ", ".join(first["districts"]) + "; the former district now")
     assert first["verdict"] in ("ok", "info", "warn", "block")
     assert {f["rule"] for f in first["findings"]} >= {"rice_land", "industrial_zone", "gas_corridor", "province"}
     m = d["model"]

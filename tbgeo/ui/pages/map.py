@@ -32,13 +32,16 @@ def place_search(lang: str) -> object | None:
     query = st.text_input(t("places.ui.search", lang), key=Key.PLACE_QUERY, placeholder=t("places.ui.search_hint", lang))
     if not query.strip():
         return None
-    from tbgeo.errors import InputError
-    from tbgeo.places.search import describe, label, load_sources, search
+    from tbgeo.errors import InputError, StoreBusyError
+    from tbgeo.places.search import describe, extent_text, label, load_sources, search
 
     try:
         places = search(query, load_sources(cache.catalog()))
     except InputError as exc:
         st.text(exc.message(lang))  # plain text: suggestions may be names from users' files
+        return None
+    except StoreBusyError as exc:  # the proposals could not be read: say so, keep the map
+        st.error(exc.message(lang))
         return None
     index = 0
     if len(places) > 1:
@@ -48,7 +51,7 @@ def place_search(lang: str) -> object | None:
         )
     place = places[min(index, len(places) - 1)]
     st.text(describe(place, lang))
-    st.caption(t("places.zoom_approx", lang) if place.approximate else t("places.zoom_polygon", lang, layer=place.zoom_layer))
+    st.caption(extent_text(place, lang, cache.catalog()))
     return place
 
 
@@ -67,7 +70,13 @@ def render(lang: str) -> None:
         st.info(t("map.no_layers", lang))
     ordered = tuple(lid for lid in cache.catalog().ids if lid in visible)  # draw order
     place = place_search(lang)
-    html = cache.map_html(ordered, lang, basemap)
+    from tbgeo.errors import StoreBusyError
+
+    try:
+        html = cache.map_html(ordered, lang, basemap)
+    except StoreBusyError as exc:  # the active layer versions could not be read (QGIS, a backup)
+        st.error(exc.message(lang))
+        return
     if place is not None:
         import shapely
 

@@ -42,14 +42,21 @@ def _context(versions: tuple[str, ...]) -> Any:
     return ReviewContext.from_catalog(cache.catalog(), include_proposals=False)
 
 
-def context() -> Any:
-    """The review context: catalog layers (cached per active version) plus the stored proposals now."""
+def _version_keys() -> tuple[str, ...]:
+    """The versions the review context is read from: every vector layer, the optional ones too (an
+    imported communes_2025 layer must reach the reports without a restart)."""
     from tbgeo.ui import cache
-    from tbgeo.workspace import Workspace
 
     cat = cache.catalog()
-    versions = cache.version_keys(tuple(lid for lid in cat.ids if cat.get(lid).kind == "vector"))
-    ctx = _context(versions)
+    ids = [*cat.ids, *(lyr.id for lyr in cat.optional)]
+    return cache.version_keys(tuple(lid for lid in ids if cat.get(lid).kind == "vector"))
+
+
+def context() -> Any:
+    """The review context: catalog layers (cached per active version) plus the stored proposals now."""
+    from tbgeo.workspace import Workspace
+
+    ctx = _context(_version_keys())
     frame = Workspace.open_existing().proposals_frame() if Workspace.exists() else None
     return ctx.with_proposals(frame)
 
@@ -353,6 +360,13 @@ def _proposals(lang: str) -> None:
     pid = st.selectbox(t("review.page.pick", lang), [p.id for p in items],
                        format_func=lambda i: f"#{i} {next(p.name for p in items if p.id == i)}", key="review_pick")
     chosen = ws.proposal(pid)
+    if chosen.geometry is not None and not chosen.geometry.is_empty:
+        # where it is in both systems, measured now (a commune layer imported since the review counts)
+        from tbgeo.places.locate import locate
+
+        base = _context(_version_keys())
+        where = locate(chosen.geometry, districts=base.districts, communes=base.communes)
+        st.text(t("places.report_line", lang, where=where.text(lang)))  # plain text: names come from layers
     st.dataframe(
         [
             {
@@ -432,11 +446,40 @@ def _ledger(lang: str) -> None:
 
     st.subheader(t("review.page.ledger", lang))
     cfg = load_config().ledger
-    ledger = rice_ledger(Workspace.open_existing().proposals() if Workspace.exists() else [], config=cfg)
+    by = st.radio(t("places.ui.ledger_by", lang), ["district", "commune"], horizontal=True, key="review_ledger_by",
+                  format_func=lambda b: t(f"places.ui.ledger_by_{b}", lang))
+    proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
+    if by == "commune":
+        from tbgeo.ledger import rice_ledger_by_commune
+        from tbgeo.places import communes_frame
+        from tbgeo.ui import cache
+
+        communes = communes_frame(cache.catalog())
+        if communes is None:
+            st.info(t("places.ui.ledger_needs_layer", lang))
+            return
+        try:
+            ledger = rice_ledger_by_commune(proposals, communes=communes, config=cfg)
+        except InputError as exc:  # no land-use source: say what to do
+            st.info(exc.message(lang))
+            return
+    else:
+        ledger = rice_ledger(proposals, config=cfg)
+    col = t("places.ui.col_commune" if by == "commune" else "review.page.col_district", lang)
+    outside = t("places.ledger_outside" if by == "commune" else "review.page.outside", lang)
+
+    def new_of(r: Any) -> str:
+        from tbgeo.places.crosswalk import crosswalk
+
+        return ", ".join(u.full_name for u in crosswalk().new_of_district(r.code)) if r.code else ""
 
     def row(r: Any, label: str) -> dict[str, Any]:
+        head = {t("places.ui.col_code", lang): r.code or ""} if by == "commune" else {}
+        tail = {t("places.ui.col_new_of_district", lang): new_of(r)} if by == "district" else {}
         return {
-            t("review.page.col_district", lang): label,
+            **head,
+            col: label,
+            **tail,
             t("review.page.col_approved_luc", lang): round(r.approved_luc_ha, 2),
             t("review.page.col_approved_luk", lang): round(r.approved_luk_ha, 2),
             t("review.page.col_pending_luc", lang): round(r.pending_luc_ha, 2),
@@ -446,7 +489,7 @@ def _ledger(lang: str) -> None:
             t("review.page.col_remaining", lang): None if r.remaining_ha is None else round(r.remaining_ha, 2),
         }
 
-    rows = [row(r, r.district or t("review.page.outside", lang)) for r in ledger.rows]
+    rows = [row(r, r.district or outside) for r in ledger.rows]
     rows.append(row(ledger.total, t("review.page.total", lang)))
     st.dataframe(rows, hide_index=True, width="stretch", key="review_ledger")
     st.caption(t("review.page.ledger_note", lang, quota=fmt_number(cfg.quota_ha, lang, 0)))
