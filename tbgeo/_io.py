@@ -453,10 +453,10 @@ def check_shapefile(path: Path, name: str) -> None:
     if shp == shx == dbf and not missing:
         wrong = sum(1 for a, b in zip(starts, offsets) if a != b)
         if wrong:
-            raise IngestError("ingest.shx_offsets", name=name, n=wrong, total=shx)
+            raise InputError("ingest.shx_offsets", name=name, n=wrong, total=shx)
         deleted = _dbf_deleted(parts[".dbf"], header_len, record_len, dbf)
         if deleted:
-            raise IngestError("ingest.dbf_deleted", name=name, n=deleted, total=dbf)
+            raise InputError("ingest.dbf_deleted", name=name, n=deleted, total=dbf)
         return
     counts = (shp + (1 if missing else 0), shx, n_dbf)
     kept = min(shp, shx, dbf)

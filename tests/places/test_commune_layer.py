@@ -12,7 +12,8 @@ import shapely
 
 from tbgeo.cli import main
 from tbgeo.places import crosswalk, load_sources
-from tbgeo.review import ReviewContext, review_site
+from tbgeo.review.context import ReviewContext
+from tbgeo.review.run import review_site
 from tbgeo.workspace import Workspace
 
 TIEN_HAI = (

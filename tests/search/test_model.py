@@ -322,7 +322,7 @@ def test_vector_landuse_masks_hold_every_touched_cell() -> None:
     import shapely
 
     from tbgeo.search.grid import landuse_masks
-    from tbgeo.zonal import VectorLanduse
+    from tbgeo.review.zonal import VectorLanduse
 
     grid = _hand_grid()
     # LUC x 6–34, y 6–44: the centres of 6 cells, a part of 20

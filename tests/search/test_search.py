@@ -142,7 +142,7 @@ def t_factor(fid: str) -> str:
 def test_labour_threshold_is_the_reviews() -> None:
     from dataclasses import replace
 
-    from tbgeo.review import load_config
+    from tbgeo.review.config import load_config
 
     rcfg = load_config()
     p = Profile("plastics", 20, workforce=2000, gas=False)

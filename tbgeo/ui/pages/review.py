@@ -450,7 +450,7 @@ def _ledger(lang: str) -> None:
                   format_func=lambda b: t(f"places.ui.ledger_by_{b}", lang))
     proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
     if by == "commune":
-        from tbgeo.ledger import rice_ledger_by_commune
+        from tbgeo.review.ledger import rice_ledger_by_commune
         from tbgeo.places import communes_frame
         from tbgeo.ui import cache
 

@@ -83,7 +83,7 @@ def _profile_form(lang: str) -> Any:
 
 def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str] | None:
     """(weights or None for the defaults, source); None when the weights are refused (message shown)."""
-    from tbgeo.review import load_config
+    from tbgeo.review.config import load_config
     from tbgeo.search import FACTORS, load_search_config, plan_for
     from tbgeo.search.weights import ahp_weights, check_weights
     from tbgeo.plan.sectors import get_sector
