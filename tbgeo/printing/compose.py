@@ -22,6 +22,8 @@ from tbgeo.i18n import t
 from tbgeo.printing import findings as findings_mod
 from tbgeo.printing._text import FONT, PT_MM, nfc, text_width_mm, wrap_mm
 from tbgeo.printing.grid import Grid, grid_for
+from tbgeo.printing.labels import CALLOUT_SCALE, MapFrame, Placement, place_labels
+from tbgeo.printing.labeltasks import label_obstacles, label_tasks, site_task
 from tbgeo.printing.legend import (
     LegendItem,
     Symbol,
@@ -82,9 +84,6 @@ _RC = {
 #: Raster cells per millimetre of paper drawn into a PDF (≈150 dpi); PNG uses its own dpi.
 _PDF_RASTER_DPI = 150.0
 _PROV_DASH = (6.0, 1.5, 1.0, 1.5)  # dash-dot, in multiples of the line width
-_LABEL_PRIORITY = {"administrative": 0, "industry": 1, "energy": 2, "agriculture": 3, "base": 4, "landuse": 5}
-#: Layers whose features are always named: by a label, or by a numbered callout explained under the legend.
-_MUST_LABEL = {"industrial_parks", "industrial_clusters", "agri_park"}
 #: Portrait sheet with a findings table: inset + scale | legend + notes | table (fractions of the panel's width).
 _PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
 _ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
@@ -179,11 +178,6 @@ def _first_clause(text: str) -> str:
         if 0 < i < cut:
             cut = i
     return text[:cut].rstrip(" .,")
-
-
-def _must_label(layer: Any) -> bool:
-    """Whether every feature of the layer must be named on the sheet (parks, clusters, the agri park)."""
-    return layer.kind == "vector" and layer.geometry_type == "Polygon" and layer.id in _MUST_LABEL
 
 
 def resolve_layers(spec: PrintSpec, data: MapData) -> list[str]:
@@ -506,253 +500,54 @@ class _Sheet:
         return out
 
     # -- labels ---------------------------------------------------------------------------------------------
-    def _label_obstacles(self, layer_ids: list[str], extent: tuple[float, float, float, float],
-                         scale: int) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
-        """Every drawn vector feature (except district outlines) as a tree: geometries, layer ids, row ids, small."""
-        frame_box = shapely_box(*extent)
-        pad_m = 0.6 * scale / 1000.0  # lines and points get 0.6 mm of body
-        geoms: list[Any] = []
-        lids: list[str] = []
-        rows: list[int] = []
-        small: list[bool] = []
-        for lid in layer_ids:
-            layer = self.data.layer(lid)
-            if layer.kind != "vector" or layer.group == "administrative":
-                continue
-            gdf = self.data.frame(lid)
-            idx = np.sort(gdf.sindex.query(frame_box, predicate="intersects"))
-            if len(idx) == 0:
-                continue
-            g = shapely.clip_by_rect(gdf.geometry.values[idx], *extent)
-            if layer.geometry_type in ("Point", "LineString"):
-                r = pad_m * (3.0 if layer.geometry_type == "Point" else 1.0)
-                g = shapely.buffer(g, r, quad_segs=2)
-            must = _must_label(layer)
-            geoms.extend(g)
-            lids.extend([lid] * len(idx))
-            rows.extend(int(i) for i in idx)
-            small.extend([must or layer.geometry_type == "Point"] * len(idx))
-        arr = np.asarray(geoms, dtype=object)
-        return shapely.STRtree(arr), arr, np.asarray(lids, dtype=object), np.asarray(rows), np.asarray(small, dtype=bool)
-
     def _draw_labels(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
                      frame: Box, focus: Any) -> list[tuple[str, LegendItem]]:
-        """Names of features (the layer's ``label_field``), each at the first free candidate position.
+        """Names of features placed by ``labels.place_labels`` and drawn; returns the legend rows of the callouts.
 
-        Order: the site's name, then the parks and clusters (which must be named: one that finds no free
-        place gets a numbered callout explained under the legend), points, district names, and last the
-        large zones, which are named only in an empty part of the zone (never over another layer's
-        feature). Returns the legend rows of the callouts. Positions go to ``layout["labels"]``.
+        Order: the site's name, then the parks and clusters (a callout when no place is free), points,
+        district names, and last the large zones. Positions go to ``layout["labels"]``.
         """
         from matplotlib import patheffects
 
-        mm_per_m = 1000.0 / scale
-        m_per_mm = scale / 1000.0
-        frame_box = shapely_box(*extent)
-        halo = [patheffects.Stroke(linewidth=1.6 * self.k, foreground="white")]
         u = self.sh.unit
         # the north arrow's box is taken before any label
         cx = frame.x1 - 2.2 * u
         top = frame.y1 - 1.9 * u
-        placed: list[tuple[float, float, float, float]] = [(cx - 1.4 * u, top - 3.7 * u, cx + 1.4 * u, frame.y1)]
+        reserved = [(cx - 1.4 * u, top - 3.7 * u, cx + 1.4 * u, frame.y1)]
         site = self.spec.site if self.spec.site is not None and not self.spec.site.is_empty else None
-        tree, obs_geoms, obs_lids, obs_rows, obs_small = self._label_obstacles(layer_ids, extent, scale)
-        out: list[dict[str, Any]] = []
+        tasks = []
+        if site is not None and site.intersects(shapely_box(*extent)):
+            tasks.append(site_task(site, self.spec.site_name, self.lang, self.pt))
+        tasks += label_tasks(self.data, layer_ids, extent, pt=self.pt, focus=focus)
+        placements = place_labels(tasks, frame=MapFrame(frame, extent, scale), reserved=reserved, site=site,
+                                  obstacles=label_obstacles(self.data, layer_ids, extent, scale))
+        halo = [patheffects.Stroke(linewidth=1.6 * self.k, foreground="white")]
         callouts: list[tuple[str, LegendItem]] = []
-
-        def to_mm(x: float, y: float) -> tuple[float, float]:
-            return frame.x + (x - extent[0]) * mm_per_m, frame.y + (y - extent[1]) * mm_per_m
-
-        def fits(cx_m: float, cy_m: float, w: float, h: float, *, lid: str | None, row: int | None, inside: Any,
-                 avoid: str) -> tuple[float, float, float, float] | None:
-            """The label's mm box if it is free at (cx_m, cy_m); ``avoid``: none | small | all features."""
-            px, py = to_mm(cx_m, cy_m)
-            bb = (px - w / 2 - 0.4, py - h / 2 - 0.3, px + w / 2 + 0.4, py + h / 2 + 0.3)
-            if bb[0] < frame.x + 1 or bb[2] > frame.x1 - 1 or bb[1] < frame.y + 1 or bb[3] > frame.y1 - 1:
-                return None
-            if any(not (bb[2] < o[0] or bb[0] > o[2] or bb[3] < o[1] or bb[1] > o[3]) for o in placed):
-                return None
-            gbox = shapely_box(cx_m - w / 2 * m_per_mm, cy_m - h / 2 * m_per_mm,
-                               cx_m + w / 2 * m_per_mm, cy_m + h / 2 * m_per_mm)
-            if site is not None and lid != "__site__" and gbox.intersects(site):
-                return None
-            if inside is not None and not inside.contains(gbox):
-                return None
-            if avoid != "none" and len(obs_geoms):
-                for j in tree.query(gbox, predicate="intersects"):
-                    if obs_lids[j] == lid and (obs_rows[j] == row or avoid == "all"):
-                        continue  # its own feature (or, for a zone, its own layer)
-                    if avoid == "all" or obs_small[j]:
-                        return None
-            return bb
-
-        def put(text: str, cx_m: float, cy_m: float, bb: tuple[float, float, float, float], *, size: float,
-                bold: bool, color: str, lid: str, kind: str = "label", number: int | None = None) -> None:
-            placed.append(bb)
-            common = dict(fontsize=size, ha="center", va="center", fontweight="bold" if bold else "normal",
-                          clip_on=True)
+        for p in placements:
+            task = p.task
+            if p.kind == "callout":
+                callouts.append(self._draw_callout(ax, p))
+                continue
+            common = dict(fontsize=task.size, ha="center", va="center",
+                          fontweight="bold" if task.bold else "normal", clip_on=True)
             # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
             # text so it can be searched and copied in the PDF
-            ax.text(cx_m, cy_m, text, zorder=7.9, color="white", path_effects=halo, **common)
-            ax.text(cx_m, cy_m, text, zorder=8, color=color, gid=f"label-{lid}", **common)
-            x0 = extent[0] + (bb[0] - frame.x) * m_per_mm
-            y0 = extent[1] + (bb[1] - frame.y) * m_per_mm
-            x1 = extent[0] + (bb[2] - frame.x) * m_per_mm
-            y1 = extent[1] + (bb[3] - frame.y) * m_per_mm
-            out.append({"text": text, "layer": lid, "x": float(cx_m), "y": float(cy_m), "kind": kind,
-                        "number": number, "bbox_mm": tuple(float(v) for v in bb),
-                        "bbox": (float(x0), float(y0), float(x1), float(y1))})
-
-        def interior(vis: Any, w: float, h: float, prefer: Any) -> list[tuple[float, float]]:
-            """Candidate centres inside ``vis``: the preferred point, pole of inaccessibility, then a grid."""
-            from shapely.ops import polylabel
-
-            parts = [p for p in shapely.get_parts(vis) if p.geom_type == "Polygon" and not p.is_empty]
-            if not parts:
-                return []
-            big = max(parts, key=lambda p: p.area)
-            pts: list[tuple[float, float]] = []
-            if prefer is not None:
-                pts.append((prefer.x, prefer.y))
-            try:
-                pl = polylabel(big, tolerance=max(1.0, 0.5 * m_per_mm))
-                pts.append((pl.x, pl.y))
-            except Exception:  # degenerate ring
-                pass
-            rp = vis.representative_point()
-            pts.append((rp.x, rp.y))
-            core = vis.buffer(-0.5 * h * m_per_mm)
-            core = core if not core.is_empty else vis
-            bx0, by0, bx1, by1 = core.bounds
-            step = max(h * m_per_mm, max(bx1 - bx0, by1 - by0) / 14.0)
-            xs = np.arange(bx0 + step / 2, bx1, step)
-            ys = np.arange(by0 + step / 2, by1, step)
-            if len(xs) and len(ys):
-                gx, gy = np.meshgrid(xs, ys)
-                cand = shapely.points(gx.ravel(), gy.ravel())
-                inside = shapely.contains_xy(core, gx.ravel(), gy.ravel())
-                cand = cand[inside]
-                ref = pts[0]
-                d = (shapely.get_x(cand) - ref[0]) ** 2 + (shapely.get_y(cand) - ref[1]) ** 2
-                for k in np.argsort(d)[:60]:
-                    pts.append((float(shapely.get_x(cand[k])), float(shapely.get_y(cand[k]))))
-            return pts
-
-        def beside(geom: Any, w: float, h: float) -> list[tuple[float, float]]:
-            """Centre, then around the feature's box: above, below, right, left and the corners."""
-            bx0, by0, bx1, by1 = geom.bounds
-            c = geom.representative_point() if geom.geom_type != "Point" else geom
-            cx_m, cy_m = c.x, c.y
-            gap = 0.8 * m_per_mm
-            hw, hh = w / 2 * m_per_mm, h / 2 * m_per_mm
-            return [(cx_m, cy_m), (cx_m, by1 + gap + hh), (cx_m, by0 - gap - hh), (bx1 + gap + hw, cy_m),
-                    (bx0 - gap - hw, cy_m), (bx1 + gap + hw, by1 + hh), (bx0 - gap - hw, by1 + hh),
-                    (bx1 + gap + hw, by0 - hh), (bx0 - gap - hw, by0 - hh),
-                    (cx_m, by1 + 2 * gap + 3 * hh), (cx_m, by0 - 2 * gap - 3 * hh)]
-
-        # -- the site's own name first (issue: it must be on the map, with a halo) ------------------------
-        if site is not None and site.intersects(frame_box):
-            text = nfc(self.spec.site_name) if self.spec.site_name else t("print.site", self.lang)
-            size = self.pt * 0.95
-            w, h = text_width_mm(text, size, weight="bold"), size * PT_MM * 1.1
-            for cx_m, cy_m in beside(site, w, h)[1:]:
-                bb = fits(cx_m, cy_m, w, h, lid="__site__", row=None, inside=None, avoid="small")
-                if bb is not None:
-                    put(text, cx_m, cy_m, bb, size=size, bold=True, color="#b00000", lid="site")
-                    break
-
-        # -- the features, in order of importance ------------------------------------------------------------
-        tasks: list[tuple[tuple[float, ...], str, int, str, Any]] = []
-        for lid in layer_ids:
-            layer = self.data.layer(lid)
-            if layer.kind != "vector" or not layer.label_field or layer.geometry_type == "LineString":
-                continue
-            gdf = self.data.frame(lid)
-            if layer.label_field not in gdf.columns:
-                continue
-            admin = layer.group == "administrative"
-            for i in np.sort(gdf.sindex.query(frame_box, predicate="intersects")):
-                row = gdf.iloc[i]
-                text = nfc(row[layer.label_field])
-                if not text or text == "nan":
-                    continue
-                geom = shapely.clip_by_rect(row.geometry, *extent)
-                if geom.is_empty:
-                    continue
-                if focus is not None and not admin:
-                    if not geom.intersects(focus):
-                        continue
-                    if layer.geometry_type != "Point":
-                        inner = shapely.intersection(geom, focus)
-                        geom = inner if not inner.is_empty and inner.area > 0 else geom
-                if admin:
-                    rank = 2
-                elif _must_label(layer):
-                    rank = 0
-                elif layer.geometry_type == "Point":
-                    rank = 1
-                else:
-                    rank = 3
-                prio = _LABEL_PRIORITY.get(layer.group, 9)
-                tasks.append(((rank, prio, float(geom.area)), lid, int(i), upper_vi(text) if admin else text, geom))
-        tasks.sort(key=lambda task: task[0])
-        for (rank, _prio, _area), lid, i, text, geom in tasks:
-            layer = self.data.layer(lid)
-            admin = rank == 2
-            size = self.pt * (1.05 if admin else 0.8)
-            bold = admin
-            w, h = text_width_mm(text, size, weight="bold" if bold else "normal"), size * PT_MM * 1.1
-            color = "#5d4037" if admin else "#1a1a1a"
-            done = False
-            if layer.geometry_type == "Point":
-                attempts = [(beside(geom, w, h)[3:], None, "small"), (beside(geom, w, h)[1:], None, "none")]
-            elif admin:
-                prefer = geom.centroid if geom.contains(geom.centroid) else None
-                cands = interior(geom, w, h, prefer)
-                attempts = [(cands, geom, "small"), (cands, geom, "none")]
-            elif rank == 0:
-                big_enough = geom.area * mm_per_m ** 2 > 2.5 * w * h
-                inner = interior(geom, w, h, None) if big_enough else []
-                attempts = [(inner, geom, "small"), (beside(geom, w, h), None, "small"),
-                            (beside(geom, w, h), None, "none")]
-            else:
-                # a large zone is named only in an empty part of itself, never over another layer's feature
-                attempts = [(interior(geom, w, h, None), geom, "all")]
-            for cands, inside, avoid in attempts:
-                for cx_m, cy_m in cands:
-                    bb = fits(cx_m, cy_m, w, h, lid=lid, row=i, inside=inside, avoid=avoid)
-                    if bb is not None:
-                        put(text, cx_m, cy_m, bb, size=size, bold=bold, color=color, lid=lid)
-                        done = True
-                        break
-                if done:
-                    break
-            if not done and rank == 0:
-                item, bb = self._callout(ax, text, lid, geom, len(callouts) + 1, to_mm, fits, size)
-                placed.append(bb)
-                callouts.append(item)
-        self.layout["labels"] = out + self.layout.pop("_callouts", [])
+            ax.text(p.x, p.y, task.text, zorder=7.9, color="white", path_effects=halo, **common)
+            ax.text(p.x, p.y, task.text, zorder=8, color=task.color, gid=f"label-{task.layer}", **common)
+        self.layout["labels"] = [p.record() for p in placements if p.kind != "callout"] + [
+            p.record() for p in placements if p.kind == "callout"]
         return callouts
 
-    def _callout(self, ax: Axes, text: str, lid: str, geom: Any, number: int, to_mm: Any, fits: Any,
-                 size: float) -> tuple[tuple[str, LegendItem], tuple[float, float, float, float]]:
+    def _draw_callout(self, ax: Axes, p: Placement) -> tuple[str, LegendItem]:
         """A numbered circle on a feature whose name found no room; the number is explained under the legend."""
-        sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5, size=size * 1.55,
-                     text=str(number))
-        d_mm = sym.size * PT_MM
-        c = geom.representative_point()
-        bb = fits(c.x, c.y, d_mm, d_mm, lid=lid, row=None, inside=None, avoid="none")
-        px, py = to_mm(c.x, c.y)
-        bb = bb or (px - d_mm / 2, py - d_mm / 2, px + d_mm / 2, py + d_mm / 2)
-        ax.scatter([c.x], [c.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5, zorder=8.5,
+        size = p.task.size
+        sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5, size=size * CALLOUT_SCALE,
+                     text=str(p.number))
+        ax.scatter([p.x], [p.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5, zorder=8.5,
                    marker="o")
-        ax.text(c.x, c.y, str(number), fontsize=size * 0.95, fontweight="bold", ha="center", va="center_baseline",
+        ax.text(p.x, p.y, str(p.number), fontsize=size * 0.95, fontweight="bold", ha="center", va="center_baseline",
                 zorder=8.6, clip_on=True)
-        # the record in layout["labels"] (the mm box is only reserved, the text is under the legend)
-        self.layout.setdefault("_callouts", []).append({"text": text, "layer": lid, "x": float(c.x), "y": float(c.y),
-                                                        "kind": "callout", "number": number,
-                                                        "bbox_mm": tuple(float(v) for v in bb)})
-        return ("callouts", LegendItem(text, sym, "callout", number)), bb
+        return ("callouts", LegendItem(p.task.text, sym, "callout", p.number))
 
     # -- grid, north arrow ----------------------------------------------------------------------------------
     def _draw_grid(self, fig: Figure, mm: Transform, ax: Axes, grid: Grid, frame: Box,
