@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -14,7 +13,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Polygon as MplPolygon, Rectangle
-from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from shapely.geometry import box as shapely_box
 
@@ -22,19 +20,26 @@ from tbgeo.i18n import t
 from tbgeo.printing import findings as findings_mod
 from tbgeo.printing._text import FONT, PT_MM, nfc, text_width_mm, wrap_mm
 from tbgeo.printing.grid import Grid, grid_for
-from tbgeo.printing.labels import CALLOUT_SCALE, MapFrame, Placement, place_labels
+from tbgeo.printing.labels import MapFrame, place_labels
 from tbgeo.printing.labeltasks import label_obstacles, label_tasks, site_task
+from tbgeo.printing.mapdraw import (
+    PDF_RASTER_DPI,
+    draw_labels,
+    draw_layers,
+    draw_province,
+    draw_site,
+    draw_veil,
+    extra_legend,
+)
 from tbgeo.printing.legend import (
     LegendItem,
-    Symbol,
     MIN_LEGEND_PT,
     draw_legend,
     legend_height,
     legend_items,
-    raster_alpha,
-    symbol_for,
 )
 from tbgeo.printing.mapdata import MapData
+from tbgeo.printing.paths import polygon_path
 from tbgeo.printing.scale import ScaleBar, choose_scale, format_scale, ground_extent, scale_bar
 from tbgeo.printing.sheets import Box, Sheet, SheetLayout, layout_sheet
 from tbgeo.printing.spec import PrintSpec
@@ -50,8 +55,6 @@ from tbgeo.printing.titleblock import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.transforms import Transform
-
-    from tbgeo.catalog import Layer
 
 __all__ = [
     "PrintResult",
@@ -81,12 +84,8 @@ _RC = {
     # and a name "$x^$" does not crash the sheet (matplotlib would read "$…$" as mathtext)
     "text.parse_math": False,
 }
-#: Raster cells per millimetre of paper drawn into a PDF (≈150 dpi); PNG uses its own dpi.
-_PDF_RASTER_DPI = 150.0
-_PROV_DASH = (6.0, 1.5, 1.0, 1.5)  # dash-dot, in multiples of the line width
 #: Portrait sheet with a findings table: inset + scale | legend + notes | table (fractions of the panel's width).
 _PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
-_ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
 
 
 def _district_note(row: dict[str, Any] | None, lang: str) -> str | None:
@@ -118,57 +117,8 @@ class PrintResult:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# geometry helpers (pure)
-# ---------------------------------------------------------------------------------------------------------
-
-def _polygon_path(geoms: Sequence[Any]) -> Path | None:
-    """One compound path of all polygons (exteriors counter-clockwise, holes clockwise: nonzero fill)."""
-    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
-    parts = parts[shapely.get_type_id(parts) == 3]
-    if len(parts) == 0:
-        return None
-    parts = shapely.orient_polygons(parts, exterior_cw=False)
-    verts: list[np.ndarray] = []
-    codes: list[np.ndarray] = []
-    for poly in parts:
-        for ring in (poly.exterior, *poly.interiors):
-            c = shapely.get_coordinates(ring)
-            if len(c) < 4:
-                continue
-            code = np.full(len(c), Path.LINETO, dtype=np.uint8)
-            code[0] = Path.MOVETO
-            code[-1] = Path.CLOSEPOLY
-            verts.append(c)
-            codes.append(code)
-    if not verts:
-        return None
-    return Path(np.concatenate(verts), np.concatenate(codes))
-
-
-def _line_segments(geoms: Sequence[Any]) -> list[np.ndarray]:
-    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
-    polys = parts[shapely.get_type_id(parts) == 3]
-    lines = list(parts[shapely.get_type_id(parts) == 1])
-    for p in polys:  # a clipped line layer never yields polygons, but a mixed layer may
-        lines.extend([p.exterior, *p.interiors])
-    return [shapely.get_coordinates(ln) for ln in lines if not ln.is_empty]
-
-
-def _points(geoms: Sequence[Any]) -> np.ndarray:
-    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
-    pts = parts[shapely.get_type_id(parts) == 0]
-    return shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
-
-
-# ---------------------------------------------------------------------------------------------------------
 # the sheet
 # ---------------------------------------------------------------------------------------------------------
-
-def _has_fill(layer: Layer) -> bool:
-    """Whether any of the layer's polygon symbols is filled (opacity above zero)."""
-    styles = [layer.style_for(None)] + [layer.style_for(c.get("value")) for c in layer.style.get("classes", [])]
-    return any(symbol_for(st, "Polygon").face_alpha > 0 and symbol_for(st, "Polygon").face for st in styles)
-
 
 def _first_clause(text: str) -> str:
     """A provenance cut before its first parenthesis, colon, semicolon or full stop."""
@@ -297,13 +247,14 @@ class _Sheet:
             spine.set_linewidth(0.9 * self.k)
         ax.patch.set_gid("map-frame")
         self.layout["_focus"] = focus_geom
-        present = self._draw_layers(ax, layer_ids, extent, scale, focus_geom)
-        self._draw_province(ax, extent)
+        dpi = spec.dpi if spec.fmt == "png" else PDF_RASTER_DPI
+        present = draw_layers(ax, self.data, layer_ids, extent, scale, k=self.k, raster_dpi=dpi)
+        province_drawn = draw_province(ax, self.data.province, extent, k=self.k)
         if focus_geom is not None:
-            self._draw_veil(ax, extent, focus_geom)
+            draw_veil(ax, extent, focus_geom, k=self.k)
         if spec.site is not None and not spec.site.is_empty:
-            self._draw_site(ax, extent)
-        callouts = self._draw_labels(ax, layer_ids, extent, scale, frame, focus_geom) if spec.labels else []
+            draw_site(ax, spec.site, k=self.k)
+        callouts = self._labels(ax, layer_ids, extent, scale, frame, focus_geom) if spec.labels else []
         grid = grid_for(extent, frame.w, scale=scale, min_gap_mm=max(28.0 * self.k, 3.2 * text_width_mm(
             "2 260 000", self.pt * 0.85)), edge_mm=text_width_mm("2 260 000", self.pt * 0.85) * 0.6)
         self._draw_grid(fig, mm, ax, grid, frame, extent, scale)
@@ -315,7 +266,7 @@ class _Sheet:
 
         # -- header, panel, footer -------------------------------------------------------------------------
         draw_title_block(fig, mm, lay.header, tb, self.pt)
-        items = legend_items(present, lang, k=self.k, extra=self._extra_legend(extent, focus_geom) + callouts,
+        items = legend_items(present, lang, k=self.k, extra=extra_legend(spec.site, spec.site_name, extent, province_drawn, lang, k=self.k) + callouts,
                              headings={"callouts": t("print.callouts_title", lang)})
         self._draw_panel(fig, mm, lay, items, scale, grid, [lyr.id for lyr, _ in present], findings)
         if spec.signatures:
@@ -342,173 +293,14 @@ class _Sheet:
         self.layout.pop("_focus", None)
         return fig, self.layout
 
-    # -- layers -------------------------------------------------------------------------------------------
-    def _draw_layers(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
-                     focus: Any) -> list[tuple[Layer, set[Any] | None]]:
-        frame_box = shapely_box(*extent)
-        pad = 0.02 * (extent[2] - extent[0])
-        clip = (extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
-        tol = scale * 0.08 / 1000.0  # 0.08 mm on paper
-        present: list[tuple[Layer, set[Any] | None]] = []
-        for n, lid in enumerate(layer_ids):
-            layer = self.data.layer(lid)
-            z_off = n * 0.01
-            if layer.kind == "raster":
-                values = self._draw_raster(ax, layer, extent, scale, 1.0 + z_off)
-                if values:
-                    present.append((layer, values))
-                continue
-            gdf = self.data.frame(lid)
-            gtype = layer.geometry_type or "Polygon"
-            idx = gdf.sindex.query(frame_box, predicate="intersects")
-            if len(idx) and gtype == "Polygon" and not _has_fill(layer):
-                # an outline-only layer (district boundaries) appears only where its lines cross the frame
-                idx = idx[shapely.intersects(shapely.boundary(gdf.geometry.values[idx]), frame_box)]
-            if len(idx) == 0:
-                continue
-            sub = gdf.iloc[np.sort(idx)]
-            geoms = shapely.clip_by_rect(sub.geometry.values, *clip)
-            if gtype != "Point":
-                geoms = shapely.simplify(geoms, tol, preserve_topology=True)
-            field = layer.style.get("class_field")
-            if field and field in sub.columns:
-                keys = sub[field].astype(object).where(sub[field].notna(), None).to_numpy()
-            else:
-                keys = np.array([None] * len(sub), dtype=object)
-            uniq: list[Any] = []
-            for v in keys:
-                if v not in uniq:
-                    uniq.append(v)
-            z = _ZORDER.get(gtype, 2.0) + z_off
-            for v in uniq:
-                mask = np.array([kv == v for kv in keys])
-                sym = symbol_for(layer.style_for(v), gtype, k=self.k)
-                self._draw_geoms(ax, geoms[mask], gtype, sym, z, gid=f"layer-{lid}")
-            present.append((layer, {v for v in uniq if v is not None} if field else None))
-        return present
-
-    def _draw_geoms(self, ax: Axes, geoms: np.ndarray, gtype: str, sym: Symbol, z: float, gid: str) -> None:
-        if gtype == "Polygon":
-            path = _polygon_path(geoms)
-            if path is not None:
-                patch = PathPatch(path, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(), linewidth=sym.lw,
-                                  linestyle=sym.linestyle(), zorder=z, hatch=sym.hatch)
-                patch.set_gid(gid)
-                ax.add_patch(patch)
-        elif gtype == "LineString":
-            segs = _line_segments(geoms)
-            if segs:
-                coll = LineCollection(segs, colors=[sym.edge_rgba()], linewidths=sym.lw, linestyles=[sym.linestyle()],
-                                      zorder=z, capstyle="round", joinstyle="round")
-                coll.set_gid(gid)
-                ax.add_collection(coll, autolim=False)
-        else:
-            pts = _points(geoms)
-            if len(pts):
-                sc = ax.scatter(pts[:, 0], pts[:, 1], s=sym.size**2, c=[sym.face_rgba()], edgecolors=[sym.edge_rgba()],
-                                linewidths=sym.lw, zorder=z, marker="o")
-                sc.set_gid(gid)
-
-    def _draw_raster(self, ax: Axes, layer: Layer, extent: tuple[float, float, float, float], scale: int,
-                     z: float) -> set[int]:
-        import rasterio
-        from matplotlib.colors import to_rgba
-        from rasterio.enums import Resampling
-        from rasterio.windows import from_bounds
-
-        from tbgeo.landuse import raster_path
-
-        with rasterio.open(raster_path(layer)) as ds:
-            b = ds.bounds
-            left, bottom = max(extent[0], b.left), max(extent[1], b.bottom)
-            right, top = min(extent[2], b.right), min(extent[3], b.top)
-            if left >= right or bottom >= top:
-                return set()
-            win = from_bounds(left, bottom, right, top, ds.transform)
-            col0, row0 = math.floor(win.col_off + 1e-9), math.floor(win.row_off + 1e-9)
-            col1 = math.ceil(win.col_off + win.width - 1e-9)
-            row1 = math.ceil(win.row_off + win.height - 1e-9)
-            from rasterio.windows import Window
-
-            win = Window(col0, row0, col1 - col0, row1 - row0)
-            wl, wb, wr, wt = rasterio.windows.bounds(win, ds.transform)
-            dpi = self.spec.dpi if self.spec.fmt == "png" else _PDF_RASTER_DPI
-            px_per_m = (dpi / 25.4) * 1000.0 / scale
-            out_w = max(1, min(int(win.width), math.ceil((wr - wl) * px_per_m)))
-            out_h = max(1, min(int(win.height), math.ceil((wt - wb) * px_per_m)))
-            arr = ds.read(1, window=win, out_shape=(out_h, out_w), resampling=Resampling.nearest)
-            nodata = ds.nodata
-        alpha = raster_alpha(layer)
-        lut = np.zeros((256, 4), dtype=np.uint8)
-        classes = {rc.value: rc for rc in layer.raster_classes}
-        for value, rc in classes.items():
-            if 0 <= value < 256 and value != nodata:
-                lut[value] = np.round(np.array(to_rgba(rc.color, alpha)) * 255).astype(np.uint8)
-        arr8 = np.clip(arr, 0, 255).astype(np.uint8)
-        img = lut[arr8]
-        im = ax.imshow(img, extent=(wl, wr, wb, wt), origin="upper", interpolation="none", zorder=z,
-                       aspect="equal")
-        im.set_gid(f"layer-{layer.id}")
-        im.set_clip_path(ax.patch)
-        found = set(int(v) for v in np.unique(arr8))
-        return {v for v in found if v in classes and v != nodata}
-
-    def _draw_province(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
-        prov = self.data.province
-        if prov is None or not prov.boundary.intersects(shapely_box(*extent)):
-            self._province_drawn = False
-            return
-        segs = [shapely.get_coordinates(g) for g in shapely.get_parts(prov.boundary)]
-        coll = LineCollection(segs, colors="#303030", linewidths=1.1 * self.k, zorder=4.6,
-                              linestyles=[(0, _PROV_DASH)], capstyle="butt")
-        coll.set_gid("province-boundary")
-        ax.add_collection(coll, autolim=False)
-        self._province_drawn = True
-
-    def _draw_veil(self, ax: Axes, extent: tuple[float, float, float, float], focus: Any) -> None:
-        pad = 0.05 * (extent[2] - extent[0])
-        outer = shapely_box(extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
-        veil = outer.difference(focus)
-        path = _polygon_path([veil])
-        if path is not None:
-            ax.add_patch(PathPatch(path, facecolor=(1, 1, 1, 0.6), edgecolor="none", zorder=5.0))
-        edge = [shapely.get_coordinates(g) for g in shapely.get_parts(shapely.boundary(focus))]
-        ax.add_collection(LineCollection(edge, colors="#b03a2e", linewidths=1.4 * self.k, zorder=5.1), autolim=False)
-
-    def _site_symbol(self) -> Symbol:
-        return Symbol("fill", edge="#d10000", face="#ff3b30", face_alpha=0.18, lw=1.5 * self.k, hatch="///")
-
-    def _draw_site(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
-        sym = self._site_symbol()
-        path = _polygon_path([self.spec.site])
-        if path is not None:
-            patch = PathPatch(path, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(), linewidth=sym.lw,
-                              hatch=sym.hatch, zorder=7.0)
-            patch.set_gid("site")
-            ax.add_patch(patch)
-
-    def _extra_legend(self, extent: tuple[float, float, float, float], focus: Any) -> list[tuple[str, LegendItem]]:
-        out: list[tuple[str, LegendItem]] = []
-        if self.spec.site is not None and not self.spec.site.is_empty and self.spec.site.intersects(shapely_box(*extent)):
-            label = nfc(self.spec.site_name) if self.spec.site_name else t("print.site", self.lang)
-            out.append(("proposals", LegendItem(label, self._site_symbol(), "site")))
-        if getattr(self, "_province_drawn", False):
-            out.append(("administrative", LegendItem(
-                t("print.province_boundary", self.lang),
-                Symbol("line", edge="#303030", lw=1.1 * self.k, dash=tuple(d * 1.1 * self.k for d in _PROV_DASH)),
-                "province")))
-        return out
-
     # -- labels ---------------------------------------------------------------------------------------------
-    def _draw_labels(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
-                     frame: Box, focus: Any) -> list[tuple[str, LegendItem]]:
+    def _labels(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
+                frame: Box, focus: Any) -> list[tuple[str, LegendItem]]:
         """Names of features placed by ``labels.place_labels`` and drawn; returns the legend rows of the callouts.
 
         Order: the site's name, then the parks and clusters (a callout when no place is free), points,
         district names, and last the large zones. Positions go to ``layout["labels"]``.
         """
-        from matplotlib import patheffects
-
         u = self.sh.unit
         # the north arrow's box is taken before any label
         cx = frame.x1 - 2.2 * u
@@ -521,33 +313,10 @@ class _Sheet:
         tasks += label_tasks(self.data, layer_ids, extent, pt=self.pt, focus=focus)
         placements = place_labels(tasks, frame=MapFrame(frame, extent, scale), reserved=reserved, site=site,
                                   obstacles=label_obstacles(self.data, layer_ids, extent, scale))
-        halo = [patheffects.Stroke(linewidth=1.6 * self.k, foreground="white")]
-        callouts: list[tuple[str, LegendItem]] = []
-        for p in placements:
-            task = p.task
-            if p.kind == "callout":
-                callouts.append(self._draw_callout(ax, p))
-                continue
-            common = dict(fontsize=task.size, ha="center", va="center",
-                          fontweight="bold" if task.bold else "normal", clip_on=True)
-            # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
-            # text so it can be searched and copied in the PDF
-            ax.text(p.x, p.y, task.text, zorder=7.9, color="white", path_effects=halo, **common)
-            ax.text(p.x, p.y, task.text, zorder=8, color=task.color, gid=f"label-{task.layer}", **common)
+        callouts = draw_labels(ax, placements, k=self.k)
         self.layout["labels"] = [p.record() for p in placements if p.kind != "callout"] + [
             p.record() for p in placements if p.kind == "callout"]
         return callouts
-
-    def _draw_callout(self, ax: Axes, p: Placement) -> tuple[str, LegendItem]:
-        """A numbered circle on a feature whose name found no room; the number is explained under the legend."""
-        size = p.task.size
-        sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5, size=size * CALLOUT_SCALE,
-                     text=str(p.number))
-        ax.scatter([p.x], [p.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5, zorder=8.5,
-                   marker="o")
-        ax.text(p.x, p.y, str(p.number), fontsize=size * 0.95, fontweight="bold", ha="center", va="center_baseline",
-                zorder=8.6, clip_on=True)
-        return ("callouts", LegendItem(p.task.text, sym, "callout", p.number))
 
     # -- grid, north arrow ----------------------------------------------------------------------------------
     def _draw_grid(self, fig: Figure, mm: Transform, ax: Axes, grid: Grid, frame: Box,
@@ -735,7 +504,7 @@ class _Sheet:
             bounds = extent
         else:
             bounds = prov.bounds
-            path = _polygon_path([prov])
+            path = polygon_path([prov])
             if path is not None:
                 ax.add_patch(PathPatch(path, facecolor="#f3efe0", edgecolor="#303030", linewidth=0.7))
             if self.data.has_districts:
@@ -745,7 +514,7 @@ class _Sheet:
                 ax.add_collection(LineCollection(segs, colors="#8a8a8a", linewidths=0.3), autolim=False)
             focus = self.layout.get("_focus")
             if focus is not None:
-                fpath = _polygon_path([focus])
+                fpath = polygon_path([focus])
                 if fpath is not None:
                     ax.add_patch(PathPatch(fpath, facecolor="#f4b6a6", edgecolor="#b03a2e", linewidth=0.5))
         fx0, fy0, fx1, fy1 = extent
