@@ -18,8 +18,8 @@ from shapely.geometry import box as shapely_box
 
 from tbgeo.i18n import t
 from tbgeo.printing import findings as findings_mod
-from tbgeo.printing._text import FONT, PT_MM, nfc, text_width_mm, wrap_mm
-from tbgeo.printing.grid import Grid, grid_for
+from tbgeo.printing._text import FONT, PT_MM, nfc, wrap_mm
+from tbgeo.printing.grid import Grid
 from tbgeo.printing.labels import MapFrame, place_labels
 from tbgeo.printing.labeltasks import label_obstacles, label_tasks, site_task
 from tbgeo.printing.mapdraw import (
@@ -38,17 +38,22 @@ from tbgeo.printing.legend import (
     legend_height,
     legend_items,
 )
+from tbgeo.printing.layout import (
+    PORTRAIT_TABLE_FRACS,
+    SheetPlan,
+    continuation_box,
+    plan_sheet,
+    scale_block_height,
+)
 from tbgeo.printing.mapdata import MapData
 from tbgeo.printing.paths import polygon_path
-from tbgeo.printing.scale import ScaleBar, choose_scale, format_scale, ground_extent, scale_bar
-from tbgeo.printing.sheets import Box, Sheet, SheetLayout, layout_sheet
+from tbgeo.printing.scale import ScaleBar, format_scale, scale_bar
+from tbgeo.printing.sheets import Box, SheetLayout
 from tbgeo.printing.spec import PrintSpec
 from tbgeo.printing.titleblock import (
     draw_draft_mark,
     draw_signatures,
     draw_title_block,
-    resolve_heading,
-    title_block,
     upper_vi,
 )
 
@@ -63,8 +68,8 @@ __all__ = [
     "render_sheet",
     "render_atlas",
     "render_atlas_result",
-    "resolve_layers",
     "MIME",
+    "RC",
 ]
 
 MIME = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
@@ -84,22 +89,6 @@ _RC = {
     # and a name "$x^$" does not crash the sheet (matplotlib would read "$…$" as mathtext)
     "text.parse_math": False,
 }
-#: Portrait sheet with a findings table: inset + scale | legend + notes | table (fractions of the panel's width).
-_PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
-
-
-def _district_note(row: dict[str, Any] | None, lang: str) -> str | None:
-    """Under a district sheet's title: the new communes the former district now belongs to (by GSO code)."""
-    if row is None:
-        return None
-    from tbgeo.places.crosswalk import crosswalk
-
-    cw = crosswalk()
-    code = str(row.get("gso_code") or "")
-    if code not in cw.districts:
-        return None
-    new = ", ".join(u.full_name for u in cw.new_of_district(code))
-    return t("places.print_district_note", lang, district=cw.districts[code].full_name, new=new)
 
 
 @dataclass
@@ -130,103 +119,31 @@ def _first_clause(text: str) -> str:
     return text[:cut].rstrip(" .,")
 
 
-def resolve_layers(spec: PrintSpec, data: MapData) -> list[str]:
-    """The layer ids to draw in catalog (draw) order; InputError for an unknown id."""
-    if spec.layers is None:
-        return [lyr.id for lyr in data.catalog if lyr.default_visible]
-    wanted = [str(x).strip() for x in spec.layers if str(x).strip()]
-    if not wanted:
-        from tbgeo.errors import InputError
-
-        raise InputError("print.error.no_layers")
-    for lid in wanted:
-        data.layer(lid)  # raises InputError listing the ids
-    return [lyr.id for lyr in data.catalog if lyr.id in wanted]
-
-
-def _focus(spec: PrintSpec, data: MapData, layer_ids: list[str]) -> tuple[tuple[float, float, float, float], Any, dict[str, Any] | None]:
-    """The ground box to fit, the focus geometry (a district, dimmed outside) and the district row."""
-    if spec.bbox is not None:
-        from tbgeo.printing.spec import check_bbox
-
-        return check_bbox(spec.bbox), None, None
-    if spec.district:
-        row = data.find_district(spec.district)
-        geom = row["geometry"]
-        return tuple(float(v) for v in geom.bounds), geom, row  # type: ignore[return-value]
-    if spec.site is not None and not spec.site.is_empty:
-        xmin, ymin, xmax, ymax = spec.site.bounds
-        pad = max(1500.0, 0.6 * max(xmax - xmin, ymax - ymin))
-        return (xmin - pad, ymin - pad, xmax + pad, ymax + pad), None, None
-    return data.province_bounds(layer_ids), None, None
-
-
-def _header_box_lines(tb_height_mm: float, sh: Sheet) -> float:
-    return tb_height_mm / sh.unit + 0.4
-
-
 class _Sheet:
     """Drawing state of one page: the figure, the mm transform and what has been drawn (for the layout)."""
 
-    def __init__(self, spec: PrintSpec, data: MapData, *, page: tuple[int, int] | None = None) -> None:
-        self.spec = spec
+    def __init__(self, plan: SheetPlan, data: MapData) -> None:
+        self.plan = plan
+        self.spec = plan.spec
         self.data = data
-        self.lang = spec.lang if spec.lang in ("vi", "en") else "vi"
-        self.sh = spec.sheet()
-        self.pt = self.sh.pt
-        self.k = self.sh.pt / 7.5
-        self.page = page
-        self.layout: dict[str, Any] = {}
-        self.table: dict[str, Any] = {}
+        self.lang = plan.lang
+        self.sh = plan.sheet
+        self.pt = plan.pt
+        self.k = plan.k
+        self.layout: dict[str, Any] = plan.report()
 
     # -- transforms ---------------------------------------------------------------------------------------
     def _mm(self, fig: Figure) -> Transform:
         return Affine2D().scale(1.0 / self.sh.width, 1.0 / self.sh.height) + fig.transFigure
 
     def build(self) -> tuple[Figure, dict[str, Any]]:
+        plan = self.plan
         spec, sh, lang = self.spec, self.sh, self.lang
-        layer_ids = resolve_layers(spec, self.data)
-        target, focus_geom, district_row = _focus(spec, self.data, layer_ids)
-        heading = resolve_heading(spec.heading, spec.date)
-        today = heading == "today"
-        unit = nfc(spec.unit) if spec.unit else self.data.unit_text(district_row, lang, today=today) if (
-            district_row is not None or self.data.has_districts) else ""
-        title = nfc(spec.title) if spec.title else t("print.default_title", lang)
-        from tbgeo.places.names import fold
-
-        if today and "thai binh cu" not in fold(title) and "former thai binh" not in fold(title):
-            title = t("print.title_today", lang, title=title)
-        period = spec.period if spec.period is not None else t("print.period_default", lang)
-        issuer = spec.issuer if spec.issuer is not None else t(
-            "print.issuer_default_today" if today else "print.issuer_default", lang)
-        self.layout["heading"] = heading
-
-        inner_w = sh.width - 2 * sh.margin
-        tb = title_block(title=title, unit=unit, period=period or None, date=spec.date, issuer=issuer or None,
-                         national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt,
-                         governing=t(f"print.heading.governing_{heading}", lang),
-                         note=spec.place_note if spec.place_note is not None else _district_note(district_row, lang))
-        findings = list(spec.findings) if spec.findings is not None else None
-        lay = self._plan_table(_header_box_lines(tb.height_mm(self.pt), sh), findings)
-        frame = lay.frame
-
-        tw, th = target[2] - target[0], target[3] - target[1]
-        scale_given = spec.scale is not None
-        scale = int(spec.scale) if scale_given else choose_scale(tw, th, frame.w, frame.h)
-        center = ((target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
-        extent = ground_extent(center, frame.w, frame.h, scale)
-        clipped = tw > extent[2] - extent[0] + 1e-6 or th > extent[3] - extent[1] + 1e-6
-
+        layer_ids, focus_geom, lay, frame = plan.layer_ids, plan.focus, plan.boxes, plan.frame
+        extent, scale, findings = plan.extent, plan.scale, plan.findings
         fig = Figure(figsize=sh.inches, dpi=100)
         fig.patch.set_facecolor("white")
         mm = self._mm(fig)
-        self.layout.update(
-            page_mm=(sh.width, sh.height), size=sh.name, orientation=sh.orientation, frame_mm=frame.as_tuple(),
-            extent=extent, target=target, scale=scale, scale_given=scale_given, clipped=clipped,
-            scale_text=format_scale(scale, lang), title=upper_vi(title), unit=upper_vi(unit) if unit else "",
-            district=nfc(district_row["name_vi"]) if district_row is not None else None, lang=lang,
-            draft=spec.draft, panel_mm=lay.panel.as_tuple(), header_mm=lay.header.as_tuple(),
-        )
 
         # -- neat lines ------------------------------------------------------------------------------------
         fig.add_artist(Rectangle((lay.neat.x, lay.neat.y), lay.neat.w, lay.neat.h, transform=mm, fill=False,
@@ -246,7 +163,6 @@ class _Sheet:
         for spine in ax.spines.values():
             spine.set_linewidth(0.9 * self.k)
         ax.patch.set_gid("map-frame")
-        self.layout["_focus"] = focus_geom
         dpi = spec.dpi if spec.fmt == "png" else PDF_RASTER_DPI
         present = draw_layers(ax, self.data, layer_ids, extent, scale, k=self.k, raster_dpi=dpi)
         province_drawn = draw_province(ax, self.data.province, extent, k=self.k)
@@ -255,8 +171,7 @@ class _Sheet:
         if spec.site is not None and not spec.site.is_empty:
             draw_site(ax, spec.site, k=self.k)
         callouts = self._labels(ax, layer_ids, extent, scale, frame, focus_geom) if spec.labels else []
-        grid = grid_for(extent, frame.w, scale=scale, min_gap_mm=max(28.0 * self.k, 3.2 * text_width_mm(
-            "2 260 000", self.pt * 0.85)), edge_mm=text_width_mm("2 260 000", self.pt * 0.85) * 0.6)
+        grid = plan.grid
         self._draw_grid(fig, mm, ax, grid, frame, extent, scale)
         self._draw_north_arrow(fig, mm, frame)
         ax.set_xlim(extent[0], extent[2])
@@ -265,13 +180,13 @@ class _Sheet:
             draw_draft_mark(fig, mm, frame, lang, self.pt)
 
         # -- header, panel, footer -------------------------------------------------------------------------
-        draw_title_block(fig, mm, lay.header, tb, self.pt)
+        draw_title_block(fig, mm, lay.header, plan.title_block, self.pt)
         items = legend_items(present, lang, k=self.k, extra=extra_legend(spec.site, spec.site_name, extent, province_drawn, lang, k=self.k) + callouts,
                              headings={"callouts": t("print.callouts_title", lang)})
         self._draw_panel(fig, mm, lay, items, scale, grid, [lyr.id for lyr, _ in present], findings)
         if spec.signatures:
-            draw_signatures(fig, mm, lay.footer, lang, self.pt, issuer)
-        page = self.page or ((1, 1 + len(self.table["pages"])) if self.table.get("pages") else None)
+            draw_signatures(fig, mm, lay.footer, lang, self.pt, plan.issuer)
+        page = plan.page_number
         if page is not None:
             i, n = page
             fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=i, n=n), transform=mm,
@@ -290,7 +205,6 @@ class _Sheet:
             },
             crs_note=t("print.crs_note", lang),
         )
-        self.layout.pop("_focus", None)
         return fig, self.layout
 
     # -- labels ---------------------------------------------------------------------------------------------
@@ -301,11 +215,8 @@ class _Sheet:
         Order: the site's name, then the parks and clusters (a callout when no place is free), points,
         district names, and last the large zones. Positions go to ``layout["labels"]``.
         """
-        u = self.sh.unit
         # the north arrow's box is taken before any label
-        cx = frame.x1 - 2.2 * u
-        top = frame.y1 - 1.9 * u
-        reserved = [(cx - 1.4 * u, top - 3.7 * u, cx + 1.4 * u, frame.y1)]
+        reserved = [self.plan.north.reserved]
         site = self.spec.site if self.spec.site is not None and not self.spec.site.is_empty else None
         tasks = []
         if site is not None and site.intersects(shapely_box(*extent)):
@@ -351,12 +262,8 @@ class _Sheet:
             fig.add_artist(Line2D([x0, x1], [y0, y1], transform=mm, color="black", linewidth=0.5 * self.k))
 
     def _draw_north_arrow(self, fig: Figure, mm: Transform, frame: Box) -> None:
-        u = self.sh.unit
-        h = 3.2 * u
-        w = 1.3 * u
-        cx = frame.x1 - 2.2 * u
-        top = frame.y1 - 1.9 * u
-        base = top - h
+        na, u = self.plan.north, self.sh.unit
+        cx, top, base, h, w = na.cx, na.top, na.base, 3.2 * u, na.width
         fig.add_artist(Rectangle((cx - 1.4 * u, base - 0.5 * u), 2.8 * u, h + 2.2 * u, transform=mm,
                                  facecolor=(1, 1, 1, 0.85), edgecolor="#444444", linewidth=0.4, zorder=20))
         left = MplPolygon([(cx, top), (cx - w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
@@ -451,9 +358,6 @@ class _Sheet:
                      else "normal")
             y -= len(lines) * lh * 0.92
 
-    def _scale_block_height(self) -> float:
-        return 5.2 * self.sh.unit
-
     def _draw_scale_block(self, fig: Figure, mm: Transform, box: Box, scale: int) -> ScaleBar:
         u = self.sh.unit
         text = t("print.scale_label", self.lang, scale=format_scale(scale, self.lang))
@@ -512,7 +416,7 @@ class _Sheet:
                         shapely.get_parts(shapely.boundary(self.data.districts.geometry.values))]
                 segs = [s for s in segs if len(s)]
                 ax.add_collection(LineCollection(segs, colors="#8a8a8a", linewidths=0.3), autolim=False)
-            focus = self.layout.get("_focus")
+            focus = self.plan.focus
             if focus is not None:
                 fpath = polygon_path([focus])
                 if fpath is not None:
@@ -577,13 +481,6 @@ class _Sheet:
                 return floor, max_cols, False
             pt = max(floor, pt * 0.94)
 
-    def _table_box(self, lay: SheetLayout) -> tuple[float, float]:
-        """Width and height (mm) the findings table may use on the first page of ``lay``."""
-        panel, gap = lay.panel, 0.9 * self.sh.unit
-        if lay.panel_columns:
-            return panel.w * _PORTRAIT_TABLE_FRACS[2] - gap, panel.h
-        return panel.w, panel.h - self._scale_block_height() - panel.h * 0.27 - 3 * gap
-
     def _draw_panel(self, fig: Figure, mm: Transform, lay: SheetLayout, items: list[LegendItem], scale: int,
                     grid: Grid, layer_ids: list[str], findings: list[dict[str, Any]] | None) -> None:
         u = self.sh.unit
@@ -592,15 +489,15 @@ class _Sheet:
         head, full, condensed = self._notes(grid, layer_ids)
         extent = self.layout["extent"]
         title = t("print.legend_title", self.lang)
-        table = self.table
+        table = self.plan.table
         if not lay.panel_columns:
-            scale_h = self._scale_block_height()
+            scale_h = scale_block_height(self.sh)
             y = panel.y1
             if findings is not None:
                 # the table comes first: every row on this page (or, in a PDF, continued on the next)
-                res = findings_mod.draw_findings(fig, mm, (panel.x, panel.y, panel.w, panel.h), findings, table["pt"],
-                                                 self.lang, head=table["head"], stop=table["stop"],
-                                                 continues_on=2 if table["stop"] < len(findings) else None)
+                res = findings_mod.draw_findings(fig, mm, (panel.x, panel.y, panel.w, panel.h), findings, table.pt,
+                                                 self.lang, head=table.head, stop=table.stop,
+                                                 continues_on=table.continues_on(len(findings)))
                 self.layout["findings_box_mm"] = (panel.x, res["bottom"], panel.w, panel.y1 - res["bottom"])
                 y = res["bottom"] - gap
             space = y - panel.y - scale_h - gap  # for inset, legend and notes
@@ -625,10 +522,10 @@ class _Sheet:
             self._draw_scale_block(fig, mm, Box(panel.x, panel.y + notes_h + gap, panel.w, scale_h), scale)
         else:
             if findings is not None:
-                choices = [_PORTRAIT_TABLE_FRACS]
+                choices = [PORTRAIT_TABLE_FRACS]
             else:
                 choices = [(0.27, 0.36, 0.37), (0.24, 0.44, 0.32), (0.22, 0.52, 0.26)]
-            scale_h = self._scale_block_height()
+            scale_h = scale_block_height(self.sh)
             for fracs in choices:
                 cw = [panel.w * f - gap for f in fracs]
                 xs = [panel.x, panel.x + panel.w * fracs[0], panel.x + panel.w * (fracs[0] + fracs[1])]
@@ -652,74 +549,27 @@ class _Sheet:
             self.layout["legend_box_mm"] = (xs[1], panel.y1 - leg_h, cw[1], leg_h)
             if findings is not None:
                 self._draw_notes(fig, mm, Box(xs[1], panel.y, cw[1], notes_h), head, sources, note_pt)
-                res = findings_mod.draw_findings(fig, mm, (xs[2], panel.y, cw[2], panel.h), findings, table["pt"],
-                                                 self.lang, head=table["head"], stop=table["stop"],
-                                                 continues_on=2 if table["stop"] < len(findings) else None)
+                res = findings_mod.draw_findings(fig, mm, (xs[2], panel.y, cw[2], panel.h), findings, table.pt,
+                                                 self.lang, head=table.head, stop=table.stop,
+                                                 continues_on=table.continues_on(len(findings)))
                 self.layout["findings_box_mm"] = (xs[2], res["bottom"], cw[2], panel.y1 - res["bottom"])
             else:
                 self._draw_notes(fig, mm, Box(xs[2], panel.y1 - notes_h, cw[2], notes_h), head, sources, note_pt)
         self.layout["legend_pt"] = pt
         self.layout["legend_columns"] = ncols
 
-    # -- the findings table: where it goes, and its continuation pages ------------------------------------------
-    def _plan_table(self, header_lines: float, findings: list[dict[str, Any]] | None) -> SheetLayout:
-        """The sheet's layout, wide enough for the findings table; records how the rows split into pages.
-
-        A PDF keeps the standard panel and continues the rows on further pages; a PNG or SVG (one image)
-        widens the panel, narrowing the map, until every row fits.
-        """
-        spec, sh = self.spec, self.sh
-        self.table = {}
-        if findings is None:
-            return layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures)
-        head = findings_mod.TableHead(spec.site_name, spec.verdict, spec.verdict_text)
-        pt = max(findings_mod.MIN_TABLE_PT, 0.87 * self.pt)
-        fracs = (0.36,) if spec.fmt == "pdf" else (0.36, 0.44, 0.52, 0.60)
-        for frac in fracs:
-            lay = layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures, wide_panel=True,
-                               panel_frac=frac)
-            w, h = self._table_box(lay)
-            stop = findings_mod.rows_that_fit(findings, w, h, pt, self.lang, head=head)
-            if stop >= len(findings):
-                break
-        if spec.fmt != "pdf" and stop < len(findings):
-            # one image and the widest panel is not enough: a smaller table (never under 5 pt), then every
-            # row regardless (the legend gives up its share)
-            w, h = self._table_box(lay)
-            while pt > 5.0 and findings_mod.rows_that_fit(findings, w, h, pt, self.lang, head=head) < len(findings):
-                pt = max(5.0, pt * 0.94)
-            stop = len(findings)
-        # the rows left over go on continuation pages with the table across the page
-        pages: list[tuple[int, int]] = []
-        start = stop
-        cont_w, cont_h = self._continuation_box()
-        while start < len(findings):
-            n = findings_mod.rows_that_fit(findings[start:], cont_w, cont_h, pt, self.lang, continued=True)
-            n = max(n, 1)
-            pages.append((start, start + n))
-            start += n
-        self.table = {"head": head, "pt": pt, "stop": stop, "pages": pages}
-        self.layout["findings"] = {"rows": len(findings), "pt": pt, "first_page_rows": stop,
-                                   "pages": 1 + len(pages), "continuation_rows": pages,
-                                   "verdict": head.verdict or findings_mod.worst_severity(findings)}
-        return lay
-
-    def _continuation_box(self) -> tuple[float, float]:
-        sh = self.sh
-        u = sh.unit
-        return sh.width - 2 * sh.margin - 2 * u, sh.height - 2 * sh.margin - 6.0 * u
-
     def continuation_figures(self) -> list[Figure]:
         """The pages that continue the findings table (empty when it fits the sheet)."""
-        pages = self.table.get("pages") if self.table else None
-        if not pages:
+        table = self.plan.table
+        if table is None or not table.pages:
             return []
+        pages = table.pages
         sh, lang = self.sh, self.lang
         findings = list(self.spec.findings or ())
         total = 1 + len(pages)
         figs = []
         u = sh.unit
-        w, h = self._continuation_box()
+        w, h = continuation_box(sh)
         for k, (start, stop) in enumerate(pages, start=2):
             fig = Figure(figsize=sh.inches, dpi=100)
             fig.patch.set_facecolor("white")
@@ -730,7 +580,7 @@ class _Sheet:
             fig.text(neat.x + u, neat.y1 - u, self.layout["title"] + " – " + self.layout["unit"], transform=mm,
                      fontsize=self.pt * 1.2, fontweight="bold", va="top")
             box = (neat.x + u, neat.y + 2.0 * u, w, h)
-            findings_mod.draw_findings(fig, mm, box, findings, self.table["pt"], lang, head=self.table["head"],
+            findings_mod.draw_findings(fig, mm, box, findings, table.pt, lang, head=table.head,
                                        start=start, stop=stop, continued_from=k - 1,
                                        continues_on=k + 1 if k < total else None)
             fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=k, n=total), transform=mm,
@@ -752,7 +602,7 @@ def build_figure(spec: PrintSpec, *, data: MapData | None = None,
     spec = spec.validate()
     data = data or MapData()
     with matplotlib.rc_context(_RC):
-        return _Sheet(spec, data, page=page).build()
+        return _Sheet(plan_sheet(spec, data, page=page), data).build()
 
 
 RC = _RC
@@ -776,7 +626,7 @@ def render(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, An
     spec = spec.validate()
     data = data or MapData()
     with matplotlib.rc_context(_RC):
-        sheet = _Sheet(spec, data)
+        sheet = _Sheet(plan_sheet(spec, data), data)
         fig, layout = sheet.build()
         more = sheet.continuation_figures()
         buf = io.BytesIO()
@@ -817,7 +667,7 @@ def render_atlas_result(spec: PrintSpec, *, data: MapData | None = None) -> Prin
         with PdfPages(buf, metadata=meta) as pdf:
             for i, name in enumerate(names, start=1):
                 page_spec = replace(spec, district=name)
-                fig, layout = _Sheet(page_spec, data, page=(i, len(names))).build()
+                fig, layout = _Sheet(plan_sheet(page_spec, data, page=(i, len(names))), data).build()
                 pdf.savefig(fig)
                 layouts.append(layout)
     return PrintResult(buf.getvalue(), MIME["pdf"], len(names), layouts)
