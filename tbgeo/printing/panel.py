@@ -154,6 +154,14 @@ def fit_legend(items: list[LegendItem], width: float, avail: float, base_pt: flo
         pt = max(floor, pt * 0.94)
 
 
+def _table_filled(plan: SheetPlan, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The part of ``box`` the first page's rows fill, the table drawn at its top."""
+    assert plan.findings is not None and plan.table is not None  # called only for a sheet with a table
+    bottom = findings_mod.table_bottom(box, plan.findings, plan.table.pt, plan.lang, head=plan.table.head,
+                                       stop=plan.table.stop)
+    return (box[0], bottom, box[2], box[1] + box[3] - bottom)
+
+
 def _arrange_side(plan: SheetPlan, items: list[LegendItem], notes: Notes) -> PanelPlan:
     """Landscape: the table on top, then inset and legend; scale and notes at the bottom of the panel."""
     panel, gap, base = plan.boxes.panel, 0.9 * plan.sheet.unit, plan.pt
@@ -163,10 +171,8 @@ def _arrange_side(plan: SheetPlan, items: list[LegendItem], notes: Notes) -> Pan
     if plan.findings is not None and plan.table is not None:
         # the table comes first: every row on this page (or, in a PDF, continued on the next)
         table = (panel.x, panel.y, panel.w, panel.h)
-        bottom = findings_mod.table_bottom(table, plan.findings, plan.table.pt, plan.lang, head=plan.table.head,
-                                           stop=plan.table.stop)
-        filled = (panel.x, bottom, panel.w, panel.y1 - bottom)
-        y = bottom - gap
+        filled = _table_filled(plan, table)
+        y = filled[1] - gap
     space = y - panel.y - scale_h - gap  # for inset, legend and notes
     sources, note_pt, notes_h = fit_notes(notes, panel.w, space * 0.3, base)
     space -= notes_h + gap
@@ -207,17 +213,18 @@ def _arrange_columns(plan: SheetPlan, items: list[LegendItem], notes: Notes) -> 
         if ok:
             break
     leg_h = legend_height(items, cw[1], pt, ncols)
-    common = dict(columns=True, legend=Box(xs[1], panel.y1 - leg_h, cw[1], leg_h), legend_pt=pt, legend_columns=ncols,
-                  sources=sources, note_pt=note_pt, scale=Box(xs[0], panel.y, cw[0], scale_h),
-                  inset=Box(xs[0], panel.y + scale_h + gap, cw[0], panel.h - scale_h - gap))
-    if not with_table:
-        return PanelPlan(notes=Box(xs[2], panel.y1 - notes_h, cw[2], notes_h), **common)  # type: ignore[arg-type]
-    table = (xs[2], panel.y, cw[2], panel.h)
-    assert plan.findings is not None and plan.table is not None
-    bottom = findings_mod.table_bottom(table, plan.findings, plan.table.pt, plan.lang, head=plan.table.head,
-                                       stop=plan.table.stop)
-    return PanelPlan(notes=Box(xs[1], panel.y, cw[1], notes_h), table=table,  # type: ignore[arg-type]
-                     table_filled=(xs[2], bottom, cw[2], panel.y1 - bottom), **common)
+    table = filled = None
+    if with_table:
+        notes_box = Box(xs[1], panel.y, cw[1], notes_h)
+        table = (xs[2], panel.y, cw[2], panel.h)
+        filled = _table_filled(plan, table)
+    else:
+        notes_box = Box(xs[2], panel.y1 - notes_h, cw[2], notes_h)
+    return PanelPlan(columns=True, legend=Box(xs[1], panel.y1 - leg_h, cw[1], leg_h), legend_pt=pt,
+                     legend_columns=ncols, notes=notes_box, sources=sources, note_pt=note_pt,
+                     scale=Box(xs[0], panel.y, cw[0], scale_h),
+                     inset=Box(xs[0], panel.y + scale_h + gap, cw[0], panel.h - scale_h - gap), table=table,
+                     table_filled=filled)
 
 
 def arrange_panel(plan: SheetPlan, items: list[LegendItem], notes: Notes) -> PanelPlan:

@@ -164,3 +164,24 @@ def test_beside_lists_the_candidates_around_a_box() -> None:
 def test_labels_module_needs_no_matplotlib() -> None:
     code = "import sys, tbgeo.printing.labels; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_tasks_and_obstacles_read_from_the_map_data(fake_data) -> None:
+    from tbgeo.printing.labeltasks import label_obstacles, label_tasks
+
+    from .conftest import X0, Y0
+
+    extent = (X0, Y0, X0 + 58_000.0, Y0 + 51_000.0)
+    ids = ["districts", "industrial_parks", "gas_pipelines", "energy_sites"]
+    tasks = label_tasks(fake_data, ids, extent, pt=7.5)
+    kinds = [t.kind for t in tasks]
+    # parks first (they must be named), then points, then the district names (capitals); no line is named
+    assert kinds == ["must"] * 4 + ["point"] * 2 + ["district"] * 8
+    assert [t.text for t in tasks[:4]] == ["KCN Gia Lễ", "KCN Sông Trà", "KCN Hưng Phú", "KCN Tiền Hải"]  # smallest first
+    assert "QUỲNH PHỤ" in [t.text for t in tasks if t.kind == "district"]
+    assert all(t.h == pytest.approx(t.size * PT_MM * 1.1) and t.w > 0 for t in tasks)
+    obs = label_obstacles(fake_data, ids, extent, 100_000)
+    # district outlines are no obstacle; parks and points are small, pipelines are not
+    assert sorted(set(obs.layers)) == ["energy_sites", "gas_pipelines", "industrial_parks"]
+    assert len(obs) == 4 + 2 + 2
+    assert all(s == (lyr != "gas_pipelines") for s, lyr in zip(obs.small, obs.layers))
