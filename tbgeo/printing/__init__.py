@@ -20,7 +20,7 @@ _WHERE = {
     "render_atlas": "compose",
     "render_atlas_result": "compose",
     "render_sheet": "compose",
-    "resolve_layers": "compose",
+    "resolve_layers": "layout",
     "ROUND_SCALES": "scale",
     "choose_scale": "scale",
     "format_scale": "scale",

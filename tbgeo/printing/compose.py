@@ -1,55 +1,50 @@
-"""Draw a map sheet (PDF, PNG or SVG) or the district atlas (multi-page PDF) from the catalog's data."""
+"""Draw a map sheet (PDF, PNG or SVG) or the district atlas (multi-page PDF) from the catalog's data.
+
+A sheet is planned first (``layout.plan_sheet``: texts, boxes, view, grid, table split), then drawn in
+one pass here: neat lines, the map (``mapdraw``; names placed by ``labels``), grid and north arrow,
+title block, the panel (``panel``, with the ``inset``), signatures and page number.
+"""
 
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
 import matplotlib
 import numpy as np
-import shapely
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch, Polygon as MplPolygon, Rectangle
-from matplotlib.path import Path
+from matplotlib.patches import Polygon as MplPolygon, Rectangle
 from matplotlib.transforms import Affine2D
 from shapely.geometry import box as shapely_box
 
 from tbgeo.i18n import t
 from tbgeo.printing import findings as findings_mod
-from tbgeo.printing._text import FONT, PT_MM, nfc, text_width_mm, wrap_mm
-from tbgeo.printing.grid import Grid, grid_for
-from tbgeo.printing.legend import (
-    LegendItem,
-    Symbol,
-    MIN_LEGEND_PT,
-    draw_legend,
-    legend_height,
-    legend_items,
-    raster_alpha,
-    symbol_for,
-)
+from tbgeo.printing._text import FONT, PT_MM, nfc
+from tbgeo.printing.labels import Placement, place_labels
+from tbgeo.printing.labeltasks import label_obstacles, label_tasks, site_task
+from tbgeo.printing.layout import SheetPlan, continuation_box, plan_sheet
+from tbgeo.printing.legend import legend_items
 from tbgeo.printing.mapdata import MapData
-from tbgeo.printing.scale import ScaleBar, choose_scale, format_scale, ground_extent, scale_bar
-from tbgeo.printing.sheets import Box, Sheet, SheetLayout, layout_sheet
-from tbgeo.printing.spec import PrintSpec
-from tbgeo.printing.titleblock import (
-    draw_draft_mark,
-    draw_signatures,
-    draw_title_block,
-    resolve_heading,
-    title_block,
-    upper_vi,
+from tbgeo.printing.mapdraw import (
+    PDF_RASTER_DPI,
+    draw_labels,
+    draw_layers,
+    draw_province,
+    draw_site,
+    draw_veil,
+    extra_legend,
 )
+from tbgeo.printing.panel import arrange_panel, draw_panel, panel_notes
+from tbgeo.printing.sheets import Box
+from tbgeo.printing.spec import PrintSpec
+from tbgeo.printing.titleblock import draw_draft_mark, draw_signatures, draw_title_block, upper_vi
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.transforms import Transform
-
-    from tbgeo.catalog import Layer
 
 __all__ = [
     "PrintResult",
@@ -58,8 +53,8 @@ __all__ = [
     "render_sheet",
     "render_atlas",
     "render_atlas_result",
-    "resolve_layers",
     "MIME",
+    "RC",
 ]
 
 MIME = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
@@ -79,29 +74,6 @@ _RC = {
     # and a name "$x^$" does not crash the sheet (matplotlib would read "$…$" as mathtext)
     "text.parse_math": False,
 }
-#: Raster cells per millimetre of paper drawn into a PDF (≈150 dpi); PNG uses its own dpi.
-_PDF_RASTER_DPI = 150.0
-_PROV_DASH = (6.0, 1.5, 1.0, 1.5)  # dash-dot, in multiples of the line width
-_LABEL_PRIORITY = {"administrative": 0, "industry": 1, "energy": 2, "agriculture": 3, "base": 4, "landuse": 5}
-#: Layers whose features are always named: by a label, or by a numbered callout explained under the legend.
-_MUST_LABEL = {"industrial_parks", "industrial_clusters", "agri_park"}
-#: Portrait sheet with a findings table: inset + scale | legend + notes | table (fractions of the panel's width).
-_PORTRAIT_TABLE_FRACS = (0.22, 0.28, 0.50)
-_ZORDER = {"raster": 1.0, "Polygon": 2.0, "LineString": 3.0, "Point": 4.0}
-
-
-def _district_note(row: dict[str, Any] | None, lang: str) -> str | None:
-    """Under a district sheet's title: the new communes the former district now belongs to (by GSO code)."""
-    if row is None:
-        return None
-    from tbgeo.places.crosswalk import crosswalk
-
-    cw = crosswalk()
-    code = str(row.get("gso_code") or "")
-    if code not in cw.districts:
-        return None
-    new = ", ".join(u.full_name for u in cw.new_of_district(code))
-    return t("places.print_district_note", lang, district=cw.districts[code].full_name, new=new)
 
 
 @dataclass
@@ -119,1060 +91,190 @@ class PrintResult:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# geometry helpers (pure)
+# the drawing pass
 # ---------------------------------------------------------------------------------------------------------
 
-def _polygon_path(geoms: Sequence[Any]) -> Path | None:
-    """One compound path of all polygons (exteriors counter-clockwise, holes clockwise: nonzero fill)."""
-    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
-    parts = parts[shapely.get_type_id(parts) == 3]
-    if len(parts) == 0:
-        return None
-    parts = shapely.orient_polygons(parts, exterior_cw=False)
-    verts: list[np.ndarray] = []
-    codes: list[np.ndarray] = []
-    for poly in parts:
-        for ring in (poly.exterior, *poly.interiors):
-            c = shapely.get_coordinates(ring)
-            if len(c) < 4:
-                continue
-            code = np.full(len(c), Path.LINETO, dtype=np.uint8)
-            code[0] = Path.MOVETO
-            code[-1] = Path.CLOSEPOLY
-            verts.append(c)
-            codes.append(code)
-    if not verts:
-        return None
-    return Path(np.concatenate(verts), np.concatenate(codes))
+def _mm(fig: Figure, plan: SheetPlan) -> Transform:
+    """Millimetres from the paper's lower-left corner to figure coordinates."""
+    return Affine2D().scale(1.0 / plan.sheet.width, 1.0 / plan.sheet.height) + fig.transFigure
 
 
-def _line_segments(geoms: Sequence[Any]) -> list[np.ndarray]:
-    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
-    polys = parts[shapely.get_type_id(parts) == 3]
-    lines = list(parts[shapely.get_type_id(parts) == 1])
-    for p in polys:  # a clipped line layer never yields polygons, but a mixed layer may
-        lines.extend([p.exterior, *p.interiors])
-    return [shapely.get_coordinates(ln) for ln in lines if not ln.is_empty]
+def _new_figure(plan: SheetPlan) -> tuple[Figure, Transform]:
+    fig = Figure(figsize=plan.sheet.inches, dpi=100)
+    fig.patch.set_facecolor("white")
+    return fig, _mm(fig, plan)
 
 
-def _points(geoms: Sequence[Any]) -> np.ndarray:
-    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
-    pts = parts[shapely.get_type_id(parts) == 0]
-    return shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
+def _map_axes(fig: Figure, plan: SheetPlan) -> Axes:
+    """The map's axes over the frame, in EPSG:9209 metres at the plan's scale."""
+    sh, frame, extent = plan.sheet, plan.frame, plan.extent
+    ax = fig.add_axes((frame.x / sh.width, frame.y / sh.height, frame.w / sh.width, frame.h / sh.height))
+    ax.set_autoscale_on(False)
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal", adjustable="box", anchor="C")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("white")
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.9 * plan.k)
+    ax.patch.set_gid("map-frame")
+    return ax
 
 
-# ---------------------------------------------------------------------------------------------------------
-# the sheet
-# ---------------------------------------------------------------------------------------------------------
-
-def _has_fill(layer: Layer) -> bool:
-    """Whether any of the layer's polygon symbols is filled (opacity above zero)."""
-    styles = [layer.style_for(None)] + [layer.style_for(c.get("value")) for c in layer.style.get("classes", [])]
-    return any(symbol_for(st, "Polygon").face_alpha > 0 and symbol_for(st, "Polygon").face for st in styles)
-
-
-def _first_clause(text: str) -> str:
-    """A provenance cut before its first parenthesis, colon, semicolon or full stop."""
-    cut = len(text)
-    for mark in (" (", ":", ";", ". "):
-        i = text.find(mark)
-        if 0 < i < cut:
-            cut = i
-    return text[:cut].rstrip(" .,")
+def _place(plan: SheetPlan, data: MapData) -> list[Placement]:
+    """The names on the map: the site's first, then the features in order of importance."""
+    tasks = []
+    site = plan.site
+    if site is not None and site.intersects(shapely_box(*plan.extent)):
+        tasks.append(site_task(site, plan.spec.site_name, plan.lang, plan.pt))
+    tasks += label_tasks(data, plan.layer_ids, plan.extent, pt=plan.pt, focus=plan.focus)
+    obstacles = label_obstacles(data, plan.layer_ids, plan.extent, plan.scale)
+    # the north arrow's box is taken before any label
+    return place_labels(tasks, frame=plan.view, obstacles=obstacles, reserved=[plan.north.reserved], site=site)
 
 
-def _must_label(layer: Any) -> bool:
-    """Whether every feature of the layer must be named on the sheet (parks, clusters, the agri park)."""
-    return layer.kind == "vector" and layer.geometry_type == "Polygon" and layer.id in _MUST_LABEL
-
-
-def resolve_layers(spec: PrintSpec, data: MapData) -> list[str]:
-    """The layer ids to draw in catalog (draw) order; InputError for an unknown id."""
-    if spec.layers is None:
-        return [lyr.id for lyr in data.catalog if lyr.default_visible]
-    wanted = [str(x).strip() for x in spec.layers if str(x).strip()]
-    if not wanted:
-        from tbgeo.errors import InputError
-
-        raise InputError("print.error.no_layers")
-    for lid in wanted:
-        data.layer(lid)  # raises InputError listing the ids
-    return [lyr.id for lyr in data.catalog if lyr.id in wanted]
-
-
-def _focus(spec: PrintSpec, data: MapData, layer_ids: list[str]) -> tuple[tuple[float, float, float, float], Any, dict[str, Any] | None]:
-    """The ground box to fit, the focus geometry (a district, dimmed outside) and the district row."""
-    if spec.bbox is not None:
-        from tbgeo.printing.spec import check_bbox
-
-        return check_bbox(spec.bbox), None, None
-    if spec.district:
-        row = data.find_district(spec.district)
-        geom = row["geometry"]
-        return tuple(float(v) for v in geom.bounds), geom, row  # type: ignore[return-value]
-    if spec.site is not None and not spec.site.is_empty:
-        xmin, ymin, xmax, ymax = spec.site.bounds
-        pad = max(1500.0, 0.6 * max(xmax - xmin, ymax - ymin))
-        return (xmin - pad, ymin - pad, xmax + pad, ymax + pad), None, None
-    return data.province_bounds(layer_ids), None, None
-
-
-def _header_box_lines(tb_height_mm: float, sh: Sheet) -> float:
-    return tb_height_mm / sh.unit + 0.4
-
-
-class _Sheet:
-    """Drawing state of one page: the figure, the mm transform and what has been drawn (for the layout)."""
-
-    def __init__(self, spec: PrintSpec, data: MapData, *, page: tuple[int, int] | None = None) -> None:
-        self.spec = spec
-        self.data = data
-        self.lang = spec.lang if spec.lang in ("vi", "en") else "vi"
-        self.sh = spec.sheet()
-        self.pt = self.sh.pt
-        self.k = self.sh.pt / 7.5
-        self.page = page
-        self.layout: dict[str, Any] = {}
-        self.table: dict[str, Any] = {}
-
-    # -- transforms ---------------------------------------------------------------------------------------
-    def _mm(self, fig: Figure) -> Transform:
-        return Affine2D().scale(1.0 / self.sh.width, 1.0 / self.sh.height) + fig.transFigure
-
-    def build(self) -> tuple[Figure, dict[str, Any]]:
-        spec, sh, lang = self.spec, self.sh, self.lang
-        layer_ids = resolve_layers(spec, self.data)
-        target, focus_geom, district_row = _focus(spec, self.data, layer_ids)
-        heading = resolve_heading(spec.heading, spec.date)
-        today = heading == "today"
-        unit = nfc(spec.unit) if spec.unit else self.data.unit_text(district_row, lang, today=today) if (
-            district_row is not None or self.data.has_districts) else ""
-        title = nfc(spec.title) if spec.title else t("print.default_title", lang)
-        from tbgeo.places.names import fold
-
-        if today and "thai binh cu" not in fold(title) and "former thai binh" not in fold(title):
-            title = t("print.title_today", lang, title=title)
-        period = spec.period if spec.period is not None else t("print.period_default", lang)
-        issuer = spec.issuer if spec.issuer is not None else t(
-            "print.issuer_default_today" if today else "print.issuer_default", lang)
-        self.layout["heading"] = heading
-
-        inner_w = sh.width - 2 * sh.margin
-        tb = title_block(title=title, unit=unit, period=period or None, date=spec.date, issuer=issuer or None,
-                         national_heading=spec.national_heading, lang=lang, width_mm=inner_w, pt=self.pt,
-                         governing=t(f"print.heading.governing_{heading}", lang),
-                         note=spec.place_note if spec.place_note is not None else _district_note(district_row, lang))
-        findings = list(spec.findings) if spec.findings is not None else None
-        lay = self._plan_table(_header_box_lines(tb.height_mm(self.pt), sh), findings)
-        frame = lay.frame
-
-        tw, th = target[2] - target[0], target[3] - target[1]
-        scale_given = spec.scale is not None
-        scale = int(spec.scale) if scale_given else choose_scale(tw, th, frame.w, frame.h)
-        center = ((target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
-        extent = ground_extent(center, frame.w, frame.h, scale)
-        clipped = tw > extent[2] - extent[0] + 1e-6 or th > extent[3] - extent[1] + 1e-6
-
-        fig = Figure(figsize=sh.inches, dpi=100)
-        fig.patch.set_facecolor("white")
-        mm = self._mm(fig)
-        self.layout.update(
-            page_mm=(sh.width, sh.height), size=sh.name, orientation=sh.orientation, frame_mm=frame.as_tuple(),
-            extent=extent, target=target, scale=scale, scale_given=scale_given, clipped=clipped,
-            scale_text=format_scale(scale, lang), title=upper_vi(title), unit=upper_vi(unit) if unit else "",
-            district=nfc(district_row["name_vi"]) if district_row is not None else None, lang=lang,
-            draft=spec.draft, panel_mm=lay.panel.as_tuple(), header_mm=lay.header.as_tuple(),
-        )
-
-        # -- neat lines ------------------------------------------------------------------------------------
-        fig.add_artist(Rectangle((lay.neat.x, lay.neat.y), lay.neat.w, lay.neat.h, transform=mm, fill=False,
-                                 linewidth=1.4 * self.k, edgecolor="black"))
-        fig.add_artist(Rectangle((lay.map_area.x, lay.map_area.y), lay.map_area.w, lay.map_area.h, transform=mm,
-                                 fill=False, linewidth=0.4 * self.k, edgecolor="black"))
-
-        # -- the map -----------------------------------------------------------------------------------------
-        ax = fig.add_axes((frame.x / sh.width, frame.y / sh.height, frame.w / sh.width, frame.h / sh.height))
-        ax.set_autoscale_on(False)
-        ax.set_xlim(extent[0], extent[2])
-        ax.set_ylim(extent[1], extent[3])
-        ax.set_aspect("equal", adjustable="box", anchor="C")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_facecolor("white")
-        for spine in ax.spines.values():
-            spine.set_linewidth(0.9 * self.k)
-        ax.patch.set_gid("map-frame")
-        self.layout["_focus"] = focus_geom
-        present = self._draw_layers(ax, layer_ids, extent, scale, focus_geom)
-        self._draw_province(ax, extent)
-        if focus_geom is not None:
-            self._draw_veil(ax, extent, focus_geom)
-        if spec.site is not None and not spec.site.is_empty:
-            self._draw_site(ax, extent)
-        callouts = self._draw_labels(ax, layer_ids, extent, scale, frame, focus_geom) if spec.labels else []
-        grid = grid_for(extent, frame.w, scale=scale, min_gap_mm=max(28.0 * self.k, 3.2 * text_width_mm(
-            "2 260 000", self.pt * 0.85)), edge_mm=text_width_mm("2 260 000", self.pt * 0.85) * 0.6)
-        self._draw_grid(fig, mm, ax, grid, frame, extent, scale)
-        self._draw_north_arrow(fig, mm, frame)
-        ax.set_xlim(extent[0], extent[2])
-        ax.set_ylim(extent[1], extent[3])
-        if spec.draft:
-            draw_draft_mark(fig, mm, frame, lang, self.pt)
-
-        # -- header, panel, footer -------------------------------------------------------------------------
-        draw_title_block(fig, mm, lay.header, tb, self.pt)
-        items = legend_items(present, lang, k=self.k, extra=self._extra_legend(extent, focus_geom) + callouts,
-                             headings={"callouts": t("print.callouts_title", lang)})
-        self._draw_panel(fig, mm, lay, items, scale, grid, [lyr.id for lyr, _ in present], findings)
-        if spec.signatures:
-            draw_signatures(fig, mm, lay.footer, lang, self.pt, issuer)
-        page = self.page or ((1, 1 + len(self.table["pages"])) if self.table.get("pages") else None)
-        if page is not None:
-            i, n = page
-            fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=i, n=n), transform=mm,
-                     fontsize=self.pt * 0.9, ha="right", va="center")
-        self.layout.update(
-            layers=[lyr.id for lyr, _ in present],
-            layers_absent=[lid for lid in layer_ids if lid not in {lyr.id for lyr, _ in present}],
-            legend=[it.label for it in items if not it.is_heading],
-            legend_headings=[it.label for it in items if it.is_heading],
-            grid={
-                "interval": grid.interval,
-                "eastings": list(grid.eastings),
-                "northings": list(grid.northings),
-                "easting_labels": grid.easting_labels,
-                "northing_labels": grid.northing_labels,
-            },
-            crs_note=t("print.crs_note", lang),
-        )
-        self.layout.pop("_focus", None)
-        return fig, self.layout
-
-    # -- layers -------------------------------------------------------------------------------------------
-    def _draw_layers(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
-                     focus: Any) -> list[tuple[Layer, set[Any] | None]]:
-        frame_box = shapely_box(*extent)
-        pad = 0.02 * (extent[2] - extent[0])
-        clip = (extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
-        tol = scale * 0.08 / 1000.0  # 0.08 mm on paper
-        present: list[tuple[Layer, set[Any] | None]] = []
-        for n, lid in enumerate(layer_ids):
-            layer = self.data.layer(lid)
-            z_off = n * 0.01
-            if layer.kind == "raster":
-                values = self._draw_raster(ax, layer, extent, scale, 1.0 + z_off)
-                if values:
-                    present.append((layer, values))
-                continue
-            gdf = self.data.frame(lid)
-            gtype = layer.geometry_type or "Polygon"
-            idx = gdf.sindex.query(frame_box, predicate="intersects")
-            if len(idx) and gtype == "Polygon" and not _has_fill(layer):
-                # an outline-only layer (district boundaries) appears only where its lines cross the frame
-                idx = idx[shapely.intersects(shapely.boundary(gdf.geometry.values[idx]), frame_box)]
-            if len(idx) == 0:
-                continue
-            sub = gdf.iloc[np.sort(idx)]
-            geoms = shapely.clip_by_rect(sub.geometry.values, *clip)
-            if gtype != "Point":
-                geoms = shapely.simplify(geoms, tol, preserve_topology=True)
-            field = layer.style.get("class_field")
-            if field and field in sub.columns:
-                keys = sub[field].astype(object).where(sub[field].notna(), None).to_numpy()
-            else:
-                keys = np.array([None] * len(sub), dtype=object)
-            uniq: list[Any] = []
-            for v in keys:
-                if v not in uniq:
-                    uniq.append(v)
-            z = _ZORDER.get(gtype, 2.0) + z_off
-            for v in uniq:
-                mask = np.array([kv == v for kv in keys])
-                sym = symbol_for(layer.style_for(v), gtype, k=self.k)
-                self._draw_geoms(ax, geoms[mask], gtype, sym, z, gid=f"layer-{lid}")
-            present.append((layer, {v for v in uniq if v is not None} if field else None))
-        return present
-
-    def _draw_geoms(self, ax: Axes, geoms: np.ndarray, gtype: str, sym: Symbol, z: float, gid: str) -> None:
-        if gtype == "Polygon":
-            path = _polygon_path(geoms)
-            if path is not None:
-                patch = PathPatch(path, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(), linewidth=sym.lw,
-                                  linestyle=sym.linestyle(), zorder=z, hatch=sym.hatch)
-                patch.set_gid(gid)
-                ax.add_patch(patch)
-        elif gtype == "LineString":
-            segs = _line_segments(geoms)
-            if segs:
-                coll = LineCollection(segs, colors=[sym.edge_rgba()], linewidths=sym.lw, linestyles=[sym.linestyle()],
-                                      zorder=z, capstyle="round", joinstyle="round")
-                coll.set_gid(gid)
-                ax.add_collection(coll, autolim=False)
-        else:
-            pts = _points(geoms)
-            if len(pts):
-                sc = ax.scatter(pts[:, 0], pts[:, 1], s=sym.size**2, c=[sym.face_rgba()], edgecolors=[sym.edge_rgba()],
-                                linewidths=sym.lw, zorder=z, marker="o")
-                sc.set_gid(gid)
-
-    def _draw_raster(self, ax: Axes, layer: Layer, extent: tuple[float, float, float, float], scale: int,
-                     z: float) -> set[int]:
-        import rasterio
-        from matplotlib.colors import to_rgba
-        from rasterio.enums import Resampling
-        from rasterio.windows import from_bounds
-
-        from tbgeo.review.landuse import raster_path
-
-        with rasterio.open(raster_path(layer)) as ds:
-            b = ds.bounds
-            left, bottom = max(extent[0], b.left), max(extent[1], b.bottom)
-            right, top = min(extent[2], b.right), min(extent[3], b.top)
-            if left >= right or bottom >= top:
-                return set()
-            win = from_bounds(left, bottom, right, top, ds.transform)
-            col0, row0 = math.floor(win.col_off + 1e-9), math.floor(win.row_off + 1e-9)
-            col1 = math.ceil(win.col_off + win.width - 1e-9)
-            row1 = math.ceil(win.row_off + win.height - 1e-9)
-            from rasterio.windows import Window
-
-            win = Window(col0, row0, col1 - col0, row1 - row0)
-            wl, wb, wr, wt = rasterio.windows.bounds(win, ds.transform)
-            dpi = self.spec.dpi if self.spec.fmt == "png" else _PDF_RASTER_DPI
-            px_per_m = (dpi / 25.4) * 1000.0 / scale
-            out_w = max(1, min(int(win.width), math.ceil((wr - wl) * px_per_m)))
-            out_h = max(1, min(int(win.height), math.ceil((wt - wb) * px_per_m)))
-            arr = ds.read(1, window=win, out_shape=(out_h, out_w), resampling=Resampling.nearest)
-            nodata = ds.nodata
-        alpha = raster_alpha(layer)
-        lut = np.zeros((256, 4), dtype=np.uint8)
-        classes = {rc.value: rc for rc in layer.raster_classes}
-        for value, rc in classes.items():
-            if 0 <= value < 256 and value != nodata:
-                lut[value] = np.round(np.array(to_rgba(rc.color, alpha)) * 255).astype(np.uint8)
-        arr8 = np.clip(arr, 0, 255).astype(np.uint8)
-        img = lut[arr8]
-        im = ax.imshow(img, extent=(wl, wr, wb, wt), origin="upper", interpolation="none", zorder=z,
-                       aspect="equal")
-        im.set_gid(f"layer-{layer.id}")
-        im.set_clip_path(ax.patch)
-        found = set(int(v) for v in np.unique(arr8))
-        return {v for v in found if v in classes and v != nodata}
-
-    def _draw_province(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
-        prov = self.data.province
-        if prov is None or not prov.boundary.intersects(shapely_box(*extent)):
-            self._province_drawn = False
-            return
-        segs = [shapely.get_coordinates(g) for g in shapely.get_parts(prov.boundary)]
-        coll = LineCollection(segs, colors="#303030", linewidths=1.1 * self.k, zorder=4.6,
-                              linestyles=[(0, _PROV_DASH)], capstyle="butt")
-        coll.set_gid("province-boundary")
+def _draw_grid(fig: Figure, mm: Transform, ax: Axes, plan: SheetPlan) -> None:
+    """Grid lines across the map, ticks and coordinate labels on all four sides of the frame."""
+    grid, frame, extent, k, pt = plan.grid, plan.frame, plan.extent, plan.k, plan.pt
+    mm_per_m = 1000.0 / plan.scale
+    lines = [np.array([[x, extent[1]], [x, extent[3]]]) for x in grid.eastings]
+    lines += [np.array([[extent[0], y], [extent[2], y]]) for y in grid.northings]
+    if lines:
+        coll = LineCollection(lines, colors="#6f6f6f", linewidths=0.3 * k, alpha=0.7, zorder=6.0)
+        coll.set_gid("grid")
         ax.add_collection(coll, autolim=False)
-        self._province_drawn = True
+    size = pt * 0.85
+    gap = 0.5 * pt * PT_MM
+    tick = 0.45 * plan.sheet.unit
+    ticks = []
+    for x, label in zip(grid.eastings, grid.easting_labels):
+        px = frame.x + (x - extent[0]) * mm_per_m
+        for yy, va, sgn in ((frame.y, "top", -1), (frame.y1, "bottom", 1)):
+            ticks.append([(px, yy), (px, yy + sgn * tick)])
+            txt = fig.text(px, yy + sgn * (tick + gap * 0.3), label, transform=mm, fontsize=size, ha="center",
+                           va=va)
+            txt.set_gid("grid-label-e")
+    for y, label in zip(grid.northings, grid.northing_labels):
+        py = frame.y + (y - extent[1]) * mm_per_m
+        for xx, va, sgn in ((frame.x, "bottom", -1), (frame.x1, "top", 1)):
+            ticks.append([(xx, py), (xx + sgn * tick, py)])
+            txt = fig.text(xx + sgn * (tick + gap * 0.3), py, label, transform=mm, fontsize=size, ha="center",
+                           va=va, rotation=90, rotation_mode="anchor")
+            txt.set_gid("grid-label-n")
+    for seg in ticks:
+        (x0, y0), (x1, y1) = seg
+        fig.add_artist(Line2D([x0, x1], [y0, y1], transform=mm, color="black", linewidth=0.5 * k))
 
-    def _draw_veil(self, ax: Axes, extent: tuple[float, float, float, float], focus: Any) -> None:
-        pad = 0.05 * (extent[2] - extent[0])
-        outer = shapely_box(extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
-        veil = outer.difference(focus)
-        path = _polygon_path([veil])
-        if path is not None:
-            ax.add_patch(PathPatch(path, facecolor=(1, 1, 1, 0.6), edgecolor="none", zorder=5.0))
-        edge = [shapely.get_coordinates(g) for g in shapely.get_parts(shapely.boundary(focus))]
-        ax.add_collection(LineCollection(edge, colors="#b03a2e", linewidths=1.4 * self.k, zorder=5.1), autolim=False)
 
-    def _site_symbol(self) -> Symbol:
-        return Symbol("fill", edge="#d10000", face="#ff3b30", face_alpha=0.18, lw=1.5 * self.k, hatch="///")
+def _draw_north_arrow(fig: Figure, mm: Transform, plan: SheetPlan) -> tuple[float, float, float]:
+    """The north arrow in its box; (centre x, base, tip) in mm."""
+    na, u = plan.north, plan.sheet.unit
+    cx, top, base, h, w = na.cx, na.top, na.base, 3.2 * u, na.width
+    fig.add_artist(Rectangle((cx - 1.4 * u, base - 0.5 * u), 2.8 * u, h + 2.2 * u, transform=mm,
+                             facecolor=(1, 1, 1, 0.85), edgecolor="#444444", linewidth=0.4, zorder=20))
+    left = MplPolygon([(cx, top), (cx - w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
+                      facecolor="white", edgecolor="black", linewidth=0.6, zorder=21)
+    right = MplPolygon([(cx, top), (cx + w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
+                       facecolor="black", edgecolor="black", linewidth=0.6, zorder=21)
+    left.set_gid("north-arrow")
+    right.set_gid("north-arrow")
+    fig.add_artist(left)
+    fig.add_artist(right)
+    fig.text(cx, top + 0.15 * u, t("print.north", plan.lang), transform=mm, fontsize=plan.pt * 1.3,
+             fontweight="bold", ha="center", va="bottom", zorder=22)
+    return (cx, base, top)
 
-    def _draw_site(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
-        sym = self._site_symbol()
-        path = _polygon_path([self.spec.site])
-        if path is not None:
-            patch = PathPatch(path, facecolor=sym.face_rgba(), edgecolor=sym.edge_rgba(), linewidth=sym.lw,
-                              hatch=sym.hatch, zorder=7.0)
-            patch.set_gid("site")
-            ax.add_patch(patch)
 
-    def _extra_legend(self, extent: tuple[float, float, float, float], focus: Any) -> list[tuple[str, LegendItem]]:
-        out: list[tuple[str, LegendItem]] = []
-        if self.spec.site is not None and not self.spec.site.is_empty and self.spec.site.intersects(shapely_box(*extent)):
-            label = nfc(self.spec.site_name) if self.spec.site_name else t("print.site", self.lang)
-            out.append(("proposals", LegendItem(label, self._site_symbol(), "site")))
-        if getattr(self, "_province_drawn", False):
-            out.append(("administrative", LegendItem(
-                t("print.province_boundary", self.lang),
-                Symbol("line", edge="#303030", lw=1.1 * self.k, dash=tuple(d * 1.1 * self.k for d in _PROV_DASH)),
-                "province")))
-        return out
+def _draw_map(fig: Figure, plan: SheetPlan, data: MapData, layout: dict[str, Any]) -> tuple[Axes, list[Any], list[Any]]:
+    """The map frame's content; the layers present and the legend rows of what is not a layer."""
+    spec, extent, k = plan.spec, plan.extent, plan.k
+    ax = _map_axes(fig, plan)
+    dpi = spec.dpi if spec.fmt == "png" else PDF_RASTER_DPI
+    present = draw_layers(ax, data, plan.layer_ids, extent, plan.scale, k=k, raster_dpi=dpi)
+    province_drawn = draw_province(ax, data.province, extent, k=k)
+    if plan.focus is not None:
+        draw_veil(ax, extent, plan.focus, k=k)
+    if plan.site is not None:
+        draw_site(ax, plan.site, k=k)
+    callouts = []
+    if spec.labels:
+        placements = _place(plan, data)
+        callouts = draw_labels(ax, placements, k=k)
+        layout["labels"] = [p.record() for p in placements if p.kind != "callout"] + [
+            p.record() for p in placements if p.kind == "callout"]
+    extra = extra_legend(spec.site, spec.site_name, extent, province_drawn, plan.lang, k=k) + callouts
+    return ax, present, extra
 
-    # -- labels ---------------------------------------------------------------------------------------------
-    def _label_obstacles(self, layer_ids: list[str], extent: tuple[float, float, float, float],
-                         scale: int) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
-        """Every drawn vector feature (except district outlines) as a tree: geometries, layer ids, row ids, small."""
-        frame_box = shapely_box(*extent)
-        pad_m = 0.6 * scale / 1000.0  # lines and points get 0.6 mm of body
-        geoms: list[Any] = []
-        lids: list[str] = []
-        rows: list[int] = []
-        small: list[bool] = []
-        for lid in layer_ids:
-            layer = self.data.layer(lid)
-            if layer.kind != "vector" or layer.group == "administrative":
-                continue
-            gdf = self.data.frame(lid)
-            idx = np.sort(gdf.sindex.query(frame_box, predicate="intersects"))
-            if len(idx) == 0:
-                continue
-            g = shapely.clip_by_rect(gdf.geometry.values[idx], *extent)
-            if layer.geometry_type in ("Point", "LineString"):
-                r = pad_m * (3.0 if layer.geometry_type == "Point" else 1.0)
-                g = shapely.buffer(g, r, quad_segs=2)
-            must = _must_label(layer)
-            geoms.extend(g)
-            lids.extend([lid] * len(idx))
-            rows.extend(int(i) for i in idx)
-            small.extend([must or layer.geometry_type == "Point"] * len(idx))
-        arr = np.asarray(geoms, dtype=object)
-        return shapely.STRtree(arr), arr, np.asarray(lids, dtype=object), np.asarray(rows), np.asarray(small, dtype=bool)
 
-    def _draw_labels(self, ax: Axes, layer_ids: list[str], extent: tuple[float, float, float, float], scale: int,
-                     frame: Box, focus: Any) -> list[tuple[str, LegendItem]]:
-        """Names of features (the layer's ``label_field``), each at the first free candidate position.
+def _draw_sheet(plan: SheetPlan, data: MapData) -> tuple[Figure, dict[str, Any]]:
+    """The figure of one planned sheet, drawn in one pass, and its measured layout."""
+    spec, sh, lang, lay = plan.spec, plan.sheet, plan.lang, plan.boxes
+    layout = plan.report()
+    fig, mm = _new_figure(plan)
+    # -- neat lines ----------------------------------------------------------------------------------------
+    fig.add_artist(Rectangle((lay.neat.x, lay.neat.y), lay.neat.w, lay.neat.h, transform=mm, fill=False,
+                             linewidth=1.4 * plan.k, edgecolor="black"))
+    fig.add_artist(Rectangle((lay.map_area.x, lay.map_area.y), lay.map_area.w, lay.map_area.h, transform=mm,
+                             fill=False, linewidth=0.4 * plan.k, edgecolor="black"))
+    # -- the map, its grid and north arrow -------------------------------------------------------------------
+    ax, present, extra = _draw_map(fig, plan, data, layout)
+    _draw_grid(fig, mm, ax, plan)
+    layout["north_arrow_mm"] = _draw_north_arrow(fig, mm, plan)
+    ax.set_xlim(plan.extent[0], plan.extent[2])
+    ax.set_ylim(plan.extent[1], plan.extent[3])
+    if spec.draft:
+        draw_draft_mark(fig, mm, plan.frame, lang, plan.pt)
+    # -- header, panel, footer -----------------------------------------------------------------------------
+    draw_title_block(fig, mm, lay.header, plan.title_block, plan.pt)
+    items = legend_items(present, lang, k=plan.k, extra=extra, headings={"callouts": t("print.callouts_title", lang)})
+    drawn = [lyr.id for lyr, _ in present]
+    notes = panel_notes(data, drawn, plan.grid, sh, lang)
+    layout["source_layers"] = list(drawn)
+    layout.update(draw_panel(fig, mm, plan, arrange_panel(plan, items, notes), items, notes, data))
+    if spec.signatures:
+        draw_signatures(fig, mm, lay.footer, lang, plan.pt, plan.issuer)
+    if plan.page_number is not None:
+        i, n = plan.page_number
+        fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=i, n=n), transform=mm,
+                 fontsize=plan.pt * 0.9, ha="right", va="center")
+    grid = plan.grid
+    layout.update(
+        layers=drawn,
+        layers_absent=[lid for lid in plan.layer_ids if lid not in set(drawn)],
+        legend=[it.label for it in items if not it.is_heading],
+        legend_headings=[it.label for it in items if it.is_heading],
+        grid={"interval": grid.interval, "eastings": list(grid.eastings), "northings": list(grid.northings),
+              "easting_labels": grid.easting_labels, "northing_labels": grid.northing_labels},
+        crs_note=t("print.crs_note", lang),
+    )
+    return fig, layout
 
-        Order: the site's name, then the parks and clusters (which must be named: one that finds no free
-        place gets a numbered callout explained under the legend), points, district names, and last the
-        large zones, which are named only in an empty part of the zone (never over another layer's
-        feature). Returns the legend rows of the callouts. Positions go to ``layout["labels"]``.
-        """
-        from matplotlib import patheffects
 
-        mm_per_m = 1000.0 / scale
-        m_per_mm = scale / 1000.0
-        frame_box = shapely_box(*extent)
-        halo = [patheffects.Stroke(linewidth=1.6 * self.k, foreground="white")]
-        u = self.sh.unit
-        # the north arrow's box is taken before any label
-        cx = frame.x1 - 2.2 * u
-        top = frame.y1 - 1.9 * u
-        placed: list[tuple[float, float, float, float]] = [(cx - 1.4 * u, top - 3.7 * u, cx + 1.4 * u, frame.y1)]
-        site = self.spec.site if self.spec.site is not None and not self.spec.site.is_empty else None
-        tree, obs_geoms, obs_lids, obs_rows, obs_small = self._label_obstacles(layer_ids, extent, scale)
-        out: list[dict[str, Any]] = []
-        callouts: list[tuple[str, LegendItem]] = []
-
-        def to_mm(x: float, y: float) -> tuple[float, float]:
-            return frame.x + (x - extent[0]) * mm_per_m, frame.y + (y - extent[1]) * mm_per_m
-
-        def fits(cx_m: float, cy_m: float, w: float, h: float, *, lid: str | None, row: int | None, inside: Any,
-                 avoid: str) -> tuple[float, float, float, float] | None:
-            """The label's mm box if it is free at (cx_m, cy_m); ``avoid``: none | small | all features."""
-            px, py = to_mm(cx_m, cy_m)
-            bb = (px - w / 2 - 0.4, py - h / 2 - 0.3, px + w / 2 + 0.4, py + h / 2 + 0.3)
-            if bb[0] < frame.x + 1 or bb[2] > frame.x1 - 1 or bb[1] < frame.y + 1 or bb[3] > frame.y1 - 1:
-                return None
-            if any(not (bb[2] < o[0] or bb[0] > o[2] or bb[3] < o[1] or bb[1] > o[3]) for o in placed):
-                return None
-            gbox = shapely_box(cx_m - w / 2 * m_per_mm, cy_m - h / 2 * m_per_mm,
-                               cx_m + w / 2 * m_per_mm, cy_m + h / 2 * m_per_mm)
-            if site is not None and lid != "__site__" and gbox.intersects(site):
-                return None
-            if inside is not None and not inside.contains(gbox):
-                return None
-            if avoid != "none" and len(obs_geoms):
-                for j in tree.query(gbox, predicate="intersects"):
-                    if obs_lids[j] == lid and (obs_rows[j] == row or avoid == "all"):
-                        continue  # its own feature (or, for a zone, its own layer)
-                    if avoid == "all" or obs_small[j]:
-                        return None
-            return bb
-
-        def put(text: str, cx_m: float, cy_m: float, bb: tuple[float, float, float, float], *, size: float,
-                bold: bool, color: str, lid: str, kind: str = "label", number: int | None = None) -> None:
-            placed.append(bb)
-            common = dict(fontsize=size, ha="center", va="center", fontweight="bold" if bold else "normal",
-                          clip_on=True)
-            # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
-            # text so it can be searched and copied in the PDF
-            ax.text(cx_m, cy_m, text, zorder=7.9, color="white", path_effects=halo, **common)
-            ax.text(cx_m, cy_m, text, zorder=8, color=color, gid=f"label-{lid}", **common)
-            x0 = extent[0] + (bb[0] - frame.x) * m_per_mm
-            y0 = extent[1] + (bb[1] - frame.y) * m_per_mm
-            x1 = extent[0] + (bb[2] - frame.x) * m_per_mm
-            y1 = extent[1] + (bb[3] - frame.y) * m_per_mm
-            out.append({"text": text, "layer": lid, "x": float(cx_m), "y": float(cy_m), "kind": kind,
-                        "number": number, "bbox_mm": tuple(float(v) for v in bb),
-                        "bbox": (float(x0), float(y0), float(x1), float(y1))})
-
-        def interior(vis: Any, w: float, h: float, prefer: Any) -> list[tuple[float, float]]:
-            """Candidate centres inside ``vis``: the preferred point, pole of inaccessibility, then a grid."""
-            from shapely.ops import polylabel
-
-            parts = [p for p in shapely.get_parts(vis) if p.geom_type == "Polygon" and not p.is_empty]
-            if not parts:
-                return []
-            big = max(parts, key=lambda p: p.area)
-            pts: list[tuple[float, float]] = []
-            if prefer is not None:
-                pts.append((prefer.x, prefer.y))
-            try:
-                pl = polylabel(big, tolerance=max(1.0, 0.5 * m_per_mm))
-                pts.append((pl.x, pl.y))
-            except Exception:  # degenerate ring
-                pass
-            rp = vis.representative_point()
-            pts.append((rp.x, rp.y))
-            core = vis.buffer(-0.5 * h * m_per_mm)
-            core = core if not core.is_empty else vis
-            bx0, by0, bx1, by1 = core.bounds
-            step = max(h * m_per_mm, max(bx1 - bx0, by1 - by0) / 14.0)
-            xs = np.arange(bx0 + step / 2, bx1, step)
-            ys = np.arange(by0 + step / 2, by1, step)
-            if len(xs) and len(ys):
-                gx, gy = np.meshgrid(xs, ys)
-                cand = shapely.points(gx.ravel(), gy.ravel())
-                inside = shapely.contains_xy(core, gx.ravel(), gy.ravel())
-                cand = cand[inside]
-                ref = pts[0]
-                d = (shapely.get_x(cand) - ref[0]) ** 2 + (shapely.get_y(cand) - ref[1]) ** 2
-                for k in np.argsort(d)[:60]:
-                    pts.append((float(shapely.get_x(cand[k])), float(shapely.get_y(cand[k]))))
-            return pts
-
-        def beside(geom: Any, w: float, h: float) -> list[tuple[float, float]]:
-            """Centre, then around the feature's box: above, below, right, left and the corners."""
-            bx0, by0, bx1, by1 = geom.bounds
-            c = geom.representative_point() if geom.geom_type != "Point" else geom
-            cx_m, cy_m = c.x, c.y
-            gap = 0.8 * m_per_mm
-            hw, hh = w / 2 * m_per_mm, h / 2 * m_per_mm
-            return [(cx_m, cy_m), (cx_m, by1 + gap + hh), (cx_m, by0 - gap - hh), (bx1 + gap + hw, cy_m),
-                    (bx0 - gap - hw, cy_m), (bx1 + gap + hw, by1 + hh), (bx0 - gap - hw, by1 + hh),
-                    (bx1 + gap + hw, by0 - hh), (bx0 - gap - hw, by0 - hh),
-                    (cx_m, by1 + 2 * gap + 3 * hh), (cx_m, by0 - 2 * gap - 3 * hh)]
-
-        # -- the site's own name first (issue: it must be on the map, with a halo) ------------------------
-        if site is not None and site.intersects(frame_box):
-            text = nfc(self.spec.site_name) if self.spec.site_name else t("print.site", self.lang)
-            size = self.pt * 0.95
-            w, h = text_width_mm(text, size, weight="bold"), size * PT_MM * 1.1
-            for cx_m, cy_m in beside(site, w, h)[1:]:
-                bb = fits(cx_m, cy_m, w, h, lid="__site__", row=None, inside=None, avoid="small")
-                if bb is not None:
-                    put(text, cx_m, cy_m, bb, size=size, bold=True, color="#b00000", lid="site")
-                    break
-
-        # -- the features, in order of importance ------------------------------------------------------------
-        tasks: list[tuple[tuple[float, ...], str, int, str, Any]] = []
-        for lid in layer_ids:
-            layer = self.data.layer(lid)
-            if layer.kind != "vector" or not layer.label_field or layer.geometry_type == "LineString":
-                continue
-            gdf = self.data.frame(lid)
-            if layer.label_field not in gdf.columns:
-                continue
-            admin = layer.group == "administrative"
-            for i in np.sort(gdf.sindex.query(frame_box, predicate="intersects")):
-                row = gdf.iloc[i]
-                text = nfc(row[layer.label_field])
-                if not text or text == "nan":
-                    continue
-                geom = shapely.clip_by_rect(row.geometry, *extent)
-                if geom.is_empty:
-                    continue
-                if focus is not None and not admin:
-                    if not geom.intersects(focus):
-                        continue
-                    if layer.geometry_type != "Point":
-                        inner = shapely.intersection(geom, focus)
-                        geom = inner if not inner.is_empty and inner.area > 0 else geom
-                if admin:
-                    rank = 2
-                elif _must_label(layer):
-                    rank = 0
-                elif layer.geometry_type == "Point":
-                    rank = 1
-                else:
-                    rank = 3
-                prio = _LABEL_PRIORITY.get(layer.group, 9)
-                tasks.append(((rank, prio, float(geom.area)), lid, int(i), upper_vi(text) if admin else text, geom))
-        tasks.sort(key=lambda task: task[0])
-        for (rank, _prio, _area), lid, i, text, geom in tasks:
-            layer = self.data.layer(lid)
-            admin = rank == 2
-            size = self.pt * (1.05 if admin else 0.8)
-            bold = admin
-            w, h = text_width_mm(text, size, weight="bold" if bold else "normal"), size * PT_MM * 1.1
-            color = "#5d4037" if admin else "#1a1a1a"
-            done = False
-            if layer.geometry_type == "Point":
-                attempts = [(beside(geom, w, h)[3:], None, "small"), (beside(geom, w, h)[1:], None, "none")]
-            elif admin:
-                prefer = geom.centroid if geom.contains(geom.centroid) else None
-                cands = interior(geom, w, h, prefer)
-                attempts = [(cands, geom, "small"), (cands, geom, "none")]
-            elif rank == 0:
-                big_enough = geom.area * mm_per_m ** 2 > 2.5 * w * h
-                inner = interior(geom, w, h, None) if big_enough else []
-                attempts = [(inner, geom, "small"), (beside(geom, w, h), None, "small"),
-                            (beside(geom, w, h), None, "none")]
-            else:
-                # a large zone is named only in an empty part of itself, never over another layer's feature
-                attempts = [(interior(geom, w, h, None), geom, "all")]
-            for cands, inside, avoid in attempts:
-                for cx_m, cy_m in cands:
-                    bb = fits(cx_m, cy_m, w, h, lid=lid, row=i, inside=inside, avoid=avoid)
-                    if bb is not None:
-                        put(text, cx_m, cy_m, bb, size=size, bold=bold, color=color, lid=lid)
-                        done = True
-                        break
-                if done:
-                    break
-            if not done and rank == 0:
-                item, bb = self._callout(ax, text, lid, geom, len(callouts) + 1, to_mm, fits, size)
-                placed.append(bb)
-                callouts.append(item)
-        self.layout["labels"] = out + self.layout.pop("_callouts", [])
-        return callouts
-
-    def _callout(self, ax: Axes, text: str, lid: str, geom: Any, number: int, to_mm: Any, fits: Any,
-                 size: float) -> tuple[tuple[str, LegendItem], tuple[float, float, float, float]]:
-        """A numbered circle on a feature whose name found no room; the number is explained under the legend."""
-        sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5, size=size * 1.55,
-                     text=str(number))
-        d_mm = sym.size * PT_MM
-        c = geom.representative_point()
-        bb = fits(c.x, c.y, d_mm, d_mm, lid=lid, row=None, inside=None, avoid="none")
-        px, py = to_mm(c.x, c.y)
-        bb = bb or (px - d_mm / 2, py - d_mm / 2, px + d_mm / 2, py + d_mm / 2)
-        ax.scatter([c.x], [c.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5, zorder=8.5,
-                   marker="o")
-        ax.text(c.x, c.y, str(number), fontsize=size * 0.95, fontweight="bold", ha="center", va="center_baseline",
-                zorder=8.6, clip_on=True)
-        # the record in layout["labels"] (the mm box is only reserved, the text is under the legend)
-        self.layout.setdefault("_callouts", []).append({"text": text, "layer": lid, "x": float(c.x), "y": float(c.y),
-                                                        "kind": "callout", "number": number,
-                                                        "bbox_mm": tuple(float(v) for v in bb)})
-        return ("callouts", LegendItem(text, sym, "callout", number)), bb
-
-    # -- grid, north arrow ----------------------------------------------------------------------------------
-    def _draw_grid(self, fig: Figure, mm: Transform, ax: Axes, grid: Grid, frame: Box,
-                   extent: tuple[float, float, float, float], scale: int) -> None:
-        mm_per_m = 1000.0 / scale
-        lines = [np.array([[x, extent[1]], [x, extent[3]]]) for x in grid.eastings]
-        lines += [np.array([[extent[0], y], [extent[2], y]]) for y in grid.northings]
-        if lines:
-            coll = LineCollection(lines, colors="#6f6f6f", linewidths=0.3 * self.k, alpha=0.7, zorder=6.0)
-            coll.set_gid("grid")
-            ax.add_collection(coll, autolim=False)
-        size = self.pt * 0.85
-        gap = 0.5 * self.pt * PT_MM
-        tick = 0.45 * self.sh.unit
-        ticks = []
-        for x, label in zip(grid.eastings, grid.easting_labels):
-            px = frame.x + (x - extent[0]) * mm_per_m
-            for yy, va, sgn in ((frame.y, "top", -1), (frame.y1, "bottom", 1)):
-                ticks.append([(px, yy), (px, yy + sgn * tick)])
-                txt = fig.text(px, yy + sgn * (tick + gap * 0.3), label, transform=mm, fontsize=size, ha="center",
-                               va=va)
-                txt.set_gid("grid-label-e")
-        for y, label in zip(grid.northings, grid.northing_labels):
-            py = frame.y + (y - extent[1]) * mm_per_m
-            for xx, va, sgn in ((frame.x, "bottom", -1), (frame.x1, "top", 1)):
-                ticks.append([(xx, py), (xx + sgn * tick, py)])
-                txt = fig.text(xx + sgn * (tick + gap * 0.3), py, label, transform=mm, fontsize=size, ha="center",
-                               va=va, rotation=90, rotation_mode="anchor")
-                txt.set_gid("grid-label-n")
-        for seg in ticks:
-            (x0, y0), (x1, y1) = seg
-            fig.add_artist(Line2D([x0, x1], [y0, y1], transform=mm, color="black", linewidth=0.5 * self.k))
-
-    def _draw_north_arrow(self, fig: Figure, mm: Transform, frame: Box) -> None:
-        u = self.sh.unit
-        h = 3.2 * u
-        w = 1.3 * u
-        cx = frame.x1 - 2.2 * u
-        top = frame.y1 - 1.9 * u
-        base = top - h
-        fig.add_artist(Rectangle((cx - 1.4 * u, base - 0.5 * u), 2.8 * u, h + 2.2 * u, transform=mm,
-                                 facecolor=(1, 1, 1, 0.85), edgecolor="#444444", linewidth=0.4, zorder=20))
-        left = MplPolygon([(cx, top), (cx - w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
-                          facecolor="white", edgecolor="black", linewidth=0.6, zorder=21)
-        right = MplPolygon([(cx, top), (cx + w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
-                           facecolor="black", edgecolor="black", linewidth=0.6, zorder=21)
-        left.set_gid("north-arrow")
-        right.set_gid("north-arrow")
-        fig.add_artist(left)
-        fig.add_artist(right)
-        fig.text(cx, top + 0.15 * u, t("print.north", self.lang), transform=mm, fontsize=self.pt * 1.3,
-                 fontweight="bold", ha="center", va="bottom", zorder=22)
-        self.layout["north_arrow_mm"] = (cx, base, top)
-
-    # -- panel --------------------------------------------------------------------------------------------
-    def _notes(self, grid: Grid, layer_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
-        """The CRS/grid/sheet notes, the full sources list and a condensed one (same facts, fewer words)."""
-        lang = self.lang
-        w, h = int(self.sh.width), int(self.sh.height)
-        interval = f"{grid.interval // 1000} km" if grid.interval % 1000 == 0 else f"{grid.interval} m"
-        head = [
-            t("print.crs_note", lang),
-            t("print.grid_note", lang, interval=interval),
-            t("print.sheet_note", lang, size=self.sh.name, w=w, h=h),
-        ]
-        # only the layers with something drawn in the frame; layers with the same provenance share one line
-        same: dict[str, list[str]] = {}
-        short: dict[str, list[str]] = {}
-        official: list[str] = []
-        shipped = False
-        for lid in layer_ids:
-            layer = self.data.layer(lid)
-            ver = self.data.version(lid)
-            if ver is not None:
-                official.append(t("print.workspace_source", lang, title=layer.title(lang), version=ver.version,
-                                  source=ver.source_name, user=ver.created_by, date=str(ver.created_at)[:10]))
-            else:
-                shipped = True
-                prov = nfc(layer.provenance(lang))
-                same.setdefault(prov, []).append(layer.title(lang))
-                short.setdefault(_first_clause(prov), []).append(layer.title(lang))
-        full = [t("print.source_line", lang, title="; ".join(titles), provenance=prov)
-                for prov, titles in same.items()] + official
-        condensed = [t("print.source_line", lang, title="; ".join(titles), provenance=clause)
-                     for clause, titles in short.items()] + official
-        self.layout["source_layers"] = list(layer_ids)
-        if shipped:
-            full.append(t("print.illustrative", lang))
-            condensed.append(t("print.illustrative", lang))
-        self.layout["notes"] = head
-        return head, full, condensed
-
-    def _fit_notes(self, head: list[str], full: list[str], condensed: list[str], width: float,
-                   limit: float) -> tuple[list[str], float, float]:
-        """The sources list and note size that fit ``limit`` mm: full text at ≥ 0.7 × base size, else condensed."""
-        for sources, floor in ((full, 0.7), (condensed, 0.5)):
-            pt = self.pt * 0.85
-            while True:
-                h = self._notes_height(head, sources, width, pt)
-                if h <= limit:
-                    self.layout["sources"] = sources
-                    return sources, pt, h
-                if pt * 0.92 < self.pt * floor:
-                    break
-                pt *= 0.92
-        self.layout["sources"] = condensed
-        return condensed, pt, h
-
-    def _notes_height(self, head: list[str], sources: list[str], width: float, pt: float) -> float:
-        lh = pt * PT_MM * 1.25
-        n = sum(len(wrap_mm(s, width, pt)) for s in head)
-        n += 1.3  # sources title
-        n += sum(len(wrap_mm("– " + s, width, pt * 0.92)) * 0.92 for s in sources)
-        return n * lh + 0.6 * lh
-
-    def _draw_notes(self, fig: Figure, mm: Transform, box: Box, head: list[str], sources: list[str], pt: float) -> None:
-        lh = pt * PT_MM * 1.25
-        y = box.y1
-        for i, s in enumerate(head):
-            lines = wrap_mm(s, box.w, pt)
-            fig.text(box.x, y, "\n".join(lines), transform=mm, fontsize=pt, va="top", ha="left", linespacing=1.05,
-                     fontweight="bold" if i == 0 else "normal")
-            y -= len(lines) * lh
-        y -= 0.3 * lh
-        fig.text(box.x, y, t("print.sources_title", self.lang) + ":", transform=mm, fontsize=pt, fontweight="bold",
-                 va="top")
-        y -= lh
-        for s in sources:
-            lines = wrap_mm("– " + s, box.w, pt * 0.92)
-            fig.text(box.x, y, "\n".join(lines), transform=mm, fontsize=pt * 0.92, va="top", ha="left",
-                     linespacing=1.05, style="italic" if s == sources[-1] and s == t("print.illustrative", self.lang)
-                     else "normal")
-            y -= len(lines) * lh * 0.92
-
-    def _scale_block_height(self) -> float:
-        return 5.2 * self.sh.unit
-
-    def _draw_scale_block(self, fig: Figure, mm: Transform, box: Box, scale: int) -> ScaleBar:
-        u = self.sh.unit
-        text = t("print.scale_label", self.lang, scale=format_scale(scale, self.lang))
-        fig.text(box.x + box.w / 2, box.y1, text, transform=mm, fontsize=self.pt * 1.35, fontweight="bold",
-                 ha="center", va="top")
-        bar = scale_bar(scale, min(box.w * 0.82, 110.0 * self.k))
-        bar_h = 0.55 * u
-        x0 = box.x + (box.w - bar.length_mm) / 2
-        y0 = box.y1 - 3.3 * u
-        for i in range(bar.segments):
-            seg = Rectangle((x0 + i * bar.segment_mm, y0), bar.segment_mm, bar_h, transform=mm,
-                            facecolor="black" if i % 2 == 0 else "white", edgecolor="black", linewidth=0.5)
-            seg.set_gid(f"scalebar-{i}")
-            fig.add_artist(seg)
-        labels = [lb.replace(".", ",") for lb in bar.labels] if self.lang == "vi" else bar.labels
-        for i, label in enumerate(labels):
-            fig.text(x0 + i * bar.segment_mm, y0 + bar_h + 0.25 * u, label, transform=mm, fontsize=self.pt * 0.85,
-                     ha="center", va="bottom")
-        fig.text(x0 + bar.length_mm + 0.6 * u, y0 + bar_h / 2, bar.unit, transform=mm, fontsize=self.pt * 0.85,
-                 ha="left", va="center")
-        self.layout["scalebar"] = {
-            "length_m": bar.length_m,
-            "length_mm": bar.length_mm,
-            "segments": bar.segments,
-            "unit": bar.unit,
-            "labels": labels,
-            "x_mm": x0,
-            "y_mm": y0,
-            "height_mm": bar_h,
-        }
-        return bar
-
-    def _draw_inset(self, fig: Figure, mm: Transform, box: Box, extent: tuple[float, float, float, float]) -> None:
-        sh = self.sh
-        lh = self.pt * PT_MM * 1.4
-        fig.text(box.x + box.w / 2, box.y1, t("print.inset_title", self.lang), transform=mm, fontsize=self.pt * 1.05,
-                 fontweight="bold", ha="center", va="top")
-        inner = Box(box.x, box.y, box.w, box.h - lh)
-        ax = fig.add_axes((inner.x / sh.width, inner.y / sh.height, inner.w / sh.width, inner.h / sh.height))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_linewidth(0.5)
-        ax.set_gid("inset")
-        self.layout["inset_mm"] = inner.as_tuple()
-        prov = self.data.province
-        if prov is None:
-            bounds = extent
-        else:
-            bounds = prov.bounds
-            path = _polygon_path([prov])
-            if path is not None:
-                ax.add_patch(PathPatch(path, facecolor="#f3efe0", edgecolor="#303030", linewidth=0.7))
-            if self.data.has_districts:
-                segs = [shapely.get_coordinates(g) for g in
-                        shapely.get_parts(shapely.boundary(self.data.districts.geometry.values))]
-                segs = [s for s in segs if len(s)]
-                ax.add_collection(LineCollection(segs, colors="#8a8a8a", linewidths=0.3), autolim=False)
-            focus = self.layout.get("_focus")
-            if focus is not None:
-                fpath = _polygon_path([focus])
-                if fpath is not None:
-                    ax.add_patch(PathPatch(fpath, facecolor="#f4b6a6", edgecolor="#b03a2e", linewidth=0.5))
-        fx0, fy0, fx1, fy1 = extent
-        rx0, ry0 = min(bounds[0], fx0), min(bounds[1], fy0)
-        rx1, ry1 = max(bounds[2], fx1), max(bounds[3], fy1)
-        pad = (0.13 if prov is not None else 0.06) * max(rx1 - rx0, ry1 - ry0)
-        if prov is not None:
-            self._inset_context(ax, bounds)
-        xmin, xmax, ymin, ymax = rx0 - pad, rx1 + pad, ry0 - pad, ry1 + pad
-        # equal aspect inside the fixed box: widen the shorter side
-        box_ratio = inner.w / inner.h
-        w, h = xmax - xmin, ymax - ymin
-        if w / h < box_ratio:
-            extra = (h * box_ratio - w) / 2
-            xmin, xmax = xmin - extra, xmax + extra
-        else:
-            extra = (w / box_ratio - h) / 2
-            ymin, ymax = ymin - extra, ymax + extra
-        ax.set_xlim(xmin, xmax)
-        ax.set_ylim(ymin, ymax)
-        rect = Rectangle((fx0, fy0), fx1 - fx0, fy1 - fy0, fill=False, edgecolor="#e00000", linewidth=1.2)
-        rect.set_gid("inset-frame")
-        ax.add_patch(rect)
-        self.layout["inset_frame"] = extent
-
-    def _inset_context(self, ax: Axes, bounds: tuple[float, float, float, float]) -> None:
-        """Neighbouring provinces and the sea around the province (facts §1.1), placed by compass direction."""
-        bx0, by0, bx1, by1 = bounds
-        w, h = bx1 - bx0, by1 - by0
-        size = max(4.2, self.pt * 0.7)
-        # (key, x, y, ha, va) — NE Hải Phòng, N Hải Dương, NW Hưng Yên, W Hà Nam, SW/S Nam Định
-        places = [
-            ("hai_phong", bx1 - 0.10 * w, by1 - 0.02 * h, "center", "bottom"),
-            ("hai_duong", bx0 + 0.45 * w, by1 + 0.03 * h, "center", "bottom"),
-            ("hung_yen", bx0 + 0.08 * w, by1 - 0.06 * h, "center", "bottom"),
-            ("ha_nam", bx0 - 0.02 * w, by0 + 0.52 * h, "right", "center"),
-            ("nam_dinh", bx0 + 0.18 * w, by0 + 0.06 * h, "center", "center"),
-        ]
-        drawn = []
-        for key, x, y, ha, va in places:
-            text = t(f"print.neighbours.{key}", self.lang)
-            ax.text(x, y, text, fontsize=size, color="#555555", style="italic", ha=ha, va=va, clip_on=True,
-                    gid="inset-neighbour")
-            drawn.append(text)
-        gulf = t("print.gulf", self.lang)
-        ax.text(bx1 + 0.04 * w, by0 + 0.30 * h, gulf, fontsize=size, color="#1f5f8b", style="italic", ha="center",
-                va="center", rotation=90, clip_on=True, gid="inset-sea")
-        self.layout["inset_labels"] = [*drawn, gulf]
-
-    def _fit_legend(self, items: list[LegendItem], width: float, avail: float) -> tuple[float, int, bool]:
-        """Largest size (never under MIN_LEGEND_PT) and fewest columns (each ≥ 30 mm) that fit ``avail`` mm."""
-        floor = min(self.pt, MIN_LEGEND_PT)
-        max_cols = max(1, min(3, int((width + 2.0) // 32.0)))
-        pt = self.pt
-        while True:
-            for ncols in range(1, max_cols + 1):
-                if legend_height(items, width, pt, ncols) <= avail:
-                    return pt, ncols, True
-            if pt <= floor + 1e-9:
-                return floor, max_cols, False
-            pt = max(floor, pt * 0.94)
-
-    def _table_box(self, lay: SheetLayout) -> tuple[float, float]:
-        """Width and height (mm) the findings table may use on the first page of ``lay``."""
-        panel, gap = lay.panel, 0.9 * self.sh.unit
-        if lay.panel_columns:
-            return panel.w * _PORTRAIT_TABLE_FRACS[2] - gap, panel.h
-        return panel.w, panel.h - self._scale_block_height() - panel.h * 0.27 - 3 * gap
-
-    def _draw_panel(self, fig: Figure, mm: Transform, lay: SheetLayout, items: list[LegendItem], scale: int,
-                    grid: Grid, layer_ids: list[str], findings: list[dict[str, Any]] | None) -> None:
-        u = self.sh.unit
-        gap = 0.9 * u
-        panel = lay.panel
-        head, full, condensed = self._notes(grid, layer_ids)
-        extent = self.layout["extent"]
-        title = t("print.legend_title", self.lang)
-        table = self.table
-        if not lay.panel_columns:
-            scale_h = self._scale_block_height()
-            y = panel.y1
-            if findings is not None:
-                # the table comes first: every row on this page (or, in a PDF, continued on the next)
-                res = findings_mod.draw_findings(fig, mm, (panel.x, panel.y, panel.w, panel.h), findings, table["pt"],
-                                                 self.lang, head=table["head"], stop=table["stop"],
-                                                 continues_on=2 if table["stop"] < len(findings) else None)
-                self.layout["findings_box_mm"] = (panel.x, res["bottom"], panel.w, panel.y1 - res["bottom"])
-                y = res["bottom"] - gap
-            space = y - panel.y - scale_h - gap  # for inset, legend and notes
-            sources, note_pt, notes_h = self._fit_notes(head, full, condensed, panel.w, space * 0.3)
-            space -= notes_h + gap
-            inset_h = min(panel.w * 0.72, panel.h * 0.26)
-            for share in (1.0, 0.8, 0.6, 0.45, 0.0):  # the inset gives way to a legend that needs room
-                ih = inset_h * share
-                if ih and ih < 22.0:
-                    continue
-                pt, ncols, ok = self._fit_legend(items, panel.w, space - (ih + gap if ih else 0.0))
-                if ok:
-                    break
-            if ih:
-                self._draw_inset(fig, mm, Box(panel.x, y - ih, panel.w, ih), extent)
-                y -= ih + gap
-            leg_h = legend_height(items, panel.w, pt, ncols)
-            draw_legend(fig, mm, (panel.x, y - leg_h, panel.w, leg_h), items, title, pt, ncols)
-            self.layout["legend_box_mm"] = (panel.x, y - leg_h, panel.w, leg_h)
-            # scale and notes sit at the bottom of the panel
-            self._draw_notes(fig, mm, Box(panel.x, panel.y, panel.w, notes_h), head, sources, note_pt)
-            self._draw_scale_block(fig, mm, Box(panel.x, panel.y + notes_h + gap, panel.w, scale_h), scale)
-        else:
-            if findings is not None:
-                choices = [_PORTRAIT_TABLE_FRACS]
-            else:
-                choices = [(0.27, 0.36, 0.37), (0.24, 0.44, 0.32), (0.22, 0.52, 0.26)]
-            scale_h = self._scale_block_height()
-            for fracs in choices:
-                cw = [panel.w * f - gap for f in fracs]
-                xs = [panel.x, panel.x + panel.w * fracs[0], panel.x + panel.w * (fracs[0] + fracs[1])]
-                if findings is not None:
-                    # legend over the notes in the middle column, the table in the third
-                    sources, note_pt, notes_h = self._fit_notes(head, full, condensed, cw[1], panel.h * 0.45)
-                    leg_avail = panel.h - notes_h - gap
-                else:
-                    sources, note_pt, notes_h = self._fit_notes(head, full, condensed, cw[2], panel.h)
-                    leg_avail = panel.h
-                pt, ncols, ok = self._fit_legend(items, cw[1], leg_avail)
-                if ok:
-                    break
-            # column 1: inset over the scale block
-            inset_h = panel.h - scale_h - gap
-            self._draw_inset(fig, mm, Box(xs[0], panel.y + scale_h + gap, cw[0], inset_h), extent)
-            self._draw_scale_block(fig, mm, Box(xs[0], panel.y, cw[0], scale_h), scale)
-            # column 2: legend
-            leg_h = legend_height(items, cw[1], pt, ncols)
-            draw_legend(fig, mm, (xs[1], panel.y1 - leg_h, cw[1], leg_h), items, title, pt, ncols)
-            self.layout["legend_box_mm"] = (xs[1], panel.y1 - leg_h, cw[1], leg_h)
-            if findings is not None:
-                self._draw_notes(fig, mm, Box(xs[1], panel.y, cw[1], notes_h), head, sources, note_pt)
-                res = findings_mod.draw_findings(fig, mm, (xs[2], panel.y, cw[2], panel.h), findings, table["pt"],
-                                                 self.lang, head=table["head"], stop=table["stop"],
-                                                 continues_on=2 if table["stop"] < len(findings) else None)
-                self.layout["findings_box_mm"] = (xs[2], res["bottom"], cw[2], panel.y1 - res["bottom"])
-            else:
-                self._draw_notes(fig, mm, Box(xs[2], panel.y1 - notes_h, cw[2], notes_h), head, sources, note_pt)
-        self.layout["legend_pt"] = pt
-        self.layout["legend_columns"] = ncols
-
-    # -- the findings table: where it goes, and its continuation pages ------------------------------------------
-    def _plan_table(self, header_lines: float, findings: list[dict[str, Any]] | None) -> SheetLayout:
-        """The sheet's layout, wide enough for the findings table; records how the rows split into pages.
-
-        A PDF keeps the standard panel and continues the rows on further pages; a PNG or SVG (one image)
-        widens the panel, narrowing the map, until every row fits.
-        """
-        spec, sh = self.spec, self.sh
-        self.table = {}
-        if findings is None:
-            return layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures)
-        head = findings_mod.TableHead(spec.site_name, spec.verdict, spec.verdict_text)
-        pt = max(findings_mod.MIN_TABLE_PT, 0.87 * self.pt)
-        fracs = (0.36,) if spec.fmt == "pdf" else (0.36, 0.44, 0.52, 0.60)
-        for frac in fracs:
-            lay = layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures, wide_panel=True,
-                               panel_frac=frac)
-            w, h = self._table_box(lay)
-            stop = findings_mod.rows_that_fit(findings, w, h, pt, self.lang, head=head)
-            if stop >= len(findings):
-                break
-        if spec.fmt != "pdf" and stop < len(findings):
-            # one image and the widest panel is not enough: a smaller table (never under 5 pt), then every
-            # row regardless (the legend gives up its share)
-            w, h = self._table_box(lay)
-            while pt > 5.0 and findings_mod.rows_that_fit(findings, w, h, pt, self.lang, head=head) < len(findings):
-                pt = max(5.0, pt * 0.94)
-            stop = len(findings)
-        # the rows left over go on continuation pages with the table across the page
-        pages: list[tuple[int, int]] = []
-        start = stop
-        cont_w, cont_h = self._continuation_box()
-        while start < len(findings):
-            n = findings_mod.rows_that_fit(findings[start:], cont_w, cont_h, pt, self.lang, continued=True)
-            n = max(n, 1)
-            pages.append((start, start + n))
-            start += n
-        self.table = {"head": head, "pt": pt, "stop": stop, "pages": pages}
-        self.layout["findings"] = {"rows": len(findings), "pt": pt, "first_page_rows": stop,
-                                   "pages": 1 + len(pages), "continuation_rows": pages,
-                                   "verdict": head.verdict or findings_mod.worst_severity(findings)}
-        return lay
-
-    def _continuation_box(self) -> tuple[float, float]:
-        sh = self.sh
-        u = sh.unit
-        return sh.width - 2 * sh.margin - 2 * u, sh.height - 2 * sh.margin - 6.0 * u
-
-    def continuation_figures(self) -> list[Figure]:
-        """The pages that continue the findings table (empty when it fits the sheet)."""
-        pages = self.table.get("pages") if self.table else None
-        if not pages:
-            return []
-        sh, lang = self.sh, self.lang
-        findings = list(self.spec.findings or ())
-        total = 1 + len(pages)
-        figs = []
-        u = sh.unit
-        w, h = self._continuation_box()
-        for k, (start, stop) in enumerate(pages, start=2):
-            fig = Figure(figsize=sh.inches, dpi=100)
-            fig.patch.set_facecolor("white")
-            mm = self._mm(fig)
-            neat = Box(sh.margin, sh.margin, sh.width - 2 * sh.margin, sh.height - 2 * sh.margin)
-            fig.add_artist(Rectangle((neat.x, neat.y), neat.w, neat.h, transform=mm, fill=False,
-                                     linewidth=1.4 * self.k, edgecolor="black"))
-            fig.text(neat.x + u, neat.y1 - u, self.layout["title"] + " – " + self.layout["unit"], transform=mm,
-                     fontsize=self.pt * 1.2, fontweight="bold", va="top")
-            box = (neat.x + u, neat.y + 2.0 * u, w, h)
-            findings_mod.draw_findings(fig, mm, box, findings, self.table["pt"], lang, head=self.table["head"],
-                                       start=start, stop=stop, continued_from=k - 1,
-                                       continues_on=k + 1 if k < total else None)
-            fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=k, n=total), transform=mm,
-                     fontsize=self.pt * 0.9, ha="right", va="center")
-            figs.append(fig)
-        return figs
+def _continuation_figures(plan: SheetPlan, layout: dict[str, Any]) -> list[Figure]:
+    """The pages that continue the findings table (empty when it fits the sheet)."""
+    if plan.table is None or not plan.table.pages or plan.findings is None:
+        return []
+    sh, lang, table = plan.sheet, plan.lang, plan.table
+    total = 1 + len(table.pages)
+    figs = []
+    u = sh.unit
+    w, h = continuation_box(sh)
+    for k, (start, stop) in enumerate(table.pages, start=2):
+        fig, mm = _new_figure(plan)
+        neat = Box(sh.margin, sh.margin, sh.width - 2 * sh.margin, sh.height - 2 * sh.margin)
+        fig.add_artist(Rectangle((neat.x, neat.y), neat.w, neat.h, transform=mm, fill=False,
+                                 linewidth=1.4 * plan.k, edgecolor="black"))
+        fig.text(neat.x + u, neat.y1 - u, layout["title"] + " – " + layout["unit"], transform=mm,
+                 fontsize=plan.pt * 1.2, fontweight="bold", va="top")
+        box = (neat.x + u, neat.y + 2.0 * u, w, h)
+        findings_mod.draw_findings(fig, mm, box, plan.findings, table.pt, lang, head=table.head,
+                                   start=start, stop=stop, continued_from=k - 1,
+                                   continues_on=k + 1 if k < total else None)
+        fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=k, n=total), transform=mm,
+                 fontsize=plan.pt * 0.9, ha="right", va="center")
+        figs.append(fig)
+    return figs
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1188,7 +290,7 @@ def build_figure(spec: PrintSpec, *, data: MapData | None = None,
     spec = spec.validate()
     data = data or MapData()
     with matplotlib.rc_context(_RC):
-        return _Sheet(spec, data, page=page).build()
+        return _draw_sheet(plan_sheet(spec, data, page=page), data)
 
 
 RC = _RC
@@ -1212,9 +314,9 @@ def render(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, An
     spec = spec.validate()
     data = data or MapData()
     with matplotlib.rc_context(_RC):
-        sheet = _Sheet(spec, data)
-        fig, layout = sheet.build()
-        more = sheet.continuation_figures()
+        plan = plan_sheet(spec, data)
+        fig, layout = _draw_sheet(plan, data)
+        more = _continuation_figures(plan, layout)
         buf = io.BytesIO()
         if more:  # the findings table continues on further pages of the same PDF
             from matplotlib.backends.backend_pdf import PdfPages
@@ -1253,7 +355,7 @@ def render_atlas_result(spec: PrintSpec, *, data: MapData | None = None) -> Prin
         with PdfPages(buf, metadata=meta) as pdf:
             for i, name in enumerate(names, start=1):
                 page_spec = replace(spec, district=name)
-                fig, layout = _Sheet(page_spec, data, page=(i, len(names))).build()
+                fig, layout = _draw_sheet(plan_sheet(page_spec, data, page=(i, len(names))), data)
                 pdf.savefig(fig)
                 layouts.append(layout)
     return PrintResult(buf.getvalue(), MIME["pdf"], len(names), layouts)

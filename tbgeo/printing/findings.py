@@ -23,6 +23,7 @@ __all__ = [
     "finding_cells",
     "findings_height",
     "rows_that_fit",
+    "table_bottom",
     "draw_findings",
     "severity_label",
     "worst_severity",
@@ -198,6 +199,24 @@ def rows_that_fit(findings: Sequence[dict[str, Any]], width: float, height: floa
         used += h
         n += 1
     return n
+
+
+def table_bottom(box: tuple[float, float, float, float], findings: Sequence[dict[str, Any]], pt: float, lang: str, *,
+                 head: TableHead, start: int = 0, stop: int | None = None, continued_from: int | None = None) -> float:
+    """Where (mm) the table ``draw_findings`` draws in ``box`` ends, its end note included: known before drawing."""
+    x0, y0, w, h = box
+    lh = _line_h(pt)
+    y = y0 + h
+    y -= 1.5 * lh
+    if continued_from is None:
+        for text, sev in head.lines(findings, lang):
+            y -= len(wrap_mm(text, w - 3.0, pt, weight="bold" if sev else "normal")) * lh
+        y -= 0.3 * lh
+    stop = len(findings) if stop is None else stop
+    part = list(findings[start:stop])
+    for cells, bold in [(_head(lang), True)] + [(c, False) for c in finding_cells(part, lang)]:
+        y -= _row_height(_wrapped([cells], w, pt, bold)[0], pt)
+    return y - 1.4 * lh
 
 
 def draw_findings(fig: Figure, mm: Transform, box: tuple[float, float, float, float],
