@@ -323,7 +323,7 @@ def _copy_table(staging: Path, con: sqlite3.Connection, table: str) -> None:
                         con.execute(f'INSERT INTO main."{shadow}" SELECT * FROM tbgeo_staging."{shadow}"')
             else:
                 con.execute(f'INSERT INTO main."{name}" SELECT * FROM tbgeo_staging."{name}"')
-        for kind, name, sql in objects:
+        for kind, _name, sql in objects:
             if kind in ("index", "trigger"):
                 con.execute(sql)
         con.execute(
@@ -1039,7 +1039,8 @@ class Workspace:
             created_by=row["created_by"],
             updated_at=row["updated_at"],
             history=history,
-            revision_of=row["revision_of"] if "revision_of" in row.keys() else None,
+            # sqlite3.Row: `in row` would look among the values; keys() are the column names
+            revision_of=row["revision_of"] if "revision_of" in row.keys() else None,  # noqa: SIM118
             changes=changes,
         )
 

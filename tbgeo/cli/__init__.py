@@ -18,8 +18,9 @@ import pkgutil
 import re
 import sys
 import warnings
+from collections.abc import Sequence
 from types import ModuleType
-from typing import Any, Sequence
+from typing import Any
 
 from tbgeo import settings
 from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error

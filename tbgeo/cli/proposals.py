@@ -77,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if p.revision_of is not None:
         print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
     if p.geometry is not None and not p.geometry.is_empty:
-        from tbgeo.places.search import load_sources
         from tbgeo.places.locate import locate
+        from tbgeo.places.search import load_sources
 
         src = load_sources(proposals=[])
         loc = locate(p.geometry, districts=src.districts, communes=src.communes, cw=src.cw)

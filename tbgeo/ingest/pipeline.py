@@ -24,7 +24,8 @@ import numpy as np
 
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, TbgeoError
-from tbgeo.ingest import crsdetect, encoding as enc
+from tbgeo.ingest import crsdetect
+from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import IngestCRSError, IngestError, message, render_messages, tech
 from tbgeo.ingest.unpack import Dataset, open_upload, workdir
@@ -497,10 +498,7 @@ def _target_layer(layer_id: str) -> Any:
 def _encoding_for(override: str | Mapping[str, str] | None, column: str) -> str | None:
     if override is None:
         return None
-    if isinstance(override, str):
-        value = override
-    else:
-        value = override.get(column) or override.get("*")
+    value = override if isinstance(override, str) else override.get(column) or override.get("*")
     if value is None:
         return None
     value = enc.normalize_encoding_name(value)

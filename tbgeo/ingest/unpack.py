@@ -132,7 +132,7 @@ def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: IngestCo
     expansion of the whole archive beyond the allowed ratio (every member counted, small ones too)."""
     spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
                     + i.compress_size, i.filename) for i in infos if not i.is_dir())  # fmt: skip
-    for (start_a, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:]):
+    for (_, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:]):
         if start_b < end_a:
             raise IngestError("ingest.zip_overlap", name=archive.name, member=_short(name_b), other=_short(name_a))
     total = sum(i.file_size for i in infos)

@@ -341,7 +341,7 @@ def suggest_mapping(
                 scored.append((score, tf.name, col))
     mapping: dict[str, str | None] = {tf.name: None for tf in fields}
     used: set[str] = set()
-    for score, target, col in sorted(scored, key=lambda s: -s[0]):
+    for _score, target, col in sorted(scored, key=lambda s: -s[0]):
         if mapping[target] is None and col not in used:
             mapping[target] = col
             used.add(col)
@@ -355,7 +355,7 @@ def apply_mapping(
     other source columns are kept (renamed with a suffix if their name is taken)."""
     numeric = {f.name: f.numeric for f in fields}
     geom = gdf.geometry.name
-    for target, col in mapping.items():
+    for col in mapping.values():
         if col is not None and col not in gdf.columns:
             raise InputError("ingest.unknown_column", column=col, columns=", ".join(map(str, gdf.columns)))
     data: dict[str, Any] = {}

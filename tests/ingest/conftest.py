@@ -77,7 +77,7 @@ def write_dbf(path: Path, fields: Sequence[tuple[bytes, str, int]], rows: Sequen
         fh.write(b"\r")
         for row in rows:
             fh.write(b" ")
-            for (name, typ, width), value in zip(fields, row):
+            for (_name, typ, width), value in zip(fields, row):
                 fh.write(value.ljust(width, b" ")[:width] if typ == "C" else value.rjust(width, b" ")[:width])
         fh.write(b"\x1a")
 

@@ -17,7 +17,7 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
 from tbgeo.cli import main
-from tbgeo.errors import CRSError, InputError
+from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.pipeline import commit_import, plan_import
 from tbgeo.workspace import Workspace
@@ -474,7 +474,7 @@ def test_failed_write_changes_nothing(mk, tmp_path, env, monkeypatch) -> None:  
         raise OSError("disk full")
 
     monkeypatch.setattr("tbgeo.workspace.Workspace._audit", staticmethod(boom))
-    with pytest.raises(Exception):
+    with pytest.raises(TbgeoError):  # the OSError, told as a store error
         commit_import(plan)
     assert [v.version for v in W.open(env).versions("industrial_parks")] == [1]
     assert "lv_industrial_parks_2" not in {str(n) for n in pyogrio.list_layers(env)[:, 0]}

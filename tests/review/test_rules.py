@@ -9,9 +9,9 @@ import pytest
 from shapely.geometry import box
 
 from tbgeo.crs import WORK_CRS
+from tbgeo.review import review_site
 from tbgeo.rules import SiteAttrs, all_rules, get_rule
 from tbgeo.rules.config import ReviewConfig
-from tbgeo.review import review_site
 
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, in KCN Tiền Hải and the economic zone
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)

@@ -16,7 +16,6 @@ from tbgeo.rules import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 
-
 #: Catalog layers shown under the site on the review map.
 MAP_LAYERS = ("districts", "industrial_parks", "industrial_clusters", "agri_park", "economic_zone",
               "raw_material_zones", "gas_pipelines", "energy_sites")

@@ -18,15 +18,17 @@ from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.export import FORMATS, export_bytes
 from tbgeo.ingest.messages import fmt_value
 from tbgeo.ingest.pipeline import (
-    ImportPlan,
     KEEP_DECLARED,
+    ImportPlan,
     build_plan,
     commit_import,
     read_source,
     source_layers,
 )
 from tbgeo.ui import ingest_state as state_fns
-from tbgeo.ui.ingest_state import SKIP as _SKIP, SWAP as _SWAP, UploadKey as K
+from tbgeo.ui.ingest_state import SKIP as _SKIP
+from tbgeo.ui.ingest_state import SWAP as _SWAP
+from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 from tbgeo.webassets import localize
