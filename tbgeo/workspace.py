@@ -251,7 +251,8 @@ def _gpkg_geometry(geometry: BaseGeometry, srs_id: int) -> bytes:
 
     minx, miny, maxx, maxy = geometry.bounds
     header = b"GP" + bytes([0, 0b0000_0011]) + struct.pack("<i4d", srs_id, minx, maxx, miny, maxy)  # LE, xy envelope
-    return header + shapely.to_wkb(geometry, flavor="iso", byte_order=1)
+    wkb: bytes = shapely.to_wkb(geometry, flavor="iso", byte_order=1)
+    return header + wkb
 
 
 def _work_srs_id(con: sqlite3.Connection) -> int:
@@ -994,7 +995,7 @@ class Workspace:
                 )
 
     def _require_proposal(self, con: sqlite3.Connection, proposal_id: int) -> sqlite3.Row:
-        row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+        row: sqlite3.Row | None = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
         if row is None:
             raise InputError("workspace.no_proposal", id=proposal_id)
         return row

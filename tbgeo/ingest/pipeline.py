@@ -590,9 +590,10 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
         if det.crs.is_geographic and not crsdetect.is_degrees(bounds):
             # Degrees declared (or assumed: GeoJSON, KML) but the numbers are not degrees: the declaration
             # is wrong, so the CRS is unknown and is guessed from the ranges like a file without .prj.
+            # ignore[arg-type]: bounds (tuple[float, ...]) are a frame's total_bounds, always four numbers
             guessed = crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
             guessed.declared_name = det.declared_name
-            declared = {
+            stated = {
                 "origin": origin,
                 "name": det.declared_name or "—",
                 "declared": det.detected,
@@ -600,12 +601,12 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
             }
             if guessed.problem is not None:
                 key, params = guessed.problem
-                guessed.problem = ("ingest.crs_confirm_not_degrees", {**params, **declared})
+                guessed.problem = ("ingest.crs_confirm_not_degrees", {**params, **stated})
             else:
-                guessed.warnings.append(("ingest.w_declared_not_degrees", declared))
+                guessed.warnings.append(("ingest.w_declared_not_degrees", stated))
             return guessed
         return det
-    return crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+    return crsdetect.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]  # (as above)
 
 
 def _bounds_params(bounds: tuple[float, ...]) -> dict[str, float]:
@@ -754,12 +755,12 @@ def _build_plan(
     if usable:
         from tbgeo.crs import transformer
 
-        bx = work.total_bounds
+        xmin, ymin, xmax, ymax = work.total_bounds
         to_wgs = transformer("EPSG:9209", "EPSG:4326")
         if len(work) <= 5000:
             b = work.to_crs(4326).total_bounds
         else:  # the frame's extent, densified, is enough for a large file
-            b = to_wgs.transform_bounds(*bx, densify_pts=50)
+            b = to_wgs.transform_bounds(xmin, ymin, xmax, ymax, densify_pts=50)
         bounds_wgs84 = [round(float(v), 7) for v in b]
     else:
         bounds_wgs84 = []

@@ -252,7 +252,8 @@ def _link_of(member: Any) -> str | None:
     """The address in a GeoJSON ``crs`` member that GDAL would fetch, or None (``name``/``EPSG``)."""
     if not isinstance(member, dict):
         return None
-    props = member.get("properties") if isinstance(member.get("properties"), dict) else {}
+    raw = member.get("properties")
+    props: dict[Any, Any] = raw if isinstance(raw, dict) else {}
     kind = str(member.get("type", "")).strip().lower()
     texts = [str(v) for v in (*props.values(), *member.values()) if isinstance(v, str)]
     address = next((v for v in texts if "://" in v), None)
@@ -302,7 +303,7 @@ def neutralise_link_crs(path: Path, workdir: Path) -> tuple[Path, str | None]:
                     dst.write(b"null".ljust(end - start))
                     pos = end
                 dst.write(data[pos:])
-    return out, first[:200]
+    return out, first[:200] if first is not None else None
 
 
 def _without_links(ds: Dataset, workdir: Path) -> Dataset:

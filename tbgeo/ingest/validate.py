@@ -192,7 +192,8 @@ def flag_outside(geoms: Any, province: BaseGeometry, *, tolerance_m: float) -> n
     """True for each geometry (EPSG:9209) farther than ``tolerance_m`` from the province outline."""
     area = province.buffer(tolerance_m) if tolerance_m else province
     shapely.prepare(area)
-    return ~shapely.intersects(area, np.asarray(geoms))
+    outside: np.ndarray = ~shapely.intersects(area, np.asarray(geoms))
+    return outside
 
 
 # --------------------------------------------------------------------------------------------

@@ -361,8 +361,8 @@ def describe(place: Place, lang: str, cw: Crosswalk | None = None) -> str:
         new = ", ".join(u.full_name for u in cw.new_of_commune(c.code))
         return t("places.old_commune", lang, unit=c.full_name, district=cw.districts[c.district_code].full_name, new=new)
     if place.kind == "district":
-        new = cw.new_of_district(place.code)
-        return t("places.district", lang, unit=place.name, count=len(new), new=", ".join(u.full_name for u in new))
+        units = cw.new_of_district(place.code)
+        return t("places.district", lang, unit=place.name, count=len(units), new=", ".join(u.full_name for u in units))
     loc = place.location or Location()
     key_ = "places.site_proposal" if place.kind == "proposal" else "places.site"
     return t(key_, lang, name=place.name, where=loc.text(lang))

@@ -24,7 +24,8 @@ def summed_area(a: np.ndarray) -> np.ndarray:
 
 def window_sums(sat: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Sum of every ``rows × cols`` window, indexed by its top-left cell (shape H−rows+1, W−cols+1)."""
-    return sat[rows:, cols:] - sat[:-rows, cols:] - sat[rows:, :-cols] + sat[:-rows, :-cols]
+    sums: np.ndarray = sat[rows:, cols:] - sat[:-rows, cols:] - sat[rows:, :-cols] + sat[:-rows, :-cols]
+    return sums
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,8 @@ def rasterize(geoms: Iterable[BaseGeometry], grid: Grid, *, all_touched: bool = 
     shapes = [(g, 1) for g in geoms if g is not None and not g.is_empty]
     if not shapes:
         return np.zeros(grid.shape, dtype=bool)
-    out = _rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8",
-                     all_touched=all_touched)
+    out: np.ndarray = _rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8",
+                                 all_touched=all_touched)
     return out.astype(bool)
 
 
@@ -91,7 +91,8 @@ def distance_m(mask: np.ndarray, cell: float) -> np.ndarray:
 
     if not mask.any():
         return np.full(mask.shape, np.inf, dtype=np.float32)
-    return distance_transform_edt(~mask, sampling=(cell, cell)).astype(np.float32)
+    dist: np.ndarray = distance_transform_edt(~mask, sampling=(cell, cell))
+    return dist.astype(np.float32)
 
 
 def landuse_masks(
@@ -146,8 +147,8 @@ def landuse_masks(
     arr = (_rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32")
            if shapes else np.zeros(grid.shape, dtype=np.int32))
     out["known"] = arr > 0
-    for name, wanted in code_sets.items():
-        ids = [index[c] for c in unique if c.upper() in {w.upper() for w in wanted}]
+    for name, named_codes in code_sets.items():
+        ids = [index[c] for c in unique if c.upper() in {w.upper() for w in named_codes}]
         mask = np.isin(arr, ids) if ids else np.zeros(grid.shape, dtype=bool)
         out[name] = mask.astype(np.float32) if name in shares else mask
     return out
