@@ -375,6 +375,7 @@ def test_geopackage_with_two_layers(mk, tmp_path, capsys, env) -> None:  # type:
     assert Workspace.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH, "KCN Gia Lễ"]
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")  # a DXF has no CRS: that is the case
 def test_dxf_needs_crs(mk, tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "plan.dxf"
     pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=mk.parks(2), crs=None), path, driver="DXF")
