@@ -238,7 +238,7 @@ _Match = tuple[int, int, str, tuple[str, Any]]
 
 
 def _unit_matches(
-    q: str, qexact: str, dq: str | None, src: PlaceSources, unit_types: set[str] | None
+    q: str, qexact: str, src: PlaceSources, *, district: str | None, unit_types: set[str] | None
 ) -> list[_Match]:
     """Scored administrative units (new units, old communes, and districts when no district is named)."""
     cw = src.cw
@@ -250,7 +250,7 @@ def _unit_matches(
     for u in cw.new_units.values():
         if not unit_ok(u.unit_type):
             continue
-        if dq and not any(key(d.name) == dq for d in cw.districts_of(u.code)):
+        if district and not any(key(d.name) == district for d in cw.districts_of(u.code)):
             continue
         s = _score(q, qexact, u.name)
         if s:
@@ -258,12 +258,12 @@ def _unit_matches(
     for c in cw.communes.values():
         if not unit_ok(c.unit_type):
             continue
-        if dq and key(cw.districts[c.district_code].name) != dq:
+        if district and key(cw.districts[c.district_code].name) != district:
             continue
         s = _score(q, qexact, c.name)
         if s:
             scored.append((s, KINDS.index("old_commune"), c.code, ("old_commune", c.code)))
-    if not dq:
+    if not district:
         for d in cw.districts.values():
             if not unit_ok(d.unit_type):
                 continue
@@ -274,7 +274,7 @@ def _unit_matches(
 
 
 def _site_matches(
-    q: str, qexact: str, name_part: str, src: PlaceSources, site_kinds: set[str] | None
+    q: str, qexact: str, src: PlaceSources, *, name_part: str, site_kinds: set[str] | None
 ) -> list[_Match]:
     """Scored plan sites and proposals (an exact folded name counts as an exact match)."""
     scored: list[_Match] = []
@@ -288,6 +288,7 @@ def _site_matches(
 
 
 def _place_of(match: _Match, src: PlaceSources) -> Place:
+    """The Place of one chosen match (a plan site or proposal is located in both systems)."""
     s, _, _, (kind, ref) = match
     if kind == "site":
         site = src.sites[ref]
@@ -313,9 +314,9 @@ def search(query: str, src: PlaceSources) -> list[Place]:
         raise InputError("places.empty_query")
     tw = type_word(name_part)
     unit_types, site_kinds = _TYPE_FILTER.get(tw, (None, None)) if tw else (None, None)
-    scored = _unit_matches(q, qexact, dq, src, unit_types)
+    scored = _unit_matches(q, qexact, src, district=dq, unit_types=unit_types)
     if not dq:
-        scored += _site_matches(q, qexact, name_part, src, site_kinds)
+        scored += _site_matches(q, qexact, src, name_part=name_part, site_kinds=site_kinds)
     if not scored:
         raise PlaceNotFound(text, suggestions(text, src))
     best = max(s[0] for s in scored)
