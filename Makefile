@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.installed
 
-.PHONY: install assets run test test-deps lock data bench clean
+.PHONY: install assets run lint test test-deps lock data bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "tbgeo needs Python >= 3.11"'
@@ -36,8 +36,13 @@ run: install
 test-deps:
 	@sh scripts/ensure_chromium.sh
 
-## test: install everything the tests need and run them
-test: install test-deps
+## lint: ruff (rule set in pyproject.toml) over the project and mypy (strict on the domain) over tbgeo/
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+## test: install everything the tests need, lint, then run the tests (a lint error fails it, as in CI)
+test: install test-deps lint
 	$(PY) -m pytest
 
 ## lock: re-pin requirements.lock after changing dependencies in pyproject.toml

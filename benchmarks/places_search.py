@@ -10,6 +10,7 @@ kind (folded name, exact name with the site's location, GSO code, nothing found 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -44,10 +45,8 @@ def main() -> None:
         src = load_sources()
 
         def miss() -> None:
-            try:
+            with contextlib.suppress(InputError):
                 search("Dong Chaux", src)
-            except InputError:
-                pass
 
         print(json.dumps({
             "old_communes": len(cw.communes),

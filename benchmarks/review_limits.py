@@ -75,11 +75,13 @@ def main() -> None:
             ["check", str(gpkg), "--config", str(cfg), "--lang", "en"])
 
         bomb = d / "bomb.zip"
-        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
-            with zf.open("site.geojson", "w", force_zip64=True) as member:
-                chunk = b" " * (16 * 1024 * 1024)
-                for _ in range(64):
-                    member.write(chunk)
+        with (
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf,
+            zf.open("site.geojson", "w", force_zip64=True) as member,
+        ):
+            chunk = b" " * (16 * 1024 * 1024)
+            for _ in range(64):
+                member.write(chunk)
         out["zip_bomb_1gb"] = {"zip_kb": round(bomb.stat().st_size / 1024, 1),
                                **_refuse(["check", str(bomb), "--lang", "en"])}
     print(json.dumps(out, ensure_ascii=False, indent=2))

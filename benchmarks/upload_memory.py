@@ -110,12 +110,12 @@ def measure(path: Path) -> dict[str, object]:
     p = plan(None)  # … and comes back to the detected one
     features = len(p.frame)
     result = commit_import(p, user="benchmark").to_dict("en")
-    del p, src
+    p = src = None  # the session's plan and source dropped (rebound, not deleted: the closures above name them)
     s.after_commit(state, result)
     seconds = time.perf_counter() - t0
     rss_after_commit = _status_mb("VmRSS")
     left_after_commit = _left(tmp)
-    del data  # the browser closed: Streamlit drops the uploaded bytes and the session state
+    data = b""  # the browser closed: Streamlit drops the uploaded bytes and the session state
     state.clear()
     gc.collect()
     s.give_back_memory()

@@ -158,7 +158,7 @@ def _check_overlap(archive: Path, infos: list[zipfile.ZipInfo], config: UploadLi
     expansion of the whole archive beyond the allowed ratio (every member counted, small ones too)."""
     spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
                     + i.compress_size, i.filename) for i in infos if not i.is_dir())  # fmt: skip
-    for (start_a, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:]):
+    for (_, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:]):
         if start_b < end_a:
             raise InputError("ingest.zip_overlap", name=archive.name, member=_short(name_b), other=_short(name_a))
     total = sum(i.file_size for i in infos)
@@ -289,7 +289,8 @@ def _link_of(member: Any) -> str | None:
     """The address in a GeoJSON ``crs`` member that GDAL would fetch, or None (``name``/``EPSG``)."""
     if not isinstance(member, dict):
         return None
-    props = member.get("properties") if isinstance(member.get("properties"), dict) else {}
+    raw = member.get("properties")
+    props: dict[Any, Any] = raw if isinstance(raw, dict) else {}
     kind = str(member.get("type", "")).strip().lower()
     texts = [str(v) for v in (*props.values(), *member.values()) if isinstance(v, str)]
     address = next((v for v in texts if "://" in v), None)
@@ -341,7 +342,7 @@ def neutralise_link_crs(path: Path, workdir: Path) -> tuple[Path, str | None]:
                     dst.write(b"null".ljust(end - start))
                     pos = end
                 dst.write(data[pos:])
-    return out, first[:200]
+    return out, first[:200] if first is not None else None
 
 
 def _without_links(ds: Dataset, workdir: Path) -> Dataset:

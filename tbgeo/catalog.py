@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -289,6 +290,7 @@ def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
 
 
 def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
+    actual: CRS | None
     src = layer.path
     if not src.exists():
         raise CatalogError("catalog.missing_source", file=fname, path=layer.source)
@@ -336,7 +338,7 @@ class Catalog:
         self._by_id = {lyr.id: lyr for lyr in self.layers}
         self._optional = {lyr.id: lyr for lyr in self.optional}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Layer]:
         return iter(self.layers)
 
     def __len__(self) -> int:

@@ -13,9 +13,10 @@ code. Each destination has one function here, used by every page, export and com
 
 from __future__ import annotations
 
-import re
 import logging
-from typing import Any, Iterable
+import re
+from collections.abc import Iterable
+from typing import Any
 
 log = logging.getLogger(__name__)
 

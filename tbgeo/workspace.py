@@ -252,7 +252,8 @@ def _gpkg_geometry(geometry: BaseGeometry, srs_id: int) -> bytes:
 
     minx, miny, maxx, maxy = geometry.bounds
     header = b"GP" + bytes([0, 0b0000_0011]) + struct.pack("<i4d", srs_id, minx, maxx, miny, maxy)  # LE, xy envelope
-    return header + shapely.to_wkb(geometry, flavor="iso", byte_order=1)
+    wkb: bytes = shapely.to_wkb(geometry, flavor="iso", byte_order=1)
+    return header + wkb
 
 
 def _work_srs_id(con: sqlite3.Connection) -> int:
@@ -324,7 +325,7 @@ def _copy_table(staging: Path, con: sqlite3.Connection, table: str) -> None:
                         con.execute(f'INSERT INTO main."{shadow}" SELECT * FROM tbgeo_staging."{shadow}"')
             else:
                 con.execute(f'INSERT INTO main."{name}" SELECT * FROM tbgeo_staging."{name}"')
-        for kind, name, sql in objects:
+        for kind, _name, sql in objects:
             if kind in ("index", "trigger"):
                 con.execute(sql)
         con.execute(
@@ -1004,7 +1005,7 @@ class Workspace:
                 )
 
     def _require_proposal(self, con: sqlite3.Connection, proposal_id: int) -> sqlite3.Row:
-        row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+        row: sqlite3.Row | None = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
         if row is None:
             raise InputError("workspace.no_proposal", id=proposal_id)
         return row
@@ -1049,7 +1050,8 @@ class Workspace:
             created_by=row["created_by"],
             updated_at=row["updated_at"],
             history=history,
-            revision_of=row["revision_of"] if "revision_of" in row.keys() else None,
+            # sqlite3.Row: `in row` would look among the values; keys() are the column names
+            revision_of=row["revision_of"] if "revision_of" in row.keys() else None,  # noqa: SIM118
             changes=changes,
         )
 

@@ -63,8 +63,8 @@ def test_library_warnings_and_logs_never_reach_the_terminal(monkeypatch, capsys)
     from tbgeo.cli import sectors
 
     def noisy(args) -> int:  # what GDAL/pyogrio/shapely do while a command runs
-        warnings.warn("Measured (M) geometry types are not supported /srv/tbgeo/x.shp", UserWarning)
-        warnings.warn("invalid value encountered in intersection", RuntimeWarning)
+        warnings.warn("Measured (M) geometry types are not supported /srv/tbgeo/x.shp", UserWarning, stacklevel=1)
+        warnings.warn("invalid value encountered in intersection", RuntimeWarning, stacklevel=1)
         logging.getLogger("rasterio._env").warning("CPLE_AppDefined in /srv/tbgeo/.cache/x.tif: TIFFReadDirectory")
         return real(args)
 

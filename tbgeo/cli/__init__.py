@@ -18,8 +18,9 @@ import pkgutil
 import re
 import sys
 import warnings
+from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import Any, Sequence
+from typing import Any, NoReturn, TextIO
 
 from tbgeo import settings
 from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
@@ -79,7 +80,13 @@ def translate_usage_error(message: str, lang: str) -> str:
 class _Formatter(argparse.HelpFormatter):
     """Help text with the "usage:" prefix in the user's language."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[Any],
+        prefix: str | None = None,
+    ) -> None:
         if prefix is None:  # argparse passes "" when it only wants the program name
             prefix = t("cli.usage", _Parser.lang) + " "
         return super().add_usage(usage, actions, groups, prefix=prefix)
@@ -90,7 +97,7 @@ class _Parser(argparse.ArgumentParser):
 
     lang = "vi"
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
@@ -98,14 +105,14 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = t("cli.options", self.lang)
         self.add_argument("-h", "--help", action="help", help=t("cli.help_help", self.lang))
 
-    def add_argument(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         # Help texts come from the message catalogs and may contain "%" ("tỷ lệ (%)"): argparse
         # would read it as a format code.
         if isinstance(kwargs.get("help"), str):
             kwargs["help"] = kwargs["help"].replace("%", "%%")
         return super().add_argument(*args, **kwargs)
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         sys.stderr.write(t("cli.bad_input", self.lang, message=translate_usage_error(message, self.lang)) + "\n")
         raise SystemExit(2)
@@ -144,7 +151,7 @@ class _TerminalStream:
     ``ESC[2J`` would clear the screen of whoever runs ``tbgeo proposals``.
     """
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:

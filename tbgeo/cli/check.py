@@ -22,7 +22,9 @@ HELP_KEY = "review.cli.help"
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    h = lambda key: t(f"review.cli.{key}", lang)  # noqa: E731
+    def h(key: str) -> str:
+        return t(f"review.cli.{key}", lang)
+
     parser.epilog = h("exit_codes")
     parser.add_argument("site_file", metavar="SITE_FILE", help=h("site_help"))
     parser.add_argument("--sector", metavar="CODE", help=h("sector_help"))

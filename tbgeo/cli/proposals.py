@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from tbgeo.cli import emit_json
 from tbgeo.i18n import fmt_number, t
+
+if TYPE_CHECKING:  # the store is imported when a command runs, not when the CLI starts
+    from tbgeo.workspace import Proposal
 
 NAME = "proposals"
 HELP_KEY = "review.cli.proposals_help"
@@ -21,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
 
 
-def _row(p, lang: str) -> dict:  # type: ignore[no-untyped-def]
+def _row(p: Proposal, lang: str) -> dict[str, Any]:
     report = p.report or {}
     return {
         "id": p.id,
@@ -77,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if p.revision_of is not None:
         print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
     if p.geometry is not None and not p.geometry.is_empty:
-        from tbgeo.places.search import load_sources
         from tbgeo.places.locate import locate
+        from tbgeo.places.search import load_sources
 
         src = load_sources(proposals=[])
         loc = locate(p.geometry, districts=src.districts, communes=src.communes, cw=src.cw)

@@ -21,7 +21,9 @@ _OUT_SUFFIXES = (".json", ".geojson", ".csv", ".gpkg", ".txt")
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    h = lambda key: t(f"search.cli.{key}", lang)  # noqa: E731
+    def h(key: str) -> str:
+        return t(f"search.cli.{key}", lang)
+
     parser.add_argument("--sector", metavar="CODE", required=True, help=h("sector_help"))
     parser.add_argument("--area-ha", metavar="HA", type=float, required=True, help=h("area_help"))
     parser.add_argument("--shape", choices=("square", "ratio", "free"), default="square", help=h("shape_help"))
@@ -87,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
             data = (result.text(lang) + "\n").encode("utf-8")
         _write(out, data)
     if fmt == "json":
-        data = result.to_dict(lang)
+        doc = result.to_dict(lang)
         if sens is not None:
-            data["sensitivity"] = [v.to_dict(lang) for v in sens]
-        emit_json(data)
+            doc["sensitivity"] = [v.to_dict(lang) for v in sens]
+        emit_json(doc)
     elif fmt == "geojson":
         emit_json(result.to_geojson(lang))
     else:

@@ -47,7 +47,7 @@ def load_config(path: Path | None = None) -> IngestConfig:
         for section in ("limits", "landing"):
             values.update(data.get(section, {}))
     known = {f.name: f.type for f in fields(IngestConfig)}
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for key, value in values.items():
         if key in known:
             kwargs[key] = int(value) if key in ("max_files", "max_columns") else float(value)

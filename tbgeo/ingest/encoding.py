@@ -274,10 +274,7 @@ def is_syllable(word: str) -> bool:
     base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
     if base in _RHYMES:
         return True
-    for onset in _ONSETS:
-        if base.startswith(onset) and base[len(onset) :] in _RHYMES:
-            return True
-    return False
+    return any(base.startswith(onset) and base[len(onset) :] in _RHYMES for onset in _ONSETS)
 
 
 def _words(text: str) -> list[str]:

@@ -500,10 +500,7 @@ def _target_layer(layer_id: str) -> Any:
 def _encoding_for(override: str | Mapping[str, str] | None, column: str) -> str | None:
     if override is None:
         return None
-    if isinstance(override, str):
-        value = override
-    else:
-        value = override.get(column) or override.get("*")
+    value = override if isinstance(override, str) else override.get(column) or override.get("*")
     if value is None:
         return None
     value = enc.normalize_encoding_name(value)
@@ -595,9 +592,10 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
         if det.crs.is_geographic and not crsguess.is_degrees(bounds):
             # Degrees declared (or assumed: GeoJSON, KML) but the numbers are not degrees: the declaration
             # is wrong, so the CRS is unknown and is guessed from the ranges like a file without .prj.
+            # ignore[arg-type]: bounds (tuple[float, ...]) are a frame's total_bounds, always four numbers
             guessed = crsguess.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
             guessed.declared_name = det.declared_name
-            declared = {
+            stated = {
                 "origin": crsdetect.origin_text(origin, det.declared_name),
                 "name": det.declared_name or "—",
                 "declared": det.detected,
@@ -605,12 +603,12 @@ def _resolve_crs(src: SourceData, crs: str | int | None, bounds: tuple[float, ..
             }
             if guessed.problem is not None:
                 key, params = guessed.problem
-                guessed.problem = ("ingest.crs_confirm_not_degrees", {**params, **declared})
+                guessed.problem = ("ingest.crs_confirm_not_degrees", {**params, **stated})
             else:
-                guessed.warnings.append(("ingest.w_declared_not_degrees", declared))
+                guessed.warnings.append(("ingest.w_declared_not_degrees", stated))
             return guessed
         return det
-    return crsguess.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]
+    return crsguess.guess(tuple(bounds), province=province, near_km=near_km)  # type: ignore[arg-type]  # (as above)
 
 
 def _bounds_params(bounds: tuple[float, ...]) -> dict[str, float]:
@@ -774,12 +772,12 @@ def _build_plan(
     if usable:
         from tbgeo.crs import transformer
 
-        bx = work.total_bounds
+        xmin, ymin, xmax, ymax = work.total_bounds
         to_wgs = transformer("EPSG:9209", "EPSG:4326")
         if len(work) <= 5000:
             b = work.to_crs(4326).total_bounds
         else:  # the frame's extent, densified, is enough for a large file
-            b = to_wgs.transform_bounds(*bx, densify_pts=50)
+            b = to_wgs.transform_bounds(xmin, ymin, xmax, ymax, densify_pts=50)
         bounds_wgs84 = [round(float(v), 7) for v in b]
     else:
         bounds_wgs84 = []

@@ -192,7 +192,8 @@ def flag_outside(geoms: Any, province: BaseGeometry, *, tolerance_m: float) -> n
     """True for each geometry (EPSG:9209) farther than ``tolerance_m`` from the province outline."""
     area = province.buffer(tolerance_m) if tolerance_m else province
     shapely.prepare(area)
-    return ~shapely.intersects(area, np.asarray(geoms))
+    outside: np.ndarray = ~shapely.intersects(area, np.asarray(geoms))
+    return outside
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,7 +342,7 @@ def suggest_mapping(
                 scored.append((score, tf.name, col))
     mapping: dict[str, str | None] = {tf.name: None for tf in fields}
     used: set[str] = set()
-    for score, target, col in sorted(scored, key=lambda s: -s[0]):
+    for _score, target, col in sorted(scored, key=lambda s: -s[0]):
         if mapping[target] is None and col not in used:
             mapping[target] = col
             used.add(col)
@@ -355,7 +356,7 @@ def apply_mapping(
     other source columns are kept (renamed with a suffix if their name is taken)."""
     numeric = {f.name: f.numeric for f in fields}
     geom = gdf.geometry.name
-    for target, col in mapping.items():
+    for col in mapping.values():
         if col is not None and col not in gdf.columns:
             raise InputError("ingest.unknown_column", column=col, columns=", ".join(map(str, gdf.columns)))
     data: dict[str, Any] = {}

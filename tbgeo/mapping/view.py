@@ -11,6 +11,7 @@ of anything drawn gives a new page at once.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -185,7 +186,7 @@ def write_standalone(html: str, path: Path) -> Path:
     return path
 
 
-_MAP_VAR = __import__("re").compile(r"var (map_[0-9a-f]+) = L\.map\(")
+_MAP_VAR = re.compile(r"var (map_[0-9a-f]+) = L\.map\(")
 
 
 def focus_on(html: str, geometry: Any, *, approximate: bool) -> str:

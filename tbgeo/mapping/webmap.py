@@ -314,10 +314,10 @@ def _script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
     from branca.element import MacroElement
     from jinja2 import Template
 
-    element = MacroElement()
+    element = MacroElement()  # type: ignore[no-untyped-call]  # branca's __init__ has no annotations
     element._name = name
     element._template = Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
-    element.params = params  # type: ignore[attr-defined]
+    element.params = params  # type: ignore[attr-defined]  # read by the template as this.params
     m.add_child(element)
 
 
@@ -488,7 +488,10 @@ def build_map(
             **{f + _TXT: [html.escape(popup_text(v, field=f, lang=lang)) for v in gdf[f]] for f, _ in ov.popup if f in gdf}
         )
         popup = _popup(items, gdf.columns, lang)
-        _geojson(gdf, lambda _props, ov=ov: _leaflet_style(ov.style, ov.key), ov.title, popup).add_to(m)
+        def overlay_style(_props: dict[str, Any], ov: Overlay = ov) -> dict[str, Any]:
+            return _leaflet_style(ov.style, ov.key)
+
+        _geojson(gdf, overlay_style, ov.title, popup).add_to(m)
     if labels and "districts" in visible:
         points = [
             (round(pt.y, PRECISION), round(pt.x, PRECISION), str(name))

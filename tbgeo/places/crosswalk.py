@@ -268,12 +268,12 @@ def _load(folder: Path) -> Crosswalk:
                 members.setdefault(target["newWardKey"], []).append(Member(_resolve(code_of_path, path), False))
     units: list[NewUnit] = []
     for new_key, mem in members.items():
-        r = new_code_of_key.get(new_key)
-        if r is None:
+        row = new_code_of_key.get(new_key)
+        if row is None:
             raise CatalogError("places.ambiguous_key", package=_PACKAGE, key=new_key)
-        area = r["wardAreaKm2"]
+        area = row["wardAreaKm2"]
         units.append(
-            NewUnit(str(r["wardCode"]), r["wardShort"], r["wardType"], float(r["wardLat"]), float(r["wardLon"]),
+            NewUnit(str(row["wardCode"]), row["wardShort"], row["wardType"], float(row["wardLat"]), float(row["wardLon"]),
                     None if area is None else float(area), tuple(sorted(mem, key=lambda m: m.code)))
         )
     return Crosswalk(sorted(districts.values(), key=lambda d: d.code), sorted(communes.values(), key=lambda c: c.code),

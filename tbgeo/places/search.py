@@ -222,6 +222,85 @@ def _score(query: str, qexact: str, name: str) -> int:
     return 0
 
 
+def _by_code(code: str, src: PlaceSources) -> list[Place]:
+    """The units with this GSO code (a new unit, an old commune, a district), or PlaceNotFound."""
+    cw = src.cw
+    places: list[Place] = []
+    if code in cw.new_units:
+        places.append(_unit_place("new_unit", code, src, 5))
+    if code.zfill(5) in cw.communes:
+        places.append(_unit_place("old_commune", code.zfill(5), src, 5))
+    if code in cw.districts:
+        places.append(_unit_place("district", code, src, 5))
+    if not places:
+        raise PlaceNotFound(code, [])
+    return places
+
+
+#: One match: (score, rank of its kind, tie-break key, (kind, code or site index)).
+_Match = tuple[int, int, str, tuple[str, Any]]
+
+
+def _unit_matches(
+    q: str, qexact: str, src: PlaceSources, *, district: str | None, unit_types: set[str] | None
+) -> list[_Match]:
+    """Scored administrative units (new units, old communes, and districts when no district is named)."""
+    cw = src.cw
+
+    def unit_ok(unit_type: str) -> bool:
+        return unit_types is None or unit_type in unit_types
+
+    scored: list[_Match] = []
+    for u in cw.new_units.values():
+        if not unit_ok(u.unit_type):
+            continue
+        if district and not any(key(d.name) == district for d in cw.districts_of(u.code)):
+            continue
+        s = _score(q, qexact, u.name)
+        if s:
+            scored.append((s, KINDS.index("new_unit"), u.code, ("new_unit", u.code)))
+    for c in cw.communes.values():
+        if not unit_ok(c.unit_type):
+            continue
+        if district and key(cw.districts[c.district_code].name) != district:
+            continue
+        s = _score(q, qexact, c.name)
+        if s:
+            scored.append((s, KINDS.index("old_commune"), c.code, ("old_commune", c.code)))
+    if not district:
+        for d in cw.districts.values():
+            if not unit_ok(d.unit_type):
+                continue
+            s = _score(q, qexact, d.name)
+            if s:
+                scored.append((s, KINDS.index("district"), d.code, ("district", d.code)))
+    return scored
+
+
+def _site_matches(
+    q: str, qexact: str, src: PlaceSources, *, name_part: str, site_kinds: set[str] | None
+) -> list[_Match]:
+    """Scored plan sites and proposals (an exact folded name counts as an exact match)."""
+    scored: list[_Match] = []
+    for i, site in enumerate(src.sites):
+        if site_kinds is not None and site.kind not in site_kinds:
+            continue
+        s = max(_score(q, qexact, site.name), 3 if fold(site.name) == fold(name_part) else 0)
+        if s:
+            scored.append((s, KINDS.index(site.kind), f"{i:06d}", ("site", i)))
+    return scored
+
+
+def _place_of(match: _Match, src: PlaceSources) -> Place:
+    """The Place of one chosen match (a plan site or proposal is located in both systems)."""
+    s, _, _, (kind, ref) = match
+    if kind == "site":
+        site = src.sites[ref]
+        loc = locate(site.geometry, districts=src.districts, communes=src.communes, cw=src.cw)
+        return _polygon_place(site.kind, site.ref, site.name, site.geometry, site.layer, location=loc, score=s)
+    return _unit_place(kind, ref, src, s)
+
+
 def search(query: str, src: PlaceSources) -> list[Place]:
     """Places matching ``query`` (a name, "NAME, DISTRICT" or a GSO code), best first.
 
@@ -230,19 +309,8 @@ def search(query: str, src: PlaceSources) -> list[Place]:
     text = (query or "").strip()
     if not text:
         raise InputError("places.empty_query")
-    cw = src.cw
     if text.isdigit():
-        places: list[Place] = []
-        code = text
-        if code in cw.new_units:
-            places.append(_unit_place("new_unit", code, src, 5))
-        if code.zfill(5) in cw.communes:
-            places.append(_unit_place("old_commune", code.zfill(5), src, 5))
-        if code in cw.districts:
-            places.append(_unit_place("district", code, src, 5))
-        if not places:
-            raise PlaceNotFound(text, [])
-        return places
+        return _by_code(text, src)
     name_part, _, district_part = text.partition(",")
     q, qexact = key(name_part), exact_key(name_part)
     dq = key(district_part) if district_part.strip() else None
@@ -250,54 +318,15 @@ def search(query: str, src: PlaceSources) -> list[Place]:
         raise InputError("places.empty_query")
     tw = type_word(name_part)
     unit_types, site_kinds = _TYPE_FILTER.get(tw, (None, None)) if tw else (None, None)
-
-    def unit_ok(unit_type: str) -> bool:
-        return unit_types is None or unit_type in unit_types
-
-    scored: list[tuple[int, int, str, Any]] = []
-    for u in cw.new_units.values():
-        if not unit_ok(u.unit_type):
-            continue
-        if dq and not any(key(d.name) == dq for d in cw.districts_of(u.code)):
-            continue
-        s = _score(q, qexact, u.name)
-        if s:
-            scored.append((s, KINDS.index("new_unit"), u.code, ("new_unit", u.code)))
-    for c in cw.communes.values():
-        if not unit_ok(c.unit_type):
-            continue
-        if dq and key(cw.districts[c.district_code].name) != dq:
-            continue
-        s = _score(q, qexact, c.name)
-        if s:
-            scored.append((s, KINDS.index("old_commune"), c.code, ("old_commune", c.code)))
+    scored = _unit_matches(q, qexact, src, district=dq, unit_types=unit_types)
     if not dq:
-        for d in cw.districts.values():
-            if not unit_ok(d.unit_type):
-                continue
-            s = _score(q, qexact, d.name)
-            if s:
-                scored.append((s, KINDS.index("district"), d.code, ("district", d.code)))
-        for i, site in enumerate(src.sites):
-            if site_kinds is not None and site.kind not in site_kinds:
-                continue
-            s = max(_score(q, qexact, site.name), 3 if fold(site.name) == fold(name_part) else 0)
-            if s:
-                scored.append((s, KINDS.index(site.kind), f"{i:06d}", ("site", i)))
+        scored += _site_matches(q, qexact, src, name_part=name_part, site_kinds=site_kinds)
     if not scored:
         raise PlaceNotFound(text, suggestions(text, src))
     best = max(s[0] for s in scored)
     floor = 3 if best >= 3 else best  # exact names first; partial matches only when there is no exact one
     chosen = sorted((s for s in scored if s[0] >= floor), key=lambda s: (-s[0], s[1], s[2]))[:_MAX]
-    out = []
-    for s, _, _, (kind, ref) in chosen:
-        if kind == "site":
-            site = src.sites[ref]
-            loc = locate(site.geometry, districts=src.districts, communes=src.communes, cw=cw)
-            out.append(_polygon_place(site.kind, site.ref, site.name, site.geometry, site.layer, location=loc, score=s))
-        else:
-            out.append(_unit_place(kind, ref, src, s))
-    return out
+    return [_place_of(m, src) for m in chosen]
 
 
 def suggestions(query: str, src: PlaceSources, n: int = 5) -> list[str]:
@@ -337,8 +366,8 @@ def describe(place: Place, lang: str, cw: Crosswalk | None = None) -> str:
         new = ", ".join(u.full_name for u in cw.new_of_commune(c.code))
         return t("places.old_commune", lang, unit=c.full_name, district=cw.districts[c.district_code].full_name, new=new)
     if place.kind == "district":
-        new = cw.new_of_district(place.code)
-        return t("places.district", lang, unit=place.name, count=len(new), new=", ".join(u.full_name for u in new))
+        units = cw.new_of_district(place.code)
+        return t("places.district", lang, unit=place.name, count=len(units), new=", ".join(u.full_name for u in units))
     loc = place.location or Location()
     key_ = "places.site_proposal" if place.kind == "proposal" else "places.site"
     return t(key_, lang, name=place.name, where=loc.text(lang))

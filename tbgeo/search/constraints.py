@@ -115,7 +115,7 @@ def build_constraints(
     water = landuse["water"].copy()
     rivers = layers.rivers
     if not rivers.empty:
-        widths = rivers[cfg.river_width_field] if cfg.river_width_field in rivers else None
+        widths = rivers.get(cfg.river_width_field)
         halves = [max(float(w) / 2.0, 0.0) if w is not None and w == w else 0.0
                   for w in (widths if widths is not None else [0.0] * len(rivers))]
         water |= cells_touched(shapely.buffer(rivers.geometry.values, halves), grid)

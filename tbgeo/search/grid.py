@@ -79,8 +79,8 @@ def rasterize(geoms: Iterable[BaseGeometry], grid: Grid, *, all_touched: bool = 
     shapes = [(g, 1) for g in geoms if g is not None and not g.is_empty]
     if not shapes:
         return np.zeros(grid.shape, dtype=bool)
-    out = _rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8",
-                     all_touched=all_touched)
+    out: np.ndarray = _rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8",
+                                 all_touched=all_touched)
     return out.astype(bool)
 
 
@@ -91,7 +91,8 @@ def distance_m(mask: np.ndarray, cell: float) -> np.ndarray:
 
     if not mask.any():
         return np.full(mask.shape, np.inf, dtype=np.float32)
-    return distance_transform_edt(~mask, sampling=(cell, cell)).astype(np.float32)
+    dist: np.ndarray = distance_transform_edt(~mask, sampling=(cell, cell))
+    return dist.astype(np.float32)
 
 
 def landuse_masks(

@@ -324,10 +324,11 @@ def _build_factors(layers: SearchLayers, grid: Grid, plan: SectorPlan, landuse: 
             out.append(Factor(fid, spec, ids, cite, None, "not_gas"))
             continue
         frames = [layers.frame(i) for i in ids]
-        if any(f is None for f in frames):
+        present = [f for f in frames if f is not None]
+        if len(present) < len(frames):
             out.append(Factor(fid, spec, ids, cite, None, "no_layer"))
             continue
-        geoms = [g for f in frames for g in f.geometry.values]
+        geoms = [g for f in present for g in f.geometry.values]
         if not geoms:
             out.append(Factor(fid, spec, ids, cite, None, "no_features"))
             continue

@@ -74,7 +74,8 @@ def vary(weights: dict[str, float], factor: str, change: float) -> dict[str, flo
 def sensitivity(result: SearchResult, *, change: float = 0.2) -> list[Variation]:
     """Each counting weight moved by ±``change``; the search's windows found again on the new surface
     (the factor rasters are reused: no distance is computed again)."""
-    if result.refused or result.grid is None or not result.candidates:
+    # a result that is not refused has its grid, surface and constrained mask (search_sites)
+    if result.refused or result.grid is None or result.constrained is None or not result.candidates:
         return []
     original = [(c.window.row, c.window.col, c.window.rows, c.window.cols) for c in result.candidates]
     out: list[Variation] = []

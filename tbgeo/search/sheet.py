@@ -5,12 +5,14 @@ of project, weights and constraints, each with its citation. Drawn server-side, 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from tbgeo.search.run import SearchResult
 
 __all__ = ["render_search_sheet", "SHEETS_MM"]
@@ -35,10 +37,11 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
         raise InputError("search.sheet.size", value=size, allowed=", ".join(SHEETS_MM))
     if fmt not in ("pdf", "png"):
         raise InputError("search.sheet.format", value=fmt)
-    if result.refused or result.grid is None:
+    # a result that is not refused has its grid, surface and constrained mask (search_sites)
+    if result.refused or result.grid is None or result.surface is None or result.constrained is None:
         raise InputError("search.sheet.refused")
     w_mm, h_mm = SHEETS_MM[size.upper()]
-    rc = {"pdf.fonttype": 42, "font.family": "sans-serif", "font.sans-serif": [FONT], "pdf.compression": 6,
+    rc: dict[RcKeyType, Any] = {"pdf.fonttype": 42, "font.family": "sans-serif", "font.sans-serif": [FONT], "pdf.compression": 6,
           "svg.hashsalt": "tbgeo"}
     grid = result.grid
     model = result.model(lang)
@@ -46,7 +49,7 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
         fig = plt.figure(figsize=(w_mm * _MM, h_mm * _MM))
         k = w_mm / 420.0  # text scales with the sheet
 
-        def text(x_mm: float, y_mm: float, s: str, size: float, **kw: object) -> None:
+        def text(x_mm: float, y_mm: float, s: str, size: float, **kw: Any) -> None:
             fig.text(x_mm / w_mm, 1 - y_mm / h_mm, nfc(s), fontsize=size * k, va="top", parse_math=False, **kw)
 
         margin = 10.0 * k

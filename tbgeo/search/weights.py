@@ -87,8 +87,8 @@ def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | N
     if n > 2:
         dev = np.abs(np.log(a * w[None, :] / w[:, None]))
         np.fill_diagonal(dev, 0.0)
-        i, j = np.unravel_index(int(np.argmax(np.triu(dev, 1))), dev.shape)
-        worst = (names[int(i)], names[int(j)])
+        pair = np.unravel_index(int(np.argmax(np.triu(dev, 1))), dev.shape)
+        worst = (names[int(pair[0])], names[int(pair[1])])
     return AHPResult(names, tuple(float(x) for x in w), lam, max(ci, 0.0), max(cr, 0.0), worst)
 
 
@@ -149,6 +149,7 @@ def parse_weights(data: Mapping[str, object], factors: Sequence[str]) -> tuple[d
             raise InputError("search.ahp.scale") from None
         result = ahp_weights(matrix, names)
         return {f: result.as_dict().get(f, 0.0) for f in factors}, "ahp", result
+    # ignore[misc]: the values read from the file are any TOML value; check_weights refuses non-numbers
     weights = check_weights({str(k): v for k, v in data.items()}, factors)  # type: ignore[misc]
     return {f: weights.get(f, 0.0) for f in factors}, "direct", None
 

@@ -48,10 +48,11 @@ def version_keys(layer_ids: tuple[str, ...]) -> tuple[str, ...]:
     part of every cache key of data drawn from the layers. One read of the workspace for all."""
     cat = catalog()
     stamps = mapview.layer_stamps(cat, layer_ids)
-    return tuple(
-        diskcache.key(stamps[lid], diskcache.file_stamp(cat.get(lid).file) if cat.get(lid).file else None)
-        for lid in layer_ids
-    )
+    keys = []
+    for lid in layer_ids:
+        file = cat.get(lid).file
+        keys.append(diskcache.key(stamps[lid], diskcache.file_stamp(file) if file else None))
+    return tuple(keys)
 
 
 def version_key(layer_id: str) -> str:

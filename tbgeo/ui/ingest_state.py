@@ -70,6 +70,8 @@ class UploadKey(StrEnum):
 K = UploadKey
 SWAP = "ingest_swap_axes"  # session keys of the page's own checkboxes
 SKIP = "ingest_skip_other_types"
+#: Where a session keeps its upload: st.session_state (keys str or int) or, in tests, a plain dict.
+State = MutableMapping[Any, Any]
 #: What belongs to one upload: dropped when another file comes or the import is done.
 _PER_UPLOAD = (K.OPTIONS, K.SOURCE, K.PLAN, K.BASE, K.CRS, K.CRS_OK, K.SOURCE_LAYER, SWAP, SKIP)
 
@@ -106,7 +108,7 @@ def _write(name: str, data: bytes) -> str:
     return str(path)
 
 
-def save_upload(state: MutableMapping[str, Any], name: str, data: bytes | Callable[[], bytes], *,
+def save_upload(state: State, name: str, data: bytes | Callable[[], bytes], *,
                 file_id: str | None = None) -> dict[str, Any]:
     """Take a new upload: the previous one's copy and frames are dropped, stale folders swept.
 
@@ -130,7 +132,7 @@ def save_upload(state: MutableMapping[str, Any], name: str, data: bytes | Callab
     return file
 
 
-def upload_path(state: MutableMapping[str, Any], data: Callable[[], bytes] | None = None) -> str:
+def upload_path(state: State, data: Callable[[], bytes] | None = None) -> str:
     """The temporary copy of the current upload, written again from ``data()`` if it was released."""
     file = state[K.FILE]
     if file.get("path") and Path(file["path"]).is_file():
@@ -143,12 +145,12 @@ def upload_path(state: MutableMapping[str, Any], data: Callable[[], bytes] | Non
     return str(file["path"])
 
 
-def release_file(state: MutableMapping[str, Any]) -> None:
+def release_file(state: State) -> None:
     """Delete the temporary copy (what was read stays in the session); it is written again if needed."""
     _remove(state.get(K.FILE))
 
 
-def cached_options(state: MutableMapping[str, Any], list_layers: Callable[[str], list[str]],
+def cached_options(state: State, list_layers: Callable[[str], list[str]],
                    data: Callable[[], bytes] | None = None) -> list[str]:
     """The upload's datasets/layers, listed once per upload (not unpacked again at every rerun)."""
     file = state[K.FILE]
@@ -160,7 +162,7 @@ def cached_options(state: MutableMapping[str, Any], list_layers: Callable[[str],
     return options
 
 
-def cached_source(state: MutableMapping[str, Any], source_layer: str | None, read: Callable[..., Any],
+def cached_source(state: State, source_layer: str | None, read: Callable[..., Any],
                   data: Callable[[], bytes] | None = None) -> Any:
     """The one read upload of the session (``read(path, source_layer=, display_name=)``).
 
@@ -183,7 +185,7 @@ def cached_source(state: MutableMapping[str, Any], source_layer: str | None, rea
     return src
 
 
-def cached_plan(state: MutableMapping[str, Any], key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+def cached_plan(state: State, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     """The plan for ``key``: kept while it is the one asked for; another key replaces it (one per session)."""
     cached = state.get(K.PLAN)
     if cached and cached[0] == key:
@@ -204,7 +206,7 @@ def give_back_memory() -> None:
         pass
 
 
-def forget_upload(state: MutableMapping[str, Any]) -> None:
+def forget_upload(state: State) -> None:
     """Drop the current upload: its temporary copy, the read frame, the plan and the page's choices."""
     had_frames = K.SOURCE in state or K.PLAN in state
     _remove(state.get(K.FILE))
@@ -215,7 +217,7 @@ def forget_upload(state: MutableMapping[str, Any]) -> None:
         give_back_memory()
 
 
-def after_commit(state: MutableMapping[str, Any], result: dict[str, Any]) -> None:
+def after_commit(state: State, result: dict[str, Any]) -> None:
     """An import is done: keep its report, drop every frame and the copy, give the page a fresh uploader."""
     forget_upload(state)
     state[K.RESULT] = result

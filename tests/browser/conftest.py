@@ -76,6 +76,7 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()  # reaped: no "subprocess is still running" ResourceWarning
 
 
 @pytest.fixture()

@@ -126,10 +126,7 @@ def test_wrong_geometry_type(layer_dir: Path) -> None:
 )
 def test_fields_must_exist_in_the_data(layer_dir: Path, extra: str, key: str) -> None:
     text = BASE.format(id="parks", source=str(layer_dir / "parks.geojson"), gtype="Polygon", crs="EPSG:4326")
-    if extra.startswith("label_field"):
-        text = extra + text
-    else:
-        text = text + extra
+    text = extra + text if extra.startswith("label_field") else text + extra
     path = _write(layer_dir, "parks", text)
     with pytest.raises(CatalogError) as err:
         parse_layer_file(path)

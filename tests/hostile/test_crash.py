@@ -66,15 +66,15 @@ def test_kill_during_the_write_leaves_the_store_as_it_was(store: Path) -> None:
     before = sha(store)
     tables = listed_tables(store)
     staging = store.parent / f".{store.name}.staging"
-    proc = writer(store, 200_000, "kill")
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
-    deadline = time.monotonic() + 60
-    while not (staging.exists() and any(p.stat().st_size > 200_000 for p in staging.glob("*.gpkg"))):
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)  # GDAL is writing features
-    proc.wait()
+    with writer(store, 200_000, "kill") as proc:  # (the with closes its pipes)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+        deadline = time.monotonic() + 60
+        while not (staging.exists() and any(p.stat().st_size > 200_000 for p in staging.glob("*.gpkg"))):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)  # GDAL is writing features
+        proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert sha(store) == before  # the store itself was never touched
     assert listed_tables(store) == tables  # what QGIS lists: nothing new
@@ -87,8 +87,8 @@ def test_kill_during_the_write_leaves_the_store_as_it_was(store: Path) -> None:
 
 def test_kill_inside_the_store_transaction_then_read_only_opens_work(store: Path) -> None:
     tables = listed_tables(store)
-    proc = writer(store, 100_000, "in-commit")
-    proc.wait(timeout=120)
+    with writer(store, 100_000, "in-commit") as proc:
+        proc.wait(timeout=120)
     assert proc.returncode == -signal.SIGKILL
     journal = store.with_name(store.name + "-journal")
     assert journal.exists() and journal.stat().st_size > 0  # a hot journal: the crash was mid-transaction

@@ -4,6 +4,7 @@ shapefiles whose DBF bytes are written by hand (to get TCVN3, VNI and CP1258 tex
 from __future__ import annotations
 
 import struct
+import warnings
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,7 +78,7 @@ def write_dbf(path: Path, fields: Sequence[tuple[bytes, str, int]], rows: Sequen
         fh.write(b"\r")
         for row in rows:
             fh.write(b" ")
-            for (name, typ, width), value in zip(fields, row):
+            for (_name, typ, width), value in zip(fields, row):
                 fh.write(value.ljust(width, b" ")[:width] if typ == "C" else value.rjust(width, b" ")[:width])
         fh.write(b"\x1a")
 
@@ -99,7 +100,9 @@ def make_shapefile(
     work = folder / f"_{name}"
     work.mkdir()
     gdf = gpd.GeoDataFrame({"dummy": list(range(len(geoms)))}, geometry=list(geoms))
-    gdf.to_file(work / f"{name}.shp", engine="pyogrio")
+    with warnings.catch_warnings():  # no CRS on purpose: the .prj is written (or left out) below
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        gdf.to_file(work / f"{name}.shp", engine="pyogrio")
     for ext in (".prj", ".cpg"):
         (work / f"{name}{ext}").unlink(missing_ok=True)
     if rows is None:

@@ -17,7 +17,7 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
 from tbgeo.cli import main
-from tbgeo.errors import CRSError, InputError
+from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.pipeline import commit_import, plan_import
 from tbgeo.workspace import Workspace
@@ -375,6 +375,7 @@ def test_geopackage_with_two_layers(mk, tmp_path, capsys, env) -> None:  # type:
     assert Workspace.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH, "KCN Gia Lễ"]
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")  # a DXF has no CRS: that is the case
 def test_dxf_needs_crs(mk, tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "plan.dxf"
     pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=mk.parks(2), crs=None), path, driver="DXF")
@@ -474,7 +475,7 @@ def test_failed_write_changes_nothing(mk, tmp_path, env, monkeypatch) -> None:  
         raise OSError("disk full")
 
     monkeypatch.setattr("tbgeo.workspace.Workspace._audit", staticmethod(boom))
-    with pytest.raises(Exception):
+    with pytest.raises(TbgeoError):  # the OSError, told as a store error
         commit_import(plan)
     assert [v.version for v in W.open(env).versions("industrial_parks")] == [1]
     assert "lv_industrial_parks_2" not in {str(n) for n in pyogrio.list_layers(env)[:, 0]}

@@ -32,7 +32,8 @@ def test_print_png_and_atlas(fake_project: Path, tmp_path: Path, capsys: pytest.
 
     png = tmp_path / "map.png"
     assert main(["print", "--out", str(png), "--size", "A4", "--layers", "districts", "--lang", "en"]) == 0
-    w, h = Image.open(png).size
+    with Image.open(png) as image:
+        w, h = image.size
     assert abs(w - 2339) <= 1 and abs(h - 1654) <= 1
     assert "Wrote" in capsys.readouterr().out
     atlas = tmp_path / "atlas.pdf"

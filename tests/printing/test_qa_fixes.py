@@ -12,8 +12,8 @@ from shapely.geometry import box
 
 from tbgeo.errors import InputError
 from tbgeo.printing import PrintSpec, build_figure, render
-from tbgeo.printing.findings import MIN_TABLE_PT, finding_cells
 from tbgeo.printing.compose import RC
+from tbgeo.printing.findings import MIN_TABLE_PT, finding_cells
 from tbgeo.printing.spec import check_bbox
 
 from .conftest import X0, Y0

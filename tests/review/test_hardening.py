@@ -11,7 +11,6 @@ import sqlite3
 import struct
 import threading
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest

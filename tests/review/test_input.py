@@ -56,6 +56,7 @@ def test_zipped_shapefile_in_vn2000(tmp_path):
     assert s.crs == "EPSG:9209" and s.source == "file:khu.zip" and s.name == "Khu SHP"
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")  # written without a CRS on purpose
 def test_shapefile_without_prj_is_guessed_and_swapped(tmp_path):
     from shapely.affinity import affine_transform
 

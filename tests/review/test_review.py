@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from shapely.geometry import box, shape
@@ -84,7 +85,7 @@ def test_shipped_config_loads_with_cited_defaults():
     assert cfg.rice.topsoil_eia_min_ha == 2.0 and cfg.rice.levy_rate_pct == 50.0
     assert cfg.landuse.raster_classes == {1: "LUC", 2: "LUK"}
     assert cfg.gas.corridor_high_m > cfg.gas.corridor_low_m > 0
-    text = (cfg.source and open(cfg.source, encoding="utf-8").read()) or ""
+    text = Path(cfg.source).read_text(encoding="utf-8") if cfg.source else ""
     for cite in ("Art. 122", "102/2024", "112/2024", "13/2011", "IV.6.c", "III.4"):
         assert cite in text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from tbgeo.mapping import assets as webassets
@@ -9,6 +11,9 @@ from tbgeo.i18n import t
 from tbgeo.ui import cache, firstview
 from tbgeo.ui.state import Key
 from tbgeo.mapping.webmap import BASEMAPS
+
+if TYPE_CHECKING:  # the place search is imported when the box is used, not with the page
+    from tbgeo.places.search import Place
 
 __all__ = ["layer_toggles", "place_search", "render"]
 
@@ -26,7 +31,7 @@ def layer_toggles(lang: str) -> list[str]:
     return visible
 
 
-def place_search(lang: str) -> object | None:
+def place_search(lang: str) -> Place | None:
     """The search box: a place by its old or new name or code (tbgeo.places, as ``tbgeo where``);
     returns the chosen Place, after showing where it is in both systems as plain text."""
     query = st.text_input(t("places.ui.search", lang), key=Key.PLACE_QUERY, placeholder=t("places.ui.search_hint", lang))

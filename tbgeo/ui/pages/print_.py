@@ -15,7 +15,6 @@ from tbgeo.ui import cache
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
-
 PREVIEW_DPI = 60
 
 

@@ -234,13 +234,13 @@ def render(lang: str) -> None:
         assert weights is not None
         try:
             with st.spinner(t("search.page.running", lang)):
-                result = search_sites(profile, layers=_layers(), weights=weights[0], weights_source=weights[1],
-                                      cell=float(cell), top=int(top))
+                found = search_sites(profile, layers=_layers(), weights=weights[0], weights_source=weights[1],
+                                     cell=float(cell), top=int(top))
         except InputError as exc:
             st.error(error_text(exc, lang))
             st.session_state.pop(SKey.RESULT, None)
         else:
-            st.session_state[SKey.RESULT] = result
+            st.session_state[SKey.RESULT] = found
             st.session_state.pop(SKey.SHEET, None)
     result = st.session_state.get(SKey.RESULT)
     if result is None:

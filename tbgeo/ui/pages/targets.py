@@ -22,7 +22,6 @@ from tbgeo.plan.targets import (
 )
 from tbgeo.ui.text import error_text, plain, say
 
-
 #: Row height of st.dataframe in pixels, to show the whole targets table without scrolling.
 _ROW_PX = 35
 #: How Vega writes numbers in Vietnamese: 1.234,5 (d3 number locale).

@@ -17,15 +17,17 @@ from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.export import FORMATS, export_bytes
 from tbgeo.i18n.params import fmt_value
 from tbgeo.ingest.pipeline import (
-    ImportPlan,
     KEEP_DECLARED,
+    ImportPlan,
     build_plan,
     commit_import,
     read_source,
     source_layers,
 )
 from tbgeo.ui import ingest_state as state_fns
-from tbgeo.ui.ingest_state import SKIP as _SKIP, SWAP as _SWAP, UploadKey as K
+from tbgeo.ui.ingest_state import SKIP as _SKIP
+from tbgeo.ui.ingest_state import SWAP as _SWAP
+from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 from tbgeo.mapping.maps import preview_map
@@ -208,12 +210,13 @@ def _column_encodings(detected: dict[str, str], options: list[str], lang: str) -
     chosen: dict[str, str] = {}
     with st.expander(t("ingest.ui_encoding_per_column", lang)):
         for column, found in detected.items():
+            def shown(e: str, found: str = found) -> str:
+                return t("ingest.ui_encoding_detected_short", lang, detected=found) if e == "auto" else e
+
             choice = st.selectbox(
                 plain(column),  # a column name from the file: a widget label reads Markdown
                 options,
-                format_func=lambda e, found=found: t("ingest.ui_encoding_detected_short", lang, detected=found)
-                if e == "auto"
-                else e,
+                format_func=shown,
                 key=f"{K.ENCODING}_{column}",
             )
             if choice != "auto":
@@ -223,7 +226,7 @@ def _column_encodings(detected: dict[str, str], options: list[str], lang: str) -
 
 def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[], bytes] | None) -> None:
     options = state_fns.cached_options(st.session_state, source_layers, data)
-    source_layer = None
+    source_layer: str | None = None
     if len(options) > 1:
         source_layer = st.selectbox(t("ingest.ui_source_layer", lang), options, key=K.SOURCE_LAYER)
     src = state_fns.cached_source(st.session_state, source_layer, read_source, data)
@@ -282,13 +285,13 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
         st.iframe(preview_map(plan.frame, lang).get_root().render(), height=360, alt=t("ingest.ui_preview_map", lang))
     except Exception:  # pragma: no cover - the preview is optional; the import does not depend on it
         log.warning("preview map failed", exc_info=True)
-    data = plan.to_dict(lang)
-    _counts(data, lang)
-    for w in data["warnings"]:
+    summary = plan.to_dict(lang)
+    _counts(summary, lang)
+    for w in summary["warnings"]:
         st.warning(plain(w))
-    for b in data["blocking"]:
+    for b in summary["blocking"]:
         st.error(plain(b))
-    other_types = data["other_types"]
+    other_types = summary["other_types"]
     if other_types:
         st.checkbox(
             say("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
@@ -297,13 +300,13 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
 
     st.subheader(t("ingest.ui_step_mapping", lang))
     st.caption(t("ingest.ui_mapping_help", lang))
-    columns = [c for c in plan.frame.columns if c not in (plan.frame.geometry.name, "_src_fid")]
+    source_columns = [c for c in plan.frame.columns if c not in (plan.frame.geometry.name, "_src_fid")]
     none = t("ingest.ui_mapping_none", lang)
     mapping: dict[str, str | None] = {}
     grid = st.columns(3)
     for i, f in enumerate(plan.fields):
         suggested = plan.mapping.get(f.name)
-        opts = [none, *columns]
+        opts = [none, *source_columns]
         mapping[f.name] = (
             grid[i % 3].selectbox(
                 f.name, opts, index=opts.index(suggested) if suggested in opts else 0, key=f"ingest_map_{f.name}"
