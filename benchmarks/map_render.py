@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tbgeo.catalog import load_catalog  # noqa: E402
-from tbgeo.mapping.webmap import build_map, display_frame, landuse_image
+from tbgeo.mapping.webmap import build_map, display_frame, landuse_image  # noqa: E402
 
 
 def html_figures() -> dict[str, float]:

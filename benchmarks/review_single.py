@@ -30,11 +30,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["TBGEO_WORKSPACE"] = str(Path(tmp) / "bench.gpkg")  # never touch the real workspace
         from tbgeo.cli import main as cli
-        from tbgeo.review.site_input import site_from_file
+        from tbgeo.review.config import load_config
         from tbgeo.review.context import ReviewContext
         from tbgeo.review.model import SiteAttrs
-        from tbgeo.review.config import load_config
         from tbgeo.review.run import review_site
+        from tbgeo.review.site_input import site_from_file
 
         site_path = Path(tmp) / "site.geojson"
         # ≈ 350 ha in Kiến Xương, mostly rice land in the shipped illustrative land-use layer

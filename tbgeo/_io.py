@@ -21,7 +21,6 @@ from typing import Any, Protocol
 from tbgeo.errors import InputError
 from tbgeo.safetext import library_detail as tech
 
-
 __all__ = [
     "UploadLimits",
     "Dataset",

@@ -65,8 +65,8 @@ def test_map_writes_one_offline_html_file(tmp_path, capsys: pytest.CaptureFixtur
 
 def test_map_prepare_fills_the_cache_the_app_reads(capsys: pytest.CaptureFixture[str]) -> None:
     from tbgeo import diskcache, settings
-    from tbgeo.mapping import view as mapview
     from tbgeo.catalog import load_catalog
+    from tbgeo.mapping import view as mapview
 
     assert main(["map", "--prepare"]) == 0
     assert capsys.readouterr().out.strip() == "Bản đồ mở đầu của ứng dụng đã sẵn sàng."

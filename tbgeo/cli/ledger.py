@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.review.ledger import rice_ledger
     from tbgeo.review.config import load_config
+    from tbgeo.review.ledger import rice_ledger
     from tbgeo.workspace import Workspace
 
     lang = args.lang
@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
     if args.by == "commune":
         from tbgeo.catalog import load_catalog
-        from tbgeo.review.ledger import rice_ledger_by_commune
         from tbgeo.places import communes_frame
+        from tbgeo.review.ledger import rice_ledger_by_commune
 
         ledger = rice_ledger_by_commune(proposals, communes=communes_frame(load_catalog()), config=cfg)
     else:

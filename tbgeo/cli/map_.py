@@ -25,9 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.mapping import view as mapview
     from tbgeo.catalog import load_catalog
     from tbgeo.errors import InputError
+    from tbgeo.mapping import view as mapview
 
     catalog = load_catalog()
     if args.prepare:

@@ -271,9 +271,7 @@ def _name_mismatch(name: str | None, authority: int | None, epsg: int) -> bool:
     is_utm = epsg in (3405, 3406, 32648, 32649)
     if is_tm3 and "utm" in n:
         return True
-    if is_utm and ("tm3" in n or "3deg" in n or re.search(r"kt\d", n)):
-        return True
-    return False
+    return bool(is_utm and ("tm3" in n or "3deg" in n or re.search(r"kt\d", n)))
 
 
 def origin_text(origin: str, name: str | None) -> Template:

@@ -7,9 +7,10 @@ the key itself (and a test makes sure that never happens for shipped keys).
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def _flatten(prefix: str, data: dict[str, Any], out: dict[str, str]) -> None:
             out[full] = unicodedata.normalize("NFC", str(value))
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """All messages of one language, merged from its topic files."""
     if lang not in LANGS:
@@ -47,10 +48,8 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, key)
     if params:
-        try:
+        with contextlib.suppress(KeyError, IndexError, ValueError):  # a message with a stray brace is shown as written
             text = text.format(**params)
-        except (KeyError, IndexError, ValueError):
-            pass
     return unicodedata.normalize("NFC", text)
 
 

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tbgeo._io import Dataset, open_upload, workdir
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import CRSError, InputError, TbgeoError
-from tbgeo.i18n.params import Joined, Num, Template, Text
 from tbgeo.crs import detect as crsdetect
 from tbgeo.crs import guess as crsguess
+from tbgeo.errors import CRSError, InputError, TbgeoError
+from tbgeo.i18n.params import Joined, Num, Template, Text
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import message, render_messages, tech
-from tbgeo._io import Dataset, open_upload, workdir
 from tbgeo.ingest.validate import (
     FID,
     GeometryReport,
@@ -880,8 +880,7 @@ def _check_coordinates(frame: gpd.GeoDataFrame, config: IngestConfig) -> None:
 def _landuse_codes(work: Any, blockers: list[tuple[str, dict[str, Any]]]) -> None:
     """Land-use polygons need a code column (LUC, LUK, …, found by its values): it is copied, normalised,
     into ``code``, the column the map, the printer and the rice check read."""
-    from tbgeo.review.codes import CODE_COLUMN, normalise_codes
-    from tbgeo.review.codes import RICE_CODES, find_code_column
+    from tbgeo.review.codes import CODE_COLUMN, RICE_CODES, find_code_column, normalise_codes
 
     data = work.drop(columns=[c for c in (FID, CODE_COLUMN) if c in work.columns])
     try:

@@ -8,15 +8,17 @@ title block, the panel (``panel``, with the ``inset``), signatures and page numb
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon as MplPolygon, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
+from matplotlib.patches import Rectangle
 from matplotlib.transforms import Affine2D
 from shapely.geometry import box as shapely_box
 

@@ -7,8 +7,9 @@ features to keep clear of arrive as :class:`Obstacles`, and :func:`place_labels`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import shapely

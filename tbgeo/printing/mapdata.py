@@ -68,7 +68,7 @@ class MapData:
             if bad.any():
                 gdf.loc[bad, "geometry"] = shapely.make_valid(gdf.geometry[bad].values)
             gdf = gdf.reset_index(drop=True)
-            gdf.sindex  # build the spatial index once
+            _ = gdf.sindex  # build the spatial index once
             self._frames[layer_id] = gdf
         return self._frames[layer_id]
 

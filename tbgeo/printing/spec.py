@@ -81,10 +81,9 @@ class PrintSpec:
             raise InputError("print.error.bad_format", value=self.fmt)
         if self.heading is not None and self.heading not in ("today", "plan"):
             raise InputError("print.error.bad_heading", value=self.heading)
-        if self.scale is not None:
-            if isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not math.isfinite(self.scale) \
-                    or self.scale < 100 or self.scale > 50_000_000 or int(self.scale) != self.scale:
-                raise InputError("print.error.bad_scale", value=self.scale)
+        if self.scale is not None and (isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not math.isfinite(self.scale)
+                    or self.scale < 100 or self.scale > 50_000_000 or int(self.scale) != self.scale):
+            raise InputError("print.error.bad_scale", value=self.scale)
         if self.fmt == "png":
             lo, hi = DPI_RANGE
             if not (lo <= int(self.dpi) <= hi):

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import shapely
+
 from tbgeo.review.config import LedgerConfig
 
 if TYPE_CHECKING:
@@ -146,8 +148,6 @@ def _items(report: Mapping[str, Any]) -> list[tuple[str, float, float]]:
 
 def overlap_groups(geoms: Sequence[BaseGeometry], *, min_area_m2: float = 1.0) -> list[list[int]]:
     """Positions of ``geoms`` grouped by overlap (connected components; touching is not overlap)."""
-    import shapely
-
     n = len(geoms)
     parent = list(range(n))
 
@@ -174,8 +174,6 @@ def measure_rice_by_district(
 ) -> list[tuple[str, float, float]]:
     """(district name, LUC ha, LUK ha) of the land ``geom`` (EPSG:9209), cut by the districts
     (``name_vi``); land outside every district is booked under ``""``."""
-    import shapely
-
     if geom.is_empty or geom.area <= 0:
         return []
     pieces: list[tuple[str, BaseGeometry]] = []
@@ -202,6 +200,25 @@ def _current_sources() -> tuple[Any, Any]:
     landuse = landuse_from_layer(cat.get("landuse")) if "landuse" in cat else None
     districts = cat.get("districts").read(crs=WORK_CRS) if "districts" in cat else None
     return landuse, districts
+
+
+def _measure_group(
+    members: list[tuple[Any, bool]], landuse: LanduseSource, districts: gpd.GeoDataFrame | None
+) -> list[tuple[str, float, float, bool]]:
+    """Rice land of overlapping proposals measured as land: (district, LUC ha, LUK ha, approved). Land
+    under an approved proposal counts as approved; pending land only where no approved one covers it."""
+    appr = [p.geometry for p, a in members if a]
+    pend = [p.geometry for p, a in members if not a]
+    appr_union = shapely.union_all(appr) if appr else None
+    out: list[tuple[str, float, float, bool]] = []
+    if appr_union is not None:
+        out += [(name, luc, luk, True) for name, luc, luk in measure_rice_by_district(appr_union, landuse, districts)]
+    if pend:
+        pend_land = shapely.union_all(pend)
+        if appr_union is not None:
+            pend_land = shapely.difference(pend_land, appr_union)
+        out += [(name, luc, luk, False) for name, luc, luk in measure_rice_by_district(pend_land, landuse, districts)]
+    return out
 
 
 def rice_ledger(
@@ -260,20 +277,8 @@ def rice_ledger(
         total.proposals += len(members)
         names: set[str] = set()
         if len(group) > 1 and landuse is not None and not isinstance(landuse, str):
-            import shapely
-
-            appr = [p.geometry for p, a in members if a]
-            pend = [p.geometry for p, a in members if not a]
-            appr_union = shapely.union_all(appr) if appr else None
-            if appr_union is not None:
-                for name, luc, luk in measure_rice_by_district(appr_union, landuse, districts):
-                    book(name, luc, luk, True)
-            if pend:
-                pend_land = shapely.union_all(pend)
-                if appr_union is not None:
-                    pend_land = shapely.difference(pend_land, appr_union)
-                for name, luc, luk in measure_rice_by_district(pend_land, landuse, districts):
-                    book(name, luc, luk, False)
+            for name, luc, luk, approved in _measure_group(members, landuse, districts):
+                book(name, luc, luk, approved)
             merged.append(sorted(int(p.id) for p, _ in members))
             for p, _ in members:
                 names |= {name for name, _, _ in _items(p.report)}
@@ -335,8 +340,6 @@ def rice_ledger_by_commune(
     plan's quotas are per district, so commune rows have none; the total keeps the province quota.
     Raises InputError when there are no commune polygons or no land-use source.
     """
-    import shapely
-
     from tbgeo.errors import InputError
     from tbgeo.places.crosswalk import crosswalk
 

@@ -345,7 +345,7 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
             src = declared
         else:
             if guess is None:
-        
+
                 raise CRSError("review.input.crs_unknown_bounds", file=name, x=Num(minx, 2), y=Num(miny, 2))
             src, swapped = guess
             if swapped:
@@ -391,7 +391,7 @@ def _as_array(geoms: list[BaseGeometry]) -> Any:
 
 def _degrees(bounds: tuple[float, float, float, float]) -> bool:
     minx, miny, maxx, maxy = bounds
-    return -180.0 <= minx and maxx <= 180.0 and -90.0 <= miny and maxy <= 90.0
+    return minx >= -180.0 and maxx <= 180.0 and miny >= -90.0 and maxy <= 90.0
 
 
 def _plain(v: Any) -> bool:

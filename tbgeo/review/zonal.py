@@ -14,6 +14,7 @@ in the rice total but in neither class.
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,10 +185,8 @@ class RasterLanduse(LanduseSource):
         self.is_work_crs = self.crs.equals(WORK_CRS)
 
     def __del__(self) -> None:  # pragma: no cover - best effort
-        try:
+        with contextlib.suppress(Exception):
             self._ds.close()
-        except Exception:
-            pass
 
     def describe(self) -> dict[str, Any]:
         epsg = self.crs.to_epsg()

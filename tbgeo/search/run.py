@@ -29,8 +29,8 @@ from tbgeo.search.weights import check_weights, renormalise
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.review.report import Report
     from tbgeo.review.config import ReviewConfig
+    from tbgeo.review.report import Report
 
 __all__ = ["Candidate", "SearchResult", "search_sites", "weighted_surface"]
 
@@ -366,10 +366,10 @@ def search_sites(
     do not count (gas for a project without gas, a missing layer) are dropped and the rest scaled to 1.
     Raises InputError for a bad profile, an unknown sector, bad weights or a bad cell size.
     """
-    from tbgeo.review.model import SiteAttrs
-    from tbgeo.review.config import load_config
-    from tbgeo.review.run import review_site
     from tbgeo.plan.sectors import get_sector
+    from tbgeo.review.config import load_config
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.run import review_site
 
     clock = time.perf_counter
     t0 = clock()

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from tbgeo import diskcache
-from tbgeo.mapping import view as mapview
 from tbgeo.catalog import Catalog, load_catalog
+from tbgeo.mapping import view as mapview
 from tbgeo.mapping.webmap import display_frame, landuse_image
 
 if TYPE_CHECKING:

@@ -39,8 +39,8 @@ AFTER_VIEW_S = 1.0
 
 def warm() -> None:
     """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
-    from tbgeo.mapping import view as mapview
     from tbgeo.i18n import t
+    from tbgeo.mapping import view as mapview
     from tbgeo.ui import app as _app  # noqa: F401  (these imports happen now, not in the first run)
     from tbgeo.ui import cache
     from tbgeo.ui.pages import map as _map_page  # noqa: F401
@@ -53,7 +53,6 @@ def warm() -> None:
 def preload() -> None:
     """Load the display geometry and land-use image of every layer, and folium."""
     from tbgeo.mapping import maps as _maps  # noqa: F401  (importing folium compiles its templates: ~0.6 s)
-
     from tbgeo.ui import cache
 
     cat = cache.catalog()

@@ -31,7 +31,7 @@ def test_facts_file_is_nfc_and_says_it_is_illustrative_and_where_it_comes_from()
 
 def test_build_script_reads_the_facts_file(build_module):
     assert build_module.FACTS_PATH == FACTS
-    assert build_module.FACTS == _facts()
+    assert _facts() == build_module.FACTS
 
 
 def test_districts_and_sites_refer_to_known_units():

@@ -146,8 +146,8 @@ def test_overlap_bomb_without_overlap_check_counts_total(tmp_path: Path) -> None
     """Many small members (each under the per-member check) expanding far beyond the archive."""
     import zipfile
 
-    from tbgeo.ingest.config import load_config
     from tbgeo._io import safe_extract
+    from tbgeo.ingest.config import load_config
 
     z = tmp_path / "many.zip"
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:

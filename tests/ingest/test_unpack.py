@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tbgeo._io import open_upload, safe_extract, sniff
 from tbgeo.cli import main
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig, load_config
-from tbgeo._io import open_upload, safe_extract, sniff
 
 SMALL = IngestConfig(max_upload_mb=1, max_files=5, max_unpacked_mb=2, max_compression_ratio=50)
 

@@ -8,9 +8,9 @@ import io
 import pytest
 from shapely.geometry import box
 
+from tbgeo.review.config import ReviewConfig
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.run import review_site
-from tbgeo.review.config import ReviewConfig
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)
 

@@ -335,9 +335,9 @@ def test_check_save_on_an_approved_site_makes_a_revision(project, capsys, W) -> 
 
 
 def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.review.context import ReviewContext
     from tbgeo.review.model import SiteAttrs
     from tbgeo.review.run import review_site
-    from tbgeo.review.context import ReviewContext
     from tbgeo.ui.pages.review import site_key, store_review
 
     ctx = ReviewContext.from_catalog(include_proposals=False)

@@ -11,7 +11,13 @@ from shapely.geometry import box
 
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.review.site_input import note_text, parse_points, site_from_coordinates, site_from_draw_event, site_from_file
+from tbgeo.review.site_input import (
+    note_text,
+    parse_points,
+    site_from_coordinates,
+    site_from_draw_event,
+    site_from_file,
+)
 
 SITE = box(590_000, 2_260_000, 590_400, 2_260_250)  # 10 ha
 TO_LL = Transformer.from_crs(9209, 4326, always_xy=True)

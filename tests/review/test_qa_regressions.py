@@ -16,14 +16,14 @@ from streamlit.testing.v1 import AppTest
 from tbgeo.cli import main
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.review.ledger import rice_ledger
-from tbgeo.review.site_input import note_text, site_from_coordinates, site_from_file
-from tbgeo.review.model import SiteAttrs
-from tbgeo.review.run import review_site
-from tbgeo.review.rules import get_rule
 from tbgeo.review.config import LedgerConfig, ReviewConfig
-from tbgeo.workspace import Workspace
+from tbgeo.review.ledger import rice_ledger
+from tbgeo.review.model import SiteAttrs
+from tbgeo.review.rules import get_rule
+from tbgeo.review.run import review_site
+from tbgeo.review.site_input import note_text, site_from_coordinates, site_from_file
 from tbgeo.review.zonal import RasterLanduse, VectorLanduse
+from tbgeo.workspace import Workspace
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, no rice

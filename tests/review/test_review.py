@@ -11,11 +11,10 @@ import pytest
 from shapely.geometry import box, shape
 
 from tbgeo.errors import InputError
-from tbgeo.review.ledger import rice_ledger
-from tbgeo.review.model import SiteAttrs
-from tbgeo.review.run import review_site
-from tbgeo.review.model import worst
 from tbgeo.review.config import LedgerConfig, ReviewConfig, load_config
+from tbgeo.review.ledger import rice_ledger
+from tbgeo.review.model import SiteAttrs, worst
+from tbgeo.review.run import review_site
 from tbgeo.workspace import Workspace
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 25 ha LUC in Kiến Xương, 25 ha LUK in Tiền Hải

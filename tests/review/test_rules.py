@@ -9,9 +9,9 @@ import pytest
 from shapely.geometry import box
 
 from tbgeo.crs import WORK_CRS
+from tbgeo.review.config import ReviewConfig
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.rules import all_rules, get_rule
-from tbgeo.review.config import ReviewConfig
 from tbgeo.review.run import review_site
 
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, in KCN Tiền Hải and the economic zone

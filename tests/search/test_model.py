@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from tbgeo.errors import InputError
+from tbgeo.plan.sectors import CITATION_RE, get_sector
 from tbgeo.search.candidates import best_windows, summed_area, window_scores, window_sums
 from tbgeo.search.config import FACTORS, KINDS, load_search_config
 from tbgeo.search.factors import decay
 from tbgeo.search.profile import Profile, plan_for, window_shapes
 from tbgeo.search.weights import RANDOM_INDEX, ahp, ahp_weights, check_weights, renormalise
-from tbgeo.plan.sectors import CITATION_RE, get_sector
 
 #: Scores × 10; the cell (3, 3) is constrained.
 SCORE = np.array(
@@ -321,8 +321,8 @@ def test_vector_landuse_masks_hold_every_touched_cell() -> None:
     import geopandas as gpd
     import shapely
 
-    from tbgeo.search.grid import landuse_masks
     from tbgeo.review.zonal import VectorLanduse
+    from tbgeo.search.grid import landuse_masks
 
     grid = _hand_grid()
     # LUC x 6–34, y 6–44: the centres of 6 cells, a part of 20

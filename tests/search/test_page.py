@@ -85,7 +85,7 @@ def test_search_page_in_english_finds_reviews_and_saves() -> None:
     at.number_input(key="search_top").set_value(2)
     _button(at, "Search").click().run()
     assert not at.exception, at.exception
-    assert any("Found 2 sites of 20.0 ha, each already reviewed." == s.value for s in at.success)
+    assert any(s.value == "Found 2 sites of 20.0 ha, each already reviewed." for s in at.success)
     table = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
     assert list(table.columns) == ["Rank", "Score", "Area (ha)", "LUC (ha)", "LUK (ha)", "Districts", "Zone",
                                    "To gas pipe (km)", "Review verdict", "Worst finding"]
@@ -96,6 +96,6 @@ def test_search_page_in_english_finds_reviews_and_saves() -> None:
     assert "Outside parks and clusters (the project must go into one)" in list(constraints["Constraint"])
     _button(at, "Save as a draft proposal").click().run()
     assert not at.exception, at.exception
-    assert any("Saved candidate 1 as proposal no. 1 (draft)." == s.value for s in at.success)
+    assert any(s.value == "Saved candidate 1 as proposal no. 1 (draft)." for s in at.success)
     (p,) = Workspace.open_existing().proposals()
     assert p.status == "draft" and p.report["attributes"]["sector"] == "textile_garment"

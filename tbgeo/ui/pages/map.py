@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from tbgeo.mapping import assets as webassets
 from tbgeo.i18n import t
+from tbgeo.mapping import assets as webassets
+from tbgeo.mapping.webmap import BASEMAPS
 from tbgeo.ui import cache, firstview
 from tbgeo.ui.state import Key
-from tbgeo.mapping.webmap import BASEMAPS
 
 if TYPE_CHECKING:  # the place search is imported when the box is used, not with the page
     from tbgeo.places.search import Place

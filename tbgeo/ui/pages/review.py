@@ -17,8 +17,6 @@ from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 
 
-
-
 class RKey(StrEnum):
     """Session keys of this page (besides Key.REVIEW_SITE / Key.REVIEW_REPORT)."""
 
@@ -165,8 +163,8 @@ def _map(lang: str, proposals: Any) -> None:
 
 # -- attributes and review -----------------------------------------------------------------------
 def _attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
-    from tbgeo.review.model import SiteAttrs
     from tbgeo.review.config import load_config
+    from tbgeo.review.model import SiteAttrs
 
     cfg = load_config()
     sectors = _sectors()
@@ -243,8 +241,8 @@ def store_review(
 def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     import dataclasses
 
-    from tbgeo.review.run import review_site
     from tbgeo.review.config import load_config
+    from tbgeo.review.run import review_site
 
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is None:
@@ -398,9 +396,9 @@ def _proposals(lang: str) -> None:
             hide_index=True, width="stretch", key="review_changes",
         )
     if st.button(t("review.page.recheck", lang), key="review_recheck"):
-        from tbgeo.review.run import review_site
-        from tbgeo.review.model import SiteAttrs
         from tbgeo.review.config import load_config
+        from tbgeo.review.model import SiteAttrs
+        from tbgeo.review.run import review_site
 
         try:
             attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
@@ -440,8 +438,8 @@ def _proposals(lang: str) -> None:
 
 
 def _ledger(lang: str) -> None:
-    from tbgeo.review.ledger import rice_ledger
     from tbgeo.review.config import load_config
+    from tbgeo.review.ledger import rice_ledger
     from tbgeo.workspace import Workspace
 
     st.subheader(t("review.page.ledger", lang))
@@ -450,8 +448,8 @@ def _ledger(lang: str) -> None:
                   format_func=lambda b: t(f"places.ui.ledger_by_{b}", lang))
     proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
     if by == "commune":
-        from tbgeo.review.ledger import rice_ledger_by_commune
         from tbgeo.places import communes_frame
+        from tbgeo.review.ledger import rice_ledger_by_commune
         from tbgeo.ui import cache
 
         communes = communes_frame(cache.catalog())

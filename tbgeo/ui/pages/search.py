@@ -83,10 +83,10 @@ def _profile_form(lang: str) -> Any:
 
 def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str] | None:
     """(weights or None for the defaults, source); None when the weights are refused (message shown)."""
+    from tbgeo.plan.sectors import get_sector
     from tbgeo.review.config import load_config
     from tbgeo.search import FACTORS, load_search_config, plan_for
     from tbgeo.search.weights import ahp_weights, check_weights
-    from tbgeo.plan.sectors import get_sector
 
     mode = st.radio(t("search.page.weights_mode", lang), ("default", "direct", "ahp"), horizontal=True,
                     key="search_weights_mode", format_func=lambda m: t(f"search.page.mode_{m}", lang))

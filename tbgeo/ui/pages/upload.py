@@ -13,9 +13,9 @@ import streamlit as st
 from tbgeo.catalog import load_catalog
 from tbgeo.errors import CRSError, TbgeoError
 from tbgeo.i18n import t
+from tbgeo.i18n.params import fmt_value
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.export import FORMATS, export_bytes
-from tbgeo.i18n.params import fmt_value
 from tbgeo.ingest.pipeline import (
     KEEP_DECLARED,
     ImportPlan,
@@ -24,13 +24,13 @@ from tbgeo.ingest.pipeline import (
     read_source,
     source_layers,
 )
+from tbgeo.mapping.maps import preview_map
 from tbgeo.ui import ingest_state as state_fns
 from tbgeo.ui.ingest_state import SKIP as _SKIP
 from tbgeo.ui.ingest_state import SWAP as _SWAP
 from tbgeo.ui.ingest_state import UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
-from tbgeo.mapping.maps import preview_map
 from tbgeo.workspace import Workspace
 
 log = logging.getLogger(__name__)
