@@ -13,6 +13,7 @@ from pyproj import CRS
 
 from tbgeo import diskcache, settings
 from tbgeo.errors import CatalogError
+from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -131,7 +132,6 @@ class Layer:
 
         For the land-use raster an imported version is a polygon layer (see tbgeo.landuse).
         """
-        from tbgeo.workspace import Workspace
 
         return Workspace.open_existing().active_version(self.id) if Workspace.exists() else None
 
@@ -143,7 +143,6 @@ class Layer:
             raise CatalogError("catalog.bad_value", file=self.id, key="kind", value=self.kind, allowed="vector")
         version = None if shipped else self.active_version()
         if version is not None:
-            from tbgeo.workspace import Workspace
 
             gdf = Workspace.open_existing().read_version(self.id, version.version)
         else:

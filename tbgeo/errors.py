@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tbgeo import diskcache
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, localize
 
@@ -74,7 +75,6 @@ def report_internal_error(exc: BaseException, lang: str) -> str:
     try:
         from pathlib import Path
 
-        from tbgeo import diskcache
 
         log = Path(os.environ.get("TBGEO_ERROR_LOG") or diskcache.cache_dir() / "tbgeo-errors.log")
         log.parent.mkdir(parents=True, exist_ok=True)

@@ -49,8 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the GIS libraries load only when a command runs, so that `tbgeo --help` starts at once
-    from tbgeo.review import config, context, landuse, site_input
-    from tbgeo.review import run as review
+    from tbgeo.review import config, context, run as review, site_input
 
     lang = args.lang
     cfg = config.load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         gas_use_m3_day=args.gas_use,
         technology=args.technology,
     )
-    rice = landuse.open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
+    rice = site_input.open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
     ctx = context.ReviewContext.from_catalog(landuse=rice, include_proposals=not args.no_proposals)
     report = review.review_site(site.geometry, attrs=attrs, context=ctx, config=cfg)
     if args.sheet:

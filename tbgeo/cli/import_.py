@@ -87,7 +87,8 @@ def _print_text(data: dict[str, Any], lang: str, *, dry_run: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.ingest.pipeline import commit_import, plan_import  # GDAL, geopandas: only when importing
+    # GDAL and geopandas load only when importing, so that `tbgeo --help` starts at once
+    from tbgeo.ingest.pipeline import commit_import, plan_import
 
     lang = args.lang
     plan = plan_import(

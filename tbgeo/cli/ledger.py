@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json
 from tbgeo.i18n import fmt_number, t
+from tbgeo.places import communes_frame
+from tbgeo.places.crosswalk import crosswalk
+from tbgeo.review.config import load_config
+from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
+from tbgeo.workspace import Workspace
 
 NAME = "ledger"
 HELP_KEY = "review.cli.ledger_help"
@@ -18,17 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.review.config import load_config
-    from tbgeo.review.ledger import rice_ledger
-    from tbgeo.workspace import Workspace
 
     lang = args.lang
     cfg = load_config(args.config).ledger
     proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
     if args.by == "commune":
-        from tbgeo.catalog import load_catalog
-        from tbgeo.places import communes_frame
-        from tbgeo.review.ledger import rice_ledger_by_commune
 
         ledger = rice_ledger_by_commune(proposals, communes=communes_frame(load_catalog()), config=cfg)
     else:
@@ -53,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         if ledger.by == "district" and row.code:
-            from tbgeo.places.crosswalk import crosswalk
 
             new = crosswalk().new_of_district(row.code)
             if new:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tbgeo.catalog import load_catalog
+from tbgeo.errors import InputError
 from tbgeo.i18n import t
+from tbgeo.mapping import view as mapview
+from tbgeo.mapping.webmap import BASEMAPS
 
 NAME = "map"
 HELP_KEY = "map_cli.help"
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    from tbgeo.mapping.webmap import BASEMAPS
 
     parser.add_argument("--out", type=Path, default=None, help=t("map_cli.out_help", lang))
     parser.add_argument("--layers", default=None, help=t("map_cli.layers_help", lang))
@@ -25,9 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.catalog import load_catalog
-    from tbgeo.errors import InputError
-    from tbgeo.mapping import view as mapview
 
     catalog = load_catalog()
     if args.prepare:

@@ -11,7 +11,7 @@ from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.printing.scale import format_scale
 from tbgeo.printing.sheets import ORIENTATIONS, SIZES
-from tbgeo.printing.spec import PrintSpec, format_from_path
+from tbgeo.printing.spec import PrintSpec, check_bbox, format_from_path
 
 NAME = "print"
 HELP_KEY = "print.cli.help"
@@ -57,7 +57,6 @@ def _scale(value: str | None) -> int | None:
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if value is None:
         return None
-    from tbgeo.printing.spec import check_bbox
 
     return check_bbox(value.replace(";", ",").split(","))
 
@@ -97,7 +96,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.printing.compose import render, render_atlas_result  # matplotlib: only when printing
+    # matplotlib loads only when printing, so that `tbgeo --help` starts at once
+    from tbgeo.printing.compose import render, render_atlas_result
 
     out = Path(args.out)
     if not out.parent.exists():

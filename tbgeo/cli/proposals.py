@@ -6,7 +6,11 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from tbgeo.cli import emit_json
+from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.places.locate import locate
+from tbgeo.places.search import load_sources
+from tbgeo.workspace import PROPOSAL_STATUSES, Workspace
 
 if TYPE_CHECKING:  # the store is imported when a command runs, not when the CLI starts
     from tbgeo.workspace import Proposal
@@ -16,7 +20,6 @@ HELP_KEY = "review.cli.proposals_help"
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    from tbgeo.workspace import PROPOSAL_STATUSES
 
     parser.add_argument("id", nargs="?", type=int, help=t("review.cli.proposal_id_help", lang))
     parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
@@ -43,8 +46,6 @@ def _row(p: Proposal, lang: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.errors import InputError
-    from tbgeo.workspace import Workspace
 
     lang = args.lang
     if args.id is None:
@@ -81,8 +82,6 @@ def run(args: argparse.Namespace) -> int:
     if p.revision_of is not None:
         print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
     if p.geometry is not None and not p.geometry.is_empty:
-        from tbgeo.places.locate import locate
-        from tbgeo.places.search import load_sources
 
         src = load_sources(proposals=[])
         loc = locate(p.geometry, districts=src.districts, communes=src.communes, cw=src.cw)

@@ -45,8 +45,16 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.search import FACTORS, Profile, search_sites
-    from tbgeo.search.weights import load_weights_file
+    # the search (numpy, scipy, geopandas, matplotlib) loads only when it runs: `tbgeo --help` starts at once
+    from tbgeo.search import (
+        FACTORS,
+        Profile,
+        search_sites,
+        sensitivity,
+        sheet as search_sheet,
+        weights as weights_io,
+    )
+
 
     lang = args.lang
     out = Path(args.out) if args.out else None
@@ -62,18 +70,16 @@ def run(args: argparse.Namespace) -> int:
     )
     weights, source = None, "direct"
     if args.weights:
-        weights, source, _ = load_weights_file(args.weights, FACTORS)
+        weights, source, _ = weights_io.load_weights_file(args.weights, FACTORS)
     result = search_sites(profile, weights=weights, weights_source=source, cell=args.cell, top=args.top,
                           review=not args.no_review)
     if sheet is not None and not result.refused:
-        from tbgeo.search.sheet import render_search_sheet
 
-        _write(sheet, render_search_sheet(result, lang, fmt=sheet.suffix.lower().lstrip(".")))
+        _write(sheet, search_sheet.render_search_sheet(result, lang, fmt=sheet.suffix.lower().lstrip(".")))
     sens = None
     if args.sensitivity:
-        from tbgeo.search.sensitivity import sensitivity
 
-        sens = sensitivity(result)
+        sens = sensitivity.sensitivity(result)
     fmt = args.format
     if out is not None and not result.refused:  # a refusal is printed, never written as an empty result
         suffix = out.suffix.lower()

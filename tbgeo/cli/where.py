@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json
 from tbgeo.i18n import t
+from tbgeo.places import crosswalk, describe, load_sources, search
+from tbgeo.places.search import extent_text
 
 NAME = "where"
 HELP_KEY = "places.cli.where_help"
@@ -17,9 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tbgeo.catalog import load_catalog
-    from tbgeo.places import crosswalk, describe, load_sources, search
-    from tbgeo.places.search import extent_text
 
     lang = args.lang
     catalog = load_catalog()

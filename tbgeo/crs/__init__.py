@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from pyproj import CRS, Transformer
 
+from tbgeo.errors import CRSError
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -34,7 +36,6 @@ def transformer(src: str, dst: str) -> Transformer:
 
 def _require_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     if gdf.crs is None:
-        from tbgeo.errors import CRSError
 
         raise CRSError("errors.crs_missing")
 

@@ -13,6 +13,7 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.crs.detect import Candidate, CRSDetection, crs_label
 from tbgeo.errors import CRSError
@@ -64,7 +65,6 @@ def province_outline() -> BaseGeometry:
     from shapely.geometry import box
 
     try:
-        from tbgeo.catalog import load_catalog
 
         gdf = load_catalog(check_data=False).get("districts").read(crs=WORK_CRS)
         if len(gdf):

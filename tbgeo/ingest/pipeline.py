@@ -23,9 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tbgeo._io import Dataset, open_upload, workdir
-from tbgeo.crs import WORK_CRS
-from tbgeo.crs import detect as crsdetect
-from tbgeo.crs import guess as crsguess
+from tbgeo.crs import WORK_CRS, detect as crsdetect, guess as crsguess
 from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.i18n.params import Joined, Num, Template, Text
 from tbgeo.ingest import encoding as enc

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tbgeo import diskcache, settings
-from tbgeo.catalog import Catalog
+from tbgeo.catalog import Catalog, load_catalog
+from tbgeo.errors import InputError
+from tbgeo.mapping.assets import inline_assets
 from tbgeo.mapping.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
+from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,7 +52,6 @@ def default_layers(catalog: Catalog) -> tuple[str, ...]:
 
 
 def _workspace_state() -> tuple[str, str, dict[str, Any]]:
-    from tbgeo.workspace import Workspace
 
     return Workspace.open_existing().state()
 
@@ -80,7 +82,6 @@ def layer_stamps(
 
 def proposal_overlays(lang: str) -> list[Overlay]:
     """The stored proposals as the map's own layer (none when nothing is stored)."""
-    from tbgeo.workspace import Workspace
 
     if not Workspace.exists():
         return []
@@ -144,7 +145,6 @@ def map_html(
 def prepare(catalog: Catalog | None = None) -> str:
     """Make sure the app's first view (the default layers, in the default language) is in the cache;
     returns its key. Checking the layer files on the way is cached too (``load_catalog``)."""
-    from tbgeo.catalog import load_catalog
 
     catalog = catalog or load_catalog()
     visible = default_layers(catalog)
@@ -164,8 +164,6 @@ def write_standalone(html: str, path: Path) -> Path:
     import os
     import tempfile
 
-    from tbgeo.errors import InputError
-    from tbgeo.mapping.assets import inline_assets
 
     path = Path(path)
     if not path.parent.is_dir():

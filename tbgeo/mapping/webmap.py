@@ -20,6 +20,7 @@ from tbgeo.catalog import Catalog, Layer
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.assets import localize
+from tbgeo.review.landuse import raster_path
 
 if TYPE_CHECKING:
     import folium
@@ -131,7 +132,6 @@ def landuse_image(layer: Layer, *, resolution_m: float = 80.0) -> tuple[bytes, l
     from PIL import Image, ImageColor
     from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
-    from tbgeo.review.landuse import raster_path
 
     with rasterio.open(raster_path(layer)) as src:
         dst_crs = "EPSG:3857"

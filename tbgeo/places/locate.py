@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.crs import WORK_CRS
 from tbgeo.i18n import fmt_number, t
 from tbgeo.places.crosswalk import Crosswalk, crosswalk
 
@@ -139,7 +140,6 @@ def communes_frame(catalog: Any, cw: Crosswalk | None = None) -> gpd.GeoDataFram
     """The communes_2025 layer in EPSG:9209 with a ``gso_code`` column of new-unit codes, or None
     when the layer is not declared, has no data, or no column holds the new units' codes. Units of
     the new province outside the former Thái Bình (the former Hưng Yên's) are left out."""
-    from tbgeo.crs import WORK_CRS
 
     if catalog is None or not catalog.has_data(COMMUNES_LAYER):
         return None

@@ -14,11 +14,14 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.errors import InputError
+from tbgeo.catalog import load_catalog
+from tbgeo.crs import DISPLAY_CRS, WORK_CRS
+from tbgeo.errors import CatalogError, InputError
 from tbgeo.i18n import t
 from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
 from tbgeo.places.locate import Location, communes_frame, locate
 from tbgeo.places.names import exact_key, fold, key, type_word
+from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -98,8 +101,6 @@ class PlaceSources:
 def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> PlaceSources:
     """The sources of the current catalog (default: ``load_catalog()``) and workspace proposals
     (default: those of the existing workspace, none when there is no workspace)."""
-    from tbgeo.catalog import load_catalog
-    from tbgeo.crs import WORK_CRS
 
     cat = catalog if catalog is not None else load_catalog()
     cw = crosswalk()
@@ -115,7 +116,6 @@ def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> Pla
             if name and geom is not None and not geom.is_empty:
                 sites.append(Site(_LAYER_KIND[lid], f"{lid}:{i}", str(name), geom, lid))
     if proposals is None:
-        from tbgeo.workspace import Workspace
 
         proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
     for p in proposals:
@@ -172,7 +172,6 @@ class Place:
 def _wgs84(geom: BaseGeometry) -> BaseGeometry:
     import geopandas as gpd
 
-    from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 
     return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]
 
@@ -393,8 +392,6 @@ def extent_text(place: Place, lang: str, catalog: Any = None) -> str:
     if lid == "proposals":
         title = t("places.proposals_layer", lang)
     else:
-        from tbgeo.catalog import load_catalog
-        from tbgeo.errors import CatalogError
 
         try:
             title = (catalog if catalog is not None else load_catalog()).get(lid).title(lang)

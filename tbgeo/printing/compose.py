@@ -17,8 +17,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon as MplPolygon
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Polygon as MplPolygon, Rectangle
 from matplotlib.transforms import Affine2D
 from shapely.geometry import box as shapely_box
 

@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from tbgeo.i18n import fmt_number, t
+from tbgeo.plan.sectors import get_sector
 from tbgeo.printing._text import nfc, wrap_mm
 
 if TYPE_CHECKING:
@@ -67,7 +68,6 @@ def _sector_name(code: str, lang: str) -> str | None:
     if not code or " " in code or code != code.lower():
         return None
     try:
-        from tbgeo.plan.sectors import get_sector
 
         return nfc(get_sector(code).name(lang))
     except Exception:  # not a sector code (or no sector list): the text is printed as given

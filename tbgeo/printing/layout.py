@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.errors import InputError
 from tbgeo.i18n import t
+from tbgeo.places.crosswalk import crosswalk
+from tbgeo.places.names import fold
 from tbgeo.printing import findings as findings_mod
 from tbgeo.printing._text import nfc, text_width_mm
 from tbgeo.printing.grid import Grid, grid_for
 from tbgeo.printing.labels import MapFrame, MmBox
 from tbgeo.printing.scale import choose_scale, format_scale, ground_extent
 from tbgeo.printing.sheets import Box, Sheet, SheetLayout, layout_sheet
+from tbgeo.printing.spec import check_bbox
 from tbgeo.printing.titleblock import TitleBlock, resolve_heading, title_block, upper_vi
 
 if TYPE_CHECKING:
@@ -144,7 +148,6 @@ def resolve_layers(spec: PrintSpec, data: MapData) -> list[str]:
         return [lyr.id for lyr in data.catalog if lyr.default_visible]
     wanted = [str(x).strip() for x in spec.layers if str(x).strip()]
     if not wanted:
-        from tbgeo.errors import InputError
 
         raise InputError("print.error.no_layers")
     for lid in wanted:
@@ -156,7 +159,6 @@ def _focus(spec: PrintSpec, data: MapData,
            layer_ids: list[str]) -> tuple[tuple[float, float, float, float], Any, dict[str, Any] | None]:
     """The ground box to fit, the focus geometry (a district, dimmed outside) and the district row."""
     if spec.bbox is not None:
-        from tbgeo.printing.spec import check_bbox
 
         return check_bbox(spec.bbox), None, None
     if spec.district:
@@ -174,7 +176,6 @@ def _district_note(row: dict[str, Any] | None, lang: str) -> str | None:
     """Under a district sheet's title: the new communes the former district now belongs to (by GSO code)."""
     if row is None:
         return None
-    from tbgeo.places.crosswalk import crosswalk
 
     cw = crosswalk()
     code = str(row.get("gso_code") or "")
@@ -268,7 +269,6 @@ def _texts(spec: PrintSpec, data: MapData, district_row: dict[str, Any] | None, 
     unit = nfc(spec.unit) if spec.unit else data.unit_text(district_row, lang, today=today) if (
         district_row is not None or data.has_districts) else ""
     title = nfc(spec.title) if spec.title else t("print.default_title", lang)
-    from tbgeo.places.names import fold
 
     if today and "thai binh cu" not in fold(title) and "former thai binh" not in fold(title):
         title = t("print.title_today", lang, title=title)

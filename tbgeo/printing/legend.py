@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 
+from tbgeo.catalog import GROUPS
+from tbgeo.i18n import t
 from tbgeo.printing._text import nfc, wrap_mm
 
 if TYPE_CHECKING:
@@ -190,8 +192,6 @@ def legend_items(
     land-use class present, an unclassified layer one row with its title. ``extra`` adds rows
     (group, item) such as the province boundary or the proposed site.
     """
-    from tbgeo.catalog import GROUPS
-    from tbgeo.i18n import t
 
     by_group: dict[str, list[LegendItem]] = {}
     for layer, values in present:

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.printing._text import nfc
+from tbgeo.review.landuse import raster_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -46,7 +48,6 @@ class MapData:
 
     def __init__(self, catalog: Catalog | None = None) -> None:
         if catalog is None:
-            from tbgeo.catalog import load_catalog
 
             catalog = load_catalog()
         self.catalog = catalog
@@ -115,7 +116,6 @@ class MapData:
             else:
                 import rasterio
 
-                from tbgeo.review.landuse import raster_path
 
                 with rasterio.open(raster_path(layer)) as ds:
                     boxes.append(np.array(ds.bounds))

@@ -17,6 +17,7 @@ from tbgeo.printing._text import nfc
 from tbgeo.printing.labels import CALLOUT_SCALE, Placement
 from tbgeo.printing.legend import LegendItem, Symbol, raster_alpha, symbol_for
 from tbgeo.printing.paths import line_segments, points, polygon_path
+from tbgeo.review.landuse import raster_path
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -130,7 +131,6 @@ def draw_raster(ax: Axes, layer: Layer, extent: Extent, scale: int, z: float, *,
     from rasterio.enums import Resampling
     from rasterio.windows import Window, from_bounds
 
-    from tbgeo.review.landuse import raster_path
 
     with rasterio.open(raster_path(layer)) as ds:
         b = ds.bounds

@@ -8,6 +8,7 @@ from datetime import date as _date
 from typing import TYPE_CHECKING
 
 from tbgeo.i18n import t
+from tbgeo.places.names import fold
 from tbgeo.printing._text import nfc, text_width_mm, wrap_mm
 
 if TYPE_CHECKING:
@@ -165,7 +166,6 @@ def title_block(
     unless the issuer already names it; ``note`` is an italic line under the date (e.g. the site's
     former district and new commune on a review sheet).
     """
-    from tbgeo.places.names import fold
 
     if governing and issuer and fold(governing).replace("ubnd", "uy ban nhan dan") in fold(issuer).replace(
             "ubnd", "uy ban nhan dan"):

@@ -4,12 +4,13 @@ code, and finding the column of a layer that holds codes. Shared by ingest, the 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tbgeo.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["RICE_CODES", "LANDUSE_CODES", "DEFAULT_RASTER_CLASSES", "CODE_COLUMN", "ALIASES", "norm_code",
            "normalise_codes", "find_code_column"]

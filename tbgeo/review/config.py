@@ -10,6 +10,7 @@ from typing import Any
 
 from tbgeo import settings
 from tbgeo.errors import InputError
+from tbgeo.i18n.params import Num
 
 __all__ = [
     "RiceConfig",
@@ -118,7 +119,6 @@ class ReviewConfig:
         self, *, levy_rate_pct: float | None = None, land_price_vnd_m2: float | None = None
     ) -> ReviewConfig:
         """A copy with the user-entered payment inputs (rate %, land price VND/m²) replaced."""
-        from tbgeo.i18n.params import Num
 
         rice = self.rice
         if levy_rate_pct is not None:

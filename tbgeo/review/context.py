@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS
+from tbgeo.errors import CRSError
+from tbgeo.places.locate import communes_frame
+from tbgeo.review.landuse import landuse_source
+from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,7 +54,6 @@ def _prepare(gdf: gpd.GeoDataFrame | None, columns: tuple[str, ...]) -> gpd.GeoD
     if gdf is None:
         return empty_frame(columns)
     if gdf.crs is None:
-        from tbgeo.errors import CRSError
 
         raise CRSError("errors.crs_missing")
     out = gdf.to_crs(WORK_CRS) if not gdf.crs.equals(WORK_CRS) else gdf.copy()
@@ -127,8 +131,6 @@ class ReviewContext:
         import geopandas as gpd
         import pandas as pd
 
-        from tbgeo.catalog import load_catalog
-        from tbgeo.workspace import Workspace
 
         cat = catalog if catalog is not None else load_catalog()
         missing: list[str] = []
@@ -179,7 +181,6 @@ class ReviewContext:
             missing=tuple(missing),
         )
         ctx.sources = sources
-        from tbgeo.places.locate import communes_frame
 
         ctx.communes = communes_frame(cat)
         return ctx
@@ -221,6 +222,5 @@ class ReviewContext:
 
 def landuse_from_layer(layer: Any) -> LanduseSource:
     """The catalog's land use: its active imported polygons, or the shipped raster with its class table."""
-    from tbgeo.review.landuse import landuse_source
 
     return landuse_source(layer)

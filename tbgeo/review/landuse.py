@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tbgeo import diskcache
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError
 from tbgeo.review.codes import ALIASES, CODE_COLUMN
-from tbgeo.review.zonal import LanduseSource, RasterLanduse, VectorLanduse
+from tbgeo.review.zonal import RasterLanduse, VectorLanduse
+from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
 
     from tbgeo.catalog import Layer
 
-__all__ = ["class_values", "raster_path", "landuse_source", "open_landuse"]
+__all__ = ["class_values", "raster_path", "landuse_source"]
 
 _NODATA = 255
 
@@ -55,14 +55,12 @@ def raster_path(layer: Layer) -> Path:
     version = layer.active_version()
     if version is None:
         return layer.path
-    from tbgeo.workspace import Workspace
 
     ws = Workspace.open_existing()
     # named by what it is made from: the version's source (a workspace made anew may have another
     # "version 1") and the code → value table of layers/landuse.toml
     from dataclasses import asdict
 
-    from tbgeo import diskcache
 
     classes = diskcache.key([asdict(c) for c in layer.raster_classes])[:8]
     out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}-{version.sha256[:12]}-{classes}.tif")
@@ -100,39 +98,11 @@ def landuse_source(layer: Layer) -> Any:
     """What the rice check reads: the imported polygons themselves (exact areas) or the shipped raster."""
     version = layer.active_version()
     if version is None:
-        from tbgeo.review.zonal import RasterLanduse
 
         classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
         return RasterLanduse(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
-    from tbgeo.review.zonal import VectorLanduse
-    from tbgeo.workspace import Workspace
 
     gdf = Workspace.open_existing().read_version(layer.id, version.version)
     return VectorLanduse(gdf, code_column=CODE_COLUMN, label=f"{layer.id} (workspace v{version.version})")
 
 
-def _is_raster(path: Path) -> bool:
-    import rasterio
-
-    if path.suffix.lower() in (".tif", ".tiff", ".img", ".vrt", ".asc"):
-        return True
-    try:
-        with rasterio.open(path):
-            return True
-    except Exception:
-        return False
-
-
-def open_landuse(path: Path | str, *, classes: Mapping[int, str] | None = None) -> LanduseSource:
-    """A land-use source from a file: a raster (pixel table ``classes``) or a vector layer."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("review.landuse.missing", file=str(p))
-    if _is_raster(p):
-        return RasterLanduse(p, classes=classes)
-    if p.suffix.lower() == ".zip":
-        from tbgeo.review.site_input import unpacked
-
-        with unpacked(p) as inner:
-            return VectorLanduse.from_file(inner)
-    return VectorLanduse.from_file(p)

@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 
+from tbgeo.catalog import load_catalog
+from tbgeo.crs import WORK_CRS
+from tbgeo.errors import InputError, TbgeoError
+from tbgeo.places.crosswalk import crosswalk
 from tbgeo.review.config import LedgerConfig
+from tbgeo.review.context import landuse_from_layer
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -122,7 +127,6 @@ class Ledger:
                 rows.append({"code": r.code, **d})
             return {"by": "commune", "communes": rows, "total": self.total.to_dict(), "skipped": list(self.skipped),
                     "merged": [list(g) for g in self.merged]}
-        from tbgeo.places.crosswalk import crosswalk
 
         cw = crosswalk()
         rows = []
@@ -192,9 +196,6 @@ def measure_rice_by_district(
 
 def _current_sources() -> tuple[Any, Any]:
     """The catalog's current land-use source and districts (9209), or None for what is missing."""
-    from tbgeo.catalog import load_catalog
-    from tbgeo.crs import WORK_CRS
-    from tbgeo.review.context import landuse_from_layer
 
     cat = load_catalog()
     landuse = landuse_from_layer(cat.get("landuse")) if "landuse" in cat else None
@@ -310,8 +311,6 @@ def rice_ledger(
 def _district_codes(districts: gpd.GeoDataFrame | str | None) -> dict[str, str]:
     """Name (``name_vi``) → GSO code of the districts layer (default: the catalog's current one)."""
     if isinstance(districts, str):
-        from tbgeo.catalog import load_catalog
-        from tbgeo.errors import TbgeoError
 
         try:
             cat = load_catalog()
@@ -340,8 +339,6 @@ def rice_ledger_by_commune(
     plan's quotas are per district, so commune rows have none; the total keeps the province quota.
     Raises InputError when there are no commune polygons or no land-use source.
     """
-    from tbgeo.errors import InputError
-    from tbgeo.places.crosswalk import crosswalk
 
     if communes is None or communes.empty:
         raise InputError("places.ledger_needs_layer")

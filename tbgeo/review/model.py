@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tbgeo.i18n import fmt_number, t
-from tbgeo.i18n.params import Num
-from tbgeo.i18n.params import fmt_param as _fmt
+from tbgeo.i18n.params import Num, fmt_param as _fmt
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry

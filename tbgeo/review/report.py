@@ -14,6 +14,8 @@ import shapely
 
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
+from tbgeo.printing import PrintSpec, render_sheet
+from tbgeo.printing.titleblock import resolve_heading
 from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, Facts, Finding, worst
 from tbgeo.safetext import csv_row
 
@@ -156,8 +158,6 @@ class Report:
         """
         from datetime import date
 
-        from tbgeo.printing import PrintSpec, render_sheet
-        from tbgeo.printing.titleblock import resolve_heading
 
         name = self.facts.attrs.name or t("review.page.unnamed", lang)
         spec = PrintSpec(

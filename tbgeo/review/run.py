@@ -15,12 +15,14 @@ import shapely
 from tbgeo.errors import InputError
 from tbgeo.geometry import check_site_geometry, polygonal
 from tbgeo.i18n.params import Num, Text
+from tbgeo.places.locate import locate
 from tbgeo.plan.sectors import get_sector
 from tbgeo.review.config import ReviewConfig, load_config
 from tbgeo.review.context import ReviewContext
 from tbgeo.review.model import TECHNOLOGY_LEVELS, DistrictShare, Facts, SiteAttrs
 from tbgeo.review.report import Report
 from tbgeo.review.rules import Rule, all_rules
+from tbgeo.review.zonal import LandUseAreas as _LA
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -102,7 +104,6 @@ def review_site(
         for a in areas[1:]:
             landuse = landuse + a
         if len(pieces) > 1:  # the pieces partition the site: report the site's own area
-            from tbgeo.review.zonal import LandUseAreas as _LA
 
             landuse = _LA(float(site.area), landuse.known_m2, landuse.by_code_m2)
     facts = Facts(
@@ -114,7 +115,6 @@ def review_site(
         landuse_by_district=by_district,
     )
     findings = [r(facts, context, cfg) for r in (rules if rules is not None else all_rules())]
-    from tbgeo.places.locate import locate
 
     location = locate(site, districts=context.districts, communes=context.communes)
     return Report(

@@ -23,17 +23,19 @@ from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from tbgeo._io import open_upload, sniff
-from tbgeo.crs import WORK_CRS, transformer
-from tbgeo.crs import detect as crsdetect
+from tbgeo.crs import WORK_CRS, detect as crsdetect, transformer
 from tbgeo.crs.guess import SITE_E_9209, SITE_LAT, SITE_LON, SITE_N_9209, guess_crs
 from tbgeo.errors import CRSError, InputError
 from tbgeo.geometry import finish_site, refuse_self_intersection, swap_axes
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, Template, fmt_param
 from tbgeo.ingest.config import load_config as ingest_config
+from tbgeo.review.config import load_config
+from tbgeo.review.zonal import LanduseSource, RasterLanduse, VectorLanduse
 from tbgeo.safetext import library_detail
 
 __all__ = [
+    "open_landuse",
     "SiteInput",
     "site_from_file",
     "site_from_coordinates",
@@ -114,7 +116,6 @@ _HUGE = 1e15
 def _limits(limits: Any | None) -> Any:
     if limits is not None:
         return limits
-    from tbgeo.review.config import load_config
 
     return load_config().site_file
 
@@ -560,3 +561,29 @@ def site_from_draw_event(event: Mapping[str, Any] | None) -> Polygon | BaseGeome
     if not feature:
         raise InputError("review.input.no_drawing")
     return site_from_geojson(feature)
+
+
+# -- land-use files ---------------------------------------------------------------------------------
+def _is_raster(path: Path) -> bool:
+    import rasterio  # rasterio loads only for a land-use file (the review of a drawn site never needs it)
+
+    if path.suffix.lower() in (".tif", ".tiff", ".img", ".vrt", ".asc"):
+        return True
+    try:
+        with rasterio.open(path):
+            return True
+    except Exception:
+        return False
+
+
+def open_landuse(path: Path | str, *, classes: Mapping[int, str] | None = None) -> LanduseSource:
+    """A land-use source from a file: a raster (pixel table ``classes``) or a vector layer."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("review.landuse.missing", file=str(p))
+    if _is_raster(p):
+        return RasterLanduse(p, classes=classes)
+    if p.suffix.lower() == ".zip":
+        with unpacked(p) as inner:
+            return VectorLanduse.from_file(inner)
+    return VectorLanduse.from_file(p)

@@ -26,6 +26,7 @@ from pyproj import CRS
 
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import InputError
+from tbgeo.i18n.params import Text
 from tbgeo.review.codes import DEFAULT_RASTER_CLASSES, find_code_column, norm_code
 
 if TYPE_CHECKING:
@@ -357,7 +358,6 @@ class VectorLanduse(LanduseSource):
         import geopandas as gpd
 
         p = Path(path)
-        from tbgeo.i18n.params import Text
 
         try:
             gdf = gpd.read_file(p, engine="pyogrio")

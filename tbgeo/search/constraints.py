@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tbgeo.i18n import t
+from tbgeo.review.rules.infrastructure import corridor_width
 from tbgeo.search.grid import Grid, rasterize
 
 if TYPE_CHECKING:
@@ -103,7 +104,6 @@ def build_constraints(
     a footprint of whole cells then holds no excluded land, not just no excluded cell centre."""
     import shapely
 
-    from tbgeo.review.rules.infrastructure import corridor_width
 
     ctx = layers.context
     cell = grid.cell

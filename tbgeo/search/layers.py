@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS
+from tbgeo.mapping.view import layer_stamps
+from tbgeo.review.context import ReviewContext, empty_frame
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -43,9 +46,6 @@ class SearchLayers:
     @classmethod
     def from_catalog(cls, catalog: Catalog | None = None, *, context: ReviewContext | None = None) -> SearchLayers:
         """The catalog's layers (active versions) and the workspace's proposals."""
-        from tbgeo.catalog import load_catalog
-        from tbgeo.mapping.view import layer_stamps
-        from tbgeo.review.context import ReviewContext, empty_frame
 
         cat = catalog if catalog is not None else load_catalog()
         ctx = context if context is not None else ReviewContext.from_catalog(cat)

@@ -16,6 +16,10 @@ import numpy as np
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.plan.sectors import get_sector
+from tbgeo.review.config import load_config
+from tbgeo.review.model import SiteAttrs
+from tbgeo.review.run import review_site
 from tbgeo.safetext import csv_cell
 from tbgeo.search.candidates import Window, best_windows
 from tbgeo.search.config import FACTORS, SearchConfig, load_search_config
@@ -366,10 +370,6 @@ def search_sites(
     do not count (gas for a project without gas, a missing layer) are dropped and the rest scaled to 1.
     Raises InputError for a bad profile, an unknown sector, bad weights or a bad cell size.
     """
-    from tbgeo.plan.sectors import get_sector
-    from tbgeo.review.config import load_config
-    from tbgeo.review.model import SiteAttrs
-    from tbgeo.review.run import review_site
 
     clock = time.perf_counter
     t0 = clock()

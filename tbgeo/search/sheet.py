@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.printing._text import FONT, nfc, wrap_mm
+from tbgeo.search.image import surface_rgba
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -30,8 +32,6 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from tbgeo.printing._text import FONT, nfc, wrap_mm
-    from tbgeo.search.image import surface_rgba
 
     if size.upper() not in SHEETS_MM:
         raise InputError("search.sheet.size", value=size, allowed=", ".join(SHEETS_MM))

@@ -9,6 +9,7 @@ import numpy as np
 
 from tbgeo.errors import InputError, Num
 from tbgeo.i18n.params import Template, Text
+from tbgeo.search.config import FACTORS
 
 __all__ = [
     "RANDOM_INDEX", "AHPResult", "ahp", "ahp_weights", "check_weights", "renormalise", "parse_weights", "load_weights_file",
@@ -40,7 +41,6 @@ class AHPResult:
 def _named(name: str) -> Template | str:
     """A factor of a message in the reader's words with its id (“Distance to a river” (river));
     a name that is not a factor id as written."""
-    from tbgeo.search.config import FACTORS
 
     if name in FACTORS:
         return Template("search.ahp.factor_name", {"title": Text(f"search.factor.{name}", fallback=name), "id": name})

@@ -41,8 +41,10 @@ def warm() -> None:
     """Make (or read) the map page's default view: the default layers, in the default language, no base map."""
     from tbgeo.i18n import t
     from tbgeo.mapping import view as mapview
-    from tbgeo.ui import app as _app  # noqa: F401  (these imports happen now, not in the first run)
-    from tbgeo.ui import cache
+    from tbgeo.ui import (
+        app as _app,  # noqa: F401  (these imports happen now, not in the first run)
+        cache,
+    )
     from tbgeo.ui.pages import map as _map_page  # noqa: F401
 
     lang = settings.default_lang()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from pyproj import CRS, Geod, Transformer
 
-from tbgeo.crs import detect as cd
-from tbgeo.crs import guess as cd_guess
+from tbgeo.crs import detect as cd, guess as cd_guess
 from tbgeo.errors import CRSError
 
 E0, N0 = 587_644.682, 2_262_182.72

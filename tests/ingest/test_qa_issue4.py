@@ -18,8 +18,7 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry import Point, box
 
 from tbgeo.cli import main
-from tbgeo.crs import detect as crsdetect
-from tbgeo.crs import guess as crsguess
+from tbgeo.crs import detect as crsdetect, guess as crsguess
 from tbgeo.errors import CRSError
 from tbgeo.ingest.pipeline import commit_import, plan_import
 from tbgeo.workspace import Workspace

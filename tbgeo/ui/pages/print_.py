@@ -8,8 +8,14 @@ import streamlit as st
 
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.printing import ORIENTATIONS, SIZES, MapData, PrintSpec, render_atlas_result
-from tbgeo.printing import render as render_print
+from tbgeo.printing import (
+    ORIENTATIONS,
+    SIZES,
+    MapData,
+    PrintSpec,
+    render as render_print,
+    render_atlas_result,
+)
 from tbgeo.printing.scale import format_scale
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key

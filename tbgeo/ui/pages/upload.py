@@ -26,9 +26,7 @@ from tbgeo.ingest.pipeline import (
 )
 from tbgeo.mapping.maps import preview_map
 from tbgeo.ui import ingest_state as state_fns
-from tbgeo.ui.ingest_state import SKIP as _SKIP
-from tbgeo.ui.ingest_state import SWAP as _SWAP
-from tbgeo.ui.ingest_state import UploadKey as K
+from tbgeo.ui.ingest_state import SKIP as _SKIP, SWAP as _SWAP, UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 from tbgeo.workspace import Workspace
