@@ -12,7 +12,7 @@ HELP_KEY = "review.cli.proposals_help"
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    from tbgeo.workspace import PROPOSAL_STATUSES
+    from tbgeo.proposals import PROPOSAL_STATUSES
 
     parser.add_argument("id", nargs="?", type=int, help=t("review.cli.proposal_id_help", lang))
     parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
@@ -39,6 +39,7 @@ def _row(p, lang: str) -> dict:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    from tbgeo import proposals
     from tbgeo.errors import InputError
     from tbgeo.workspace import Workspace
 
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("workspace.no_proposal", id=args.id)
     ws = Workspace.open_existing()
     if args.status:
-        p = ws.set_status(args.id, args.status, user=args.user, comment=args.comment)
+        p = proposals.set_status(ws, args.id, args.status, user=args.user, comment=args.comment)
     elif args.comment:
         p = ws.add_comment(args.id, args.comment, user=args.user)
     else:

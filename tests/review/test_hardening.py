@@ -339,20 +339,20 @@ def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # 
     from tbgeo.review.model import SiteAttrs
     from tbgeo.review.run import review_site
     from tbgeo.review.context import ReviewContext
-    from tbgeo.ui.pages.review import site_key, store_review
+    from tbgeo.proposals import save_review, site_key
 
     ctx = ReviewContext.from_catalog(include_proposals=False)
     stored: dict[str, int] = {}
     report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa", sector="electronics"), context=ctx)
-    assert store_review(report, "vi", stored=stored) == (1, "created", None)
+    assert save_review(Workspace.open(), report, "vi", remember=stored) == (1, "created", None)
     ws = Workspace.open_existing()
     ws.set_status(1, "submitted")
     ws.set_status(1, "rejected", comment="Lấn đất lúa")
     before = ws.proposal(1)
     report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa (sửa)", sector="electronics"), context=ctx)
-    assert store_review(report, "en", stored=stored) == (2, "revised", 1)
+    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "revised", 1)
     assert stored[site_key(RICE)] == 2  # the next review of this site updates the revision
-    assert store_review(report, "en", stored=stored) == (2, "updated", 1)
+    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "updated", 1)
     after = ws.proposal(1)
     assert (after.name, after.report, after.status) == (before.name, before.report, "rejected")
 

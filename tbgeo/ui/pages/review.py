@@ -25,10 +25,8 @@ class RKey(StrEnum):
     SITE_SOURCE = "review_site_source"
     SITE_NOTES = "review_site_notes"
     SITE_NAME = "review_site_name"
-    SAVED_ID = "review_saved_id"
-    SAVED_UPDATED = "review_saved_updated"
-    #: The decided proposal a stored review is a new revision of.
-    SAVED_ORIGINAL = "review_saved_original"
+    #: The ``tbgeo.proposals.Saved`` of the last review: its proposal, how it was kept, what it revises.
+    SAVED = "review_saved"
     #: {site key: proposal id} of the sites stored automatically in this session.
     STORED = "review_stored_sites"
 
@@ -69,7 +67,7 @@ def _set_site(site: Any) -> None:
     if getattr(site, "name", ""):
         st.session_state[RKey.SITE_NAME] = site.name
     st.session_state.pop(Key.REVIEW_REPORT, None)
-    st.session_state.pop(RKey.SAVED_ID, None)
+    st.session_state.pop(RKey.SAVED, None)
     st.session_state.pop("review_sheet_pdf", None)
 
 
@@ -201,43 +199,13 @@ def _attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
     return attrs, {"levy_rate_pct": float(rate), "land_price_vnd_m2": float(price)}
 
 
-def site_key(site: Any) -> str:
-    """A key of a site's geometry (normalised, so the same outline gives the same key)."""
-    import hashlib
-
-    import shapely
-
-    return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
-
-
-def store_review(
-    report: Any, lang: str, *, stored: dict[str, int], user: str | None = None
-) -> tuple[int, str, int | None]:
-    """Store a reviewed site in the workspace (issue 3 §4: every reviewed site is kept).
-
-    The first review of a site adds a draft proposal; re-reviewing the same site (``stored`` maps
-    site keys to proposal ids) replaces that proposal's report instead of adding a duplicate — unless
-    it has been decided (approved, rejected): then the review is a new revision, and the decided
-    proposal stays as it was (``Workspace.save_review``, the same call as ``tbgeo check --save``).
-    Returns (proposal id, "created" | "updated" | "revised", id of the proposal it is a revision of).
-    """
-    from tbgeo.workspace import Workspace
-
-    ws = Workspace.open()
-    key = site_key(report.geometry)
-    attrs = report.facts.attrs
-    p, how = ws.save_review(report.geometry, name=attrs.name or t("review.page.unnamed", lang),
-                            attributes=attrs.to_dict(), report=report.to_dict(lang), user=user,
-                            proposal_id=stored.get(key))
-    stored[key] = p.id
-    return p.id, how, p.revision_of
-
-
 def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     import dataclasses
 
+    from tbgeo.proposals import save_review, site_key
     from tbgeo.review.run import review_site
     from tbgeo.review.config import load_config
+    from tbgeo.workspace import Workspace
 
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is None:
@@ -250,7 +218,7 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
-        saved, how, original = store_review(report, lang, stored=stored, user=st.session_state.get(Key.USER) or None)
+        saved = save_review(Workspace.open(), report, lang, user=st.session_state.get(Key.USER) or None, remember=stored)
     except TbgeoError as exc:
         st.error(error_text(exc, lang))
         return
@@ -258,9 +226,7 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
         st.error(report_internal_error(exc, lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
-    st.session_state[RKey.SAVED_ID] = saved
-    st.session_state[RKey.SAVED_UPDATED] = how
-    st.session_state[RKey.SAVED_ORIGINAL] = original
+    st.session_state[RKey.SAVED] = saved
     st.session_state.pop("review_sheet_pdf", None)
 
 
@@ -315,19 +281,15 @@ def _panel(lang: str) -> None:
     if st.session_state.get("review_sheet_pdf"):
         st.download_button(t("review.sheet.download", lang), st.session_state["review_sheet_pdf"], f"{name}.pdf",
                            "application/pdf", key="review_dl_sheet")
-    saved = st.session_state.get(RKey.SAVED_ID)
-    if saved:
-        how = st.session_state.get(RKey.SAVED_UPDATED)
-        if how == "revised":
-            st.success(t("review.page.saved_revision", lang, id=saved,
-                         original=st.session_state.get(RKey.SAVED_ORIGINAL)))
-        else:
-            st.success(t("review.page.saved_updated" if how == "updated" else "review.page.saved", lang, id=saved))
+    saved = st.session_state.get(RKey.SAVED)
+    if saved is not None:
+        st.success(saved.message(lang, page=True))
 
 
 # -- stored proposals, decisions, ledger ---------------------------------------------------------
 def _proposals(lang: str) -> None:
-    from tbgeo.workspace import TRANSITIONS, Workspace
+    from tbgeo import proposals
+    from tbgeo.workspace import Workspace
 
     st.subheader(t("review.page.proposals", lang))
     if not Workspace.exists():
@@ -391,18 +353,16 @@ def _proposals(lang: str) -> None:
         try:
             attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
             report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
-            saved, how = ws.save_review(chosen.geometry, name=chosen.name, attributes=chosen.attributes,
-                                        report=report.to_dict(lang), user=st.session_state.get(Key.USER) or None,
-                                        proposal_id=pid)
+            saved = proposals.save_review(ws, report, lang, user=st.session_state.get(Key.USER) or None, proposal_id=pid)
         except TbgeoError as exc:
             st.error(error_text(exc, lang))
         else:
-            if how == "revised":
-                st.success(t("review.page.saved_revision", lang, id=saved.id, original=pid))
+            if saved.how == "revised":
+                st.success(saved.message(lang, page=True))
             else:
                 st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
     with st.form("review_decision"):
-        options = ["", *TRANSITIONS[chosen.status]]
+        options = ["", *proposals.TRANSITIONS[chosen.status]]
         new = st.selectbox(t("review.page.new_status", lang), options,
                            format_func=lambda s: t(f"review.page.st_{s}", lang) if s else t("review.page.comment_only", lang),
                            key="review_new_status")
@@ -412,7 +372,7 @@ def _proposals(lang: str) -> None:
     if go:
         try:
             if new:
-                ws.set_status(pid, new, user=user or None, comment=comment)
+                proposals.set_status(ws, pid, new, user=user or None, comment=comment)
             elif comment.strip():
                 ws.add_comment(pid, comment.strip(), user=user or None)
             else:

@@ -156,7 +156,8 @@ def _model(lang: str, result: Any) -> None:
 
 
 def _save(lang: str, result: Any) -> None:
-    from tbgeo.ui.pages.review import store_review
+    from tbgeo.proposals import save_review
+    from tbgeo.workspace import Workspace
 
     ranks = [c.rank for c in result.candidates if c.report is not None]
     if not ranks:
@@ -169,12 +170,12 @@ def _save(lang: str, result: Any) -> None:
         if st.button(t("search.page.save", lang), key="search_save"):
             stored = st.session_state.setdefault(SKey.SAVED, {})
             try:
-                pid, _how, _original = store_review(cand.report, lang, stored=stored,
-                                                    user=st.session_state.get(Key.USER) or None)
+                saved = save_review(Workspace.open(), cand.report, lang, user=st.session_state.get(Key.USER) or None,
+                                    remember=stored)
             except TbgeoError as exc:  # e.g. the store is busy (another program writing to it)
                 st.error(error_text(exc, lang))
             else:
-                st.success(t("search.page.saved", lang, id=pid, rank=rank))
+                st.success(t("search.page.saved", lang, id=saved.id, rank=rank))
     with c3:
         if st.button(t("search.page.sheet", lang), key="search_sheet_make"):
             st.session_state[SKey.SHEET] = (rank, cand.report.to_sheet(lang))
