@@ -1,4 +1,4 @@
-"""Session-state keys in one place."""
+"""Session-state keys in one place: every key a page reads or writes, its widgets' keys included."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ __all__ = ["Key"]
 
 
 class Key(StrEnum):
+    """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
+
     LANG = "lang"
     USER = "user"
     VISIBLE_LAYERS = "visible_layers"
@@ -15,10 +17,99 @@ class Key(StrEnum):
     # map page: place search
     PLACE_QUERY = "map_place_query"
     PLACE_CHOICE = "map_place_choice"
-    # review page
+    # review page: the site, its review and where it was saved
+    #: The site under review (EPSG:9209).
     REVIEW_SITE = "review_site"
+    #: Where it came from: draw, file name, coordinates.
+    REVIEW_SITE_SOURCE = "review_site_source"
+    #: Notes of reading it (tbgeo.review.site_input notes).
+    REVIEW_SITE_NOTES = "review_site_notes"
+    #: The name the site file gave it.
+    REVIEW_SITE_NAME = "review_site_name"
+    #: The last drawing taken from the map (so a rerun does not take it again).
+    REVIEW_LAST_DRAW = "review_last_draw"
+    #: The last Report.
     REVIEW_REPORT = "review_report"
+    #: The tbgeo.proposals.Saved of the last review.
+    REVIEW_SAVED = "review_saved"
+    #: {site key: proposal id} of the sites saved in this session.
+    REVIEW_STORED_SITES = "review_stored_sites"
+    #: The printable sheet of the last report.
+    REVIEW_SHEET_PDF = "review_sheet_pdf"
+    # review page: widgets
+    REVIEW_UPLOAD = "review_upload"
+    REVIEW_UPLOAD_CRS = "review_upload_crs"
+    REVIEW_USE_FILE = "review_use_file"
+    REVIEW_COORDS_SYSTEM = "review_coords_system"
+    REVIEW_COORDS = "review_coords"
+    REVIEW_USE_COORDS = "review_use_coords"
+    REVIEW_MAP = "review_map"
+    REVIEW_FORM = "review_form"
+    REVIEW_NAME = "review_name"
+    REVIEW_INVESTOR = "review_investor"
+    REVIEW_SECTOR = "review_sector"
+    REVIEW_WORKFORCE = "review_workforce"
+    REVIEW_INVESTMENT = "review_investment"
+    REVIEW_GAS = "review_gas"
+    REVIEW_TECHNOLOGY = "review_technology"
+    REVIEW_RATE = "review_rate"
+    REVIEW_PRICE = "review_price"
+    REVIEW_PANEL = "review_panel"
+    REVIEW_DL_JSON = "review_dl_json"
+    REVIEW_DL_CSV = "review_dl_csv"
+    REVIEW_DL_GEOJSON = "review_dl_geojson"
+    REVIEW_SHEET_MAKE = "review_sheet_make"
+    REVIEW_DL_SHEET = "review_dl_sheet"
+    REVIEW_PROPOSALS_TABLE = "review_proposals_table"
+    REVIEW_PICK = "review_pick"
+    REVIEW_HISTORY = "review_history"
+    REVIEW_CHANGES = "review_changes"
+    REVIEW_RECHECK = "review_recheck"
+    REVIEW_DECISION = "review_decision"
+    REVIEW_NEW_STATUS = "review_new_status"
+    REVIEW_COMMENT = "review_comment"
+    REVIEW_USER = "review_user"
+    REVIEW_LEDGER = "review_ledger"
     # upload page
     UPLOAD_PLAN = "upload_plan"
     # print page
     PRINT_RESULT = "print_result"
+    # search page: the result and what was made of it
+    #: The last SearchResult.
+    SEARCH_RESULT = "search_result"
+    #: {site key: proposal id} of the candidates saved in this session.
+    SEARCH_SAVED = "search_saved"
+    #: (rank, sheet) of the last candidate's printable sheet.
+    SEARCH_SHEET = "search_sheet"
+    #: (result id, rows) of the last sensitivity run.
+    SEARCH_SENSITIVITY = "search_sensitivity"
+    #: (result id, sheet) of the printed result.
+    SEARCH_PRINT_SHEET = "search_print_sheet"
+    # search page: widgets; SEARCH_WEIGHT and SEARCH_AHP are prefixes (one widget per factor, per pair)
+    SEARCH_SECTOR = "search_sector"
+    SEARCH_AREA = "search_area"
+    SEARCH_NAME = "search_name"
+    SEARCH_SHAPE = "search_shape"
+    SEARCH_RATIO = "search_ratio"
+    SEARCH_WORKFORCE = "search_workforce"
+    SEARCH_TECHNOLOGY = "search_technology"
+    SEARCH_GAS = "search_gas"
+    SEARCH_INSIDE = "search_inside"
+    SEARCH_ALLOW_LUC = "search_allow_luc"
+    SEARCH_WEIGHTS_MODE = "search_weights_mode"
+    SEARCH_CELL = "search_cell"
+    SEARCH_TOP = "search_top"
+    SEARCH_RUN = "search_run"
+    SEARCH_MAP = "search_map"
+    SEARCH_PICK = "search_pick"
+    SEARCH_SAVE = "search_save"
+    SEARCH_SHEET_MAKE = "search_sheet_make"
+    SEARCH_SHEET_DL = "search_sheet_dl"
+    SEARCH_SENS_RUN = "search_sens_run"
+    SEARCH_DL_GPKG = "search_dl_gpkg"
+    SEARCH_DL_GEOJSON = "search_dl_geojson"
+    SEARCH_DL_CSV = "search_dl_csv"
+    SEARCH_PRINT = "search_print"
+    SEARCH_PRINT_DL = "search_print_dl"
+    SEARCH_WEIGHT = "search_w"
+    SEARCH_AHP = "search_ahp"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +14,6 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.review.model import SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
-
-
-
-
-class RKey(StrEnum):
-    """Session keys of this page (besides Key.REVIEW_SITE / Key.REVIEW_REPORT)."""
-
-    SITE_SOURCE = "review_site_source"
-    SITE_NOTES = "review_site_notes"
-    SITE_NAME = "review_site_name"
-    #: The ``tbgeo.proposals.Saved`` of the last review: its proposal, how it was kept, what it revises.
-    SAVED = "review_saved"
-    #: {site key: proposal id} of the sites stored automatically in this session.
-    STORED = "review_stored_sites"
 
 
 # -- cached resources ----------------------------------------------------------------------------
@@ -62,13 +47,13 @@ def _sectors() -> list[Any]:
 # -- site input ----------------------------------------------------------------------------------
 def _set_site(site: Any) -> None:
     st.session_state[Key.REVIEW_SITE] = site.geometry if hasattr(site, "geometry") else site
-    st.session_state[RKey.SITE_SOURCE] = getattr(site, "source", "draw")
-    st.session_state[RKey.SITE_NOTES] = list(getattr(site, "notes", ()))
+    st.session_state[Key.REVIEW_SITE_SOURCE] = getattr(site, "source", "draw")
+    st.session_state[Key.REVIEW_SITE_NOTES] = list(getattr(site, "notes", ()))
     if getattr(site, "name", ""):
-        st.session_state[RKey.SITE_NAME] = site.name
+        st.session_state[Key.REVIEW_SITE_NAME] = site.name
     st.session_state.pop(Key.REVIEW_REPORT, None)
-    st.session_state.pop(RKey.SAVED, None)
-    st.session_state.pop("review_sheet_pdf", None)
+    st.session_state.pop(Key.REVIEW_SAVED, None)
+    st.session_state.pop(Key.REVIEW_SHEET_PDF, None)
 
 
 def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any | None, str | None]:
@@ -94,9 +79,9 @@ def _site_tabs(lang: str) -> None:
 
     tab_upload, tab_coords = st.tabs([t("review.page.tab_upload", lang), t("review.page.tab_coords", lang)])
     with tab_upload:
-        up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key="review_upload")
-        crs = st.text_input(t("review.page.upload_crs", lang), value="", key="review_upload_crs")
-        if up is not None and st.button(t("review.page.use_file", lang), key="review_use_file"):
+        up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key=Key.REVIEW_UPLOAD)
+        crs = st.text_input(t("review.page.upload_crs", lang), value="", key=Key.REVIEW_UPLOAD_CRS)
+        if up is not None and st.button(t("review.page.use_file", lang), key=Key.REVIEW_USE_FILE):
             site, error = read_uploaded_site(up.name, up.getvalue(), crs, lang)
             if error is not None:
                 st.error(error)
@@ -106,11 +91,11 @@ def _site_tabs(lang: str) -> None:
     with tab_coords:
         system = st.radio(
             t("review.page.coords_system", lang), ["auto", "wgs84", "vn2000"],
-            format_func=lambda k: t(f"review.page.system_{k}", lang), horizontal=True, key="review_coords_system",
+            format_func=lambda k: t(f"review.page.system_{k}", lang), horizontal=True, key=Key.REVIEW_COORDS_SYSTEM,
         )
         text = st.text_area(t("review.page.coords", lang), placeholder=t("review.page.coords_hint", lang),
-                            key="review_coords", height=140)
-        if st.button(t("review.page.use_coords", lang), key="review_use_coords"):
+                            key=Key.REVIEW_COORDS, height=140)
+        if st.button(t("review.page.use_coords", lang), key=Key.REVIEW_USE_COORDS):
             try:
                 _set_site(site_from_coordinates(text, system=system))
             except InputError as exc:
@@ -140,12 +125,12 @@ def _map(lang: str, proposals: Any) -> None:
         return
     st.caption(t("review.page.draw_hint", lang))
     m = build_review_map(lang, site=st.session_state.get(Key.REVIEW_SITE), proposals=proposals)
-    event = st_folium(m, height=520, use_container_width=True, key="review_map",
+    event = st_folium(m, height=520, use_container_width=True, key=Key.REVIEW_MAP,
                       returned_objects=["last_active_drawing", "all_drawings"])
     if event and (event.get("last_active_drawing") or event.get("all_drawings")):
         marker = json.dumps(event.get("last_active_drawing"), sort_keys=True)
-        if st.session_state.get("review_last_draw") != marker:
-            st.session_state["review_last_draw"] = marker
+        if st.session_state.get(Key.REVIEW_LAST_DRAW) != marker:
+            st.session_state[Key.REVIEW_LAST_DRAW] = marker
             try:
                 _set_site(site_from_draw_event(event))
             except InputError as exc:
@@ -170,25 +155,25 @@ def _attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
         s = by_code[code]
         return f"{s.name(lang)} — {t(f'review.page.status_{s.status}', lang)}"
 
-    with st.form("review_form"):
+    with st.form(Key.REVIEW_FORM):
         c1, c2 = st.columns(2)
-        name = c1.text_input(t("review.page.name", lang), value=st.session_state.get(RKey.SITE_NAME, ""), key="review_name")
-        investor = c2.text_input(t("review.page.investor", lang), key="review_investor")
-        sector = st.selectbox(t("review.page.sector", lang), codes, format_func=sector_label, key="review_sector")
+        name = c1.text_input(t("review.page.name", lang), value=st.session_state.get(Key.REVIEW_SITE_NAME, ""), key=Key.REVIEW_NAME)
+        investor = c2.text_input(t("review.page.investor", lang), key=Key.REVIEW_INVESTOR)
+        sector = st.selectbox(t("review.page.sector", lang), codes, format_func=sector_label, key=Key.REVIEW_SECTOR)
         c3, c4, c5 = st.columns(3)
-        workforce = c3.number_input(t("review.page.workforce", lang), min_value=0, step=50, value=0, key="review_workforce")
+        workforce = c3.number_input(t("review.page.workforce", lang), min_value=0, step=50, value=0, key=Key.REVIEW_WORKFORCE)
         investment = c4.number_input(t("review.page.investment", lang), min_value=0.0, step=10.0, value=0.0,
-                                     key="review_investment")
-        gas = c5.number_input(t("review.page.gas_use", lang), min_value=0.0, step=100.0, value=0.0, key="review_gas")
+                                     key=Key.REVIEW_INVESTMENT)
+        gas = c5.number_input(t("review.page.gas_use", lang), min_value=0.0, step=100.0, value=0.0, key=Key.REVIEW_GAS)
         tech = st.selectbox(t("review.page.technology", lang), [""] + list(TECHNOLOGY_LEVELS),
                             format_func=lambda v: t(f"review.value.{v}", lang) if v else t("review.page.not_stated", lang),
-                            key="review_technology")
+                            key=Key.REVIEW_TECHNOLOGY)
         st.markdown(t("review.page.payment_inputs", lang))
         c6, c7 = st.columns(2)
         rate = c6.number_input(t("review.page.levy_rate", lang), min_value=0.0, max_value=100.0,
-                               value=float(cfg.rice.levy_rate_pct), step=5.0, key="review_rate")
+                               value=float(cfg.rice.levy_rate_pct), step=5.0, key=Key.REVIEW_RATE)
         price = c7.number_input(t("review.page.land_price", lang), min_value=0.0,
-                                value=float(cfg.rice.land_price_vnd_m2), step=10_000.0, key="review_price")
+                                value=float(cfg.rice.land_price_vnd_m2), step=10_000.0, key=Key.REVIEW_PRICE)
         submitted = st.form_submit_button(t("review.page.run", lang), type="primary")
     if not submitted:
         return None
@@ -211,7 +196,7 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     if site is None:
         st.warning(t("review.page.no_site", lang))
         return
-    stored = st.session_state.setdefault(RKey.STORED, {})
+    stored = st.session_state.setdefault(Key.REVIEW_STORED_SITES, {})
     pid = stored.get(site_key(site))
     if pid is not None:  # its own stored proposal is no overlap
         attrs = dataclasses.replace(attrs, proposal_id=pid)
@@ -226,8 +211,8 @@ def _run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
         st.error(report_internal_error(exc, lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
-    st.session_state[RKey.SAVED] = saved
-    st.session_state.pop("review_sheet_pdf", None)
+    st.session_state[Key.REVIEW_SAVED] = saved
+    st.session_state.pop(Key.REVIEW_SHEET_PDF, None)
 
 
 def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
@@ -266,22 +251,22 @@ def _panel(lang: str) -> None:
                          pct=fmt_number(lu.unknown_ha * 1e4 / lu.site_m2 * 100 if lu.site_m2 > 0 else 0.0, lang, 1)))
     if report.location is not None:  # former district and new commune(s); plain text (names come from layers)
         st.text(t("places.report_line", lang, where=report.location.text(lang)))
-    st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key="review_panel")
+    st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key=Key.REVIEW_PANEL)
     name = (facts.attrs.name or "site").replace(" ", "_")
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("review.page.dl_json", lang), report.to_json(lang).encode("utf-8"), f"{name}.json",
-                       "application/json", key="review_dl_json")
+                       "application/json", key=Key.REVIEW_DL_JSON)
     d2.download_button(t("review.page.dl_csv", lang), report.to_csv(lang).encode("utf-8-sig"), f"{name}.csv", "text/csv",
-                       key="review_dl_csv")
+                       key=Key.REVIEW_DL_CSV)
     d3.download_button(t("review.page.dl_geojson", lang),
                        json.dumps(report.to_geojson(lang), ensure_ascii=False).encode("utf-8"), f"{name}.geojson",
-                       "application/geo+json", key="review_dl_geojson")
-    if st.button(t("review.sheet.make", lang), key="review_sheet_make"):
-        st.session_state["review_sheet_pdf"] = report.to_sheet(lang)
-    if st.session_state.get("review_sheet_pdf"):
-        st.download_button(t("review.sheet.download", lang), st.session_state["review_sheet_pdf"], f"{name}.pdf",
-                           "application/pdf", key="review_dl_sheet")
-    saved = st.session_state.get(RKey.SAVED)
+                       "application/geo+json", key=Key.REVIEW_DL_GEOJSON)
+    if st.button(t("review.sheet.make", lang), key=Key.REVIEW_SHEET_MAKE):
+        st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang)
+    if st.session_state.get(Key.REVIEW_SHEET_PDF):
+        st.download_button(t("review.sheet.download", lang), st.session_state[Key.REVIEW_SHEET_PDF], f"{name}.pdf",
+                           "application/pdf", key=Key.REVIEW_DL_SHEET)
+    saved = st.session_state.get(Key.REVIEW_SAVED)
     if saved is not None:
         st.success(saved.message(lang, page=True))
 
@@ -311,9 +296,9 @@ def _proposals(lang: str) -> None:
             t("review.page.rice", lang): rice.get("total_ha"),
             t("review.page.col_verdict", lang): t(f"review.severity.{(p.report or {}).get('verdict', 'info')}", lang),
         })
-    st.dataframe(rows, hide_index=True, width="stretch", key="review_proposals_table")
+    st.dataframe(rows, hide_index=True, width="stretch", key=Key.REVIEW_PROPOSALS_TABLE)
     pid = st.selectbox(t("review.page.pick", lang), [p.id for p in items],
-                       format_func=lambda i: f"#{i} {next(p.name for p in items if p.id == i)}", key="review_pick")
+                       format_func=lambda i: f"#{i} {next(p.name for p in items if p.id == i)}", key=Key.REVIEW_PICK)
     chosen = ws.proposal(pid)
     st.dataframe(
         [
@@ -326,7 +311,7 @@ def _proposals(lang: str) -> None:
             }
             for d in chosen.history
         ],
-        hide_index=True, width="stretch", key="review_history",
+        hide_index=True, width="stretch", key=Key.REVIEW_HISTORY,
     )
     if chosen.revision_of is not None:
         st.caption(t("review.page.revision_of", lang, id=chosen.revision_of))
@@ -343,9 +328,9 @@ def _proposals(lang: str) -> None:
                 }
                 for c in chosen.changes
             ],
-            hide_index=True, width="stretch", key="review_changes",
+            hide_index=True, width="stretch", key=Key.REVIEW_CHANGES,
         )
-    if st.button(t("review.page.recheck", lang), key="review_recheck"):
+    if st.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
         from tbgeo.review.run import review_site
         from tbgeo.review.model import SiteAttrs
         from tbgeo.review.config import load_config
@@ -361,13 +346,13 @@ def _proposals(lang: str) -> None:
                 st.success(saved.message(lang, page=True))
             else:
                 st.success(t("review.page.rechecked", lang, id=pid, verdict=t(f"review.severity.{report.verdict}", lang)))
-    with st.form("review_decision"):
+    with st.form(Key.REVIEW_DECISION):
         options = ["", *proposals.TRANSITIONS[chosen.status]]
         new = st.selectbox(t("review.page.new_status", lang), options,
                            format_func=lambda s: t(f"review.page.st_{s}", lang) if s else t("review.page.comment_only", lang),
-                           key="review_new_status")
-        comment = st.text_area(t("review.page.comment", lang), key="review_comment")
-        user = st.text_input(t("review.page.user", lang), value=st.session_state.get(Key.USER, ""), key="review_user")
+                           key=Key.REVIEW_NEW_STATUS)
+        comment = st.text_area(t("review.page.comment", lang), key=Key.REVIEW_COMMENT)
+        user = st.text_input(t("review.page.user", lang), value=st.session_state.get(Key.USER, ""), key=Key.REVIEW_USER)
         go = st.form_submit_button(t("review.page.record", lang))
     if go:
         try:
@@ -408,7 +393,7 @@ def _ledger(lang: str) -> None:
 
     rows = [row(r, r.district or t("review.page.outside", lang)) for r in ledger.rows]
     rows.append(row(ledger.total, t("review.page.total", lang)))
-    st.dataframe(rows, hide_index=True, width="stretch", key="review_ledger")
+    st.dataframe(rows, hide_index=True, width="stretch", key=Key.REVIEW_LEDGER)
     st.caption(t("review.page.ledger_note", lang, quota=fmt_number(cfg.quota_ha, lang, 0)))
     for r in ledger.over_quota:
         st.warning(t("review.page.over_quota", lang, district=r.district if r.district != "__total__" else t("review.page.total", lang),
@@ -433,10 +418,10 @@ def render(lang: str) -> None:
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is not None:
         st.info(say("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
-                  source=st.session_state.get(RKey.SITE_SOURCE, "")))
+                  source=st.session_state.get(Key.REVIEW_SITE_SOURCE, "")))
         from tbgeo.review.site_input import note_text
 
-        for note in st.session_state.get(RKey.SITE_NOTES, []):
+        for note in st.session_state.get(Key.REVIEW_SITE_NOTES, []):
             st.caption(plain(note_text(note, lang)))
     else:
         st.info(t("review.page.no_site", lang))
