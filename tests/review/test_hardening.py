@@ -405,7 +405,7 @@ def test_cli_with_a_locked_store_says_busy_and_exits_4(project, capsys, monkeypa
                          ids=lambda b: b.__name__)
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_review_page_upload_answers_with_a_message(tmp_path: Path, build, lang) -> None:  # type: ignore[no-untyped-def]
-    from tbgeo.ui.pages.review import read_uploaded_site
+    from tbgeo.ui.pages.review.site_input import read_uploaded_site
 
     key, vi, en = HOSTILE[build]
     path = build(tmp_path)
@@ -415,7 +415,7 @@ def test_the_review_page_upload_answers_with_a_message(tmp_path: Path, build, la
 
 def test_the_review_page_upload_reads_a_good_file_and_reports_a_fault(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import tbgeo.review.site_input
-    from tbgeo.ui.pages.review import read_uploaded_site
+    from tbgeo.ui.pages.review.site_input import read_uploaded_site
 
     site, error = read_uploaded_site("x" * 400 + ".geojson", _fc(RING, {"name": "Khu tải lên"}).encode(), "", "vi")
     assert error is None and site.name == "Khu tải lên" and site.geometry.area == pytest.approx(1_155_226, rel=1e-3)
@@ -510,7 +510,7 @@ def test_a_sheet_that_cannot_be_written_is_bad_input(project, capsys, W) -> None
 def test_the_review_page_refuses_an_oversized_upload_before_writing_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import tempfile
 
-    from tbgeo.ui.pages.review import read_uploaded_site
+    from tbgeo.ui.pages.review.site_input import read_uploaded_site
 
     (temp := tmp_path / "temp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))

@@ -36,7 +36,7 @@ def _layers() -> Any:
     """The search's layers: the review page's context (cached per layer version, proposals as now)."""
     from tbgeo.search import SearchLayers
     from tbgeo.ui import cache
-    from tbgeo.ui.pages.review import context
+    from tbgeo.ui.pages.review.context import context
 
     return SearchLayers.from_catalog(cache.catalog(), context=context())
 
