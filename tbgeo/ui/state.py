@@ -72,8 +72,45 @@ class Key(StrEnum):
     REVIEW_LEDGER = "review_ledger"
     # upload page
     UPLOAD_PLAN = "upload_plan"
+    # upload page (tbgeo.ui.ingest_state keeps one upload and one plan per session under these)
+    #: {name, path (None once released), sha} of the uploaded file.
+    INGEST_FILE = "ingest_file"
+    #: (sha, the upload's datasets/layers).
+    INGEST_OPTIONS = "ingest_options"
+    #: (cache key, SourceData): the one read upload of this session.
+    INGEST_SOURCE = "ingest_source"
+    #: (cache key, ImportPlan): the one plan of this session.
+    INGEST_PLAN = "ingest_plan"
+    #: (cache key, summary of the plan as detected): small, no frames.
+    INGEST_BASE = "ingest_base"
+    #: The last ImportResult as a dict.
+    INGEST_RESULT = "ingest_result"
+    #: Generation of the file widget (a new one after an import); its key's prefix.
+    INGEST_UPLOADER = "ingest_uploader"
+    INGEST_LAYER = "ingest_layer"
+    INGEST_SOURCE_LAYER = "ingest_source_layer"
+    INGEST_CRS = "ingest_crs"
+    INGEST_CRS_OK = "ingest_crs_ok"
+    #: Prefix: one widget per text column.
+    INGEST_ENCODING = "ingest_encoding"
+    INGEST_INSIST = "ingest_insist"
+    INGEST_ROLLBACK = "ingest_rollback"
+    INGEST_EXPORT_FORMAT = "ingest_export_format"
+    #: (layer, format, file name, bytes) of the last prepared export.
+    INGEST_EXPORT = "ingest_export"
+    #: The page's own checkboxes.
+    INGEST_SWAP_AXES = "ingest_swap_axes"
+    INGEST_SKIP_OTHER_TYPES = "ingest_skip_other_types"
+    #: Prefix: one column-mapping widget per field.
+    INGEST_MAP = "ingest_map"
     # print page
     PRINT_RESULT = "print_result"
+    PRINT_ADMIN_HEADING = "print_admin_heading"
+    # map page: prefix of the layer toggles (one per layer)
+    MAP_LAYER = "layer"
+    # data sources page; DATA_CLASSES is a prefix (one per raster layer)
+    DATA_LAYERS = "data_layers"
+    DATA_CLASSES = "data_classes"
     # search page: the result and what was made of it
     #: The last SearchResult.
     SEARCH_RESULT = "search_result"
