@@ -39,26 +39,41 @@ def _row(p, lang: str) -> dict:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    from tbgeo.errors import InputError
+
+    if args.id is None:
+        if args.status or args.comment:
+            raise InputError("review.cli.need_id")
+        return _list(args)
+    return _show(args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    """Every stored proposal, one line (or one JSON object) each."""
+    from tbgeo.workspace import Workspace
+
+    lang = args.lang
+    items = Workspace.open_existing().proposals() if Workspace.exists() else []
+    rows = [_row(p, lang) for p in items]
+    if args.format == "json":
+        emit_json(rows)
+        return 0
+    print(t("review.cli.proposals_header", lang, n=len(rows)))
+    for r in rows:
+        verdict = t(f"review.severity.{r['verdict']}", lang) if r["verdict"] else "—"
+        status = t("review.page.st_" + r["status"], lang)
+        area = fmt_number(r["area_ha"], lang, 2)
+        print(f"  #{r['id']:<4} {status:<12} {area:>10} ha  {verdict:<10} {r['name']}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    """One proposal with its history, after the decision (``--status``) or comment asked for."""
     from tbgeo import proposals
     from tbgeo.errors import InputError
     from tbgeo.workspace import Workspace
 
     lang = args.lang
-    if args.id is None:
-        if args.status or args.comment:
-            raise InputError("review.cli.need_id")
-        items = Workspace.open_existing().proposals() if Workspace.exists() else []
-        rows = [_row(p, lang) for p in items]
-        if args.format == "json":
-            emit_json(rows)
-            return 0
-        print(t("review.cli.proposals_header", lang, n=len(rows)))
-        for r in rows:
-            verdict = t(f"review.severity.{r['verdict']}", lang) if r["verdict"] else "—"
-            status = t("review.page.st_" + r["status"], lang)
-            area = fmt_number(r["area_ha"], lang, 2)
-            print(f"  #{r['id']:<4} {status:<12} {area:>10} ha  {verdict:<10} {r['name']}")
-        return 0
     if not Workspace.exists():
         raise InputError("workspace.no_proposal", id=args.id)
     ws = Workspace.open_existing()
