@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
-from tbgeo.i18n.params import Joined, Template, Text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,36 +36,14 @@ __all__ = [
     "LayerVersion",
     "Proposal",
     "Decision",
-    "PROPOSAL_STATUSES",
-    "NEW_STATUSES",
-    "TRANSITIONS",
-    "DECIDED_STATUSES",
     "Change",
     "current_user",
     "lock_wait",
 ]
 
-PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected")
-#: The statuses a proposal may be created with.
-NEW_STATUSES = ("draft", "submitted")
-#: Which status may follow which; a decision outside this table is refused.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "draft": ("submitted", "rejected"),
-    "submitted": ("approved", "rejected", "draft"),
-    "approved": ("submitted",),
-    "rejected": ("draft", "submitted"),
-}
-#: Statuses of a decided proposal: its name, attributes, geometry and report are kept as decided; a
-#: new review of it is stored as a new proposal (a revision, ``revision_of``), never over it.
-DECIDED_STATUSES = ("approved", "rejected")
 #: Seconds to wait for a lock held by another program (QGIS, a backup, another tbgeo) before saying
 #: that the store is busy; ``TBGEO_LOCK_WAIT`` overrides it.
 DEFAULT_LOCK_WAIT = 5.0
-
-
-def _status_word(status: str) -> Template:
-    """A proposal status for a message: its word in the reader's language, with the code as stored."""
-    return Template("workspace.status_named", {"word": Text(f"review.page.st_{status}", status), "code": status})
 
 
 _SCHEMA = """
@@ -797,14 +774,12 @@ class Workspace:
     ) -> Proposal:
         """Store a proposed site (geometry in EPSG:9209) with its attributes and review report.
 
-        A new proposal starts as a draft or submitted; approval and rejection are decisions
-        (``set_status``), recorded with who and when. ``revision_of`` links a new review of a decided
-        proposal to it; the fields that differ from it are recorded in the revision's history.
+        The status is written as given: which statuses a proposal may start with is
+        ``tbgeo.proposals``' rule. ``revision_of`` links a new review of a decided proposal to it; the
+        fields that differ from it are recorded in the revision's history.
         """
         import shapely
 
-        if status not in NEW_STATUSES:
-            raise InputError("workspace.bad_status", status=status, allowed=Joined(tuple(_status_word(s) for s in NEW_STATUSES)))
         user = user or current_user()
         now = _now()
         with self._lock():
@@ -858,51 +833,6 @@ class Workspace:
         )
         return changes
 
-    def save_review(
-        self,
-        geometry: BaseGeometry,
-        *,
-        name: str,
-        attributes: dict[str, Any],
-        report: dict[str, Any],
-        user: str | None = None,
-        proposal_id: int | None = None,
-    ) -> tuple[Proposal, str]:
-        """Keep a reviewed site: (the proposal, ``"created"`` | ``"updated"`` | ``"revised"``).
-
-        ``proposal_id`` (the proposal this review is of) is updated while it is a draft or submitted;
-        a decided one (approved, rejected) keeps its name, attributes, geometry and report as decided,
-        and the review becomes a new draft proposal linked to it (``revision_of``). Without
-        ``proposal_id``, a site with the same outline as a decided proposal is also stored as its
-        revision; anything else is a new draft.
-        """
-        import shapely
-
-        if proposal_id is not None and self.path.exists():
-            with self._connect() as con:
-                row = con.execute("SELECT id, status FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
-            if row is None:
-                proposal_id = None  # gone (another workspace): store it anew
-            elif row["status"] not in DECIDED_STATUSES:
-                try:
-                    return self.update_report(proposal_id, report, user=user, name=name, attributes=attributes), "updated"
-                except InputError as exc:  # decided by someone else in the meantime: a revision after all
-                    if exc.key != "workspace.decided_frozen":
-                        raise
-        if proposal_id is None and self.path.exists():
-            with self._connect() as con:
-                if _revisions_ready(con):
-                    for r in con.execute(
-                        "SELECT id, geom_wkb FROM tbgeo_proposals WHERE status IN (?, ?) ORDER BY id DESC",
-                        DECIDED_STATUSES,
-                    ).fetchall():
-                        if shapely.from_wkb(r["geom_wkb"]).symmetric_difference(geometry).area < 1.0:  # m²
-                            proposal_id = int(r["id"])
-                            break
-        p = self.add_proposal(geometry, name=name, attributes=attributes, report=report, user=user,
-                              status="draft", revision_of=proposal_id)
-        return p, ("revised" if proposal_id is not None else "created")
-
     def update_report(
         self,
         proposal_id: int,
@@ -911,19 +841,19 @@ class Workspace:
         user: str | None = None,
         name: str | None = None,
         attributes: dict[str, Any] | None = None,
+        check: Callable[[Proposal], None] | None = None,
     ) -> Proposal:
         """Replace a proposal's review report after a re-check, and its name and attributes if given.
 
-        Refused for a decided proposal (approved, rejected): what was decided stays as it was; a new
-        review of it is a revision (``save_review``). Every changed field is kept in the history.
+        ``check`` (``tbgeo.proposals``' rule: a decided proposal stays as it was) is called with the
+        proposal as stored, inside this change's lock, and refuses it by raising. Every changed field
+        is kept in the history.
         """
         user = user or current_user()
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
-            if row["status"] in DECIDED_STATUSES:
-                raise InputError(
-                    "workspace.decided_frozen", id=proposal_id, status=Text(f"review.page.st_{row['status']}", row["status"])
-                )
+            if check is not None:
+                check(self._proposal_from_row(con, row))
             if not _revisions_ready(con):
                 _add_revisions(con)
             now = _now()
@@ -944,24 +874,25 @@ class Workspace:
         return self.proposal(proposal_id)
 
     def set_status(
-        self, proposal_id: int, status: str, *, user: str | None = None, comment: str = ""
+        self,
+        proposal_id: int,
+        status: str,
+        *,
+        user: str | None = None,
+        comment: str = "",
+        check: Callable[[Proposal], None] | None = None,
     ) -> Proposal:
-        """Record a decision: the new status, who took it, when and why."""
+        """Record a decision: the new status, who took it, when and why.
+
+        The status is written as given; ``check`` (``tbgeo.proposals``' life-cycle rules) is called
+        with the proposal as stored, inside this change's lock, and refuses it by raising.
+        """
         user = user or current_user()
-        if status not in PROPOSAL_STATUSES:
-            raise InputError("workspace.bad_status", status=status, allowed=Joined(tuple(_status_word(s) for s in PROPOSAL_STATUSES)))
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
             current = row["status"]
-            if status not in TRANSITIONS[current]:
-                raise InputError(
-                    "workspace.bad_transition",
-                    current=_status_word(current),
-                    status=_status_word(status),
-                    allowed=Joined(tuple(_status_word(s) for s in TRANSITIONS[current])),
-                )
-            if status == "approved":
-                self._refuse_double_approval(con, row)
+            if check is not None:
+                check(self._proposal_from_row(con, row))
             now = _now()
             con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ? WHERE id = ?", (status, now, proposal_id))
             con.execute(
@@ -984,25 +915,6 @@ class Workspace:
             )
             self._audit(con, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
-
-    @staticmethod
-    def _refuse_double_approval(con: sqlite3.Connection, row: sqlite3.Row) -> None:
-        """The same land cannot be approved for two proposals: refuse when the site overlaps an approved one."""
-        import shapely
-
-        site = shapely.from_wkb(row["geom_wkb"])
-        for other in con.execute(
-            "SELECT id, name, geom_wkb FROM tbgeo_proposals WHERE status = 'approved' AND id != ?", (row["id"],)
-        ).fetchall():
-            shared = site.intersection(shapely.from_wkb(other["geom_wkb"])).area
-            if shared > 1.0:  # m²: more than digitising noise
-                raise InputError(
-                    "workspace.overlaps_approved",
-                    id=row["id"],
-                    other=other["id"],
-                    name=other["name"],
-                    ha=Num(shared / 10_000.0, 2),
-                )
 
     def _require_proposal(self, con: sqlite3.Connection, proposal_id: int) -> sqlite3.Row:
         row: sqlite3.Row | None = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
@@ -1058,6 +970,14 @@ class Workspace:
     def proposal(self, proposal_id: int) -> Proposal:
         with self._connect() as con:
             return self._proposal_from_row(con, self._require_proposal(con, proposal_id))
+
+    def find_proposal(self, proposal_id: int) -> Proposal | None:
+        """The proposal ``proposal_id``, or None when there is no such proposal (or no store yet)."""
+        if not self.path.exists():
+            return None
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+            return self._proposal_from_row(con, row) if row is not None else None
 
     def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]:
         """Stored proposals, newest first, optionally only those with the given statuses."""

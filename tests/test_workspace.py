@@ -10,6 +10,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from tbgeo import proposals
 from tbgeo.errors import InputError, WorkspaceError
 from tbgeo.workspace import Workspace
 
@@ -101,57 +102,6 @@ def test_concurrent_imports_get_distinct_versions(tmp_path: Path) -> None:
         assert len(ws.read_version("industrial_clusters", v.version)) == v.features == int(v.source_name.split(".")[0])
 
 
-def test_proposal_history_and_transitions(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
-    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)  # 20 ha
-    p = ws.add_proposal(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment"},
-                        report={"verdict": "warn"}, user="Chuyên viên A")
-    assert p.status == "draft" and p.area_ha == pytest.approx(20.0)
-    p = ws.set_status(p.id, "submitted", user="Chuyên viên A", comment="Trình thẩm định")
-    ws.add_comment(p.id, "Cần bổ sung phương án bóc tầng đất mặt", user="Thẩm định viên B")
-    p = ws.set_status(p.id, "approved", user="Lãnh đạo Sở")
-    assert [(d.status_from, d.status_to, d.by) for d in p.history] == [
-        (None, "draft", "Chuyên viên A"),
-        ("draft", "submitted", "Chuyên viên A"),
-        (None, None, "Thẩm định viên B"),
-        ("submitted", "approved", "Lãnh đạo Sở"),
-    ]
-    assert p.history[2].comment == "Cần bổ sung phương án bóc tầng đất mặt"
-    with pytest.raises(InputError) as err:
-        ws.set_status(p.id, "draft")
-    assert err.value.message("vi") == (  # issue 10 §5: statuses in the reader's words, with the stored code
-        "Không thể chuyển từ trạng thái «Đã duyệt (approved)» sang «Dự thảo (draft)»; được phép: Chờ duyệt (submitted)."
-    )
-    assert err.value.message("en") == (
-        "Cannot change status from “Approved (approved)” to “Draft (draft)”; allowed: Submitted (submitted)."
-    )
-    with pytest.raises(InputError) as err:  # approval is a decision, never a starting state
-        ws.add_proposal(site, name="Tự duyệt", status="approved")
-    assert err.value.message("vi") == "Trạng thái «approved» không hợp lệ; cần một trong: Dự thảo (draft), Chờ duyệt (submitted)."
-    with pytest.raises(InputError) as err:  # issue 10 §7: an approved record stays as it was
-        ws.update_report(p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
-                         attributes={"sector": "textile_garment", "workforce": 300})
-    assert err.value.message("en").startswith("Proposal 1 has been decided (Approved): its name, sector, outline")
-    p = ws.proposal(p.id)
-    assert (p.name, p.attributes, p.report, p.status) == ("Nhà máy may Tiền Hải", {"sector": "textile_garment"}, {"verdict": "warn"}, "approved")
-    frame = ws.proposals_frame(("approved",))
-    assert list(frame["name"]) == ["Nhà máy may Tiền Hải"] and frame.crs.to_epsg() == 9209
-
-
-def test_the_same_land_is_not_approved_twice(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
-    a = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", status="submitted")
-    b = ws.add_proposal(shapely.box(600_400, 2_250_000, 600_900, 2_250_400), name="Khu B", status="submitted")
-    ws.set_status(a.id, "approved")
-    with pytest.raises(InputError) as err:
-        ws.set_status(b.id, "approved")
-    assert err.value.message("vi").startswith("Không thể duyệt đề xuất số 2: 4,00 ha trùng với đề xuất số 1 (Khu A)")
-    assert err.value.message("en").startswith("Proposal 2 cannot be approved: 4.00 ha overlap proposal 1 (Khu A)")
-    assert ws.proposal(b.id).status == "submitted"  # nothing changed
-    ws.set_status(b.id, "rejected")  # rejecting is always possible
-    assert ws.proposal(b.id).status == "rejected"
-
-
 def test_proposals_are_a_layer_gis_programs_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """QGIS and ogrinfo read the GeoPackage through GDAL: the proposals show there as a layer in
     VN-2000 with their name, status and area, and the same geometry tbgeo stores."""
@@ -221,63 +171,6 @@ def test_revision_is_never_repeated_by_another_state(tmp_path) -> None:  # type:
         seen.add(ws.revision())
 
 
-# -- issue 10 §7: decided proposals stay as they were; re-reviews are revisions ---------------------
-def test_rereview_of_a_decided_proposal_is_a_new_revision(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
-    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)  # 20 ha
-    p, how = ws.save_review(site, name="Nhà máy may", attributes={"sector": "textile_garment"},
-                            report={"verdict": "warn"}, user="Chuyên viên A")
-    assert (p.id, how, p.revision_of) == (1, "created", None)
-    p, how = ws.save_review(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment", "workforce": 200},
-                            report={"verdict": "ok"}, user="Chuyên viên B", proposal_id=1)
-    assert (p.id, how, p.name, p.report) == (1, "updated", "Nhà máy may Tiền Hải", {"verdict": "ok"})
-    assert [(c.by, c.field, c.old, c.new) for c in p.changes] == [
-        ("Chuyên viên B", "name", "Nhà máy may", "Nhà máy may Tiền Hải"),
-        ("Chuyên viên B", "verdict", "warn", "ok"),
-        ("Chuyên viên B", "attributes.workforce", None, "200"),
-    ]
-    ws.set_status(1, "submitted", user="Chuyên viên A")
-    ws.set_status(1, "approved", user="Lãnh đạo Sở")
-    before = ws.proposal(1)
-    # the page (with the proposal's id) and the CLI (by the same outline) both get a new revision
-    r, how = ws.save_review(site, name="Nhà máy dệt", attributes={"sector": "textile_dyeing"},
-                            report={"verdict": "block"}, user="Chuyên viên C", proposal_id=1)
-    assert (r.id, how, r.revision_of, r.status, r.name) == (2, "revised", 1, "draft", "Nhà máy dệt")
-    assert ("attributes.sector", "textile_garment", "textile_dyeing") in [(c.field, c.old, c.new) for c in r.changes]
-    assert ("name", "Nhà máy may Tiền Hải", "Nhà máy dệt") in [(c.field, c.old, c.new) for c in r.changes]
-    assert all(c.by == "Chuyên viên C" for c in r.changes)
-    r2, how = ws.save_review(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Lần 3",
-                             attributes={}, report={"verdict": "ok"})
-    assert (r2.id, how, r2.revision_of) == (3, "revised", 1)
-    after = ws.proposal(1)
-    assert (after.name, after.attributes, after.report, after.status, after.geometry.wkb, after.history) == (
-        before.name, before.attributes, before.report, "approved", before.geometry.wkb, before.history)
-    assert ws.audit(1)[0]["details"]["revision_of"] == 1
-    # moving it back to submitted makes it editable again, with the change in its history
-    ws.set_status(1, "submitted", user="Lãnh đạo Sở", comment="Xem lại quy mô lao động")
-    p, how = ws.save_review(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment", "workforce": 350},
-                            report={"verdict": "ok"}, user="Chuyên viên A", proposal_id=1)
-    assert how == "updated" and p.changes[-1].field == "attributes.workforce" and (p.changes[-1].old, p.changes[-1].new) == ("200", "350")
-
-
-def test_a_workspace_from_before_revisions_is_upgraded(tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "w.gpkg"
-    ws = Workspace.open(path)
-    ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Cũ")
-    con = sqlite3.connect(path)
-    con.execute("DROP TABLE tbgeo_proposal_changes")
-    con.execute("ALTER TABLE tbgeo_proposals DROP COLUMN revision_of")
-    con.commit()
-    con.close()
-    assert Workspace.open_existing(path).proposal(1).revision_of is None  # read-only use works as it was
-    ws = Workspace.open(path)
-    p, how = ws.save_review(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Mới", attributes={},
-                            report={"verdict": "ok"}, proposal_id=1)
-    assert (how, [(c.field, c.old, c.new) for c in p.changes][0]) == ("updated", ("name", "Cũ", "Mới"))
-
-
 # -- issue 10 §4: a lock held by another program gives "busy" within a bounded wait ------------------
 def _hold_lock(path: Path, mode: str):  # type: ignore[no-untyped-def]
     """A second connection (another program: QGIS, a backup) holding ``BEGIN <mode>`` until released."""
@@ -312,10 +205,11 @@ def test_a_locked_store_is_busy_not_a_crash(tmp_path: Path, monkeypatch: pytest.
     release, th = _hold_lock(path, mode)
     try:
         changes = [
-            lambda: ws.set_status(p.id, "approved", user="Lãnh đạo Sở"),
+            lambda: proposals.set_status(ws, p.id, "approved", user="Lãnh đạo Sở"),
             lambda: ws.add_comment(p.id, "Đồng ý"),
             lambda: ws.add_proposal(shapely.box(601_000, 2_250_000, 601_500, 2_250_400), name="Khu B"),
-            lambda: ws.save_review(p.geometry, name="Khu A2", attributes={}, report={"verdict": "ok"}, proposal_id=p.id),
+            lambda: proposals.save_site(ws, p.geometry, name="Khu A2", attributes={}, report={"verdict": "ok"},
+                                        proposal_id=p.id),
         ]
         for change in changes:
             with pytest.raises(StoreBusyError) as err:
@@ -393,19 +287,3 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
         th.join(10)
     assert path.read_bytes() == raw
     assert [v.version for v in ws.versions("industrial_parks")] == [1] and ws.active_version("industrial_parks").version == 1
-
-
-def test_a_proposal_decided_while_a_review_is_saved_gets_a_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
-    site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
-    ws.add_proposal(site, name="Khu A", report={"verdict": "ok"}, status="submitted")
-    original = Workspace.update_report
-
-    def decided_meanwhile(self, pid, *a, **k):  # type: ignore[no-untyped-def]
-        Workspace(self.path).set_status(pid, "approved", user="Lãnh đạo Sở")  # another reviewer, a moment earlier
-        return original(self, pid, *a, **k)
-
-    monkeypatch.setattr(Workspace, "update_report", decided_meanwhile)
-    p, how = ws.save_review(site, name="Khu A (mới)", attributes={}, report={"verdict": "warn"}, proposal_id=1)
-    assert (p.id, how, p.revision_of) == (2, "revised", 1)
-    assert (ws.proposal(1).name, ws.proposal(1).report, ws.proposal(1).status) == ("Khu A", {"verdict": "ok"}, "approved")

@@ -14,6 +14,7 @@ from typing import Any
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
+from tbgeo.proposals import save_review
 from tbgeo.review.model import TECHNOLOGY_LEVELS, SiteAttrs
 from tbgeo.workspace import Workspace
 
@@ -74,38 +75,22 @@ def run(args: argparse.Namespace) -> int:
     report = review.review_site(site.geometry, attrs=attrs, context=ctx, config=cfg)
     if args.sheet:
         _write_sheet(report, Path(args.sheet), lang)
-    saved_id, saved_how, revision_of = _save(report, lang) if args.save else (None, None, None)
+    # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
+    saved = save_review(Workspace.open(), report, lang) if args.save else None
     if args.format == "json":
         data = report.to_dict(lang)
         data["input"] = {"source": site.source, "crs": site.crs, "notes": [site_input.note_text(n, lang) for n in site.notes]}
-        if saved_id is not None:
-            data["proposal_id"] = saved_id
-            data["revision_of"] = revision_of
+        if saved is not None:
+            data["proposal_id"] = saved.id
+            data["revision_of"] = saved.revision_of
         emit_json(data)
     else:
         for note in site.notes:
             print(site_input.note_text(note, lang))
         print(report.text(lang))
-        if saved_id is not None:
-            if saved_how == "revised":
-                print(t("review.cli.saved_revision", lang, id=saved_id, original=revision_of))
-            else:
-                print(t("review.cli.saved", lang, id=saved_id))
+        if saved is not None:
+            print(saved.message(lang))
     return 1 if report.verdict == "block" else 0
-
-
-def _save(report: Any, lang: str) -> tuple[int, str, int | None]:
-    """Store the reviewed site in the workspace as a draft proposal with its report: (id, how, revision of).
-
-    A site with the outline of a decided (approved, rejected) proposal becomes a new revision of it;
-    the decided proposal is never changed (``Workspace.save_review``)."""
-
-    attrs = report.facts.attrs
-    p, how = Workspace.open().save_review(
-        report.geometry, name=attrs.name or t("review.page.unnamed", lang), attributes=attrs.to_dict(),
-        report=report.to_dict(lang),
-    )
-    return int(p.id), how, p.revision_of
 
 
 def _write_sheet(report: Any, out: Path, lang: str) -> None:

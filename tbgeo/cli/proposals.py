@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from tbgeo import proposals
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.places.locate import locate
 from tbgeo.places.search import load_sources
-from tbgeo.workspace import PROPOSAL_STATUSES, Workspace
+from tbgeo.proposals import PROPOSAL_STATUSES
+from tbgeo.workspace import Workspace
 
-if TYPE_CHECKING:  # the store is imported when a command runs, not when the CLI starts
+if TYPE_CHECKING:
     from tbgeo.workspace import Proposal
 
 NAME = "proposals"
@@ -47,27 +49,39 @@ def _row(p: Proposal, lang: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
 
-    lang = args.lang
     if args.id is None:
         if args.status or args.comment:
             raise InputError("review.cli.need_id")
-        items = Workspace.open_existing().proposals() if Workspace.exists() else []
-        rows = [_row(p, lang) for p in items]
-        if args.format == "json":
-            emit_json(rows)
-            return 0
-        print(t("review.cli.proposals_header", lang, n=len(rows)))
-        for r in rows:
-            verdict = t(f"review.severity.{r['verdict']}", lang) if r["verdict"] else "—"
-            status = t("review.page.st_" + r["status"], lang)
-            area = fmt_number(r["area_ha"], lang, 2)
-            print(f"  #{r['id']:<4} {status:<12} {area:>10} ha  {verdict:<10} {r['name']}")
+        return _list(args)
+    return _show(args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    """Every stored proposal, one line (or one JSON object) each."""
+
+    lang = args.lang
+    items = Workspace.open_existing().proposals() if Workspace.exists() else []
+    rows = [_row(p, lang) for p in items]
+    if args.format == "json":
+        emit_json(rows)
         return 0
+    print(t("review.cli.proposals_header", lang, n=len(rows)))
+    for r in rows:
+        verdict = t(f"review.severity.{r['verdict']}", lang) if r["verdict"] else "—"
+        status = t("review.page.st_" + r["status"], lang)
+        area = fmt_number(r["area_ha"], lang, 2)
+        print(f"  #{r['id']:<4} {status:<12} {area:>10} ha  {verdict:<10} {r['name']}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    """One proposal with its history, after the decision (``--status``) or comment asked for."""
+    lang = args.lang
     if not Workspace.exists():
         raise InputError("workspace.no_proposal", id=args.id)
     ws = Workspace.open_existing()
     if args.status:
-        p = ws.set_status(args.id, args.status, user=args.user, comment=args.comment)
+        p = proposals.set_status(ws, args.id, args.status, user=args.user, comment=args.comment)
     elif args.comment:
         p = ws.add_comment(args.id, args.comment, user=args.user)
     else:

@@ -23,12 +23,12 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, MutableMapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from tbgeo.ui.state import Key
+
 __all__ = [
-    "UploadKey",
     "PREFIX",
     "STALE_AFTER_S",
     "save_upload",
@@ -46,34 +46,15 @@ __all__ = [
 PREFIX = "tbgeo-upload-"
 #: A temporary upload folder older than this (seconds) belongs to a session that is gone.
 STALE_AFTER_S = 30 * 60
-
-
-class UploadKey(StrEnum):
-    FILE = "ingest_file"  # {"name", "path" (None once released), "sha"} of the uploaded file
-    OPTIONS = "ingest_options"  # (sha, the upload's datasets/layers)
-    SOURCE = "ingest_source"  # (cache key, SourceData): the one read upload of this session
-    PLAN = "ingest_plan"  # (cache key, ImportPlan): the one plan of this session
-    BASE = "ingest_base"  # (cache key, summary of the plan as detected) — small, no frames
-    RESULT = "ingest_result"  # the last ImportResult as a dict
-    UPLOADER = "ingest_uploader"  # generation of the file widget (a new one after an import)
-    LAYER = "ingest_layer"
-    SOURCE_LAYER = "ingest_source_layer"
-    CRS = "ingest_crs"
-    CRS_OK = "ingest_crs_ok"
-    ENCODING = "ingest_encoding"
-    INSIST = "ingest_insist"
-    ROLLBACK = "ingest_rollback"
-    EXPORT_FORMAT = "ingest_export_format"
-    EXPORT = "ingest_export"  # (layer, format, file name, bytes) of the last prepared export
-
-
-K = UploadKey
-SWAP = "ingest_swap_axes"  # session keys of the page's own checkboxes
-SKIP = "ingest_skip_other_types"
 #: Where a session keeps its upload: st.session_state (keys str or int) or, in tests, a plain dict.
 State = MutableMapping[Any, Any]
+
+
 #: What belongs to one upload: dropped when another file comes or the import is done.
-_PER_UPLOAD = (K.OPTIONS, K.SOURCE, K.PLAN, K.BASE, K.CRS, K.CRS_OK, K.SOURCE_LAYER, SWAP, SKIP)
+_PER_UPLOAD = (
+    Key.INGEST_OPTIONS, Key.INGEST_SOURCE, Key.INGEST_PLAN, Key.INGEST_BASE, Key.INGEST_CRS, Key.INGEST_CRS_OK,
+    Key.INGEST_SOURCE_LAYER, Key.INGEST_SWAP_AXES, Key.INGEST_SKIP_OTHER_TYPES,
+)
 
 
 def sweep_stale(*, max_age_s: float = STALE_AFTER_S, now: float | None = None, keep: Path | None = None) -> int:
@@ -115,7 +96,7 @@ def save_upload(state: State, name: str, data: bytes | Callable[[], bytes], *,
     The same file again (same widget file id, or same name and content) changes nothing; with a file
     id, ``data`` (bytes, or a function giving them) is not even read.
     """
-    current = state.get(K.FILE)
+    current = state.get(Key.INGEST_FILE)
     if current and file_id is not None and current.get("file_id") == file_id and current["name"] == name:
         return current
     raw = data() if callable(data) else data
@@ -124,17 +105,17 @@ def save_upload(state: State, name: str, data: bytes | Callable[[], bytes], *,
         current["file_id"] = file_id
         return current
     forget_upload(state)
-    state.pop(K.RESULT, None)
+    state.pop(Key.INGEST_RESULT, None)
     sweep_stale()
     file = {"name": name, "path": _write(name, raw), "sha": sha, "file_id": file_id}
     del raw
-    state[K.FILE] = file
+    state[Key.INGEST_FILE] = file
     return file
 
 
 def upload_path(state: State, data: Callable[[], bytes] | None = None) -> str:
     """The temporary copy of the current upload, written again from ``data()`` if it was released."""
-    file = state[K.FILE]
+    file = state[Key.INGEST_FILE]
     if file.get("path") and Path(file["path"]).is_file():
         return str(file["path"])
     if data is None:
@@ -147,18 +128,18 @@ def upload_path(state: State, data: Callable[[], bytes] | None = None) -> str:
 
 def release_file(state: State) -> None:
     """Delete the temporary copy (what was read stays in the session); it is written again if needed."""
-    _remove(state.get(K.FILE))
+    _remove(state.get(Key.INGEST_FILE))
 
 
 def cached_options(state: State, list_layers: Callable[[str], list[str]],
                    data: Callable[[], bytes] | None = None) -> list[str]:
     """The upload's datasets/layers, listed once per upload (not unpacked again at every rerun)."""
-    file = state[K.FILE]
-    cached = state.get(K.OPTIONS)
+    file = state[Key.INGEST_FILE]
+    cached = state.get(Key.INGEST_OPTIONS)
     if cached and cached[0] == file["sha"]:
         return cached[1]
     options = list_layers(upload_path(state, data))
-    state[K.OPTIONS] = (file["sha"], options)
+    state[Key.INGEST_OPTIONS] = (file["sha"], options)
     return options
 
 
@@ -169,17 +150,17 @@ def cached_source(state: State, source_layer: str | None, read: Callable[..., An
     Reading another source layer replaces it (and drops the plan made from the old one). Once a file
     with a single dataset has been read, its temporary copy is deleted: everything needed is in memory.
     """
-    file = state[K.FILE]
+    file = state[Key.INGEST_FILE]
     key = (file["sha"], source_layer)
-    cached = state.get(K.SOURCE)
+    cached = state.get(Key.INGEST_SOURCE)
     if cached and cached[0] == key:
         return cached[1]
-    state.pop(K.SOURCE, None)  # the old frame goes before the new one is read
-    state.pop(K.PLAN, None)
-    state.pop(K.BASE, None)
+    state.pop(Key.INGEST_SOURCE, None)  # the old frame goes before the new one is read
+    state.pop(Key.INGEST_PLAN, None)
+    state.pop(Key.INGEST_BASE, None)
     src = read(upload_path(state, data), source_layer=source_layer, display_name=file["name"])
-    state[K.SOURCE] = (key, src)
-    options = state.get(K.OPTIONS)
+    state[Key.INGEST_SOURCE] = (key, src)
+    options = state.get(Key.INGEST_OPTIONS)
     if options is None or len(options[1]) <= 1:
         release_file(state)
     return src
@@ -187,12 +168,12 @@ def cached_source(state: State, source_layer: str | None, read: Callable[..., An
 
 def cached_plan(state: State, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     """The plan for ``key``: kept while it is the one asked for; another key replaces it (one per session)."""
-    cached = state.get(K.PLAN)
+    cached = state.get(Key.INGEST_PLAN)
     if cached and cached[0] == key:
         return cached[1]
-    state.pop(K.PLAN, None)  # free the old plan's frames before building the new one
+    state.pop(Key.INGEST_PLAN, None)  # free the old plan's frames before building the new one
     plan = build()
-    state[K.PLAN] = (key, plan)
+    state[Key.INGEST_PLAN] = (key, plan)
     return plan
 
 
@@ -208,9 +189,9 @@ def give_back_memory() -> None:
 
 def forget_upload(state: State) -> None:
     """Drop the current upload: its temporary copy, the read frame, the plan and the page's choices."""
-    had_frames = K.SOURCE in state or K.PLAN in state
-    _remove(state.get(K.FILE))
-    state.pop(K.FILE, None)
+    had_frames = Key.INGEST_SOURCE in state or Key.INGEST_PLAN in state
+    _remove(state.get(Key.INGEST_FILE))
+    state.pop(Key.INGEST_FILE, None)
     for key in _PER_UPLOAD:
         state.pop(key, None)
     if had_frames:
@@ -220,5 +201,5 @@ def forget_upload(state: State) -> None:
 def after_commit(state: State, result: dict[str, Any]) -> None:
     """An import is done: keep its report, drop every frame and the copy, give the page a fresh uploader."""
     forget_upload(state)
-    state[K.RESULT] = result
-    state[K.UPLOADER] = int(state.get(K.UPLOADER, 0)) + 1
+    state[Key.INGEST_RESULT] = result
+    state[Key.INGEST_UPLOADER] = int(state.get(Key.INGEST_UPLOADER, 0)) + 1

@@ -1,4 +1,4 @@
-"""Session-state keys in one place."""
+"""Session-state keys in one place: every key a page reads or writes, its widgets' keys included."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ __all__ = ["Key"]
 
 
 class Key(StrEnum):
+    """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
+
     LANG = "lang"
     USER = "user"
     VISIBLE_LAYERS = "visible_layers"
@@ -15,10 +17,137 @@ class Key(StrEnum):
     # map page: place search
     PLACE_QUERY = "map_place_query"
     PLACE_CHOICE = "map_place_choice"
-    # review page
+    # review page: the site, its review and where it was saved
+    #: The site under review (EPSG:9209).
     REVIEW_SITE = "review_site"
+    #: Where it came from: draw, file name, coordinates.
+    REVIEW_SITE_SOURCE = "review_site_source"
+    #: Notes of reading it (tbgeo.review.site_input notes).
+    REVIEW_SITE_NOTES = "review_site_notes"
+    #: The name the site file gave it.
+    REVIEW_SITE_NAME = "review_site_name"
+    #: The last drawing taken from the map (so a rerun does not take it again).
+    REVIEW_LAST_DRAW = "review_last_draw"
+    #: The last Report.
     REVIEW_REPORT = "review_report"
+    #: The tbgeo.proposals.Saved of the last review.
+    REVIEW_SAVED = "review_saved"
+    #: {site key: proposal id} of the sites saved in this session.
+    REVIEW_STORED_SITES = "review_stored_sites"
+    #: The printable sheet of the last report.
+    REVIEW_SHEET_PDF = "review_sheet_pdf"
+    # review page: widgets
+    REVIEW_UPLOAD = "review_upload"
+    REVIEW_UPLOAD_CRS = "review_upload_crs"
+    REVIEW_USE_FILE = "review_use_file"
+    REVIEW_COORDS_SYSTEM = "review_coords_system"
+    REVIEW_COORDS = "review_coords"
+    REVIEW_USE_COORDS = "review_use_coords"
+    REVIEW_MAP = "review_map"
+    REVIEW_FORM = "review_form"
+    REVIEW_NAME = "review_name"
+    REVIEW_INVESTOR = "review_investor"
+    REVIEW_SECTOR = "review_sector"
+    REVIEW_WORKFORCE = "review_workforce"
+    REVIEW_INVESTMENT = "review_investment"
+    REVIEW_GAS = "review_gas"
+    REVIEW_TECHNOLOGY = "review_technology"
+    REVIEW_RATE = "review_rate"
+    REVIEW_PRICE = "review_price"
+    REVIEW_PANEL = "review_panel"
+    REVIEW_DL_JSON = "review_dl_json"
+    REVIEW_DL_CSV = "review_dl_csv"
+    REVIEW_DL_GEOJSON = "review_dl_geojson"
+    REVIEW_SHEET_MAKE = "review_sheet_make"
+    REVIEW_DL_SHEET = "review_dl_sheet"
+    REVIEW_PROPOSALS_TABLE = "review_proposals_table"
+    REVIEW_PICK = "review_pick"
+    REVIEW_HISTORY = "review_history"
+    REVIEW_CHANGES = "review_changes"
+    REVIEW_RECHECK = "review_recheck"
+    REVIEW_DECISION = "review_decision"
+    REVIEW_NEW_STATUS = "review_new_status"
+    REVIEW_COMMENT = "review_comment"
+    REVIEW_USER = "review_user"
+    REVIEW_LEDGER = "review_ledger"
+    REVIEW_LEDGER_BY = "review_ledger_by"
     # upload page
     UPLOAD_PLAN = "upload_plan"
+    # upload page (tbgeo.ui.ingest_state keeps one upload and one plan per session under these)
+    #: {name, path (None once released), sha} of the uploaded file.
+    INGEST_FILE = "ingest_file"
+    #: (sha, the upload's datasets/layers).
+    INGEST_OPTIONS = "ingest_options"
+    #: (cache key, SourceData): the one read upload of this session.
+    INGEST_SOURCE = "ingest_source"
+    #: (cache key, ImportPlan): the one plan of this session.
+    INGEST_PLAN = "ingest_plan"
+    #: (cache key, summary of the plan as detected): small, no frames.
+    INGEST_BASE = "ingest_base"
+    #: The last ImportResult as a dict.
+    INGEST_RESULT = "ingest_result"
+    #: Generation of the file widget (a new one after an import); its key's prefix.
+    INGEST_UPLOADER = "ingest_uploader"
+    INGEST_LAYER = "ingest_layer"
+    INGEST_SOURCE_LAYER = "ingest_source_layer"
+    INGEST_CRS = "ingest_crs"
+    INGEST_CRS_OK = "ingest_crs_ok"
+    #: Prefix: one widget per text column.
+    INGEST_ENCODING = "ingest_encoding"
+    INGEST_INSIST = "ingest_insist"
+    INGEST_ROLLBACK = "ingest_rollback"
+    INGEST_EXPORT_FORMAT = "ingest_export_format"
+    #: (layer, format, file name, bytes) of the last prepared export.
+    INGEST_EXPORT = "ingest_export"
+    #: The page's own checkboxes.
+    INGEST_SWAP_AXES = "ingest_swap_axes"
+    INGEST_SKIP_OTHER_TYPES = "ingest_skip_other_types"
+    #: Prefix: one column-mapping widget per field.
+    INGEST_MAP = "ingest_map"
     # print page
     PRINT_RESULT = "print_result"
+    PRINT_ADMIN_HEADING = "print_admin_heading"
+    # map page: prefix of the layer toggles (one per layer)
+    MAP_LAYER = "layer"
+    # data sources page; DATA_CLASSES is a prefix (one per raster layer)
+    DATA_LAYERS = "data_layers"
+    DATA_CLASSES = "data_classes"
+    # search page: the result and what was made of it
+    #: The last SearchResult.
+    SEARCH_RESULT = "search_result"
+    #: {site key: proposal id} of the candidates saved in this session.
+    SEARCH_SAVED = "search_saved"
+    #: (rank, sheet) of the last candidate's printable sheet.
+    SEARCH_SHEET = "search_sheet"
+    #: (result id, rows) of the last sensitivity run.
+    SEARCH_SENSITIVITY = "search_sensitivity"
+    #: (result id, sheet) of the printed result.
+    SEARCH_PRINT_SHEET = "search_print_sheet"
+    # search page: widgets; SEARCH_WEIGHT and SEARCH_AHP are prefixes (one widget per factor, per pair)
+    SEARCH_SECTOR = "search_sector"
+    SEARCH_AREA = "search_area"
+    SEARCH_NAME = "search_name"
+    SEARCH_SHAPE = "search_shape"
+    SEARCH_RATIO = "search_ratio"
+    SEARCH_WORKFORCE = "search_workforce"
+    SEARCH_TECHNOLOGY = "search_technology"
+    SEARCH_GAS = "search_gas"
+    SEARCH_INSIDE = "search_inside"
+    SEARCH_ALLOW_LUC = "search_allow_luc"
+    SEARCH_WEIGHTS_MODE = "search_weights_mode"
+    SEARCH_CELL = "search_cell"
+    SEARCH_TOP = "search_top"
+    SEARCH_RUN = "search_run"
+    SEARCH_MAP = "search_map"
+    SEARCH_PICK = "search_pick"
+    SEARCH_SAVE = "search_save"
+    SEARCH_SHEET_MAKE = "search_sheet_make"
+    SEARCH_SHEET_DL = "search_sheet_dl"
+    SEARCH_SENS_RUN = "search_sens_run"
+    SEARCH_DL_GPKG = "search_dl_gpkg"
+    SEARCH_DL_GEOJSON = "search_dl_geojson"
+    SEARCH_DL_CSV = "search_dl_csv"
+    SEARCH_PRINT = "search_print"
+    SEARCH_PRINT_DL = "search_print_dl"
+    SEARCH_WEIGHT = "search_w"
+    SEARCH_AHP = "search_ahp"

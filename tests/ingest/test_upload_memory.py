@@ -14,7 +14,7 @@ from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.ingest.pipeline import read_source, source_layers
 from tbgeo.ui import ingest_state as s
-from tbgeo.ui.ingest_state import UploadKey as K
+from tbgeo.ui.state import Key
 from tbgeo.workspace import Workspace
 
 SCRIPT = "from tbgeo.ui.pages import upload\nimport streamlit as st\nupload.render(st.session_state.get('lang', 'vi'))\n"
@@ -41,12 +41,12 @@ def test_a_new_upload_replaces_the_old_copy_and_its_frames(mk, tmp_path, tmpdir_
     assert s.cached_options(state, source_layers) == ["kcn.shp"]
     src = s.cached_source(state, None, read_source)
     assert len(src.frame) == 2
-    assert _uploads(tmpdir_) == [] and state[K.FILE]["path"] is None  # read: the copy is gone at once
+    assert _uploads(tmpdir_) == [] and state[Key.INGEST_FILE]["path"] is None  # read: the copy is gone at once
     assert s.save_upload(state, "a.zip", lambda: pytest.fail("not read again"), file_id="1") is first
     s.cached_plan(state, ("p",), lambda: "plan")
     second = s.save_upload(state, "b.zip", b.read_bytes(), file_id="2")
     assert len(_uploads(tmpdir_)) == 1 and Path(second["path"]).is_file()
-    assert K.SOURCE not in state and K.PLAN not in state and K.OPTIONS not in state
+    assert Key.INGEST_SOURCE not in state and Key.INGEST_PLAN not in state and Key.INGEST_OPTIONS not in state
     assert len(s.cached_source(state, None, read_source).frame) == 3
     assert _uploads(tmpdir_) == []
 
@@ -56,7 +56,7 @@ def test_one_plan_per_session() -> None:
     assert s.cached_plan(state, ("a",), lambda: "A") == "A"
     assert s.cached_plan(state, ("a",), lambda: pytest.fail("kept")) == "A"
     assert s.cached_plan(state, ("b",), lambda: "B") == "B"
-    assert state[K.PLAN] == (("b",), "B")  # the old plan is gone, not cached beside it
+    assert state[Key.INGEST_PLAN] == (("b",), "B")  # the old plan is gone, not cached beside it
 
 
 def test_a_released_copy_is_written_again_from_the_widget_or_refused(mk, tmp_path, tmpdir_) -> None:  # type: ignore[no-untyped-def]
@@ -92,13 +92,13 @@ def test_no_temporary_file_and_no_frame_after_an_import(mk, tmp_path, tmpdir_, e
     z = mk.make_shapefile(tmp_path / "src", "kcn", mk.parks(2), prj=mk.esri_9209())
     state: dict = {}
     s.save_upload(state, "kcn.zip", z.read_bytes())
-    copy = Path(state[K.FILE]["path"])
+    copy = Path(state[Key.INGEST_FILE]["path"])
     script = tmp_path / "page.py"
     script.write_text(SCRIPT, "utf-8")
     at = AppTest.from_file(str(script), default_timeout=60)
     at.session_state["lang"] = lang
     at.session_state["ingest_layer"] = "industrial_parks"
-    at.session_state[K.FILE] = state[K.FILE]
+    at.session_state[Key.INGEST_FILE] = state[Key.INGEST_FILE]
     at.run()
     assert not at.exception
     assert not copy.exists()  # read once: the page works from memory
@@ -106,9 +106,9 @@ def test_no_temporary_file_and_no_frame_after_an_import(mk, tmp_path, tmpdir_, e
     at = button.click().run()
     assert not at.exception
     assert any(m.value.startswith(done) for m in at.success)
-    assert "ingest_layer" in at.session_state and K.RESULT in at.session_state
-    for key in (K.FILE, K.SOURCE, K.PLAN, K.BASE, K.OPTIONS):
+    assert "ingest_layer" in at.session_state and Key.INGEST_RESULT in at.session_state
+    for key in (Key.INGEST_FILE, Key.INGEST_SOURCE, Key.INGEST_PLAN, Key.INGEST_BASE, Key.INGEST_OPTIONS):
         assert key not in at.session_state
-    assert at.session_state[K.UPLOADER] == 1
+    assert at.session_state[Key.INGEST_UPLOADER] == 1
     assert _uploads(tmpdir_) == []
     assert Workspace.open(env).read_version("industrial_parks", 1).shape[0] == 2

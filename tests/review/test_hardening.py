@@ -335,23 +335,23 @@ def test_check_save_on_an_approved_site_makes_a_revision(project, capsys, W) -> 
 
 
 def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.proposals import save_review, site_key
     from tbgeo.review.context import ReviewContext
     from tbgeo.review.model import SiteAttrs
     from tbgeo.review.run import review_site
-    from tbgeo.ui.pages.review import site_key, store_review
 
     ctx = ReviewContext.from_catalog(include_proposals=False)
     stored: dict[str, int] = {}
     report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa", sector="electronics"), context=ctx)
-    assert store_review(report, "vi", stored=stored) == (1, "created", None)
+    assert save_review(Workspace.open(), report, "vi", remember=stored) == (1, "created", None)
     ws = Workspace.open_existing()
     ws.set_status(1, "submitted")
     ws.set_status(1, "rejected", comment="Lấn đất lúa")
     before = ws.proposal(1)
     report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa (sửa)", sector="electronics"), context=ctx)
-    assert store_review(report, "en", stored=stored) == (2, "revised", 1)
+    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "revised", 1)
     assert stored[site_key(RICE)] == 2  # the next review of this site updates the revision
-    assert store_review(report, "en", stored=stored) == (2, "updated", 1)
+    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "updated", 1)
     after = ws.proposal(1)
     assert (after.name, after.report, after.status) == (before.name, before.report, "rejected")
 
@@ -404,7 +404,7 @@ def test_cli_with_a_locked_store_says_busy_and_exits_4(project, capsys, monkeypa
                          ids=lambda b: b.__name__)
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_review_page_upload_answers_with_a_message(tmp_path: Path, build, lang) -> None:  # type: ignore[no-untyped-def]
-    from tbgeo.ui.pages.review import read_uploaded_site
+    from tbgeo.ui.pages.review.site_input import read_uploaded_site
 
     key, vi, en = HOSTILE[build]
     path = build(tmp_path)
@@ -414,7 +414,7 @@ def test_the_review_page_upload_answers_with_a_message(tmp_path: Path, build, la
 
 def test_the_review_page_upload_reads_a_good_file_and_reports_a_fault(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import tbgeo.review.site_input
-    from tbgeo.ui.pages.review import read_uploaded_site
+    from tbgeo.ui.pages.review.site_input import read_uploaded_site
 
     site, error = read_uploaded_site("x" * 400 + ".geojson", _fc(RING, {"name": "Khu tải lên"}).encode(), "", "vi")
     assert error is None and site.name == "Khu tải lên" and site.geometry.area == pytest.approx(1_155_226, rel=1e-3)
@@ -509,7 +509,7 @@ def test_a_sheet_that_cannot_be_written_is_bad_input(project, capsys, W) -> None
 def test_the_review_page_refuses_an_oversized_upload_before_writing_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import tempfile
 
-    from tbgeo.ui.pages.review import read_uploaded_site
+    from tbgeo.ui.pages.review.site_input import read_uploaded_site
 
     (temp := tmp_path / "temp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))

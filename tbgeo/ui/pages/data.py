@@ -7,6 +7,7 @@ import streamlit as st
 
 from tbgeo.i18n import fmt_number, t
 from tbgeo.ui import cache
+from tbgeo.ui.state import Key
 from tbgeo.ui.text import plain, say
 
 
@@ -27,7 +28,7 @@ def render(lang: str) -> None:
         }
         for info in infos
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data_layers")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=Key.DATA_LAYERS)
     st.subheader(t("data.details", lang))
     for info in infos:
         with st.expander(f"{plain(info['title'])} — {plain(info['citation'])}"):
@@ -51,5 +52,5 @@ def render(lang: str) -> None:
                 ]
             ),
             hide_index=True,
-            key=f"data_classes_{layer.id}",
+            key=f"{Key.DATA_CLASSES}_{layer.id}",
         )

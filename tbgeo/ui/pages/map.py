@@ -26,7 +26,7 @@ def layer_toggles(lang: str) -> list[str]:
     for group, layers in cat.by_group().items():
         with st.sidebar.expander(t(f"groups.{group}", lang), expanded=True):
             for layer in layers:
-                if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"layer_{layer.id}"):
+                if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"{Key.MAP_LAYER}_{layer.id}"):
                     visible.append(layer.id)
     return visible
 

@@ -88,7 +88,7 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
     from tbgeo.printing.titleblock import resolve_heading
 
     by_date = t(f"print.ui.heading_{resolve_heading(None, date)}", lang)
-    admin_heading = st.radio(t("print.ui.heading", lang), ["auto", "today", "plan"], key="print_admin_heading",
+    admin_heading = st.radio(t("print.ui.heading", lang), ["auto", "today", "plan"], key=Key.PRINT_ADMIN_HEADING,
                              format_func=lambda h: t("print.ui.heading_auto", lang, chosen=by_date) if h == "auto"
                              else t(f"print.ui.heading_{h}", lang))
     s1, s2 = st.columns(2)

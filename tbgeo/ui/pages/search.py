@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from enum import StrEnum
 from typing import Any
 
 import streamlit as st
@@ -20,16 +19,6 @@ from tbgeo.ui.text import error_text, plain
 #: Saaty's scale as offered for one pair: "how much more important is the first factor".
 SAATY = (1 / 9, 1 / 7, 1 / 5, 1 / 3, 1.0, 3.0, 5.0, 7.0, 9.0)
 CELLS = (20.0, 50.0, 100.0)
-
-
-class SKey(StrEnum):
-    """Session keys of this page."""
-
-    RESULT = "search_result"
-    SAVED = "search_saved"
-    SHEET = "search_sheet"
-    SENS = "search_sensitivity"
-    PRINT = "search_print_sheet"
 
 
 def _saaty_label(v: float) -> str:
@@ -47,7 +36,7 @@ def _layers() -> Any:
     """The search's layers: the review page's context (cached per layer version, proposals as now)."""
     from tbgeo.search import SearchLayers
     from tbgeo.ui import cache
-    from tbgeo.ui.pages.review import context
+    from tbgeo.ui.pages.review.context import context
 
     return SearchLayers.from_catalog(cache.catalog(), context=context())
 
@@ -58,24 +47,24 @@ def _profile_form(lang: str) -> Any:
     sectors = {s.code: s for s in _sectors()}
     c1, c2, c3 = st.columns(3)
     with c1:
-        code = st.selectbox(t("search.page.sector", lang), list(sectors), key="search_sector",
+        code = st.selectbox(t("search.page.sector", lang), list(sectors), key=Key.SEARCH_SECTOR,
                             index=list(sectors).index("electronics") if "electronics" in sectors else 0,
                             format_func=lambda c: f"{sectors[c].name(lang)} ({c})")
         area = st.number_input(t("search.page.area", lang), min_value=0.5, max_value=5000.0, value=50.0, step=5.0,
-                               key="search_area")
-        name = st.text_input(t("search.page.name", lang), key="search_name")
+                               key=Key.SEARCH_AREA)
+        name = st.text_input(t("search.page.name", lang), key=Key.SEARCH_NAME)
     with c2:
-        shape = st.radio(t("search.page.shape", lang), ("square", "ratio", "free"), horizontal=True, key="search_shape",
+        shape = st.radio(t("search.page.shape", lang), ("square", "ratio", "free"), horizontal=True, key=Key.SEARCH_SHAPE,
                          format_func=lambda s: t(f"search.page.shape_{s}", lang))
         ratio = st.number_input(t("search.page.ratio", lang), min_value=0.1, max_value=10.0, value=2.0, step=0.5,
-                                key="search_ratio", disabled=shape != "ratio")
-        workforce = st.number_input(t("search.page.workforce", lang), min_value=0, value=0, step=100, key="search_workforce")
+                                key=Key.SEARCH_RATIO, disabled=shape != "ratio")
+        workforce = st.number_input(t("search.page.workforce", lang), min_value=0, value=0, step=100, key=Key.SEARCH_WORKFORCE)
     with c3:
-        tech = st.selectbox(t("search.page.technology", lang), ["", *TECHNOLOGY_LEVELS], key="search_technology",
+        tech = st.selectbox(t("search.page.technology", lang), ["", *TECHNOLOGY_LEVELS], key=Key.SEARCH_TECHNOLOGY,
                             format_func=lambda v: t(f"review.value.{v}", lang) if v else "—")
-        gas = st.checkbox(t("search.page.gas", lang), key="search_gas")
-        inside = st.checkbox(t("search.page.inside", lang), key="search_inside")
-        allow_luc = st.checkbox(t("search.page.allow_luc", lang), key="search_allow_luc")
+        gas = st.checkbox(t("search.page.gas", lang), key=Key.SEARCH_GAS)
+        inside = st.checkbox(t("search.page.inside", lang), key=Key.SEARCH_INSIDE)
+        allow_luc = st.checkbox(t("search.page.allow_luc", lang), key=Key.SEARCH_ALLOW_LUC)
     return Profile(sector=code, area_ha=float(area), shape=shape, ratio=float(ratio), gas=gas,
                    workforce=int(workforce) or None, technology=tech or None, zone="inside" if inside else "any",
                    allow_luc=allow_luc, name=name)
@@ -89,7 +78,7 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
     from tbgeo.search.weights import ahp_weights, check_weights
 
     mode = st.radio(t("search.page.weights_mode", lang), ("default", "direct", "ahp"), horizontal=True,
-                    key="search_weights_mode", format_func=lambda m: t(f"search.page.mode_{m}", lang))
+                    key=Key.SEARCH_WEIGHTS_MODE, format_func=lambda m: t(f"search.page.mode_{m}", lang))
     rcfg = load_config()
     plan = plan_for(profile, get_sector(profile.sector), refused_codes=tuple(rcfg.sector.refused_codes),
                     labour_heavy_workers=rcfg.zoning.labour_heavy_workers)
@@ -104,7 +93,7 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
         for col, f in zip(cols, FACTORS, strict=True):
             with col:
                 values[f] = st.number_input(t(f"search.factor.{f}", lang), min_value=0.0, max_value=1.0,
-                                            value=float(defaults[f]), step=0.05, key=f"search_w_{f}")
+                                            value=float(defaults[f]), step=0.05, key=f"{Key.SEARCH_WEIGHT}_{f}")
         try:
             return check_weights(values, FACTORS), "direct"
         except InputError as exc:
@@ -116,7 +105,7 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
     for i, j in itertools.combinations(range(len(names)), 2):
         v = st.select_slider(t("search.page.pair", lang, a=t(f"search.factor.{names[i]}", lang),
                                 b=t(f"search.factor.{names[j]}", lang)),
-                             options=SAATY, value=1.0, format_func=_saaty_label, key=f"search_ahp_{names[i]}_{names[j]}")
+                             options=SAATY, value=1.0, format_func=_saaty_label, key=f"{Key.SEARCH_AHP}_{names[i]}_{names[j]}")
         matrix[i][j], matrix[j][i] = v, 1.0 / v
     try:
         result = ahp_weights(matrix, names)
@@ -141,7 +130,7 @@ def _map(lang: str, result: Any) -> None:
     cat = cache.catalog()
     m = search_map(cat, cache.frames(tuple(lid for lid in SEARCH_LAYERS if lid in cat)), lang, result)
     st.caption(t("search.page.map_legend", lang))
-    st_folium(m, height=560, use_container_width=True, key="search_map", returned_objects=[])
+    st_folium(m, height=560, use_container_width=True, key=Key.SEARCH_MAP, returned_objects=[])
 
 
 def _model(lang: str, result: Any) -> None:
@@ -159,41 +148,42 @@ def _model(lang: str, result: Any) -> None:
 
 
 def _save(lang: str, result: Any) -> None:
-    from tbgeo.ui.pages.review import store_review
+    from tbgeo.proposals import save_review
+    from tbgeo.workspace import Workspace
 
     ranks = [c.rank for c in result.candidates if c.report is not None]
     if not ranks:
         return
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
-        rank = st.selectbox(t("search.page.pick", lang), ranks, key="search_pick")
+        rank = st.selectbox(t("search.page.pick", lang), ranks, key=Key.SEARCH_PICK)
     cand = next(c for c in result.candidates if c.rank == rank)
     with c2:
-        if st.button(t("search.page.save", lang), key="search_save"):
-            stored = st.session_state.setdefault(SKey.SAVED, {})
+        if st.button(t("search.page.save", lang), key=Key.SEARCH_SAVE):
+            stored = st.session_state.setdefault(Key.SEARCH_SAVED, {})
             try:
-                pid, _how, _original = store_review(cand.report, lang, stored=stored,
-                                                    user=st.session_state.get(Key.USER) or None)
+                saved = save_review(Workspace.open(), cand.report, lang, user=st.session_state.get(Key.USER) or None,
+                                    remember=stored)
             except TbgeoError as exc:  # e.g. the store is busy (another program writing to it)
                 st.error(error_text(exc, lang))
             else:
-                st.success(t("search.page.saved", lang, id=pid, rank=rank))
+                st.success(t("search.page.saved", lang, id=saved.id, rank=rank))
     with c3:
-        if st.button(t("search.page.sheet", lang), key="search_sheet_make"):
-            st.session_state[SKey.SHEET] = (rank, cand.report.to_sheet(lang))
-        sheet = st.session_state.get(SKey.SHEET)
+        if st.button(t("search.page.sheet", lang), key=Key.SEARCH_SHEET_MAKE):
+            st.session_state[Key.SEARCH_SHEET] = (rank, cand.report.to_sheet(lang))
+        sheet = st.session_state.get(Key.SEARCH_SHEET)
         if sheet is not None and sheet[0] == rank:
             st.download_button(t("search.page.sheet_download", lang), sheet[1], file_name=f"ung-vien-{rank}.pdf",
-                               mime="application/pdf", key="search_sheet_dl")
+                               mime="application/pdf", key=Key.SEARCH_SHEET_DL)
 
 
 def _sensitivity(lang: str, result: Any) -> None:
     from tbgeo.search.sensitivity import sensitivity
 
     with st.expander(t("search.sens.title", lang)):
-        if st.button(t("search.sens.run", lang), key="search_sens_run"):
-            st.session_state[SKey.SENS] = (id(result), sensitivity(result))
-        stored = st.session_state.get(SKey.SENS)
+        if st.button(t("search.sens.run", lang), key=Key.SEARCH_SENS_RUN):
+            st.session_state[Key.SEARCH_SENSITIVITY] = (id(result), sensitivity(result))
+        stored = st.session_state.get(Key.SEARCH_SENSITIVITY)
         if stored is not None and stored[0] == id(result):
             rows = stored[1]
             st.write(t("search.sens.summary", lang, stable=sum(v.stable for v in rows), total=len(rows)))
@@ -206,18 +196,18 @@ def _exports(lang: str, result: Any) -> None:
 
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(t("search.page.dl_gpkg", lang), result.to_gpkg(lang), file_name="tim-kiem.gpkg",
-                       mime="application/geopackage+sqlite3", key="search_dl_gpkg")
+                       mime="application/geopackage+sqlite3", key=Key.SEARCH_DL_GPKG)
     c2.download_button(t("search.page.dl_geojson", lang), json.dumps(result.to_geojson(lang), ensure_ascii=False),
-                       file_name="tim-kiem.geojson", mime="application/geo+json", key="search_dl_geojson")
+                       file_name="tim-kiem.geojson", mime="application/geo+json", key=Key.SEARCH_DL_GEOJSON)
     c3.download_button(t("search.page.dl_csv", lang), result.to_csv(lang).encode("utf-8-sig"), file_name="tim-kiem.csv",
-                       mime="text/csv", key="search_dl_csv")
+                       mime="text/csv", key=Key.SEARCH_DL_CSV)
     with c4:
-        if st.button(t("search.page.print", lang), key="search_print"):
-            st.session_state[SKey.PRINT] = (id(result), render_search_sheet(result, lang))
-        printed = st.session_state.get(SKey.PRINT)
+        if st.button(t("search.page.print", lang), key=Key.SEARCH_PRINT):
+            st.session_state[Key.SEARCH_PRINT_SHEET] = (id(result), render_search_sheet(result, lang))
+        printed = st.session_state.get(Key.SEARCH_PRINT_SHEET)
         if printed is not None and printed[0] == id(result):
             st.download_button(t("search.page.print_download", lang), printed[1], file_name="tim-kiem-A3.pdf",
-                               mime="application/pdf", key="search_print_dl")
+                               mime="application/pdf", key=Key.SEARCH_PRINT_DL)
 
 
 def render(lang: str) -> None:
@@ -228,9 +218,9 @@ def render(lang: str) -> None:
     profile = _profile_form(lang)
     weights = _weights_form(lang, profile)
     c1, c2 = st.columns(2)
-    cell = c1.selectbox(t("search.page.cell", lang), CELLS, key="search_cell", format_func=lambda v: f"{v:.0f} m")
-    top = c2.number_input(t("search.page.top", lang), min_value=1, max_value=30, value=10, key="search_top")
-    if st.button(t("search.page.run", lang), type="primary", key="search_run", disabled=weights is None):
+    cell = c1.selectbox(t("search.page.cell", lang), CELLS, key=Key.SEARCH_CELL, format_func=lambda v: f"{v:.0f} m")
+    top = c2.number_input(t("search.page.top", lang), min_value=1, max_value=30, value=10, key=Key.SEARCH_TOP)
+    if st.button(t("search.page.run", lang), type="primary", key=Key.SEARCH_RUN, disabled=weights is None):
         assert weights is not None
         try:
             with st.spinner(t("search.page.running", lang)):
@@ -238,11 +228,11 @@ def render(lang: str) -> None:
                                      cell=float(cell), top=int(top))
         except InputError as exc:
             st.error(error_text(exc, lang))
-            st.session_state.pop(SKey.RESULT, None)
+            st.session_state.pop(Key.SEARCH_RESULT, None)
         else:
-            st.session_state[SKey.RESULT] = found
-            st.session_state.pop(SKey.SHEET, None)
-    result = st.session_state.get(SKey.RESULT)
+            st.session_state[Key.SEARCH_RESULT] = found
+            st.session_state.pop(Key.SEARCH_SHEET, None)
+    result = st.session_state.get(Key.SEARCH_RESULT)
     if result is None:
         st.info(t("search.page.no_result", lang))
         return

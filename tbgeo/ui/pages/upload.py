@@ -26,7 +26,6 @@ from tbgeo.ingest.pipeline import (
 )
 from tbgeo.mapping.maps import preview_map
 from tbgeo.ui import ingest_state as state_fns
-from tbgeo.ui.ingest_state import SKIP as _SKIP, SWAP as _SWAP, UploadKey as K
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 from tbgeo.workspace import Workspace
@@ -42,8 +41,8 @@ _SWAPPED = ("ingest.crs_axes_swapped", "ingest.crs_axes_swapped_deg")
 
 def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | dict[str, str] | None) -> ImportPlan:
     """The session's one plan (another choice replaces it: no cache of reprojected frames)."""
-    skip = bool(st.session_state.get(_SKIP, False))
-    swap = bool(st.session_state.get(_SWAP, False))
+    skip = bool(st.session_state.get(Key.INGEST_SKIP_OTHER_TYPES, False))
+    swap = bool(st.session_state.get(Key.INGEST_SWAP_AXES, False))
     enc_key = tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding
     key = (src.sha256, src.chosen, layer_id, crs, enc_key, skip, swap)
     return state_fns.cached_plan(
@@ -56,16 +55,16 @@ def _plan(src: Any, layer_id: str, crs: str | None, encoding: str | dict[str, st
 def _detected(src: Any, layer_id: str, encoding: str | dict[str, str] | None) -> tuple[Any, dict[str, str]]:
     """The CRS detection and the text columns' detected encodings of the plan as detected (no choice
     made), kept as a small summary so that choosing another CRS does not keep a second plan."""
-    skip = bool(st.session_state.get(_SKIP, False))
-    swap = bool(st.session_state.get(_SWAP, False))
+    skip = bool(st.session_state.get(Key.INGEST_SKIP_OTHER_TYPES, False))
+    swap = bool(st.session_state.get(Key.INGEST_SWAP_AXES, False))
     enc_key = tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding
     key = (src.sha256, src.chosen, layer_id, enc_key, skip, swap)
-    cached = st.session_state.get(K.BASE)
+    cached = st.session_state.get(Key.INGEST_BASE)
     if cached and cached[0] == key:
         return cached[1]
     base = _plan(src, layer_id, None, encoding)
     summary = (base.crs, dict(base.encoding_dict()["columns"]))
-    st.session_state[K.BASE] = (key, summary)
+    st.session_state[Key.INGEST_BASE] = (key, summary)
     return summary
 
 
@@ -85,9 +84,9 @@ def _crs_step(det: Any, src: Any, lang: str) -> tuple[str | None, bool]:
     if not labels:
         return None, True
     options = list(labels)
-    choice = st.radio(t("ingest.ui_crs_choose", lang), options, format_func=labels.__getitem__, key=K.CRS)
+    choice = st.radio(t("ingest.ui_crs_choose", lang), options, format_func=labels.__getitem__, key=Key.INGEST_CRS)
     if det.needs_confirmation:
-        confirmed = st.checkbox(t("ingest.ui_crs_confirm", lang), key=K.CRS_OK)
+        confirmed = st.checkbox(t("ingest.ui_crs_confirm", lang), key=Key.INGEST_CRS_OK)
         return choice, bool(confirmed)
     return (None if choice == options[0] else choice), True
 
@@ -144,20 +143,20 @@ def _versions(layer_id: str, lang: str) -> None:
             t("ingest.ui_rollback_select", lang),
             options,
             format_func=lambda v: t("ingest.ui_shipped", lang) if v == 0 else f"v{v}",
-            key=K.ROLLBACK,
+            key=Key.INGEST_ROLLBACK,
         )
         if st.button(t("ingest.ui_rollback_button", lang)):
             active = Workspace.open_existing().set_active(layer_id, chosen or None, user=st.session_state.get(Key.USER))
             st.success(t("ingest.ui_rollback_done", lang, version=active.version if active else t("ingest.ui_shipped", lang), layer=layer_id))
     st.subheader(t("ingest.ui_export_title", lang))
-    fmt = st.selectbox(t("ingest.ui_export_format", lang), FORMATS, key=K.EXPORT_FORMAT)
+    fmt = st.selectbox(t("ingest.ui_export_format", lang), FORMATS, key=Key.INGEST_EXPORT_FORMAT)
     if st.button(t("ingest.ui_export_prepare", lang)):
         try:
-            st.session_state[K.EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt))
+            st.session_state[Key.INGEST_EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt))
         except TbgeoError as exc:
-            st.session_state.pop(K.EXPORT, None)
+            st.session_state.pop(Key.INGEST_EXPORT, None)
             st.error(error_text(exc, lang))
-    ready = st.session_state.get(K.EXPORT)
+    ready = st.session_state.get(Key.INGEST_EXPORT)
     if ready and ready[0] == layer_id and ready[1] == fmt:
         st.download_button(t("ingest.ui_export_button", lang, name=ready[2]), ready[3], file_name=ready[2])
 
@@ -179,20 +178,20 @@ def render(lang: str) -> None:
         ids,
         index=ids.index("industrial_parks") if "industrial_parks" in ids else 0,  # what staff update most
         format_func=lambda i: f"{catalog.get(i).title(lang)} ({i})",
-        key=K.LAYER,
+        key=Key.INGEST_LAYER,
     )
     # a new widget after each import, so Streamlit lets go of the uploaded bytes too
-    generation = int(st.session_state.get(K.UPLOADER, 0))
-    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES, key=f"ingest_uploader_{generation}")
+    generation = int(st.session_state.get(Key.INGEST_UPLOADER, 0))
+    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES, key=f"{Key.INGEST_UPLOADER}_{generation}")
     data: Callable[[], bytes] | None = None
     if uploaded is not None:
         data = uploaded.getvalue
         state_fns.save_upload(st.session_state, uploaded.name, data, file_id=getattr(uploaded, "file_id", None))
-    elif (st.session_state.get(K.FILE) or {}).get("file_id"):  # the user removed the file from the widget
+    elif (st.session_state.get(Key.INGEST_FILE) or {}).get("file_id"):  # the user removed the file from the widget
         state_fns.forget_upload(st.session_state)
-    file = st.session_state.get(K.FILE)
-    if st.session_state.get(K.RESULT):
-        _report(st.session_state[K.RESULT], lang)
+    file = st.session_state.get(Key.INGEST_FILE)
+    if st.session_state.get(Key.INGEST_RESULT):
+        _report(st.session_state[Key.INGEST_RESULT], lang)
     if file:
         try:
             _workflow(file, layer_id, lang, data)
@@ -215,7 +214,7 @@ def _column_encodings(detected: dict[str, str], options: list[str], lang: str) -
                 plain(column),  # a column name from the file: a widget label reads Markdown
                 options,
                 format_func=shown,
-                key=f"{K.ENCODING}_{column}",
+                key=f"{Key.INGEST_ENCODING}_{column}",
             )
             if choice != "auto":
                 chosen[column] = choice
@@ -226,7 +225,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
     options = state_fns.cached_options(st.session_state, source_layers, data)
     source_layer: str | None = None
     if len(options) > 1:
-        source_layer = st.selectbox(t("ingest.ui_source_layer", lang), options, key=K.SOURCE_LAYER)
+        source_layer = st.selectbox(t("ingest.ui_source_layer", lang), options, key=Key.INGEST_SOURCE_LAYER)
     src = state_fns.cached_source(st.session_state, source_layer, read_source, data)
 
     st.subheader(t("ingest.ui_step_detect", lang))
@@ -235,18 +234,18 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
         t("ingest.ui_encoding_override", lang),
         enc_options,
         format_func=lambda e: t("ingest.ui_encoding_auto", lang) if e == "auto" else e,
-        key=K.ENCODING,
+        key=Key.INGEST_ENCODING,
     )
     forced: str | dict[str, str] | None = None if encoding == "auto" else encoding
-    if st.session_state.get(_SWAP):
-        st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
+    if st.session_state.get(Key.INGEST_SWAP_AXES):
+        st.checkbox(t("ingest.ui_swap_axes", lang), key=Key.INGEST_SWAP_AXES)
     try:
         det, columns = _detected(src, layer_id, forced)
     except CRSError as exc:
-        if exc.key not in _SWAPPED or st.session_state.get(_SWAP):
+        if exc.key not in _SWAPPED or st.session_state.get(Key.INGEST_SWAP_AXES):
             raise
         st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
-        st.checkbox(t("ingest.ui_swap_axes", lang), key=_SWAP)
+        st.checkbox(t("ingest.ui_swap_axes", lang), key=Key.INGEST_SWAP_AXES)
         return
     per_column = _column_encodings(columns, enc_options, lang)
     if per_column:
@@ -293,7 +292,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
     if other_types:
         st.checkbox(
             say("ingest.ui_skip_other_types", lang, n=sum(other_types.values()), others=", ".join(other_types)),
-            key=_SKIP,
+            key=Key.INGEST_SKIP_OTHER_TYPES,
         )
 
     st.subheader(t("ingest.ui_step_mapping", lang))
@@ -307,7 +306,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
         opts = [none, *source_columns]
         mapping[f.name] = (
             grid[i % 3].selectbox(
-                f.name, opts, index=opts.index(suggested) if suggested in opts else 0, key=f"ingest_map_{f.name}"
+                f.name, opts, index=opts.index(suggested) if suggested in opts else 0, key=f"{Key.INGEST_MAP}_{f.name}"
             )
         )
     mapping = {k: (None if v == none else v) for k, v in mapping.items()}
@@ -315,7 +314,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
     st.subheader(t("ingest.ui_step_confirm", lang))
     insist = False
     if plan.landing.where == "outside":
-        insist = st.checkbox(t("ingest.ui_insist", lang), key=K.INSIST)
+        insist = st.checkbox(t("ingest.ui_insist", lang), key=Key.INGEST_INSIST)
     ready = confirmed and not plan.blocking(insist=insist)
     if not (plan.crs_settled and confirmed):
         st.info(t("ingest.ui_crs_must_confirm", lang))

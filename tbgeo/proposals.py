@@ -1,0 +1,245 @@
+"""The proposal life cycle: statuses, which may follow which, no land approved twice, saving a review.
+
+The workspace is the store (its SQL, its lock, its history rows); the rules of a proposal's life are
+here, and the page, the search page and ``tbgeo check --save`` / ``tbgeo proposals`` all go through
+them. A rule that depends on what is stored (the current status, the approved sites) is checked by
+the store inside the change it guards (``check=``), so two users cannot both pass it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from tbgeo.errors import InputError, Num
+from tbgeo.i18n import t
+from tbgeo.i18n.params import Joined, Template, Text
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from tbgeo.workspace import Proposal, Workspace
+
+__all__ = [
+    "DECIDED_STATUSES",
+    "NEW_STATUSES",
+    "PROPOSAL_STATUSES",
+    "TRANSITIONS",
+    "How",
+    "Saved",
+    "new_proposal",
+    "save_review",
+    "save_site",
+    "set_status",
+    "site_key",
+    "update_review",
+]
+
+PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected")
+#: The statuses a proposal may be created with.
+NEW_STATUSES = ("draft", "submitted")
+#: Which status may follow which; a decision outside this table is refused.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("submitted", "rejected"),
+    "submitted": ("approved", "rejected", "draft"),
+    "approved": ("submitted",),
+    "rejected": ("draft", "submitted"),
+}
+#: Statuses of a decided proposal: its name, attributes, geometry and report are kept as decided; a
+#: new review of it is stored as a new proposal (a revision, ``revision_of``), never over it.
+DECIDED_STATUSES = ("approved", "rejected")
+#: m²: two outlines differing by less than this are the same site; land shared by less is
+#: digitising noise, not land approved twice.
+SAME_SITE_M2 = 1.0
+
+How = Literal["created", "updated", "revised"]
+
+
+class Saved(NamedTuple):
+    """A saved review: the proposal's id, how it was kept, and the decided proposal it is a revision of."""
+
+    id: int
+    how: How
+    revision_of: int | None
+
+    def message(self, lang: str, *, page: bool = False) -> str:
+        """What the user is told, from the outcome alone, so every surface says the same thing; the
+        page's wording for a new proposal adds that it was stored automatically (the page saves every
+        review, the command line on ``--save``)."""
+        if self.how == "updated":
+            return t("review.page.saved_updated", lang, id=self.id)
+        if self.how == "revised":
+            key = "review.page.saved_revision" if page else "review.cli.saved_revision"
+            return t(key, lang, id=self.id, original=self.revision_of)
+        return t("review.page.saved" if page else "review.cli.saved", lang, id=self.id)
+
+
+def _status_word(status: str) -> Template:
+    """A proposal status for a message: its word in the reader's language, with the code as stored."""
+    return Template("workspace.status_named", {"word": Text(f"review.page.st_{status}", status), "code": status})
+
+
+def _statuses(statuses: tuple[str, ...]) -> Joined:
+    return Joined(tuple(_status_word(s) for s in statuses))
+
+
+def site_key(site: BaseGeometry) -> str:
+    """A key of a site's outline (normalised, so the same outline gives the same key)."""
+    import shapely
+
+    return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
+
+
+# -- rules -------------------------------------------------------------------------------------------
+def _check_editable(p: Proposal) -> None:
+    """What was decided stays as it was: a decided proposal's review is not replaced."""
+    if p.status in DECIDED_STATUSES:
+        raise InputError("workspace.decided_frozen", id=p.id, status=Text(f"review.page.st_{p.status}", p.status))
+
+
+def _check_transition(p: Proposal, status: str) -> None:
+    if status not in TRANSITIONS[p.status]:
+        raise InputError(
+            "workspace.bad_transition",
+            current=_status_word(p.status),
+            status=_status_word(status),
+            allowed=_statuses(TRANSITIONS[p.status]),
+        )
+
+
+def _refuse_double_approval(p: Proposal, approved: list[Proposal]) -> None:
+    """The same land cannot be approved for two proposals: refuse when the site overlaps an approved one."""
+    for other in approved:
+        if other.id == p.id:
+            continue
+        shared = p.geometry.intersection(other.geometry).area
+        if shared > SAME_SITE_M2:
+            raise InputError("workspace.overlaps_approved", id=p.id, other=other.id, name=other.name,
+                             ha=Num(shared / 10_000.0, 2))
+
+
+# -- changes -----------------------------------------------------------------------------------------
+def new_proposal(
+    store: Workspace,
+    geometry: BaseGeometry,
+    *,
+    name: str,
+    attributes: dict[str, Any] | None = None,
+    report: dict[str, Any] | None = None,
+    user: str | None = None,
+    status: str = "draft",
+    revision_of: int | None = None,
+) -> Proposal:
+    """A new proposal (geometry in EPSG:9209), draft or submitted: approval and rejection are decisions."""
+    if status not in NEW_STATUSES:
+        raise InputError("workspace.bad_status", status=status, allowed=_statuses(NEW_STATUSES))
+    return store.add_proposal(geometry, name=name, attributes=attributes, report=report, user=user, status=status,
+                              revision_of=revision_of)
+
+
+def set_status(store: Workspace, proposal_id: int, status: str, *, user: str | None = None, comment: str = "") -> Proposal:
+    """Record a decision, if the life cycle allows it: ``TRANSITIONS`` from the stored status, and no
+    approval of land another approved proposal holds (checked inside the store's change)."""
+    if status not in PROPOSAL_STATUSES:
+        raise InputError("workspace.bad_status", status=status, allowed=_statuses(PROPOSAL_STATUSES))
+
+    def check(p: Proposal) -> None:
+        _check_transition(p, status)
+        if status == "approved":
+            _refuse_double_approval(p, store.proposals(("approved",)))
+
+    return store.set_status(proposal_id, status, user=user, comment=comment, check=check)
+
+
+def update_review(
+    store: Workspace,
+    proposal_id: int,
+    report: dict[str, Any],
+    *,
+    user: str | None = None,
+    name: str | None = None,
+    attributes: dict[str, Any] | None = None,
+) -> Proposal:
+    """Replace a proposal's review report (and its name and attributes if given); refused for a decided
+    proposal, whose new review is a revision (``save_site``). Every changed field is in its history."""
+    return store.update_report(proposal_id, report, user=user, name=name, attributes=attributes, check=_check_editable)
+
+
+def _decided_with_outline(store: Workspace, geometry: BaseGeometry) -> int | None:
+    """The newest decided proposal with the same outline as ``geometry``, if any."""
+    for p in store.proposals(DECIDED_STATUSES):  # newest first
+        if p.geometry.symmetric_difference(geometry).area < SAME_SITE_M2:
+            return p.id
+    return None
+
+
+def save_site(
+    store: Workspace,
+    geometry: BaseGeometry,
+    *,
+    name: str,
+    attributes: dict[str, Any],
+    report: dict[str, Any],
+    user: str | None = None,
+    proposal_id: int | None = None,
+) -> tuple[Proposal, How]:
+    """Keep a reviewed site: (the proposal, ``"created"`` | ``"updated"`` | ``"revised"``).
+
+    ``proposal_id`` (the proposal this review is of) is updated while it is a draft or submitted;
+    a decided one (approved, rejected) keeps its name, attributes, geometry and report as decided,
+    and the review becomes a new draft proposal linked to it (``revision_of``). Without
+    ``proposal_id``, a site with the same outline as a decided proposal is also stored as its
+    revision; anything else is a new draft.
+    """
+    if proposal_id is not None:
+        stored = store.find_proposal(proposal_id)
+        if stored is None:
+            proposal_id = None  # gone (another workspace): store it anew
+        elif stored.status not in DECIDED_STATUSES:
+            try:
+                return update_review(store, proposal_id, report, user=user, name=name, attributes=attributes), "updated"
+            except InputError as exc:  # decided by someone else in the meantime: a revision after all
+                if exc.key != "workspace.decided_frozen":
+                    raise
+    if proposal_id is None:
+        proposal_id = _decided_with_outline(store, geometry)
+    p = new_proposal(store, geometry, name=name, attributes=attributes, report=report, user=user, status="draft",
+                     revision_of=proposal_id)
+    return p, ("revised" if proposal_id is not None else "created")
+
+
+def save_review(
+    store: Workspace,
+    report: Any,
+    lang: str,
+    *,
+    user: str | None = None,
+    proposal_id: int | None = None,
+    remember: MutableMapping[str, int] | None = None,
+) -> Saved:
+    """Keep a reviewed site (a ``tbgeo.review`` Report) the one way the page, the search page and
+    ``tbgeo check --save`` keep it (``save_site``): its report; its attributes as reviewed (kept as
+    stored when they say the same as those of the proposal it is a review of); and its name — the one
+    the review gives, else the name of the proposal it is a review of (a re-review in another
+    language does not rename it), else "unnamed site".
+
+    ``proposal_id`` is the proposal the review is of (the page's re-check). ``remember`` maps site
+    keys to the proposals saved before in one sitting (a page session): the same site reviewed again
+    updates its proposal instead of adding a duplicate, and the map learns where each site went.
+    """
+    key = site_key(report.geometry)
+    if proposal_id is None and remember is not None:
+        proposal_id = remember.get(key)
+    attrs = report.facts.attrs
+    name, attributes = attrs.name, attrs.to_dict()
+    earlier = store.find_proposal(proposal_id) if proposal_id is not None else None
+    if earlier is not None:
+        name = name or earlier.name
+        if type(attrs).from_dict(earlier.attributes).to_dict() == attributes:
+            attributes = earlier.attributes  # the same attributes, kept as stored: no change in the history
+    p, how = save_site(store, report.geometry, name=name or t("review.page.unnamed", lang), attributes=attributes,
+                       report=report.to_dict(lang), user=user, proposal_id=proposal_id)
+    if remember is not None:
+        remember[key] = p.id
+    return Saved(p.id, how, p.revision_of)

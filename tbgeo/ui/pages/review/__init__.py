@@ -1,0 +1,39 @@
+"""Site review page: propose a site (draw, upload, type corners), review it, save it, decide on it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tbgeo.errors import StoreBusyError, TbgeoError
+from tbgeo.i18n import t
+from tbgeo.ui.pages.review.context import context
+from tbgeo.ui.pages.review.ledger import ledger_part
+from tbgeo.ui.pages.review.proposals import proposals_part
+from tbgeo.ui.pages.review.report import attributes_form, panel, run_review
+from tbgeo.ui.pages.review.site_input import site_map, site_summary, site_tabs
+from tbgeo.ui.text import error_text
+
+__all__ = ["render"]
+
+
+def render(lang: str) -> None:
+    """The page: the map and the site input, the project form and the report, proposals, ledger."""
+    st.title(t("review.page.title", lang))
+    st.caption(t("review.page.intro", lang))
+    try:
+        ctx = context()
+    except TbgeoError as exc:  # a bad layer file, or the store busy (another program writing to it)
+        st.error(error_text(exc, lang))
+        return
+    site_map(lang, ctx.proposals)
+    site_tabs(lang)
+    site_summary(lang)
+    result = attributes_form(lang)
+    if result is not None:
+        run_review(lang, *result)
+    panel(lang)
+    for part in (proposals_part, ledger_part):
+        try:
+            part(lang)
+        except StoreBusyError as exc:  # the site tools above stay usable while the store is busy
+            st.error(error_text(exc, lang))

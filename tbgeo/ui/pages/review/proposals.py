@@ -1,0 +1,143 @@
+"""The review page's stored proposals: the list, one proposal's history and changes, re-check, decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from tbgeo import proposals as lifecycle
+from tbgeo.errors import TbgeoError
+from tbgeo.i18n import t
+from tbgeo.places.locate import locate
+from tbgeo.ui.pages.review.context import base_context, context
+from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text
+
+__all__ = ["proposals_part"]
+
+
+def _status(status: str | None, lang: str) -> str:
+    return t(f"review.page.st_{status}", lang) if status else ""
+
+
+def _table(items: list[Any], lang: str) -> None:
+    rows = []
+    for p in items:
+        report = p.report or {}
+        rows.append({
+            "#": p.id,
+            t("review.page.col_name", lang): p.name,
+            t("review.page.col_status", lang): _status(p.status, lang),
+            t("review.page.area", lang): round(p.area_ha, 2),
+            t("review.page.rice", lang): (report.get("rice") or {}).get("total_ha"),
+            t("review.page.col_verdict", lang): t(f"review.severity.{report.get('verdict', 'info')}", lang),
+        })
+    st.dataframe(rows, hide_index=True, width="stretch", key=Key.REVIEW_PROPOSALS_TABLE)
+
+
+def _history(chosen: Any, lang: str) -> None:
+    """Its decisions and comments, what it is a revision of, and every field a review changed."""
+    st.dataframe(
+        [
+            {
+                t("review.page.col_when", lang): d.at,
+                t("review.page.col_who", lang): d.by,
+                t("review.page.col_from", lang): _status(d.status_from, lang),
+                t("review.page.col_to", lang): _status(d.status_to, lang),
+                t("review.page.col_comment", lang): d.comment,
+            }
+            for d in chosen.history
+        ],
+        hide_index=True, width="stretch", key=Key.REVIEW_HISTORY,
+    )
+    if chosen.revision_of is not None:
+        st.caption(t("review.page.revision_of", lang, id=chosen.revision_of))
+    if chosen.changes:
+        st.markdown("**" + t("review.page.changes", lang) + "**")
+        st.dataframe(
+            [
+                {
+                    t("review.page.col_when", lang): c.at,
+                    t("review.page.col_who", lang): c.by,
+                    t("review.page.col_field", lang): c.field,
+                    t("review.page.col_from", lang): c.old or "",
+                    t("review.page.col_to", lang): c.new or "",
+                }
+                for c in chosen.changes
+            ],
+            hide_index=True, width="stretch", key=Key.REVIEW_CHANGES,
+        )
+
+
+def _recheck(ws: Any, chosen: Any, lang: str) -> None:
+    """Review the proposal again on today's layers and save it (a revision when it has been decided)."""
+    from tbgeo.review.config import load_config
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.run import review_site
+
+    try:
+        attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
+        report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
+        saved = lifecycle.save_review(ws, report, lang, user=st.session_state.get(Key.USER) or None,
+                                      proposal_id=chosen.id)
+    except TbgeoError as exc:
+        st.error(error_text(exc, lang))
+        return
+    if saved.how == "revised":
+        st.success(saved.message(lang, page=True))
+    else:
+        st.success(t("review.page.rechecked", lang, id=chosen.id, verdict=t(f"review.severity.{report.verdict}", lang)))
+
+
+def _decision(ws: Any, chosen: Any, lang: str) -> None:
+    """The decision form: a new status (as the life cycle allows) or a comment, with who."""
+    with st.form(Key.REVIEW_DECISION):
+        options = ["", *lifecycle.TRANSITIONS[chosen.status]]
+        new = st.selectbox(t("review.page.new_status", lang), options,
+                           format_func=lambda s: _status(s, lang) or t("review.page.comment_only", lang),
+                           key=Key.REVIEW_NEW_STATUS)
+        comment = st.text_area(t("review.page.comment", lang), key=Key.REVIEW_COMMENT)
+        user = st.text_input(t("review.page.user", lang), value=st.session_state.get(Key.USER, ""), key=Key.REVIEW_USER)
+        go = st.form_submit_button(t("review.page.record", lang))
+    if not go:
+        return
+    try:
+        if new:
+            lifecycle.set_status(ws, chosen.id, new, user=user or None, comment=comment)
+        elif comment.strip():
+            ws.add_comment(chosen.id, comment.strip(), user=user or None)
+        else:
+            st.warning(t("review.page.nothing", lang))
+            return
+    except TbgeoError as exc:  # bad decision, or the store is busy (another program writing)
+        st.error(error_text(exc, lang))
+        return
+    st.success(t("review.page.recorded", lang, id=chosen.id))
+    st.rerun()
+
+
+def proposals_part(lang: str) -> None:
+    """The stored proposals; one chosen, with its history, a re-check and the decision form."""
+    from tbgeo.workspace import Workspace
+
+    st.subheader(t("review.page.proposals", lang))
+    ws = Workspace.open_existing() if Workspace.exists() else None
+    items = ws.proposals() if ws is not None else []
+    if ws is None or not items:
+        st.info(t("review.page.no_proposals", lang))
+        return
+    _table(items, lang)
+    names = {p.id: p.name for p in items}
+    pid = st.selectbox(t("review.page.pick", lang), list(names), format_func=lambda i: f"#{i} {names[i]}",
+                       key=Key.REVIEW_PICK)
+    chosen = ws.proposal(pid)
+    if chosen.geometry is not None and not chosen.geometry.is_empty:
+        # where it is in both systems, measured now (a commune layer imported since the review counts)
+        base = base_context()
+        where = locate(chosen.geometry, districts=base.districts, communes=base.communes)
+        st.text(t("places.report_line", lang, where=where.text(lang)))  # plain text: names come from layers
+    _history(chosen, lang)
+    if st.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
+        _recheck(ws, chosen, lang)
+    _decision(ws, chosen, lang)

@@ -1,0 +1,162 @@
+"""The review page's review: the project's attributes, running the review (saved at once), the report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from tbgeo.errors import TbgeoError, report_internal_error
+from tbgeo.i18n import fmt_number, t
+from tbgeo.review.model import SEVERITY_ICONS, TECHNOLOGY_LEVELS
+from tbgeo.ui.pages.review.context import context, sectors
+from tbgeo.ui.state import Key
+from tbgeo.ui.text import error_text
+
+__all__ = ["attributes_form", "panel", "panel_rows", "run_review"]
+
+
+def attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
+    """The project form: (SiteAttrs, the payment inputs) when it was submitted, else None."""
+    from tbgeo.review.config import load_config
+    from tbgeo.review.model import SiteAttrs
+
+    cfg = load_config()
+    codes = [""] + [s.code for s in sectors()]
+    by_code = {s.code: s for s in sectors()}
+
+    def sector_label(code: str) -> str:
+        if not code:
+            return t("review.page.no_sector", lang)
+        s = by_code[code]
+        return f"{s.name(lang)} — {t(f'review.page.status_{s.status}', lang)}"
+
+    with st.form(Key.REVIEW_FORM):
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("review.page.name", lang), value=st.session_state.get(Key.REVIEW_SITE_NAME, ""),
+                             key=Key.REVIEW_NAME)
+        investor = c2.text_input(t("review.page.investor", lang), key=Key.REVIEW_INVESTOR)
+        sector = st.selectbox(t("review.page.sector", lang), codes, format_func=sector_label, key=Key.REVIEW_SECTOR)
+        c3, c4, c5 = st.columns(3)
+        workforce = c3.number_input(t("review.page.workforce", lang), min_value=0, step=50, value=0,
+                                    key=Key.REVIEW_WORKFORCE)
+        investment = c4.number_input(t("review.page.investment", lang), min_value=0.0, step=10.0, value=0.0,
+                                     key=Key.REVIEW_INVESTMENT)
+        gas = c5.number_input(t("review.page.gas_use", lang), min_value=0.0, step=100.0, value=0.0, key=Key.REVIEW_GAS)
+        tech = st.selectbox(t("review.page.technology", lang), [""] + list(TECHNOLOGY_LEVELS),
+                            format_func=lambda v: t(f"review.value.{v}", lang) if v else t("review.page.not_stated", lang),
+                            key=Key.REVIEW_TECHNOLOGY)
+        st.markdown(t("review.page.payment_inputs", lang))
+        c6, c7 = st.columns(2)
+        rate = c6.number_input(t("review.page.levy_rate", lang), min_value=0.0, max_value=100.0,
+                               value=float(cfg.rice.levy_rate_pct), step=5.0, key=Key.REVIEW_RATE)
+        price = c7.number_input(t("review.page.land_price", lang), min_value=0.0,
+                                value=float(cfg.rice.land_price_vnd_m2), step=10_000.0, key=Key.REVIEW_PRICE)
+        submitted = st.form_submit_button(t("review.page.run", lang), type="primary")
+    if not submitted:
+        return None
+    attrs = SiteAttrs(
+        name=name.strip(), investor=investor.strip(), sector=sector or None, workforce=int(workforce) or None,
+        investment_bvnd=float(investment) or None, gas_use_m3_day=float(gas) or None, technology=tech or None,
+    )
+    return attrs, {"levy_rate_pct": float(rate), "land_price_vnd_m2": float(price)}
+
+
+def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
+    """Review the site under review and keep it as a proposal (``tbgeo.proposals.save_review``)."""
+    import dataclasses
+
+    from tbgeo.proposals import save_review, site_key
+    from tbgeo.review.config import load_config
+    from tbgeo.review.run import review_site
+    from tbgeo.workspace import Workspace
+
+    site = st.session_state.get(Key.REVIEW_SITE)
+    if site is None:
+        st.warning(t("review.page.no_site", lang))
+        return
+    stored = st.session_state.setdefault(Key.REVIEW_STORED_SITES, {})
+    pid = stored.get(site_key(site))
+    if pid is not None:  # its own stored proposal is no overlap
+        attrs = dataclasses.replace(attrs, proposal_id=pid)
+    try:
+        cfg = load_config().with_inputs(**inputs)
+        report = review_site(site, attrs=attrs, context=context(), config=cfg)
+        saved = save_review(Workspace.open(), report, lang, user=st.session_state.get(Key.USER) or None, remember=stored)
+    except TbgeoError as exc:
+        st.error(error_text(exc, lang))
+        return
+    except Exception as exc:  # a fault, not the user's input: said in the user's language, logged
+        st.error(report_internal_error(exc, lang))
+        return
+    st.session_state[Key.REVIEW_REPORT] = report
+    st.session_state[Key.REVIEW_SAVED] = saved
+    st.session_state.pop(Key.REVIEW_SHEET_PDF, None)
+
+
+def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
+    """The review panel's rows: traffic light, rule, value, citation, finding."""
+    return [
+        {
+            t("review.page.col_light", lang): SEVERITY_ICONS[f.severity],
+            t("review.page.col_rule", lang): f.title(lang),
+            t("review.page.col_value", lang): f.value_text(lang),
+            t("review.page.col_citation", lang): f.citation(lang),
+            t("review.page.col_finding", lang): f.text(lang),
+        }
+        for f in report.findings
+    ]
+
+
+def _figures(report: Any, lang: str) -> None:
+    """Area and rice land of the site, and where it is."""
+    facts = report.facts
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("review.page.area", lang), f"{fmt_number(facts.area_ha, lang, 2)} ha")
+    lu = facts.landuse
+    if lu is not None:
+        c2.metric(t("review.page.rice", lang), f"{fmt_number(lu.rice_ha, lang, 2)} ha",
+                  help=f"{fmt_number(lu.share * 100, lang, 1)} %")
+        c3.metric("LUC", f"{fmt_number(lu.luc_ha, lang, 2)} ha")
+        c4.metric("LUK", f"{fmt_number(lu.luk_ha, lang, 2)} ha")
+        if lu.unknown_ha > 0.005:
+            st.warning(t("review.text.unknown", lang, unknown=fmt_number(lu.unknown_ha, lang, 2),
+                         pct=fmt_number(lu.unknown_ha * 1e4 / lu.site_m2 * 100 if lu.site_m2 > 0 else 0.0, lang, 1)))
+    if report.location is not None:  # former district and new commune(s); plain text (names come from layers)
+        st.text(t("places.report_line", lang, where=report.location.text(lang)))
+
+
+def _downloads(report: Any, lang: str) -> None:
+    """The report as JSON, CSV, GeoJSON and the printable sheet."""
+    name = (report.facts.attrs.name or "site").replace(" ", "_")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(t("review.page.dl_json", lang), report.to_json(lang).encode("utf-8"), f"{name}.json",
+                       "application/json", key=Key.REVIEW_DL_JSON)
+    d2.download_button(t("review.page.dl_csv", lang), report.to_csv(lang).encode("utf-8-sig"), f"{name}.csv", "text/csv",
+                       key=Key.REVIEW_DL_CSV)
+    d3.download_button(t("review.page.dl_geojson", lang),
+                       json.dumps(report.to_geojson(lang), ensure_ascii=False).encode("utf-8"), f"{name}.geojson",
+                       "application/geo+json", key=Key.REVIEW_DL_GEOJSON)
+    if st.button(t("review.sheet.make", lang), key=Key.REVIEW_SHEET_MAKE):
+        st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang)
+    if st.session_state.get(Key.REVIEW_SHEET_PDF):
+        st.download_button(t("review.sheet.download", lang), st.session_state[Key.REVIEW_SHEET_PDF], f"{name}.pdf",
+                           "application/pdf", key=Key.REVIEW_DL_SHEET)
+
+
+def panel(lang: str) -> None:
+    """The last report: verdict, figures, one row per rule, downloads, and where it was saved."""
+    report = st.session_state.get(Key.REVIEW_REPORT)
+    if report is None:
+        return
+    st.subheader(t("review.page.report", lang))
+    verdict = t(f"review.severity.{report.verdict}", lang)
+    banner = {"block": st.error, "warn": st.warning, "info": st.info, "ok": st.success}[report.verdict]
+    banner(t("review.page.verdict", lang, verdict=verdict, icon=SEVERITY_ICONS[report.verdict]))
+    _figures(report, lang)
+    st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key=Key.REVIEW_PANEL)
+    _downloads(report, lang)
+    saved = st.session_state.get(Key.REVIEW_SAVED)
+    if saved is not None:
+        st.success(saved.message(lang, page=True))

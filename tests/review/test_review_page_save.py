@@ -1,0 +1,101 @@
+"""The review page and ``tbgeo check --save`` save a reviewed site the same way (tbgeo.proposals)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tbgeo import proposals
+from tbgeo.cli import main
+from tbgeo.proposals import Saved
+from tbgeo.workspace import Proposal, Workspace
+
+# the RICE site of the synthetic province as VN-2000 X (north) / Y (east) corners: 100 ha
+CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
+
+
+def _page_review(name: str, sector: str) -> list[str]:
+    """A new page session: type the corners, name the site, review it; the success messages shown."""
+    st.cache_resource.clear()
+    at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=60).run()
+    at.text_area(key="review_coords").set_value(CORNERS)
+    at.button(key="review_use_coords").click().run()
+    at.text_input(key="review_name").set_value(name)
+    at.selectbox(key="review_sector").set_value(sector)
+    next(b for b in at.button if b.label == "Thẩm tra").click().run()
+    assert not at.exception, at.exception
+    return [s.value for s in at.success]
+
+
+def _cli_review(capsys: pytest.CaptureFixture[str], corners: Path, name: str, sector: str) -> str:
+    main(["check", str(corners), "--save", "--sector", sector, "--name", name, "--lang", "vi"])
+    return capsys.readouterr().out.rstrip().splitlines()[-1]
+
+
+def _kept(p: Proposal) -> tuple[object, ...]:
+    """What saving decides: name, status, attributes, revision rule, area, verdict, rice land, changes."""
+    report = p.report or {}
+    return (p.name, p.status, p.attributes, p.revision_of, round(p.area_ha, 4), report.get("verdict"),
+            report["rice"]["total_ha"], [(c.field, c.old, c.new) for c in p.changes])
+
+
+def test_the_page_and_check_save_alike(project, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    corners = tmp_path / "khu.txt"
+    corners.write_text(CORNERS, encoding="utf-8")
+    page_ws, cli_ws = tmp_path / "page.gpkg", tmp_path / "cli.gpkg"
+
+    def both(name: str, sector: str) -> tuple[list[str], str]:
+        monkeypatch.setenv("TBGEO_WORKSPACE", str(page_ws))
+        shown = _page_review(name, sector)
+        monkeypatch.setenv("TBGEO_WORKSPACE", str(cli_ws))
+        return shown, _cli_review(capsys, corners, name, sector)
+
+    # a new site: a draft with the same name, attributes and report, and the same message
+    shown, printed = both("Khu lúa", "electronics")
+    created = Saved(1, "created", None)
+    assert created.message("vi", page=True) in shown and printed == created.message("vi")
+    page, cli = Workspace.open_existing(page_ws).proposal(1), Workspace.open_existing(cli_ws).proposal(1)
+    assert _kept(page) == _kept(cli)
+    assert (page.name, page.status, page.attributes["sector"]) == ("Khu lúa", "draft", "electronics")
+    # once decided, the same outline reviewed again is a revision on both, the decided one kept as it was
+    for path in (page_ws, cli_ws):
+        ws = Workspace.open_existing(path)
+        proposals.set_status(ws, 1, "submitted")
+        proposals.set_status(ws, 1, "approved")
+    shown, printed = both("Khu dệt", "textile_garment")
+    revised = Saved(2, "revised", 1)
+    assert revised.message("vi", page=True) in shown and printed == revised.message("vi")
+    page, cli = Workspace.open_existing(page_ws).proposal(2), Workspace.open_existing(cli_ws).proposal(2)
+    assert _kept(page) == _kept(cli)
+    assert (page.revision_of, page.name, page.status) == (1, "Khu dệt", "draft")
+    assert ("attributes.sector", "electronics", "textile_garment") in _kept(page)[-1]  # type: ignore[operator]
+    assert Workspace.open_existing(page_ws).proposal(1).name == Workspace.open_existing(cli_ws).proposal(1).name == "Khu lúa"
+
+
+def test_a_rereview_without_a_name_keeps_the_proposals_name(tmp_path: Path) -> None:
+    """The page's re-check and a new review of a remembered site name it alike: the name the review
+    gives, else the proposal's own (a review in another language does not rename it)."""
+    import shapely
+
+    from tbgeo.review.model import SiteAttrs
+
+    class _Report:  # the parts of a tbgeo.review Report that saving reads
+        def __init__(self, attrs: SiteAttrs) -> None:
+            self.geometry = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
+            self.facts = type("Facts", (), {"attrs": attrs})()
+
+        def to_dict(self, lang: str) -> dict[str, object]:
+            return {"verdict": "ok", "lang": lang}
+
+    ws = Workspace.open(tmp_path / "w.gpkg")
+    remember: dict[str, int] = {}
+    assert proposals.save_review(ws, _Report(SiteAttrs()), "vi", remember=remember) == (1, "created", None)
+    assert ws.proposal(1).name == "Khu đất chưa đặt tên"
+    assert proposals.save_review(ws, _Report(SiteAttrs()), "en", remember=remember) == (1, "updated", None)
+    assert ws.proposal(1).name == "Khu đất chưa đặt tên"  # not renamed "Unnamed site"
+    assert [c.field for c in ws.proposal(1).changes] == []
+    assert proposals.save_review(ws, _Report(SiteAttrs(name="Khu A")), "en", proposal_id=1) == (1, "updated", None)
+    assert ws.proposal(1).name == "Khu A"
