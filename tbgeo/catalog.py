@@ -173,6 +173,7 @@ class Layer:
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """The JSON listing row of ``tbgeo layers --format json``."""
         version = self.active_version()
+        present = not self.optional or self.has_data()
         return {
             "id": self.id,
             "title_vi": self.title_vi,
@@ -181,9 +182,12 @@ class Layer:
             "group": self.group,
             "kind": self.kind,
             "geometry_type": self.geometry_type,
-            "features": self.feature_count(),
+            "features": self.feature_count() if present else None,
+            # an optional layer (communes_2025) ships no data: listed, with whether it has been imported
+            "optional": self.optional,
+            "imported": version is not None,
             "crs": self.crs,
-            "source": f"workspace:{self.id}@v{version.version}" if version is not None else self.source,
+            "source": f"workspace:{self.id}@v{version.version}" if version is not None else (self.source if present else "—"),
             "provenance": self.provenance(lang),
             "accuracy": self.accuracy(lang),
             "citation": self.citation,

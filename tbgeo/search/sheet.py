@@ -5,6 +5,7 @@ of project, weights and constraints, each with its citation. Drawn server-side, 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tbgeo.errors import InputError
@@ -104,7 +105,19 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
                       for block in (factor_lines, constraint_lines))
         bottom = h_mm - margin - 8 * k  # above the note
         room = bottom - (top + 6 * k + 5 * k) - 4 * k - model_h
-        fits = max(1, int(room // row_h))
+
+        def place_lines(cands: Sequence[Any]) -> list[list[str]]:
+            """Where each candidate is in both systems: former district(s) and 2025 commune(s) (issue 15)."""
+            return [wrap_mm(nfc(f"{c.rank}. {c.report.location.text(lang)}"), col_w, 6.5 * k)
+                    for c in cands if c.report is not None and c.report.location is not None]
+
+        def places_h(cands: Sequence[Any]) -> float:
+            lines = place_lines(cands)
+            return 6 * k + sum(len(p) * line_h + 0.8 * k for p in lines) + 3 * k if lines else 0.0
+
+        fits = len(result.candidates)
+        while fits > 1 and (fits + 1) * row_h + places_h(result.candidates[:fits]) > room:
+            fits -= 1
         shown = result.candidates if len(result.candidates) <= fits else result.candidates[:max(fits - 1, 1)]
         y = top
         text(x, y, t("search.sheet.candidates", lang), 10, weight="bold")
@@ -129,7 +142,9 @@ def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "
                          first=shown[-1].rank + 1, last=result.candidates[-1].rank), 6.5, style="italic")
             y += row_h
         y += 4 * k
-        for head, block in (("search.sheet.weights", factor_lines), ("search.sheet.constraints", constraint_lines)):
+        blocks = [("search.sheet.places", place_lines(shown))] if place_lines(shown) else []
+        blocks += [("search.sheet.weights", factor_lines), ("search.sheet.constraints", constraint_lines)]
+        for head, block in blocks:
             text(x, y, t(head, lang), 10, weight="bold")
             y += 6 * k
             for parts in block:

@@ -66,14 +66,18 @@ def test_data_page_lists_provenance_and_citations(monkeypatch: pytest.MonkeyPatc
     at = AppTest.from_string(_page_script("tbgeo.ui.pages.data", "vi"), default_timeout=TIMEOUT).run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert len(table) == 12
-    assert set(table["Mã lớp"]) >= {"districts", "industrial_parks", "landuse"}
-    assert all(c.startswith("Điều 1") for c in table["Trích dẫn quy hoạch"])
+    assert len(table) == 13  # the 12 shipped layers and the optional communes_2025
+    assert set(table["Mã lớp"]) >= {"districts", "industrial_parks", "landuse", "communes_2025"}
+    cites = dict(zip(table["Mã lớp"], table["Trích dẫn quy hoạch"], strict=True))
+    assert all(c.startswith("Điều 1") for lid, c in cites.items() if lid != "communes_2025")
+    assert cites["communes_2025"] == "Nghị quyết 1666/NQ-UBTVQH15"
     features = dict(zip(table["Mã lớp"], table["Số đối tượng"], strict=True))
     assert features["districts"] == "8" and features["landuse"] == "—"
-    assert len(at.expander) == 12
+    assert features["communes_2025"] == "lớp tùy chọn, chưa nạp"
+    assert len(at.expander) == 13
     provenance = [m.value for m in at.markdown if m.value.startswith("**Nguồn gốc:**")]
-    assert len(provenance) == 12 and all("minh họa" in p.lower() for p in provenance)
+    assert len(provenance) == 13 and sum("minh họa" in p.lower() for p in provenance) == 12
+    assert any("Không có dữ liệu đi kèm" in p for p in provenance)
     codes = at.dataframe[1].value
     assert list(codes[codes["Đất lúa"] == "có"]["Mã"]) == ["LUC", "LUK"]
 

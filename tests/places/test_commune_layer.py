@@ -49,8 +49,15 @@ def test_a_province_wide_layer_is_recognised(tmp_path: Path, capsys: pytest.Capt
     path = tmp_path / "hung_yen_104.gpkg"
     gpd.GeoDataFrame({"ma_dvhc": ["13003", "12970", *_former_hung_yen_codes()[:3]]}, geometry=ours + theirs,
                      crs=9209).to_file(path)
+    assert main(["layers"]) == 0  # before: listed, and said to be not imported yet
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "communes_2025" in ln)
+    assert "Xã, phường từ 1/7/2025 (tỉnh Hưng Yên)" in line and "tùy chọn, chưa nạp" in line
     assert main(["import", str(path), "--layer", "communes_2025"]) == 0
     capsys.readouterr()
+    assert main(["layers", "--format", "json"]) == 0  # after: what GIS staff just imported is listed
+    listed = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == "communes_2025")
+    assert (listed["optional"], listed["imported"], listed["features"]) == (True, True, 5)
+    assert listed["source"] == "workspace:communes_2025@v1"
     assert main(["where", "KCN Tiền Hải", "--format", "json"]) == 0
     row = json.loads(capsys.readouterr().out)[0]
     assert row["new_communes_exact"] is True

@@ -135,6 +135,8 @@ def test_direct_weights_file_and_outputs(capsys, tmp_path) -> None:
 
 
 def test_a3_sheet(capsys, tmp_path) -> None:
+    import re
+
     from pypdf import PdfReader
 
     pdf = tmp_path / "kq.pdf"
@@ -148,6 +150,11 @@ def test_a3_sheet(capsys, tmp_path) -> None:
     for needle in ("KẾT QUẢ TÌM KIẾM ĐỊA ĐIỂM", "DỰ THẢO", "Đất chuyên trồng lúa nước (LUC)", "Luật Đất đai 2024, Điều 122",
                    "Khoảng cách tới khu kinh tế / KCN / CCN", "Điều 1, III.3; III.4", "Kết luận thẩm tra"):
         assert needle in text, needle
+    # issue 15: each candidate's place in both systems (former district; the 2025 communes it may be in)
+    flat = " ".join(text.split())
+    assert "Vị trí theo hai hệ thống (huyện cũ; xã, phường mới từ 1/7/2025)" in flat
+    assert re.search(r"1\. huyện cũ: [^;]+; huyện cũ nay thuộc các xã, phường mới: xã ", flat), flat[:2000]
+    assert "cần nhập lớp ranh giới xã, phường 2025 (communes_2025)" in flat  # never a guess shown as fact
     rc, _, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--cell", 100, "--sheet", tmp_path / "x.svg")
     assert rc == 2 and "đuôi tệp phải là .pdf hoặc .png" in err
     assert not (tmp_path / "x.svg").exists()

@@ -15,14 +15,15 @@ def render(lang: str) -> None:
     st.title(t("data.title", lang))
     st.write(t("data.intro", lang))
     cat = cache.catalog()
-    infos = [layer.to_dict(lang) for layer in cat]
+    infos = [layer.to_dict(lang) for layer in [*cat, *cat.optional]]
     rows = [
         {
             t("data.col_title", lang): info["title"],
             t("data.col_id", lang): info["id"],
             t("data.col_group", lang): t(f"groups.{info['group']}", lang),
             t("data.col_kind", lang): t(f"data.kind_{info['kind']}", lang),
-            t("data.col_features", lang): "—" if info["features"] is None else fmt_number(info["features"], lang, 0),
+            t("data.col_features", lang): (t("data.not_imported", lang) if info["optional"] and not info["imported"]
+                                           else "—" if info["features"] is None else fmt_number(info["features"], lang, 0)),
             t("data.col_crs", lang): info["crs"],
             t("data.col_citation", lang): info["citation"],
         }
