@@ -72,6 +72,7 @@ def report_internal_error(exc: BaseException, lang: str) -> str:
     if os.environ.get("TBGEO_DEBUG") == "1":
         sys.stderr.write(trace)
         return t("errors.internal", lang, kind=type(exc).__name__, log="stderr")
+    log: Path | str  # the log file, or "stderr" when it cannot be written
     try:
         from pathlib import Path
 

@@ -356,11 +356,11 @@ def identify(text: str, *, origin: str = "prj") -> CRSDetection:
             det.status = "datum_unknown"
             det.candidates = [Candidate(4326, "WGS 84"), Candidate(4756, "VN-2000")]
             return det
-    epsg = crs.to_epsg(min_confidence=70)
-    if epsg is not None:
+    found = crs.to_epsg(min_confidence=70)
+    if found is not None:
         if datum == "other" and "hanoi" in _norm(p.get("datum")):
-            det.warnings.append(("ingest.w_hanoi72", {"epsg": epsg}))
-        return finish(epsg)
+            det.warnings.append(("ingest.w_hanoi72", {"epsg": found}))
+        return finish(found)
     det.warnings.append(("ingest.w_custom_crs", {"origin": origin_text(origin, name), "name": name or "—"}))
     return finish(None, "custom")
 

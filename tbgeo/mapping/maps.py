@@ -44,8 +44,8 @@ def review_map(
     if site is not None:
         label = t("review.page.site_layer", lang)
         overlays.append(Overlay("site", label, gpd.GeoDataFrame({"name": [label]}, geometry=[site], crs=WORK_CRS), SITE_STYLE))
-    m = build_map(catalog, lang=lang, visible=shown, frames=frames, overlays=overlays, labels=True, height=520)
-    draw = Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
+    m = build_map(catalog, lang=lang, visible=shown, frames=dict(frames), overlays=overlays, labels=True, height=520)
+    draw = Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,  # type: ignore[no-untyped-call]  # folium's Draw.__init__ has no annotations
                                             "polygon": True, "rectangle": True, "circle": True})
     localize(draw)
     draw.add_to(m)
@@ -66,7 +66,7 @@ def search_map(
         geometry=[c.geometry for c in result.candidates], crs=WORK_CRS)
     overlays = [Overlay("candidates", t("search.page.candidates_layer", lang), frame, CANDIDATE_STYLE,
                         popup=[("label", t("search.page.candidate", lang))])] if len(frame) else []
-    m = build_map(catalog, lang=lang, visible=shown, frames=frames, overlays=overlays, height=560)
+    m = build_map(catalog, lang=lang, visible=shown, frames=dict(frames), overlays=overlays, height=560)
     png, bounds = surface_png(result.surface, result.constrained, result.grid)
     folium.raster_layers.ImageOverlay(image="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
                                       bounds=bounds, opacity=0.7, name=t("search.page.surface_layer", lang),
@@ -80,7 +80,7 @@ def preview_map(frame: gpd.GeoDataFrame, lang: str = "vi") -> folium.Map:
     gdf = gdf.set_geometry(gdf.geometry.simplify(0.00001))
     w, s, e, n = gdf.total_bounds
     center = [(s + n) / 2, (w + e) / 2]
-    m = localize(folium.Map(location=center, zoom_start=11, tiles=None, control_scale=False, zoom_control=False))
+    m: folium.Map = localize(folium.Map(location=center, zoom_start=11, tiles=None, control_scale=False, zoom_control=False))
     add_controls(m, lang)
     folium.GeoJson(
         gdf.to_json(),

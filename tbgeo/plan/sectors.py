@@ -63,7 +63,7 @@ _SECTOR_KEYS = {
     "note_en": str,
 }
 _OPTIONAL = {"plan_sector", "note_vi", "note_en"}
-_PLAN_KEYS = {"code": str, "name_vi": str, "name_en": str, "citation": str, "quote_vi": str}
+_PLAN_KEYS: dict[str, type] = {"code": str, "name_vi": str, "name_en": str, "citation": str, "quote_vi": str}
 
 
 def _nfc(text: str) -> str:
@@ -153,7 +153,7 @@ def _check_entry(entry: Any, keys: dict[str, type], optional: set[str], where: s
         value = entry[key]
         if not isinstance(value, kind):
             raise _bad(path, f"{where}: '{key}' must be {kind.__name__}")
-        if kind is list and not all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise _bad(path, f"{where}: '{key}' must be a list of strings")
 
 

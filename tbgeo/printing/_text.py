@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal, cast
 
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
+
+if TYPE_CHECKING:
+    from matplotlib.ft2font import FT2Font
 
 __all__ = ["FONT", "nfc", "text_width_mm", "wrap_mm", "PT_MM", "measured_width_pt_at_10"]
 
@@ -14,14 +18,22 @@ FONT = "DejaVu Sans"
 PT_MM = 25.4 / 72.0
 _T2P = TextToPath()
 
+#: The font styles matplotlib knows (``FontProperties`` refuses any other).
+_FontStyle = Literal["normal", "italic", "oblique"]
+
 
 def nfc(text: object) -> str:
     """Unicode NFC (precomposed Vietnamese letters), the only form the sheet prints."""
     return unicodedata.normalize("NFC", "" if text is None else str(text))
 
 
+def _font_style(style: str) -> _FontStyle:
+    """``style`` as matplotlib's type of it (``FontProperties`` itself refuses a style it does not know)."""
+    return cast("_FontStyle", style)
+
+
 @lru_cache(maxsize=8)
-def _font(weight: str, style: str):  # type: ignore[no-untyped-def]
+def _font(weight: str, style: _FontStyle) -> FT2Font:
     from matplotlib.font_manager import findfont, get_font
 
     return get_font(findfont(FontProperties(family=FONT, weight=weight, style=style)))
@@ -29,7 +41,7 @@ def _font(weight: str, style: str):  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=4096)
 def _advance_pt_at_10(ch: str, weight: str, style: str) -> float:
-    font = _font(weight, style)
+    font = _font(weight, _font_style(style))
     font.set_size(10, 72)  # the FT2Font object is shared with matplotlib, which changes its size
     glyph = font.load_char(ord(ch))
     return glyph.linearHoriAdvance / 65536.0
@@ -43,7 +55,7 @@ def _width_pt_at_10(text: str, weight: str, style: str) -> float:
 
 def measured_width_pt_at_10(text: str, weight: str = "normal", style: str = "normal") -> float:
     """The width matplotlib's own text layout gives (slow; used by the tests to check the fast one)."""
-    prop = FontProperties(family=FONT, weight=weight, style=style, size=10)
+    prop = FontProperties(family=FONT, weight=weight, style=_font_style(style), size=10)
     w, _h, _d = _T2P.get_text_width_height_descent(text, prop, ismath=False)
     return float(w)
 

@@ -46,6 +46,7 @@ from tbgeo.printing.titleblock import draw_draft_mark, draw_signatures, draw_tit
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.transforms import Transform
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "PrintResult",
@@ -60,7 +61,7 @@ __all__ = [
 
 MIME = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "pdf.fonttype": 42,  # TrueType, embedded: text stays text, extractable with every diacritic
     "ps.fonttype": 42,
     "font.family": "sans-serif",

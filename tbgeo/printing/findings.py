@@ -122,7 +122,7 @@ def _wrap_cell(text: str, width: float, pt: float, weight: str, citation: bool) 
     return out
 
 
-def _wrapped(rows: list[tuple[str, ...]], width: float, pt: float, bold: bool = False) -> list[list[list[str]]]:
+def _wrapped(rows: Sequence[tuple[str, ...]], width: float, pt: float, bold: bool = False) -> list[list[list[str]]]:
     out = []
     for row in rows:
         out.append([_wrap_cell(cell, width * frac - 1.2, pt, "bold" if bold else "normal", j == 3 and not bold)

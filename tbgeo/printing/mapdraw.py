@@ -101,7 +101,7 @@ def draw_layers(ax: Axes, data: MapData, layer_ids: list[str], extent: Extent, s
     return present
 
 
-def _draw_geoms(ax: Axes, geoms: np.ndarray, gtype: str, sym: Symbol, z: float, gid: str) -> None:
+def _draw_geoms(ax: Axes, geoms: Sequence[Any], gtype: str, sym: Symbol, z: float, gid: str) -> None:
     if gtype == "Polygon":
         path = polygon_path(geoms)
         if path is not None:
@@ -230,7 +230,7 @@ def draw_labels(ax: Axes, placements: Sequence[Placement], *, k: float) -> list[
         if p.kind == "callout":
             callouts.append(_draw_callout(ax, p))
             continue
-        common = dict(fontsize=task.size, ha="center", va="center", fontweight="bold" if task.bold else "normal",
+        common: dict[str, Any] = dict(fontsize=task.size, ha="center", va="center", fontweight="bold" if task.bold else "normal",
                       clip_on=True)
         # the halo is a stroked outline drawn as a path underneath; the label itself stays plain
         # text so it can be searched and copied in the PDF

@@ -120,7 +120,7 @@ def panel_notes(data: MapData, layer_ids: list[str], grid: Grid, sh: Sheet, lang
 def notes_height(head: list[str], sources: list[str], width: float, pt: float) -> float:
     """Height (mm) of the notes and the sources list at ``pt``."""
     lh = pt * PT_MM * 1.25
-    n = sum(len(wrap_mm(s, width, pt)) for s in head)
+    n: float = sum(len(wrap_mm(s, width, pt)) for s in head)
     n += 1.3  # sources title
     n += sum(len(wrap_mm("– " + s, width, pt * 0.92)) * 0.92 for s in sources)
     return n * lh + 0.6 * lh

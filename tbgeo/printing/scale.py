@@ -51,8 +51,9 @@ def choose_scale(
     k = 6
     while True:
         for m in (2, 5, 10):
-            if m * 10**k >= need:
-                return m * 10**k
+            step: int = m * 10**k
+            if step >= need:
+                return step
         k += 1
 
 
@@ -68,7 +69,7 @@ def ground_extent(
 
 def nice_lengths(lo: float, hi: float) -> list[float]:
     """The 1-2-5 numbers between ``lo`` and ``hi`` (inclusive), ascending."""
-    out = []
+    out: list[float] = []
     k = math.floor(math.log10(max(lo, 1e-9))) - 1
     while True:
         for m in (1, 2, 5):

@@ -223,4 +223,5 @@ class ReviewContext:
 def landuse_from_layer(layer: Any) -> LanduseSource:
     """The catalog's land use: its active imported polygons, or the shipped raster with its class table."""
 
-    return landuse_source(layer)
+    source: LanduseSource = landuse_source(layer)
+    return source

@@ -86,7 +86,9 @@ class LedgerRow:
         return None if not self.quota_ha else self.total_ha / self.quota_ha
 
     def to_dict(self) -> dict[str, Any]:
-        r = lambda v: None if v is None else round(v, 4)  # noqa: E731
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 4)
+
         return {
             "district": None if self.district == TOTAL else self.district,
             "approved_luc_ha": r(self.approved_luc_ha),
@@ -194,7 +196,7 @@ def measure_rice_by_district(
     return [(name, a.luc_ha, a.luk_ha) for (name, _), a in zip(pieces, areas)]
 
 
-def _current_sources() -> tuple[Any, Any]:
+def _current_sources() -> tuple[LanduseSource | None, gpd.GeoDataFrame | None]:
     """The catalog's current land-use source and districts (9209), or None for what is missing."""
 
     cat = load_catalog()

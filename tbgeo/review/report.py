@@ -177,7 +177,8 @@ class Report:
         for row, f in zip(rows, self.findings, strict=True):
             row["value"] = f.value_text(lang)
             row["unit"] = ""
-        return render_sheet(spec, site=self.geometry, findings=rows)
+        sheet: bytes = render_sheet(spec, site=self.geometry, findings=rows)
+        return sheet
 
     def text(self, lang: str = "vi") -> str:
         """The report as plain text for the terminal."""

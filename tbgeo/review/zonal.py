@@ -157,7 +157,8 @@ def cell_areas_9209(transform: Any, crs: CRS, rows: np.ndarray, cols: np.ndarray
     py = np.asarray(py)[inverse.reshape(-1, 4)]
     x_next = np.roll(px, -1, axis=1)
     y_next = np.roll(py, -1, axis=1)
-    return np.abs((px * y_next - x_next * py).sum(axis=1)) / 2.0
+    areas: np.ndarray = np.abs((px * y_next - x_next * py).sum(axis=1)) / 2.0
+    return areas
 
 
 class RasterLanduse(LanduseSource):
@@ -243,7 +244,8 @@ class RasterLanduse(LanduseSource):
     @property
     def _north_up(self) -> bool:
         t = self.transform
-        return t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0
+        north_up: bool = t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0
+        return north_up
 
     def _weights(self, bounds: tuple[float, float, float, float]) -> Any:
         """A weights raster of true 9209 cell areas over the window ``bounds`` (raster CRS).

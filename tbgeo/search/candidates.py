@@ -26,7 +26,7 @@ def summed_area(a: np.ndarray) -> np.ndarray:
 
 def window_sums(sat: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Sum of every ``rows × cols`` window, indexed by its top-left cell (shape H−rows+1, W−cols+1)."""
-    out = sat[rows:, cols:] - sat[:-rows, cols:]
+    out: np.ndarray = sat[rows:, cols:] - sat[:-rows, cols:]
     out -= sat[rows:, :-cols]
     out += sat[:-rows, :-cols]
     return out

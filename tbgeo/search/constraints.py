@@ -87,7 +87,8 @@ def cells_within(geoms: Any, grid: Grid) -> np.ndarray:
     if not geoms:
         return np.zeros(grid.shape, dtype=bool)
     union = shapely.union_all(shapely.make_valid(np.asarray(geoms, dtype=object)))
-    return rasterize([union], grid) & ~rasterize([union.boundary], grid, all_touched=True)
+    within: np.ndarray = rasterize([union], grid) & ~rasterize([union.boundary], grid, all_touched=True)
+    return within
 
 
 def build_constraints(

@@ -148,8 +148,8 @@ def landuse_masks(
     arr = (_rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32")
            if shapes else np.zeros(grid.shape, dtype=np.int32))
     out["known"] = arr > 0
-    for name, wanted in code_sets.items():
-        upper = {w.upper() for w in wanted}
+    for name, listed in code_sets.items():
+        upper = {w.upper() for w in listed}
         ids = [index[c] for c in unique if c.upper() in upper]
         mask = np.isin(arr, ids) if ids else np.zeros(grid.shape, dtype=bool)
         if name in shares:

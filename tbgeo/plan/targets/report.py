@@ -74,6 +74,9 @@ class Check:
 KINDS = ("mismatch", "transcription", "not_checkable", "remainder", "indirect")
 SEVERITIES = ("error", "warning", "info")
 
+#: ``dataclasses.field`` by a name that ``Finding``'s own ``field`` attribute does not hide from mypy.
+_dc_field = field
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -90,9 +93,9 @@ class Finding:
     severity: str
     unit: str
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    params: Mapping[str, Any] = _dc_field(default_factory=dict, compare=False)
     #: Decimals used when a float parameter is written into the message.
-    digits: Mapping[str, int] = field(default_factory=dict, compare=False)
+    digits: Mapping[str, int] = _dc_field(default_factory=dict, compare=False)
 
     def message(self, lang: str = "vi") -> str:
         """The finding in ``lang``, numbers written the way that language writes them."""

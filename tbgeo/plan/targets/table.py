@@ -232,7 +232,7 @@ def parse_targets(records: Iterable[Mapping[str, str]], *, source: str = "plan_t
             TargetRow(
                 sector=sector,
                 year=year,
-                value_bn_vnd=numbers["value_bn_vnd"],  # type: ignore[arg-type]
+                value_bn_vnd=numbers["value_bn_vnd"],
                 share_pct=share,
                 growth_pct=numbers["growth_pct"],
                 growth_period=period,
@@ -288,7 +288,8 @@ def share_pct(value: float, whole: float) -> float:
 
 def cagr_pct(start: float, end: float, years: int) -> float:
     """Average yearly growth (compound) from ``start`` to ``end`` over ``years`` years, in %/year."""
-    return 100.0 * ((end / start) ** (1.0 / years) - 1.0)
+    ratio: float = (end / start) ** (1.0 / years)
+    return 100.0 * (ratio - 1.0)
 
 
 def implied_start(end: float, growth_pct: float, years: int) -> float:

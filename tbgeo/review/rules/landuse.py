@@ -166,7 +166,7 @@ def _rice_luc_payment(facts: Facts, cfg: ReviewConfig) -> Finding:
     lu = facts.landuse
     law = ("decree_112_2024",)
     rate, price = cfg.rice.levy_rate_pct, cfg.rice.land_price_vnd_m2
-    details = {"levy_rate_pct": rate, "land_price_vnd_m2": price}
+    details: dict[str, Any] = {"levy_rate_pct": rate, "land_price_vnd_m2": price}
     if lu is None:
         return Finding("rice_luc_payment", "info", None, "vnd", "Điều 1, V.1.h", "no_data", law_refs=law, details=details)
     cov = coverage(lu)

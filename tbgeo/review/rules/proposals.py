@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import shapely
 
@@ -16,6 +16,15 @@ if TYPE_CHECKING:
     from tbgeo.review.context import ReviewContext
 
 __all__ = ["proposal_overlap"]
+
+
+class _Overlap(TypedDict):
+    """One stored proposal the site overlaps (an item of the finding's ``details["proposals"]``)."""
+
+    proposal_id: int
+    name: str
+    status: str
+    ha: float
 
 
 @rule("proposal_overlap", plan_ref="Điều 1, III.4")
@@ -34,7 +43,7 @@ def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fin
     if not hits:
         return Finding("proposal_overlap", "ok", 0.0, "ha", plan, "none")
     hits.sort(key=lambda h: (-round(h[1], 2), int(frame.iloc[h[0]]["proposal_id"])))  # largest first, then by number
-    items = [
+    items: list[_Overlap] = [
         {
             "proposal_id": int(frame.iloc[i]["proposal_id"]),
             "name": str(frame.iloc[i]["name"]),

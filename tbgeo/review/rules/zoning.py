@@ -122,7 +122,7 @@ def _city_mismatch_reasons(facts: Facts, cfg: ReviewConfig) -> list[Template]:
         if facts.attrs.workforce is not None:
             out.append(Template("review.rule.zone_profile.why_workers",
                                 {"n": int(facts.attrs.workforce), "limit": int(cfg.zoning.labour_heavy_workers)}))
-        else:
+        elif facts.sector is not None:  # labour-heavy with no workforce given: the sector's own flag
             out.append(Template("review.rule.zone_profile.why_labour_sector",
                                 {"sector": Bilingual(facts.sector.name_vi, facts.sector.name_en)}))
     if is_low_tech(facts):
