@@ -169,7 +169,10 @@ def test_layers_json_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["layers", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     by_id = {r["id"]: r for r in rows}
-    assert set(by_id) == EXPECTED_IDS
+    assert set(by_id) == EXPECTED_IDS | {"communes_2025"}  # the optional layer is listed, not imported
+    assert {k: by_id["communes_2025"][k] for k in ("optional", "imported", "features", "source")} == {
+        "optional": True, "imported": False, "features": None, "source": "—"}
+    assert not any(by_id[i]["optional"] for i in EXPECTED_IDS)
     for row in rows:
         for key in ("id", "title_vi", "title_en", "group", "kind", "features", "crs", "source", "provenance", "citation"):
             assert key in row
