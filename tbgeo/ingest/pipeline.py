@@ -1,4 +1,4 @@
-"""The upload pipeline: ``plan_import`` reads and checks a file without writing anything; ``commit_import`` stores it.
+"""The upload pipeline: plan an import (read and check, nothing written), then commit it as a layer version.
 
 A plan is the sequence of the steps in :mod:`tbgeo.ingest.steps`: the source is read (``read_source``),
 then its text is decided (encoding), its geometries checked and repaired, its CRS decided and applied,
