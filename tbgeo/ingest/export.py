@@ -9,8 +9,10 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.catalog import load_catalog
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
+from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -32,9 +34,6 @@ def format_for(path: str | Path) -> str:
 
 def layer_frame(layer_id: str, *, version: int | None = None) -> gpd.GeoDataFrame:
     """The features of ``layer_id``: a given workspace version, else the active one, else the shipped data."""
-    from tbgeo.catalog import load_catalog
-    from tbgeo.workspace import Workspace
-
     layer = load_catalog(check_data=False).get(layer_id)
     if layer.kind != "vector":
         raise InputError("ingest.raster_layer", layer=layer_id)
@@ -64,6 +63,7 @@ def write_frame(gdf: gpd.GeoDataFrame, out: Path, *, fmt: str, layer_name: str) 
 
     Returns warnings (e.g. shapefile field names shortened to 10 characters).
     """
+    # GDAL loads only when a file is written: `tbgeo` imports this module for its options at start
     import pyogrio
 
     if fmt not in FORMATS:

@@ -8,14 +8,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from tbgeo.errors import InputError
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
     from tbgeo.catalog import Layer
@@ -172,8 +173,6 @@ def clean_geometries(
         arr[i] = part
         rep.repaired.append({"fid": int(fids[i]), "reason": reason})
 
-    import geopandas as gpd
-
     out = gdf.loc[keep].copy()
     out[gdf.geometry.name] = gpd.GeoSeries(arr[keep], index=out.index, crs=gdf.crs)
     norm = shapely.normalize(np.asarray(out.geometry.values))
@@ -263,8 +262,6 @@ def target_fields(layer: Layer) -> list[TargetField]:
     names: list[str] = []
     numeric: dict[str, bool] = {}
     try:
-        import pyogrio
-
         if layer.path.exists():
             info = pyogrio.read_info(layer.path)
             for n, dt in zip(info["fields"], info["dtypes"]):
@@ -375,6 +372,4 @@ def apply_mapping(
             n += 1
         taken.add(str(name).casefold())
         data[name] = gdf[col]
-    import geopandas as gpd
-
     return gpd.GeoDataFrame(data, geometry=gdf.geometry.values, crs=gdf.crs, index=gdf.index)

@@ -167,13 +167,14 @@ def test_unforeseen_failure_is_a_message(lang: str, store: Path, tmp_path: Path,
     """Whatever breaks inside reading or planning (here: GEOS on a geometry) reaches the user, on the
     command line and through the upload page's calls (read_source, build_plan), as a message."""
     from tbgeo.ingest import pipeline
+    from tbgeo.ingest.steps import geometry as geometry_step
 
     path = next(c for c in CASES if c.id == "col_geom").build(tmp_path)
 
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise ValueError("GEOSException: TopologyException: side location conflict")
 
-    monkeypatch.setattr(pipeline, "clean_geometries", boom)
+    monkeypatch.setattr(geometry_step, "clean_geometries", boom)
     before = sha(store)
     rc, out, err = run(capsys, "import", str(path), "--layer", "industrial_parks", "--lang", lang)
     assert rc == 2 and "Traceback" not in err

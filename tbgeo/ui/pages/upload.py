@@ -17,13 +17,13 @@ from tbgeo.i18n.params import fmt_value
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.export import FORMATS, export_bytes
 from tbgeo.ingest.pipeline import (
-    KEEP_DECLARED,
     ImportPlan,
     build_plan,
     commit_import,
     read_source,
     source_layers,
 )
+from tbgeo.ingest.steps.crs import KEEP_DECLARED
 from tbgeo.mapping.maps import preview_map
 from tbgeo.ui import ingest_state as state_fns
 from tbgeo.ui.state import Key

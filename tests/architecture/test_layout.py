@@ -1,0 +1,75 @@
+"""The intended shape of the package (../shared/ARCHITECTURE.md, "Target layout"), kept by tests:
+Streamlit only in ui/, folium only in mapping/, SQL only in the store, no circle of imports in the
+domain, and at most one deferred (function-local) import per domain module, each with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.architecture.imports import circles, graph
+
+G = graph()
+DOMAIN = sorted(m for m in G.modules if not m.startswith("tbgeo.ui"))
+
+
+def _using(external: str) -> set[str]:
+    return {m for m in G.modules if G.imports_of(m, external)}
+
+
+def test_the_graph_sees_the_package() -> None:
+    # a guard for the guards: the reader finds the modules and their imports
+    assert {"tbgeo.review.run", "tbgeo.review.model", "tbgeo.geometry", "tbgeo.i18n.params"} <= set(G.modules)
+    assert "tbgeo.review.model" in G.edges()["tbgeo.review.run"]
+    assert "tbgeo.i18n.params" in G.edges()["tbgeo.errors"]
+
+
+def test_streamlit_only_in_ui() -> None:
+    users = _using("streamlit") | _using("streamlit_folium")
+    assert users and all(m.startswith("tbgeo.ui") for m in users), sorted(m for m in users if not m.startswith("tbgeo.ui"))
+
+
+def test_folium_only_in_mapping() -> None:
+    users = _using("folium")
+    assert users and all(m.startswith("tbgeo.mapping") for m in users), sorted(users)
+
+
+def test_sqlite_only_in_the_store() -> None:
+    # the places crosswalk reads the vietnamadminunits package's own data file (read-only, not the store)
+    allowed = {"tbgeo.workspace", "tbgeo.places.crosswalk"}
+    users = _using("sqlite3")
+    assert users <= allowed, sorted(users - allowed)
+
+
+def test_no_import_circle_in_the_domain() -> None:
+    domain = {m: {t for t in ts if t in DOMAIN} for m, ts in G.edges(with_local=True).items() if m in DOMAIN}
+    assert circles(domain) == []
+
+
+def test_no_import_circle_in_the_ui() -> None:
+    assert circles(G.edges(with_local=True)) == []
+
+
+def test_lower_floors_do_not_import_higher_ones() -> None:
+    # the bottom: messages, errors, settings, CRS and geometry know nothing of the rest of tbgeo
+    bottom = {"tbgeo.settings", "tbgeo.errors", "tbgeo.i18n", "tbgeo.i18n.params", "tbgeo.crs", "tbgeo.geometry",
+              "tbgeo.safetext"}
+    edges = G.edges(with_local=True)
+    for module in bottom:
+        assert edges[module] <= bottom | {"tbgeo", "tbgeo._offline", "tbgeo.diskcache"}, (module, edges[module] - bottom)
+    # the domain never imports the UI or the command line
+    for module in DOMAIN:
+        if module.startswith(("tbgeo.cli", "tbgeo.__main__")):
+            continue
+        assert not {t for t in edges[module] if t.startswith(("tbgeo.ui", "tbgeo.cli"))}, module
+
+
+@pytest.mark.parametrize("module", DOMAIN)
+def test_at_most_one_deferred_import_with_its_reason(module: str) -> None:
+    local = G.local_imports(module)
+    lines = sorted({i.line for i in local})
+    assert len(lines) <= 1, f"{module}: function-local imports at lines {lines}"
+    if lines:
+        source = G.modules[module].read_text(encoding="utf-8").splitlines()
+        above = source[lines[0] - 2].strip()
+        assert above.startswith("#") and len(above) > 10, f"{module}:{lines[0]}: say why the import waits, in a comment above it"
+
