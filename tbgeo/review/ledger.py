@@ -65,6 +65,15 @@ class LedgerRow:
     #: (``rice_ledger_by_commune``); None for land outside every unit and the total
     code: str | None = None
 
+    def book(self, luc: float, luk: float, *, approved: bool) -> None:
+        """Add rice land (ha of LUC and LUK) to the approved or the pending columns."""
+        if approved:
+            self.approved_luc_ha += luc
+            self.approved_luk_ha += luk
+        else:
+            self.pending_luc_ha += luc
+            self.pending_luk_ha += luk
+
     @property
     def approved_ha(self) -> float:
         return self.approved_luc_ha + self.approved_luk_ha
@@ -260,12 +269,7 @@ def rice_ledger(
 
     def book(name: str, luc: float, luk: float, approved: bool) -> None:
         for target in (row_for(name), total):
-            if approved:
-                target.approved_luc_ha += luc
-                target.approved_luk_ha += luk
-            else:
-                target.pending_luc_ha += luc
-                target.pending_luk_ha += luk
+            target.book(luc, luk, approved=approved)
 
     geoms = [getattr(p, "geometry", None) for p, _ in counted]
     has_geoms = all(g is not None and not g.is_empty for g in geoms)
@@ -356,8 +360,6 @@ def rice_ledger_by_commune(
     rows: dict[str, LedgerRow] = {}
     total = LedgerRow(TOTAL, quota_ha=cfg.quota_ha)
     skipped: list[int] = []
-    approved_geoms: list[Any] = []
-    pending_geoms: list[Any] = []
     members: list[tuple[Any, bool]] = []
     for p in proposals:
         approved = p.status in cfg.approved_statuses
@@ -367,28 +369,15 @@ def rice_ledger_by_commune(
         if not (p.report or {}).get("rice") or geom is None or geom.is_empty:
             skipped.append(int(p.id))
             continue
-        (approved_geoms if approved else pending_geoms).append(geom)
         members.append((p, approved))
     total.proposals = len(members)
 
     def row_for(name: str) -> LedgerRow:
         return rows.setdefault(name, LedgerRow(name, code=code_of.get(name)))
 
-    appr_union = shapely.union_all(approved_geoms) if approved_geoms else None
-    pend_land = shapely.union_all(pending_geoms) if pending_geoms else None
-    if pend_land is not None and appr_union is not None:
-        pend_land = shapely.difference(pend_land, appr_union)
-    for land, approved in ((appr_union, True), (pend_land, False)):
-        if land is None:
-            continue
-        for name, luc, luk in measure_rice_by_district(land, landuse, names):
-            for target in (row_for(name), total):
-                if approved:
-                    target.approved_luc_ha += luc
-                    target.approved_luk_ha += luk
-                else:
-                    target.pending_luc_ha += luc
-                    target.pending_luk_ha += luk
+    for name, luc, luk, approved in _measure_group(members, landuse, names):  # all of them measured as land
+        for target in (row_for(name), total):
+            target.book(luc, luk, approved=approved)
     for p, _ in members:
         for name, piece_geom in zip(names["name_vi"], names.geometry.values):
             if shapely.intersection(p.geometry, piece_geom).area > 0:
