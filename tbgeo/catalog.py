@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pyproj import CRS
 
 from tbgeo import diskcache, settings
-from tbgeo.errors import CatalogError
+from tbgeo.errors import CatalogError, StoreBusyError
 from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -368,9 +368,19 @@ class Catalog:
         layer = self._optional.get(layer_id)
         return layer is not None and layer.has_data()
 
-    def by_group(self) -> dict[str, list[Layer]]:
+    def shown(self) -> list[Layer]:
+        """The layers the map can show now, in draw order: every listed layer and the optional ones
+        GIS staff have imported (communes_2025 once its boundaries are in)."""
+        try:
+            extra = [lyr for lyr in self.optional if lyr.has_data()]
+        except StoreBusyError:  # the store is locked (QGIS, a backup): the listed layers; reading them says busy
+            extra = []
+        return sorted([*self.layers, *extra], key=lambda lyr: (lyr.order, lyr.id)) if extra else list(self.layers)
+
+    def by_group(self, *, shown: bool = False) -> dict[str, list[Layer]]:
+        """Layers by theme; ``shown`` adds the imported optional layers (the map's toggles)."""
         out: dict[str, list[Layer]] = {g: [] for g in GROUPS}
-        for lyr in self.layers:
+        for lyr in self.shown() if shown else self.layers:
             out[lyr.group].append(lyr)
         return {g: v for g, v in out.items() if v}
 

@@ -197,7 +197,7 @@ def legend_entries(
     """Legend lines for the visible layers, in draw order; classes only where features have that value."""
     shown = set(visible)
     entries = []
-    for layer in catalog:
+    for layer in catalog.shown():
         if layer.id not in shown:
             continue
         if layer.kind == "raster":
@@ -439,7 +439,7 @@ def build_map(
     """
     import folium
 
-    visible = [lid for lid in catalog.ids if lid in set(visible)]
+    visible = [lyr.id for lyr in catalog.shown() if lyr.id in set(visible)]
     m = folium.Map(
         location=PROVINCE_CENTER,
         zoom_start=10,

@@ -121,3 +121,21 @@ def test_a_site_the_layer_covers_in_part_gets_candidates_for_the_rest(imported_c
     d = review_site(inside, context=ctx).to_dict("vi")["places"]
     assert d["new_communes_uncovered_share"] == 0.0 and d["new_communes_candidates"] == []
     assert d["text"] == "huyện cũ: Tiền Hải; xã, phường mới: xã Đồng Châu (theo lớp ranh giới xã, phường 2025)"
+
+
+def test_an_imported_commune_layer_is_on_the_map(imported_communes) -> None:  # type: ignore[no-untyped-def]
+    """What GIS staff just imported can be seen: a toggle under the administrative theme, drawn and in the legend."""
+    from tbgeo.catalog import load_catalog
+    from tbgeo.mapping.view import map_html
+    from tbgeo.mapping.webmap import legend_entries
+
+    cat = load_catalog()
+    assert "communes_2025" not in cat.ids  # still an optional layer of the catalog …
+    assert "communes_2025" in [lyr.id for lyr in cat.shown()]  # … that the map shows now
+    assert "communes_2025" in [lyr.id for lyr in cat.by_group(shown=True)["administrative"]]
+    entries = legend_entries(cat, ["districts", "communes_2025"], "vi")
+    assert [e.title for e in entries] == ["Đơn vị hành chính cấp huyện", "Xã, phường từ 1/7/2025 (tỉnh Hưng Yên)"]
+    html = map_html(cat, ("districts", "communes_2025"), "vi")
+    assert html.count("tbgeo-layer-communes_2025") >= 1  # its polygons are drawn, styled as the layer says
+    assert '"dashArray": "2 3"' in html and '"color": "#6a3d9a"' in html
+    assert "tbgeo-layer-communes_2025" not in map_html(cat, ("districts",), "vi")

@@ -23,7 +23,7 @@ def layer_toggles(lang: str) -> list[str]:
     cat = cache.catalog()
     st.sidebar.subheader(t("map.layers", lang))
     visible = []
-    for group, layers in cat.by_group().items():
+    for group, layers in cat.by_group(shown=True).items():
         with st.sidebar.expander(t(f"groups.{group}", lang), expanded=True):
             for layer in layers:
                 if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"{Key.MAP_LAYER}_{layer.id}"):
@@ -73,7 +73,7 @@ def render(lang: str) -> None:
     )
     if not visible:
         st.info(t("map.no_layers", lang))
-    ordered = tuple(lid for lid in cache.catalog().ids if lid in visible)  # draw order
+    ordered = tuple(lyr.id for lyr in cache.catalog().shown() if lyr.id in visible)  # draw order
     place = place_search(lang)
     from tbgeo.errors import StoreBusyError
 
