@@ -119,9 +119,13 @@ class Layer:
     # -- data -------------------------------------------------------------------------------
     @property
     def path(self) -> Path:
-        """The shipped data file."""
+        """The shipped data file: an absolute ``source``, or one relative to the project
+        (``data/districts.geojson``), found in the checkout or the installed package."""
         p = Path(self.source)
-        return p if p.is_absolute() else settings.PROJECT_DIR / p
+        if p.is_absolute():
+            return p
+        kind, *rest = p.parts
+        return settings.shipped(kind, Path(*rest)) if kind in settings.KINDS and rest else settings.PROJECT_DIR / p
 
     def has_data(self) -> bool:
         """Whether there is data to read: the shipped file or an active workspace version."""
@@ -387,7 +391,7 @@ class Catalog:
 
 def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> Catalog:
     """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated."""
-    folder = layers_dir or settings.LAYERS_DIR
+    folder = layers_dir or settings.shipped_dir("layers")
     layers: list[Layer] = []
     optional: list[Layer] = []
     seen: set[str] = set()

@@ -37,14 +37,14 @@ _LIBRARIES = ("folium", "branca", "pyogrio", "rasterio", "pyproj", "shapely", "g
 
 
 def cache_dir() -> Path:
-    """``TBGEO_CACHE``; else ``.cache/`` in the project; else, where the project cannot be written
-    (installed read-only, e.g. under /opt), the user's cache folder (``$XDG_CACHE_HOME/tbgeo`` or
-    ``~/.cache/tbgeo``)."""
+    """``TBGEO_CACHE``; else ``.cache/`` in the project; else, for an installed package (never inside
+    site-packages) or where the project cannot be written (installed read-only, e.g. under /opt), the
+    user's cache folder (``$XDG_CACHE_HOME/tbgeo`` or ``~/.cache/tbgeo``)."""
     env = os.environ.get("TBGEO_CACHE")
     if env:
         return Path(env)
     local = settings.PROJECT_DIR / ".cache"
-    if os.access(local if local.exists() else settings.PROJECT_DIR, os.W_OK):
+    if not settings.INSTALLED and os.access(local if local.exists() else settings.PROJECT_DIR, os.W_OK):
         return local
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "tbgeo"

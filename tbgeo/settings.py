@@ -3,21 +3,52 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
 __all__ = [
     "PROJECT_DIR",
+    "INSTALLED",
+    "KINDS",
     "DATA_DIR",
     "LAYERS_DIR",
     "CONFIG_DIR",
     "STATIC_DIR",
+    "shipped",
+    "shipped_dir",
     "workspace_path",
     "default_lang",
     "LANGS",
 ]
 
-#: The repository root: app.py, data/, layers/ and config/ live here.
-PROJECT_DIR = Path(os.environ.get("TBGEO_PROJECT_DIR", Path(__file__).resolve().parent.parent))
+_PACKAGE = Path(__file__).resolve().parent
+
+#: The kinds of shipped files, each a folder under PROJECT_DIR: data/ (illustrative layers, plan
+#: tables), layers/ (one TOML per map layer), config/ (thresholds and limits), static/ (Leaflet,
+#: copied from npm packages by ``make assets``).
+KINDS = ("data", "layers", "config", "static")
+
+
+def _locate() -> tuple[Path, bool]:
+    """The folder holding the shipped data/, layers/, config/ and static/, and whether it is the copy
+    inside an installed package.
+
+    ``TBGEO_PROJECT_DIR`` names one laid out like the repository; else an installed package (a wheel,
+    ``pip install .``) has its copy in ``tbgeo/_shipped/`` (written by setup.py at build time only);
+    else tbgeo runs from a checkout (or an editable install of one) and the repository root has them.
+    """
+    env = os.environ.get("TBGEO_PROJECT_DIR")
+    if env:
+        return Path(env), False
+    packaged = _PACKAGE / "_shipped"
+    if packaged.is_dir():
+        return packaged, True
+    return _PACKAGE.parent, False
+
+
+#: The repository root (app.py, data/, layers/, config/ and static/ live here), or an installed
+#: package's ``tbgeo/_shipped/``. Relative layer sources (``data/districts.geojson``) start here.
+PROJECT_DIR, INSTALLED = _locate()
+#: One folder per kind of shipped file; read them through ``shipped``/``shipped_dir`` only.
 DATA_DIR = PROJECT_DIR / "data"
 LAYERS_DIR = PROJECT_DIR / "layers"
 CONFIG_DIR = PROJECT_DIR / "config"
@@ -27,13 +58,35 @@ STATIC_DIR = PROJECT_DIR / "static"
 LANGS = ("vi", "en")
 
 
+def shipped_dir(kind: str) -> Path:
+    """The folder of one kind of shipped file (one of ``KINDS``), in the checkout or the installed package."""
+    folders = {"data": DATA_DIR, "layers": LAYERS_DIR, "config": CONFIG_DIR, "static": STATIC_DIR}
+    if kind not in folders:
+        raise ValueError(f"unknown kind of shipped file {kind!r}; one of {', '.join(KINDS)}")
+    return folders[kind]
+
+
+def shipped(kind: str, name: str | PurePath) -> Path:
+    """A shipped file: ``shipped("config", "review.toml")``, ``shipped("data", "districts.geojson")``."""
+    return shipped_dir(kind) / name
+
+
+def _user_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "tbgeo"
+
+
 def workspace_path() -> Path:
     """The GeoPackage holding layer versions, proposals and the audit log.
 
-    ``TBGEO_WORKSPACE`` overrides the default ``workspace/tbgeo.gpkg`` under the project folder.
+    ``TBGEO_WORKSPACE`` overrides the default: ``workspace/tbgeo.gpkg`` under the project folder in a
+    checkout; for an installed package (never inside site-packages) ``tbgeo.gpkg`` in the user's data
+    folder (``$XDG_DATA_HOME/tbgeo`` or ``~/.local/share/tbgeo``).
     """
     env = os.environ.get("TBGEO_WORKSPACE")
-    return Path(env) if env else PROJECT_DIR / "workspace" / "tbgeo.gpkg"
+    if env:
+        return Path(env)
+    return _user_data_dir() / "tbgeo.gpkg" if INSTALLED else PROJECT_DIR / "workspace" / "tbgeo.gpkg"
 
 
 def default_lang() -> str:

@@ -39,7 +39,7 @@ class IngestConfig:
 
 def load_config(path: Path | None = None) -> IngestConfig:
     """The settings in ``path`` (default ``config/ingest.toml``); unknown keys are ignored."""
-    path = path or settings.CONFIG_DIR / "ingest.toml"
+    path = path or settings.shipped("config", "ingest.toml")
     values: dict[str, Any] = {}
     if path.exists():
         with path.open("rb") as fh:

@@ -61,14 +61,14 @@ def localize(element: Any, *, base_url: str = STATIC_URL) -> Any:
 
 def missing(static_dir: Path | None = None) -> list[str]:
     """The vendor files that are not installed yet (empty when the map can render offline)."""
-    vendor = (static_dir or settings.STATIC_DIR) / "vendor"
+    vendor = (static_dir or settings.shipped_dir("static")) / "vendor"
     return [dst for dst in FILES.values() if not (vendor / dst).exists()]
 
 
 def install(node_modules: Path | None = None, static_dir: Path | None = None) -> list[Path]:
     """Copy the files listed in FILES from ``node_modules`` into ``static/vendor``."""
     src_root = node_modules or settings.PROJECT_DIR / "node_modules"
-    vendor = (static_dir or settings.STATIC_DIR) / "vendor"
+    vendor = (static_dir or settings.shipped_dir("static")) / "vendor"
     written = []
     for src, dst in FILES.items():
         source = src_root / src
@@ -86,7 +86,7 @@ def inline_assets(html: str, *, static_dir: Path | None = None, base_url: str = 
 
     Used to write a self-contained HTML file that opens offline outside the app.
     """
-    vendor = (static_dir or settings.STATIC_DIR) / "vendor"
+    vendor = (static_dir or settings.shipped_dir("static")) / "vendor"
     for dst in FILES.values():
         url = f"{base_url}/{dst}"
         if url not in html:

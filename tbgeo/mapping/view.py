@@ -58,7 +58,7 @@ def _workspace_state() -> tuple[str, str, dict[str, Any]]:
 
 def catalog_stamp(layers_dir: Path | None = None) -> list[list[object]]:
     """The layer files (``layers/*.toml``) as they are now: a catalog loaded from other files is stale."""
-    folder = layers_dir or settings.LAYERS_DIR
+    folder = layers_dir or settings.shipped_dir("layers")
     return [diskcache.file_stamp(p) for p in sorted(folder.glob("*.toml"))]
 
 

@@ -132,7 +132,7 @@ class PlanSector:
 
 
 def sectors_path() -> Path:
-    return settings.DATA_DIR / "sectors.toml"
+    return settings.shipped("data", "sectors.toml")
 
 
 def _bad(path: Path | str, detail: str) -> InputError:

@@ -159,7 +159,7 @@ _SECTIONS: dict[str, type] = {
 
 
 def default_config_path() -> Path:
-    return settings.CONFIG_DIR / "review.toml"
+    return settings.shipped("config", "review.toml")
 
 
 def parse_raster_classes(data: Any, *, file: str) -> dict[int, str]:

@@ -42,7 +42,7 @@ class SearchConfig:
 
 
 def default_search_config_path() -> Path:
-    return settings.CONFIG_DIR / "search.toml"
+    return settings.shipped("config", "search.toml")
 
 
 def _bad(path: Path, detail: str) -> InputError:

@@ -54,6 +54,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (layers / f"{lid}.toml").write_text(_LAYER.format(id=lid, group=group, gtype=gtype, popup=popup), "utf-8")
     monkeypatch.setattr(settings, "PROJECT_DIR", project)
     monkeypatch.setattr(settings, "LAYERS_DIR", layers)
+    monkeypatch.setattr(settings, "DATA_DIR", project / "data")  # no shipped data: layers start empty
     monkeypatch.setattr(settings, "CONFIG_DIR", project / "config")
     ws = tmp_path / "ws" / "tbgeo.gpkg"
     monkeypatch.setenv("TBGEO_WORKSPACE", str(ws))

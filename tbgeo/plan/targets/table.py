@@ -83,7 +83,7 @@ _THOUSANDS_RE = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 def targets_path() -> Path:
-    return settings.DATA_DIR / "plan_targets.csv"
+    return settings.shipped("data", "plan_targets.csv")
 
 
 def half_unit(decimals: int) -> float:
