@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tbgeo.workspace import Workspace
+
+from .helpers import dist_m, first_vertex_wgs84, geojson
 
 SCRIPT = "from tbgeo.ui.pages import upload\nimport streamlit as st\nupload.render(st.session_state.get('lang', 'vi'))\n"
 
@@ -138,3 +141,37 @@ def test_preview_map_is_offline_and_metric(tcvn3_zip) -> None:  # type: ignore[n
     assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in html
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
     assert "L.control.scale({metric: true, imperial: false})" in html and "L.control.scale()" not in html
+
+
+def test_page_mixed_types_need_the_checkbox(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    feats = [
+        {"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Polygon", "coordinates": [[[106.34, 20.45], [106.35, 20.45], [106.35, 20.46], [106.34, 20.45]]]}},
+        {"type": "Feature", "properties": {"name": "B"}, "geometry": {"type": "Point", "coordinates": [106.3, 20.4]}},
+    ]  # fmt: skip
+    path = tmp_path / "mixed.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
+    at = _app(tmp_path, path)
+    assert not at.exception
+    assert any("Tệp có 2 đối tượng thuộc nhiều kiểu hình học (Polygon ×1, Point ×1)" in e.value for e in at.error)
+    assert _button(at, "Nhập thành phiên bản mới").disabled
+    box_ = next(c for c in at.checkbox if c.key == "ingest_skip_other_types")
+    assert box_.label == "Chỉ nhập các đối tượng đúng kiểu (bỏ qua 1 đối tượng Point)"
+    at = box_.check().run()
+    assert not at.exception and not at.error
+    at = _button(at, "Nhập thành phiên bản mới").click().run()
+    assert not at.exception
+    v = Workspace.open(env).version("industrial_parks", 1)
+    assert v.features == 1 and v.details["dropped_other_type"] == {"Point": 1}
+
+
+def test_page_offers_the_axis_swap(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    path = geojson(tmp_path / "latlon.geojson", [[(20.45, 106.34), (20.45, 106.35), (20.46, 106.35), (20.45, 106.34)]])
+    at = _app(tmp_path, path, lang="en")
+    assert not at.exception
+    assert any("latitude and longitude in the wrong order" in e.value for e in at.error)
+    at = next(c for c in at.checkbox if c.key == "ingest_swap_axes").check().run()
+    assert not at.exception and not at.error
+    assert any("X and Y of every coordinate were exchanged" in w.value for w in at.warning)
+    at = _button(at, "Import as a new version").click().run()
+    assert not at.exception
+    assert dist_m(first_vertex_wgs84(env), (106.34, 20.45)) < 1.0

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 
+import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from shapely.geometry import box
 
@@ -22,6 +24,7 @@ VECTOR = ("districts", "industrial_parks", "gas_pipelines", "energy_sites")
 ISO = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
 CRS_VI = "Hệ tọa độ VN-2000, kinh tuyến trục 105°30′, múi chiếu 3°"
 CRS_EN = "VN-2000 coordinate system, central meridian 105°30′, 3° zone"
+LONG_ISSUER = "Ủy ban nhân dân tỉnh Thái Bình, Sở Công Thương tỉnh Thái Bình"
 
 
 @pytest.mark.parametrize("size", list(ISO))
@@ -287,3 +290,42 @@ def test_legend_rows_symbols_and_columns(fake_data) -> None:
         for i, it in enumerate(items):
             if it.is_heading:
                 assert i + 1 < len(items) and cols[i + 1] == cols[i]
+
+
+def _text_boxes_mm(fig) -> list[tuple[str, str | None, tuple[float, float, float, float]]]:
+    """Every figure-level text's drawn bounding box in mm from the paper's lower-left corner."""
+    with matplotlib.rc_context(RC):
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        out = []
+        for txt in fig.texts:
+            if not txt.get_text().strip():
+                continue
+            bb = txt.get_window_extent(renderer)
+            k = 25.4 / fig.dpi
+            out.append((txt.get_text(), txt.get_gid(), (bb.x0 * k, bb.y0 * k, bb.x1 * k, bb.y1 * k)))
+    return out
+
+
+@pytest.mark.parametrize("lang,issuer", [("vi", LONG_ISSUER), ("en", None)])
+def test_title_block_text_stays_inside_the_frame(fake_data, lang: str, issuer: str | None) -> None:
+    spec = PrintSpec(layers=("districts",), size="A4", orientation="portrait", issuer=issuer, lang=lang,
+                     district="Tien Hai", national_heading=True)
+    fig, lay = build_figure(spec, data=fake_data)
+    m = 8.0  # the A4 margin: the neat line is 8 mm from the paper's edge
+    W, H = lay["page_mm"]
+    boxes = _text_boxes_mm(fig)
+    issuer_text = (issuer or "Department of Industry and Trade of Thái Bình").upper()
+    issuer_lines = [s for s, gid, _ in boxes if gid == "issuer"]
+    assert len(issuer_lines) >= 2, "the issuing body is wrapped to its column"
+    assert " ".join(issuer_lines).split() == issuer_text.split()  # all of it
+    for s, _gid, (x0, y0, x1, y1) in boxes:
+        assert m - 0.01 <= x0 and x1 <= W - m + 0.01 and m - 0.01 <= y0 and y1 <= H - m + 0.01, (s, x0, x1)
+
+
+@pytest.mark.parametrize("size,orientation", [("A4", "landscape"), ("A4", "portrait")])
+def test_legend_is_at_least_six_points(fake_data, size: str, orientation: str) -> None:
+    res = render(PrintSpec(size=size, orientation=orientation), data=fake_data)
+    assert res.layout["legend_pt"] >= 6.0
+    x, y, w, h = res.layout["legend_box_mm"]
+    px, py, pw, ph = res.layout["panel_mm"]
+    assert px - 0.01 <= x and x + w <= px + pw + 0.01 and py - 0.01 <= y and y + h <= py + ph + 0.01
