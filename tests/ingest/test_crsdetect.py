@@ -124,8 +124,11 @@ def test_landing_classes() -> None:
 def test_user_crs() -> None:
     assert cd.user_crs("9209").epsg == 9209
     assert cd.user_crs("EPSG:3405").epsg == 3405
-    with pytest.raises(CRSError):
+    with pytest.raises(CRSError) as err:
         cd.user_crs("not-a-crs")
+    assert err.value.key == "ingest.crs_bad"
+    assert err.value.message("vi") == ("“not-a-crs” không phải hệ tọa độ đã biết. Hãy nhập mã EPSG, ví dụ 9209 cho "
+                                       "VN-2000 Thái Bình.")
 
 
 @pytest.mark.parametrize(

@@ -261,11 +261,18 @@ def test_bad_input_is_an_input_error_in_the_users_language(fake_data) -> None:
     with pytest.raises(InputError) as err:
         render(PrintSpec(bbox=(106.3, 20.4, 106.5, 20.6)), data=fake_data)
     assert "kinh độ/vĩ độ" in err.value.message("vi")
-    for bad in (PrintSpec(size="A5"), PrintSpec(orientation="sideways"), PrintSpec(scale=0),
-                PrintSpec(fmt="png", dpi=5), PrintSpec(fmt="png", size="A0", dpi=600),
-                PrintSpec(bbox=(600_000, 2_260_000, 590_000, 2_270_000))):
-        with pytest.raises(InputError):
+    for bad, key, en in (
+        (PrintSpec(size="A5"), "bad_size", "Sheet size “A5” is not valid; use one of: A4, A3, A2, A1, A0."),
+        (PrintSpec(orientation="sideways"), "bad_orientation", "Orientation “sideways” is not valid"),
+        (PrintSpec(scale=0), "bad_scale", "Scale “0” is not valid."),
+        (PrintSpec(fmt="png", dpi=5), "bad_dpi", "Resolution 5 dpi is not valid; use 30 to 600 dpi."),
+        (PrintSpec(fmt="png", size="A0", dpi=600), "too_large", "An image of 28086 × 19866 pixels is too large."),
+        (PrintSpec(bbox=(600_000, 2_260_000, 590_000, 2_270_000)), "bad_bbox",
+         "Print box “600000,2260000,590000,2270000” is not valid."),
+    ):
+        with pytest.raises(InputError) as err:
             bad.validate()
+        assert err.value.key == f"print.error.{key}" and err.value.message("en").startswith(en)
 
 
 def test_legend_rows_symbols_and_columns(fake_data) -> None:

@@ -70,6 +70,7 @@ def test_site_name_is_labelled_on_the_map_and_district_names_avoid_it(fake_data)
     labels = res.layout["labels"]
     site_label = [lb for lb in labels if lb["layer"] == "site"]
     assert [lb["text"] for lb in site_label] == ["Khu đất thử nghiệm A"]
+    assert len([lb for lb in labels if lb["layer"] == "districts"]) >= 1
     for lb in labels:
         if lb["layer"] == "districts":
             assert not box(*lb["bbox"]).intersects(SITE), lb["text"]
