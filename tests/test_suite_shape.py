@@ -1,4 +1,4 @@
-"""The test suite's own shape: files named by topic (no audit-round `test_qa_*`), every test checks something."""
+"""The suite's own shape: no audit-round `test_qa_*` files, and every test checks something."""
 
 from __future__ import annotations
 

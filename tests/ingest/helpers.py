@@ -1,5 +1,4 @@
-"""Shared by the import tests: run `tbgeo` and parse its JSON, write small GeoJSON files, measure where a
-stored vertex landed."""
+"""Helpers for the import tests: run `tbgeo` and parse its JSON, write GeoJSON, find where a vertex landed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Importing a file whose coordinate system is assumed, declared, swapped or mislabelled: what `tbgeo
-import` refuses, what it says (in Vietnamese numbers), and where the stored vertices land."""
+"""Imports whose CRS is assumed, declared, swapped or mislabelled: what is refused, said and stored."""
 
 from __future__ import annotations
 

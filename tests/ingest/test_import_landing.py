@@ -1,5 +1,4 @@
-"""Where an import's features land: a stray feature flagged by its FID, distance and direction; most
-features elsewhere in Vietnam; a file outside Vietnam refused unless insisted, and recorded as overridden."""
+"""Where an import's features land: strays by FID and direction, elsewhere in Vietnam, outside it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""What `tbgeo import` says in words: Vietnamese text for unreadable files (the library's English only
-after the separator) and the dry run's before → after preview of converted legacy text."""
+"""What `tbgeo import` says: Vietnamese text for unreadable files, the dry run's before → after preview."""
 
 from __future__ import annotations
 

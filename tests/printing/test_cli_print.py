@@ -1,4 +1,4 @@
-"""``tbgeo print`` in-process: files written, messages shown, bad input refused with exit status 2."""
+"""``tbgeo print`` in-process: files written, messages shown, bad input (exit 2), easting-first boxes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The panel arranged before drawing (inset, legend, notes, scale, table boxes) and the inset's view."""
+"""The panel arranged before drawing (inset, legend, notes, table boxes and cells) and the inset's view."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The printed review sheet: every finding and the verdict (continued on page 2 when needed), the PNG
-panel widened until every row fits, and the site named on the map with district names kept off it."""
+"""The printed review sheet: every finding and the verdict, the PNG panel widened, the site named."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Shared by the site-review tests: run `tbgeo check`, hold the store as another program would, a store
-with a layer version and no proposals, and a land-use raster that covers only half of the RICE site."""
+"""Helpers for the site-review tests: run `tbgeo check`, hold the store, small stores and rasters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``tbgeo check``: JSON shape, exit codes 0/1/2, messages in both languages, through a real catalog."""
+"""``tbgeo check``: JSON shape, exit codes 0–4, messages in both languages, through a real catalog."""
 
 from __future__ import annotations
 

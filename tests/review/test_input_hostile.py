@@ -1,8 +1,4 @@
-"""Hostile site files (NaN, huge, empty, mislabelled, zip tricks, XML entities, oversized): each refused
-with a message in the user's language by `site_from_file`, by `tbgeo check` (exit 2) and by the review
-page's upload, with nothing left unpacked; limits from the review config.
-
-The hostile files are built here by small functions (no committed binaries)."""
+"""Hostile site files refused with a message in the user's language by the reader, the CLI and the page."""
 
 from __future__ import annotations
 

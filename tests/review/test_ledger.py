@@ -1,5 +1,4 @@
-"""The rice-land ledger counts land that proposals share once (approved before pending), per district
-and in total, the same through `tbgeo ledger` as through the function."""
+"""The rice-land ledger counts land shared by proposals once, per district and in total, CLI too."""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
-"""AppTest of the review page on the synthetic province: type a site, review it, save, decide, ledger."""
+"""AppTest of the review page on the synthetic province: review, save, decide, ledger, busy store."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import shapely
 import streamlit as st
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
@@ -13,6 +16,7 @@ from tbgeo.workspace import Workspace
 from .helpers import hold_store, store_with_districts_only
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
+HOSTILE_NAME = "[click here to sign in again](http://evil) ![x](http://evil/t.png) <img src=x onerror=alert(1)>.kml"
 # RICE site of the synthetic province as VN-2000 X (north) / Y (east) corners: 100 ha, 25 LUC + 25 LUK
 CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
 
@@ -173,3 +177,17 @@ def test_the_review_page_on_a_store_locked_for_reading_says_busy(project, monkey
         th.join(10)
     assert not at.exception, at.exception
     assert any(e.value.startswith("The store is busy (another program is writing to it") for e in at.error)
+
+
+@pytest.mark.parametrize("lang,word", [("vi", "Đã có khu đất: 100,00 ha"), ("en", "Site ready: 100.00 ha")])
+def test_site_source_name_is_escaped(project, lang: str, word: str) -> None:
+    st.cache_resource.clear()
+    at = AppTest.from_string(f"from tbgeo.ui.pages import review\nreview.render({lang!r})\n", default_timeout=60)
+    at.session_state["review_site"] = shapely.box(588_500, 2_260_200, 590_500, 2_260_700)
+    at.session_state["review_site_source"] = HOSTILE_NAME
+    at.run()
+    assert not at.exception, at.exception
+    (ready,) = [i.value for i in at.info if i.value.startswith(word)]
+    assert r"[click here to sign in again\](http\://evil) !\[x\](http\://evil/t.png) &lt;img" in ready
+    for text in [m.value for m in (*at.markdown, *at.info, *at.caption, *at.error, *at.warning, *at.success)]:
+        assert "<img" not in text and not re.search(r"(?<!\\)\]\(", text)

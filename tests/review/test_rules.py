@@ -1,4 +1,4 @@
-"""One site that triggers each rule and one that does not, on the synthetic province (conftest)."""
+"""One site that triggers each rule and one that does not, on the synthetic province, texts as shown."""
 
 from __future__ import annotations
 
