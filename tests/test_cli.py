@@ -39,7 +39,9 @@ def test_layers_text_listing(capsys: pytest.CaptureFixture[str]) -> None:
 def test_every_command_has_help(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     from tbgeo.cli import commands
 
-    for name in commands():
+    names = commands()
+    assert {"check", "import", "print", "search", "proposals", "ledger", "where", "targets"} <= set(names)
+    for name in names:
         assert main(["--lang", lang, name, "--help"]) == 0, name
         out = capsys.readouterr().out
         assert out.startswith("cách dùng: tbgeo " if lang == "vi" else "usage: tbgeo "), name

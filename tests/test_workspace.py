@@ -70,8 +70,9 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise OSError("disk full")
 
     monkeypatch.setattr(pyogrio, "write_dataframe", broken)
-    with pytest.raises(WorkspaceError):
+    with pytest.raises(WorkspaceError) as err:
         ws.add_layer_version("rivers", _parks(2), source_name="bad.zip", sha256="e" * 64)
+    assert err.value.key == "workspace.write_failed" and "disk full" in err.value.message("vi")
     monkeypatch.setattr(pyogrio, "write_dataframe", real)
     assert [v.version for v in ws.versions("rivers")] == [1]
     assert "lv_rivers_2" not in {str(n) for n in pyogrio.list_layers(ws.path)[:, 0]}
@@ -219,8 +220,9 @@ def test_a_locked_store_is_busy_not_a_crash(tmp_path: Path, monkeypatch: pytest.
             assert err.value.message("en").startswith("The store is busy (another program is writing to it")
             assert "Try again in a moment" in err.value.message("en")
         if mode == "EXCLUSIVE":  # an exclusive lock also blocks reads: busy, not sqlite3.OperationalError
-            with pytest.raises(StoreBusyError):
+            with pytest.raises(StoreBusyError) as err:
                 ws.proposals()
+            assert err.value.message("en").startswith("The store is busy (another program is writing to it")
     finally:
         release.set()
         th.join(10)
@@ -280,8 +282,9 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
         with pytest.raises(StoreBusyError) as err:
             ws.add_layer_version("industrial_parks", _parks(3), source_name="b.zip", sha256="b")
         assert err.value.message("en").startswith("The store is busy")
-        with pytest.raises(StoreBusyError):
+        with pytest.raises(StoreBusyError) as err:
             ws.set_active("industrial_parks", None)
+        assert err.value.key == "workspace.busy" and err.value.message("vi").startswith("Kho dữ liệu đang bận")
     finally:
         release.set()
         th.join(10)

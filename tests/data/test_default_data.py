@@ -161,7 +161,7 @@ def test_district_attributes(read_layer):
 
 def test_districts_partition(districts):
     geoms = list(districts.geometry)
-    assert all(g.is_valid for g in geoms)
+    assert len(geoms) == 8 and all(g.is_valid for g in geoms)
     for a, b in itertools.combinations(geoms, 2):
         assert a.intersection(b).area < 1.0
     union = shapely.union_all(geoms)
@@ -181,6 +181,7 @@ def test_seats_inside_their_unit(read_layer):
     d = read_layer("districts")
     seats = shapely.points(d["seat_lon"], d["seat_lat"])
     d4326 = read_layer("districts", crs=None)
+    assert len(d4326) == len(seats) == 8
     for geom, seat, name in zip(d4326.geometry, seats, d["name_vi"]):
         assert geom.contains(seat), name
 
@@ -524,7 +525,9 @@ def test_layer_files():
 
 
 def test_geojson_text_is_nfc_and_illustrative_sources_exist():
-    for f in sorted(DATA.glob("*.geojson")):
+    files = sorted(DATA.glob("*.geojson"))
+    assert {f.stem for f in files} >= LAYER_IDS - {"landuse"}  # every shipped vector layer is checked
+    for f in files:
         text = f.read_text(encoding="utf-8")
         assert unicodedata.is_normalized("NFC", text), f.name
         doc = json.loads(text)

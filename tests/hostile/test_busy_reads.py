@@ -74,10 +74,12 @@ def test_a_busy_store_is_not_read_as_the_shipped_data(store: Path, monkeypatch) 
     assert layer.active_version().version == 1 and layer.feature_count() == 3
     release, th = _hold(store)
     try:
-        with pytest.raises(StoreBusyError):
+        with pytest.raises(StoreBusyError) as err:
             layer.active_version()
-        with pytest.raises(StoreBusyError):
+        assert err.value.key == "workspace.busy" and err.value.message("vi").startswith(BUSY["vi"].removeprefix("Lỗi: "))
+        with pytest.raises(StoreBusyError) as err:
             layer.read()
+        assert err.value.key == "workspace.busy" and err.value.message("en").startswith(BUSY["en"].removeprefix("Error: "))
     finally:
         release.set()
         th.join(10)

@@ -92,8 +92,9 @@ def test_kill_inside_the_store_transaction_then_read_only_opens_work(store: Path
     assert proc.returncode == -signal.SIGKILL
     journal = store.with_name(store.name + "-journal")
     assert journal.exists() and journal.stat().st_size > 0  # a hot journal: the crash was mid-transaction
-    with pytest.raises(sqlite3.OperationalError):  # what a read-only open does with it, unrecovered
+    with pytest.raises(sqlite3.OperationalError) as err:  # what a read-only open does with it, unrecovered
         listed_tables(store)
+    assert str(err.value) == "attempt to write a readonly database"
     ws = Workspace.open_existing(store)
     assert not journal.exists() or journal.stat().st_size == 0
     assert listed_tables(store) == tables

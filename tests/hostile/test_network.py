@@ -127,6 +127,7 @@ def test_gdal_itself_is_kept_off_the_network(recorder: Recorder, tmp_path: Path,
     ingest would) reaches no server either — its HTTP client goes to a closed local port."""
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
+    assert {"GDAL_HTTP_PROXY", "GDAL_HTTPS_PROXY", "PROJ_NETWORK"} <= set(_offline.SETTINGS)
     for key, value in _offline.SETTINGS.items():
         assert os.environ[key] == value
     path = geojson(tmp_path, crs=link_crs(recorder.url()))

@@ -8,6 +8,8 @@ from pyproj import CRS, Geod, Transformer
 from tbgeo.crs import detect as cd, guess as cd_guess
 from tbgeo.errors import CRSError
 
+from .helpers import VN2000_7P
+
 E0, N0 = 587_644.682, 2_262_182.72
 ESRI_9209 = CRS.from_epsg(9209).to_wkt("WKT1_ESRI")
 # The "names lie" .prj from the facts: called UTM 48N, but TM-3 with CM 105°30' and k 0.9999.
@@ -122,5 +124,34 @@ def test_landing_classes() -> None:
 def test_user_crs() -> None:
     assert cd.user_crs("9209").epsg == 9209
     assert cd.user_crs("EPSG:3405").epsg == 3405
-    with pytest.raises(CRSError):
+    with pytest.raises(CRSError) as err:
         cd.user_crs("not-a-crs")
+    assert err.value.key == "ingest.crs_bad"
+    assert err.value.message("vi") == ("“not-a-crs” không phải hệ tọa độ đã biết. Hãy nhập mã EPSG, ví dụ 9209 cho "
+                                       "VN-2000 Thái Bình.")
+
+
+@pytest.mark.parametrize(
+    ("towgs84", "epsg"),
+    [
+        (VN2000_7P, 9209),  # the Decision's values as written (coordinate frame)
+        ("-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278", 9209),  # GDAL's MapInfo reading
+        ("-191.90441429,-39.30318279,-111.45032835,0.5,0.5,0.5,0.252906278", None),  # not VN-2000's rotations
+    ],
+)
+def test_identify_seven_parameters(towgs84: str, epsg: int | None) -> None:
+    wkt = (
+        'PROJCS["unnamed",GEOGCS["unnamed",DATUM["MIF 9999",SPHEROID["WGS 84",6378137,298.257223563],'
+        f"TOWGS84[{towgs84}]],"
+        'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+        'PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",105.5],PARAMETER["scale_factor",0.9999],'
+        'PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]]'
+    )
+    det = cd.identify(wkt, origin="mapinfo")
+    assert det.source == "file"
+    if epsg:
+        assert (det.epsg, det.status, det.needs_confirmation) == (epsg, "ok", False)
+    else:
+        assert det.epsg != 9209 and det.params["datum_kind"] == "other"
+    assert cd.is_vn2000_shift([float(v) for v in towgs84.split(",")]) is (epsg is not None)
+    assert CRS.from_epsg(9209).name == "VN-2000 / TM-3 105-30"

@@ -475,8 +475,9 @@ def test_failed_write_changes_nothing(mk, tmp_path, env, monkeypatch) -> None:  
         raise OSError("disk full")
 
     monkeypatch.setattr("tbgeo.workspace.Workspace._audit", staticmethod(boom))
-    with pytest.raises(TbgeoError):  # the OSError, told as a store error
+    with pytest.raises(TbgeoError) as err:  # the OSError, told as a store error
         commit_import(plan)
+    assert err.value.key == "workspace.write_failed" and "disk full" in err.value.message("en")
     assert [v.version for v in W.open(env).versions("industrial_parks")] == [1]
     assert "lv_industrial_parks_2" not in {str(n) for n in pyogrio.list_layers(env)[:, 0]}
     assert W.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH, LUC, "KCN Tiền Hải"]
@@ -542,10 +543,13 @@ def test_pipeline_errors_are_input_errors(mk, tmp_path) -> None:  # type: ignore
     z = mk.make_shapefile(tmp_path, "kcn", mk.parks(1))
     plan = plan_import(z, layer_id="industrial_parks")
     assert not plan.ready and plan.crs.needs_confirmation
-    with pytest.raises(CRSError):
+    with pytest.raises(CRSError) as err:
         commit_import(plan)
-    with pytest.raises(InputError):
+    assert err.value.key == "ingest.crs_confirm" and "--crs" in err.value.message("vi")
+    with pytest.raises(InputError) as err:
         plan_import(tmp_path / "missing.zip", layer_id="industrial_parks")
+    assert err.value.key == "ingest.not_found"
+    assert err.value.message("vi") == f"Không có tệp “{tmp_path / 'missing.zip'}”."
     assert np.isfinite(plan.frame.total_bounds).all()
 
 

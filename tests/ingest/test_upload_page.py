@@ -1,8 +1,10 @@
-"""The upload page, driven with streamlit's AppTest: detection, preview, confirmation, import, rollback."""
+"""The upload page in AppTest: detection, preview, confirmation, import, rollback; file names as text."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from tbgeo.workspace import Workspace
 
+from .helpers import dist_m, first_vertex_wgs84, geojson
+
+HOSTILE = "[click here to sign in again](http://evil) ![x](http://evil/t.png) <img src=x onerror=alert(1)>"
+ESCAPED = r"[click here to sign in again\](http\://evil) !\[x\](http\://evil/t.png) &lt;img src=x onerror=alert(1)&gt;"
 SCRIPT = "from tbgeo.ui.pages import upload\nimport streamlit as st\nupload.render(st.session_state.get('lang', 'vi'))\n"
 
 
@@ -138,3 +144,87 @@ def test_preview_map_is_offline_and_metric(tcvn3_zip) -> None:  # type: ignore[n
     assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in html
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
     assert "L.control.scale({metric: true, imperial: false})" in html and "L.control.scale()" not in html
+
+
+def test_page_mixed_types_need_the_checkbox(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    feats = [
+        {"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Polygon", "coordinates": [[[106.34, 20.45], [106.35, 20.45], [106.35, 20.46], [106.34, 20.45]]]}},
+        {"type": "Feature", "properties": {"name": "B"}, "geometry": {"type": "Point", "coordinates": [106.3, 20.4]}},
+    ]  # fmt: skip
+    path = tmp_path / "mixed.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
+    at = _app(tmp_path, path)
+    assert not at.exception
+    assert any("Tệp có 2 đối tượng thuộc nhiều kiểu hình học (Polygon ×1, Point ×1)" in e.value for e in at.error)
+    assert _button(at, "Nhập thành phiên bản mới").disabled
+    box_ = next(c for c in at.checkbox if c.key == "ingest_skip_other_types")
+    assert box_.label == "Chỉ nhập các đối tượng đúng kiểu (bỏ qua 1 đối tượng Point)"
+    at = box_.check().run()
+    assert not at.exception and not at.error
+    at = _button(at, "Nhập thành phiên bản mới").click().run()
+    assert not at.exception
+    v = Workspace.open(env).version("industrial_parks", 1)
+    assert v.features == 1 and v.details["dropped_other_type"] == {"Point": 1}
+
+
+def test_page_offers_the_axis_swap(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    path = geojson(tmp_path / "latlon.geojson", [[(20.45, 106.34), (20.45, 106.35), (20.46, 106.35), (20.45, 106.34)]])
+    at = _app(tmp_path, path, lang="en")
+    assert not at.exception
+    assert any("latitude and longitude in the wrong order" in e.value for e in at.error)
+    at = next(c for c in at.checkbox if c.key == "ingest_swap_axes").check().run()
+    assert not at.exception and not at.error
+    assert any("X and Y of every coordinate were exchanged" in w.value for w in at.warning)
+    at = _button(at, "Import as a new version").click().run()
+    assert not at.exception
+    assert dist_m(first_vertex_wgs84(env), (106.34, 20.45)) < 1.0
+
+
+def _shown(at: AppTest) -> list[str]:
+    """Every Markdown-rendered text of the page (labels included)."""
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [s.value for s in at.success] + [c.value for c in at.caption]
+    parts += [w.label for w in (*at.selectbox, *at.checkbox, *at.radio)]
+    parts += [e.label for e in at.expander]
+    return [str(p) for p in parts]
+
+
+def _no_live_markup(texts: list[str]) -> None:
+    for text in texts:
+        assert "<img" not in text and "<a " not in text, text
+        assert not re.search(r"(?<!\\)\]\(", text), text  # no link or image
+        assert not re.search(r"(?<![\\\w])https?://", text), text  # no bare address GFM would link
+
+
+@pytest.mark.parametrize("lang,prefix", [("vi", "Hệ tọa độ: "), ("en", "Coordinate system: ")])
+def test_a_crafted_prj_name_is_shown_escaped(mk, tmp_path, env, lang: str, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    from pyproj import CRS
+
+    # VN-2000's TM-3 numbers on the WGS 84 datum (a mislabelled .prj): the page shows the .prj's own name
+    wgs_tm3 = CRS.from_proj4("+proj=tmerc +lat_0=0 +lon_0=105.5 +k=0.9999 +x_0=500000 +y_0=0 +datum=WGS84 +units=m")
+    prj = re.sub(r'PROJCS\["[^"]*"', f'PROJCS["{HOSTILE}"', wgs_tm3.to_wkt("WKT1_ESRI"), count=1)
+    z = mk.make_shapefile(tmp_path / "src", "kcn", mk.parks(2), prj=prj)
+    at = _app(tmp_path, z, lang)
+    assert not at.exception
+    texts = _shown(at)
+    detected = [s for s in texts if s.startswith(prefix)]
+    assert detected and ESCAPED in detected[0], texts
+    _no_live_markup(texts)
+
+
+@pytest.mark.parametrize("lang,word", [("vi", "Bị từ chối"), ("en", "Refused")])
+def test_a_crafted_member_name_in_a_refusal_is_shown_escaped(tmp_path, env, lang: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    z = tmp_path / "upload.zip"
+    with zipfile.ZipFile(z, "w") as zf:  # a "shapefile" that is not one: the refusal names the member
+        zf.writestr(f"{HOSTILE.replace('/', '_')}.shp", b"not a shapefile")
+        zf.writestr(f"{HOSTILE.replace('/', '_')}.dbf", b"x")
+        zf.writestr(f"{HOSTILE.replace('/', '_')}.shx", b"x")
+    at = _app(tmp_path, z, lang)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith(word)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in errors[0] and r"[x\](http\:" in errors[0]
+    assert "tbgeo-ingest-" not in errors[0] and "/tmp" not in errors[0]  # GDAL's message without server folders
+    _no_live_markup(_shown(at))

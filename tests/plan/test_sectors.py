@@ -88,12 +88,14 @@ def test_unknown_code_lists_the_valid_ones():
 
 def test_every_quote_is_the_plans_words_in_the_cited_part(plan_sections):
     """Quote-check: each quote appears verbatim in one of the parts cited; each cited part has a quote."""
-    for sector in load_sectors():
+    sectors, plan_sectors = load_sectors(), load_plan_sectors()
+    assert len(sectors) == 33 and len(plan_sectors) == 7
+    for sector in sectors:
         for quote in sector.quote_vi:
             assert any(quote in plan_sections[c] for c in sector.citations), (sector.code, quote)
         for citation in sector.citations:
             assert any(q in plan_sections[citation] for q in sector.quote_vi), (sector.code, citation)
-    for plan_sector in load_plan_sectors():
+    for plan_sector in plan_sectors:
         assert plan_sections[plan_sector.citation].startswith(f"{PLAN_SECTOR_CODES.index(plan_sector.code) + 1}. ")
         assert plan_sector.quote_vi in plan_sections[plan_sector.citation]
 

@@ -1,12 +1,15 @@
-"""``tbgeo print`` in-process: files written, messages shown, bad input refused with exit status 2."""
+"""``tbgeo print`` in-process: files written, messages shown, bad input (exit 2), easting-first boxes."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
 
 from tbgeo.cli import main
+from tbgeo.errors import InputError
+from tbgeo.printing.spec import check_bbox
 
 from .helpers import pdf_pages, pdf_sizes_mm
 
@@ -73,3 +76,25 @@ def test_bad_file_type_and_choices(fake_project: Path, tmp_path: Path, capsys: p
     assert main(["--lang", "en", "print", "--out", str(tmp_path / "x.pdf"), "--district", "Nowhere"]) == 2
     assert "There is no administrative unit" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bbox_is_easting_first_and_a_swapped_box_is_explained() -> None:
+    assert check_bbox([575_000, 2_250_000, 600_000, 2_270_000]) == (575_000, 2_250_000, 600_000, 2_270_000)
+    with pytest.raises(InputError) as err:
+        check_bbox([2_250_000, 575_000, 2_270_000, 600_000])
+    assert err.value.key == "print.error.bbox_swapped"
+    msg = err.value.message("vi")
+    assert "Đông trước" in msg and "575000,2250000,600000,2270000" in msg
+
+
+def test_cli_help_and_ui_labels_say_east_and_north() -> None:
+    from tbgeo.cli import print_ as cli
+    from tbgeo.i18n import t
+
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser, "vi")
+    helptext = " ".join(parser.format_help().split())
+    assert "E_MIN,N_MIN,E_MAX,N_MAX" in helptext and "Đông (E) trước" in helptext
+    assert t("print.ui.xmin", "vi") == "Đông nhỏ nhất (E, m)" and t("print.ui.ymax", "vi") == "Bắc lớn nhất (N, m)"
+    for key in ("xmin", "ymin", "xmax", "ymax"):
+        assert "X" not in t(f"print.ui.{key}", "vi") and "Y" not in t(f"print.ui.{key}", "vi")

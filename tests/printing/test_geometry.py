@@ -28,9 +28,9 @@ def test_sheet_pixels_at_200_dpi() -> None:
 
 
 def test_unknown_sheet_is_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unknown sheet size 'A5'; expected one of A4, A3, A2, A1, A0$"):
         sheet("A5")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unknown orientation 'diagonal'; expected one of portrait, landscape$"):
         sheet("A4", "diagonal")
 
 

@@ -1,4 +1,4 @@
-"""The panel arranged before drawing (inset, legend, notes, scale, table boxes) and the inset's view."""
+"""The panel arranged before drawing (inset, legend, notes, table boxes and cells) and the inset's view."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from matplotlib.transforms import Affine2D
 from shapely.geometry import box
 
 from tbgeo.printing import findings as findings_mod
+from tbgeo.printing.findings import finding_cells
 from tbgeo.printing.inset import inset_view, neighbour_places
 from tbgeo.printing.layout import plan_sheet
 from tbgeo.printing.legend import LegendItem, Symbol
@@ -118,3 +119,18 @@ def test_arranged_panel_parts_stay_in_the_panel_and_apart(fake_data, orientation
         assert pp.scale.y == pytest.approx(pp.notes.y1 + 0.9 * plan.sheet.unit)  # scale right above the notes
     else:
         assert pp.inset.x == pp.scale.x == panel.x and pp.legend.x > pp.inset.x1
+
+
+def test_value_text_and_sector_codes_are_never_printed_raw() -> None:
+    from tbgeo.plan.sectors import get_sector
+
+    cells = finding_cells([
+        {"title": "Ngành nghề", "severity": "ok", "value": "textile_garment", "unit": ""},
+        {"title": "Diện tích", "severity": "warn", "value": 3.0, "value_text": "3,00 ha (đã làm tròn)", "unit": "ha"},
+    ], "vi")
+    assert cells[0][2] == get_sector("textile_garment").name("vi") and "textile_garment" not in cells[0][2]
+    assert cells[1][2] == "3,00 ha (đã làm tròn)"
+    assert finding_cells([{"value": "textile_garment"}], "en")[0][2] == get_sector("textile_garment").name("en")
+    # also when the caller's formatted text is the bare code (Finding.value_text of a sector finding)
+    assert finding_cells([{"value": "textile_garment", "value_text": "textile_garment"}], "vi")[0][2] == \
+        get_sector("textile_garment").name("vi")

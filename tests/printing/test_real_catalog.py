@@ -63,6 +63,7 @@ def test_every_park_is_named_on_the_province_a3_sheet(shipped) -> None:
     assert named == set(names)
     # no two labels overlap
     boxes = [lb["bbox_mm"] for lb in res.layout["labels"] if lb["kind"] == "label"]
+    assert len(boxes) >= len(names)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]

@@ -1,12 +1,14 @@
-"""Rendering sheets and the atlas from a small synthetic catalog with known geometry."""
+"""Rendering sheets and the atlas from a small synthetic catalog with known geometry and text."""
 
 from __future__ import annotations
 
 import io
 import re
 
+import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from shapely.geometry import box
 
@@ -22,6 +24,10 @@ VECTOR = ("districts", "industrial_parks", "gas_pipelines", "energy_sites")
 ISO = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
 CRS_VI = "Hệ tọa độ VN-2000, kinh tuyến trục 105°30′, múi chiếu 3°"
 CRS_EN = "VN-2000 coordinate system, central meridian 105°30′, 3° zone"
+SITE = box(X0 + 3000, Y0 + 3000, X0 + 4500, Y0 + 4200)
+PRICE = "Giá $5 và $10"
+TEX = "$x^$"
+LONG_ISSUER = "Ủy ban nhân dân tỉnh Thái Bình, Sở Công Thương tỉnh Thái Bình"
 
 
 @pytest.mark.parametrize("size", list(ISO))
@@ -258,11 +264,18 @@ def test_bad_input_is_an_input_error_in_the_users_language(fake_data) -> None:
     with pytest.raises(InputError) as err:
         render(PrintSpec(bbox=(106.3, 20.4, 106.5, 20.6)), data=fake_data)
     assert "kinh độ/vĩ độ" in err.value.message("vi")
-    for bad in (PrintSpec(size="A5"), PrintSpec(orientation="sideways"), PrintSpec(scale=0),
-                PrintSpec(fmt="png", dpi=5), PrintSpec(fmt="png", size="A0", dpi=600),
-                PrintSpec(bbox=(600_000, 2_260_000, 590_000, 2_270_000))):
-        with pytest.raises(InputError):
+    for bad, key, en in (
+        (PrintSpec(size="A5"), "bad_size", "Sheet size “A5” is not valid; use one of: A4, A3, A2, A1, A0."),
+        (PrintSpec(orientation="sideways"), "bad_orientation", "Orientation “sideways” is not valid"),
+        (PrintSpec(scale=0), "bad_scale", "Scale “0” is not valid."),
+        (PrintSpec(fmt="png", dpi=5), "bad_dpi", "Resolution 5 dpi is not valid; use 30 to 600 dpi."),
+        (PrintSpec(fmt="png", size="A0", dpi=600), "too_large", "An image of 28086 × 19866 pixels is too large."),
+        (PrintSpec(bbox=(600_000, 2_260_000, 590_000, 2_270_000)), "bad_bbox",
+         "Print box “600000,2260000,590000,2270000” is not valid."),
+    ):
+        with pytest.raises(InputError) as err:
             bad.validate()
+        assert err.value.key == f"print.error.{key}" and err.value.message("en").startswith(en)
 
 
 def test_legend_rows_symbols_and_columns(fake_data) -> None:
@@ -287,3 +300,70 @@ def test_legend_rows_symbols_and_columns(fake_data) -> None:
         for i, it in enumerate(items):
             if it.is_heading:
                 assert i + 1 < len(items) and cols[i + 1] == cols[i]
+
+
+def _text_boxes_mm(fig) -> list[tuple[str, str | None, tuple[float, float, float, float]]]:
+    """Every figure-level text's drawn bounding box in mm from the paper's lower-left corner."""
+    with matplotlib.rc_context(RC):
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        out = []
+        for txt in fig.texts:
+            if not txt.get_text().strip():
+                continue
+            bb = txt.get_window_extent(renderer)
+            k = 25.4 / fig.dpi
+            out.append((txt.get_text(), txt.get_gid(), (bb.x0 * k, bb.y0 * k, bb.x1 * k, bb.y1 * k)))
+    return out
+
+
+@pytest.mark.parametrize("lang,issuer", [("vi", LONG_ISSUER), ("en", None)])
+def test_title_block_text_stays_inside_the_frame(fake_data, lang: str, issuer: str | None) -> None:
+    spec = PrintSpec(layers=("districts",), size="A4", orientation="portrait", issuer=issuer, lang=lang,
+                     district="Tien Hai", national_heading=True)
+    fig, lay = build_figure(spec, data=fake_data)
+    m = 8.0  # the A4 margin: the neat line is 8 mm from the paper's edge
+    W, H = lay["page_mm"]
+    boxes = _text_boxes_mm(fig)
+    issuer_text = (issuer or "Department of Industry and Trade of Thái Bình").upper()
+    issuer_lines = [s for s, gid, _ in boxes if gid == "issuer"]
+    assert len(issuer_lines) >= 2, "the issuing body is wrapped to its column"
+    assert " ".join(issuer_lines).split() == issuer_text.split()  # all of it
+    for s, _gid, (x0, y0, x1, y1) in boxes:
+        assert m - 0.01 <= x0 and x1 <= W - m + 0.01 and m - 0.01 <= y0 and y1 <= H - m + 0.01, (s, x0, x1)
+
+
+@pytest.mark.parametrize("size,orientation", [("A4", "landscape"), ("A4", "portrait")])
+def test_legend_is_at_least_six_points(fake_data, size: str, orientation: str) -> None:
+    res = render(PrintSpec(size=size, orientation=orientation), data=fake_data)
+    assert res.layout["legend_pt"] >= 6.0
+    x, y, w, h = res.layout["legend_box_mm"]
+    px, py, pw, ph = res.layout["panel_mm"]
+    assert px - 0.01 <= x and x + w <= px + pw + 0.01 and py - 0.01 <= y and y + h <= py + ph + 0.01
+
+
+def _finding(title: str) -> dict:
+    return {"rule": "price", "severity": "warn", "title": title, "value": 1.0, "unit": "ha", "citation": "Điều 1, III.4"}
+
+
+def test_dollar_signs_print_as_written_in_pdf(fake_data) -> None:
+    spec = PrintSpec(layers=("districts", "industrial_parks"), size="A4", site_name=PRICE, issuer=f"Sở {PRICE}",
+                     title=f"Bản đồ {PRICE}", scale=100_000)
+    res = render(spec, site=SITE, findings=[_finding(PRICE), _finding(TEX)], data=fake_data)
+    text = " ".join(pdf_pages(res.data))
+    assert PRICE in text  # site label / findings row, dollars and spaces kept
+    assert "Giá 5và10" not in text
+    assert "$x^$" in text
+    assert "GIÁ $5 VÀ $10" in text  # the upper-cased title and issuer
+    assert [lb["text"] for lb in res.layout["labels"] if lb["layer"] == "site"] == [PRICE]
+
+
+def test_a_tex_like_name_does_not_crash_png_or_the_drawn_texts(fake_data) -> None:
+    spec = PrintSpec(layers=("districts",), size="A4", fmt="png", dpi=50, site_name=TEX, title=TEX, issuer=TEX)
+    res = render(spec, site=SITE, findings=[_finding(TEX)], data=fake_data)
+    assert res.data[:8] == b"\x89PNG\r\n\x1a\n"
+    fig, _ = build_figure(PrintSpec(layers=("districts",), size="A4", site_name=PRICE, title=PRICE),
+                          data=fake_data)
+    with matplotlib.rc_context(RC):
+        FigureCanvasAgg(fig).draw()
+        drawn = [t for t in fig.findobj(matplotlib.text.Text) if "$" in t.get_text()]
+        assert drawn and all(not t._parse_math for t in drawn)  # matplotlib keeps the text as text

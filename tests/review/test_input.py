@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import geopandas as gpd
 import pytest
 from pyproj import Transformer
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
@@ -19,7 +20,10 @@ from tbgeo.review.site_input import (
     site_from_file,
 )
 
+from .helpers import check
+
 SITE = box(590_000, 2_260_000, 590_400, 2_260_250)  # 10 ha
+RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
 TO_LL = Transformer.from_crs(9209, 4326, always_xy=True)
 
 
@@ -195,3 +199,108 @@ def test_draw_event_errors(event, key):
     with pytest.raises(InputError) as e:
         site_from_draw_event(event)
     assert e.value.key == key
+
+
+def _geojson(path, coords, crs_member=None):
+    fc = {"type": "FeatureCollection",
+          "features": [{"type": "Feature", "properties": {"name": "Khu thử"},
+                        "geometry": {"type": "Polygon", "coordinates": [coords]}}]}
+    if crs_member:
+        fc["crs"] = crs_member
+    path.write_text(json.dumps(fc), encoding="utf-8")
+    return path
+
+
+def test_empty_feature_collection_exits_2(project, capsys):
+    empty = project / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        site_from_file(empty)
+    assert e.value.key == "review.input.no_polygon"
+    rc, out, err = check(capsys, empty)
+    assert rc == 2 and out == "" and "Traceback" not in err
+    assert "Tệp empty.geojson không có đa giác nào" in err
+
+
+def test_geojson_in_vn2000_metres_without_crs_is_guessed(project, capsys):
+    coords = [list(c) for c in RICE.exterior.coords]
+    path = _geojson(project / "metres.geojson", coords)
+    s = site_from_file(path)
+    assert s.crs == "EPSG:9209" and s.geometry.symmetric_difference(RICE).area < 1e-3
+    assert [getattr(n, "key", n) for n in s.notes] == ["review.input.note_not_degrees", "review.input.note_crs_guessed_as"]
+    rc, out, _ = check(capsys, path, "--format", "json")
+    d = json.loads(out)
+    assert rc == 0 and d["site"]["area_ha"] == pytest.approx(100.0) and d["rice"]["total_ha"] == pytest.approx(50.0)
+    assert d["input"]["notes"][1] == ("Đã đoán hệ tọa độ từ giá trị tọa độ: EPSG:9209. Hãy kiểm tra vị trí trên bản đồ, "
+                                      "hoặc chỉ rõ bằng --crs.")
+    # northing first (X, Y of a Vietnamese survey table) is detected too
+    swapped = _geojson(project / "xy.geojson", [[y, x] for x, y in coords])
+    s = site_from_file(swapped)
+    assert s.geometry.symmetric_difference(RICE).area < 1e-3 and "review.input.note_swapped" in s.notes
+
+
+def test_geojson_with_latitude_first_is_swapped(project):
+    lonlat = gpd.GeoSeries([RICE], crs=WORK_CRS).to_crs(4326).iloc[0]
+    path = _geojson(project / "latlon.geojson", [[y, x] for x, y in lonlat.exterior.coords])
+    s = site_from_file(path)
+    assert s.notes == ("review.input.note_lonlat",)
+    assert s.geometry.area == pytest.approx(1e6, rel=1e-4) and s.geometry.hausdorff_distance(RICE) < 0.05
+
+
+def test_geojson_with_unknown_metres_is_refused(project, capsys):
+    path = _geojson(project / "far.geojson", [[100_000, 200_000], [100_500, 200_000], [100_500, 200_500], [100_000, 200_000]])
+    rc, out, err = check(capsys, path)
+    assert rc == 2 and out == "" and "Traceback" not in err
+    assert "bắt đầu từ 100.000,00; 200.000,00" in err and "--crs" in err
+    rc, out, err = check(capsys, path, "--lang", "en")
+    assert rc == 2 and "(from 100,000.00; 200,000.00)" in err and "--crs" in err
+
+
+def test_wrong_declared_crs_never_gives_infinite_geometry(project, capsys):
+    # metres declared as lon/lat explicitly with --crs 4326: refused, not an infinite polygon
+    coords = [list(c) for c in RICE.exterior.coords]
+    path = _geojson(project / "m.geojson", coords)
+    rc, _, err = check(capsys, path, "--crs", "4326")
+    assert rc == 2 and "Traceback" not in err
+    assert "Tọa độ khu đất (588.500,00; 2.260.200,00) không phải độ kinh, vĩ nên không dùng được với EPSG:4326" in err
+
+
+BOWTIE = [(590_000, 2_260_000), (590_100, 2_260_100), (590_100, 2_260_000), (590_000, 2_260_100)]
+
+
+def _crossing_latlon():
+    return gpd.GeoSeries(gpd.points_from_xy([590_050], [2_260_050]), crs=WORK_CRS).to_crs(4326).iloc[0]
+
+
+def test_self_intersecting_file_is_refused_with_the_place(project, capsys, W):
+    bow = Polygon(BOWTIE)
+    assert not bow.is_valid
+    path = W.site_geojson(project / "bow.geojson", bow)
+    with pytest.raises(InputError) as e:
+        site_from_file(path)
+    p = _crossing_latlon()
+    assert e.value.key == "review.input.self_intersecting_file"
+    assert e.value.params["lat"].value == pytest.approx(p.y, abs=2e-6)
+    assert e.value.params["lon"].value == pytest.approx(p.x, abs=2e-6)
+    vi = e.value.message("vi")
+    assert vi.startswith("Đường bao khu đất trong tệp bow.geojson tự cắt: cạnh 1–2 cắt cạnh 3–4, tại khoảng 20,4")
+    assert "°B, 106,3" in vi and "sửa thứ tự các đỉnh" in vi
+    rc, out, err = check(capsys, path, "--lang", "en")
+    assert rc == 2 and out == "" and "crosses itself: edge 1–2 crosses edge 3–4, near 20.4" in err
+
+
+def test_typed_bowtie_is_refused_the_same_way():
+    text = "\n".join(f"{y} {x}" for x, y in BOWTIE)
+    with pytest.raises(InputError) as e:
+        site_from_coordinates(text, system="vn2000")
+    assert e.value.key == "review.input.self_intersecting"
+    assert "cạnh 1–2 cắt cạnh 3–4" in e.value.message("vi")
+    assert e.value.params["lat"].value == pytest.approx(_crossing_latlon().y, abs=2e-6)
+
+
+def test_note_text_formats_numbers():
+    from tbgeo.i18n.params import Num, Template
+
+    note = Template("review.input.note_repaired", {"ha": Num(4.5, 2)})
+    assert note_text(note, "vi").endswith("diện tích sau khi sửa 4,50 ha.")
+    assert note_text("review.input.note_union", "en").startswith("The file holds several polygons")

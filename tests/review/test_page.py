@@ -1,14 +1,22 @@
-"""AppTest of the review page on the synthetic province: type a site, review it, save, decide, ledger."""
+"""AppTest of the review page on the synthetic province: review, save, decide, ledger, busy store."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import shapely
 import streamlit as st
+from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tbgeo.review.rules import all_rules
 from tbgeo.workspace import Workspace
 
+from .helpers import hold_store, store_with_districts_only
+
+RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
+HOSTILE_NAME = "[click here to sign in again](http://evil) ![x](http://evil/t.png) <img src=x onerror=alert(1)>.kml"
 # RICE site of the synthetic province as VN-2000 X (north) / Y (east) corners: 100 ha, 25 LUC + 25 LUK
 CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
 
@@ -105,3 +113,81 @@ def test_review_page_in_english_and_bad_input(project):
     assert pay["Value"] == "12,500,000,000 VND"
     assert "Decree 112/2024/NĐ-CP" in pay["Citation"]
     assert all(not v.startswith("review.") for v in panel["Finding"])
+
+
+def test_page_on_workspace_without_proposals(project, world_frames):
+    store_with_districts_only(world_frames)
+    st.cache_resource.clear()
+    at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert any("Chưa có đề xuất nào được lưu." in i.value for i in at.info)
+    at.text_area(key="review_coords").set_value(CORNERS)
+    at.button(key="review_use_coords").click().run()
+    next(b for b in at.button if b.label == "Thẩm tra").click().run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric][:2] == ["100,00 ha", "50,00 ha"]
+
+
+def test_page_recheck_of_an_approved_proposal_and_a_busy_store(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open()
+    p = ws.add_proposal(RICE, name="Khu đã duyệt", attributes={"sector": "electronics"}, report={"verdict": "ok"},
+                        status="submitted")
+    ws.set_status(p.id, "approved", user="Lãnh đạo Sở")
+    before = ws.proposal(p.id)
+    at = _app("en").run()
+    assert not at.exception, at.exception
+    at.button(key="review_recheck").click().run()
+    assert not at.exception, at.exception
+    assert any("Proposal number 1 has been decided and is kept as it was: this review was stored as proposal number 2"
+               in s.value for s in at.success)
+    after = ws.proposal(1)
+    assert (after.name, after.report, after.status, after.history) == (before.name, before.report, "approved", before.history)
+    rev = ws.proposal(2)
+    assert (rev.revision_of, rev.status, rev.name) == (1, "draft", "Khu đã duyệt")
+    assert [(c.field, c.old) for c in rev.changes] == [("verdict", "ok")]  # the new review's verdict
+    # a decision while another program holds the store: a message in Vietnamese, nothing written
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    at = _app("vi").run()
+    at.selectbox(key="review_pick").set_value(2).run()
+    assert any("Phiên bản mới của đề xuất số 1." in c.value for c in at.caption)
+    changes = next(df.value for df in at.dataframe if "Mục" in df.value.columns)
+    assert list(changes["Mục"]) == ["verdict"]
+    raw = ws.path.read_bytes()
+    release, th = hold_store(ws.path, "IMMEDIATE")
+    try:
+        at.selectbox(key="review_new_status").set_value("submitted")
+        next(b for b in at.button if b.label == "Ghi nhận").click().run()
+    finally:
+        release.set()
+        th.join(10)
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Kho dữ liệu đang bận") for e in at.error)
+    assert ws.path.read_bytes() == raw and ws.proposal(2).status == "draft"
+
+
+def test_the_review_page_on_a_store_locked_for_reading_says_busy(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open()
+    ws.add_proposal(RICE, name="Khu A", status="submitted")
+    monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
+    release, th = hold_store(ws.path, "EXCLUSIVE")  # a backup program holding the whole file
+    try:
+        at = _app("en").run()
+    finally:
+        release.set()
+        th.join(10)
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("The store is busy (another program is writing to it") for e in at.error)
+
+
+@pytest.mark.parametrize("lang,word", [("vi", "Đã có khu đất: 100,00 ha"), ("en", "Site ready: 100.00 ha")])
+def test_site_source_name_is_escaped(project, lang: str, word: str) -> None:
+    st.cache_resource.clear()
+    at = AppTest.from_string(f"from tbgeo.ui.pages import review\nreview.render({lang!r})\n", default_timeout=60)
+    at.session_state["review_site"] = shapely.box(588_500, 2_260_200, 590_500, 2_260_700)
+    at.session_state["review_site_source"] = HOSTILE_NAME
+    at.run()
+    assert not at.exception, at.exception
+    (ready,) = [i.value for i in at.info if i.value.startswith(word)]
+    assert r"[click here to sign in again\](http\://evil) !\[x\](http\://evil/t.png) &lt;img" in ready
+    for text in [m.value for m in (*at.markdown, *at.info, *at.caption, *at.error, *at.warning, *at.success)]:
+        assert "<img" not in text and not re.search(r"(?<!\\)\]\(", text)

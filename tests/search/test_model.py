@@ -149,8 +149,10 @@ def test_ahp_bad_matrices() -> None:
     with pytest.raises(InputError) as exc:
         ahp([[1, 12], [1 / 12, 1]])
     assert "1/9" in exc.value.message("vi")
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as exc:
         ahp([[1, 2, 3]])
+    assert exc.value.key == "search.ahp.not_square"
+    assert exc.value.message("en") == "The pairwise comparison matrix must be square: one row and one column per factor."
 
 
 def test_direct_weights() -> None:
@@ -159,8 +161,10 @@ def test_direct_weights() -> None:
         check_weights({"zone": 0.5, "gas": 0.4}, FACTORS)
     assert exc.value.message("vi") == "Tổng các trọng số là 0,900, phải bằng 1. Sửa lại các trọng số."
     assert exc.value.message("en") == "The weights add up to 0.900; they must add up to 1. Correct them."
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as exc:
         check_weights({"slope": 1.0}, FACTORS)
+    assert exc.value.message("en") == ("Weights for factors that are not in the model: slope. "
+                                       "The factors: zone, gas, road, river, luk, raw_material.")
     assert renormalise({"zone": 0.3, "gas": 0.3, "luk": 0.4}, ["zone", "luk"]) == pytest.approx({"zone": 3 / 7, "luk": 4 / 7})
 
 
@@ -201,8 +205,9 @@ def test_bad_profile_messages() -> None:
         Profile("electronics", -5).check()
     assert exc.value.message("vi") == "Diện tích “-5” không hợp lệ: nhập số héc-ta lớn hơn 0 (ví dụ 50)."
     assert exc.value.message("en") == "Area “-5” is not valid: enter the hectares, more than 0 (e.g. 50)."
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as exc:
         Profile("electronics", 50, shape="round").check()
+    assert exc.value.message("vi") == "Hình dạng “round” không hợp lệ. Chọn một trong: square, ratio, free."
     with pytest.raises(InputError) as exc:
         Profile("electronics", 6000).check()
     assert exc.value.message("vi") == "Diện tích 6.000,0 ha quá lớn cho một dự án (tối đa 5.000 ha). Nhập diện tích nhỏ hơn."

@@ -34,6 +34,7 @@ def test_candidates_are_inside_the_province_and_not_on_luc(result) -> None:
     from tbgeo.search import SearchLayers
 
     province = SearchLayers.from_catalog().context.province
+    assert len(result.candidates) == 10
     for c in result.candidates:
         assert c.geometry.difference(province).area < 1.0  # m², whole cells inside the province
         assert c.report is not None
