@@ -13,6 +13,7 @@ import shapely
 from tbgeo import proposals
 from tbgeo.errors import InputError, WorkspaceError
 from tbgeo.workspace import Workspace
+from tests.locks import hold_store
 
 
 def _parks(n: int) -> gpd.GeoDataFrame:
@@ -173,27 +174,6 @@ def test_revision_is_never_repeated_by_another_state(tmp_path) -> None:  # type:
 
 
 # -- issue 10 §4: a lock held by another program gives "busy" within a bounded wait ------------------
-def _hold_lock(path: Path, mode: str):  # type: ignore[no-untyped-def]
-    """A second connection (another program: QGIS, a backup) holding ``BEGIN <mode>`` until released."""
-    import sqlite3
-    import threading
-
-    ready, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        con.execute(f"BEGIN {mode}")
-        ready.set()
-        release.wait(30)
-        con.execute("ROLLBACK")
-        con.close()
-
-    th = threading.Thread(target=hold, daemon=True)
-    th.start()
-    assert ready.wait(10)
-    return release, th
-
-
 @pytest.mark.parametrize("mode", ["IMMEDIATE", "EXCLUSIVE"])
 def test_a_locked_store_is_busy_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
     from tbgeo.errors import StoreBusyError
@@ -203,7 +183,7 @@ def test_a_locked_store_is_busy_not_a_crash(tmp_path: Path, monkeypatch: pytest.
     ws = Workspace.open(path)
     p = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", status="submitted")
     raw = path.read_bytes()
-    release, th = _hold_lock(path, mode)
+    release, th = hold_store(path, mode)
     try:
         changes = [
             lambda: proposals.set_status(ws, p.id, "approved", user="Lãnh đạo Sở"),
@@ -277,7 +257,7 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
     ws = Workspace.open(path)
     ws.add_layer_version("industrial_parks", _parks(2), source_name="a.zip", sha256="a")
     raw = path.read_bytes()
-    release, th = _hold_lock(path, "IMMEDIATE")  # QGIS editing the GeoPackage
+    release, th = hold_store(path, "IMMEDIATE")  # QGIS editing the GeoPackage
     try:
         with pytest.raises(StoreBusyError) as err:
             ws.add_layer_version("industrial_parks", _parks(3), source_name="b.zip", sha256="b")

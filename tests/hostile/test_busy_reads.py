@@ -4,8 +4,6 @@ layer, and never by quietly using the shipped data in place of the imported vers
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from pathlib import Path
 
@@ -14,28 +12,12 @@ import pytest
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import main
 from tests.hostile.corpus import geojson
+from tests.locks import hold_store
 
 BUSY = {
     "vi": "Lỗi: Kho dữ liệu đang bận (một chương trình khác đang ghi vào đó",
     "en": "Error: The store is busy (another program is writing to it",
 }
-
-
-def _hold(path: Path):  # type: ignore[no-untyped-def]
-    ready, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        con.execute("BEGIN EXCLUSIVE")
-        ready.set()
-        release.wait(60)
-        con.execute("ROLLBACK")
-        con.close()
-
-    th = threading.Thread(target=hold, daemon=True)
-    th.start()
-    assert ready.wait(10)
-    return release, th
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -49,7 +31,7 @@ def test_reading_commands_on_a_locked_store_exit_4_quickly(lang: str, store: Pat
         ["export", "industrial_parks", "--out", str(tmp_path / "kcn.geojson")],
         ["versions", "industrial_parks"],
     ]
-    release, th = _hold(store)
+    release, th = hold_store(store, wait_s=60)
     try:
         for argv in commands:
             start = time.monotonic()
@@ -72,7 +54,7 @@ def test_a_busy_store_is_not_read_as_the_shipped_data(store: Path, monkeypatch) 
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.2")
     layer = load_catalog().get("industrial_parks")
     assert layer.active_version().version == 1 and layer.feature_count() == 3
-    release, th = _hold(store)
+    release, th = hold_store(store, wait_s=60)
     try:
         with pytest.raises(StoreBusyError) as err:
             layer.active_version()

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.locks import hold_store
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = "import importlib\nimportlib.import_module('tbgeo.ui.pages.map').render({lang!r})\n"
 
@@ -88,8 +90,6 @@ def test_a_busy_store_is_said_not_a_traceback(monkeypatch: pytest.MonkeyPatch, l
     """The search reads the proposals from the workspace; a backup or QGIS holding it locked gives
     the busy message in the reader's language (twice: the search, and the map, which needs the active
     layer versions), never a traceback."""
-    import sqlite3
-    import threading
 
     import shapely
 
@@ -99,19 +99,7 @@ def test_a_busy_store_is_said_not_a_traceback(monkeypatch: pytest.MonkeyPatch, l
     ws = Workspace.open()
     ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name="Khu A", attributes={}, report={}, user="p")
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
-    ready, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        con = sqlite3.connect(ws.path, isolation_level=None, check_same_thread=False)
-        con.execute("BEGIN EXCLUSIVE")
-        ready.set()
-        release.wait(30)
-        con.execute("ROLLBACK")
-        con.close()
-
-    th = threading.Thread(target=hold, daemon=True)
-    th.start()
-    assert ready.wait(10)
+    release, th = hold_store(ws.path)
     try:
         at = _page(lang)
         at.text_input(key="map_place_query").set_value("Dong Co").run()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,7 +12,7 @@ from rasterio.transform import from_origin
 from tbgeo.cli import main
 from tbgeo.workspace import Workspace
 
-__all__ = ["check", "half_landuse_raster", "hold_store", "store_with_districts_only"]
+__all__ = ["check", "half_landuse_raster", "store_with_districts_only"]
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
@@ -37,21 +35,3 @@ def half_landuse_raster(path: Path, W) -> Path:  # type: ignore[no-untyped-def]
     arr = np.zeros((100, 150), dtype="uint8")  # 1.5 km × 1 km at 10 m, from x 588,000, y 2,261,000 down
     arr[:, :100] = 1  # x 588,000–589,000: LUC
     return W.write_raster(path, arr, from_origin(588_000, 2_261_000, 10, 10))
-
-
-def hold_store(path: Path, mode: str) -> tuple[threading.Event, threading.Thread]:
-    """Another program holding the store in a `BEGIN <mode>` transaction until the event is set."""
-    ready, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        con.execute(f"BEGIN {mode}")
-        ready.set()
-        release.wait(30)
-        con.execute("ROLLBACK")
-        con.close()
-
-    th = threading.Thread(target=hold, daemon=True)
-    th.start()
-    assert ready.wait(10)
-    return release, th

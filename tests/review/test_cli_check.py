@@ -12,8 +12,9 @@ from shapely.geometry import box
 
 from tbgeo.cli import main
 from tbgeo.workspace import Workspace
+from tests.locks import hold_store
 
-from .helpers import check, half_landuse_raster, hold_store, store_with_districts_only
+from .helpers import check, half_landuse_raster, store_with_districts_only
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)

@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from tbgeo.review.rules import all_rules
 from tbgeo.workspace import Workspace
+from tests.locks import hold_store
 
-from .helpers import hold_store, store_with_districts_only
+from .helpers import store_with_districts_only
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
 HOSTILE_NAME = "[click here to sign in again](http://evil) ![x](http://evil/t.png) <img src=x onerror=alert(1)>.kml"
