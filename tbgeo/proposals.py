@@ -219,7 +219,8 @@ def save_review(
     remember: MutableMapping[str, int] | None = None,
 ) -> Saved:
     """Keep a reviewed site (a ``tbgeo.review`` Report) the one way the page, the search page and
-    ``tbgeo check --save`` keep it (``save_site``): its report; its attributes as reviewed (kept as
+    ``tbgeo check --save`` keep it (``save_site``): its report, as a language-neutral record
+    (``Report.to_record``: every reader sees it in their language, ``render_record``); its attributes as reviewed (kept as
     stored when they say the same as those of the proposal it is a review of); and its name — the one
     the review gives, else the name of the proposal it is a review of (a re-review in another
     language does not rename it), else "unnamed site".
@@ -239,7 +240,7 @@ def save_review(
         if type(attrs).from_dict(earlier.attributes).to_dict() == attributes:
             attributes = earlier.attributes  # the same attributes, kept as stored: no change in the history
     p, how = save_site(store, report.geometry, name=name or t("review.page.unnamed", lang), attributes=attributes,
-                       report=report.to_dict(lang), user=user, proposal_id=proposal_id)
+                       report=report.to_record(), user=user, proposal_id=proposal_id)
     if remember is not None:
         remember[key] = p.id
     return Saved(p.id, how, p.revision_of)

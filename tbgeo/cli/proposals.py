@@ -1,4 +1,4 @@
-"""``tbgeo proposals``: list stored proposals, show one with its history, record a decision or a comment."""
+"""``tbgeo proposals``: list stored proposals, show one with its findings and history, record a decision or a comment."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.places.locate import locate
 from tbgeo.places.search import load_sources
 from tbgeo.proposals import PROPOSAL_STATUSES
+from tbgeo.review.model import SEVERITY_ICONS
+from tbgeo.review.record import render_record
 from tbgeo.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -30,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
 
 
-def _row(p: Proposal, lang: str) -> dict[str, Any]:
-    report = p.report or {}
+def _row(p: Proposal, lang: str, report: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One proposal's line; its stored report said in ``lang`` (``render_record``) unless given."""
+    report = render_record(p.report or {}, lang) if report is None else report
     return {
         "id": p.id,
         "name": p.name,
@@ -86,7 +89,8 @@ def _show(args: argparse.Namespace) -> int:
         p = ws.add_comment(args.id, args.comment, user=args.user)
     else:
         p = ws.proposal(args.id)
-    data = {**_row(p, lang), "history": [
+    report = render_record(p.report or {}, lang)
+    data = {**_row(p, lang, report), "findings": report.get("findings") or [], "history": [
         {"at": d.at, "by": d.by, "from": d.status_from, "to": d.status_to, "comment": d.comment} for d in p.history
     ], "changes": [{"at": c.at, "by": c.by, "field": c.field, "from": c.old, "to": c.new} for c in p.changes]}
     if args.format == "json":
@@ -100,6 +104,8 @@ def _show(args: argparse.Namespace) -> int:
         src = load_sources(proposals=[])
         loc = locate(p.geometry, districts=src.districts, communes=src.communes, cw=src.cw)
         print("  " + t("places.report_line", lang, where=loc.text(lang)))
+    for f in data["findings"]:
+        _print_finding(f, lang)
     for d in data["history"]:
         before = t("review.page.st_" + d["from"], lang) if d["from"] else "—"
         change = f"{before} → {t('review.page.st_' + d['to'], lang)}" if d["to"] else t("review.cli.comment_word", lang)
@@ -107,3 +113,14 @@ def _show(args: argparse.Namespace) -> int:
     for c in p.changes:
         print("  " + t("review.cli.change_line", lang, at=c.at, by=c.by, field=c.field, old=c.old or "—", new=c.new or "—"))
     return 0
+
+
+def _print_finding(f: dict[str, Any], lang: str) -> None:
+    """One finding of the stored report, as ``tbgeo check`` prints it (severity, title, value, message, citation)."""
+    severity = f.get("severity", "info")
+    label = t(f"review.severity.{severity}", lang)
+    print(f"  {SEVERITY_ICONS.get(severity, '')} {label:<10} {f.get('title', f.get('rule', ''))}: {f.get('value_text', '—')}")
+    if f.get("message"):
+        print(f"        {f['message']}")
+    if f.get("citation"):
+        print(f"        [{f['citation']}]")

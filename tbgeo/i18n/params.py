@@ -4,7 +4,8 @@ A message's parameters may be plain text (inserted as written) or one of these t
 the message is shown (``t()`` knows nothing of them): a number the reader's way (``Num``), a catalog
 word (``Text``), a nested message (``Template``), several of them joined (``Joined``), a name known in
 both languages (``Bilingual``), shares of an area (``Shares``). Errors and review findings use the
-same types, so a stored or raised message can be said later in either language.
+same types, so a stored or raised message can be said later in either language: ``dump_param`` writes
+one as JSON with a type tag (``{"$type": "num", "value": 4.0, "digits": 2}``), ``load_param`` reads it back.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tbgeo.i18n import fmt_number, t
 
 __all__ = [
     "Num", "Shares", "Bilingual", "Text", "Template", "Joined", "PARAM_TYPES", "DIGITS", "fmt_param", "fmt_value",
-    "localize",
+    "localize", "TYPE_KEY", "dump_param", "load_param",
 ]  # fmt: skip
 
 
@@ -134,3 +135,63 @@ def localize(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         elif isinstance(value, float):
             out[key] = fmt_value(value, lang, digits=DIGITS.get(key))
     return out
+
+
+#: The key of a serialised parameter's type tag, and each type's tag.
+TYPE_KEY = "$type"
+_TAGS: dict[type, str] = {Num: "num", Shares: "shares", Bilingual: "bilingual", Text: "text", Template: "template",
+                          Joined: "joined"}
+
+
+def dump_param(value: Any) -> Any:
+    """A message parameter as JSON data: the types above (and tuples, kept apart from lists) tagged with
+    ``$type``; text, numbers, None, lists and mappings as they are, their members dumped in turn."""
+    if isinstance(value, Num):
+        return {TYPE_KEY: "num", "value": value.value, "digits": value.digits}
+    if isinstance(value, Shares):
+        return {TYPE_KEY: "shares", "items": [[name, share] for name, share in value.items]}
+    if isinstance(value, Bilingual):
+        return {TYPE_KEY: "bilingual", "vi": value.vi, "en": value.en}
+    if isinstance(value, Text):
+        return {TYPE_KEY: "text", "key": value.key, "fallback": value.fallback}
+    if isinstance(value, Template):
+        return {TYPE_KEY: "template", "key": value.key, "params": {k: dump_param(v) for k, v in value.params.items()}}
+    if isinstance(value, Joined):
+        return {TYPE_KEY: "joined", "items": [dump_param(v) for v in value.items], "sep_key": value.sep_key}
+    if isinstance(value, tuple):
+        return {TYPE_KEY: "tuple", "items": [dump_param(v) for v in value]}
+    if isinstance(value, list):
+        return [dump_param(v) for v in value]
+    if isinstance(value, Mapping):
+        if TYPE_KEY in value:
+            raise ValueError(f"a mapping parameter may not have the key {TYPE_KEY!r}")
+        return {str(k): dump_param(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"cannot store a message parameter of type {type(value).__name__}")
+
+
+def load_param(data: Any) -> Any:
+    """The message parameter ``dump_param`` wrote as ``data`` (after a trip through JSON)."""
+    if isinstance(data, list):
+        return [load_param(v) for v in data]
+    if not isinstance(data, Mapping):
+        return data
+    tag = data.get(TYPE_KEY)
+    if tag is None:
+        return {k: load_param(v) for k, v in data.items()}
+    if tag == "num":
+        return Num(data["value"], int(data["digits"]))
+    if tag == "shares":
+        return Shares(tuple((str(name), share) for name, share in data["items"]))
+    if tag == "bilingual":
+        return Bilingual(data["vi"], data["en"])
+    if tag == "text":
+        return Text(data["key"], data.get("fallback"))
+    if tag == "template":
+        return Template(data["key"], {k: load_param(v) for k, v in data["params"].items()})
+    if tag == "joined":
+        return Joined(tuple(load_param(v) for v in data["items"]), data.get("sep_key"))
+    if tag == "tuple":
+        return tuple(load_param(v) for v in data["items"])
+    raise ValueError(f"unknown message parameter type {tag!r}")

@@ -243,11 +243,11 @@ def rice_ledger(
     """Rice land of approved and pending proposals, without counting overlapping land twice.
 
     ``proposals`` are ``tbgeo.workspace.Proposal`` objects (or anything with ``id``, ``status``,
-    ``report``: the dict of ``Report.to_dict``, and ``geometry`` in EPSG:9209). Isolated proposals
-    are booked from their reports; groups of overlapping ones are measured as land (module
-    docstring) with ``landuse`` and ``districts`` (default: the catalog's current layers, loaded
-    only when needed). Without a land-use source, overlapping groups fall back to their reports
-    and are not listed in ``merged``. Rice land outside every district is booked under ``""``.
+    ``report``: the record of ``Report.to_record``, or an older report's ``Report.to_dict``, with the
+    same numbers; and ``geometry`` in EPSG:9209). Isolated proposals are booked from their reports;
+    groups of overlapping ones are measured as land (module docstring) with ``landuse`` and
+    ``districts`` (default: the catalog's current layers, loaded only when needed). Without a
+    land-use source, overlapping groups fall back to their reports and are not listed in ``merged``. Rice land outside every district is booked under ``""``.
     """
     cfg = config or LedgerConfig()
     rows: dict[str, LedgerRow] = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tbgeo.i18n import fmt_number, t
-from tbgeo.i18n.params import Num, fmt_param as _fmt
+from tbgeo.i18n.params import Num, dump_param, fmt_param as _fmt, load_param
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -119,6 +119,38 @@ class Finding:
             "value_text": self.value_text(lang),
             "details": dict(self.details),
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """The finding as stored, in no language: rule, severity, value and unit code, citations by
+        reference, the message key with its parameters (typed, ``dump_param``), details."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "value": self.value,
+            "unit": self.unit,
+            "plan_ref": self.plan_ref,
+            "law_refs": list(self.law_refs),
+            "message": self.message,
+            "params": {k: dump_param(v) for k, v in self.params.items()},
+            "details": dict(self.details),
+            "value_note": dump_param(self.value_note),
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Finding:
+        """The finding ``to_record`` stored (read back from JSON: ready to be said in any language)."""
+        return cls(
+            rule=record["rule"],
+            severity=record["severity"],
+            value=record.get("value"),
+            unit=record.get("unit", ""),
+            plan_ref=record.get("plan_ref", ""),
+            message=record["message"],
+            params={k: load_param(v) for k, v in (record.get("params") or {}).items()},
+            law_refs=tuple(record.get("law_refs") or ()),
+            details=dict(record.get("details") or {}),
+            value_note=load_param(record.get("value_note")),
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""The Report of one site review and its renderings: JSON, CSV, GeoJSON, terminal text and a printed sheet."""
+"""The Report of one site review, its language-neutral record, and its renderings: JSON, CSV, GeoJSON,
+terminal text and a printed sheet.
+
+A stored review is the record (``Report.to_record``: ids, numbers, codes, message keys and typed
+parameters, no text in any language); ``tbgeo.review.record.render_record`` says it in the reader's
+language, in the shape of ``Report.to_dict`` (which is that rendering of the report's own record).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ import shapely
 
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
+from tbgeo.i18n.params import Bilingual, dump_param
 from tbgeo.printing import PrintSpec, render_sheet
 from tbgeo.printing.titleblock import resolve_heading
 from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, Facts, Finding, worst
+from tbgeo.review.record import RECORD_KEY, RECORD_VERSION, location_record, render_record
 from tbgeo.safetext import csv_row
 
 if TYPE_CHECKING:
@@ -57,7 +65,7 @@ class Report:
         return {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
 
     # -- renderings ---------------------------------------------------------------------------
-    def _rice(self, lang: str) -> dict[str, Any] | None:
+    def _rice(self) -> dict[str, Any] | None:
         lu = self.facts.landuse
         if lu is None:
             return None
@@ -76,12 +84,15 @@ class Report:
         out["source"] = self.landuse_source
         return out
 
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        """The JSON report (the shape ``tbgeo check --format json`` prints)."""
+    def to_record(self) -> dict[str, Any]:
+        """The report as stored, in no language: the site's, rice land's and places' numbers, names from
+        the layers and codes; every finding's rule, severity, value, unit, references, message key and
+        typed parameters (``Finding.to_record``). ``render_record`` says it in a reader's language (old reports: as stored)."""
         facts = self.facts
         centroid = _to_display(facts.geometry.representative_point())
         sector = facts.sector
         return {
+            RECORD_KEY: RECORD_VERSION,
             "site": {
                 "name": facts.attrs.name,
                 "area_ha": round(facts.area_ha, 4),
@@ -95,20 +106,22 @@ class Report:
             },
             "attributes": {
                 **facts.attrs.to_dict(),
-                "sector_name": sector.name(lang) if sector is not None else None,
+                "sector_name": dump_param(Bilingual(sector.name("vi"), sector.name("en"))) if sector is not None else None,
                 "sector_status": sector.status if sector is not None else None,
             },
-            "rice": self._rice(lang),
-            "places": None if self.location is None else {**self.location.to_dict(), "text": self.location.text(lang)},
-            "findings": [f.to_dict(lang) for f in self.findings],
+            "rice": self._rice(),
+            "places": None if self.location is None else location_record(self.location),
+            "findings": [f.to_record() for f in self.findings],
             "verdict": self.verdict,
-            "verdict_text": t(f"review.severity.{self.verdict}", lang),
             "counts": self.counts(),
             "inputs": dict(self.inputs),
             "context": dict(self.context),
-            "lang": lang,
             "created_at": self.created_at,
         }
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        """The JSON report (the shape ``tbgeo check --format json`` prints): the record in ``lang``."""
+        return render_record(self.to_record(), lang)
 
     def to_json(self, lang: str = "vi") -> str:
         return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2, default=str)

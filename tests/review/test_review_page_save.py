@@ -92,8 +92,8 @@ def test_a_rereview_without_a_name_keeps_the_proposals_name(tmp_path: Path) -> N
             self.geometry = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
             self.facts = type("Facts", (), {"attrs": attrs})()
 
-        def to_dict(self, lang: str) -> dict[str, object]:
-            return {"verdict": "ok", "lang": lang}
+        def to_record(self) -> dict[str, object]:
+            return {"verdict": "ok"}
 
     ws = Workspace.open(tmp_path / "w.gpkg")
     remember: dict[str, int] = {}

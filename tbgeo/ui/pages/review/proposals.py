@@ -1,4 +1,4 @@
-"""The review page's stored proposals: the list, one proposal's history and changes, re-check, decisions."""
+"""The review page's stored proposals: the list, one proposal's findings, history and changes, re-check, decisions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from tbgeo import proposals as lifecycle
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.places.locate import locate
+from tbgeo.review.model import SEVERITY_ICONS
+from tbgeo.review.record import render_record
 from tbgeo.ui.pages.review.context import base_context, context
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
@@ -34,6 +36,26 @@ def _table(items: list[Any], lang: str) -> None:
             t("review.page.col_verdict", lang): t(f"review.severity.{report.get('verdict', 'info')}", lang),
         })
     st.dataframe(rows, hide_index=True, width="stretch", key=Key.REVIEW_PROPOSALS_TABLE)
+
+
+def _findings(chosen: Any, lang: str) -> None:
+    """The stored review's findings in the reader's language (``render_record``), as the review panel shows them."""
+    findings = render_record(chosen.report or {}, lang).get("findings") or []
+    if not findings:
+        return
+    st.dataframe(
+        [
+            {
+                t("review.page.col_light", lang): SEVERITY_ICONS.get(f.get("severity", ""), ""),
+                t("review.page.col_rule", lang): f.get("title", f.get("rule", "")),
+                t("review.page.col_value", lang): f.get("value_text", "—"),
+                t("review.page.col_citation", lang): f.get("citation", ""),
+                t("review.page.col_finding", lang): f.get("message", ""),
+            }
+            for f in findings
+        ],
+        hide_index=True, width="stretch",
+    )
 
 
 def _history(chosen: Any, lang: str) -> None:
@@ -137,6 +159,7 @@ def proposals_part(lang: str) -> None:
         base = base_context()
         where = locate(chosen.geometry, districts=base.districts, communes=base.communes)
         st.text(t("places.report_line", lang, where=where.text(lang)))  # plain text: names come from layers
+    _findings(chosen, lang)
     _history(chosen, lang)
     if st.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
         _recheck(ws, chosen, lang)

@@ -1,0 +1,171 @@
+"""Stored reports are language-neutral: a proposal saved from a Vietnamese review reads in English to an
+English reader (domain, `tbgeo proposals`, the review page), and every message parameter type survives JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tbgeo import proposals
+from tbgeo.cli import main
+from tbgeo.i18n import t
+from tbgeo.i18n.params import (
+    TYPE_KEY,
+    Bilingual,
+    Joined,
+    Num,
+    Shares,
+    Template,
+    Text,
+    dump_param,
+    fmt_param,
+    load_param,
+)
+from tbgeo.review.model import Finding, SiteAttrs
+from tbgeo.review.record import RECORD_VERSION, is_record, render_record
+from tbgeo.review.run import review_site
+from tbgeo.workspace import Workspace
+
+# the synthetic province's rice site: 100 ha, 25 LUC + 25 LUK
+SITE = shapely.box(588_500, 2_260_200, 590_500, 2_260_700)
+CORNERS = "Điểm X Y\n1 2260200 588500\n2 2260200 590500\n3 2260700 590500\n4 2260700 588500\n"
+
+PARAMS = {
+    "num": Num(1234.5, 1),
+    "int_num": Num(7, 0),
+    "shares": Shares((("Kiến Xương", 0.75), ("Tiền Hải", 0.25))),
+    "bilingual": Bilingual("Dệt may", "Textiles"),
+    "text": Text("review.page.st_approved"),
+    "text_fallback": Text("review.page.st_nosuch", "nosuch"),
+    "template": Template("workspace.status_named", {"word": Text("review.page.st_draft", "draft"), "code": "draft"}),
+    "joined": Joined((Num(1.5, 1), Text("review.page.st_draft"), "x"), "review.join.and"),
+    "joined_plain": Joined(("a", "b")),
+    "tuple": ("review.page.saved", {"id": 3}),
+    "list": [1, 2.5, "ba", None, True],
+    "mapping": {"a": Num(2.0, 2), "b": [Bilingual("một", "one")]},
+    "plain": "Khu A", "int": 12, "float": 0.125, "none": None, "bool": False,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(PARAMS))
+def test_every_param_type_round_trips_through_json(name: str) -> None:
+    value = PARAMS[name]
+    stored = json.loads(json.dumps(dump_param(value), ensure_ascii=False))
+    back = load_param(stored)
+    assert back == value and type(back) is type(value)
+    for lang in ("vi", "en"):
+        assert fmt_param(back, lang) == fmt_param(value, lang)
+
+
+def test_typed_params_are_tagged_and_unknown_tags_refused() -> None:
+    assert dump_param(Num(4.0, 2)) == {TYPE_KEY: "num", "value": 4.0, "digits": 2}
+    assert dump_param(Bilingual("Dệt may", "Textiles")) == {TYPE_KEY: "bilingual", "vi": "Dệt may", "en": "Textiles"}
+    assert fmt_param(load_param(dump_param(Num(1234.5, 1))), "vi") == "1.234,5"
+    assert fmt_param(load_param(dump_param(Num(1234.5, 1))), "en") == "1,234.5"
+    with pytest.raises(ValueError, match="unknown"):
+        load_param({TYPE_KEY: "nosuch"})
+    with pytest.raises(ValueError):
+        dump_param({TYPE_KEY: "a mapping that looks tagged"})
+    with pytest.raises(TypeError):
+        dump_param(object())
+
+
+def test_a_finding_record_says_the_same_in_both_languages() -> None:
+    f = Finding("sector_refused", "block", "dyeing", "", "Điều 1, III.4", "refused",
+                {"sector": Bilingual("Dệt nhuộm", "Dyeing")}, law_refs=("land_law_122",), details={"code": "dyeing"},
+                value_note=Template("review.rule.rice_land.title"))
+    record = json.loads(json.dumps(f.to_record(), ensure_ascii=False))
+    assert Finding.from_record(record) == f
+    for lang in ("vi", "en"):
+        assert Finding.from_record(record).to_dict(lang) == f.to_dict(lang)
+    assert "Dyeing" in Finding.from_record(record).text("en") and "Dệt nhuộm" in Finding.from_record(record).text("vi")
+
+
+def _saved_from_vietnamese(ctx) -> tuple[Workspace, object]:  # type: ignore[no-untyped-def]
+    report = review_site(SITE, attrs=SiteAttrs(name="Nhà máy nhuộm", sector="dyeing"), context=ctx)
+    ws = Workspace.open()
+    assert proposals.save_review(ws, report, "vi") == (1, "created", None)
+    return ws, report
+
+
+def test_a_proposal_saved_in_vietnamese_reads_in_the_readers_language(project, ctx) -> None:  # type: ignore[no-untyped-def]
+    ws, report = _saved_from_vietnamese(ctx)
+    stored = ws.proposal(1).report
+    assert is_record(stored) and stored["record"] == RECORD_VERSION and "lang" not in stored
+    text = json.dumps(stored, ensure_ascii=False)
+    for lang in ("vi", "en"):  # no text in either language: titles, messages, citations of the law, sector names
+        for key in ("review.rule.rice_land.title", "review.rule.sector_refused.title", "review.law.decree_112_2024",
+                    f"review.severity.{report.verdict}"):
+            assert t(key, lang) not in text
+    for lang in ("vi", "en"):  # rendered, it is what the review itself says in that language
+        assert render_record(stored, lang) == json.loads(report.to_json(lang))
+    en = {f["rule"]: f for f in render_record(stored, "en")["findings"]}
+    assert en["rice_land"]["title"] == "Rice land converted" and en["rice_land"]["value_text"] == "50.00 ha"
+    assert "Dyeing" in en["sector_refused"]["message"] and en["sector_refused"]["title"] == "Refused sectors"
+    assert "Decree 112/2024/NĐ-CP, Art. 12" in en["rice_luc_payment"]["citation"]
+    vi = {f["rule"]: f for f in render_record(stored, "vi")["findings"]}
+    assert vi["rice_land"]["title"] == "Đất trồng lúa bị chuyển đổi" and vi["rice_land"]["value_text"] == "50,00 ha"
+    assert "Nghị định 112/2024/NĐ-CP, Điều 12" in vi["rice_luc_payment"]["citation"]
+    assert render_record(stored, "en")["attributes"]["sector_name"] == "Dyeing"
+    assert render_record(stored, "en")["verdict_text"] == t("review.severity.block", "en")
+
+
+OLD = {"verdict": "warn", "lang": "vi", "rice": {"total_ha": 5.0},
+       "findings": [{"rule": "rice_land", "severity": "warn", "title": "Đất trồng lúa bị chuyển đổi", "value_text": "5,00 ha",
+                     "citation": "Điều 1, III.4", "message": "Có 5,00 ha đất lúa"}]}  # fmt: skip
+
+
+def test_an_old_report_stored_with_its_text_is_shown_as_stored() -> None:
+    assert not is_record(OLD) and not is_record(None)
+    assert render_record(OLD, "en") == OLD and render_record({"verdict": "ok"}, "en") == {"verdict": "ok"}
+
+
+def test_tbgeo_proposals_shows_the_readers_language(project, ctx, capsys) -> None:  # type: ignore[no-untyped-def]
+    _, report = _saved_from_vietnamese(ctx)
+    assert main(["--lang", "en", "proposals", "1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["findings"] == json.loads(report.to_json("en"))["findings"]
+    assert data["places"]["text"] == report.location.text("en")
+    assert main(["--lang", "en", "proposals", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Rice land converted: 50.00 ha" in out and "Dyeing" in out and "Decree 112/2024/NĐ-CP, Art. 12" in out
+    assert "Đất trồng lúa" not in out
+    assert main(["--lang", "vi", "proposals", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Đất trồng lúa bị chuyển đổi: 50,00 ha" in out and "Nghị định 112/2024/NĐ-CP, Điều 12" in out
+    ws = Workspace.open()
+    ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name="Cũ", report=OLD)
+    assert main(["--lang", "en", "proposals", "2"]) == 0
+    assert "Đất trồng lúa bị chuyển đổi: 5,00 ha" in capsys.readouterr().out  # as stored
+
+
+def _stored_findings(at: AppTest, lang: str):  # type: ignore[no-untyped-def]
+    rule = t("review.page.col_rule", lang)
+    return next(df.value for df in at.dataframe if rule in df.value.columns)
+
+
+def test_the_review_page_shows_a_stored_proposal_in_the_readers_language(project) -> None:  # type: ignore[no-untyped-def]
+    st.cache_resource.clear()
+    at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=60).run()
+    at.text_area(key="review_coords").set_value(CORNERS)
+    at.button(key="review_use_coords").click().run()
+    at.selectbox(key="review_sector").set_value("dyeing")
+    next(b for b in at.button if b.label == "Thẩm tra").click().run()
+    assert not at.exception, at.exception
+    assert Workspace.open_existing().proposal(1).report["record"] == RECORD_VERSION
+    for lang, title, value, law in (("en", "Rice land converted", "50.00 ha", "Decree 112/2024/NĐ-CP, Art. 12"),
+                                    ("vi", "Đất trồng lúa bị chuyển đổi", "50,00 ha", "Nghị định 112/2024/NĐ-CP, Điều 12")):
+        st.cache_resource.clear()
+        reader = AppTest.from_string(f"from tbgeo.ui.pages import review\nreview.render({lang!r})\n",
+                                     default_timeout=60).run()
+        assert not reader.exception, reader.exception
+        table = _stored_findings(reader, lang)
+        rice = table[table[t("review.page.col_rule", lang)] == title].iloc[0]
+        assert rice[t("review.page.col_value", lang)] == value
+        assert law in " ".join(table[t("review.page.col_citation", lang)])
+        refused = table[table[t("review.page.col_rule", lang)] == t("review.rule.sector_refused.title", lang)].iloc[0]
+        assert ("Dyeing" if lang == "en" else "Nhuộm") in refused[t("review.page.col_finding", lang)]
