@@ -68,9 +68,9 @@ def test_typed_params_are_tagged_and_unknown_tags_refused() -> None:
     assert fmt_param(load_param(dump_param(Num(1234.5, 1))), "en") == "1,234.5"
     with pytest.raises(ValueError, match="unknown"):
         load_param({TYPE_KEY: "nosuch"})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"may not have the key '\$type'"):
         dump_param({TYPE_KEY: "a mapping that looks tagged"})
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="cannot store a message parameter of type object"):
         dump_param(object())
 
 
