@@ -13,7 +13,7 @@ from pyproj import CRS
 
 from tbgeo import diskcache, settings
 from tbgeo.errors import CatalogError, StoreBusyError
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -137,7 +137,7 @@ class Layer:
         For the land-use raster an imported version is a polygon layer (see tbgeo.landuse).
         """
 
-        return Workspace.open_existing().active_version(self.id) if Workspace.exists() else None
+        return open_store(create=False).active_version(self.id)
 
     def read(self, *, crs: str | CRS | None = None, shipped: bool = False) -> gpd.GeoDataFrame:
         """The layer's features (the active workspace version when there is one), optionally reprojected."""
@@ -148,7 +148,7 @@ class Layer:
         version = None if shipped else self.active_version()
         if version is not None:
 
-            gdf = Workspace.open_existing().read_version(self.id, version.version)
+            gdf = open_store(create=False).read_version(self.id, version.version)
         else:
             gdf = gpd.read_file(self.path, engine="pyogrio")
             if gdf.crs is None:

@@ -726,6 +726,8 @@ class Workspace:
         """The features of one version, in EPSG:9209."""
         import geopandas as gpd
 
+        if not self.path.exists():
+            raise InputError("workspace.no_version", layer=layer_id, version=version)
         with self._connect() as con:
             row = con.execute(
                 "SELECT table_name FROM tbgeo_layer_versions WHERE layer_id = ? AND version = ?", (layer_id, version)
@@ -743,6 +745,8 @@ class Workspace:
     def set_active(self, layer_id: str, version: int | None, *, user: str | None = None) -> LayerVersion | None:
         """Make ``version`` the active one (rollback); ``None`` returns the layer to its shipped data."""
         user = user or current_user()
+        if not self.path.exists():  # nothing was ever imported: no version to choose, nothing to roll back
+            raise InputError("workspace.no_version", layer=layer_id, version="—" if version is None else version)
         with self._lock(), self._transaction() as con:
             if version is not None:
                 row = con.execute(
@@ -968,6 +972,8 @@ class Workspace:
         )
 
     def proposal(self, proposal_id: int) -> Proposal:
+        if not self.path.exists():  # no store yet: no proposal either (and no file made by asking)
+            raise InputError("workspace.no_proposal", id=proposal_id)
         with self._connect() as con:
             return self._proposal_from_row(con, self._require_proposal(con, proposal_id))
 
@@ -1072,7 +1078,8 @@ class Workspace:
             ]
 
 
-def open_store(path: Path | None = None) -> Workspace:
+def open_store(path: Path | None = None, *, create: bool = True) -> Workspace:
     """The store of layer versions, proposals, decisions and the audit log (``TBGEO_WORKSPACE``, or the
-    project's ``workspace/tbgeo.gpkg``), created if it does not exist."""
-    return Workspace.open(path)
+    project's ``workspace/tbgeo.gpkg``), created if it does not exist. ``create=False`` is for reading:
+    nothing is made, and a store not made yet answers as an empty one (no versions, no proposals)."""
+    return Workspace.open(path) if create else Workspace.open_existing(path)

@@ -270,3 +270,24 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
         th.join(10)
     assert path.read_bytes() == raw
     assert [v.version for v in ws.versions("industrial_parks")] == [1] and ws.active_version("industrial_parks").version == 1
+
+
+def test_a_store_not_made_yet_answers_as_an_empty_one_and_is_not_made_by_asking(tmp_path: Path) -> None:
+    from tbgeo.workspace import open_store
+
+    path = tmp_path / "none" / "w.gpkg"
+    store = open_store(path, create=False)
+    assert store.proposals() == [] and store.versions("industrial_parks") == []
+    assert store.active_version("industrial_parks") is None and store.find_proposal(1) is None
+    assert store.state() == ("", "0", {}) and store.revision() == "0" and store.audit() == []
+    assert len(store.proposals_frame()) == 0 and store.proposals_frame().crs.to_epsg() == 9209
+    with pytest.raises(InputError) as err:
+        store.proposal(7)
+    assert err.value.message("vi") == "Không có dự án đề xuất số 7."
+    with pytest.raises(InputError) as err:
+        store.read_version("industrial_parks", 2)
+    assert err.value.message("en") == "Layer “industrial_parks” has no version 2."
+    with pytest.raises(InputError) as err:
+        store.set_active("industrial_parks", 2, user="gis")
+    assert err.value.message("vi") == "Lớp «industrial_parks» không có phiên bản 2."
+    assert not path.exists() and not path.parent.exists()

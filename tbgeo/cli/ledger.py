@@ -11,7 +11,7 @@ from tbgeo.places import communes_frame
 from tbgeo.places.crosswalk import crosswalk
 from tbgeo.review.config import load_config
 from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 NAME = "ledger"
 HELP_KEY = "review.cli.ledger_help"
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     lang = args.lang
     cfg = load_config(args.config).ledger
-    proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
+    proposals = open_store(create=False).proposals()
     if args.by == "commune":
 
         ledger = rice_ledger_by_commune(proposals, communes=communes_frame(load_catalog()), config=cfg)

@@ -14,7 +14,7 @@ from tbgeo.places.search import load_sources
 from tbgeo.proposals import PROPOSAL_STATUSES
 from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 if TYPE_CHECKING:
     from tbgeo.workspace import Proposal
@@ -63,7 +63,7 @@ def _list(args: argparse.Namespace) -> int:
     """Every stored proposal, one line (or one JSON object) each."""
 
     lang = args.lang
-    items = Workspace.open_existing().proposals() if Workspace.exists() else []
+    items = open_store(create=False).proposals()
     rows = [_row(p, lang) for p in items]
     if args.format == "json":
         emit_json(rows)
@@ -80,9 +80,8 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     """One proposal with its history, after the decision (``--status``) or comment asked for."""
     lang = args.lang
-    if not Workspace.exists():
-        raise InputError("workspace.no_proposal", id=args.id)
-    ws = Workspace.open_existing()
+    ws = open_store(create=False)  # a store not made yet has no proposal: the store says so
+    ws.proposal(args.id)
     if args.status:
         p = proposals.set_status(ws, args.id, args.status, user=args.user, comment=args.comment)
     elif args.comment:

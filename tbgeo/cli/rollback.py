@@ -8,7 +8,7 @@ from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 NAME = "rollback"
 HELP_KEY = "ingest.cli_rollback_help"
@@ -31,9 +31,7 @@ def run(args: argparse.Namespace) -> int:
         version = int(value)
     else:
         raise InputError("ingest.bad_version", value=args.version)
-    if not Workspace.exists():
-        raise InputError("workspace.no_version", layer=args.layer, version=args.version)
-    active = Workspace.open_existing().set_active(args.layer, version, user=args.user)
+    active = open_store(create=False).set_active(args.layer, version, user=args.user)
     if args.format == "json":
         emit_json({"layer": args.layer, "active": active.to_dict() if active else None})
     elif active is None:

@@ -7,7 +7,7 @@ import argparse
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json
 from tbgeo.i18n import t
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 NAME = "versions"
 HELP_KEY = "ingest.cli_versions_help"
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
     load_catalog(check_data=False).get(args.layer)  # unknown layer → CatalogError (exit 2)
-    versions = Workspace.open_existing().versions(args.layer) if Workspace.exists() else []
+    versions = open_store(create=False).versions(args.layer)
     rows = [v.to_dict() for v in versions]
     if args.format == "json":
         emit_json(rows)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tbgeo.catalog import load_catalog
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -38,9 +38,7 @@ def layer_frame(layer_id: str, *, version: int | None = None) -> gpd.GeoDataFram
     if layer.kind != "vector":
         raise InputError("ingest.raster_layer", layer=layer_id)
     if version is not None:
-        if not Workspace.exists():
-            raise InputError("workspace.no_version", layer=layer_id, version=version)
-        return Workspace.open_existing().read_version(layer_id, version)
+        return open_store(create=False).read_version(layer_id, version)
     if layer.active_version() is None and not layer.path.exists():
         raise InputError("ingest.export_no_data", layer=layer_id)
     return layer.read(crs=WORK_CRS)

@@ -21,7 +21,7 @@ from tbgeo.catalog import Catalog, load_catalog
 from tbgeo.errors import InputError
 from tbgeo.mapping.assets import inline_assets
 from tbgeo.mapping.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -53,7 +53,7 @@ def default_layers(catalog: Catalog) -> tuple[str, ...]:
 
 def _workspace_state() -> tuple[str, str, dict[str, Any]]:
 
-    return Workspace.open_existing().state()
+    return open_store(create=False).state()
 
 
 def catalog_stamp(layers_dir: Path | None = None) -> list[list[object]]:
@@ -82,10 +82,7 @@ def layer_stamps(
 
 def proposal_overlays(lang: str) -> list[Overlay]:
     """The stored proposals as the map's own layer (none when nothing is stored)."""
-
-    if not Workspace.exists():
-        return []
-    overlay = proposals_overlay(Workspace.open_existing().proposals_frame(), lang)
+    overlay = proposals_overlay(open_store(create=False).proposals_frame(), lang)
     return [overlay] if overlay is not None else []
 
 

@@ -21,7 +21,7 @@ from tbgeo.i18n import t
 from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
 from tbgeo.places.locate import Location, communes_frame, locate
 from tbgeo.places.names import exact_key, fold, key, type_word
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -117,7 +117,7 @@ def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> Pla
                 sites.append(Site(_LAYER_KIND[lid], f"{lid}:{i}", str(name), geom, lid))
     if proposals is None:
 
-        proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
+        proposals = open_store(create=False).proposals()
     for p in proposals:
         geom = getattr(p, "geometry", None)
         if getattr(p, "name", None) and geom is not None and not geom.is_empty:

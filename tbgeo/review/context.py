@@ -17,7 +17,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError
 from tbgeo.places.locate import communes_frame
 from tbgeo.review.landuse import landuse_source
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import Workspace, open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -166,9 +166,7 @@ class ReviewContext:
             missing.append("landuse")
         proposals = None
         if include_proposals:
-            ws = workspace or (Workspace.open_existing() if Workspace.exists() else None)
-            if ws is not None:
-                proposals = ws.proposals_frame()
+            proposals = (workspace or open_store(create=False)).proposals_frame()
         ctx = cls.from_frames(
             districts=read("districts"),
             parks=parks,

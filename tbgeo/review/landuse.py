@@ -19,7 +19,7 @@ from tbgeo import diskcache
 from tbgeo.crs import WORK_CRS
 from tbgeo.review.codes import ALIASES, CODE_COLUMN
 from tbgeo.review.zonal import RasterLanduse, VectorLanduse
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 if TYPE_CHECKING:
 
@@ -56,7 +56,7 @@ def raster_path(layer: Layer) -> Path:
     if version is None:
         return layer.path
 
-    ws = Workspace.open_existing()
+    ws = open_store(create=False)
     # named by what it is made from: the version's source (a workspace made anew may have another
     # "version 1") and the code → value table of layers/landuse.toml
     from dataclasses import asdict
@@ -102,7 +102,7 @@ def landuse_source(layer: Layer) -> Any:
         classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
         return RasterLanduse(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
 
-    gdf = Workspace.open_existing().read_version(layer.id, version.version)
+    gdf = open_store(create=False).read_version(layer.id, version.version)
     return VectorLanduse(gdf, code_column=CODE_COLUMN, label=f"{layer.id} (workspace v{version.version})")
 
 

@@ -28,7 +28,7 @@ from tbgeo.mapping.maps import preview_map
 from tbgeo.ui import ingest_state as state_fns
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def _counts(data: dict[str, Any], lang: str) -> None:
 
 def _versions(layer_id: str, lang: str) -> None:
     st.subheader(t("ingest.ui_versions_title", lang, layer=layer_id))
-    versions = Workspace.open_existing().versions(layer_id) if Workspace.exists() else []
+    versions = open_store(create=False).versions(layer_id)
     if not versions:
         st.info(t("ingest.ui_versions_none", lang))
     else:
@@ -146,7 +146,7 @@ def _versions(layer_id: str, lang: str) -> None:
             key=Key.INGEST_ROLLBACK,
         )
         if st.button(t("ingest.ui_rollback_button", lang)):
-            active = Workspace.open_existing().set_active(layer_id, chosen or None, user=st.session_state.get(Key.USER))
+            active = open_store(create=False).set_active(layer_id, chosen or None, user=st.session_state.get(Key.USER))
             st.success(t("ingest.ui_rollback_done", lang, version=active.version if active else t("ingest.ui_shipped", lang), layer=layer_id))
     st.subheader(t("ingest.ui_export_title", lang))
     fmt = st.selectbox(t("ingest.ui_export_format", lang), FORMATS, key=Key.INGEST_EXPORT_FORMAT)

@@ -6,6 +6,8 @@ from typing import Any
 
 import streamlit as st
 
+from tbgeo.workspace import open_store
+
 __all__ = ["context", "base_context", "sectors"]
 
 
@@ -34,10 +36,8 @@ def base_context() -> Any:
 
 def context() -> Any:
     """The review context: catalog layers (cached per active version) plus the stored proposals now."""
-    from tbgeo.workspace import Workspace
-
     ctx = base_context()
-    frame = Workspace.open_existing().proposals_frame() if Workspace.exists() else None
+    frame = open_store(create=False).proposals_frame()
     return ctx.with_proposals(frame)
 
 

@@ -14,7 +14,7 @@ from tbgeo.review.config import load_config
 from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
-from tbgeo.workspace import Workspace
+from tbgeo.workspace import open_store
 
 __all__ = ["ledger_part"]
 
@@ -49,7 +49,7 @@ def ledger_part(lang: str) -> None:
     cfg = load_config().ledger
     by = st.radio(t("places.ui.ledger_by", lang), ["district", "commune"], horizontal=True, key=Key.REVIEW_LEDGER_BY,
                   format_func=lambda b: t(f"places.ui.ledger_by_{b}", lang))
-    proposals = Workspace.open_existing().proposals() if Workspace.exists() else []
+    proposals = open_store(create=False).proposals()
     if by == "commune":
         communes = communes_frame(cache.catalog())
         if communes is None:

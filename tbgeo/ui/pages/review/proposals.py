@@ -15,6 +15,7 @@ from tbgeo.review.record import render_record
 from tbgeo.ui.pages.review.context import base_context, context
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
+from tbgeo.workspace import open_store
 
 __all__ = ["proposals_part"]
 
@@ -141,12 +142,10 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
 
 def proposals_part(lang: str) -> None:
     """The stored proposals; one chosen, with its history, a re-check and the decision form."""
-    from tbgeo.workspace import Workspace
-
     st.subheader(t("review.page.proposals", lang))
-    ws = Workspace.open_existing() if Workspace.exists() else None
-    items = ws.proposals() if ws is not None else []
-    if ws is None or not items:
+    ws = open_store(create=False)
+    items = ws.proposals()
+    if not items:
         st.info(t("review.page.no_proposals", lang))
         return
     _table(items, lang)
