@@ -9,7 +9,7 @@ import streamlit as st
 
 from tbgeo.errors import TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
-from tbgeo.review.model import SEVERITY_ICONS, TECHNOLOGY_LEVELS
+from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.pages.review.context import context, sectors
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
@@ -95,17 +95,35 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     st.session_state.pop(Key.REVIEW_SHEET_PDF, None)
 
 
+def _by_severity(findings: Any) -> list[Any]:
+    """Most severe first (block, warn, info, ok); the report's order within a severity."""
+    return sorted(findings, key=lambda f: -SEVERITIES.index(f.severity))
+
+
+def verdict_text(report: Any, lang: str) -> str:
+    """The verdict banner: the verdict, and for a block or a warning the findings that make it, with
+    their citations ("Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)")."""
+    verdict = t(f"review.severity.{report.verdict}", lang)
+    icon = SEVERITY_ICONS[report.verdict]
+    why = [f for f in report.findings if f.severity == report.verdict] if report.verdict in ("block", "warn") else []
+    if not why:
+        return t("review.page.verdict", lang, verdict=verdict, icon=icon)
+    because = "; ".join(t("review.page.verdict_item", lang, title=f.title(lang), citation=f.citation(lang)) for f in why)
+    return t("review.page.verdict_because", lang, verdict=verdict, icon=icon, because=because)
+
+
 def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
-    """The review panel's rows: traffic light, rule, value, citation, finding."""
+    """The review panel's rows, most severe first: level (a word, not a colour alone), rule, value,
+    citation, finding."""
     return [
         {
-            t("review.page.col_light", lang): SEVERITY_ICONS[f.severity],
+            t("review.page.col_light", lang): f"{SEVERITY_ICONS[f.severity]} {t(f'review.severity.{f.severity}', lang)}",
             t("review.page.col_rule", lang): f.title(lang),
             t("review.page.col_value", lang): f.value_text(lang),
             t("review.page.col_citation", lang): f.citation(lang),
             t("review.page.col_finding", lang): f.text(lang),
         }
-        for f in report.findings
+        for f in _by_severity(report.findings)
     ]
 
 
@@ -151,9 +169,8 @@ def panel(lang: str) -> None:
     if report is None:
         return
     st.subheader(t("review.page.report", lang))
-    verdict = t(f"review.severity.{report.verdict}", lang)
     banner = {"block": st.error, "warn": st.warning, "info": st.info, "ok": st.success}[report.verdict]
-    banner(t("review.page.verdict", lang, verdict=verdict, icon=SEVERITY_ICONS[report.verdict]))
+    banner(verdict_text(report, lang))  # rule titles and citations come from the catalog, not from a file
     _figures(report, lang)
     st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key=Key.REVIEW_PANEL)
     _downloads(report, lang)
