@@ -8,7 +8,7 @@ commune with GSO codes, centre and bounding box) and the 2025 units (``admin_uni
 Only the data files are read: the package itself is not imported, because its address converter
 geocodes street addresses through ArcGIS (geopy) — a network call tbgeo must never make. The
 files are located with ``importlib.util.find_spec`` (which does not run the package) and the
-database is opened read-only.
+database is read through GDAL (pyogrio), read-only, like any other data file.
 
 The package's conversion is keyed by normalised full paths (``tinhthaibinh_huyentienhai_xadongco``).
 Each such key is resolved once, here, to the unit's GSO code, and the resolution is checked: a
@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sqlite3
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tbgeo.errors import CatalogError
 
@@ -207,13 +208,17 @@ def package_data_dir() -> Path:
     return folder
 
 
-def _rows(db: Path, sql: str, params: tuple[str, ...]) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
-    try:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+def _rows(db: Path, sql: str, province: str) -> list[dict[str, Any]]:
+    """Rows of the package's own (read-only) SQLite data file, read through GDAL like every other file:
+    ``{province}`` in ``sql`` is a GSO province code (digits only, checked)."""
+    if not province.isdigit():
+        raise ValueError(f"not a GSO province code: {province!r}")
+    # GDAL loads when the crosswalk is first read, not when `tbgeo --help` starts
+    import pyogrio
+
+    frame = pyogrio.read_dataframe(db, sql=sql.format(province=f"'{province}'"), read_geometry=False)
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in frame.astype(object).to_dict("records")]
 
 
 def _load(folder: Path) -> Crosswalk:
@@ -221,14 +226,14 @@ def _load(folder: Path) -> Crosswalk:
     legacy = _rows(
         db,
         "SELECT DISTINCT provinceKey, districtKey, wardKey, districtCode, districtShort, districtType, districtBounds,"
-        " wardCode, wardShort, wardType, wardLat, wardLon, wardBounds FROM admin_units_legacy WHERE provinceCode = ?",
-        (OLD_PROVINCE_CODE,),
+        " wardCode, wardShort, wardType, wardLat, wardLon, wardBounds FROM admin_units_legacy WHERE provinceCode = {province}",
+        OLD_PROVINCE_CODE,
     )
     new_rows = _rows(
         db,
         "SELECT DISTINCT wardKey, wardCode, wardShort, wardType, wardLat, wardLon, wardAreaKm2"
-        " FROM admin_units WHERE provinceCode = ?",
-        (NEW_PROVINCE_CODE,),
+        " FROM admin_units WHERE provinceCode = {province}",
+        NEW_PROVINCE_CODE,
     )
     with (folder / "converter_2025.json").open(encoding="utf-8") as fh:
         conv = json.load(fh)
@@ -248,7 +253,7 @@ def _load(folder: Path) -> Crosswalk:
             code, r["wardShort"], r["wardType"], dcode, float(r["wardLat"]), float(r["wardLon"]), _bounds(r["wardBounds"])
         )
     province_codes = frozenset(str(r["wardCode"]) for r in new_rows)
-    new_code_of_key: dict[str, sqlite3.Row] = {}
+    new_code_of_key: dict[str, dict[str, Any]] = {}
     for r in new_rows:
         if r["wardKey"] in new_code_of_key:
             raise CatalogError("places.ambiguous_key", package=_PACKAGE, key=r["wardKey"])

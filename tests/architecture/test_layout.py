@@ -34,8 +34,8 @@ def test_folium_only_in_mapping() -> None:
 
 
 def test_sqlite_only_in_the_store() -> None:
-    # the places crosswalk reads the vietnamadminunits package's own data file (read-only, not the store)
-    allowed = {"tbgeo.workspace", "tbgeo.places.crosswalk"}
+    # (the places crosswalk reads the vietnamadminunits package's SQLite data file through GDAL, as a file)
+    allowed = {"tbgeo.workspace"}
     users = _using("sqlite3")
     assert users <= allowed, sorted(users - allowed)
 
