@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from tbgeo.errors import InputError
-from tbgeo.safetext import library_detail as tech
+from tbgeo.safetext import library_detail
 
 __all__ = [
     "UploadLimits",
@@ -182,7 +182,7 @@ def safe_extract(archive: Path, dest: Path, config: UploadLimits) -> list[Path]:
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
+        raise InputError("ingest.bad_zip", name=archive.name, detail=library_detail(exc)) from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > config.max_files:
@@ -241,7 +241,7 @@ def safe_extract(archive: Path, dest: Path, config: UploadLimits) -> list[Path]:
             if isinstance(exc, InputError):
                 raise
             if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)):
-                raise InputError("ingest.bad_zip", name=archive.name, detail=tech(exc)) from exc
+                raise InputError("ingest.bad_zip", name=archive.name, detail=library_detail(exc)) from exc
             raise
     return out
 
@@ -449,7 +449,7 @@ def check_shapefile(path: Path, name: str) -> None:
         dbf_real = max(0, (dbf_size - header_len) // record_len) if record_len else 0
         dbf = min(n_dbf, dbf_real)
     except (OSError, struct.error, KeyError) as exc:
-        raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+        raise InputError("ingest.unreadable", name=name, detail=library_detail(exc)) from exc
     if shp == shx == dbf and not missing:
         wrong = sum(1 for a, b in zip(starts, offsets) if a != b)
         if wrong:

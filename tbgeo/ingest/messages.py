@@ -1,4 +1,4 @@
-"""Ingest messages (stored as (key, params) pairs) said in the user's language, and library details for them."""
+"""Ingest messages (stored as (key, params) pairs) said in the user's language."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 
 from tbgeo.i18n import t
 from tbgeo.i18n.params import localize
-from tbgeo.safetext import library_detail
 
-__all__ = ["message", "render_messages", "tech"]
+__all__ = ["message", "render_messages"]
 
 
 def message(key: str, params: Mapping[str, Any], lang: str) -> str:
@@ -19,9 +18,3 @@ def message(key: str, params: Mapping[str, Any], lang: str) -> str:
 
 def render_messages(pairs: list[tuple[str, dict[str, Any]]], lang: str) -> list[str]:
     return [message(k, p, lang) for k, p in pairs]
-
-
-def tech(exc: BaseException) -> str:
-    """A library's own error text, one line, for the "(technical detail: …)" tail of our messages
-    (no server folders: see ``safetext.library_detail``)."""
-    return library_detail(exc)

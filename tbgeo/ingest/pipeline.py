@@ -22,7 +22,7 @@ from tbgeo.crs import detect as crsdetect, guess as crsguess
 from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.config import IngestConfig, load_config
-from tbgeo.ingest.messages import render_messages, tech
+from tbgeo.ingest.messages import render_messages
 from tbgeo.ingest.steps import (
     Note,
     crs as crs_step,
@@ -35,6 +35,7 @@ from tbgeo.ingest.steps import (
 )
 from tbgeo.ingest.steps.source import SourceData
 from tbgeo.ingest.validate import FID, GeometryReport, TargetField, apply_mapping
+from tbgeo.safetext import library_detail
 from tbgeo.workspace import LayerVersion, Workspace, current_user
 
 __all__ = [
@@ -218,7 +219,7 @@ def _no_traceback(name: str) -> Iterator[None]:
     except TbgeoError:
         raise
     except Exception as exc:
-        raise InputError("ingest.plan_failed", name=name, detail=tech(exc)) from exc
+        raise InputError("ingest.plan_failed", name=name, detail=library_detail(exc)) from exc
 
 
 def read_source(

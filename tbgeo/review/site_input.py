@@ -253,8 +253,8 @@ def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
         return None
     det = crsdetect.identify(text, origin=origin)
     if det.needs_confirmation and det.problem is not None:
-        key, params = det.problem  # the upload's own reason; its EPSG codes are identifiers, written as they are
-        raise CRSError("review.input.crs_confirm", file=name, problem=Template(key, {k: str(v) if type(v) is int else v for k, v in params.items()}))
+        # the upload's own reason, a (key, params) message said as the upload page says it
+        raise CRSError("review.input.crs_confirm", file=name, problem=det.problem)
     return det.crs
 
 

@@ -15,10 +15,10 @@ from pyproj import CRS
 
 from tbgeo.crs import WORK_CRS, detect as crsdetect, guess as crsguess
 from tbgeo.errors import CRSError
-from tbgeo.ingest.messages import tech
 from tbgeo.ingest.steps import StepNotes, fid_list
 from tbgeo.ingest.steps.geometry import non_finite_fids
 from tbgeo.ingest.steps.source import SourceData
+from tbgeo.safetext import library_detail
 
 __all__ = ["KEEP_DECLARED", "CRSStep", "apply", "resolve"]
 
@@ -124,7 +124,7 @@ def apply(src: SourceData, clean: gpd.GeoDataFrame, *, crs: str | int | None, pr
     try:
         step.frame = gpd.GeoDataFrame(clean, geometry=clean.geometry.name, crs=det.crs).to_crs(WORK_CRS)
     except Exception as exc:
-        raise CRSError("ingest.crs_transform_failed", crs=label, detail=tech(exc)) from exc
+        raise CRSError("ingest.crs_transform_failed", crs=label, detail=library_detail(exc)) from exc
     bad = non_finite_fids(step.frame)
     if bad and step.usable:
         step.blockers.append(

@@ -21,9 +21,9 @@ import pyogrio
 from tbgeo._io import Dataset, open_upload, workdir
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig
-from tbgeo.ingest.messages import tech
 from tbgeo.ingest.steps import Note
 from tbgeo.ingest.validate import FID
+from tbgeo.safetext import library_detail
 
 __all__ = ["SourceData", "RESERVED_COLUMNS", "read", "labels", "sha256_file", "unique_name"]
 
@@ -115,7 +115,7 @@ def _check_columns(ds: Dataset, layer: str | None, name: str, config: IngestConf
     try:
         n = len(pyogrio.read_info(ds.path, layer=layer, encoding="latin1" if ds.kind == "shapefile" else None)["fields"])
     except Exception as exc:
-        raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+        raise InputError("ingest.unreadable", name=name, detail=library_detail(exc)) from exc
     if n > config.max_columns:
         raise InputError("ingest.too_many_columns", name=name, n=n, limit=config.max_columns)
 
@@ -125,7 +125,7 @@ def _layer_options(ds: Dataset) -> list[tuple[str, str | None]]:
         try:
             layers = [str(n) for n in pyogrio.list_layers(ds.path)[:, 0]]
         except Exception as exc:
-            raise InputError("ingest.unreadable", name=ds.name, detail=tech(exc)) from exc
+            raise InputError("ingest.unreadable", name=ds.name, detail=library_detail(exc)) from exc
         if ds.kind == "gpkg":
             layers = [n for n in layers if not n.startswith(("gpkg_", "rtree_"))]
         if len(layers) > 1:
@@ -206,7 +206,7 @@ def read(path: Path, *, source_layer: str | None, display_name: str | None, conf
         except InputError:
             raise
         except Exception as exc:
-            raise InputError("ingest.unreadable", name=name, detail=tech(exc)) from exc
+            raise InputError("ingest.unreadable", name=name, detail=library_detail(exc)) from exc
     frame = got.frame
     geom_name = frame.geometry.name
     renames, notes = _safe_columns([c for c in frame.columns if c != geom_name], {c.casefold() for c in RESERVED_COLUMNS})

@@ -19,7 +19,7 @@ __all__ = ["layer_toggles", "place_search", "render"]
 
 
 def layer_toggles(lang: str) -> list[str]:
-    """Sidebar checkboxes grouped by theme; returns the ids of the layers switched on."""
+    """Sidebar checkboxes grouped by theme; returns the ids of the layers switched on, in draw order."""
     cat = cache.catalog()
     st.sidebar.subheader(t("map.layers", lang))
     visible = []
@@ -27,8 +27,8 @@ def layer_toggles(lang: str) -> list[str]:
         with st.sidebar.expander(t(f"groups.{group}", lang), expanded=True):
             for layer in layers:
                 if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"{Key.MAP_LAYER}_{layer.id}"):
-                    visible.append(layer.id)
-    return visible
+                    visible.append(layer)
+    return [lyr.id for lyr in sorted(visible, key=lambda lyr: (lyr.order, lyr.id))]
 
 
 def place_search(lang: str) -> Place | None:
@@ -67,13 +67,12 @@ def render(lang: str) -> None:
     if gone:
         st.error(t("map.assets_missing", lang, files=", ".join(gone[:3])))
         return
-    visible = set(layer_toggles(lang))
+    ordered = tuple(layer_toggles(lang))  # in draw order
     basemap = st.sidebar.radio(
         t("map.basemap", lang), list(BASEMAPS), format_func=lambda k: t(f"map.basemap_{k}", lang), key=Key.BASEMAP
     )
-    if not visible:
+    if not ordered:
         st.info(t("map.no_layers", lang))
-    ordered = tuple(lyr.id for lyr in cache.catalog().shown() if lyr.id in visible)  # draw order
     place = place_search(lang)
     from tbgeo.errors import StoreBusyError
 
