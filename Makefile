@@ -13,7 +13,7 @@ ASSETS := static/vendor/.installed
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "tbgeo needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,bench,server]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -32,9 +32,11 @@ assets: $(ASSETS)
 run: install
 	$(VENV)/bin/streamlit run app.py
 
-## test-deps: the headless browser for the browser test (Debian package chromium; needs root or sudo)
+## test-deps: the headless browser for the browser test (Debian package chromium) and a local PostGIS
+## server for the PostGIS store tests (Debian package postgresql-15-postgis-3); needs root or sudo
 test-deps:
 	@sh scripts/ensure_chromium.sh
+	@sh scripts/ensure_postgis.sh
 
 ## lint: ruff (rule set in pyproject.toml) over the project and mypy (strict on the domain) over tbgeo/
 lint: $(STAMP)
@@ -48,7 +50,7 @@ test: install test-deps lint
 ## lock: re-pin requirements.lock after changing dependencies in pyproject.toml
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -e '.[test,bench]'
+	.venv-lock/bin/pip install --quiet -e '.[test,bench,server]'
 	( echo '# Pinned versions of every package tbgeo installs (used as pip constraints by the Makefile).'; \
 	  echo '# Regenerate after changing dependencies: make lock'; \
 	  .venv-lock/bin/pip freeze --exclude-editable | grep -vi '^tbgeo' ) > requirements.lock

@@ -76,6 +76,7 @@ def measure(path: Path, workdir: Path) -> dict[str, object]:
     if not (settings.LAYERS_DIR / "industrial_parks.toml").exists():
         settings.LAYERS_DIR = _layers(workdir)
     os.environ["TBGEO_WORKSPACE"] = str(workdir / "ws" / "bench.gpkg")
+    from tbgeo.auth import single_user
     from tbgeo.ingest.pipeline import build_plan, commit_import, read_source
 
     rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -84,7 +85,7 @@ def measure(path: Path, workdir: Path) -> dict[str, object]:
     t1 = time.perf_counter()
     plan = build_plan(src, layer_id="industrial_parks")
     t2 = time.perf_counter()
-    result = commit_import(plan, user="benchmark")
+    result = commit_import(plan, actor=single_user("benchmark"))
     t3 = time.perf_counter()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     d = result.to_dict("en")

@@ -86,7 +86,8 @@ def _left(tmp: Path) -> tuple[int, int]:
 def measure(path: Path) -> dict[str, object]:
     import pyogrio  # noqa: F401  (libraries loaded before the first figure: it measures the session only)
 
-    import tbgeo.workspace  # noqa: F401
+    import tbgeo.store  # noqa: F401
+    from tbgeo.auth import single_user
     from tbgeo.ingest.pipeline import build_plan, commit_import, read_source, source_layers
     from tbgeo.ui import ingest_state as s
 
@@ -109,7 +110,7 @@ def measure(path: Path) -> dict[str, object]:
     plan("3405")  # the user looks at another CRS …
     p = plan(None)  # … and comes back to the detected one
     features = len(p.frame)
-    result = commit_import(p, user="benchmark").to_dict("en")
+    result = commit_import(p, actor=single_user("benchmark")).to_dict("en")
     p = src = None  # the session's plan and source dropped (rebound, not deleted: the closures above name them)
     s.after_commit(state, result)
     seconds = time.perf_counter() - t0

@@ -28,7 +28,7 @@ from tbgeo import _offline
 #: Where each front-door name lives.
 _WHERE = {
     "load_catalog": "tbgeo.catalog",
-    "open_store": "tbgeo.workspace",
+    "open_store": "tbgeo.store",
     "review_site": "tbgeo.review.run",
     "SiteAttrs": "tbgeo.review.model",
     "ReviewContext": "tbgeo.review.context",

@@ -13,7 +13,7 @@ from pyproj import CRS
 
 from tbgeo import diskcache, settings
 from tbgeo.errors import CatalogError, StoreBusyError
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -17,6 +17,8 @@ __all__ = [
     "EncodingError",
     "WorkspaceError",
     "StoreBusyError",
+    "ConflictError",
+    "PermissionDenied",
     "report_internal_error",
 ]
 
@@ -57,6 +59,15 @@ class WorkspaceError(TbgeoError, RuntimeError):
 class StoreBusyError(WorkspaceError):
     """Another program holds a write lock on the store past the bounded wait; nothing was written.
     The CLI exits with status 4 (try again)."""
+
+
+class ConflictError(WorkspaceError):
+    """A change asked for on a stale view: someone else changed the record meanwhile; nothing was
+    written. The message says who and when; the CLI exits with status 4 (reload and try again)."""
+
+
+class PermissionDenied(TbgeoError, PermissionError):
+    """The signed-in user's roles do not allow the change; nothing was written. CLI exit status 5."""
 
 
 def report_internal_error(exc: BaseException, lang: str) -> str:

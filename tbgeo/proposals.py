@@ -12,14 +12,15 @@ import hashlib
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from tbgeo.errors import InputError, Num
+from tbgeo.auth import Identity, acting, require, require_own
+from tbgeo.errors import InputError, Num, PermissionDenied
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Joined, Template, Text
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.workspace import Proposal, Workspace
+    from tbgeo.store import Proposal, Store
 
 __all__ = [
     "DECIDED_STATUSES",
@@ -28,11 +29,13 @@ __all__ = [
     "TRANSITIONS",
     "How",
     "Saved",
+    "comment",
     "new_proposal",
     "save_review",
     "save_site",
     "set_status",
     "site_key",
+    "statuses_for",
     "update_review",
 ]
 
@@ -121,52 +124,99 @@ def _refuse_double_approval(p: Proposal, approved: list[Proposal]) -> None:
 
 # -- changes -----------------------------------------------------------------------------------------
 def new_proposal(
-    store: Workspace,
+    store: Store,
     geometry: BaseGeometry,
     *,
     name: str,
     attributes: dict[str, Any] | None = None,
     report: dict[str, Any] | None = None,
-    user: str | None = None,
+    actor: Identity | None = None,
     status: str = "draft",
     revision_of: int | None = None,
 ) -> Proposal:
-    """A new proposal (geometry in EPSG:9209), draft or submitted: approval and rejection are decisions."""
+    """A new proposal (geometry in EPSG:9209), draft or submitted: approval and rejection are decisions.
+    ``actor``: who makes it (default: who acts from the command line, ``tbgeo.auth.acting``)."""
+    actor = actor or acting(store)
+    require(actor, "review")
     if status not in NEW_STATUSES:
         raise InputError("workspace.bad_status", status=status, allowed=_statuses(NEW_STATUSES))
-    return store.add_proposal(geometry, name=name, attributes=attributes, report=report, user=user, status=status,
-                              revision_of=revision_of)
+    return store.add_proposal(geometry, name=name, attributes=attributes, report=report, user=actor.name,
+                              status=status, revision_of=revision_of)
 
 
-def set_status(store: Workspace, proposal_id: int, status: str, *, user: str | None = None, comment: str = "") -> Proposal:
-    """Record a decision, if the life cycle allows it: ``TRANSITIONS`` from the stored status, and no
-    approval of land another approved proposal holds (checked inside the store's change)."""
+def _check_right(actor: Identity, p: Proposal, status: str) -> None:
+    """Approving, rejecting or reopening a decision is an approver's; submitting or withdrawing a
+    proposal is its author's (a planner's own)."""
+    if status in DECIDED_STATUSES or p.status in DECIDED_STATUSES:
+        require(actor, "proposal.decide")
+    else:
+        require_own(actor, p)
+
+
+def statuses_for(actor: Identity, p: Proposal) -> tuple[str, ...]:
+    """The statuses the actor may move the proposal to now (what the decision form offers)."""
+    out = []
+    for status in TRANSITIONS[p.status]:
+        try:
+            _check_right(actor, p, status)
+        except PermissionDenied:
+            continue
+        out.append(status)
+    return tuple(out)
+
+
+def set_status(store: Store, proposal_id: int, status: str, *, actor: Identity | None = None, comment: str = "",
+               expected: int | None = None) -> Proposal:
+    """Record a decision, if the actor's roles and the life cycle allow it: ``TRANSITIONS`` from the
+    stored status, and no approval of land another approved proposal holds (checked inside the store's
+    change). ``expected``: the ``row_version`` the decision was made on (a stale view is refused)."""
+    actor = actor or acting(store)
     if status not in PROPOSAL_STATUSES:
         raise InputError("workspace.bad_status", status=status, allowed=_statuses(PROPOSAL_STATUSES))
 
     def check(p: Proposal) -> None:
+        _check_right(actor, p, status)
         _check_transition(p, status)
         if status == "approved":
             _refuse_double_approval(p, store.proposals(("approved",)))
 
-    return store.set_status(proposal_id, status, user=user, comment=comment, check=check)
+    return store.set_status(proposal_id, status, user=actor.name, comment=comment, check=check, expected=expected)
+
+
+def comment(store: Store, proposal_id: int, text: str, *, actor: Identity | None = None) -> Proposal:
+    """A comment kept in the proposal's history (a planner's, an approver's)."""
+    actor = actor or acting(store)
+    require(actor, "proposal.comment")
+    clean = text.strip()
+    if not clean:
+        raise InputError("workspace.empty_comment")
+    return store.add_comment(proposal_id, clean, user=actor.name)
 
 
 def update_review(
-    store: Workspace,
+    store: Store,
     proposal_id: int,
     report: dict[str, Any],
     *,
-    user: str | None = None,
+    actor: Identity | None = None,
     name: str | None = None,
     attributes: dict[str, Any] | None = None,
+    expected: int | None = None,
 ) -> Proposal:
     """Replace a proposal's review report (and its name and attributes if given); refused for a decided
-    proposal, whose new review is a revision (``save_site``). Every changed field is in its history."""
-    return store.update_report(proposal_id, report, user=user, name=name, attributes=attributes, check=_check_editable)
+    proposal, whose new review is a revision (``save_site``), and for a planner's proposal edited by
+    another planner. Every changed field is in its history."""
+    actor = actor or acting(store)
+
+    def check(p: Proposal) -> None:
+        require_own(actor, p)
+        _check_editable(p)
+
+    return store.update_report(proposal_id, report, user=actor.name, name=name, attributes=attributes, check=check,
+                               expected=expected)
 
 
-def _decided_with_outline(store: Workspace, geometry: BaseGeometry) -> int | None:
+def _decided_with_outline(store: Store, geometry: BaseGeometry) -> int | None:
     """The newest decided proposal with the same outline as ``geometry``, if any."""
     for p in store.proposals(DECIDED_STATUSES):  # newest first
         if p.geometry.symmetric_difference(geometry).area < SAME_SITE_M2:
@@ -175,13 +225,13 @@ def _decided_with_outline(store: Workspace, geometry: BaseGeometry) -> int | Non
 
 
 def save_site(
-    store: Workspace,
+    store: Store,
     geometry: BaseGeometry,
     *,
     name: str,
     attributes: dict[str, Any],
     report: dict[str, Any],
-    user: str | None = None,
+    actor: Identity | None = None,
     proposal_id: int | None = None,
 ) -> tuple[Proposal, How]:
     """Keep a reviewed site: (the proposal, ``"created"`` | ``"updated"`` | ``"revised"``).
@@ -198,23 +248,23 @@ def save_site(
             proposal_id = None  # gone (another workspace): store it anew
         elif stored.status not in DECIDED_STATUSES:
             try:
-                return update_review(store, proposal_id, report, user=user, name=name, attributes=attributes), "updated"
+                return update_review(store, proposal_id, report, actor=actor, name=name, attributes=attributes), "updated"
             except InputError as exc:  # decided by someone else in the meantime: a revision after all
                 if exc.key != "workspace.decided_frozen":
                     raise
     if proposal_id is None:
         proposal_id = _decided_with_outline(store, geometry)
-    p = new_proposal(store, geometry, name=name, attributes=attributes, report=report, user=user, status="draft",
+    p = new_proposal(store, geometry, name=name, attributes=attributes, report=report, actor=actor, status="draft",
                      revision_of=proposal_id)
     return p, ("revised" if proposal_id is not None else "created")
 
 
 def save_review(
-    store: Workspace,
+    store: Store,
     report: Any,
     lang: str,
     *,
-    user: str | None = None,
+    actor: Identity | None = None,
     proposal_id: int | None = None,
     remember: MutableMapping[str, int] | None = None,
 ) -> Saved:
@@ -240,7 +290,7 @@ def save_review(
         if type(attrs).from_dict(earlier.attributes).to_dict() == attributes:
             attributes = earlier.attributes  # the same attributes, kept as stored: no change in the history
     p, how = save_site(store, report.geometry, name=name or t("review.page.unnamed", lang), attributes=attributes,
-                       report=report.to_record(), user=user, proposal_id=proposal_id)
+                       report=report.to_record(), actor=actor, proposal_id=proposal_id)
     if remember is not None:
         remember[key] = p.id
     return Saved(p.id, how, p.revision_of)

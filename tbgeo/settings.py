@@ -16,6 +16,10 @@ __all__ = [
     "shipped",
     "shipped_dir",
     "workspace_path",
+    "database_url",
+    "auth_mode",
+    "trusted_header",
+    "trusted_proxies",
     "default_lang",
     "LANGS",
 ]
@@ -87,6 +91,37 @@ def workspace_path() -> Path:
     if env:
         return Path(env)
     return _user_data_dir() / "tbgeo.gpkg" if INSTALLED else PROJECT_DIR / "workspace" / "tbgeo.gpkg"
+
+
+def database_url() -> str | None:
+    """``TBGEO_DATABASE_URL``: a PostgreSQL/PostGIS server for the store (``postgresql://user@host/db``);
+    unset, the store is the GeoPackage at ``workspace_path()``."""
+    url = os.environ.get("TBGEO_DATABASE_URL", "").strip()
+    return url or None
+
+
+#: How people sign in to the app: ``local`` (accounts kept in the store; with none, the single-user
+#: workbench), ``header`` (a reverse proxy's header, see ``trusted_header``) or ``oidc`` (Streamlit's
+#: OpenID Connect sign-in, configured in .streamlit/secrets.toml).
+AUTH_MODES = ("local", "header", "oidc")
+
+
+def auth_mode() -> str:
+    """``TBGEO_AUTH`` (one of ``AUTH_MODES``; anything else is ``local``)."""
+    mode = os.environ.get("TBGEO_AUTH", "local").strip().lower()
+    return mode if mode in AUTH_MODES else "local"
+
+
+def trusted_header() -> str:
+    """The request header a trusted reverse proxy puts the signed-in user's name in (``TBGEO_AUTH_HEADER``)."""
+    return os.environ.get("TBGEO_AUTH_HEADER", "X-Remote-User").strip() or "X-Remote-User"
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """The addresses the trusted header is accepted from (``TBGEO_TRUSTED_PROXY``, comma-separated;
+    default: this computer only, where the proxy runs beside tbgeo)."""
+    raw = os.environ.get("TBGEO_TRUSTED_PROXY", "127.0.0.1,::1")
+    return tuple(a.strip() for a in raw.split(",") if a.strip())
 
 
 def default_lang() -> str:

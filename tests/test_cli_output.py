@@ -8,15 +8,15 @@ import pytest
 import shapely
 
 from tbgeo.cli import main
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 NAME = "Nhà máy\x1b[2J\x1b[H A\x9b31m\x07"
 COMMENT = "Đồng ý\x1b]0;owned\x07 \x1b[31mđỏ\x1b[0m\x00"
 
 
 @pytest.fixture()
-def ws() -> Workspace:
-    ws = Workspace.open()
+def ws() -> GpkgStore:
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(590_000, 2_262_000, 591_000, 2_263_000), name=NAME, user="A\x1b[2J")
     return ws
 

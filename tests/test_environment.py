@@ -40,7 +40,7 @@ def _conda() -> set[str]:
 
 def test_environment_yml_matches_pyproject() -> None:
     py = _pyproject()
-    wanted = py["main"] | py["test"] | py["bench"]
+    wanted = py["main"] | py["test"] | py["bench"] | py["server"]
     conda = _conda()
     assert conda == wanted, f"only in environment.yml: {conda - wanted}; only in pyproject: {wanted - conda}"
 
@@ -52,7 +52,7 @@ def test_lock_pins_every_dependency() -> None:
             name, version = line.split("==", 1)
             pinned[name.strip().lower().replace("_", "-")] = version.strip()
     py = _pyproject()
-    for name in py["main"] | py["test"] | py["bench"]:
+    for name in py["main"] | py["test"] | py["bench"] | py["server"]:
         assert name in pinned, f"{name} is not pinned in requirements.lock"
 
 

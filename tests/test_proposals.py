@@ -9,19 +9,20 @@ import pytest
 import shapely
 
 from tbgeo import proposals
+from tbgeo.auth import single_user
 from tbgeo.errors import InputError
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 
 def test_proposal_history_and_transitions(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)  # 20 ha
     p = ws.add_proposal(site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment"},
                         report={"verdict": "warn"}, user="Chuyên viên A")
     assert p.status == "draft" and p.area_ha == pytest.approx(20.0)
-    p = proposals.set_status(ws, p.id, "submitted", user="Chuyên viên A", comment="Trình thẩm định")
+    p = proposals.set_status(ws, p.id, "submitted", actor=single_user("Chuyên viên A"), comment="Trình thẩm định")
     ws.add_comment(p.id, "Cần bổ sung phương án bóc tầng đất mặt", user="Thẩm định viên B")
-    p = proposals.set_status(ws, p.id, "approved", user="Lãnh đạo Sở")
+    p = proposals.set_status(ws, p.id, "approved", actor=single_user("Lãnh đạo Sở"))
     assert [(d.status_from, d.status_to, d.by) for d in p.history] == [
         (None, "draft", "Chuyên viên A"),
         ("draft", "submitted", "Chuyên viên A"),
@@ -41,7 +42,7 @@ def test_proposal_history_and_transitions(tmp_path: Path) -> None:
         proposals.new_proposal(ws, site, name="Tự duyệt", status="approved")
     assert err.value.message("vi") == "Trạng thái «approved» không hợp lệ; cần một trong: Dự thảo (draft), Chờ duyệt (submitted)."
     with pytest.raises(InputError) as err:  # issue 10 §7: an approved record stays as it was
-        proposals.update_review(ws, p.id, {"verdict": "ok"}, user="Chuyên viên A", name="Nhà máy may Tiền Hải (điều chỉnh)",
+        proposals.update_review(ws, p.id, {"verdict": "ok"}, actor=single_user("Chuyên viên A"), name="Nhà máy may Tiền Hải (điều chỉnh)",
                          attributes={"sector": "textile_garment", "workforce": 300})
     assert err.value.message("en").startswith("Proposal 1 has been decided (Approved): its name, sector, outline")
     p = ws.proposal(p.id)
@@ -51,7 +52,7 @@ def test_proposal_history_and_transitions(tmp_path: Path) -> None:
 
 
 def test_the_same_land_is_not_approved_twice(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     a = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", status="submitted")
     b = ws.add_proposal(shapely.box(600_400, 2_250_000, 600_900, 2_250_400), name="Khu B", status="submitted")
     proposals.set_status(ws, a.id, "approved")
@@ -67,25 +68,25 @@ def test_the_same_land_is_not_approved_twice(tmp_path: Path) -> None:
 
 # -- issue 10 §7: decided proposals stay as they were; re-reviews are revisions ---------------------
 def test_rereview_of_a_decided_proposal_is_a_new_revision(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)  # 20 ha
     p, how = proposals.save_site(ws, site, name="Nhà máy may", attributes={"sector": "textile_garment"},
-                            report={"verdict": "warn"}, user="Chuyên viên A")
+                            report={"verdict": "warn"}, actor=single_user("Chuyên viên A"))
     assert (p.id, how, p.revision_of) == (1, "created", None)
     p, how = proposals.save_site(ws, site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment", "workforce": 200},
-                            report={"verdict": "ok"}, user="Chuyên viên B", proposal_id=1)
+                            report={"verdict": "ok"}, actor=single_user("Chuyên viên B"), proposal_id=1)
     assert (p.id, how, p.name, p.report) == (1, "updated", "Nhà máy may Tiền Hải", {"verdict": "ok"})
     assert [(c.by, c.field, c.old, c.new) for c in p.changes] == [
         ("Chuyên viên B", "name", "Nhà máy may", "Nhà máy may Tiền Hải"),
         ("Chuyên viên B", "verdict", "warn", "ok"),
         ("Chuyên viên B", "attributes.workforce", None, "200"),
     ]
-    proposals.set_status(ws, 1, "submitted", user="Chuyên viên A")
-    proposals.set_status(ws, 1, "approved", user="Lãnh đạo Sở")
+    proposals.set_status(ws, 1, "submitted", actor=single_user("Chuyên viên A"))
+    proposals.set_status(ws, 1, "approved", actor=single_user("Lãnh đạo Sở"))
     before = ws.proposal(1)
     # the page (with the proposal's id) and the CLI (by the same outline) both get a new revision
     r, how = proposals.save_site(ws, site, name="Nhà máy dệt", attributes={"sector": "textile_dyeing"},
-                            report={"verdict": "block"}, user="Chuyên viên C", proposal_id=1)
+                            report={"verdict": "block"}, actor=single_user("Chuyên viên C"), proposal_id=1)
     assert (r.id, how, r.revision_of, r.status, r.name) == (2, "revised", 1, "draft", "Nhà máy dệt")
     assert ("attributes.sector", "textile_garment", "textile_dyeing") in [(c.field, c.old, c.new) for c in r.changes]
     assert ("name", "Nhà máy may Tiền Hải", "Nhà máy dệt") in [(c.field, c.old, c.new) for c in r.changes]
@@ -98,9 +99,9 @@ def test_rereview_of_a_decided_proposal_is_a_new_revision(tmp_path: Path) -> Non
         before.name, before.attributes, before.report, "approved", before.geometry.wkb, before.history)
     assert ws.audit(1)[0]["details"]["revision_of"] == 1
     # moving it back to submitted makes it editable again, with the change in its history
-    proposals.set_status(ws, 1, "submitted", user="Lãnh đạo Sở", comment="Xem lại quy mô lao động")
+    proposals.set_status(ws, 1, "submitted", actor=single_user("Lãnh đạo Sở"), comment="Xem lại quy mô lao động")
     p, how = proposals.save_site(ws, site, name="Nhà máy may Tiền Hải", attributes={"sector": "textile_garment", "workforce": 350},
-                            report={"verdict": "ok"}, user="Chuyên viên A", proposal_id=1)
+                            report={"verdict": "ok"}, actor=single_user("Chuyên viên A"), proposal_id=1)
     assert how == "updated" and p.changes[-1].field == "attributes.workforce" and (p.changes[-1].old, p.changes[-1].new) == ("200", "350")
 
 
@@ -108,15 +109,15 @@ def test_a_workspace_from_before_revisions_is_upgraded(tmp_path: Path) -> None:
     import sqlite3
 
     path = tmp_path / "w.gpkg"
-    ws = Workspace.open(path)
+    ws = GpkgStore.open(path)
     ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Cũ")
     con = sqlite3.connect(path)
     con.execute("DROP TABLE tbgeo_proposal_changes")
     con.execute("ALTER TABLE tbgeo_proposals DROP COLUMN revision_of")
     con.commit()
     con.close()
-    assert Workspace.open_existing(path).proposal(1).revision_of is None  # read-only use works as it was
-    ws = Workspace.open(path)
+    assert GpkgStore.open_existing(path).proposal(1).revision_of is None  # read-only use works as it was
+    ws = GpkgStore.open(path)
     p, how = proposals.save_site(ws, shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Mới", attributes={},
                             report={"verdict": "ok"}, proposal_id=1)
     assert (how, [(c.field, c.old, c.new) for c in p.changes][0]) == ("updated", ("name", "Cũ", "Mới"))
@@ -124,16 +125,16 @@ def test_a_workspace_from_before_revisions_is_upgraded(tmp_path: Path) -> None:
 
 
 def test_a_proposal_decided_while_a_review_is_saved_gets_a_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
     ws.add_proposal(site, name="Khu A", report={"verdict": "ok"}, status="submitted")
-    original = Workspace.update_report
+    original = GpkgStore.update_report
 
     def decided_meanwhile(self, pid, *a, **k):  # type: ignore[no-untyped-def]
-        proposals.set_status(Workspace(self.path), pid, "approved", user="Lãnh đạo Sở")  # another reviewer, a moment earlier
+        proposals.set_status(GpkgStore(self.path), pid, "approved", actor=single_user("Lãnh đạo Sở"))  # another reviewer, a moment earlier
         return original(self, pid, *a, **k)
 
-    monkeypatch.setattr(Workspace, "update_report", decided_meanwhile)
+    monkeypatch.setattr(GpkgStore, "update_report", decided_meanwhile)
     p, how = proposals.save_site(ws, site, name="Khu A (mới)", attributes={}, report={"verdict": "warn"}, proposal_id=1)
     assert (p.id, how, p.revision_of) == (2, "revised", 1)
     assert (ws.proposal(1).name, ws.proposal(1).report, ws.proposal(1).status) == ("Khu A", {"verdict": "ok"}, "approved")

@@ -11,8 +11,9 @@ import pytest
 import shapely
 
 from tbgeo import proposals
+from tbgeo.auth import single_user
 from tbgeo.errors import InputError, WorkspaceError
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 from tests.locks import hold_store
 
 
@@ -29,7 +30,7 @@ def _digest(path: Path) -> str:
 
 
 def test_versions_activate_and_rollback(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     v1 = ws.add_layer_version("industrial_parks", _parks(3), source_name="kcn_2024.zip", sha256="a" * 64,
                               user="Nguyễn Văn A", details={"crs": {"epsg": 9209, "source": "prj"}, "repaired": 1})
     v2 = ws.add_layer_version("industrial_parks", _parks(5), source_name="kcn_2025.zip", sha256="b" * 64, user="Trần Thị B")
@@ -50,7 +51,7 @@ def test_versions_activate_and_rollback(tmp_path: Path) -> None:
 
 
 def test_unknown_version_refused_without_change(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     ws.add_layer_version("districts", _parks(1), source_name="x.zip", sha256="c" * 64)
     before = _digest(ws.path)
     with pytest.raises(InputError) as err:
@@ -60,7 +61,7 @@ def test_unknown_version_refused_without_change(tmp_path: Path) -> None:
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     ws.add_layer_version("rivers", _parks(1), source_name="ok.zip", sha256="d" * 64)
     import pyogrio
 
@@ -82,12 +83,12 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_concurrent_imports_get_distinct_versions(tmp_path: Path) -> None:
     ws_path = tmp_path / "w.gpkg"
-    Workspace.open(ws_path)
+    GpkgStore.open(ws_path)
     errors: list[BaseException] = []
 
     def worker(n: int) -> None:
         try:
-            Workspace.open(ws_path).add_layer_version("industrial_clusters", _parks(n), source_name=f"{n}.zip", sha256=str(n) * 64)
+            GpkgStore.open(ws_path).add_layer_version("industrial_clusters", _parks(n), source_name=f"{n}.zip", sha256=str(n) * 64)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -97,7 +98,7 @@ def test_concurrent_imports_get_distinct_versions(tmp_path: Path) -> None:
     for th in threads:
         th.join()
     assert not errors
-    ws = Workspace.open(ws_path)
+    ws = GpkgStore.open(ws_path)
     versions = ws.versions("industrial_clusters")
     assert [v.version for v in versions] == [1, 2, 3, 4]
     for v in versions:
@@ -110,9 +111,10 @@ def test_proposals_are_a_layer_gis_programs_read(tmp_path) -> None:  # type: ign
     import pyogrio
     import shapely
 
-    from tbgeo.workspace import PROPOSALS_LAYER, Workspace
+    from tbgeo.store.gpkg import GpkgStore
+    from tbgeo.store.gpkg_tables import PROPOSALS_LAYER
 
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     site = shapely.Polygon([(590_000, 2_262_000), (590_500, 2_262_000), (590_400, 2_262_400)])
     a = ws.add_proposal(site, name="Nhà máy dệt", attributes={"sector": "textile_garment"})
     ws.add_proposal(shapely.box(591_000, 2_263_000, 591_200, 2_263_100), name="Kho lạnh", attributes={})
@@ -133,16 +135,17 @@ def test_a_workspace_from_before_gets_its_proposals_layer(tmp_path) -> None:  # 
     import pyogrio
     import shapely
 
-    from tbgeo.workspace import PROPOSALS_LAYER, Workspace
+    from tbgeo.store.gpkg import GpkgStore
+    from tbgeo.store.gpkg_tables import PROPOSALS_LAYER
 
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Cũ", attributes={})
     with sqlite3.connect(ws.path) as con:  # as the workspaces written before the layer existed
         con.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = ?", (PROPOSALS_LAYER,))
         con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (PROPOSALS_LAYER,))
         con.execute(f"UPDATE {PROPOSALS_LAYER} SET geom = NULL")
     assert dict(pyogrio.list_layers(ws.path))[PROPOSALS_LAYER] is None  # a plain table to GDAL
-    Workspace.open(ws.path)
+    GpkgStore.open(ws.path)
     gdf = pyogrio.read_dataframe(ws.path, layer=PROPOSALS_LAYER)
     assert gdf["name"].tolist() == ["Cũ"] and gdf.geometry.iloc[0].equals(shapely.box(590_000, 2_262_000, 590_500, 2_262_400))
 
@@ -154,10 +157,10 @@ def test_revision_is_never_repeated_by_another_state(tmp_path) -> None:  # type:
 
     import shapely
 
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
     path = tmp_path / "w.gpkg"
-    ws = Workspace.open(path)
+    ws = GpkgStore.open(path)
     shutil.copy(path, tmp_path / "backup.gpkg")
     ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
     with_a = ws.revision()
@@ -167,7 +170,7 @@ def test_revision_is_never_repeated_by_another_state(tmp_path) -> None:  # type:
     seen = {with_a, ws.revision()}
     for _ in range(3):  # deleted and made anew, within the same second
         path.unlink()
-        ws = Workspace.open(path)
+        ws = GpkgStore.open(path)
         ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
         assert ws.revision() not in seen
         seen.add(ws.revision())
@@ -180,13 +183,13 @@ def test_a_locked_store_is_busy_not_a_crash(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
     path = tmp_path / "w.gpkg"
-    ws = Workspace.open(path)
+    ws = GpkgStore.open(path)
     p = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", status="submitted")
     raw = path.read_bytes()
     release, th = hold_store(path, mode)
     try:
         changes = [
-            lambda: proposals.set_status(ws, p.id, "approved", user="Lãnh đạo Sở"),
+            lambda: proposals.set_status(ws, p.id, "approved", actor=single_user("Lãnh đạo Sở")),
             lambda: ws.add_comment(p.id, "Đồng ý"),
             lambda: ws.add_proposal(shapely.box(601_000, 2_250_000, 601_500, 2_250_400), name="Khu B"),
             lambda: proposals.save_site(ws, p.geometry, name="Khu A2", attributes={}, report={"verdict": "ok"},
@@ -217,10 +220,10 @@ def test_the_file_lock_has_a_timeout_too(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.2")
     path = tmp_path / "w.gpkg"
-    ws = Workspace.open(path)
+    ws = GpkgStore.open(path)
     with open(path.with_name(path.name + ".lock"), "a+") as fh:  # another process's change in progress
         fcntl.flock(fh, fcntl.LOCK_EX)
-        other = Workspace(path)
+        other = GpkgStore(path)
         import os
 
         pid = os.fork()
@@ -239,7 +242,7 @@ def test_the_file_lock_has_a_timeout_too(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_lock_wait_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tbgeo.workspace import lock_wait
+    from tbgeo.store import lock_wait
 
     monkeypatch.delenv("TBGEO_LOCK_WAIT", raising=False)
     assert lock_wait() == 5.0
@@ -254,7 +257,7 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
 
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
     path = tmp_path / "w.gpkg"
-    ws = Workspace.open(path)
+    ws = GpkgStore.open(path)
     ws.add_layer_version("industrial_parks", _parks(2), source_name="a.zip", sha256="a")
     raw = path.read_bytes()
     release, th = hold_store(path, "IMMEDIATE")  # QGIS editing the GeoPackage
@@ -273,7 +276,7 @@ def test_imports_and_rollbacks_on_a_locked_store_are_busy(tmp_path: Path, monkey
 
 
 def test_a_store_not_made_yet_answers_as_an_empty_one_and_is_not_made_by_asking(tmp_path: Path) -> None:
-    from tbgeo.workspace import open_store
+    from tbgeo.store import open_store
 
     path = tmp_path / "none" / "w.gpkg"
     store = open_store(path, create=False)

@@ -4,7 +4,8 @@ A command module defines ``NAME`` (the sub-command), ``HELP_KEY`` (a message key
 ``add_arguments(parser, lang)`` and ``run(args) -> int``. Modules are found automatically.
 Exit status: 0 success, 1 a review finding blocks, 2 bad input (message in the chosen language),
 3 internal error (a fault in tbgeo: a localized message; the traceback goes to a log file, or to
-stderr with ``TBGEO_DEBUG=1``), 4 the store is busy (another program holds its write lock: try again).
+stderr with ``TBGEO_DEBUG=1``), 4 the store is busy (another program holds its write lock: try again) or the record changed meanwhile
+(reload and try again), 5 the user's roles do not allow the change.
 A crash never exits with 1, which scripts record as a refusal.
 """
 
@@ -23,17 +24,26 @@ from types import ModuleType
 from typing import Any, NoReturn, TextIO
 
 from tbgeo import settings
-from tbgeo.errors import InputError, StoreBusyError, TbgeoError, report_internal_error
+from tbgeo.errors import (
+    ConflictError,
+    InputError,
+    PermissionDenied,
+    StoreBusyError,
+    TbgeoError,
+    report_internal_error,
+)
 from tbgeo.i18n import t
 from tbgeo.safetext import terminal_text
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error", "EXIT_INTERNAL", "EXIT_BUSY"]
+__all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error", "EXIT_INTERNAL", "EXIT_BUSY", "EXIT_DENIED"]
 
 #: Exit status of an internal error (never 1: that means "a finding blocks") and of a busy store.
 EXIT_INTERNAL = 3
 EXIT_BUSY = 4
+#: Exit status of a change the user's roles do not allow (nothing was written).
+EXIT_DENIED = 5
 
 
 def commands() -> dict[str, ModuleType]:
@@ -203,9 +213,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except InputError as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return 2
-    except StoreBusyError as exc:
+    except (StoreBusyError, ConflictError) as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return EXIT_BUSY
+    except PermissionDenied as exc:
+        sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
+        return EXIT_DENIED
     except TbgeoError as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return 2

@@ -16,7 +16,7 @@ from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.proposals import save_review
 from tbgeo.review.model import TECHNOLOGY_LEVELS, SiteAttrs
-from tbgeo.workspace import Workspace
+from tbgeo.store import open_store
 
 NAME = "check"
 HELP_KEY = "review.cli.help"
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sheet:
         _write_sheet(report, Path(args.sheet), lang)
     # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
-    saved = save_review(Workspace.open(), report, lang) if args.save else None
+    saved = save_review(open_store(), report, lang) if args.save else None
     if args.format == "json":
         data = report.to_dict(lang)
         data["input"] = {"source": site.source, "crs": site.crs, "notes": [site_input.note_text(n, lang) for n in site.notes]}

@@ -6,11 +6,13 @@ import argparse
 import sys
 from typing import Any
 
+from tbgeo.auth import acting
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.i18n.params import fmt_value
 from tbgeo.ingest.messages import render_messages
+from tbgeo.store import open_store
 
 NAME = "import"
 HELP_KEY = "ingest.cli_import_help"
@@ -117,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
         for message in render_messages(blocked, lang):
             sys.stderr.write(t("cli.bad_input", lang, message=message) + "\n")
         return 2 if blocked else 0
-    result = commit_import(plan, user=args.user, column_map=column_map or None, insist=args.insist)
+    store = open_store()
+    result = commit_import(plan, actor=acting(store, args.user), column_map=column_map or None, insist=args.insist,
+                           workspace=store)
     out = result.to_dict(lang)
     if args.format == "json":
         emit_json(out)

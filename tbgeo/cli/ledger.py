@@ -11,7 +11,7 @@ from tbgeo.places import communes_frame
 from tbgeo.places.crosswalk import crosswalk
 from tbgeo.review.config import load_config
 from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 NAME = "ledger"
 HELP_KEY = "review.cli.ledger_help"

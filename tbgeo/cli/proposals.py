@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from tbgeo import proposals
+from tbgeo.auth import acting
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
@@ -14,10 +15,10 @@ from tbgeo.places.search import load_sources
 from tbgeo.proposals import PROPOSAL_STATUSES
 from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 if TYPE_CHECKING:
-    from tbgeo.workspace import Proposal
+    from tbgeo.store import Proposal
 
 NAME = "proposals"
 HELP_KEY = "review.cli.proposals_help"
@@ -83,9 +84,9 @@ def _show(args: argparse.Namespace) -> int:
     ws = open_store(create=False)  # a store not made yet has no proposal: the store says so
     ws.proposal(args.id)
     if args.status:
-        p = proposals.set_status(ws, args.id, args.status, user=args.user, comment=args.comment)
+        p = proposals.set_status(ws, args.id, args.status, actor=acting(ws, args.user), comment=args.comment)
     elif args.comment:
-        p = ws.add_comment(args.id, args.comment, user=args.user)
+        p = proposals.comment(ws, args.id, args.comment, actor=acting(ws, args.user))
     else:
         p = ws.proposal(args.id)
     report = render_record(p.report or {}, lang)

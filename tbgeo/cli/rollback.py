@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from tbgeo.auth import acting
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
-from tbgeo.workspace import open_store
+from tbgeo.ingest.versions import rollback
+from tbgeo.store import open_store
 
 NAME = "rollback"
 HELP_KEY = "ingest.cli_rollback_help"
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         version = int(value)
     else:
         raise InputError("ingest.bad_version", value=args.version)
-    active = open_store(create=False).set_active(args.layer, version, user=args.user)
+    store = open_store(create=False)
+    active = rollback(store, args.layer, version, actor=acting(store, args.user))
     if args.format == "json":
         emit_json({"layer": args.layer, "active": active.to_dict() if active else None})
     elif active is None:

@@ -7,7 +7,7 @@ import argparse
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json
 from tbgeo.i18n import t
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 NAME = "versions"
 HELP_KEY = "ingest.cli_versions_help"

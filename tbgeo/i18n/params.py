@@ -13,11 +13,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from tbgeo.i18n import fmt_number, t
 
 __all__ = [
+    "When",
+    "VN_TIME",
+    "fmt_when",
     "Num", "Shares", "Bilingual", "Text", "Template", "Joined", "PARAM_TYPES", "DIGITS", "fmt_param", "fmt_value",
     "localize", "TYPE_KEY", "dump_param", "load_param",
 ]  # fmt: skip
@@ -71,6 +75,33 @@ class Joined:
     sep_key: str | None = None
 
 
+#: Vietnam's time (UTC+7, no daylight saving): the zone every time is shown in.
+VN_TIME = timezone(timedelta(hours=7))
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment stored as ISO 8601 (UTC), shown in Vietnam's time: ``03/12/2026 14:05`` in Vietnamese,
+    ``2026-12-03 14:05 (UTC+7)`` in English."""
+
+    iso: str
+
+
+def fmt_when(iso: str | None, lang: str) -> str:
+    """A stored time (ISO 8601; UTC when it names no zone) as ``lang`` writes it, in Vietnam's time;
+    text that is not a time is returned as it is, ``—`` for none."""
+    if not iso:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(VN_TIME)
+    return local.strftime("%d/%m/%Y %H:%M") if lang == "vi" else local.strftime("%Y-%m-%d %H:%M (UTC+7)")
+
+
 def fmt_param(value: Any, lang: str) -> Any:
     """A message parameter as ``lang`` writes it: numbers with its decimal mark, catalog words translated."""
     return _fmt(value, lang)
@@ -91,6 +122,8 @@ def _fmt(value: Any, lang: str) -> Any:
         return sep.join(str(_fmt(v, lang)) for v in value.items)
     if isinstance(value, Num):
         return fmt_number(value.value, lang, value.digits)
+    if isinstance(value, When):
+        return fmt_when(value.iso, lang)
     if isinstance(value, Shares):
         return ", ".join(f"{name} ({fmt_number(share * 100.0, lang, 1)} %)" for name, share in value.items)
     if isinstance(value, int):  # a finding's count or amount (errors leave their own ints as written)
@@ -101,7 +134,7 @@ def _fmt(value: Any, lang: str) -> Any:
 
 
 #: The parameter types above (plain ``int``/``float`` are formatted by findings, kept as written by errors).
-PARAM_TYPES = (Num, Shares, Bilingual, Text, Template, Joined)
+PARAM_TYPES = (Num, Shares, Bilingual, Text, Template, Joined, When)
 
 
 #: Decimals shown for a plain float parameter, by parameter name (others: as many as the value needs, ≤ 8).
@@ -140,7 +173,7 @@ def localize(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
 #: The key of a serialised parameter's type tag, and each type's tag.
 TYPE_KEY = "$type"
 _TAGS: dict[type, str] = {Num: "num", Shares: "shares", Bilingual: "bilingual", Text: "text", Template: "template",
-                          Joined: "joined"}
+                          Joined: "joined", When: "when"}
 
 
 def dump_param(value: Any) -> Any:
@@ -148,6 +181,8 @@ def dump_param(value: Any) -> Any:
     ``$type``; text, numbers, None, lists and mappings as they are, their members dumped in turn."""
     if isinstance(value, Num):
         return {TYPE_KEY: "num", "value": value.value, "digits": value.digits}
+    if isinstance(value, When):
+        return {TYPE_KEY: "when", "iso": value.iso}
     if isinstance(value, Shares):
         return {TYPE_KEY: "shares", "items": [[name, share] for name, share in value.items]}
     if isinstance(value, Bilingual):
@@ -182,6 +217,8 @@ def load_param(data: Any) -> Any:
         return {k: load_param(v) for k, v in data.items()}
     if tag == "num":
         return Num(data["value"], int(data["digits"]))
+    if tag == "when":
+        return When(str(data["iso"]))
     if tag == "shares":
         return Shares(tuple((str(name), share) for name, share in data["items"]))
     if tag == "bilingual":

@@ -9,10 +9,11 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.auth import Identity, acting, require
 from tbgeo.catalog import load_catalog
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -110,8 +111,11 @@ def write_frame(gdf: gpd.GeoDataFrame, out: Path, *, fmt: str, layer_name: str) 
     return warnings
 
 
-def export_layer(layer_id: str, out: str | Path, *, fmt: str | None = None, version: int | None = None) -> dict[str, Any]:
-    """Export ``layer_id`` to ``out``; returns what was written (path, format, features, warnings)."""
+def export_layer(layer_id: str, out: str | Path, *, fmt: str | None = None, version: int | None = None,
+                 actor: Identity | None = None) -> dict[str, Any]:
+    """Export ``layer_id`` to ``out``, if the actor's roles allow exports; returns what was written
+    (path, format, features, warnings)."""
+    require(actor or acting(open_store(create=False)), "layer.export")
     fmt = fmt or format_for(out)
     check_folder(Path(out))
     gdf = layer_frame(layer_id, version=version)
@@ -119,10 +123,11 @@ def export_layer(layer_id: str, out: str | Path, *, fmt: str | None = None, vers
     return {"layer": layer_id, "version": version, "format": fmt, "path": str(out), "features": len(gdf), "warnings": warnings}
 
 
-def export_bytes(layer_id: str, *, fmt: str, version: int | None = None) -> tuple[str, bytes]:
+def export_bytes(layer_id: str, *, fmt: str, version: int | None = None,
+                 actor: Identity | None = None) -> tuple[str, bytes]:
     """The export as (file name, bytes), for download buttons."""
     with tempfile.TemporaryDirectory(prefix="tbgeo-export-") as tmp:
         name = f"{layer_id}{EXTENSIONS[fmt]}"
         path = Path(tmp) / name
-        export_layer(layer_id, path, fmt=fmt, version=version)
+        export_layer(layer_id, path, fmt=fmt, version=version, actor=actor)
         return name, path.read_bytes()

@@ -18,6 +18,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from tbgeo.auth import Identity, acting, require
 from tbgeo.crs import detect as crsdetect, guess as crsguess
 from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.ingest import encoding as enc
@@ -36,7 +37,7 @@ from tbgeo.ingest.steps import (
 from tbgeo.ingest.steps.source import SourceData
 from tbgeo.ingest.validate import FID, GeometryReport, TargetField, apply_mapping
 from tbgeo.safetext import library_detail
-from tbgeo.workspace import LayerVersion, Workspace, current_user
+from tbgeo.store import LayerVersion, Store, open_store
 
 __all__ = [
     "ImportPlan",
@@ -349,19 +350,22 @@ def plan_import(
 def commit_import(
     plan: ImportPlan,
     *,
-    user: str | None = None,
+    actor: Identity | None = None,
     column_map: Mapping[str, str | None] | None = None,
     insist: bool = False,
     activate: bool = True,
-    workspace: Any | None = None,
+    workspace: Store | None = None,
 ) -> ImportResult:
-    """Store the plan's features as a new version of its layer (active by default).
+    """Store the plan's features as a new version of its layer (active by default), made by ``actor``
+    (who acts from the command line by default), whose roles must allow imports.
 
     Refuses (InputError, nothing written) while the CRS awaits confirmation or gives unusable (non-finite)
     coordinates, while the file holds other geometry types and ``skip_other_types`` was not chosen, or
     when the data landed outside Vietnam and ``insist`` is False (``insist`` overrides nothing else).
     ``column_map`` (target field → source column or None) overrides the suggested mapping.
     """
+    actor = actor or acting(workspace or open_store(create=False))
+    require(actor, "layer.import")
     for key, params in plan.blocking(insist=insist):
         if key.startswith("ingest.crs"):
             raise CRSError(key, **params)
@@ -380,20 +384,20 @@ def commit_import(
     frame = plan.frame.drop(columns=[FID])
     out = apply_mapping(frame, mapping, plan.fields)
     out = out.rename(columns={c: f"{c}_src" for c in out.columns if str(c).lower() == "fid"})
-    user = user or current_user()
     details = plan.details()
     details["column_map"] = mapping
     overridden = plan.overridden(insist=insist)
     details["insisted"] = bool(overridden)
     details["overridden"] = [{"code": k, "params": p} for k, p in overridden]
-    ws = workspace or Workspace.open()
+    ws = workspace or open_store()
     version = ws.add_layer_version(
         plan.layer_id,
         out,
         source_name=plan.source.name,
         sha256=plan.source.sha256,
-        user=user,
+        user=actor.name,
         details=details,
         activate=activate,
     )
     return ImportResult(plan=plan, version=version, insisted=details["insisted"])
+

@@ -21,7 +21,7 @@ from tbgeo.catalog import Catalog, load_catalog
 from tbgeo.errors import InputError
 from tbgeo.mapping.assets import inline_assets
 from tbgeo.mapping.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -68,7 +68,7 @@ def layer_stamps(
     """What each layer's features are read from, as it is now: the shipped file (size, times,
     inode), or the active workspace version (the workspace's identity, the version's number, source
     file hash, time and import options — a version never changes once written). One read of the
-    workspace for all of them (or ``state``, ``Workspace.state()`` already read)."""
+    workspace for all of them (or ``state``, ``Store.state()`` already read)."""
     identity, _revision, active = state or _workspace_state()
     out: dict[str, list[object]] = {}
     for layer_id in layer_ids:
@@ -96,7 +96,7 @@ def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str)
         "map",
         diskcache.code_version(),
         [diskcache.file_stamp(lyr.file) for lyr in catalog if lyr.file is not None],
-        [str(settings.workspace_path()), identity, revision] if revision != "0" else "no workspace",
+        [identity, revision] if revision != "0" else "no store",
         [stamps[lid] for lid in visible],
         list(visible),
         lang,

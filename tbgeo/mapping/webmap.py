@@ -89,7 +89,7 @@ PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2.5, "fill_color": "#ff5fa2", "f
 
 
 def proposals_overlay(frame: gpd.GeoDataFrame, lang: str) -> Overlay | None:
-    """Stored proposals (``Workspace.proposals_frame()``) as an overlay: name, status in words, area."""
+    """Stored proposals (``Store.proposals_frame()``) as an overlay: name, status in words, area."""
     if frame is None or frame.empty:
         return None
     frame = frame.assign(

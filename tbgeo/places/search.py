@@ -21,7 +21,7 @@ from tbgeo.i18n import t
 from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
 from tbgeo.places.locate import Location, communes_frame, locate
 from tbgeo.places.names import exact_key, fold, key, type_word
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -17,7 +17,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError
 from tbgeo.places.locate import communes_frame
 from tbgeo.review.landuse import landuse_source
-from tbgeo.workspace import Workspace, open_store
+from tbgeo.store import Store, open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from tbgeo.catalog import Catalog
     from tbgeo.review.zonal import LanduseSource
-    from tbgeo.workspace import Workspace
+    from tbgeo.store import Store
 
 __all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "LAYER_COLUMNS"]
 
@@ -120,7 +120,7 @@ class ReviewContext:
         cls,
         catalog: Catalog | None = None,
         *,
-        workspace: Workspace | None = None,
+        workspace: Store | None = None,
         landuse: LanduseSource | None = None,
         include_proposals: bool = True,
     ) -> ReviewContext:

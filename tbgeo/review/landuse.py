@@ -4,12 +4,14 @@ raster that the map and the printer draw (the rice check reads the polygons them
 The catalog's ``landuse`` layer ships as a raster. An imported version of it is a polygon layer whose
 ``code`` column holds the Circular 08/2024 / 27/2018 codes (LUC, LUK, SKK, ODT, …); ``raster_path``
 rasterizes the active version once onto the shipped raster's grid (EPSG:9209, 20 m) and caches the
-file beside the workspace, so every consumer keeps reading one classified raster.
+file in tbgeo's cache folder (named by the store's identity and the version, never by where the store
+is), so every consumer keeps reading one classified raster.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +21,7 @@ from tbgeo import diskcache
 from tbgeo.crs import WORK_CRS
 from tbgeo.review.codes import ALIASES, CODE_COLUMN
 from tbgeo.review.zonal import RasterLanduse, VectorLanduse
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 if TYPE_CHECKING:
 
@@ -56,16 +58,15 @@ def raster_path(layer: Layer) -> Path:
     if version is None:
         return layer.path
 
-    ws = open_store(create=False)
-    # named by what it is made from: the version's source (a workspace made anew may have another
-    # "version 1") and the code → value table of layers/landuse.toml
-    from dataclasses import asdict
-
-
-    classes = diskcache.key([asdict(c) for c in layer.raster_classes])[:8]
-    out = ws.path.with_name(f"{ws.path.stem}.{layer.id}.v{version.version}-{version.sha256[:12]}-{classes}.tif")
+    store = open_store(create=False)
+    # named by what it is made from: the store, the version and its source (a store made anew may have
+    # another "version 1") and the code → value table of layers/landuse.toml
+    digest = diskcache.key(store.identity(), layer.id, version.version, version.sha256,
+                           [asdict(c) for c in layer.raster_classes])
+    out = diskcache.cache_dir() / "landuse" / f"{layer.id}-v{version.version}-{digest[:24]}.tif"
     if not out.exists():
-        _rasterize(layer, ws.read_version(layer.id, version.version), out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _rasterize(layer, store.read_version(layer.id, version.version), out)
     return out
 
 

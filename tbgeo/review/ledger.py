@@ -242,7 +242,7 @@ def rice_ledger(
 ) -> Ledger:
     """Rice land of approved and pending proposals, without counting overlapping land twice.
 
-    ``proposals`` are ``tbgeo.workspace.Proposal`` objects (or anything with ``id``, ``status``,
+    ``proposals`` are ``tbgeo.store.Proposal`` objects (or anything with ``id``, ``status``,
     ``report``: the record of ``Report.to_record``, or an older report's ``Report.to_dict``, with the
     same numbers; and ``geometry`` in EPSG:9209). Isolated proposals are booked from their reports;
     groups of overlapping ones are measured as land (module docstring) with ``landuse`` and

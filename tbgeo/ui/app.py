@@ -14,9 +14,10 @@ from types import ModuleType
 
 import streamlit as st
 
+from tbgeo.auth import Identity, allowed
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
-from tbgeo.ui import chrome
+from tbgeo.ui import chrome, signin
 from tbgeo.ui.text import error_text
 
 __all__ = ["PageInfo", "PAGES", "run"]
@@ -26,12 +27,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PageInfo:
-    """A menu entry: the page module, its title's message key, a Material icon and its URL path."""
+    """A menu entry: the page module, its title's message key, a Material icon, its URL path, and the
+    actions of which the user needs at least one to see it (``tbgeo.auth.ACTIONS``)."""
 
     module: str
     title_key: str
     icon: str
     url: str
+    needs: tuple[str, ...] = ("view",)
+
+    def shown_to(self, who: Identity) -> bool:
+        return any(allowed(who, action) for action in self.needs)
 
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
@@ -50,11 +56,13 @@ class PageInfo:
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("tbgeo.ui.pages.map", "map.page_title", ":material/map:", "map"),
-    PageInfo("tbgeo.ui.pages.review", "review.page.title", ":material/fact_check:", "review"),
-    PageInfo("tbgeo.ui.pages.upload", "ingest.page_title", ":material/upload_file:", "upload"),
+    PageInfo("tbgeo.ui.pages.review", "review.page.title", ":material/fact_check:", "review",
+             ("review", "proposal.decide", "proposal.comment")),
+    PageInfo("tbgeo.ui.pages.upload", "ingest.page_title", ":material/upload_file:", "upload",
+             ("layer.import", "layer.rollback", "layer.export")),
     PageInfo("tbgeo.ui.pages.print_", "print.title", ":material/print:", "print"),
     PageInfo("tbgeo.ui.pages.targets", "targets.title", ":material/monitoring:", "targets"),
-    PageInfo("tbgeo.ui.pages.search", "search.page.title", ":material/travel_explore:", "search"),
+    PageInfo("tbgeo.ui.pages.search", "search.page.title", ":material/travel_explore:", "search", ("review",)),
     PageInfo("tbgeo.ui.pages.data", "data.page_title", ":material/menu_book:", "data"),
 )
 
@@ -62,7 +70,8 @@ PAGES: tuple[PageInfo, ...] = (
 def run() -> None:
     st.set_page_config(page_title="tbgeo", page_icon=":material/factory:", layout="wide")
     lang = chrome.sidebar()
-    home, *others = PAGES
+    who = signin.identity(lang)  # stops at the sign-in form until someone signs in
+    home, *others = [info for info in PAGES if info.shown_to(who)]
     # The first page is served at "/" (Streamlit keeps the default page's own path, so it gets
     # "home"); a hidden second entry makes its usual address (/map) lead to it, not to "Page not found".
     entries = [st.Page(home.render, title=t(home.title_key, lang), icon=home.icon, url_path="home", default=True)]

@@ -11,7 +11,10 @@ class Key(StrEnum):
     """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
 
     LANG = "lang"
-    USER = "user"
+    IDENTITY = "identity"
+    SIGNIN_FORM = "signin"
+    SIGNIN_NAME = "signin_name"
+    SIGNIN_PASSWORD = "signin_password"
     VISIBLE_LAYERS = "visible_layers"
     BASEMAP = "basemap"
     # map page: place search
@@ -68,7 +71,6 @@ class Key(StrEnum):
     REVIEW_DECISION = "review_decision"
     REVIEW_NEW_STATUS = "review_new_status"
     REVIEW_COMMENT = "review_comment"
-    REVIEW_USER = "review_user"
     REVIEW_LEDGER = "review_ledger"
     REVIEW_LEDGER_BY = "review_ledger_by"
     # upload page

@@ -113,9 +113,9 @@ def test_saved_proposals_show_on_the_map_in_the_users_language() -> None:
     import shapely
 
     from tbgeo.mapping.view import proposal_overlays as proposals_overlay
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     p = ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Nhà máy C", attributes={})
     ws.set_status(p.id, "submitted")
     (overlay,) = proposals_overlay("vi")

@@ -15,8 +15,8 @@ from streamlit.web.server.app_discovery import discover_asgi_app
 
 from tbgeo import diskcache, settings
 from tbgeo.mapping import view as mapview
+from tbgeo.store.gpkg import GpkgStore
 from tbgeo.ui import cache
-from tbgeo.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,7 +64,7 @@ def test_the_cached_map_follows_the_workspace_and_the_language() -> None:
     visible = ("districts",)
     before = cache.map_html(visible, "vi", mapview.DEFAULT_BASEMAP)
     assert not shows("Khu đất thử nghiệm", before)
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="Khu đất thử nghiệm", attributes={})
     after = cache.map_html(visible, "vi", mapview.DEFAULT_BASEMAP)
     assert shows("Khu đất thử nghiệm", after) and shows("Dự thảo", after)
@@ -78,9 +78,9 @@ def test_the_cached_map_follows_the_workspace_and_the_language() -> None:
 
 
 def test_workspace_revision_changes_with_every_change_and_not_otherwise(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "w.gpkg")
+    ws = GpkgStore(tmp_path / "w.gpkg")
     assert ws.revision() == "0"
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     empty = ws.revision()
     p = ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
     one = ws.revision()
@@ -174,7 +174,7 @@ def test_the_running_app_checks_a_data_file_again_when_it_changes(monkeypatch: p
 def test_a_page_view_reads_the_workspace_once_however_many_layers(monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(590_000, 2_262_000, 590_500, 2_262_400), name="A", attributes={})
     every = tuple(cache.catalog().ids)
     opened: list[object] = []

@@ -35,7 +35,7 @@ def test_folium_only_in_mapping() -> None:
 
 def test_sqlite_only_in_the_store() -> None:
     # (the places crosswalk reads the vietnamadminunits package's SQLite data file through GDAL, as a file)
-    allowed = {"tbgeo.workspace"}
+    allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables"}
     users = _using("sqlite3")
     assert users <= allowed, sorted(users - allowed)
 
@@ -80,10 +80,23 @@ def test_no_module_outside_the_store_checks_whether_the_store_file_exists() -> N
     # an empty one); nobody else looks at its file
     offenders = []
     for module, path in G.modules.items():
-        if module == "tbgeo.workspace":
+        if module.startswith("tbgeo.store") or module == "tbgeo.settings":
             continue
         text = path.read_text(encoding="utf-8")
-        for needle in ("Workspace.exists(", "Workspace.open_existing(", "workspace_path().exists("):
+        for needle in ("GpkgStore", "workspace_path()", "tbgeo.store.gpkg", "tbgeo.store.postgis"):
             if needle in text:
                 offenders.append(f"{module}: {needle}")
     assert offenders == []
+
+
+def test_the_store_is_reached_only_through_its_door() -> None:
+    # issue 12 §1: outside tbgeo.store, modules know the protocol and open_store, never an implementation
+    reaching = {m for m in G.modules if not m.startswith("tbgeo.store")
+                and G.edges(with_local=True)[m] & {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis"}}
+    assert reaching == set()
+
+
+def test_sql_only_in_the_store() -> None:
+    allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables"}
+    users = _using("sqlalchemy") | _using("psycopg") | _using("geoalchemy2")
+    assert users <= allowed, sorted(users - allowed)

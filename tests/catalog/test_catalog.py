@@ -184,12 +184,12 @@ def test_layers_json_listing(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_active_version_replaces_shipped_data(capsys: pytest.CaptureFixture[str]) -> None:
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
     layer = load_catalog().get("industrial_parks")
     shipped = layer.feature_count()
     gdf = layer.read().iloc[:2]
-    Workspace.open().add_layer_version("industrial_parks", gdf, source_name="kcn.zip", sha256="0" * 64)
+    GpkgStore.open().add_layer_version("industrial_parks", gdf, source_name="kcn.zip", sha256="0" * 64)
     assert layer.feature_count() == 2
     assert len(layer.read()) == 2
     assert main(["layers", "--format", "json"]) == 0

@@ -64,7 +64,7 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import os
 
     from tbgeo.ingest.pipeline import commit_import, plan_import
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
     root = tmp_path_factory.mktemp("seed")
     store = root / "tbgeo.gpkg"
@@ -72,7 +72,7 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = os.environ.get("TBGEO_USER")
     os.environ["TBGEO_USER"] = "seed"
     try:
-        commit_import(plan_import(z, layer_id="industrial_parks"), workspace=Workspace.open(store))
+        commit_import(plan_import(z, layer_id="industrial_parks"), workspace=GpkgStore.open(store))
     finally:
         if old is not None:
             os.environ["TBGEO_USER"] = old

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,19 +25,20 @@ _WRITER = textwrap.dedent(
     import os, signal, sys
     import numpy as np, geopandas as gpd, shapely
     sys.path.insert(0, {root!r})
-    from tbgeo import workspace
+    from pathlib import Path
+    from tbgeo.store import gpkg, gpkg_tables
     n = int(sys.argv[2])
     x = 587000 + np.arange(n) % 1000 * 10.0
     y = 2262000 + np.arange(n) // 1000 * 10.0
     frame = gpd.GeoDataFrame({{"name": ["KCN"] * n}}, geometry=shapely.box(x, y, x + 5, y + 5), crs=9209)
     if sys.argv[3] == "in-commit":  # die inside the store's transaction, after the copy, before COMMIT
-        real = workspace._copy_table
+        real = gpkg_tables.copy_table
         def copy_then_die(staging, con, table):
             real(staging, con, table)
             os.kill(os.getpid(), signal.SIGKILL)
-        workspace._copy_table = copy_then_die
+        gpkg_tables.copy_table = copy_then_die
     print("writing", flush=True)
-    workspace.Workspace(workspace.Path(sys.argv[1])).add_layer_version(
+    gpkg.GpkgStore(Path(sys.argv[1])).add_layer_version(
         "industrial_parks", frame, source_name="big.zip", sha256="0" * 64, user="t")
     """
 )
@@ -79,7 +80,7 @@ def test_kill_during_the_write_leaves_the_store_as_it_was(store: Path) -> None:
     assert sha(store) == before  # the store itself was never touched
     assert listed_tables(store) == tables  # what QGIS lists: nothing new
     assert staging.exists()  # the killed process's staging file …
-    ws = Workspace.open_existing(store)  # … is removed by the next tbgeo that opens the store
+    ws = GpkgStore.open_existing(store)  # … is removed by the next tbgeo that opens the store
     assert not staging.exists()
     assert [v.version for v in ws.versions("industrial_parks")] == [1]
     assert sha(store) == before
@@ -95,7 +96,7 @@ def test_kill_inside_the_store_transaction_then_read_only_opens_work(store: Path
     with pytest.raises(sqlite3.OperationalError) as err:  # what a read-only open does with it, unrecovered
         listed_tables(store)
     assert str(err.value) == "attempt to write a readonly database"
-    ws = Workspace.open_existing(store)
+    ws = GpkgStore.open_existing(store)
     assert not journal.exists() or journal.stat().st_size == 0
     assert listed_tables(store) == tables
     assert [v.version for v in ws.versions("industrial_parks")] == [1]
@@ -143,7 +144,7 @@ def test_copied_version_is_a_complete_geopackage_layer(store: Path) -> None:
     x = 587000 + np.arange(n) % 100 * 30.0
     y = 2262000 + np.arange(n) // 100 * 30.0
     frame = gpd.GeoDataFrame({"name": [f"KCN {i}" for i in range(n)]}, geometry=shapely.box(x, y, x + 10, y + 10), crs=9209)
-    ws = Workspace.open_existing(store)
+    ws = GpkgStore.open_existing(store)
     v = ws.add_layer_version("industrial_parks", frame, source_name="a.zip", sha256="1" * 64, user="t")
     assert v.version == 2
     con = sqlite3.connect(store)

@@ -17,7 +17,7 @@ import pytest
 from tbgeo import _offline
 from tbgeo.cli import main
 from tbgeo.ingest.pipeline import plan_import, read_source, source_layers
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 from tests.hostile.conftest import Recorder
 from tests.hostile.corpus import E0, N0, geojson, link_crs, url_crs
 
@@ -73,7 +73,7 @@ def test_link_crs_on_metres_asks_for_the_crs_like_a_missing_one(lang: str, recor
     first = err.strip().splitlines()[-1]
     assert ("Hãy xác nhận (trên dòng lệnh: --crs 9209)" if lang == "vi" else "(on the command line: --crs 9209)") in first
     assert ("EPSG:9209" in first) and ("EPSG:9209" in err_bare)
-    assert not Workspace.exists()
+    assert not GpkgStore.exists()
     rc, out, err, elapsed = run(capsys, "import", str(path), "--layer", "industrial_parks", "--crs", "9209", "--format", "json")
     assert rc == 0, err
     assert json.loads(out)["crs"]["epsg"] == 9209 and elapsed < FAST_S

@@ -9,7 +9,7 @@ import pytest
 from pyproj import Geod, Transformer
 
 from tbgeo.cli import main
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 __all__ = ["GEOD", "TO_9209", "TO_WGS", "VN2000_7P", "dist_m", "first_vertex_wgs84", "geojson", "ring", "run"]
 
@@ -37,7 +37,7 @@ def dist_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def first_vertex_wgs84(ws: Path, layer: str = "industrial_parks", version: int = 1) -> tuple[float, float]:
-    g = Workspace.open(ws).read_version(layer, version).to_crs(4326).geometry.iloc[0]
+    g = GpkgStore.open(ws).read_version(layer, version).to_crs(4326).geometry.iloc[0]
     g = g.geoms[0] if g.geom_type.startswith("Multi") else g
     return g.exterior.coords[0] if g.geom_type == "Polygon" else g.coords[0]
 

@@ -16,11 +16,12 @@ import pytest
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
+from tbgeo.auth import single_user
 from tbgeo.cli import main
 from tbgeo.errors import CRSError, InputError, TbgeoError
 from tbgeo.ingest import encoding as enc
 from tbgeo.ingest.pipeline import commit_import, plan_import
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 GEOD = Geod(ellps="WGS84")
 TO_WGS = Transformer.from_crs(9209, 4326, always_xy=True)
@@ -66,7 +67,7 @@ def dist_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def first_vertex_wgs84(ws_path: Path, layer: str, version: int) -> tuple[float, float]:
-    gdf = Workspace.open(ws_path).read_version(layer, version).to_crs(4326)
+    gdf = GpkgStore.open(ws_path).read_version(layer, version).to_crs(4326)
     return gdf.geometry.iloc[0].geoms[0].exterior.coords[0] if gdf.geom_type.iloc[0] == "MultiPolygon" else gdf.geometry.iloc[0].coords[0]
 
 
@@ -97,7 +98,7 @@ def test_legacy_text_converted_exactly(mk, tmp_path, capsys, env, encoding, cpg)
     assert data["encoding"]["columns"]["TEN"] == encoding
     assert data["encoding"]["detected"] == encoding
     assert data["encoding"]["converted_columns"] == ([] if encoding == "utf-8" else ["TEN"])
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert stored["name"].tolist() == [THAI_BINH, LUC, "KCN Tiền Hải"]
     assert stored["status"].tolist() == ["operating", "planned", "building"]
     assert stored["area_ha"].tolist() == [4.0, 4.0, 4.0]
@@ -160,14 +161,14 @@ PRJ_VARIANTS = {
 )
 def test_prj_variants_without_crs_option(mk, tmp_path, capsys, env, variant, rc, status) -> None:  # type: ignore[no-untyped-def]
     z = mk.make_shapefile(tmp_path, "kcn", mk.parks(3), fields=FIELDS, rows=rows_in(ENCODERS["tcvn3"]), prj=PRJ_VARIANTS[variant])
-    Workspace.open(env)  # an existing, empty workspace
+    GpkgStore.open(env)  # an existing, empty workspace
     before = sha(env)
     code, data, err = run(capsys, "--lang", "en", "import", str(z), "--layer", "industrial_parks", "--format", "json")
     assert code == rc
     assert data["crs"]["status"] == status and data["crs"]["epsg"] == 9209
     if rc == 2:
         assert data["version"] is None and sha(env) == before
-        assert Workspace.open(env).versions("industrial_parks") == []
+        assert GpkgStore.open(env).versions("industrial_parks") == []
         expected = {"wgs84_datum": "probably VN-2000", "unknown_datum": "unnamed", "none": "--crs 9209"}[variant]
         assert expected in err
     else:
@@ -235,7 +236,7 @@ def test_mapinfo_tab_in_zip_is_flagged_and_confirmed(mk, tmp_path, capsys, env) 
     assert code == 2 and data["crs"]["status"] == "mislabelled"
     code, data, _ = run(capsys, "import", str(z), "--layer", "industrial_parks", "--crs", "9209", "--format", "json")
     assert code == 0
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert stored["name"].tolist() == [THAI_BINH]
     assert dist_m(first_vertex_wgs84(env, "industrial_parks", 1), TO_WGS.transform(*mk.parks(1)[0].exterior.coords[0])) < 1.0
 
@@ -259,7 +260,7 @@ def test_invalid_empty_duplicate_and_outside(mk, tmp_path, capsys, env) -> None:
     assert data["dropped"] == 1 and data["geometry"]["dropped_empty_fids"] == [2]
     assert data["duplicates"] == 1 and data["geometry"]["duplicate_pairs"] == [{"fid": 3, "duplicate_of": 0}]
     assert data["outside_province"] == 1
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert len(stored) == 4 and stored.is_valid.all()
     assert stored.geometry.iloc[1].area == pytest.approx(2 * 100 * 100, rel=1e-6)  # two 1 ha triangles
 
@@ -292,10 +293,10 @@ def test_mixed_types_refused_unless_skipped_and_z_dropped(tmp_path, capsys, env)
     assert data["dropped_other_type"] == {"Point": 1} and data["skip_other_types"] is True
     assert data["geometry"]["dropped_types"] == {"Point": 1} and data["z_dropped"] == 1
     assert "ingest.w_dropped_type" in data["warning_codes"]
-    details = Workspace.open(env).version("industrial_parks", 1).details
+    details = GpkgStore.open(env).version("industrial_parks", 1).details
     assert details["dropped_other_type"] == {"Point": 1} and details["skip_other_types"] is True
     assert dist_m(first_vertex_wgs84(env, "industrial_parks", 1), (106.34, 20.45)) < 1.0
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert not stored.has_z.any() and stored["name"].tolist() == ["A", "C"]
 
 
@@ -332,7 +333,7 @@ def test_landing_outside_vietnam_refused_unless_insisted(tmp_path, capsys, env) 
     assert code == 2 and "outside Vietnam" in err and not env.exists()
     code, data, err = run(capsys, "import", str(path), "--layer", "industrial_parks", "--insist", "--format", "json")
     assert code == 0 and data["version"] == 1
-    assert Workspace.open(env).version("industrial_parks", 1).details["insisted"] is True
+    assert GpkgStore.open(env).version("industrial_parks", 1).details["insisted"] is True
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,7 +355,7 @@ def test_kmz(tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]
     code, data, err = run(capsys, "import", str(kmz), "--layer", "industrial_parks", "--format", "json")
     assert code == 0, err
     assert data["format"] == "kmz" and data["crs"]["epsg"] == 4326
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert stored["name"].tolist() == [THAI_BINH]
     assert stored["description"].tolist() == ["<script>alert(1)</script>"]  # kept as text, never rendered
     assert dist_m(first_vertex_wgs84(env, "industrial_parks", 1), (106.34, 20.45)) < 1.0
@@ -372,7 +373,7 @@ def test_geopackage_with_two_layers(mk, tmp_path, capsys, env) -> None:  # type:
     assert code == 0, err
     assert data["source_layer"] == "two.gpkg:kcn" and data["features_out"] == 2
     assert data["encoding"]["converted_columns"] == []  # good Unicode is left alone
-    assert Workspace.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH, "KCN Gia Lễ"]
+    assert GpkgStore.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH, "KCN Gia Lễ"]
 
 
 @pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")  # a DXF has no CRS: that is the case
@@ -413,7 +414,7 @@ def test_column_mapping_by_name_content_and_override(mk, tmp_path, capsys, env) 
     assert plan.mapping["name"] == "TEN" and plan.mapping["area_ha"] == "X1" and plan.mapping["note"] is None
     code, data, err = run(capsys, "import", str(z), "--layer", "industrial_parks", "--map", "note=GHI", "--map", "area_ha=", "--format", "json")
     assert code == 0, err
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert stored["note"].tolist() == ["n1", "n2"] and "area_ha" not in stored.columns
     assert stored["X1"].tolist() == [4.0, 4.0]  # unmapped columns are kept
     code, _, err = run(capsys, "--lang", "en", "import", str(z), "--layer", "industrial_parks", "--map", "nope=TEN")
@@ -462,19 +463,19 @@ def test_refusals_leave_workspace_byte_for_byte_unchanged(mk, tmp_path, capsys, 
         assert main(argv) == 2
     capsys.readouterr()
     assert sha(env) == before
-    assert [v.version for v in Workspace.open(env).versions("industrial_parks")] == [1]
+    assert [v.version for v in GpkgStore.open(env).versions("industrial_parks")] == [1]
 
 
 def test_failed_write_changes_nothing(mk, tmp_path, env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     z = mk.make_shapefile(tmp_path, "kcn", mk.parks(3), fields=FIELDS, rows=rows_in(ENCODERS["tcvn3"]), prj=mk.esri_9209())
     commit_import(plan_import(z, layer_id="industrial_parks"))
     plan = plan_import(z, layer_id="industrial_parks")
-    from tbgeo.workspace import Workspace as W
+    from tbgeo.store import GpkgStore as W
 
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise OSError("disk full")
 
-    monkeypatch.setattr("tbgeo.workspace.Workspace._audit", staticmethod(boom))
+    monkeypatch.setattr("tbgeo.store.GpkgStore._audit", staticmethod(boom))
     with pytest.raises(TbgeoError) as err:  # the OSError, told as a store error
         commit_import(plan)
     assert err.value.key == "workspace.write_failed" and "disk full" in err.value.message("en")
@@ -502,7 +503,7 @@ def test_versions_and_rollback(mk, tmp_path, capsys, env) -> None:  # type: igno
     assert "phiên bản 1" in capsys.readouterr().out
     restored = layer.read()
     assert restored["name"].tolist() == [THAI_BINH, LUC, "KCN Tiền Hải"]
-    assert Workspace.open(env).active_version("industrial_parks").version == 1
+    assert GpkgStore.open(env).active_version("industrial_parks").version == 1
     rc, _, err = run(capsys, "--lang", "en", "rollback", "industrial_parks", "7")
     assert rc == 2 and "no version 7" in err
     assert main(["versions", "industrial_parks"]) == 0
@@ -517,12 +518,12 @@ def test_concurrent_imports_land_as_distinct_versions(mk, tmp_path, env) -> None
         )
         for i in range(2)
     ]
-    Workspace.open(env)
+    GpkgStore.open(env)
     errors: list[BaseException] = []
 
     def go(p):  # type: ignore[no-untyped-def]
         try:
-            commit_import(p, user="t")
+            commit_import(p, actor=single_user("t"))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -532,11 +533,11 @@ def test_concurrent_imports_land_as_distinct_versions(mk, tmp_path, env) -> None
     for th in threads:
         th.join()
     assert not errors
-    versions = Workspace.open(env).versions("industrial_parks")
+    versions = GpkgStore.open(env).versions("industrial_parks")
     assert sorted(v.version for v in versions) == [1, 2]
     assert sorted(v.features for v in versions) == [2, 3]
     for v in versions:
-        assert len(Workspace.open(env).read_version("industrial_parks", v.version)) == v.features
+        assert len(GpkgStore.open(env).read_version("industrial_parks", v.version)) == v.features
 
 
 def test_pipeline_errors_are_input_errors(mk, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -562,7 +563,7 @@ def test_decomposed_unicode_is_composed_not_converted(tmp_path, capsys, env) -> 
     gdf.to_file(path)
     code, data, _ = run(capsys, "import", str(path), "--layer", "industrial_parks", "--format", "json")
     assert code == 0 and data["encoding"]["converted_columns"] == [] and data["encoding"]["columns"]["name"] == "unicode"
-    assert Workspace.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH]
+    assert GpkgStore.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH]
 
 
 def test_catalog_keys_match() -> None:

@@ -16,7 +16,7 @@ from tbgeo.cli import main
 from tbgeo.crs import detect as crsdetect
 from tbgeo.errors import CRSError
 from tbgeo.ingest.pipeline import commit_import, plan_import
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 from .helpers import TO_9209, TO_WGS, VN2000_7P, dist_m, first_vertex_wgs84, geojson, ring, run
 
@@ -67,7 +67,7 @@ def test_swapped_lat_lon_is_said_and_the_swap_offered(tmp_path, capsys, env) -> 
     assert data["swap_axes"] is True and "ingest.w_axes_swapped" in data["warning_codes"]
     assert data["crs"]["epsg"] == 4326 and data["crs"]["source"] == "default"
     assert dist_m(first_vertex_wgs84(env), (106.34, 20.45)) < 1.0
-    assert Workspace.open(env).version("industrial_parks", 1).details["swap_axes"] is True
+    assert GpkgStore.open(env).version("industrial_parks", 1).details["swap_axes"] is True
 
 
 def test_swapped_easting_northing_can_be_swapped(mk, tmp_path, capsys, env) -> None:  # type: ignore[no-untyped-def]

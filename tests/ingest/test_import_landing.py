@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import box
 
 from tbgeo.crs import guess as crsguess
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 from .helpers import TO_9209, TO_WGS, run
 
@@ -66,5 +66,5 @@ def test_outside_vietnam_ready_blocking_and_overridden(tmp_path, capsys, env) ->
     assert code == 0 and data["version"] == 1
     assert data["ready"] is True and data["blocking"] == [] and data["blocking_codes"] == []
     assert data["overridden_codes"] == ["ingest.landed_outside"] and "ngoài lãnh thổ Việt Nam" in data["overridden"][0]
-    details = Workspace.open(env).version("industrial_parks", 1).details
+    details = GpkgStore.open(env).version("industrial_parks", 1).details
     assert details["insisted"] is True and [o["code"] for o in details["overridden"]] == ["ingest.landed_outside"]

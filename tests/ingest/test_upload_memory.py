@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.ingest.pipeline import read_source, source_layers
+from tbgeo.store.gpkg import GpkgStore
 from tbgeo.ui import ingest_state as s
 from tbgeo.ui.state import Key
-from tbgeo.workspace import Workspace
 
 SCRIPT = "from tbgeo.ui.pages import upload\nimport streamlit as st\nupload.render(st.session_state.get('lang', 'vi'))\n"
 
@@ -111,4 +111,4 @@ def test_no_temporary_file_and_no_frame_after_an_import(mk, tmp_path, tmpdir_, e
         assert key not in at.session_state
     assert at.session_state[Key.INGEST_UPLOADER] == 1
     assert _uploads(tmpdir_) == []
-    assert Workspace.open(env).read_version("industrial_parks", 1).shape[0] == 2
+    assert GpkgStore.open(env).read_version("industrial_parks", 1).shape[0] == 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 from .helpers import dist_m, first_vertex_wgs84, geojson
 
@@ -69,7 +69,7 @@ def test_detect_preview_and_import(tcvn3_zip, tmp_path, env) -> None:  # type: i
     at = button.click().run()
     assert not at.exception
     assert "Đã nhập thành phiên bản 1 của “industrial_parks”." in [s.value for s in at.success]
-    stored = Workspace.open(env).read_version("industrial_parks", 1)
+    stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert stored["name"].tolist() == ["KCN Thái Bình", "Đất chuyên trồng lúa nước"]
     versions = at.dataframe[-1].value
     assert versions["Phiên bản"].tolist() == [1] and versions["Số đối tượng"].tolist() == [2]
@@ -92,7 +92,7 @@ def test_guessed_crs_must_be_confirmed(mk, tmp_path, env) -> None:  # type: igno
     assert not button.disabled
     at = button.click().run()
     assert not at.exception
-    v = Workspace.open(env).version("industrial_parks", 1)
+    v = GpkgStore.open(env).version("industrial_parks", 1)
     assert v is not None and v.details["crs"]["source"] == "user" and v.details["crs"]["epsg"] == 9209
 
 
@@ -118,7 +118,7 @@ def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untype
     at.selectbox(key="ingest_rollback").select(1).run()
     at = _button(at, "Kích hoạt").click().run()
     assert "Phiên bản 1 của “industrial_parks” đang được dùng." in [s.value for s in at.success]
-    assert Workspace.open(env).active_version("industrial_parks").version == 1
+    assert GpkgStore.open(env).active_version("industrial_parks").version == 1
     at = _button(at, "Chuẩn bị tệp xuất").click().run()
     assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["Tải về industrial_parks.gpkg"]
@@ -163,7 +163,7 @@ def test_page_mixed_types_need_the_checkbox(tmp_path, env) -> None:  # type: ign
     assert not at.exception and not at.error
     at = _button(at, "Nhập thành phiên bản mới").click().run()
     assert not at.exception
-    v = Workspace.open(env).version("industrial_parks", 1)
+    v = GpkgStore.open(env).version("industrial_parks", 1)
     assert v.features == 1 and v.details["dropped_other_type"] == {"Point": 1}
 
 

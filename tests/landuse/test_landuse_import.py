@@ -11,6 +11,7 @@ import pytest
 import rasterio
 import shapely
 
+from tbgeo import diskcache, settings
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import main
 from tbgeo.review.landuse import raster_path
@@ -55,8 +56,10 @@ def test_import_landuse_polygons_and_use_them(tmp_path: Path, capsys: pytest.Cap
     # the map and the printer draw the same polygons as the classified raster (LUC 1, LUK 2, SKK 3, ODT 4)
     layer = load_catalog().get("landuse")
     tif = raster_path(layer)
-    version = layer.active_version()
-    assert tif != layer.path and tif.name.startswith(f"tbgeo.landuse.v1-{version.sha256[:12]}-") and tif.suffix == ".tif"
+    assert layer.active_version() is not None
+    # cached in tbgeo's cache folder, never beside the store (issue 12 §1)
+    assert tif != layer.path and tif.name.startswith("landuse-v1-") and tif.suffix == ".tif"
+    assert tif.parent == diskcache.cache_dir() / "landuse" and settings.workspace_path().parent not in tif.parents
     with rasterio.open(tif) as ds:
         assert ds.crs.to_epsg() == 9209 and ds.res == (20.0, 20.0)
         values = [int(next(ds.sample([(x, y)]))[0]) for x, y in (
@@ -83,9 +86,9 @@ def test_landuse_without_code_column_is_refused(tmp_path: Path, capsys: pytest.C
     assert main(["import", str(src), "--layer", "landuse"]) == 2
     err = capsys.readouterr()
     assert "Tệp không có cột mã loại đất" in err.out + err.err
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
-    assert Workspace.open().versions("landuse") == []
+    assert GpkgStore.open().versions("landuse") == []
 
 
 def test_unknown_codes_take_the_other_class() -> None:

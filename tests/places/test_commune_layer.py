@@ -14,7 +14,7 @@ from tbgeo.cli import main
 from tbgeo.places import crosswalk, load_sources
 from tbgeo.review.context import ReviewContext
 from tbgeo.review.run import review_site
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 TIEN_HAI = (
     "xã Tiền Hải, xã Đông Tiền Hải, xã Đồng Châu, xã Ái Quốc, xã Tây Tiền Hải, xã Nam Cường, xã Nam Tiền Hải, xã Hưng Phú"
@@ -81,7 +81,7 @@ def test_a_layer_without_a_code_column_is_refused(tmp_path: Path, capsys: pytest
             assert "Tệp không có cột mã đơn vị hành chính TCTK của các xã, phường từ 1/7/2025 (mã 5 chữ số như 13003" in err
         else:
             assert "The file has no GSO code column of the communes and wards from 1 July 2025" in err
-    assert not Workspace.exists() or Workspace.open_existing().versions("communes_2025") == []
+    assert not GpkgStore.exists() or GpkgStore.open_existing().versions("communes_2025") == []
 
 
 def test_a_layer_of_only_former_hung_yen_units_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

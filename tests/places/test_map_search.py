@@ -94,9 +94,9 @@ def test_a_busy_store_is_said_not_a_traceback(monkeypatch: pytest.MonkeyPatch, l
     import shapely
 
     from tbgeo.i18n import t
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name="Khu A", attributes={}, report={}, user="p")
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
     release, th = hold_store(ws.path)

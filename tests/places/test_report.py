@@ -11,7 +11,7 @@ from tbgeo.cli import main
 from tbgeo.places import load_sources
 from tbgeo.review.context import ReviewContext
 from tbgeo.review.run import review_site
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 CANDIDATES_TIEN_HAI = (
     "xã Tiền Hải, xã Đông Tiền Hải, xã Đồng Châu, xã Ái Quốc, xã Tây Tiền Hải, xã Nam Cường, xã Nam Tiền Hải, xã Hưng Phú"
@@ -62,7 +62,7 @@ def test_saved_proposal_and_sheet_carry_both_systems(capsys: pytest.CaptureFixtu
     from tests.printing.helpers import pdf_pages
 
     report = review_site(_site(), context=ReviewContext.from_catalog(include_proposals=False))
-    pid = Workspace.open().add_proposal(_site(), name="Nhà máy kính", attributes={}, report=report.to_dict("vi"),
+    pid = GpkgStore.open().add_proposal(_site(), name="Nhà máy kính", attributes={}, report=report.to_dict("vi"),
                                         user="pytest").id
     assert main(["proposals", str(pid), "--format", "json"]) == 0
     row = json.loads(capsys.readouterr().out)
@@ -90,7 +90,7 @@ def test_ledger_by_commune_measures_the_land(imported_communes, capsys: pytest.C
     east = shapely.box(c.x - 300, c.y - 200, c.x + 300, c.y + 200)  # in Đồng Châu
     across = shapely.box(c.x - 3500, c.y - 1200, c.x - 2500, c.y - 800)  # half in each square
     ctx = ReviewContext.from_catalog(include_proposals=False)
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     for name, geom in (("Đông", east), ("Giữa", across)):
         ws.add_proposal(geom, name=name, attributes={}, report=review_site(geom, context=ctx).to_dict("vi"), user="p")
     ws.set_status(1, "submitted")
@@ -157,7 +157,7 @@ def test_review_page_ledger_by_commune(imported_communes, lang: str) -> None:  #
 
     from tbgeo.i18n import t
 
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ctx = ReviewContext.from_catalog(include_proposals=False)
     ws.add_proposal(_site(), name="Đông", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"), user="p")
     ws.set_status(1, "submitted")
@@ -195,7 +195,7 @@ def test_ledger_by_district_names_the_new_communes(capsys: pytest.CaptureFixture
     """By former district (the plan's unit), each row carries the district's GSO code and the new
     communes it now belongs to (JSON and text)."""
     ctx = ReviewContext.from_catalog(include_proposals=False)
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(_site(), name="Kính", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"), user="p")
     ws.set_status(1, "submitted")
     assert main(["ledger", "--format", "json"]) == 0
@@ -220,7 +220,7 @@ def test_review_page_follows_a_commune_layer_imported_while_it_runs(commune_file
     from streamlit.testing.v1 import AppTest
 
     ctx = ReviewContext.from_catalog(include_proposals=False)
-    Workspace.open().add_proposal(_site(), name="Kính", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"),
+    GpkgStore.open().add_proposal(_site(), name="Kính", attributes={}, report=review_site(_site(), context=ctx).to_dict("vi"),
                                   user="p")
     st.cache_resource.clear()
     at = AppTest.from_string("from tbgeo.ui.pages import review\nreview.render('vi')\n", default_timeout=120).run()

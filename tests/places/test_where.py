@@ -10,7 +10,7 @@ import shapely
 from tbgeo.cli import main
 from tbgeo.places import load_sources, search
 from tbgeo.places.locate import find_code_column, normalise_code
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 DONG_CHAU_VI = "xã Đồng Châu — trước đây là Đông Hoàng, Đông Minh, Đông Cơ, Đông Lâm, huyện Tiền Hải"
 DONG_CHAU_EN = "xã Đồng Châu — formerly Đông Hoàng, Đông Minh, Đông Cơ, Đông Lâm, huyện Tiền Hải"
@@ -81,7 +81,7 @@ def test_name_with_district_picks_one(capsys: pytest.CaptureFixture[str]) -> Non
 def test_proposal_from_the_workspace(capsys: pytest.CaptureFixture[str]) -> None:
     src = load_sources()
     park = next(s for s in src.sites if s.name == "KCN Tiền Hải")
-    Workspace.open().add_proposal(park.geometry.buffer(-50), name="Nhà máy kính Đồng Châu", attributes={},
+    GpkgStore.open().add_proposal(park.geometry.buffer(-50), name="Nhà máy kính Đồng Châu", attributes={},
                                   report={"verdict": "ok"}, user="pytest")
     rc, out, _ = _run(capsys, "where", "nha may kinh")
     assert rc == 0
@@ -106,7 +106,7 @@ def test_nothing_found_suggests_close_names(capsys: pytest.CaptureFixture[str]) 
 def test_text_from_a_file_is_only_text() -> None:
     """A proposal's name is matched and returned as it is, never interpreted."""
     name = "<script>alert(1)</script> Đông Cơ"
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name=name, attributes={}, report={}, user="p")
     places = search("script", load_sources())
     assert [p.name for p in places] == [name]

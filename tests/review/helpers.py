@@ -10,7 +10,7 @@ import pytest
 from rasterio.transform import from_origin
 
 from tbgeo.cli import main
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 __all__ = ["check", "half_landuse_raster", "store_with_districts_only"]
 
@@ -22,9 +22,9 @@ def check(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, 
     return rc, out.out, out.err
 
 
-def store_with_districts_only(world_frames: dict[str, gpd.GeoDataFrame]) -> Workspace:
+def store_with_districts_only(world_frames: dict[str, gpd.GeoDataFrame]) -> GpkgStore:
     """A store holding one version of the districts layer and no proposal (checked)."""
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_layer_version("districts", world_frames["districts"], source_name="districts.geojson", sha256="0" * 64)
     assert ws.proposals() == [] and ws.proposals_frame().empty
     return ws

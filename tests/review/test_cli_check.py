@@ -11,7 +11,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import box
 
 from tbgeo.cli import main
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 from tests.locks import hold_store
 
 from .helpers import check, half_landuse_raster, store_with_districts_only
@@ -95,9 +95,9 @@ def test_bad_input_exits_2_in_both_languages(project, capsys, W, argv, vi, en):
 
 
 def test_overlap_with_stored_proposal(project, capsys, W):
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     p = ws.add_proposal(IN_PARK, name="Đã duyệt", status="draft")
     ws.set_status(p.id, "submitted")
     ws.set_status(p.id, "approved")
@@ -174,7 +174,7 @@ def test_an_internal_fault_exits_3_not_1(project, capsys, monkeypatch, W, lang) 
         assert err.startswith("Internal error in tbgeo (ZeroDivisionError): the command did not finish")
     assert str(log) in err and "Traceback" not in err
     assert "Traceback" in log.read_text() and "injected fault" in log.read_text()
-    assert not Workspace.exists()
+    assert not GpkgStore.exists()
 
 
 def test_debug_shows_the_traceback(project, capsys, monkeypatch, W) -> None:  # type: ignore[no-untyped-def]
@@ -208,7 +208,7 @@ def test_cli_with_a_locked_store_says_busy_and_exits_4(project, capsys, monkeypa
     site = W.site_geojson(project / "rice.geojson", RICE)
     assert main(["check", str(site), "--save"]) == 0
     capsys.readouterr()
-    ws_path = Workspace.open_existing().path
+    ws_path = GpkgStore.open_existing().path
     raw = ws_path.read_bytes()
     busy = ("Lỗi: Kho dữ liệu đang bận (một chương trình khác đang ghi vào đó" if lang == "vi"
             else "Error: The store is busy (another program is writing to it")
@@ -224,4 +224,4 @@ def test_cli_with_a_locked_store_says_busy_and_exits_4(project, capsys, monkeypa
         release.set()
         th.join(10)
     assert ws_path.read_bytes() == raw
-    assert [p.status for p in Workspace.open_existing().proposals()] == ["draft"]
+    assert [p.status for p in GpkgStore.open_existing().proposals()] == ["draft"]

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from tbgeo.cli import main
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 
 def _report(luc: float, luk: float, district: str) -> dict:
@@ -20,8 +20,8 @@ def _report(luc: float, luk: float, district: str) -> dict:
 
 
 @pytest.fixture()
-def ws() -> Workspace:
-    ws = Workspace.open()
+def ws() -> GpkgStore:
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(590_000, 2_262_000, 591_000, 2_263_000), name="Nhà máy A",
                     attributes={"sector": "electronics"}, report=_report(30.0, 10.0, "Đông Hưng"), user="A")
     ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name="Nhà máy B",
@@ -29,7 +29,7 @@ def ws() -> Workspace:
     return ws
 
 
-def test_list_show_and_decide(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_show_and_decide(ws: GpkgStore, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["proposals", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["id"], r["name"], r["status"], r["area_ha"]) for r in rows] == [
@@ -44,7 +44,7 @@ def test_list_show_and_decide(ws: Workspace, capsys: pytest.CaptureFixture[str])
     assert "Give the proposal number" in capsys.readouterr().err
 
 
-def test_ledger_counts_approved_and_pending(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ledger_counts_approved_and_pending(ws: GpkgStore, capsys: pytest.CaptureFixture[str]) -> None:
     ws.set_status(1, "submitted")
     ws.set_status(1, "approved")
     ws.set_status(2, "submitted")

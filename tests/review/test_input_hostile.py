@@ -13,7 +13,7 @@ from shapely.geometry import box
 from tbgeo.cli import main
 from tbgeo.errors import InputError
 from tbgeo.review.site_input import site_from_file
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha in the synthetic province
 RING = [[106.45, 20.45], [106.46, 20.45], [106.46, 20.46], [106.45, 20.46], [106.45, 20.45]]
@@ -212,7 +212,7 @@ def test_check_answers_hostile_files_with_exit_2_in_the_users_language(project, 
     assert out.err.startswith("Lỗi: " if lang == "vi" else "Error: ")
     assert (vi if lang == "vi" else en) in out.err
     assert "Traceback" not in out.err
-    assert not Workspace.exists()  # nothing stored
+    assert not GpkgStore.exists()  # nothing stored
 
 
 def test_the_feature_count_is_checked_before_the_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

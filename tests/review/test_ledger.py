@@ -12,13 +12,13 @@ from tbgeo.review.config import LedgerConfig, ReviewConfig
 from tbgeo.review.ledger import rice_ledger
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.run import review_site
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 100 ha: 25 ha LUC (Kiến Xương), 25 ha LUK (Tiền Hải)
 
 
-def _ledger_ws(ctx) -> Workspace:
-    ws = Workspace.open()
+def _ledger_ws(ctx) -> GpkgStore:
+    ws = GpkgStore.open()
     for name, geom, status in (
         ("A", RICE, "approved"),  # 25 LUC (Kiến Xương) + 25 LUK (Tiền Hải)
         ("A bis", RICE, "submitted"),  # the same land again (it cannot be approved twice: pending)

@@ -11,7 +11,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tbgeo.review.rules import all_rules
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 from tests.locks import hold_store
 
 from .helpers import store_with_districts_only
@@ -63,7 +63,7 @@ def test_review_page_in_vietnamese(project):
     assert [m.value for m in at.metric][:4] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
     # every reviewed site is stored automatically as a draft (issue 3 §4) ...
     assert any("Đã tự động lưu khu đất vào hồ sơ đề xuất số 1" in s.value for s in at.success)
-    (p,) = Workspace.open_existing().proposals()
+    (p,) = GpkgStore.open_existing().proposals()
     assert p.name == "Nhà máy nhuộm Thử" and p.status == "draft" and p.report["verdict"] == "block"
     # ... and reviewing the same site again updates that proposal's report instead of adding one
     at.selectbox(key="review_sector").set_value("electronics")
@@ -71,21 +71,22 @@ def test_review_page_in_vietnamese(project):
     _button(at, "Thẩm tra").click().run()
     assert not at.exception, at.exception
     assert any("Đã cập nhật kết quả thẩm tra của đề xuất số 1" in s.value for s in at.success)
-    (p,) = Workspace.open_existing().proposals()
+    (p,) = GpkgStore.open_existing().proposals()
     assert p.report["verdict"] == "warn" and p.report["attributes"]["sector"] == "electronics"
     # then decide
     at.selectbox(key="review_new_status").set_value("submitted")
     at.text_area(key="review_comment").set_value("Đề nghị làm rõ phương án đất lúa")
-    at.text_input(key="review_user").set_value("Nguyễn Văn A")
     _button(at, "Ghi nhận").click().run()
     assert not at.exception, at.exception
-    p = Workspace.open_existing().proposal(1)
+    p = GpkgStore.open_existing().proposal(1)
     assert p.status == "submitted"
+    # recorded under who is signed in (here the single-user workbench's login name), never a typed name
+    assert not [w for w in at.text_input if "review_user" in str(w.key)]
     assert (p.history[-1].by, p.history[-1].status_to, p.history[-1].comment) == (
-        "Nguyễn Văn A", "submitted", "Đề nghị làm rõ phương án đất lúa")
+        "tester", "submitted", "Đề nghị làm rõ phương án đất lúa")  # TBGEO_USER of this test
     at.button(key="review_recheck").click().run()
     # the re-check uses the attributes of the latest review (electronics, high technology)
-    assert Workspace.open_existing().proposal(1).attributes["sector"] == "electronics"
+    assert GpkgStore.open_existing().proposal(1).attributes["sector"] == "electronics"
     assert any("Đã thẩm tra lại đề xuất số 1: Cảnh báo" in s.value for s in at.success)
     history = _table(at, "Người thực hiện")
     assert list(history["Sang"]) == ["Dự thảo", "Chờ duyệt"]
@@ -134,7 +135,7 @@ def test_page_on_workspace_without_proposals(project, world_frames):
 
 
 def test_page_recheck_of_an_approved_proposal_and_a_busy_store(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     p = ws.add_proposal(RICE, name="Khu đã duyệt", attributes={"sector": "electronics"}, report={"verdict": "ok"},
                         status="submitted")
     ws.set_status(p.id, "approved", user="Lãnh đạo Sở")
@@ -171,7 +172,7 @@ def test_page_recheck_of_an_approved_proposal_and_a_busy_store(project, monkeypa
 
 
 def test_the_review_page_on_a_store_locked_for_reading_says_busy(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(RICE, name="Khu A", status="submitted")
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
     release, th = hold_store(ws.path, "EXCLUSIVE")  # a backup program holding the whole file

@@ -28,7 +28,7 @@ from tbgeo.i18n.params import (
 from tbgeo.review.model import Finding, SiteAttrs
 from tbgeo.review.record import RECORD_VERSION, is_record, render_record
 from tbgeo.review.run import review_site
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 # the synthetic province's rice site: 100 ha, 25 LUC + 25 LUK
 SITE = shapely.box(588_500, 2_260_200, 590_500, 2_260_700)
@@ -85,9 +85,9 @@ def test_a_finding_record_says_the_same_in_both_languages() -> None:
     assert "Dyeing" in Finding.from_record(record).text("en") and "Dệt nhuộm" in Finding.from_record(record).text("vi")
 
 
-def _saved_from_vietnamese(ctx) -> tuple[Workspace, object]:  # type: ignore[no-untyped-def]
+def _saved_from_vietnamese(ctx) -> tuple[GpkgStore, object]:  # type: ignore[no-untyped-def]
     report = review_site(SITE, attrs=SiteAttrs(name="Nhà máy nhuộm", sector="dyeing"), context=ctx)
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     assert proposals.save_review(ws, report, "vi") == (1, "created", None)
     return ws, report
 
@@ -137,7 +137,7 @@ def test_tbgeo_proposals_shows_the_readers_language(project, ctx, capsys) -> Non
     assert main(["--lang", "vi", "proposals", "1"]) == 0
     out = capsys.readouterr().out
     assert "Đất trồng lúa bị chuyển đổi: 50,00 ha" in out and "Nghị định 112/2024/NĐ-CP, Điều 12" in out
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     ws.add_proposal(shapely.box(600_000, 2_262_000, 600_500, 2_262_400), name="Cũ", report=OLD)
     assert main(["--lang", "en", "proposals", "2"]) == 0
     assert "Đất trồng lúa bị chuyển đổi: 5,00 ha" in capsys.readouterr().out  # as stored
@@ -156,7 +156,7 @@ def test_the_review_page_shows_a_stored_proposal_in_the_readers_language(project
     at.selectbox(key="review_sector").set_value("dyeing")
     next(b for b in at.button if b.label == "Thẩm tra").click().run()
     assert not at.exception, at.exception
-    assert Workspace.open_existing().proposal(1).report["record"] == RECORD_VERSION
+    assert GpkgStore.open_existing().proposal(1).report["record"] == RECORD_VERSION
     for lang, title, value, law in (("en", "Rice land converted", "50.00 ha", "Decree 112/2024/NĐ-CP, Art. 12"),
                                     ("vi", "Đất trồng lúa bị chuyển đổi", "50,00 ha", "Nghị định 112/2024/NĐ-CP, Điều 12")):
         st.cache_resource.clear()

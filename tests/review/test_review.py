@@ -15,7 +15,7 @@ from tbgeo.review.config import LedgerConfig, ReviewConfig, load_config
 from tbgeo.review.ledger import rice_ledger
 from tbgeo.review.model import SiteAttrs, worst
 from tbgeo.review.run import review_site
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 RICE = box(588_500, 2_260_200, 590_500, 2_260_700)  # 25 ha LUC in Kiến Xương, 25 ha LUK in Tiền Hải
 IN_PARK = box(596_500, 2_258_500, 597_500, 2_259_500)
@@ -108,7 +108,7 @@ def test_bad_config(tmp_path, body, key):
 
 
 def test_stored_history_and_ledger(ctx, tmp_path):
-    ws = Workspace.open(tmp_path / "ws.gpkg")
+    ws = GpkgStore.open(tmp_path / "ws.gpkg")
     rep = review_site(RICE, attrs=SiteAttrs(name="Khu lúa"), context=ctx, config=ReviewConfig())
     p = ws.add_proposal(RICE, name="Khu lúa", attributes=SiteAttrs(name="Khu lúa").to_dict(), report=rep.to_dict("vi"),
                         user="chuyenvien")

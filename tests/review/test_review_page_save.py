@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 from tbgeo import proposals
 from tbgeo.cli import main
 from tbgeo.proposals import Saved
-from tbgeo.workspace import Proposal, Workspace
+from tbgeo.store import Proposal
+from tbgeo.store.gpkg import GpkgStore
 
 from .helpers import check
 
@@ -62,22 +63,22 @@ def test_the_page_and_check_save_alike(project, tmp_path, monkeypatch, capsys) -
     shown, printed = both("Khu lúa", "electronics")
     created = Saved(1, "created", None)
     assert created.message("vi", page=True) in shown and printed == created.message("vi")
-    page, cli = Workspace.open_existing(page_ws).proposal(1), Workspace.open_existing(cli_ws).proposal(1)
+    page, cli = GpkgStore.open_existing(page_ws).proposal(1), GpkgStore.open_existing(cli_ws).proposal(1)
     assert _kept(page) == _kept(cli)
     assert (page.name, page.status, page.attributes["sector"]) == ("Khu lúa", "draft", "electronics")
     # once decided, the same outline reviewed again is a revision on both, the decided one kept as it was
     for path in (page_ws, cli_ws):
-        ws = Workspace.open_existing(path)
+        ws = GpkgStore.open_existing(path)
         proposals.set_status(ws, 1, "submitted")
         proposals.set_status(ws, 1, "approved")
     shown, printed = both("Khu dệt", "textile_garment")
     revised = Saved(2, "revised", 1)
     assert revised.message("vi", page=True) in shown and printed == revised.message("vi")
-    page, cli = Workspace.open_existing(page_ws).proposal(2), Workspace.open_existing(cli_ws).proposal(2)
+    page, cli = GpkgStore.open_existing(page_ws).proposal(2), GpkgStore.open_existing(cli_ws).proposal(2)
     assert _kept(page) == _kept(cli)
     assert (page.revision_of, page.name, page.status) == (1, "Khu dệt", "draft")
     assert ("attributes.sector", "electronics", "textile_garment") in _kept(page)[-1]  # type: ignore[operator]
-    assert Workspace.open_existing(page_ws).proposal(1).name == Workspace.open_existing(cli_ws).proposal(1).name == "Khu lúa"
+    assert GpkgStore.open_existing(page_ws).proposal(1).name == GpkgStore.open_existing(cli_ws).proposal(1).name == "Khu lúa"
 
 
 def test_a_rereview_without_a_name_keeps_the_proposals_name(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def test_a_rereview_without_a_name_keeps_the_proposals_name(tmp_path: Path) -> N
         def to_record(self) -> dict[str, object]:
             return {"verdict": "ok"}
 
-    ws = Workspace.open(tmp_path / "w.gpkg")
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
     remember: dict[str, int] = {}
     assert proposals.save_review(ws, _Report(SiteAttrs()), "vi", remember=remember) == (1, "created", None)
     assert ws.proposal(1).name == "Khu đất chưa đặt tên"
@@ -113,18 +114,18 @@ def test_check_save_stores_a_draft(project, capsys, W):
     rc, out, _ = check(capsys, site, "--save", "--format", "json", "--lang", "en")
     d = json.loads(out)
     assert d["proposal_id"] == 2
-    p = Workspace.open_existing().proposal(2)
+    p = GpkgStore.open_existing().proposal(2)
     assert (p.name, p.status, p.report["rice"]["total_ha"]) == ("Khu lúa", "draft", pytest.approx(50.0))
     assert p.area_ha == pytest.approx(100.0, rel=1e-4)
     rc, out, _ = check(capsys, site)  # without --save nothing is stored
-    assert len(Workspace.open_existing().proposals()) == 2
+    assert len(GpkgStore.open_existing().proposals()) == 2
 
 
 def test_check_save_on_an_approved_site_makes_a_revision(project, capsys, W) -> None:  # type: ignore[no-untyped-def]
     site = W.site_geojson(project / "rice.geojson", RICE, name="Khu lúa")
     assert main(["check", str(site), "--save", "--sector", "electronics"]) == 0
     capsys.readouterr()
-    ws = Workspace.open_existing()
+    ws = GpkgStore.open_existing()
     ws.set_status(1, "submitted", user="Chuyên viên")
     ws.set_status(1, "approved", user="Lãnh đạo Sở")
     before = ws.proposal(1)
@@ -160,14 +161,14 @@ def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # 
     ctx = ReviewContext.from_catalog(include_proposals=False)
     stored: dict[str, int] = {}
     report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa", sector="electronics"), context=ctx)
-    assert save_review(Workspace.open(), report, "vi", remember=stored) == (1, "created", None)
-    ws = Workspace.open_existing()
+    assert save_review(GpkgStore.open(), report, "vi", remember=stored) == (1, "created", None)
+    ws = GpkgStore.open_existing()
     ws.set_status(1, "submitted")
     ws.set_status(1, "rejected", comment="Lấn đất lúa")
     before = ws.proposal(1)
     report = review_site(RICE, attrs=SiteAttrs(name="Khu lúa (sửa)", sector="electronics"), context=ctx)
-    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "revised", 1)
+    assert save_review(GpkgStore.open(), report, "en", remember=stored) == (2, "revised", 1)
     assert stored[site_key(RICE)] == 2  # the next review of this site updates the revision
-    assert save_review(Workspace.open(), report, "en", remember=stored) == (2, "updated", 1)
+    assert save_review(GpkgStore.open(), report, "en", remember=stored) == (2, "updated", 1)
     after = ws.proposal(1)
     assert (after.name, after.report, after.status) == (before.name, before.report, "rejected")

@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tbgeo.workspace import Workspace
+from tbgeo.store.gpkg import GpkgStore
 
 
 def _app(lang: str) -> AppTest:
@@ -41,7 +41,7 @@ def test_search_page_in_vietnamese() -> None:
     _button(at, "Lưu thành đề xuất dự thảo").click().run()
     assert not at.exception, at.exception
     assert any("Đã lưu ứng viên 1 thành đề xuất số 1 (dự thảo)." in s.value for s in at.success)
-    (p,) = Workspace.open_existing().proposals()
+    (p,) = GpkgStore.open_existing().proposals()
     assert p.status == "draft" and p.report["attributes"]["sector"] == "electronics"
     assert p.area_ha == pytest.approx(table["Diện tích (ha)"].iloc[0], abs=0.01)
     at.button(key="search_sens_run").click().run()
@@ -97,5 +97,5 @@ def test_search_page_in_english_finds_reviews_and_saves() -> None:
     _button(at, "Save as a draft proposal").click().run()
     assert not at.exception, at.exception
     assert any(s.value == "Saved candidate 1 as proposal no. 1 (draft)." for s in at.success)
-    (p,) = Workspace.open_existing().proposals()
+    (p,) = GpkgStore.open_existing().proposals()
     assert p.status == "draft" and p.report["attributes"]["sector"] == "textile_garment"

@@ -85,10 +85,10 @@ def test_rerun_is_identical_and_uses_the_cache() -> None:
 
 
 def test_approved_proposal_takes_its_land(result) -> None:
-    from tbgeo.workspace import Workspace
+    from tbgeo.store.gpkg import GpkgStore
 
     best = result.candidates[0]
-    ws = Workspace.open()
+    ws = GpkgStore.open()
     p = ws.add_proposal(best.geometry, name="Đã duyệt", attributes={}, report={}, status="draft")
     ws.set_status(p.id, "submitted", user="pytest")
     again = search_sites(Profile("electronics", 50, gas=True, workforce=2000), cell=CELL, review=False)

@@ -12,6 +12,7 @@ import streamlit as st
 from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.review.model import TECHNOLOGY_LEVELS
+from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain
 
@@ -149,7 +150,7 @@ def _model(lang: str, result: Any) -> None:
 
 def _save(lang: str, result: Any) -> None:
     from tbgeo.proposals import save_review
-    from tbgeo.workspace import Workspace
+    from tbgeo.store import open_store
 
     ranks = [c.rank for c in result.candidates if c.report is not None]
     if not ranks:
@@ -162,7 +163,7 @@ def _save(lang: str, result: Any) -> None:
         if st.button(t("search.page.save", lang), key=Key.SEARCH_SAVE):
             stored = st.session_state.setdefault(Key.SEARCH_SAVED, {})
             try:
-                saved = save_review(Workspace.open(), cand.report, lang, user=st.session_state.get(Key.USER) or None,
+                saved = save_review(open_store(), cand.report, lang, actor=actor(),
                                     remember=stored)
             except TbgeoError as exc:  # e.g. the store is busy (another program writing to it)
                 st.error(error_text(exc, lang))

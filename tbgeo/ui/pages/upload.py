@@ -24,11 +24,13 @@ from tbgeo.ingest.pipeline import (
     source_layers,
 )
 from tbgeo.ingest.steps.crs import KEEP_DECLARED
+from tbgeo.ingest.versions import rollback
 from tbgeo.mapping.maps import preview_map
+from tbgeo.store import open_store
 from tbgeo.ui import ingest_state as state_fns
+from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
-from tbgeo.workspace import open_store
 
 log = logging.getLogger(__name__)
 
@@ -146,13 +148,13 @@ def _versions(layer_id: str, lang: str) -> None:
             key=Key.INGEST_ROLLBACK,
         )
         if st.button(t("ingest.ui_rollback_button", lang)):
-            active = open_store(create=False).set_active(layer_id, chosen or None, user=st.session_state.get(Key.USER))
+            active = rollback(open_store(create=False), layer_id, chosen or None, actor=actor())
             st.success(t("ingest.ui_rollback_done", lang, version=active.version if active else t("ingest.ui_shipped", lang), layer=layer_id))
     st.subheader(t("ingest.ui_export_title", lang))
     fmt = st.selectbox(t("ingest.ui_export_format", lang), FORMATS, key=Key.INGEST_EXPORT_FORMAT)
     if st.button(t("ingest.ui_export_prepare", lang)):
         try:
-            st.session_state[Key.INGEST_EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt))
+            st.session_state[Key.INGEST_EXPORT] = (layer_id, fmt, *export_bytes(layer_id, fmt=fmt, actor=actor()))
         except TbgeoError as exc:
             st.session_state.pop(Key.INGEST_EXPORT, None)
             st.error(error_text(exc, lang))
@@ -319,7 +321,7 @@ def _workflow(file: dict[str, str], layer_id: str, lang: str, data: Callable[[],
     if not (plan.crs_settled and confirmed):
         st.info(t("ingest.ui_crs_must_confirm", lang))
     if st.button(t("ingest.ui_import_button", lang), type="primary", disabled=not ready):
-        result = commit_import(plan, user=st.session_state.get(Key.USER), column_map=mapping, insist=insist)
+        result = commit_import(plan, actor=actor(), column_map=mapping, insist=insist)
         report = result.to_dict(lang)
         del plan, result
         # the report stays; the copy, the read frame and the plan go (and the uploader starts afresh)

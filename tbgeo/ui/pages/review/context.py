@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from tbgeo.workspace import open_store
+from tbgeo.store import open_store
 
 __all__ = ["context", "base_context", "sectors"]
 

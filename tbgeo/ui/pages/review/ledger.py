@@ -12,9 +12,9 @@ from tbgeo.places import communes_frame
 from tbgeo.places.crosswalk import crosswalk
 from tbgeo.review.config import load_config
 from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
+from tbgeo.store import open_store
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
-from tbgeo.workspace import open_store
 
 __all__ = ["ledger_part"]
 

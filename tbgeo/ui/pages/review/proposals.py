@@ -12,10 +12,11 @@ from tbgeo.i18n import t
 from tbgeo.places.locate import locate
 from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
+from tbgeo.store import open_store
 from tbgeo.ui.pages.review.context import base_context, context
+from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
-from tbgeo.workspace import open_store
 
 __all__ = ["proposals_part"]
 
@@ -102,8 +103,7 @@ def _recheck(ws: Any, chosen: Any, lang: str) -> None:
     try:
         attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
         report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
-        saved = lifecycle.save_review(ws, report, lang, user=st.session_state.get(Key.USER) or None,
-                                      proposal_id=chosen.id)
+        saved = lifecycle.save_review(ws, report, lang, actor=actor(), proposal_id=chosen.id)
     except TbgeoError as exc:
         st.error(error_text(exc, lang))
         return
@@ -114,22 +114,23 @@ def _recheck(ws: Any, chosen: Any, lang: str) -> None:
 
 
 def _decision(ws: Any, chosen: Any, lang: str) -> None:
-    """The decision form: a new status (as the life cycle allows) or a comment, with who."""
+    """The decision form: a new status (as the life cycle and the user's roles allow) or a comment,
+    recorded under the signed-in name; made on the proposal as shown (a change meanwhile is refused)."""
+    who = actor()
     with st.form(Key.REVIEW_DECISION):
-        options = ["", *lifecycle.TRANSITIONS[chosen.status]]
+        options = ["", *lifecycle.statuses_for(who, chosen)]
         new = st.selectbox(t("review.page.new_status", lang), options,
                            format_func=lambda s: _status(s, lang) or t("review.page.comment_only", lang),
                            key=Key.REVIEW_NEW_STATUS)
         comment = st.text_area(t("review.page.comment", lang), key=Key.REVIEW_COMMENT)
-        user = st.text_input(t("review.page.user", lang), value=st.session_state.get(Key.USER, ""), key=Key.REVIEW_USER)
         go = st.form_submit_button(t("review.page.record", lang))
     if not go:
         return
     try:
         if new:
-            lifecycle.set_status(ws, chosen.id, new, user=user or None, comment=comment)
+            lifecycle.set_status(ws, chosen.id, new, actor=who, comment=comment, expected=chosen.row_version)
         elif comment.strip():
-            ws.add_comment(chosen.id, comment.strip(), user=user or None)
+            lifecycle.comment(ws, chosen.id, comment, actor=who)
         else:
             st.warning(t("review.page.nothing", lang))
             return

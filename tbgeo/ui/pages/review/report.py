@@ -11,6 +11,7 @@ from tbgeo.errors import TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
 from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, TECHNOLOGY_LEVELS
 from tbgeo.ui.pages.review.context import context, sectors
+from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
@@ -70,7 +71,7 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     from tbgeo.proposals import save_review, site_key
     from tbgeo.review.config import load_config
     from tbgeo.review.run import review_site
-    from tbgeo.workspace import Workspace
+    from tbgeo.store import open_store
 
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is None:
@@ -83,7 +84,7 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
-        saved = save_review(Workspace.open(), report, lang, user=st.session_state.get(Key.USER) or None, remember=stored)
+        saved = save_review(open_store(), report, lang, actor=actor(), remember=stored)
     except TbgeoError as exc:
         st.error(error_text(exc, lang))
         return

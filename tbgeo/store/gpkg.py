@@ -1,127 +1,46 @@
-"""The store: layer versions with provenance, proposals, reviews, decisions and the audit log.
+"""The GeoPackage store (the default): one file, ``workspace/tbgeo.gpkg``, that QGIS opens too.
 
-The default store is one GeoPackage (SQLite). Every change is written under an exclusive file lock
-and committed in one SQLite transaction, so a failed or concurrent change never leaves half a write:
-a layer version's feature table is written first under a fresh name and becomes visible only when
-its metadata row commits. Nothing outside this module knows that SQLite is underneath.
+Every change is written under an exclusive file lock and committed in one SQLite transaction, so a
+failed or concurrent change never leaves half a write: a layer version's feature table is written
+first under a fresh name and becomes visible only when its metadata row commits.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import getpass
 import json
 import os
+import shutil
 import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.store import gpkg_tables as tables
+from tbgeo.store.base import current_user, lock_wait
+from tbgeo.store.conflicts import refuse_stale
+from tbgeo.store.records import (
+    Change,
+    Decision,
+    LayerVersion,
+    Proposal,
+    User,
+    field_changes,
+    now,
+    review_fields,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = [
-    "Workspace",
-    "open_store",
-    "LayerVersion",
-    "Proposal",
-    "Decision",
-    "Change",
-    "current_user",
-    "lock_wait",
-]
-
-#: Seconds to wait for a lock held by another program (QGIS, a backup, another tbgeo) before saying
-#: that the store is busy; ``TBGEO_LOCK_WAIT`` overrides it.
-DEFAULT_LOCK_WAIT = 5.0
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS tbgeo_layer_versions (
-    layer_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    table_name TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    source_name TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    features INTEGER NOT NULL,
-    details TEXT NOT NULL,
-    PRIMARY KEY (layer_id, version)
-);
-CREATE TABLE IF NOT EXISTS tbgeo_active (
-    layer_id TEXT PRIMARY KEY,
-    version INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tbgeo_proposals (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    status TEXT NOT NULL,
-    geom_wkb BLOB NOT NULL,
-    geom GEOMETRY,
-    area_ha REAL NOT NULL,
-    attributes TEXT NOT NULL,
-    report TEXT,
-    created_at TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    revision_of INTEGER REFERENCES tbgeo_proposals(id)
-);
-CREATE TABLE IF NOT EXISTS tbgeo_decisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    proposal_id INTEGER NOT NULL REFERENCES tbgeo_proposals(id),
-    at TEXT NOT NULL,
-    by TEXT NOT NULL,
-    status_from TEXT,
-    status_to TEXT,
-    comment TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS tbgeo_proposal_changes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    proposal_id INTEGER NOT NULL REFERENCES tbgeo_proposals(id),
-    at TEXT NOT NULL,
-    by TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old TEXT,
-    new TEXT
-);
-CREATE TABLE IF NOT EXISTS tbgeo_meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tbgeo_audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    action TEXT NOT NULL,
-    target TEXT NOT NULL,
-    details TEXT NOT NULL DEFAULT '{}'
-);
-"""
-
-
-def current_user() -> str:
-    """Who is acting: ``TBGEO_USER`` or the login name."""
-    return os.environ.get("TBGEO_USER") or getpass.getuser() or "unknown"
-
-
-def lock_wait() -> float:
-    """The bounded wait (seconds) for a lock another program holds: ``TBGEO_LOCK_WAIT`` or 5 s."""
-    try:
-        value = float(os.environ.get("TBGEO_LOCK_WAIT", DEFAULT_LOCK_WAIT))
-    except ValueError:
-        return DEFAULT_LOCK_WAIT
-    return value if value >= 0 and value == value else DEFAULT_LOCK_WAIT
+__all__ = ["GpkgStore"]
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -129,260 +48,22 @@ def _is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+
+def _fields(row: sqlite3.Row) -> dict[str, Any]:
+    return review_fields(row["name"], json.loads(row["attributes"]), row["area_ha"],
+                         json.loads(row["report"]) if row["report"] else None)
 
 
-@dataclass(frozen=True)
-class LayerVersion:
-    """One imported version of a layer, with where it came from and what was done to it."""
+class GpkgStore:
+    """The GeoPackage store at ``path`` (default ``settings.workspace_path()``)."""
 
-    layer_id: str
-    version: int
-    created_at: str
-    created_by: str
-    source_name: str
-    sha256: str
-    features: int
-    details: dict[str, Any]
-    active: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "layer": self.layer_id,
-            "version": self.version,
-            "active": self.active,
-            "created_at": self.created_at,
-            "created_by": self.created_by,
-            "source_name": self.source_name,
-            "sha256": self.sha256,
-            "features": self.features,
-            **self.details,
-        }
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A status change or comment on a proposal: who, when, from, to, why."""
-
-    proposal_id: int
-    at: str
-    by: str
-    status_from: str | None
-    status_to: str | None
-    comment: str
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A proposed industrial site with its attributes, latest review report and status."""
-
-    id: int
-    name: str
-    status: str
-    geometry: BaseGeometry  # EPSG:9209
-    area_ha: float
-    attributes: dict[str, Any]
-    report: dict[str, Any] | None
-    created_at: str
-    created_by: str
-    updated_at: str
-    history: tuple[Decision, ...] = field(default=())
-    revision_of: int | None = None
-    changes: tuple[Change, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field of a proposal changed by a review: who, when, which field, from → to (as text)."""
-
-    proposal_id: int
-    at: str
-    by: str
-    field: str
-    old: str | None
-    new: str | None
-
-
-#: The proposals table is also a GeoPackage feature layer (column ``geom``), so QGIS and ogrinfo show
-#: the sites with their name, status and area. tbgeo reads its own column ``geom_wkb``: an edit made
-#: in a GIS program is not taken into tbgeo (decisions go through tbgeo, with who and when).
-PROPOSALS_LAYER = "tbgeo_proposals"
-_PROPOSALS_DESCRIPTION = (
-    "Khu đất đề xuất đã thẩm tra trong tbgeo (chỉ xem; thay đổi trong tbgeo) / "
-    "Proposed sites reviewed in tbgeo (view only; change them in tbgeo)"
-)
-
-
-def _new_revision(con: sqlite3.Connection) -> None:
-    """A fresh random revision token, and the workspace's identity if it has none (older workspaces)."""
-    con.execute("CREATE TABLE IF NOT EXISTS tbgeo_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    con.execute("INSERT OR IGNORE INTO tbgeo_meta (key, value) VALUES ('identity', ?)", (uuid.uuid4().hex,))
-    con.execute("INSERT OR REPLACE INTO tbgeo_meta (key, value) VALUES ('revision', ?)", (uuid.uuid4().hex,))
-
-
-def _gpkg_geometry(geometry: BaseGeometry, srs_id: int) -> bytes:
-    """A geometry in GeoPackage binary form: the "GP" header with its envelope, then ISO WKB."""
-    import struct
-
-    import shapely
-
-    minx, miny, maxx, maxy = geometry.bounds
-    header = b"GP" + bytes([0, 0b0000_0011]) + struct.pack("<i4d", srs_id, minx, maxx, miny, maxy)  # LE, xy envelope
-    wkb: bytes = shapely.to_wkb(geometry, flavor="iso", byte_order=1)
-    return header + wkb
-
-
-def _work_srs_id(con: sqlite3.Connection) -> int:
-    row = con.execute(
-        "SELECT srs_id FROM gpkg_spatial_ref_sys WHERE lower(organization) = 'epsg' AND organization_coordsys_id = ?",
-        (WORK_CRS.to_epsg(),),
-    ).fetchone()
-    if row is None:
-        raise WorkspaceError("workspace.no_work_crs")
-    return int(row[0])
-
-
-def _proposals_layer_ready(con: sqlite3.Connection) -> bool:
-    columns = {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}
-    registered = con.execute("SELECT 1 FROM gpkg_geometry_columns WHERE table_name = ?", (PROPOSALS_LAYER,)).fetchone()
-    return "geom" in columns and registered is not None
-
-
-def _register_proposals_layer(con: sqlite3.Connection) -> None:
-    """Make the proposals table a feature layer (a workspace made before this gets the column and
-    the geometry of its stored proposals); inside the caller's transaction."""
-    import shapely
-
-    srs_id = _work_srs_id(con)
-    if "geom" not in {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}:
-        con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN geom GEOMETRY")
-    for pid, wkb in con.execute(f"SELECT id, geom_wkb FROM {PROPOSALS_LAYER} WHERE geom IS NULL").fetchall():
-        con.execute(
-            f"UPDATE {PROPOSALS_LAYER} SET geom = ? WHERE id = ?", (_gpkg_geometry(shapely.from_wkb(wkb), srs_id), pid)
-        )
-    con.execute(
-        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id)"
-        " VALUES (?, 'features', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)",
-        (PROPOSALS_LAYER, PROPOSALS_LAYER, _PROPOSALS_DESCRIPTION, srs_id),
-    )
-    con.execute(
-        "INSERT OR IGNORE INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)"
-        " VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)",
-        (PROPOSALS_LAYER, srs_id),
-    )
-
-
-_RTREE_SHADOW = ("_node", "_parent", "_rowid")
-
-
-def _copy_table(staging: Path, con: sqlite3.Connection, table: str) -> None:
-    """Copy the feature table ``table`` GDAL wrote into ``staging`` (a GeoPackage) into the store
-    behind ``con``, inside the caller's transaction: schema, rows, spatial index (its tables copied
-    as GDAL built them), triggers and the GeoPackage registrations (contents, geometry columns,
-    extensions, feature count)."""
-    con.execute("ATTACH DATABASE ? AS tbgeo_staging", (f"file:{staging}?mode=ro",))
-    try:
-        objects = con.execute(
-            "SELECT type, name, sql FROM tbgeo_staging.sqlite_master WHERE sql IS NOT NULL"
-            " AND (tbl_name = ? OR name LIKE ? ESCAPE '\\')"
-            " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END",
-            (table, f"rtree\\_{table}\\_%"),
-        ).fetchall()
-        rtrees = [n for t, n, q in objects if t == "table" and q.upper().startswith("CREATE VIRTUAL TABLE")]
-        shadows = {f"{r}{suffix}" for r in rtrees for suffix in _RTREE_SHADOW}
-        for kind, name, sql in objects:
-            if kind != "table" or name in shadows:
-                continue
-            con.execute(sql)
-            if name in rtrees:  # the index as GDAL bulk-built it (inserting anew is slower)
-                for shadow in sorted(shadows & {n for _, n, _ in objects}):
-                    if shadow.startswith(name):
-                        con.execute(f'DELETE FROM main."{shadow}"')
-                        con.execute(f'INSERT INTO main."{shadow}" SELECT * FROM tbgeo_staging."{shadow}"')
-            else:
-                con.execute(f'INSERT INTO main."{name}" SELECT * FROM tbgeo_staging."{name}"')
-        for kind, _name, sql in objects:
-            if kind in ("index", "trigger"):
-                con.execute(sql)
-        con.execute(
-            "INSERT INTO main.gpkg_spatial_ref_sys SELECT * FROM tbgeo_staging.gpkg_spatial_ref_sys WHERE srs_id IN"
-            " (SELECT srs_id FROM tbgeo_staging.gpkg_geometry_columns WHERE table_name = ?)"
-            " AND srs_id NOT IN (SELECT srs_id FROM main.gpkg_spatial_ref_sys)",
-            (table,),
-        )
-        main_tables = {r[0] for r in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
-        staged = {r[0] for r in con.execute("SELECT name FROM tbgeo_staging.sqlite_master WHERE type = 'table'")}
-        for meta in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents"):
-            if meta in main_tables and meta in staged:
-                _copy_rows(con, meta, table)
-    finally:
-        with contextlib.suppress(sqlite3.Error):
-            con.execute("DETACH DATABASE tbgeo_staging")
-
-
-def _copy_rows(con: sqlite3.Connection, meta: str, table: str) -> None:
-    cols = [r[1] for r in con.execute(f"PRAGMA tbgeo_staging.table_info({meta})")]
-    names = ", ".join(f'"{c}"' for c in cols)
-    con.execute(f"INSERT INTO main.{meta} ({names}) SELECT {names} FROM tbgeo_staging.{meta} WHERE table_name = ?", (table,))
-
-
-def _remove_staging(staging: Path) -> None:
-    for path in (staging, staging.with_name(staging.name + "-journal"), staging.with_name(staging.name + "-wal"),
-                 staging.with_name(staging.name + "-shm")):  # fmt: skip
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        staging.parent.rmdir()  # only when empty
-
-
-def _revisions_ready(con: sqlite3.Connection) -> bool:
-    columns = {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}
-    table = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'tbgeo_proposal_changes'").fetchone()
-    return "revision_of" in columns and table is not None
-
-
-def _add_revisions(con: sqlite3.Connection) -> None:
-    """Give a workspace made before revisions the ``revision_of`` column and the change history table."""
-    if "revision_of" not in {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}:
-        con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN revision_of INTEGER REFERENCES tbgeo_proposals(id)")
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS tbgeo_proposal_changes (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        " proposal_id INTEGER NOT NULL REFERENCES tbgeo_proposals(id), at TEXT NOT NULL, by TEXT NOT NULL,"
-        " field TEXT NOT NULL, old TEXT, new TEXT)"
-    )
-
-
-def _field_text(value: Any) -> str | None:
-    """A field's value as the history shows it: text as written, other values as JSON."""
-    if value is None:
-        return None
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
-    """(field, from, to) for every field whose value differs between two views of a proposal."""
-    out = []
-    for key in [*old, *(k for k in new if k not in old)]:
-        a, b = _field_text(old.get(key)), _field_text(new.get(key))
-        if a != b:
-            out.append((key, a, b))
-    return out
-
-
-def _row_fields(row: sqlite3.Row) -> dict[str, Any]:
-    """The reviewable fields of a stored proposal, flat: name, each attribute, area, verdict."""
-    report = json.loads(row["report"]) if row["report"] else {}
-    attrs = json.loads(row["attributes"])
-    return {"name": row["name"], **{f"attributes.{k}": v for k, v in attrs.items()},
-            "area_ha": round(float(row["area_ha"]), 4), "verdict": report.get("verdict")}
-
-
-class Workspace:
-    """The project's store at ``path`` (default ``settings.workspace_path()``)."""
+    kind = "gpkg"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+
+    def describe(self) -> str:
+        return str(self.path)
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -390,7 +71,7 @@ class Workspace:
         return Path(path or settings.workspace_path()).exists()
 
     @classmethod
-    def open(cls, path: Path | None = None) -> Workspace:
+    def open(cls, path: Path | None = None) -> GpkgStore:
         """The workspace, created (an empty GeoPackage with tbgeo's tables) if it does not exist."""
         ws = cls(Path(path or settings.workspace_path()))
         if not ws.path.exists():
@@ -403,15 +84,15 @@ class Workspace:
     def _upgrade(self) -> None:
         """Bring a workspace made by an earlier tbgeo up to date (the proposals as a feature layer)."""
         with self._connect() as con:
-            if _proposals_layer_ready(con) and _revisions_ready(con):
+            if tables.proposals_layer_ready(con) and tables.tables_ready(con):
                 return
         with self._lock(), self._transaction() as con:
-            if not _proposals_layer_ready(con):
-                _register_proposals_layer(con)
-            _add_revisions(con)
+            if not tables.proposals_layer_ready(con):
+                tables.register_proposals_layer(con)
+            tables.upgrade_tables(con)
 
     @classmethod
-    def open_existing(cls, path: Path | None = None) -> Workspace:
+    def open_existing(cls, path: Path | None = None) -> GpkgStore:
         ws = cls(Path(path or settings.workspace_path()))
         ws.recover()
         return ws
@@ -481,10 +162,10 @@ class Workspace:
     @staticmethod
     def _audit(con: sqlite3.Connection, who: str, action: str, target: str, details: dict[str, Any]) -> None:
         """Log the change and give the workspace a new revision (every change is audited)."""
-        _new_revision(con)
+        tables.new_revision(con)
         con.execute(
             "INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (?, ?, ?, ?, ?)",
-            (_now(), who, action, target, json.dumps(details, ensure_ascii=False, default=str)),
+            (now(), who, action, target, json.dumps(details, ensure_ascii=False, default=str)),
         )
 
     # -- layer versions ---------------------------------------------------------------------
@@ -532,7 +213,7 @@ class Workspace:
                 staging.parent.mkdir(parents=True, exist_ok=True)
                 pyogrio.write_dataframe(work, staging, layer=table, driver="GPKG", promote_to_multi=True)
                 with self._transaction() as con:
-                    _copy_table(staging, con, table)
+                    tables.copy_table(staging, con, table)
                     con.execute(
                         "INSERT INTO tbgeo_layer_versions (layer_id, version, table_name, created_at, created_by,"
                         " source_name, sha256, features, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -540,7 +221,7 @@ class Workspace:
                             layer_id,
                             version,
                             table,
-                            _now(),
+                            now(),
                             user,
                             source_name,
                             sha256,
@@ -569,7 +250,7 @@ class Workspace:
                     raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc
                 raise WorkspaceError("workspace.write_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
             finally:
-                _remove_staging(staging)
+                tables.remove_staging(staging)
         result = self.version(layer_id, version)
         assert result is not None
         return result
@@ -587,9 +268,9 @@ class Workspace:
         pyogrio.write_dataframe(empty, tmp, layer="tbgeo_workspace", driver="GPKG", geometry_type="MultiPolygon")
         con = sqlite3.connect(tmp)
         try:
-            con.executescript(_SCHEMA)
-            _register_proposals_layer(con)
-            _new_revision(con)
+            con.executescript(tables.SCHEMA)
+            tables.register_proposals_layer(con)
+            tables.new_revision(con)
             con.commit()
         finally:
             con.close()
@@ -602,8 +283,6 @@ class Workspace:
         """Remove what a killed import left (lock held, so no other write is running): staging
         files, and feature tables no version row refers to (written by an earlier tbgeo straight
         into the store)."""
-        import shutil
-
         shutil.rmtree(self._staging_dir(), ignore_errors=True)
         try:
             with self._connect() as con:
@@ -618,8 +297,6 @@ class Workspace:
         """Finish what a crash left, when no tbgeo write is running (never waits): a killed import's
         staging files are removed, and a hot rollback journal (or a WAL) is rolled back (checkpointed)
         by a writable connection, so later read-only opens (GDAL, QGIS, a read-only mount) work."""
-        import shutil
-
         staging = self._staging_dir()
         journal = self.path.with_name(self.path.name + "-journal")
         wal = self.path.with_name(self.path.name + "-wal")
@@ -785,15 +462,15 @@ class Workspace:
         import shapely
 
         user = user or current_user()
-        now = _now()
+        at = now()
         with self._lock():
             if not self.path.exists():
                 self._create_unlocked()
             with self._transaction() as con:
-                if not _proposals_layer_ready(con):  # a workspace from an earlier tbgeo
-                    _register_proposals_layer(con)
-                if not _revisions_ready(con):
-                    _add_revisions(con)
+                if not tables.proposals_layer_ready(con):  # a workspace from an earlier tbgeo
+                    tables.register_proposals_layer(con)
+                if not tables.tables_ready(con):
+                    tables.upgrade_tables(con)
                 original = self._require_proposal(con, revision_of) if revision_of is not None else None
                 cur = con.execute(
                     "INSERT INTO tbgeo_proposals (name, status, geom_wkb, geom, area_ha, attributes, report,"
@@ -802,13 +479,13 @@ class Workspace:
                         name,
                         status,
                         shapely.to_wkb(geometry),
-                        _gpkg_geometry(geometry, _work_srs_id(con)),
+                        tables.gpkg_geometry(geometry, tables.work_srs_id(con)),
                         float(geometry.area) / 10_000.0,
                         json.dumps(attributes or {}, ensure_ascii=False, default=str),
                         json.dumps(report, ensure_ascii=False, default=str) if report is not None else None,
-                        now,
+                        at,
                         user,
-                        now,
+                        at,
                         revision_of,
                     ),
                 )
@@ -816,12 +493,12 @@ class Workspace:
                 con.execute(
                     "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                     " VALUES (?, ?, ?, NULL, ?, '')",
-                    (pid, now, user, status),
+                    (pid, at, user, status),
                 )
                 details: dict[str, Any] = {"name": name, "status": status}
                 if original is not None:
                     new_row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (pid,)).fetchone()
-                    self._record_changes(con, pid, user, now, _row_fields(original), _row_fields(new_row))
+                    self._record_changes(con, pid, user, at, _fields(original), _fields(new_row))
                     details["revision_of"] = revision_of
                 self._audit(con, user, "proposal.create", f"proposal:{pid}", details)
         return self.proposal(pid)
@@ -830,7 +507,7 @@ class Workspace:
     def _record_changes(
         con: sqlite3.Connection, pid: int, user: str, at: str, old: dict[str, Any], new: dict[str, Any]
     ) -> list[tuple[str, str | None, str | None]]:
-        changes = _field_changes(old, new)
+        changes = field_changes(old, new)
         con.executemany(
             "INSERT INTO tbgeo_proposal_changes (proposal_id, at, by, field, old, new) VALUES (?, ?, ?, ?, ?, ?)",
             [(pid, at, user, f, a, b) for f, a, b in changes],
@@ -846,33 +523,37 @@ class Workspace:
         name: str | None = None,
         attributes: dict[str, Any] | None = None,
         check: Callable[[Proposal], None] | None = None,
+        expected: int | None = None,
     ) -> Proposal:
         """Replace a proposal's review report after a re-check, and its name and attributes if given.
 
         ``check`` (``tbgeo.proposals``' rule: a decided proposal stays as it was) is called with the
-        proposal as stored, inside this change's lock, and refuses it by raising. Every changed field
-        is kept in the history.
+        proposal as stored, inside this change's lock, and refuses it by raising; so does a change on
+        a view older than the stored one (``expected``). Every changed field is kept in the history.
         """
         user = user or current_user()
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
+            stored = self._proposal_from_row(con, row)
+            refuse_stale(stored, expected)
             if check is not None:
-                check(self._proposal_from_row(con, row))
-            if not _revisions_ready(con):
-                _add_revisions(con)
-            now = _now()
+                check(stored)
+            if not tables.tables_ready(con):
+                tables.upgrade_tables(con)
+            at = now()
             con.execute(
-                "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ? WHERE id = ?",
+                "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ?,"
+                " row_version = row_version + 1 WHERE id = ?",
                 (
                     json.dumps(report, ensure_ascii=False, default=str),
                     name if name is not None else row["name"],
                     json.dumps(attributes, ensure_ascii=False, default=str) if attributes is not None else row["attributes"],
-                    now,
+                    at,
                     proposal_id,
                 ),
             )
             after = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
-            changes = self._record_changes(con, proposal_id, user, now, _row_fields(row), _row_fields(after))
+            changes = self._record_changes(con, proposal_id, user, at, _fields(row), _fields(after))
             self._audit(con, user, "proposal.review", f"proposal:{proposal_id}",
                         {"verdict": report.get("verdict"), "changed": [c[0] for c in changes]})
         return self.proposal(proposal_id)
@@ -885,26 +566,34 @@ class Workspace:
         user: str | None = None,
         comment: str = "",
         check: Callable[[Proposal], None] | None = None,
+        expected: int | None = None,
+        details: dict[str, Any] | None = None,
     ) -> Proposal:
-        """Record a decision: the new status, who took it, when and why.
+        """Record a decision: the new status, who took it, when and why (``details``: more for the
+        audit log, such as an override's reason).
 
         The status is written as given; ``check`` (``tbgeo.proposals``' life-cycle rules) is called
-        with the proposal as stored, inside this change's lock, and refuses it by raising.
+        with the proposal as stored, inside this change's lock, and refuses it by raising; so does a
+        decision on a view older than the stored one (``expected``).
         """
         user = user or current_user()
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
             current = row["status"]
+            stored = self._proposal_from_row(con, row)
+            refuse_stale(stored, expected)
             if check is not None:
-                check(self._proposal_from_row(con, row))
-            now = _now()
-            con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ? WHERE id = ?", (status, now, proposal_id))
+                check(stored)
+            at = now()
+            con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ?, row_version = row_version + 1"
+                        " WHERE id = ?", (status, at, proposal_id))
             con.execute(
                 "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (proposal_id, now, user, current, status, comment),
+                (proposal_id, at, user, current, status, comment),
             )
-            self._audit(con, user, "proposal.status", f"proposal:{proposal_id}", {"from": current, "to": status})
+            self._audit(con, user, "proposal.status", f"proposal:{proposal_id}",
+                        {"from": current, "to": status, **(details or {})})
         return self.proposal(proposal_id)
 
     def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
@@ -915,7 +604,7 @@ class Workspace:
             con.execute(
                 "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                 " VALUES (?, ?, ?, NULL, NULL, ?)",
-                (proposal_id, _now(), user, comment),
+                (proposal_id, now(), user, comment),
             )
             self._audit(con, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
@@ -969,6 +658,7 @@ class Workspace:
             # sqlite3.Row: `in row` would look among the values; keys() are the column names
             revision_of=row["revision_of"] if "revision_of" in row.keys() else None,  # noqa: SIM118
             changes=changes,
+            row_version=int(row["row_version"]) if "row_version" in row.keys() else 1,  # noqa: SIM118
         )
 
     def proposal(self, proposal_id: int) -> Proposal:
@@ -1010,6 +700,102 @@ class Workspace:
             },
             geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
         )
+
+    # -- accounts ---------------------------------------------------------------------------
+    @staticmethod
+    def _user_from_row(row: sqlite3.Row) -> User:
+        return User(name=row["name"], display_name=row["display_name"], roles=tuple(json.loads(row["roles"])),
+                    disabled=bool(row["disabled"]), password_hash=row["password_hash"], created_at=row["created_at"],
+                    created_by=row["created_by"], failures=int(row["failures"]), failed_at=row["failed_at"])
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One change: the store made (and brought up to date) if needed, under the lock, in one transaction."""
+        with self._lock():
+            if not self.path.exists():
+                self._create_unlocked()
+            with self._transaction() as con:
+                if not tables.tables_ready(con):
+                    tables.upgrade_tables(con)
+                yield con
+
+    def add_user(self, name: str, *, display_name: str, password_hash: str, roles: tuple[str, ...],
+                 user: str | None = None) -> User:
+        """A new account (its password already hashed by ``tbgeo.auth``); refused if the name is taken."""
+        user = user or current_user()
+        with self._write() as con:
+            if con.execute("SELECT 1 FROM tbgeo_users WHERE name = ?", (name,)).fetchone():
+                raise InputError("auth.user_exists", name=name)
+            con.execute(
+                "INSERT INTO tbgeo_users (name, display_name, password_hash, roles, disabled, created_at, created_by)"
+                " VALUES (?, ?, ?, ?, 0, ?, ?)",
+                (name, display_name, password_hash, json.dumps(list(roles)), now(), user),
+            )
+            self._audit(con, user, "user.add", f"user:{name}", {"roles": list(roles)})
+        found = self.user(name)
+        assert found is not None
+        return found
+
+    def user(self, name: str) -> User | None:
+        if not self.path.exists():
+            return None
+        with self._connect() as con:
+            try:
+                row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
+            except sqlite3.OperationalError as exc:  # a store from before accounts: it has none
+                if _is_busy(exc):
+                    raise
+                return None
+        return self._user_from_row(row) if row else None
+
+    def users(self) -> list[User]:
+        if not self.path.exists():
+            return []
+        with self._connect() as con:
+            try:
+                rows = con.execute("SELECT * FROM tbgeo_users ORDER BY name").fetchall()
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise
+                return []
+        return [self._user_from_row(r) for r in rows]
+
+    def has_users(self) -> bool:
+        """Whether accounts are set up (then every change needs a signed-in user with the right role)."""
+        return bool(self.users())
+
+    def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
+                    disabled: bool | None = None, password_hash: str | None = None) -> User:
+        """Change an account's roles, whether it may sign in, or its password (hashed); audited."""
+        user = user or current_user()
+        with self._write() as con:
+            row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise InputError("auth.no_user", name=name)
+            if roles is not None:
+                con.execute("UPDATE tbgeo_users SET roles = ? WHERE name = ?", (json.dumps(list(roles)), name))
+                self._audit(con, user, "user.roles", f"user:{name}",
+                            {"from": json.loads(row["roles"]), "to": list(roles)})
+            if disabled is not None:
+                con.execute("UPDATE tbgeo_users SET disabled = ? WHERE name = ?", (int(disabled), name))
+                self._audit(con, user, "user.disable" if disabled else "user.enable", f"user:{name}", {})
+            if password_hash is not None:
+                con.execute("UPDATE tbgeo_users SET password_hash = ?, failures = 0, failed_at = NULL WHERE name = ?",
+                            (password_hash, name))
+                self._audit(con, user, "user.password", f"user:{name}", {})
+        found = self.user(name)
+        assert found is not None
+        return found
+
+    def record_sign_in(self, name: str, ok: bool) -> None:
+        """Count a failed sign-in (repeated failures are slowed down), or clear the count on success."""
+        with self._write() as con:
+            if ok:
+                con.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = ?", (name,))
+                self._audit(con, name, "user.sign_in", f"user:{name}", {})
+            else:
+                con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
+                self._audit(con, name, "user.sign_in_failed", f"user:{name}", {})
 
     # -- audit ------------------------------------------------------------------------------
     def _meta(self, con: sqlite3.Connection) -> tuple[str, str]:
@@ -1078,8 +864,3 @@ class Workspace:
             ]
 
 
-def open_store(path: Path | None = None, *, create: bool = True) -> Workspace:
-    """The store of layer versions, proposals, decisions and the audit log (``TBGEO_WORKSPACE``, or the
-    project's ``workspace/tbgeo.gpkg``), created if it does not exist. ``create=False`` is for reading:
-    nothing is made, and a store not made yet answers as an empty one (no versions, no proposals)."""
-    return Workspace.open(path) if create else Workspace.open_existing(path)

@@ -1,0 +1,114 @@
+"""Local accounts: passwords hashed with Argon2 (argon2-cffi), sign-in slowed down after repeated
+failures, and the account changes an admin makes (each recorded under the admin's name)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from tbgeo.auth import Identity, check_name, check_roles, require
+from tbgeo.errors import InputError, PermissionDenied
+from tbgeo.i18n.params import Num
+from tbgeo.store import Store, User
+
+__all__ = ["MIN_PASSWORD", "FREE_FAILURES", "hash_password", "sign_in", "wait_seconds", "add_user", "set_roles",
+           "set_disabled", "set_password", "identity_of"]
+
+#: Characters a password needs at least.
+MIN_PASSWORD = 8
+#: Failed sign-ins allowed before each further attempt must wait (1, 2, 4 … s, at most 5 minutes).
+FREE_FAILURES = 3
+_MAX_WAIT_S = 300
+
+_HASHER = PasswordHasher()
+#: Checked against when the account does not exist, so a wrong name takes as long as a wrong password.
+_DUMMY = _HASHER.hash("tbgeo-no-such-account")
+
+
+def _password(text: str) -> str:
+    clean = unicodedata.normalize("NFC", text or "")
+    if len(clean) < MIN_PASSWORD:
+        raise InputError("auth.short_password", n=MIN_PASSWORD)
+    return clean
+
+
+def hash_password(text: str) -> str:
+    return _HASHER.hash(_password(text))
+
+
+def wait_seconds(account: User, now: datetime | None = None) -> float:
+    """How long this account must still wait before the next sign-in attempt (0: it may try now)."""
+    if account.failures < FREE_FAILURES or not account.failed_at:
+        return 0.0
+    wait = min(2.0 ** (account.failures - FREE_FAILURES), _MAX_WAIT_S)
+    since = ((now or datetime.now(UTC)) - datetime.fromisoformat(account.failed_at)).total_seconds()
+    return max(0.0, wait - since)
+
+
+def identity_of(account: User, method: str = "local") -> Identity:
+    return Identity(account.name, account.display_name or account.name, frozenset(account.roles), method)
+
+
+def sign_in(store: Store, name: str, password: str) -> Identity:
+    """The identity of a local account whose password matches; refused (the same words for a wrong
+    name and a wrong password), after too many failures refused until the wait is over."""
+    who = unicodedata.normalize("NFC", name or "").strip()
+    account = store.user(who) if who else None
+    if account is not None:
+        wait = wait_seconds(account)
+        if wait > 0:
+            raise PermissionDenied("auth.wait", seconds=Num(wait, 0))
+    try:
+        _HASHER.verify(account.password_hash if account else _DUMMY, unicodedata.normalize("NFC", password or ""))
+        good = account is not None
+    except (VerificationError, InvalidHashError):
+        good = False
+    if account is None:
+        raise PermissionDenied("auth.wrong")
+    store.record_sign_in(account.name, good)
+    if not good:
+        raise PermissionDenied("auth.wrong")
+    if account.disabled:
+        raise PermissionDenied("auth.disabled", name=account.name)
+    return identity_of(account)
+
+
+def _admins_left(store: Store, without: str) -> int:
+    return sum(1 for u in store.users() if u.name != without and not u.disabled and "admin" in u.roles)
+
+
+def add_user(store: Store, actor: Identity, name: str, password: str, roles: tuple[str, ...] | list[str], *,
+             display_name: str = "") -> User:
+    """A new account. The first one is made from the single-user workbench and must be an admin
+    (else nobody could manage accounts afterwards)."""
+    require(actor, "users.manage")
+    clean, wanted = check_name(name), check_roles(roles)
+    if not store.has_users() and "admin" not in wanted:
+        raise InputError("auth.first_admin")
+    return store.add_user(clean, display_name=unicodedata.normalize("NFC", display_name).strip() or clean,
+                          password_hash=hash_password(password), roles=wanted, user=actor.name)
+
+
+def set_roles(store: Store, actor: Identity, name: str, roles: tuple[str, ...] | list[str]) -> User:
+    require(actor, "users.manage")
+    wanted = check_roles(roles)
+    if "admin" not in wanted and _admins_left(store, name) == 0:
+        raise InputError("auth.last_admin", name=name)
+    return store.update_user(name, user=actor.name, roles=wanted)
+
+
+def set_disabled(store: Store, actor: Identity, name: str, disabled: bool = True) -> User:
+    require(actor, "users.manage")
+    if disabled and _admins_left(store, name) == 0:
+        raise InputError("auth.last_admin", name=name)
+    return store.update_user(name, user=actor.name, disabled=disabled)
+
+
+def set_password(store: Store, actor: Identity, name: str, password: str) -> User:
+    """A new password: an admin sets anyone's; everyone may set their own."""
+    if actor.name != name:
+        require(actor, "users.manage")
+    return store.update_user(name, user=actor.name, password_hash=hash_password(password))

@@ -1,0 +1,503 @@
+"""The PostgreSQL/PostGIS store, for a department sharing one record (``TBGEO_DATABASE_URL``).
+
+It makes its tables itself (and registers the VN-2000 coordinate systems PostGIS lacks), writes each
+change in one transaction, and keeps the same records as the GeoPackage store: QGIS opens the layer
+versions (``lv_<layer>_<n>``) and the proposals (``tbgeo_proposals``) as PostGIS layers. Two imports
+of one layer are serialised by an advisory lock (both become versions, in order); decisions on
+proposals by one more, so a rule such as "no land approved twice" is checked against what is stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import errors as pg_errors, sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row, tuple_row
+
+from tbgeo.crs import WORK_CRS
+from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.store import pg_tables as tables
+from tbgeo.store.base import current_user, lock_wait
+from tbgeo.store.conflicts import refuse_stale
+from tbgeo.store.records import (
+    Change,
+    Decision,
+    LayerVersion,
+    Proposal,
+    User,
+    field_changes,
+    now,
+    review_fields,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = ["PostgisStore"]
+
+Row = dict[str, Any]
+
+
+def _conninfo(url: str) -> str:
+    """A libpq URL; SQLAlchemy's spelling (``postgresql+psycopg://``) is taken too."""
+    for prefix in ("postgresql+psycopg://", "postgresql+psycopg2://", "postgis://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix):]
+    return url
+
+
+def _fields(row: Row) -> dict[str, Any]:
+    return review_fields(row["name"], row["attributes"], row["area_ha"], row["report"])
+
+
+def _jsonb(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class PostgisStore:
+    """The store in the PostgreSQL database at ``url``."""
+
+    kind = "postgis"
+
+    def __init__(self, url: str) -> None:
+        self.url = _conninfo(url)
+        self._ready = False
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True) -> PostgisStore:
+        """The store at ``url``; its tables are made when ``create`` (reading, ``create=False``, makes
+        nothing: a database without tbgeo's tables answers as an empty store)."""
+        store = cls(url)
+        if create:
+            store._create()
+        return store
+
+    def describe(self) -> str:
+        info = conninfo_to_dict(self.url)
+        host = info.get("host") or "localhost"
+        return f"postgresql://{info.get('user') or ''}@{host}/{info.get('dbname') or ''}"
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[psycopg.Connection[Row]]:
+        """A connection whose waits for locks are bounded by ``lock_wait()`` (then "busy", not a hang)."""
+        wait = lock_wait()
+        try:
+            con = psycopg.connect(self.url, row_factory=dict_row, autocommit=True,  # changes: con.transaction()
+                                  connect_timeout=max(2, int(wait) + 1))
+        except psycopg.OperationalError as exc:
+            raise WorkspaceError("store.unreachable", where=self.describe(),
+                                 detail=str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "") from exc
+        try:
+            con.execute(f"SET lock_timeout = {int(wait * 1000)}")
+            yield con
+        except pg_errors.LockNotAvailable as exc:
+            raise StoreBusyError("workspace.busy", seconds=Num(wait, 0)) from exc
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def _transaction(self, *locks: str) -> Iterator[psycopg.Cursor[Row]]:
+        """One change: a transaction (committed whole or rolled back), holding the advisory locks
+        named (waited for at most ``lock_wait()``), its tables made first if a reader found none."""
+        with self._connect() as con, con.transaction(), con.cursor() as cur:
+            for name in locks:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tbgeo:{name}",))
+            if not self._ready:
+                self._make_tables(cur)
+            yield cur
+
+    def _create(self) -> None:
+        with self._connect() as con, con.transaction(), con.cursor() as cur:
+            self._make_tables(cur)
+
+    def _make_tables(self, cur: psycopg.Cursor[Row]) -> None:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('tbgeo:schema'))")
+        cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
+        if cur.fetchone() is None:
+            try:
+                with cur.connection.transaction():
+                    cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            except psycopg.Error as exc:
+                raise WorkspaceError("store.no_postgis", where=self.describe()) from exc
+        tables.register_vn2000(cur)
+        for statement in tables.SCHEMA.split(";"):
+            if statement.strip():
+                cur.execute(statement)
+        cur.execute("INSERT INTO tbgeo_meta (key, value) VALUES ('identity', %s) ON CONFLICT DO NOTHING",
+                    (uuid.uuid4().hex,))
+        cur.execute("INSERT INTO tbgeo_meta (key, value) VALUES ('revision', %s) ON CONFLICT DO NOTHING",
+                    (uuid.uuid4().hex,))
+        self._ready = True
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[psycopg.Cursor[Row] | None]:
+        """A cursor for reading, or None when the database has no tbgeo tables yet (an empty store)."""
+        with self._connect() as con, con.cursor() as cur:
+            if not self._ready:
+                cur.execute("SELECT to_regclass('tbgeo_audit') IS NOT NULL AS ready")
+                row = cur.fetchone()
+                self._ready = bool(row and row["ready"])
+            yield cur if self._ready else None
+
+    @staticmethod
+    def _audit(cur: psycopg.Cursor[Row], who: str, action: str, target: str, details: dict[str, Any]) -> None:
+        """Log the change and give the store a new revision (every change is audited)."""
+        cur.execute("UPDATE tbgeo_meta SET value = %s WHERE key = 'revision'", (uuid.uuid4().hex,))
+        cur.execute("INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (%s, %s, %s, %s, %s)",
+                    (now(), who, action, target, _jsonb(details)))
+
+    # -- layer versions ---------------------------------------------------------------------
+    def add_layer_version(self, layer_id: str, gdf: gpd.GeoDataFrame, *, source_name: str, sha256: str,
+                          user: str | None = None, details: dict[str, Any] | None = None,
+                          activate: bool = True) -> LayerVersion:
+        """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``, whole or not at all."""
+        if gdf.crs is None:
+            raise InputError("errors.crs_missing")
+        user = user or current_user()
+        work = gdf.to_crs(WORK_CRS)
+        try:
+            with self._transaction(f"layer:{layer_id}") as cur:
+                cur.execute("SELECT COALESCE(MAX(version), 0) AS n FROM tbgeo_layer_versions WHERE layer_id = %s",
+                            (layer_id,))
+                row = cur.fetchone()
+                version = int(row["n"] if row else 0) + 1
+                table = tables.feature_table(layer_id, version)
+                cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
+                tables.write_features(cur, table, work)
+                cur.execute(
+                    "INSERT INTO tbgeo_layer_versions (layer_id, version, table_name, created_at, created_by,"
+                    " source_name, sha256, features, details) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (layer_id, version, table, now(), user, source_name, sha256, len(work), _jsonb(details or {})),
+                )
+                if activate:
+                    cur.execute("INSERT INTO tbgeo_active (layer_id, version) VALUES (%s, %s)"
+                                " ON CONFLICT (layer_id) DO UPDATE SET version = excluded.version", (layer_id, version))
+                self._audit(cur, user, "layer.import", f"{layer_id}@{version}",
+                            {"source_name": source_name, "sha256": sha256, "features": len(work), "activate": activate})
+        except (InputError, WorkspaceError):
+            raise
+        except psycopg.Error as exc:
+            raise WorkspaceError("workspace.write_failed", detail=str(exc).strip().splitlines()[0][:200]) from exc
+        result = self.version(layer_id, version)
+        assert result is not None
+        return result
+
+    @staticmethod
+    def _version_from_row(row: Row, active: int | None) -> LayerVersion:
+        return LayerVersion(layer_id=row["layer_id"], version=int(row["version"]), created_at=row["created_at"],
+                            created_by=row["created_by"], source_name=row["source_name"], sha256=row["sha256"],
+                            features=int(row["features"]), details=dict(row["details"]),
+                            active=active == int(row["version"]))
+
+    def versions(self, layer_id: str) -> list[LayerVersion]:
+        with self._read() as cur:
+            if cur is None:
+                return []
+            cur.execute("SELECT version FROM tbgeo_active WHERE layer_id = %s", (layer_id,))
+            active = cur.fetchone()
+            cur.execute("SELECT * FROM tbgeo_layer_versions WHERE layer_id = %s ORDER BY version", (layer_id,))
+            return [self._version_from_row(r, active["version"] if active else None) for r in cur.fetchall()]
+
+    def version(self, layer_id: str, version: int) -> LayerVersion | None:
+        return next((v for v in self.versions(layer_id) if v.version == version), None)
+
+    def active_version(self, layer_id: str) -> LayerVersion | None:
+        with self._read() as cur:
+            if cur is None:
+                return None
+            cur.execute("SELECT v.* FROM tbgeo_layer_versions v JOIN tbgeo_active a ON a.layer_id = v.layer_id"
+                        " AND a.version = v.version WHERE v.layer_id = %s", (layer_id,))
+            row = cur.fetchone()
+            return self._version_from_row(row, int(row["version"])) if row else None
+
+    def read_version(self, layer_id: str, version: int) -> gpd.GeoDataFrame:
+        with self._read() as cur:
+            row = None
+            if cur is not None:
+                cur.execute("SELECT table_name FROM tbgeo_layer_versions WHERE layer_id = %s AND version = %s",
+                            (layer_id, version))
+                row = cur.fetchone()
+            if cur is None or row is None:
+                raise InputError("workspace.no_version", layer=layer_id, version=version)
+            with cur.connection.cursor(row_factory=tuple_row) as plain:
+                return tables.read_features(plain, row["table_name"])
+
+    def set_active(self, layer_id: str, version: int | None, *, user: str | None = None) -> LayerVersion | None:
+        """Make ``version`` the active one (rollback); ``None`` returns the layer to its shipped data."""
+        user = user or current_user()
+        with self._transaction(f"layer:{layer_id}") as cur:
+            if version is not None:
+                cur.execute("SELECT 1 FROM tbgeo_layer_versions WHERE layer_id = %s AND version = %s",
+                            (layer_id, version))
+                if cur.fetchone() is None:
+                    raise InputError("workspace.no_version", layer=layer_id, version=version)
+                cur.execute("INSERT INTO tbgeo_active (layer_id, version) VALUES (%s, %s)"
+                            " ON CONFLICT (layer_id) DO UPDATE SET version = excluded.version", (layer_id, version))
+            else:
+                cur.execute("SELECT 1 FROM tbgeo_layer_versions WHERE layer_id = %s", (layer_id,))
+                if cur.fetchone() is None:
+                    raise InputError("workspace.no_version", layer=layer_id, version="—")
+                cur.execute("DELETE FROM tbgeo_active WHERE layer_id = %s", (layer_id,))
+            self._audit(cur, user, "layer.activate", layer_id, {"version": version})
+        return self.active_version(layer_id)
+
+    # -- proposals --------------------------------------------------------------------------
+    _SELECT = "SELECT *, ST_AsBinary(geom) AS geom_wkb FROM tbgeo_proposals"
+
+    def add_proposal(self, geometry: BaseGeometry, *, name: str, attributes: dict[str, Any] | None = None,
+                     report: dict[str, Any] | None = None, user: str | None = None, status: str = "draft",
+                     revision_of: int | None = None) -> Proposal:
+        """Store a proposed site (geometry in EPSG:9209) with its attributes and review report."""
+        import shapely
+
+        user = user or current_user()
+        at = now()
+        with self._transaction() as cur:
+            original = self._require(cur, revision_of) if revision_of is not None else None
+            cur.execute(
+                "INSERT INTO tbgeo_proposals (name, status, geom, area_ha, attributes, report, created_at, created_by,"
+                " updated_at, revision_of) VALUES (%s, %s, ST_GeomFromWKB(%s, 9209), %s, %s, %s, %s, %s, %s, %s)"
+                " RETURNING id",
+                (name, status, shapely.to_wkb(geometry), float(geometry.area) / 10_000.0, _jsonb(attributes or {}),
+                 _jsonb(report) if report is not None else None, at, user, at, revision_of),
+            )
+            created = cur.fetchone()
+            assert created is not None
+            pid = int(created["id"])
+            cur.execute("INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                        " VALUES (%s, %s, %s, NULL, %s, '')", (pid, at, user, status))
+            details: dict[str, Any] = {"name": name, "status": status}
+            if original is not None:
+                self._record_changes(cur, pid, user, at, _fields(original), _fields(self._require(cur, pid)))
+                details["revision_of"] = revision_of
+            self._audit(cur, user, "proposal.create", f"proposal:{pid}", details)
+        return self.proposal(pid)
+
+    @staticmethod
+    def _record_changes(cur: psycopg.Cursor[Row], pid: int, user: str, at: str, old: dict[str, Any],
+                        new: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+        changes = field_changes(old, new)
+        cur.executemany("INSERT INTO tbgeo_proposal_changes (proposal_id, at, by, field, old, new)"
+                        " VALUES (%s, %s, %s, %s, %s, %s)", [(pid, at, user, f, a, b) for f, a, b in changes])
+        return changes
+
+    def _require(self, cur: psycopg.Cursor[Row], proposal_id: int, *, lock: bool = False) -> Row:
+        cur.execute(self._SELECT + " WHERE id = %s" + (" FOR UPDATE" if lock else ""), (proposal_id,))
+        row = cur.fetchone()
+        if row is None:
+            raise InputError("workspace.no_proposal", id=proposal_id)
+        return row
+
+    def update_report(self, proposal_id: int, report: dict[str, Any], *, user: str | None = None,
+                      name: str | None = None, attributes: dict[str, Any] | None = None,
+                      check: Callable[[Proposal], None] | None = None, expected: int | None = None) -> Proposal:
+        """Replace a proposal's review report (and name, attributes); see ``Store``."""
+        user = user or current_user()
+        with self._transaction("decisions") as cur:
+            row = self._require(cur, proposal_id, lock=True)
+            stored = self._proposal_from_row(cur, row)
+            refuse_stale(stored, expected)
+            if check is not None:
+                check(stored)
+            at = now()
+            cur.execute("UPDATE tbgeo_proposals SET report = %s, name = %s, attributes = %s, updated_at = %s,"
+                        " row_version = row_version + 1 WHERE id = %s",
+                        (_jsonb(report), name if name is not None else row["name"],
+                         _jsonb(attributes if attributes is not None else row["attributes"]), at, proposal_id))
+            changes = self._record_changes(cur, proposal_id, user, at, _fields(row),
+                                           _fields(self._require(cur, proposal_id)))
+            self._audit(cur, user, "proposal.review", f"proposal:{proposal_id}",
+                        {"verdict": report.get("verdict"), "changed": [c[0] for c in changes]})
+        return self.proposal(proposal_id)
+
+    def set_status(self, proposal_id: int, status: str, *, user: str | None = None, comment: str = "",
+                   check: Callable[[Proposal], None] | None = None, expected: int | None = None,
+                   details: dict[str, Any] | None = None) -> Proposal:
+        """Record a decision (see ``Store``); decisions are taken one at a time across the department."""
+        user = user or current_user()
+        with self._transaction("decisions") as cur:
+            row = self._require(cur, proposal_id, lock=True)
+            stored = self._proposal_from_row(cur, row)
+            refuse_stale(stored, expected)
+            if check is not None:
+                check(stored)
+            at = now()
+            cur.execute("UPDATE tbgeo_proposals SET status = %s, updated_at = %s, row_version = row_version + 1"
+                        " WHERE id = %s", (status, at, proposal_id))
+            cur.execute("INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                        " VALUES (%s, %s, %s, %s, %s, %s)", (proposal_id, at, user, row["status"], status, comment))
+            self._audit(cur, user, "proposal.status", f"proposal:{proposal_id}",
+                        {"from": row["status"], "to": status, **(details or {})})
+        return self.proposal(proposal_id)
+
+    def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
+        user = user or current_user()
+        with self._transaction() as cur:
+            self._require(cur, proposal_id)
+            cur.execute("INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                        " VALUES (%s, %s, %s, NULL, NULL, %s)", (proposal_id, now(), user, comment))
+            self._audit(cur, user, "proposal.comment", f"proposal:{proposal_id}", {})
+        return self.proposal(proposal_id)
+
+    def _proposal_from_row(self, cur: psycopg.Cursor[Row], row: Row) -> Proposal:
+        import shapely
+
+        cur.execute("SELECT * FROM tbgeo_decisions WHERE proposal_id = %s ORDER BY id", (row["id"],))
+        history = tuple(Decision(proposal_id=int(d["proposal_id"]), at=d["at"], by=d["by"],
+                                 status_from=d["status_from"], status_to=d["status_to"], comment=d["comment"])
+                        for d in cur.fetchall())
+        cur.execute("SELECT * FROM tbgeo_proposal_changes WHERE proposal_id = %s ORDER BY id", (row["id"],))
+        changes = tuple(Change(proposal_id=int(c["proposal_id"]), at=c["at"], by=c["by"], field=c["field"],
+                               old=c["old"], new=c["new"]) for c in cur.fetchall())
+        return Proposal(id=int(row["id"]), name=row["name"], status=row["status"],
+                        geometry=shapely.from_wkb(bytes(row["geom_wkb"])), area_ha=float(row["area_ha"]),
+                        attributes=dict(row["attributes"]), report=row["report"], created_at=row["created_at"],
+                        created_by=row["created_by"], updated_at=row["updated_at"], history=history,
+                        revision_of=row["revision_of"], changes=changes, row_version=int(row["row_version"]))
+
+    def proposal(self, proposal_id: int) -> Proposal:
+        found = self.find_proposal(proposal_id)
+        if found is None:
+            raise InputError("workspace.no_proposal", id=proposal_id)
+        return found
+
+    def find_proposal(self, proposal_id: int) -> Proposal | None:
+        with self._read() as cur:
+            if cur is None:
+                return None
+            cur.execute(self._SELECT + " WHERE id = %s", (proposal_id,))
+            row = cur.fetchone()
+            return self._proposal_from_row(cur, row) if row else None
+
+    def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]:
+        with self._read() as cur:
+            if cur is None:
+                return []
+            cur.execute(self._SELECT + " ORDER BY id DESC")
+            rows = cur.fetchall()
+            out = [self._proposal_from_row(cur, r) for r in rows]
+        return [p for p in out if statuses is None or p.status in statuses]
+
+    def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
+        import geopandas as gpd
+
+        items = self.proposals(statuses)
+        return gpd.GeoDataFrame(
+            {"proposal_id": [p.id for p in items], "name": [p.name for p in items],
+             "status": [p.status for p in items], "area_ha": [round(p.area_ha, 2) for p in items],
+             "sector": [p.attributes.get("sector") for p in items],
+             "verdict": [(p.report or {}).get("verdict") for p in items]},
+            geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
+        )
+
+    # -- accounts ---------------------------------------------------------------------------
+    @staticmethod
+    def _user_from_row(row: Row) -> User:
+        return User(name=row["name"], display_name=row["display_name"], roles=tuple(row["roles"]),
+                    disabled=bool(row["disabled"]), password_hash=row["password_hash"], created_at=row["created_at"],
+                    created_by=row["created_by"], failures=int(row["failures"]), failed_at=row["failed_at"])
+
+    def add_user(self, name: str, *, display_name: str, password_hash: str, roles: tuple[str, ...],
+                 user: str | None = None) -> User:
+        user = user or current_user()
+        with self._transaction("users") as cur:
+            cur.execute("SELECT 1 FROM tbgeo_users WHERE name = %s", (name,))
+            if cur.fetchone():
+                raise InputError("auth.user_exists", name=name)
+            cur.execute("INSERT INTO tbgeo_users (name, display_name, password_hash, roles, created_at, created_by)"
+                        " VALUES (%s, %s, %s, %s, %s, %s)",
+                        (name, display_name, password_hash, _jsonb(list(roles)), now(), user))
+            self._audit(cur, user, "user.add", f"user:{name}", {"roles": list(roles)})
+        found = self.user(name)
+        assert found is not None
+        return found
+
+    def user(self, name: str) -> User | None:
+        with self._read() as cur:
+            if cur is None:
+                return None
+            cur.execute("SELECT * FROM tbgeo_users WHERE name = %s", (name,))
+            row = cur.fetchone()
+            return self._user_from_row(row) if row else None
+
+    def users(self) -> list[User]:
+        with self._read() as cur:
+            if cur is None:
+                return []
+            cur.execute("SELECT * FROM tbgeo_users ORDER BY name")
+            return [self._user_from_row(r) for r in cur.fetchall()]
+
+    def has_users(self) -> bool:
+        return bool(self.users())
+
+    def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
+                    disabled: bool | None = None, password_hash: str | None = None) -> User:
+        user = user or current_user()
+        with self._transaction("users") as cur:
+            cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
+            row = cur.fetchone()
+            if row is None:
+                raise InputError("auth.no_user", name=name)
+            if roles is not None:
+                cur.execute("UPDATE tbgeo_users SET roles = %s WHERE name = %s", (_jsonb(list(roles)), name))
+                self._audit(cur, user, "user.roles", f"user:{name}", {"from": list(row["roles"]), "to": list(roles)})
+            if disabled is not None:
+                cur.execute("UPDATE tbgeo_users SET disabled = %s WHERE name = %s", (disabled, name))
+                self._audit(cur, user, "user.disable" if disabled else "user.enable", f"user:{name}", {})
+            if password_hash is not None:
+                cur.execute("UPDATE tbgeo_users SET password_hash = %s, failures = 0, failed_at = NULL"
+                            " WHERE name = %s", (password_hash, name))
+                self._audit(cur, user, "user.password", f"user:{name}", {})
+        found = self.user(name)
+        assert found is not None
+        return found
+
+    def record_sign_in(self, name: str, ok: bool) -> None:
+        with self._transaction() as cur:
+            if ok:
+                cur.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = %s", (name,))
+            else:
+                cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s",
+                            (now(), name))
+            self._audit(cur, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
+
+    # -- the record -------------------------------------------------------------------------
+    def _meta(self, cur: psycopg.Cursor[Row]) -> tuple[str, str]:
+        cur.execute("SELECT key, value FROM tbgeo_meta")
+        meta = {r["key"]: r["value"] for r in cur.fetchall()}
+        return str(meta.get("identity", "")), str(meta.get("revision", "0"))
+
+    def revision(self) -> str:
+        with self._read() as cur:
+            return self._meta(cur)[1] if cur is not None else "0"
+
+    def identity(self) -> str:
+        with self._read() as cur:
+            return self._meta(cur)[0] if cur is not None else ""
+
+    def state(self) -> tuple[str, str, dict[str, LayerVersion]]:
+        with self._read() as cur:
+            if cur is None:
+                return "", "0", {}
+            identity, revision = self._meta(cur)
+            cur.execute("SELECT v.* FROM tbgeo_layer_versions v JOIN tbgeo_active a"
+                        " ON a.layer_id = v.layer_id AND a.version = v.version")
+            rows = cur.fetchall()
+        return identity, revision, {r["layer_id"]: self._version_from_row(r, int(r["version"])) for r in rows}
+
+    def audit(self, limit: int | None = None) -> list[dict[str, Any]]:
+        with self._read() as cur:
+            if cur is None:
+                return []
+            cur.execute("SELECT * FROM tbgeo_audit ORDER BY id DESC" + (" LIMIT %s" if limit else ""),
+                        (int(limit),) if limit else ())
+            return [{"at": r["at"], "who": r["who"], "action": r["action"], "target": r["target"],
+                     "details": dict(r["details"])} for r in cur.fetchall()]

@@ -1,0 +1,93 @@
+"""``tbgeo users`` and the command line with accounts on (issue 12 §2): the first account is an admin,
+every change is recorded under a named account that must exist with the right role."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import shapely
+
+from tbgeo.cli import main
+from tbgeo.store import open_store
+
+
+def _tbgeo(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str,
+           password: str | None = None) -> tuple[int, str, str]:
+    if password is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_users_from_the_first_admin_to_a_refused_approval(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "list")
+    assert (rc, out.strip()) == (0, "Chưa có tài khoản nào: tbgeo là bàn làm việc một người trên máy này.")
+    # the first account must be an admin
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "add", "lan", "--role", "planner", "--password-stdin",
+                          password="mật khẩu dài")
+    assert rc == 2 and "Tài khoản đầu tiên phải có vai trò admin" in err and open_store(create=False).users() == []
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "add", "quantri", "--role", "admin", "--display-name",
+                          "Phòng Quản lý", "--password-stdin", password="mật khẩu dài")
+    assert (rc, out.strip()) == (0, "Đã thêm tài khoản quantri (quản trị).")
+    # from now on the command line acts as a named account: TBGEO_USER ("pytest") is none
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "add", "lan", "--role", "planner", "--password-stdin",
+                          password="mật khẩu dài")
+    assert rc == 5 and "Không có tài khoản «pytest»" in err
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "add", "lan", "--role", "planner", "--by", "quantri",
+                          "--password-stdin", password="ngắn")
+    assert rc == 2 and "Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in err
+    for name, role in (("lan", "planner"), ("xem", "viewer"), ("hung", "approver")):
+        rc, out, err = _tbgeo(capsys, monkeypatch, "users", "add", name, "--role", role, "--by", "quantri",
+                              "--password-stdin", password="mật khẩu dài")
+        assert rc == 0, err
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "roles", "lan", "--role", "planner", "--role", "gis",
+                          "--by", "quantri")
+    assert out.strip() == "Tài khoản lan nay có vai trò: cán bộ quy hoạch, cán bộ GIS."
+    rc, out, err = _tbgeo(capsys, monkeypatch, "--lang", "en", "users", "list", "--format", "json")
+    listed = {u["name"]: u["roles"] for u in json.loads(out)}
+    assert listed == {"hung": ["approver"], "lan": ["planner", "gis"], "quantri": ["admin"], "xem": ["viewer"]}
+    assert "password_hash" not in out
+    # a viewer cannot decide; an approver can, and the history names them
+    store = open_store()
+    store.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", user="lan",
+                       status="submitted")
+    rc, out, err = _tbgeo(capsys, monkeypatch, "proposals", "1", "--status", "approved", "--user", "xem")
+    assert rc == 5 and "xem không được phép phê duyệt hoặc từ chối đề xuất" in err
+    assert open_store().proposal(1).status == "submitted"
+    rc, out, err = _tbgeo(capsys, monkeypatch, "proposals", "1", "--status", "approved", "--user", "hung")
+    assert rc == 0 and open_store().proposal(1).history[-1].by == "hung"
+    # disabling: the last admin cannot be, others can and then cannot act
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "disable", "quantri", "--by", "quantri")
+    assert rc == 2 and "tài khoản quản trị cuối cùng" in err
+    rc, out, err = _tbgeo(capsys, monkeypatch, "users", "disable", "hung", "--by", "quantri")
+    assert (rc, out.strip()) == (0, "Đã khoá tài khoản hung.")
+    rc, out, err = _tbgeo(capsys, monkeypatch, "proposals", "1", "--comment", "Ý kiến", "--user", "hung")
+    assert rc == 5 and "Tài khoản «hung» đã bị khoá" in err
+    actions = [(a["who"], a["action"], a["target"]) for a in open_store().audit()]
+    assert actions[0] == ("quantri", "user.disable", "user:hung")
+    assert ("quantri", "user.roles", "user:lan") in actions and ("hung", "proposal.status", "proposal:1") in actions
+
+
+def test_sign_in_is_refused_on_a_wrong_password_and_slowed_after_failures(any_store) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.auth import accounts as acc, single_user
+    from tbgeo.errors import PermissionDenied
+
+    acc.add_user(any_store, single_user(), "quantri", "mật khẩu đúng", ["admin"])
+    assert acc.sign_in(any_store, "quantri", "mật khẩu đúng").roles == frozenset({"admin"})
+    for _ in range(acc.FREE_FAILURES):
+        with pytest.raises(PermissionDenied) as err:
+            acc.sign_in(any_store, "quantri", "sai")
+        assert err.value.message("vi") == "Tên đăng nhập hoặc mật khẩu không đúng."
+    with pytest.raises(PermissionDenied) as err:  # an unknown name reads the same as a wrong password
+        acc.sign_in(any_store, "khong.co", "sai")
+    assert err.value.key == "auth.wrong"
+    # now even the right password waits
+    with pytest.raises(PermissionDenied) as err:
+        acc.sign_in(any_store, "quantri", "mật khẩu đúng")
+    assert err.value.key == "auth.wait" and err.value.message("en").startswith("Too many failed sign-ins. Wait ")
+    assert any_store.user("quantri").failures == acc.FREE_FAILURES
+    assert any_store.user("quantri").password_hash.startswith("$argon2id$")
