@@ -19,9 +19,10 @@ __all__ = ["MIN_PASSWORD", "FREE_FAILURES", "hash_password", "sign_in", "wait_se
 
 #: Characters a password needs at least.
 MIN_PASSWORD = 8
-#: Failed sign-ins allowed before each further attempt must wait (1, 2, 4 … s, at most 5 minutes).
+#: Failed sign-ins allowed before each further attempt must wait (5, 10, 20 … s, at most 5 minutes).
 FREE_FAILURES = 3
-_MAX_WAIT_S = 300
+_FIRST_WAIT_S = 5.0
+_MAX_WAIT_S = 300.0
 
 _HASHER = PasswordHasher()
 #: Checked against when the account does not exist, so a wrong name takes as long as a wrong password.
@@ -43,7 +44,7 @@ def wait_seconds(account: User, now: datetime | None = None) -> float:
     """How long this account must still wait before the next sign-in attempt (0: it may try now)."""
     if account.failures < FREE_FAILURES or not account.failed_at:
         return 0.0
-    wait = min(2.0 ** (account.failures - FREE_FAILURES), _MAX_WAIT_S)
+    wait = min(_FIRST_WAIT_S * 2.0 ** (account.failures - FREE_FAILURES), _MAX_WAIT_S)
     since = ((now or datetime.now(UTC)) - datetime.fromisoformat(account.failed_at)).total_seconds()
     return max(0.0, wait - since)
 
