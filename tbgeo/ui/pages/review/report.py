@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from tbgeo.auth import allowed
 from tbgeo.errors import TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
 from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, TECHNOLOGY_LEVELS
@@ -84,7 +85,8 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
-        saved = save_review(open_store(), report, lang, actor=actor(), remember=stored)
+        # kept as a proposal by those who may propose; an approver's or a viewer's look is not stored
+        saved = save_review(open_store(), report, lang, actor=actor(), remember=stored) if allowed(actor(), "review") else None
     except TbgeoError as exc:
         st.error(error_text(exc, lang))
         return
