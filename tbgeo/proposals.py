@@ -9,6 +9,7 @@ the store inside the change it guards (``check=``), so two users cannot both pas
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -20,17 +21,20 @@ from tbgeo.i18n.params import Joined, Template, Text
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.store import Proposal, Store
+    from tbgeo.store import Decision, Proposal, Store
 
 __all__ = [
     "DECIDED_STATUSES",
     "NEW_STATUSES",
+    "OVERRIDE_TAG",
     "PROPOSAL_STATUSES",
     "TRANSITIONS",
     "How",
     "Saved",
     "comment",
+    "decision_text",
     "new_proposal",
+    "override_reason_of",
     "save_review",
     "save_site",
     "set_status",
@@ -165,22 +169,60 @@ def statuses_for(actor: Identity, p: Proposal) -> tuple[str, ...]:
     return tuple(out)
 
 
-def set_status(store: Store, proposal_id: int, status: str, *, actor: Identity | None = None, comment: str = "",
-               expected: int | None = None) -> Proposal:
+def set_status(
+    store: Store,
+    proposal_id: int,
+    status: str,
+    *,
+    actor: Identity | None = None,
+    comment: str = "",
+    override_reason: str | None = None,
+    expected: int | None = None,
+) -> Proposal:
     """Record a decision, if the actor's roles and the life cycle allow it: ``TRANSITIONS`` from the
-    stored status, and no approval of land another approved proposal holds (checked inside the store's
-    change). ``expected``: the ``row_version`` the decision was made on (a stale view is refused)."""
+    stored status, no approval of land another approved proposal holds, and no approval of a proposal
+    whose stored review blocks (verdict ``block``) without a written ``override_reason`` — all checked
+    inside the store's change, so nothing is written when one refuses. ``expected``: the
+    ``row_version`` the decision was made on (a stale view is refused).
+
+    The reason (NFC, stripped, not empty) is kept in the decision's comment, before the reviewer's
+    own comment (``OVERRIDE_TAG``; ``decision_text`` and ``override_reason_of`` read it back), and in
+    the audit log's details. A reason is refused for any other decision, and for a proposal whose
+    review does not block.
+    """
     actor = actor or acting(store)
     if status not in PROPOSAL_STATUSES:
         raise InputError("workspace.bad_status", status=status, allowed=_statuses(PROPOSAL_STATUSES))
+    reason = " ".join(_clean(override_reason).split())  # one line: the comment after it starts on the next
+    comment = _clean(comment)
+    if comment.casefold().startswith(OVERRIDE_TAG.strip().casefold()):
+        raise InputError("workspace.comment_reserved", tag=OVERRIDE_TAG.strip())
+    if override_reason is not None and status != "approved":
+        raise InputError("workspace.override_only_approval", status=_status_word(status))
+    if override_reason is not None and not reason:
+        raise InputError("workspace.override_empty", id=proposal_id)
+    blocked_before = status == "approved" and bool(_blocking(store.proposal(proposal_id)))
 
     def check(p: Proposal) -> None:
         _check_right(actor, p, status)
         _check_transition(p, status)
-        if status == "approved":
-            _refuse_double_approval(p, store.proposals(("approved",)))
+        if status != "approved":
+            return
+        _refuse_double_approval(p, store.proposals(("approved",)))
+        blocking = _blocking(p)
+        if blocking and not reason:
+            named = [r for r in blocking if r]
+            raise InputError("workspace.block_needs_reason", id=p.id, findings=Joined(
+                tuple(Text(f"review.rule.{r}.title", r) for r in named)) if named else Text("review.severity.block"))
+        if reason and not blocking:
+            raise InputError("workspace.override_not_needed", id=p.id)
+        if bool(blocking) != blocked_before:  # re-reviewed by someone else in the meantime
+            raise InputError("workspace.verdict_changed", id=p.id)
 
-    return store.set_status(proposal_id, status, user=actor.name, comment=comment, check=check, expected=expected)
+    if reason and blocked_before:
+        comment = f"{OVERRIDE_TAG}{reason}" + (f"\n{comment}" if comment else "")
+    return store.set_status(proposal_id, status, user=actor.name, comment=comment, check=check, expected=expected,
+                            details={"override_reason": reason} if reason and blocked_before else None)
 
 
 def comment(store: Store, proposal_id: int, text: str, *, actor: Identity | None = None) -> Proposal:
@@ -190,7 +232,47 @@ def comment(store: Store, proposal_id: int, text: str, *, actor: Identity | None
     clean = text.strip()
     if not clean:
         raise InputError("workspace.empty_comment")
+    if clean.casefold().startswith(OVERRIDE_TAG.strip().casefold()):
+        raise InputError("workspace.comment_reserved", tag=OVERRIDE_TAG.strip())
     return store.add_comment(proposal_id, clean, user=actor.name)
+
+
+#: How a decision's comment marks the reason for approving a proposal whose review blocks. Stored
+#: data (not a message): the history says it in the reader's language (``decision_text``).
+OVERRIDE_TAG = "[override] "
+
+
+def _clean(text: str | None) -> str:
+    """A user's text as stored: NFC, without surrounding white space."""
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+def _blocking(p: Proposal) -> list[str]:
+    """The rules whose findings block in the proposal's stored review (none unless its verdict blocks;
+    ``[""]`` when it blocks but names no finding)."""
+    report = p.report or {}
+    if report.get("verdict") != "block":
+        return []
+    rules = [str(f.get("rule")) for f in report.get("findings") or [] if f.get("severity") == "block" and f.get("rule")]
+    return rules or [""]  # a report that blocks without saying why (an old or hand-made one)
+
+
+def override_reason_of(decision: Decision) -> tuple[str, str] | None:
+    """(the override reason, the reviewer's comment) of an approval recorded over a blocking review,
+    or None for any other decision or comment."""
+    if decision.status_to != "approved" or not decision.comment.startswith(OVERRIDE_TAG):
+        return None
+    reason, _, rest = decision.comment.removeprefix(OVERRIDE_TAG).partition("\n")
+    return reason, rest
+
+
+def decision_text(decision: Decision, lang: str) -> str:
+    """A decision's comment as the history shows it: an override's reason said in ``lang``."""
+    override = override_reason_of(decision)
+    if override is None:
+        return decision.comment
+    text = t("workspace.override_note", lang, reason=override[0])
+    return f"{text} {override[1]}" if override[1] else text
 
 
 def update_review(

@@ -138,3 +138,60 @@ def test_a_proposal_decided_while_a_review_is_saved_gets_a_revision(tmp_path: Pa
     p, how = proposals.save_site(ws, site, name="Khu A (mới)", attributes={}, report={"verdict": "warn"}, proposal_id=1)
     assert (p.id, how, p.revision_of) == (2, "revised", 1)
     assert (ws.proposal(1).name, ws.proposal(1).report, ws.proposal(1).status) == ("Khu A", {"verdict": "ok"}, "approved")
+
+
+# -- issue 13 §2: approving over a blocking review needs a written reason, kept in the history ------------
+BLOCKED = {"verdict": "block", "findings": [
+    {"rule": "sector_refused", "severity": "block"}, {"rule": "rice_quota", "severity": "block"},
+    {"rule": "rice_land", "severity": "warn"}]}
+
+
+def test_approving_a_blocked_proposal_needs_a_written_reason(tmp_path: Path) -> None:
+    import unicodedata
+
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
+    p = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Nhà máy nhuộm", report=BLOCKED,
+                        status="submitted")
+    raw = ws.path.read_bytes()
+    with pytest.raises(InputError) as err:
+        proposals.set_status(ws, p.id, "approved", actor=single_user("Lãnh đạo Sở"), comment="Đồng ý")
+    assert err.value.message("vi") == (
+        "Đề xuất số 1 có kết luận thẩm tra «Chặn» (Ngành nghề không chấp thuận, Chỉ tiêu chuyển đất lúa còn lại sau "
+        "khu đất): chỉ phê duyệt được khi ghi rõ lý do phê duyệt dù kết luận là chặn (ô «Lý do phê duyệt» trên trang, "
+        "hoặc --override-reason). Chưa có gì được ghi.")
+    assert err.value.message("en").startswith(
+        "Proposal 1's review blocks (Refused sectors, Rice-land quota left after this site): it can be approved only "
+        "with a written reason")
+    for reason, key in (("  \n\t ", "workspace.override_empty"), ("Ưu tiên", "workspace.override_only_approval")):
+        with pytest.raises(InputError) as err:
+            proposals.set_status(ws, p.id, "approved" if key.endswith("empty") else "rejected", override_reason=reason)
+        assert err.value.key == key and not err.value.message("en").startswith("workspace.")
+    assert ws.path.read_bytes() == raw and ws.proposal(p.id).status == "submitted"  # nothing written
+    reason = unicodedata.normalize("NFD", "  Dự án trọng điểm của tỉnh;\n  Thủ tướng đã chấp thuận chủ trương  ")
+    p = proposals.set_status(ws, p.id, "approved", actor=single_user("Chủ tịch UBND tỉnh"), comment=" Đồng ý ", override_reason=reason)
+    d = p.history[-1]
+    assert (p.status, d.status_to, d.by) == ("approved", "approved", "Chủ tịch UBND tỉnh")
+    assert d.comment == "[override] Dự án trọng điểm của tỉnh; Thủ tướng đã chấp thuận chủ trương\nĐồng ý"
+    assert unicodedata.is_normalized("NFC", d.comment)
+    assert proposals.override_reason_of(d) == ("Dự án trọng điểm của tỉnh; Thủ tướng đã chấp thuận chủ trương", "Đồng ý")
+    assert proposals.decision_text(d, "vi") == (
+        "⚠ Phê duyệt dù kết luận thẩm tra là «Chặn» — lý do: Dự án trọng điểm của tỉnh; Thủ tướng đã chấp thuận chủ "
+        "trương Đồng ý")
+    assert proposals.decision_text(d, "en").startswith("⚠ Approved although the review blocks — reason: Dự án trọng")
+    assert ws.audit()[0]["action"] == "proposal.status"
+
+
+def test_an_override_reason_only_where_the_review_blocks(tmp_path: Path) -> None:
+    ws = GpkgStore.open(tmp_path / "w.gpkg")
+    q = ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Nhà máy may",
+                        report={"verdict": "warn"}, status="submitted")
+    raw = ws.path.read_bytes()
+    with pytest.raises(InputError) as err:
+        proposals.set_status(ws, q.id, "approved", override_reason="Ưu tiên")
+    assert err.value.message("vi").startswith("Kết quả thẩm tra của đề xuất số 1 không có điểm ngăn cản")
+    with pytest.raises(InputError) as err:  # a comment cannot pass for an override
+        proposals.set_status(ws, q.id, "approved", comment="[OVERRIDE] giả")
+    assert err.value.message("en").startswith("A comment may not start with “[override]”")
+    assert ws.path.read_bytes() == raw
+    p = proposals.set_status(ws, q.id, "approved", comment="Đồng ý")
+    assert proposals.override_reason_of(p.history[-1]) is None and proposals.decision_text(p.history[-1], "vi") == "Đồng ý"

@@ -18,7 +18,7 @@ from tbgeo.review.record import render_record
 from tbgeo.store import open_store
 
 if TYPE_CHECKING:
-    from tbgeo.store import Proposal
+    from tbgeo.store import Decision, Proposal
 
 NAME = "proposals"
 HELP_KEY = "review.cli.proposals_help"
@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("id", nargs="?", type=int, help=t("review.cli.proposal_id_help", lang))
     parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
     parser.add_argument("--comment", default="", help=t("review.cli.comment_help", lang))
+    parser.add_argument("--override-reason", metavar="TEXT", help=t("review.cli.override_help", lang))
     parser.add_argument("--user", help=t("review.cli.user_help", lang))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
 
@@ -54,9 +55,11 @@ def _row(p: Proposal, lang: str, report: dict[str, Any] | None = None) -> dict[s
 def run(args: argparse.Namespace) -> int:
 
     if args.id is None:
-        if args.status or args.comment:
+        if args.status or args.comment or args.override_reason is not None:
             raise InputError("review.cli.need_id")
         return _list(args)
+    if args.override_reason is not None and args.status != "approved":
+        raise InputError("review.cli.override_needs_approve")
     return _show(args)
 
 
@@ -84,14 +87,15 @@ def _show(args: argparse.Namespace) -> int:
     ws = open_store(create=False)  # a store not made yet has no proposal: the store says so
     ws.proposal(args.id)
     if args.status:
-        p = proposals.set_status(ws, args.id, args.status, actor=acting(ws, args.user), comment=args.comment)
+        p = proposals.set_status(ws, args.id, args.status, actor=acting(ws, args.user), comment=args.comment,
+                                 override_reason=args.override_reason)
     elif args.comment:
         p = proposals.comment(ws, args.id, args.comment, actor=acting(ws, args.user))
     else:
         p = ws.proposal(args.id)
     report = render_record(p.report or {}, lang)
     data = {**_row(p, lang, report), "findings": report.get("findings") or [], "history": [
-        {"at": d.at, "by": d.by, "from": d.status_from, "to": d.status_to, "comment": d.comment} for d in p.history
+        _decision(d) for d in p.history
     ], "changes": [{"at": c.at, "by": c.by, "field": c.field, "from": c.old, "to": c.new} for c in p.changes]}
     if args.format == "json":
         emit_json(data)
@@ -106,13 +110,22 @@ def _show(args: argparse.Namespace) -> int:
         print("  " + t("places.report_line", lang, where=loc.text(lang)))
     for f in data["findings"]:
         _print_finding(f, lang)
-    for d in data["history"]:
+    for d, decision in zip(data["history"], p.history, strict=True):
         before = t("review.page.st_" + d["from"], lang) if d["from"] else "—"
         change = f"{before} → {t('review.page.st_' + d['to'], lang)}" if d["to"] else t("review.cli.comment_word", lang)
-        print(f"  {d['at']}  {d['by']}: {change}{'  «' + d['comment'] + '»' if d['comment'] else ''}")
+        said = proposals.decision_text(decision, lang)
+        print(f"  {d['at']}  {d['by']}: {change}{'  «' + said + '»' if said else ''}")
     for c in p.changes:
         print("  " + t("review.cli.change_line", lang, at=c.at, by=c.by, field=c.field, old=c.old or "—", new=c.new or "—"))
     return 0
+
+
+def _decision(d: Decision) -> dict[str, Any]:
+    """One history entry for JSON: an approval over a blocking review gives its reason apart."""
+    override = proposals.override_reason_of(d)
+    reason, comment = override if override is not None else (None, d.comment)
+    return {"at": d.at, "by": d.by, "from": d.status_from, "to": d.status_to, "comment": comment,
+            "override_reason": reason}
 
 
 def _print_finding(f: dict[str, Any], lang: str) -> None:

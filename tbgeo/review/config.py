@@ -10,6 +10,7 @@ from typing import Any
 
 from tbgeo import settings
 from tbgeo.errors import InputError
+from tbgeo.i18n import catalog
 from tbgeo.i18n.params import Num
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "GasConfig",
     "ProposalsConfig",
     "LedgerConfig",
+    "InvestmentPolicyConfig",
+    "AUTHORITIES",
     "SiteFileConfig",
     "ReviewConfig",
     "load_config",
@@ -85,6 +88,20 @@ class LedgerConfig:
     pending_statuses: tuple[str, ...] = ("submitted",)
 
 
+#: Who may have to approve a project's investment policy by its rice land, highest first.
+AUTHORITIES = ("national_assembly", "prime_minister")
+
+
+@dataclass(frozen=True)
+class InvestmentPolicyConfig:
+    """From how much land growing two or more rice crops (LUC) a project's investment policy is approved
+    by ``authority``, under the law article ``law_ref`` (a ``review.law.<key>`` citation)."""
+
+    luc_min_ha: float = 500.0
+    authority: str = "prime_minister"
+    law_ref: str = "investment_law_2025"
+
+
 @dataclass(frozen=True)
 class SiteFileConfig:
     """Limits on a site file (``tbgeo check``, the review page's upload), checked before it is read
@@ -112,6 +129,7 @@ class ReviewConfig:
     gas: GasConfig = field(default_factory=GasConfig)
     proposals: ProposalsConfig = field(default_factory=ProposalsConfig)
     ledger: LedgerConfig = field(default_factory=LedgerConfig)
+    investment_policy: InvestmentPolicyConfig = field(default_factory=InvestmentPolicyConfig)
     site_file: SiteFileConfig = field(default_factory=SiteFileConfig)
     source: str | None = None
 
@@ -154,6 +172,7 @@ _SECTIONS: dict[str, type] = {
     "gas": GasConfig,
     "proposals": ProposalsConfig,
     "ledger": LedgerConfig,
+    "investment_policy": InvestmentPolicyConfig,
     "site_file": SiteFileConfig,
 }
 
@@ -209,8 +228,24 @@ def _section(name: str, cls: type, data: Any, file: str) -> Any:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise InputError("review.config_bad_value", file=file, key=f"{name}.{key}", value=value)
             value = type(default)(value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise InputError("review.config_bad_value", file=file, key=f"{name}.{key}", value=value)
         kwargs[key] = value
-    return cls(**kwargs)
+    out = cls(**kwargs)
+    if isinstance(out, InvestmentPolicyConfig):
+        _check_investment_policy(out, file)
+    return out
+
+
+def _check_investment_policy(cfg: InvestmentPolicyConfig, file: str) -> None:
+    """The authority is one the review knows, and the article is one it can cite in both languages."""
+    if cfg.authority not in AUTHORITIES:
+        raise InputError("review.config_bad_choice", file=file, key="investment_policy.authority",
+                         value=cfg.authority, allowed=", ".join(AUTHORITIES))
+    if f"review.law.{cfg.law_ref}" not in catalog("vi") or f"review.law.{cfg.law_ref}" not in catalog("en"):
+        laws = sorted(k.removeprefix("review.law.") for k in catalog("vi") if k.startswith("review.law."))
+        raise InputError("review.config_bad_choice", file=file, key="investment_policy.law_ref",
+                         value=cfg.law_ref, allowed=", ".join(laws))
 
 
 def load_config(path: Path | str | None = None) -> ReviewConfig:

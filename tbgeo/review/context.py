@@ -8,6 +8,7 @@ listed in ``missing``, so rules can say "no data" instead of failing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from tbgeo.review.zonal import LanduseSource
     from tbgeo.store import Store
 
-__all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "LAYER_COLUMNS"]
+__all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "proposals_frame", "LAYER_COLUMNS"]
 
 #: Columns each context frame is guaranteed to have (filled with None when the data lacks them).
 LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -87,6 +88,12 @@ class ReviewContext:
     #: The optional 2025 commune polygons (``gso_code`` of new units), None without that layer:
     #: the report names the exact new commune with it and the former district's new communes without.
     communes: gpd.GeoDataFrame | None = None
+    #: The stored proposals with their reviews (``tbgeo.store.Proposal``), which the rice-land
+    #: ledger books; None when they were not read (``include_proposals=False``, ``--no-proposals``).
+    stored: tuple[Any, ...] | None = None
+    #: Values rules derive from the stored proposals and keep between reviews on this context (the
+    #: ledger's sums, the same for every candidate of a search); emptied when the proposals change.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_frames(
@@ -164,9 +171,9 @@ class ReviewContext:
             sources["landuse"] = cat.get("landuse").to_dict()["source"]  # "workspace:landuse@vN" when imported
         else:
             missing.append("landuse")
-        proposals = None
+        stored = None
         if include_proposals:
-            proposals = (workspace or open_store(create=False)).proposals_frame()
+            stored = tuple((workspace or open_store(create=False)).proposals())
         ctx = cls.from_frames(
             districts=read("districts"),
             parks=parks,
@@ -174,20 +181,27 @@ class ReviewContext:
             raw_material_zones=read("raw_material_zones"),
             gas_pipelines=read("gas_pipelines"),
             energy_sites=read("energy_sites"),
-            proposals=proposals,
+            proposals=None if stored is None else proposals_frame(stored),
             landuse=landuse,
             missing=tuple(missing),
         )
         ctx.sources = sources
+        ctx.stored = stored
 
         ctx.communes = communes_frame(cat)
         return ctx
 
-    def with_proposals(self, proposals: gpd.GeoDataFrame | None) -> ReviewContext:
-        """The same layers with another set of stored proposals (after a save or a decision)."""
+    def with_proposals(self, proposals: gpd.GeoDataFrame | Sequence[Any] | None) -> ReviewContext:
+        """The same layers with another set of stored proposals (after a save or a decision): the
+        store's ``proposals()`` (their outlines, and their reviews for the ledger), or only a frame of
+        outlines (``proposal_id``, ``name``, ``status``; the ledger then has not read them)."""
         import dataclasses
 
-        return dataclasses.replace(self, proposals=_prepare(proposals, LAYER_COLUMNS["proposals"]))
+        import geopandas as gpd
+
+        stored = None if proposals is None or isinstance(proposals, gpd.GeoDataFrame) else tuple(proposals)
+        frame = proposals_frame(stored) if stored is not None else proposals
+        return dataclasses.replace(self, proposals=_prepare(frame, LAYER_COLUMNS["proposals"]), stored=stored, memo={})
 
     @cached_property
     def province(self) -> BaseGeometry | None:
@@ -216,6 +230,23 @@ class ReviewContext:
 
     def describe(self) -> dict[str, Any]:
         return {"sources": dict(self.sources), "missing": list(self.missing)}
+
+
+def proposals_frame(items: Sequence[Any]) -> gpd.GeoDataFrame:
+    """Stored proposals as the frame the rules read (EPSG:9209): id, name, status, area, sector, verdict."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(
+        {
+            "proposal_id": [p.id for p in items],
+            "name": [p.name for p in items],
+            "status": [p.status for p in items],
+            "area_ha": [round(p.area_ha, 2) for p in items],
+            "sector": [p.attributes.get("sector") for p in items],
+            "verdict": [(p.report or {}).get("verdict") for p in items],
+        },
+        geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
+    )
 
 
 def landuse_from_layer(layer: Any) -> LanduseSource:

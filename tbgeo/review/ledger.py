@@ -40,6 +40,8 @@ __all__ = [
     "rice_ledger_by_commune",
     "overlap_groups",
     "measure_rice_by_district",
+    "counted_proposals",
+    "added_rice",
     "CURRENT",
     "TOTAL",
 ]
@@ -161,6 +163,47 @@ def _items(report: Mapping[str, Any]) -> list[tuple[str, float, float]]:
     return [("", float(rice.get("luc_ha") or 0.0), float(rice.get("luk_ha") or 0.0))]
 
 
+def counted_proposals(proposals: Iterable[Any], cfg: LedgerConfig) -> tuple[list[tuple[Any, bool]], list[int]]:
+    """The proposals the ledger books, each with whether it counts as approved (else pending), and the
+    ids of those it cannot book (approved or pending, but reviewed without land-use data)."""
+    counted: list[tuple[Any, bool]] = []
+    skipped: list[int] = []
+    for p in proposals:
+        approved = p.status in cfg.approved_statuses
+        if not (approved or p.status in cfg.pending_statuses):
+            continue
+        if not (p.report or {}).get("rice"):
+            skipped.append(int(p.id))
+            continue
+        counted.append((p, approved))
+    return counted, skipped
+
+
+def added_rice(
+    site: BaseGeometry,
+    own: Sequence[tuple[str, float, float]],
+    counted: Sequence[tuple[Any, bool]],
+    landuse: LanduseSource | None,
+    districts: gpd.GeoDataFrame | None,
+    *,
+    min_area_m2: float = 1.0,
+) -> tuple[list[tuple[str, float, float]], list[int]]:
+    """What a site would add to the ledger as a pending proposal: (district, LUC ha, LUK ha) of its
+    land that no counted proposal holds yet, and the ids of the counted proposals it overlaps.
+
+    The ledger measures the pending land of overlapping proposals as the union of their land minus
+    the approved land, so the site adds only its land outside every counted proposal. A site that
+    overlaps none adds its own figures ``own`` (its review's, per district); otherwise the rest is
+    measured with ``landuse`` and cut by ``districts`` (``measure_rice_by_district``).
+    """
+    hits = [p for p, _ in counted
+            if p.geometry is not None and shapely.intersection(site, p.geometry).area >= min_area_m2]
+    if not hits or landuse is None:
+        return list(own), sorted(int(p.id) for p in hits)
+    rest = shapely.difference(site, shapely.union_all([p.geometry for p in hits]))
+    return measure_rice_by_district(rest, landuse, districts), sorted(int(p.id) for p in hits)
+
+
 def overlap_groups(geoms: Sequence[BaseGeometry], *, min_area_m2: float = 1.0) -> list[list[int]]:
     """Positions of ``geoms`` grouped by overlap (connected components; touching is not overlap)."""
     n = len(geoms)
@@ -252,17 +295,7 @@ def rice_ledger(
     cfg = config or LedgerConfig()
     rows: dict[str, LedgerRow] = {}
     total = LedgerRow(TOTAL, quota_ha=cfg.quota_ha)
-    skipped: list[int] = []
-    counted: list[tuple[Any, bool]] = []
-    for p in proposals:
-        approved = p.status in cfg.approved_statuses
-        pending = p.status in cfg.pending_statuses
-        if not (approved or pending):
-            continue
-        if not (p.report or {}).get("rice"):
-            skipped.append(int(p.id))
-            continue
-        counted.append((p, approved))
+    counted, skipped = counted_proposals(proposals, cfg)
 
     def row_for(name: str) -> LedgerRow:
         return rows.setdefault(name, LedgerRow(name, quota_ha=cfg.district_quota_ha.get(name)))

@@ -57,3 +57,31 @@ def test_ledger_counts_approved_and_pending(ws: GpkgStore, capsys: pytest.Captur
     assert {d["district"]: d["total_ha"] for d in data["districts"]} == {"Đông Hưng": 40.0, "Tiền Hải": 7.5}
     assert main(["ledger"]) == 0
     assert "Đông Hưng: đã duyệt 40,00, chờ duyệt 0,00, tổng 40,00" in capsys.readouterr().out
+
+
+def test_approving_a_blocked_proposal_needs_override_reason(ws: GpkgStore, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13 §2: `--status approved` of a proposal whose review blocks is refused (exit 2, nothing written)
+    unless `--override-reason TEXT` says why; the reason is in the history, text and JSON."""
+    report = {**_report(5.0, 0.0, "Tiền Hải"), "verdict": "block",
+              "findings": [{"rule": "sector_refused", "severity": "block"}]}
+    p = ws.add_proposal(shapely.box(600_000, 2_263_000, 600_500, 2_263_400), name="Nhà máy nhuộm", report=report,
+                        status="submitted")
+    raw = ws.path.read_bytes()
+    assert main(["proposals", str(p.id), "--status", "approved", "--comment", "Đồng ý"]) == 2
+    err = capsys.readouterr().err
+    assert "Đề xuất số 3 có kết luận thẩm tra «Chặn» (Ngành nghề không chấp thuận)" in err and "--override-reason" in err
+    assert main(["proposals", str(p.id), "--override-reason", "Ưu tiên"]) == 2
+    assert "--override-reason chỉ dùng cùng --status approved" in capsys.readouterr().err
+    assert main(["proposals", str(p.id), "--status", "approved", "--override-reason", "   "]) == 2
+    assert "đang để trống" in capsys.readouterr().err
+    assert ws.path.read_bytes() == raw
+    assert main(["--lang", "en", "proposals", str(p.id), "--status", "approved", "--override-reason",
+                 "Key provincial project; the Prime Minister approved its policy", "--user", "Chủ tịch UBND tỉnh"]) == 0
+    out = capsys.readouterr().out
+    assert ("Chủ tịch UBND tỉnh: Submitted → Approved  «⚠ Approved although the review blocks — reason: Key provincial "
+            "project; the Prime Minister approved its policy»") in out
+    assert main(["proposals", str(p.id), "--format", "json"]) == 0
+    last = json.loads(capsys.readouterr().out)["history"][-1]
+    assert (last["to"], last["by"], last["override_reason"], last["comment"]) == (
+        "approved", "Chủ tịch UBND tỉnh", "Key provincial project; the Prime Minister approved its policy", "")
+    assert ws.proposal(p.id).status == "approved"

@@ -222,3 +222,40 @@ def test_the_verdict_says_why_first_in_both_languages(tmp_path, monkeypatch) -> 
     assert verdict_text(clean, "en") == "🟠 Verdict: Warning — " + "; ".join(
         f"{f.title('en')} ({f.citation('en')})" for f in clean.findings if f.severity == "warn")
     assert warned and all(w in verdict_text(clean, "en") for w in warned)
+
+
+def test_approving_a_blocked_proposal_on_the_page_needs_a_reason(project) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13 §2: the decision form of a proposal whose review blocks names what blocks and asks for the
+    reason; approving without one is refused (nothing written), with one it is in the history."""
+    from tbgeo.review.context import ReviewContext
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.run import review_site
+
+    rep = review_site(RICE, attrs=SiteAttrs(name="Nhà máy nhuộm", sector="dyeing"), context=ReviewContext.from_catalog())
+    ws = GpkgStore.open()
+    ws.add_proposal(RICE, name="Nhà máy nhuộm", report=rep.to_record(), status="submitted")
+    at = _app("en").run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning if w.value.startswith("This proposal's review blocks")] == [
+        "This proposal's review blocks: Refused sectors (Điều 1, III.4). It can be approved only with a written reason "
+        "for approving it despite the blocking verdict; the reason is kept in the history."]
+    at = _app("vi").run()
+    assert at.text_area(key="review_override_reason").label == "Lý do phê duyệt dù kết luận là chặn (bắt buộc khi phê duyệt)"
+    raw = ws.path.read_bytes()
+    at.selectbox(key="review_new_status").set_value("approved")
+    at.text_area(key="review_comment").set_value("Đồng ý")
+    _button(at, "Ghi nhận").click().run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Đề xuất số 1 có kết luận thẩm tra «Chặn» (Ngành nghề không chấp thuận)")
+               for e in at.error)
+    assert ws.path.read_bytes() == raw and ws.proposal(1).status == "submitted"
+    at.text_area(key="review_override_reason").set_value("Dự án trọng điểm, UBND tỉnh chỉ đạo")
+    _button(at, "Ghi nhận").click().run()
+    assert not at.exception, at.exception
+    p = ws.proposal(1)
+    assert (p.status, p.history[-1].by) == ("approved", "tester")  # the signed-in (single) user
+    assert ws.audit(1)[0]["details"]["override_reason"] == "Dự án trọng điểm, UBND tỉnh chỉ đạo"
+    history = _table(at, "Người thực hiện")
+    assert list(history["Ý kiến"])[-1] == (
+        "⚠ Phê duyệt dù kết luận thẩm tra là «Chặn» — lý do: Dự án trọng điểm, UBND tỉnh chỉ đạo Đồng ý")
+    assert not any(w.value.startswith("Kết luận thẩm tra của đề xuất này") for w in at.warning)  # decided now

@@ -56,6 +56,10 @@ CASES = [
     ("rice_topsoil_eia", SMALL_LUC, {}, "ok", "not_needed", 1.5),
     ("rice_luc_payment", RICE, {}, "info", "no_price", None),
     ("rice_luc_payment", IN_PARK, {}, "ok", "no_luc", 0),
+    # no stored proposals read (a context from frames): the site against the whole quota, as information
+    ("rice_quota", RICE, {}, "info", "within", 950.0),
+    ("rice_quota", IN_PARK, {}, "info", "none", 1000.0),
+    ("investment_authority", RICE, {}, "ok", "below", 25.0),
     ("sector_refused", IN_PARK, {"sector": "dyeing"}, "block", "refused", "dyeing"),
     ("sector_refused", IN_PARK, {"sector": "steel_rolling"}, "block", "refused", "steel_rolling"),
     ("sector_refused", IN_PARK, {"sector": "electronics"}, "ok", "priority", "electronics"),

@@ -1,7 +1,7 @@
 """Site-review rules: the Finding a rule returns, the facts it reads, and the registry of all rules.
 
 A rule is a pure function ``(facts, context, config) -> Finding``. It is registered with the
-``@rule`` decorator in its family module (``landuse``, ``admin``, ``sector``, ``zoning``,
+``@rule`` decorator in its family module (``landuse``, ``admin``, ``approval``, ``sector``, ``zoning``,
 ``infrastructure``, ``proposals``); ``all_rules()`` imports the families and returns the rules in
 report order. Titles and messages come from the ``review`` message catalog
 (``review.rule.<id>.title`` and ``review.rule.<id>.<message>``), so every rule has a Vietnamese and
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Rule families in report order (one module each under ``tbgeo/rules/``).
-FAMILIES = ("admin", "landuse", "sector", "zoning", "infrastructure", "proposals")
+FAMILIES = ("admin", "landuse", "approval", "sector", "zoning", "infrastructure", "proposals")
 
 
 RuleFunc = Callable[["Facts", "ReviewContext", "ReviewConfig"], Finding]

@@ -35,10 +35,10 @@ def base_context() -> Any:
 
 
 def context() -> Any:
-    """The review context: catalog layers (cached per active version) plus the stored proposals now."""
+    """The review context: catalog layers (cached per active version) plus the stored proposals now
+    (their outlines for the overlap rule, their reviews for the rice-land quota)."""
     ctx = base_context()
-    frame = open_store(create=False).proposals_frame()
-    return ctx.with_proposals(frame)
+    return ctx.with_proposals(open_store(create=False).proposals())  # outlines, and reviews for the ledger
 
 
 @st.cache_resource(show_spinner=False)

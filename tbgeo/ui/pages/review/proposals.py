@@ -69,7 +69,7 @@ def _history(chosen: Any, lang: str) -> None:
                 t("review.page.col_who", lang): d.by,
                 t("review.page.col_from", lang): _status(d.status_from, lang),
                 t("review.page.col_to", lang): _status(d.status_to, lang),
-                t("review.page.col_comment", lang): d.comment,
+                t("review.page.col_comment", lang): lifecycle.decision_text(d, lang),
             }
             for d in chosen.history
         ],
@@ -113,22 +113,39 @@ def _recheck(ws: Any, chosen: Any, lang: str) -> None:
         st.success(t("review.page.rechecked", lang, id=chosen.id, verdict=t(f"review.severity.{report.verdict}", lang)))
 
 
+def _blocking_titles(chosen: Any, lang: str) -> list[str]:
+    """The findings that block in the proposal's stored review, in the reader's language (none unless it blocks)."""
+    report = render_record(chosen.report or {}, lang)
+    if report.get("verdict") != "block":
+        return []
+    return [f"{f.get('title', f.get('rule', ''))} ({f.get('citation', '')})"
+            for f in report.get("findings") or [] if f.get("severity") == "block"] or [t("review.severity.block", lang)]
+
+
 def _decision(ws: Any, chosen: Any, lang: str) -> None:
     """The decision form: a new status (as the life cycle and the user's roles allow) or a comment,
-    recorded under the signed-in name; made on the proposal as shown (a change meanwhile is refused)."""
+    recorded under the signed-in name; made on the proposal as shown (a change meanwhile is refused).
+    For a proposal whose review blocks, the reason an approval needs (the domain refuses one without it)."""
     who = actor()
+    allowed_now = lifecycle.statuses_for(who, chosen)
+    blocking = _blocking_titles(chosen, lang) if "approved" in allowed_now else []
     with st.form(Key.REVIEW_DECISION):
-        options = ["", *lifecycle.statuses_for(who, chosen)]
+        options = ["", *allowed_now]
         new = st.selectbox(t("review.page.new_status", lang), options,
                            format_func=lambda s: _status(s, lang) or t("review.page.comment_only", lang),
                            key=Key.REVIEW_NEW_STATUS)
+        reason = ""
+        if blocking:
+            st.warning(t("review.page.override_warning", lang, findings="; ".join(blocking)))  # plain: titles are ours
+            reason = st.text_area(t("review.page.override_reason", lang), key=Key.REVIEW_OVERRIDE_REASON)
         comment = st.text_area(t("review.page.comment", lang), key=Key.REVIEW_COMMENT)
         go = st.form_submit_button(t("review.page.record", lang))
     if not go:
         return
     try:
         if new:
-            lifecycle.set_status(ws, chosen.id, new, actor=who, comment=comment, expected=chosen.row_version)
+            lifecycle.set_status(ws, chosen.id, new, actor=who, comment=comment, expected=chosen.row_version,
+                                 override_reason=reason if new == "approved" and reason.strip() else None)
         elif comment.strip():
             lifecycle.comment(ws, chosen.id, comment, actor=who)
         else:
