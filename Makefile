@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.installed
 
-.PHONY: install assets run lint test test-deps lock data bench clean
+.PHONY: install assets run serve lint test test-deps lock data bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "tbgeo needs Python >= 3.11"'
@@ -30,7 +30,11 @@ assets: $(ASSETS)
 
 ## run: start the app on the shipped data at http://localhost:8501
 run: install
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/streamlit run app.py --server.address localhost
+
+## serve: start the app for the office network (all addresses, port 8501); needs accounts (tbgeo users add)
+serve: install
+	$(VENV)/bin/streamlit run app.py --server.address 0.0.0.0
 
 ## test-deps: the headless browser for the browser test (Debian package chromium) and a local PostGIS
 ## server for the PostGIS store tests (Debian package postgresql-15-postgis-3); needs root or sudo

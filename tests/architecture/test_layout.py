@@ -35,7 +35,7 @@ def test_folium_only_in_mapping() -> None:
 
 def test_sqlite_only_in_the_store() -> None:
     # (the places crosswalk reads the vietnamadminunits package's SQLite data file through GDAL, as a file)
-    allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables"}
+    allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_base", "tbgeo.store.gpkg_proposals", "tbgeo.store.gpkg_tables"}
     users = _using("sqlite3")
     assert users <= allowed, sorted(users - allowed)
 
@@ -92,7 +92,7 @@ def test_no_module_outside_the_store_checks_whether_the_store_file_exists() -> N
 def test_the_store_is_reached_only_through_its_door() -> None:
     # issue 12 §1: outside tbgeo.store, modules know the protocol and open_store, never an implementation
     reaching = {m for m in G.modules if not m.startswith("tbgeo.store")
-                and G.edges(with_local=True)[m] & {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis"}}
+                and G.edges(with_local=True)[m] & {"tbgeo.store.gpkg", "tbgeo.store.gpkg_base", "tbgeo.store.gpkg_proposals", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables"}}
     assert reaching == set()
 
 

@@ -1,0 +1,301 @@
+"""The GeoPackage store's proposals: sites with their reviews, decisions, comments and the history
+of every changed field; each change refused on a stale view (``expected``) or by the caller's rule
+(``check``) inside its own transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from tbgeo.crs import WORK_CRS
+from tbgeo.errors import InputError
+from tbgeo.store import gpkg_tables as tables
+from tbgeo.store.base import current_user
+from tbgeo.store.conflicts import refuse_stale
+from tbgeo.store.gpkg_base import GpkgBase, is_busy
+from tbgeo.store.records import (
+    Change,
+    Decision,
+    Proposal,
+    field_changes,
+    now,
+    review_fields,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = ["GpkgProposals"]
+
+
+def _fields(row: sqlite3.Row) -> dict[str, Any]:
+    return review_fields(row["name"], json.loads(row["attributes"]), row["area_ha"],
+                         json.loads(row["report"]) if row["report"] else None)
+
+
+
+class GpkgProposals(GpkgBase):
+    """Proposals in the GeoPackage store (a feature layer QGIS shows: ``tbgeo_proposals``)."""
+
+    def add_proposal(
+        self,
+        geometry: BaseGeometry,
+        *,
+        name: str,
+        attributes: dict[str, Any] | None = None,
+        report: dict[str, Any] | None = None,
+        user: str | None = None,
+        status: str = "draft",
+        revision_of: int | None = None,
+    ) -> Proposal:
+        """Store a proposed site (geometry in EPSG:9209) with its attributes and review report.
+
+        The status is written as given: which statuses a proposal may start with is
+        ``tbgeo.proposals``' rule. ``revision_of`` links a new review of a decided proposal to it; the
+        fields that differ from it are recorded in the revision's history.
+        """
+        import shapely
+
+        user = user or current_user()
+        at = now()
+        with self._lock():
+            if not self.path.exists():
+                self._create_unlocked()
+            with self._transaction() as con:
+                if not tables.proposals_layer_ready(con):  # a workspace from an earlier tbgeo
+                    tables.register_proposals_layer(con)
+                if not tables.tables_ready(con):
+                    tables.upgrade_tables(con)
+                original = self._require_proposal(con, revision_of) if revision_of is not None else None
+                cur = con.execute(
+                    "INSERT INTO tbgeo_proposals (name, status, geom_wkb, geom, area_ha, attributes, report,"
+                    " created_at, created_by, updated_at, revision_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        name,
+                        status,
+                        shapely.to_wkb(geometry),
+                        tables.gpkg_geometry(geometry, tables.work_srs_id(con)),
+                        float(geometry.area) / 10_000.0,
+                        json.dumps(attributes or {}, ensure_ascii=False, default=str),
+                        json.dumps(report, ensure_ascii=False, default=str) if report is not None else None,
+                        at,
+                        user,
+                        at,
+                        revision_of,
+                    ),
+                )
+                pid = int(cur.lastrowid or 0)
+                con.execute(
+                    "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                    " VALUES (?, ?, ?, NULL, ?, '')",
+                    (pid, at, user, status),
+                )
+                details: dict[str, Any] = {"name": name, "status": status}
+                if original is not None:
+                    new_row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (pid,)).fetchone()
+                    self._record_changes(con, pid, user, at, _fields(original), _fields(new_row))
+                    details["revision_of"] = revision_of
+                self._audit(con, user, "proposal.create", f"proposal:{pid}", details)
+        return self.proposal(pid)
+
+    @staticmethod
+    def _record_changes(
+        con: sqlite3.Connection, pid: int, user: str, at: str, old: dict[str, Any], new: dict[str, Any]
+    ) -> list[tuple[str, str | None, str | None]]:
+        changes = field_changes(old, new)
+        con.executemany(
+            "INSERT INTO tbgeo_proposal_changes (proposal_id, at, by, field, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+            [(pid, at, user, f, a, b) for f, a, b in changes],
+        )
+        return changes
+
+    def update_report(
+        self,
+        proposal_id: int,
+        report: dict[str, Any],
+        *,
+        user: str | None = None,
+        name: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        check: Callable[[Proposal], None] | None = None,
+        expected: int | None = None,
+    ) -> Proposal:
+        """Replace a proposal's review report after a re-check, and its name and attributes if given.
+
+        ``check`` (``tbgeo.proposals``' rule: a decided proposal stays as it was) is called with the
+        proposal as stored, inside this change's lock, and refuses it by raising; so does a change on
+        a view older than the stored one (``expected``). Every changed field is kept in the history.
+        """
+        user = user or current_user()
+        with self._lock(), self._transaction() as con:
+            row = self._require_proposal(con, proposal_id)
+            stored = self._proposal_from_row(con, row)
+            refuse_stale(stored, expected)
+            if check is not None:
+                check(stored)
+            if not tables.tables_ready(con):
+                tables.upgrade_tables(con)
+            at = now()
+            con.execute(
+                "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ?,"
+                " row_version = row_version + 1 WHERE id = ?",
+                (
+                    json.dumps(report, ensure_ascii=False, default=str),
+                    name if name is not None else row["name"],
+                    json.dumps(attributes, ensure_ascii=False, default=str) if attributes is not None else row["attributes"],
+                    at,
+                    proposal_id,
+                ),
+            )
+            after = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+            changes = self._record_changes(con, proposal_id, user, at, _fields(row), _fields(after))
+            self._audit(con, user, "proposal.review", f"proposal:{proposal_id}",
+                        {"verdict": report.get("verdict"), "changed": [c[0] for c in changes]})
+        return self.proposal(proposal_id)
+
+    def set_status(
+        self,
+        proposal_id: int,
+        status: str,
+        *,
+        user: str | None = None,
+        comment: str = "",
+        check: Callable[[Proposal], None] | None = None,
+        expected: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> Proposal:
+        """Record a decision: the new status, who took it, when and why (``details``: more for the
+        audit log, such as an override's reason).
+
+        The status is written as given; ``check`` (``tbgeo.proposals``' life-cycle rules) is called
+        with the proposal as stored, inside this change's lock, and refuses it by raising; so does a
+        decision on a view older than the stored one (``expected``).
+        """
+        user = user or current_user()
+        with self._lock(), self._transaction() as con:
+            row = self._require_proposal(con, proposal_id)
+            current = row["status"]
+            stored = self._proposal_from_row(con, row)
+            refuse_stale(stored, expected)
+            if check is not None:
+                check(stored)
+            at = now()
+            con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ?, row_version = row_version + 1"
+                        " WHERE id = ?", (status, at, proposal_id))
+            con.execute(
+                "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (proposal_id, at, user, current, status, comment),
+            )
+            self._audit(con, user, "proposal.status", f"proposal:{proposal_id}",
+                        {"from": current, "to": status, **(details or {})})
+        return self.proposal(proposal_id)
+
+    def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
+        """A reviewer's comment, kept in the proposal's history."""
+        user = user or current_user()
+        with self._lock(), self._transaction() as con:
+            self._require_proposal(con, proposal_id)
+            con.execute(
+                "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
+                " VALUES (?, ?, ?, NULL, NULL, ?)",
+                (proposal_id, now(), user, comment),
+            )
+            self._audit(con, user, "proposal.comment", f"proposal:{proposal_id}", {})
+        return self.proposal(proposal_id)
+
+    def _require_proposal(self, con: sqlite3.Connection, proposal_id: int) -> sqlite3.Row:
+        row: sqlite3.Row | None = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+        if row is None:
+            raise InputError("workspace.no_proposal", id=proposal_id)
+        return row
+
+    def _proposal_from_row(self, con: sqlite3.Connection, row: sqlite3.Row) -> Proposal:
+        import shapely
+
+        history = tuple(
+            Decision(
+                proposal_id=int(d["proposal_id"]),
+                at=d["at"],
+                by=d["by"],
+                status_from=d["status_from"],
+                status_to=d["status_to"],
+                comment=d["comment"],
+            )
+            for d in con.execute(
+                "SELECT * FROM tbgeo_decisions WHERE proposal_id = ? ORDER BY id", (row["id"],)
+            ).fetchall()
+        )
+        try:
+            changes = tuple(
+                Change(proposal_id=int(c["proposal_id"]), at=c["at"], by=c["by"], field=c["field"], old=c["old"],
+                       new=c["new"])
+                for c in con.execute(
+                    "SELECT * FROM tbgeo_proposal_changes WHERE proposal_id = ? ORDER BY id", (row["id"],)
+                ).fetchall()
+            )
+        except sqlite3.OperationalError as exc:  # a workspace from before revisions (opened read-only)
+            if is_busy(exc):
+                raise
+            changes = ()
+        return Proposal(
+            id=int(row["id"]),
+            name=row["name"],
+            status=row["status"],
+            geometry=shapely.from_wkb(row["geom_wkb"]),
+            area_ha=float(row["area_ha"]),
+            attributes=json.loads(row["attributes"]),
+            report=json.loads(row["report"]) if row["report"] else None,
+            created_at=row["created_at"],
+            created_by=row["created_by"],
+            updated_at=row["updated_at"],
+            history=history,
+            # sqlite3.Row: `in row` would look among the values; keys() are the column names
+            revision_of=row["revision_of"] if "revision_of" in row.keys() else None,  # noqa: SIM118
+            changes=changes,
+            row_version=int(row["row_version"]) if "row_version" in row.keys() else 1,  # noqa: SIM118
+        )
+
+    def proposal(self, proposal_id: int) -> Proposal:
+        if not self.path.exists():  # no store yet: no proposal either (and no file made by asking)
+            raise InputError("workspace.no_proposal", id=proposal_id)
+        with self._connect() as con:
+            return self._proposal_from_row(con, self._require_proposal(con, proposal_id))
+
+    def find_proposal(self, proposal_id: int) -> Proposal | None:
+        """The proposal ``proposal_id``, or None when there is no such proposal (or no store yet)."""
+        if not self.path.exists():
+            return None
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM tbgeo_proposals WHERE id = ?", (proposal_id,)).fetchone()
+            return self._proposal_from_row(con, row) if row is not None else None
+
+    def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]:
+        """Stored proposals, newest first, optionally only those with the given statuses."""
+        if not self.path.exists():
+            return []
+        with self._connect() as con:
+            rows = con.execute("SELECT * FROM tbgeo_proposals ORDER BY id DESC").fetchall()
+            out = [self._proposal_from_row(con, r) for r in rows]
+        return [p for p in out if statuses is None or p.status in statuses]
+
+    def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
+        """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""
+        import geopandas as gpd
+
+        items = self.proposals(statuses)
+        return gpd.GeoDataFrame(
+            {
+                "proposal_id": [p.id for p in items],
+                "name": [p.name for p in items],
+                "status": [p.status for p in items],
+                "area_ha": [round(p.area_ha, 2) for p in items],
+                "sector": [p.attributes.get("sector") for p in items],
+                "verdict": [(p.report or {}).get("verdict") for p in items],
+            },
+            geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
+        )
+
