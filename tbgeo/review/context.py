@@ -18,7 +18,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError
 from tbgeo.places.locate import communes_frame
 from tbgeo.review.landuse import landuse_source
-from tbgeo.store import Store, open_store
+from tbgeo.store import Store, open_store, proposals_frame
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tbgeo.review.zonal import LanduseSource
     from tbgeo.store import Store
 
-__all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "proposals_frame", "LAYER_COLUMNS"]
+__all__ = ["ReviewContext", "empty_frame", "landuse_from_layer", "LAYER_COLUMNS"]
 
 #: Columns each context frame is guaranteed to have (filled with None when the data lacks them).
 LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -230,23 +230,6 @@ class ReviewContext:
 
     def describe(self) -> dict[str, Any]:
         return {"sources": dict(self.sources), "missing": list(self.missing)}
-
-
-def proposals_frame(items: Sequence[Any]) -> gpd.GeoDataFrame:
-    """Stored proposals as the frame the rules read (EPSG:9209): id, name, status, area, sector, verdict."""
-    import geopandas as gpd
-
-    return gpd.GeoDataFrame(
-        {
-            "proposal_id": [p.id for p in items],
-            "name": [p.name for p in items],
-            "status": [p.status for p in items],
-            "area_ha": [round(p.area_ha, 2) for p in items],
-            "sector": [p.attributes.get("sector") for p in items],
-            "verdict": [(p.report or {}).get("verdict") for p in items],
-        },
-        geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
-    )
 
 
 def landuse_from_layer(layer: Any) -> LanduseSource:

@@ -9,11 +9,10 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.store import gpkg_tables as tables
 from tbgeo.store.base import current_user
-from tbgeo.store.conflicts import refuse_stale
+from tbgeo.store.conflicts import guard
 from tbgeo.store.gpkg_base import GpkgBase, is_busy
 from tbgeo.store.records import (
     Change,
@@ -21,6 +20,7 @@ from tbgeo.store.records import (
     Proposal,
     field_changes,
     now,
+    proposals_frame,
     review_fields,
 )
 
@@ -132,10 +132,7 @@ class GpkgProposals(GpkgBase):
         user = user or current_user()
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
-            stored = self._proposal_from_row(con, row)
-            refuse_stale(stored, expected)
-            if check is not None:
-                check(stored)
+            guard(self._proposal_from_row(con, row), expected, check)
             if not tables.tables_ready(con):
                 tables.upgrade_tables(con)
             at = now()
@@ -178,10 +175,7 @@ class GpkgProposals(GpkgBase):
         with self._lock(), self._transaction() as con:
             row = self._require_proposal(con, proposal_id)
             current = row["status"]
-            stored = self._proposal_from_row(con, row)
-            refuse_stale(stored, expected)
-            if check is not None:
-                check(stored)
+            guard(self._proposal_from_row(con, row), expected, check)
             at = now()
             con.execute("UPDATE tbgeo_proposals SET status = ?, updated_at = ?, row_version = row_version + 1"
                         " WHERE id = ?", (status, at, proposal_id))
@@ -284,18 +278,5 @@ class GpkgProposals(GpkgBase):
 
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
         """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""
-        import geopandas as gpd
-
-        items = self.proposals(statuses)
-        return gpd.GeoDataFrame(
-            {
-                "proposal_id": [p.id for p in items],
-                "name": [p.name for p in items],
-                "status": [p.status for p in items],
-                "area_ha": [round(p.area_ha, 2) for p in items],
-                "sector": [p.attributes.get("sector") for p in items],
-                "verdict": [(p.report or {}).get("verdict") for p in items],
-            },
-            geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
-        )
+        return proposals_frame(self.proposals(statuses))
 

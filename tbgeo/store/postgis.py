@@ -24,7 +24,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
 from tbgeo.store import pg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
-from tbgeo.store.conflicts import refuse_stale
+from tbgeo.store.conflicts import guard
 from tbgeo.store.records import (
     Change,
     Decision,
@@ -33,6 +33,7 @@ from tbgeo.store.records import (
     User,
     field_changes,
     now,
+    proposals_frame,
     review_fields,
 )
 
@@ -303,10 +304,7 @@ class PostgisStore:
         user = user or current_user()
         with self._transaction("decisions") as cur:
             row = self._require(cur, proposal_id, lock=True)
-            stored = self._proposal_from_row(cur, row)
-            refuse_stale(stored, expected)
-            if check is not None:
-                check(stored)
+            guard(self._proposal_from_row(cur, row), expected, check)
             at = now()
             cur.execute("UPDATE tbgeo_proposals SET report = %s, name = %s, attributes = %s, updated_at = %s,"
                         " row_version = row_version + 1 WHERE id = %s",
@@ -325,10 +323,7 @@ class PostgisStore:
         user = user or current_user()
         with self._transaction("decisions") as cur:
             row = self._require(cur, proposal_id, lock=True)
-            stored = self._proposal_from_row(cur, row)
-            refuse_stale(stored, expected)
-            if check is not None:
-                check(stored)
+            guard(self._proposal_from_row(cur, row), expected, check)
             at = now()
             cur.execute("UPDATE tbgeo_proposals SET status = %s, updated_at = %s, row_version = row_version + 1"
                         " WHERE id = %s", (status, at, proposal_id))
@@ -387,16 +382,8 @@ class PostgisStore:
         return [p for p in out if statuses is None or p.status in statuses]
 
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
-        import geopandas as gpd
-
-        items = self.proposals(statuses)
-        return gpd.GeoDataFrame(
-            {"proposal_id": [p.id for p in items], "name": [p.name for p in items],
-             "status": [p.status for p in items], "area_ha": [round(p.area_ha, 2) for p in items],
-             "sector": [p.attributes.get("sector") for p in items],
-             "verdict": [(p.report or {}).get("verdict") for p in items]},
-            geometry=gpd.GeoSeries([p.geometry for p in items], crs=WORK_CRS),
-        )
+        """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""
+        return proposals_frame(self.proposals(statuses))
 
     # -- accounts ---------------------------------------------------------------------------
     @staticmethod

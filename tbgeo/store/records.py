@@ -9,9 +9,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "now", "field_changes", "review_fields"]
+__all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "now", "field_changes", "review_fields",
+           "proposals_frame"]
 
 
 def now() -> str:
@@ -142,3 +146,21 @@ def review_fields(name: str, attributes: dict[str, Any], area_ha: float, report:
     """The reviewable fields of a stored proposal, flat: name, each attribute, area, verdict."""
     return {"name": name, **{f"attributes.{k}": v for k, v in attributes.items()},
             "area_ha": round(float(area_ha), 4), "verdict": (report or {}).get("verdict")}
+
+
+def proposals_frame(items: Sequence[Proposal]) -> gpd.GeoDataFrame:
+    """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict): what the
+    rules and the map read."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(
+        {
+            "proposal_id": [p.id for p in items],
+            "name": [p.name for p in items],
+            "status": [p.status for p in items],
+            "area_ha": [round(p.area_ha, 2) for p in items],
+            "sector": [p.attributes.get("sector") for p in items],
+            "verdict": [(p.report or {}).get("verdict") for p in items],
+        },
+        geometry=gpd.GeoSeries([p.geometry for p in items], crs="EPSG:9209"),
+    )
