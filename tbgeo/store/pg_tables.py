@@ -131,6 +131,18 @@ def _column_type(dtype: Any) -> str:
     return "TEXT"
 
 
+def _column_values(column: Any, sqltype: str) -> list[Any]:
+    """A column's cells as COPY writes them, converted a column at a time (the fast path for numbers
+    and text; other values one by one)."""
+    missing = column.isna().tolist()
+    if sqltype in ("BIGINT", "DOUBLE PRECISION"):
+        cast = int if sqltype == "BIGINT" else float
+        return [None if m else cast(v) for v, m in zip(column.tolist(), missing, strict=True)]
+    if sqltype == "TEXT":
+        return [None if m else v if isinstance(v, str) else str(v) for v, m in zip(column.tolist(), missing, strict=True)]
+    return [_cell(v, sqltype) for v in column.tolist()]
+
+
 def _cell(value: Any, sqltype: str) -> Any:
     """A cell as COPY writes it: missing values as NULL, numbers as Python numbers, the rest as text."""
     import pandas as pd
@@ -172,10 +184,10 @@ def write_features(cur: psycopg.Cursor[Any], table: str, gdf: gpd.GeoDataFrame) 
     geoms = shapely.set_srid(_promoted(gdf.geometry.values), int(WORK_CRS.to_epsg() or 9209))
     wkb = shapely.to_wkb(geoms, hex=True, include_srid=True)
     names = sql.SQL(", ").join([sql.Identifier(str(c)) for c in columns] + [sql.Identifier("geom")])
+    values = [_column_values(gdf[c], t) for c, t in zip(columns, types, strict=True)]
     with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), names)) as copy:
-        values = [gdf[c].tolist() for c in columns]
-        for i in range(len(gdf)):
-            copy.write_row([_cell(v[i], t) for v, t in zip(values, types, strict=True)] + [wkb[i]])
+        for row in zip(*values, wkb.tolist(), strict=True):
+            copy.write_row(row)
     cur.execute(sql.SQL("CREATE INDEX {} ON {} USING GIST (geom)").format(
         sql.Identifier(f"{table}_geom"), sql.Identifier(table)))
 
