@@ -72,6 +72,7 @@ class Key(StrEnum):
     REVIEW_NEW_STATUS = "review_new_status"
     REVIEW_COMMENT = "review_comment"
     REVIEW_OVERRIDE_REASON = "review_override_reason"
+    REVIEW_SEEN = "review_seen"
     REVIEW_LEDGER = "review_ledger"
     REVIEW_LEDGER_BY = "review_ledger_by"
     # upload page

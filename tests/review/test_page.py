@@ -259,3 +259,32 @@ def test_approving_a_blocked_proposal_on_the_page_needs_a_reason(project) -> Non
     assert list(history["Ý kiến"])[-1] == (
         "⚠ Phê duyệt dù kết luận thẩm tra là «Chặn» — lý do: Dự án trọng điểm, UBND tỉnh chỉ đạo Đồng ý")
     assert not any(w.value.startswith("Kết luận thẩm tra của đề xuất này") for w in at.warning)  # decided now
+
+
+def _decision_page(who):  # type: ignore[no-untyped-def]
+    at = _app("vi")
+    at.session_state["identity"] = who  # the signed-in person, as the app's sign-in leaves it
+    return at.run()
+
+
+def test_the_decision_form_offers_what_the_roles_allow_and_refuses_a_stale_view(project) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.auth import Identity
+
+    ws = GpkgStore.open()
+    ws.add_proposal(RICE, name="Khu của Lan", user="lan", status="submitted", report={"verdict": "ok"})
+    binh = Identity("binh", "Bình", frozenset({"planner"}))
+    at = _decision_page(binh)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="review_new_status").options == ["— chỉ ghi ý kiến —"]  # not hers: comment only
+    hung = Identity("hung", "Hùng", frozenset({"approver"}))
+    at = _decision_page(hung)
+    assert at.selectbox(key="review_new_status").options == ["— chỉ ghi ý kiến —", "Đã duyệt", "Không duyệt"]
+    assert "review_recheck" not in [b.key for b in at.button]  # an approver does not re-review
+    # meanwhile the author withdraws it: the approver's view is stale, the decision refused
+    from tbgeo import proposals
+
+    proposals.set_status(ws, 1, "draft", actor=Identity("lan", "Lan", frozenset({"planner"})))
+    at.selectbox(key="review_new_status").set_value("approved")
+    _button(at, "Ghi nhận").click().run()
+    assert any(e.value.startswith("Đề xuất số 1 đã được lan thay đổi lúc ") for e in at.error), [e.value for e in at.error]
+    assert ws.proposal(1).status == "draft" and [d.by for d in ws.proposal(1).history] == ["lan", "lan"]

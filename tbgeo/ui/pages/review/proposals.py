@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from tbgeo import proposals as lifecycle
+from tbgeo.auth import allowed
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.places.locate import locate
@@ -127,7 +128,12 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
     recorded under the signed-in name; made on the proposal as shown (a change meanwhile is refused).
     For a proposal whose review blocks, the reason an approval needs (the domain refuses one without it)."""
     who = actor()
-    allowed_now = lifecycle.statuses_for(who, chosen)
+    # the proposal as this person last saw it: a decision is made on that view, and refused when the
+    # stored proposal has moved on since (the form is submitted on a rerun that reads it anew)
+    seen = st.session_state.get(Key.REVIEW_SEEN)
+    shown = seen if getattr(seen, "id", None) == chosen.id else chosen
+    st.session_state[Key.REVIEW_SEEN] = chosen
+    allowed_now = lifecycle.statuses_for(who, shown)
     blocking = _blocking_titles(chosen, lang) if "approved" in allowed_now else []
     with st.form(Key.REVIEW_DECISION):
         options = ["", *allowed_now]
@@ -144,7 +150,7 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
         return
     try:
         if new:
-            lifecycle.set_status(ws, chosen.id, new, actor=who, comment=comment, expected=chosen.row_version,
+            lifecycle.set_status(ws, chosen.id, new, actor=who, comment=comment, expected=shown.row_version,
                                  override_reason=reason if new == "approved" and reason.strip() else None)
         elif comment.strip():
             lifecycle.comment(ws, chosen.id, comment, actor=who)
@@ -155,6 +161,7 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
         st.error(error_text(exc, lang))
         return
     st.success(t("review.page.recorded", lang, id=chosen.id))
+    st.session_state.pop(Key.REVIEW_SEEN, None)  # the next view is the proposal as decided
     st.rerun()
 
 
@@ -178,6 +185,6 @@ def proposals_part(lang: str) -> None:
         st.text(t("places.report_line", lang, where=where.text(lang)))  # plain text: names come from layers
     _findings(chosen, lang)
     _history(chosen, lang)
-    if st.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
+    if allowed(actor(), "review") and st.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
         _recheck(ws, chosen, lang)
     _decision(ws, chosen, lang)
