@@ -131,7 +131,7 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
     # the proposal as this person last saw it: a decision is made on that view, and refused when the
     # stored proposal has moved on since (the form is submitted on a rerun that reads it anew)
     seen = st.session_state.get(Key.REVIEW_SEEN)
-    shown = seen if getattr(seen, "id", None) == chosen.id else chosen
+    shown: Any = seen if seen is not None and getattr(seen, "id", None) == chosen.id else chosen
     st.session_state[Key.REVIEW_SEEN] = chosen
     allowed_now = lifecycle.statuses_for(who, shown)
     blocking = _blocking_titles(chosen, lang) if "approved" in allowed_now else []
