@@ -91,3 +91,28 @@ def test_sign_in_is_refused_on_a_wrong_password_and_slowed_after_failures(any_st
     assert err.value.key == "auth.wait" and err.value.message("en").startswith("Too many failed sign-ins. Wait ")
     assert any_store.user("quantri").failures == acc.FREE_FAILURES
     assert any_store.user("quantri").password_hash.startswith("$argon2id$")
+
+
+def test_a_viewer_cannot_import_roll_back_or_export_from_the_command_line(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.ingest.helpers import geojson, ring
+
+    for name, role in (("quantri", "admin"), ("xem", "viewer"), ("gis1", "gis")):
+        rc, _, err = _tbgeo(capsys, monkeypatch, "users", "add", name, "--role", role, "--by", "quantri",
+                            "--password-stdin", password="mật khẩu dài")
+        assert rc == 0, err
+    src = geojson(tmp_path / "kcn.geojson", [ring(shapely.box(106.40, 20.45, 106.41, 20.46))])
+    rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--user", "xem")
+    assert rc == 5 and "xem không được phép nhập lớp dữ liệu" in err
+    assert open_store(create=False).versions("industrial_parks") == []
+    rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--user", "gis1")
+    assert rc == 0, err
+    assert [(v.version, v.created_by) for v in open_store().versions("industrial_parks")] == [(1, "gis1")]
+    rc, _, err = _tbgeo(capsys, monkeypatch, "rollback", "industrial_parks", "shipped", "--user", "xem")
+    assert rc == 5 and "quay lại phiên bản lớp" in err and open_store().active_version("industrial_parks") is not None
+    rc, _, err = _tbgeo(capsys, monkeypatch, "export", "industrial_parks", "--out", str(tmp_path / "o.geojson"),
+                        "--user", "xem")
+    assert rc == 5 and "xuất lớp dữ liệu" in err and not (tmp_path / "o.geojson").exists()
+    rc, _, err = _tbgeo(capsys, monkeypatch, "rollback", "industrial_parks", "shipped", "--user", "gis1")
+    assert rc == 0 and open_store().active_version("industrial_parks") is None
+    assert open_store().audit(1)[0]["who"] == "gis1"
