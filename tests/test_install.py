@@ -115,6 +115,10 @@ def test_the_installed_package_reads_its_config_and_keeps_the_workspace_outside(
     from tbgeo.plan.targets.table import load_targets
 
     assert Path(found["package"]) == target / "tbgeo" / "__init__.py"
+    import tomllib
+
+    declared = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert found["version"] == declared["project"]["version"]  # from the installed package's metadata
     assert found["installed"] is True and Path(found["root"]) == shipped
     assert found["review"] == [str(shipped / "config" / "review.toml"), True]
     assert found["search"] == [str(shipped / "config" / "search.toml"), True]

@@ -13,12 +13,11 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.crs.detect import Candidate, CRSDetection, crs_label
 from tbgeo.errors import CRSError
 
-__all__ = ["GUESS_ORDER", "PROVINCE_EXTENT", "Landing", "FeatureLanding", "province_outline", "vietnam_outline",
+__all__ = ["GUESS_ORDER", "PROVINCE_EXTENT", "Landing", "FeatureLanding", "province_box", "vietnam_outline",
            "landing", "landing_features", "is_degrees", "looks_swapped_degrees", "guess", "guess_crs",
            "SITE_LAT", "SITE_LON", "SITE_E_9209", "SITE_N_9209"]
 
@@ -60,17 +59,10 @@ _VIETNAM_MARGIN_M = 30_000.0
 _GEOD = Geod(ellps="WGS84")
 
 
-def province_outline() -> BaseGeometry:
-    """Thái Bình in EPSG:9209: the union of the catalog's districts layer, or its extent box."""
+def province_box() -> BaseGeometry:
+    """Thái Bình's extent box in EPSG:9209 (where no districts layer gives its outline: the caller's)."""
     from shapely.geometry import box
 
-    try:
-
-        gdf = load_catalog(check_data=False).get("districts").read(crs=WORK_CRS)
-        if len(gdf):
-            return shapely.union_all(shapely.make_valid(gdf.geometry.values))
-    except Exception:
-        pass
     t = transformer("EPSG:4326", "EPSG:9209")
     return shapely.transform(box(*PROVINCE_EXTENT).segmentize(0.01), t.transform, interleaved=False)
 

@@ -284,7 +284,7 @@ def _build_plan(
         text.frame, target_type=target_type, layer_id=layer_id, lines_to_polygons=src.kind == "dxf",
         skip_other_types=skip_other_types, swap_axes=swap_axes, config=config,
     )  # fmt: skip
-    province = crsguess.province_outline()
+    province = landing_step.province_outline()
     projected = crs_step.apply(src, geo.frame, crs=crs, province=province, near_km=config.near_km)
     work = projected.frame
     place = landing_step.locate(work, projected.detection, usable=projected.usable, province=province, config=config)

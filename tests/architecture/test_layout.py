@@ -51,8 +51,8 @@ def test_no_import_circle_in_the_ui() -> None:
 
 def test_lower_floors_do_not_import_higher_ones() -> None:
     # the bottom: messages, errors, settings, CRS and geometry know nothing of the rest of tbgeo
-    bottom = {"tbgeo.settings", "tbgeo.errors", "tbgeo.i18n", "tbgeo.i18n.params", "tbgeo.crs", "tbgeo.geometry",
-              "tbgeo.safetext"}
+    bottom = {"tbgeo.settings", "tbgeo.errors", "tbgeo.i18n", "tbgeo.i18n.params", "tbgeo.crs", "tbgeo.crs.detect",
+              "tbgeo.crs.guess", "tbgeo.geometry", "tbgeo.safetext"}
     edges = G.edges(with_local=True)
     for module in bottom:
         assert edges[module] <= bottom | {"tbgeo", "tbgeo._offline", "tbgeo.diskcache"}, (module, edges[module] - bottom)

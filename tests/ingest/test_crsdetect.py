@@ -7,6 +7,7 @@ from pyproj import CRS, Geod, Transformer
 
 from tbgeo.crs import detect as cd, guess as cd_guess
 from tbgeo.errors import CRSError
+from tbgeo.ingest.steps import landing as landing_step
 
 from .helpers import VN2000_7P
 
@@ -80,32 +81,32 @@ def test_utm_unknown_datum_offers_both() -> None:
 
 
 def test_guess_tm3_band() -> None:
-    det = cd_guess.guess((E0, N0, E0 + 1000, N0 + 1000), province=cd_guess.province_outline(), near_km=40)
+    det = cd_guess.guess((E0, N0, E0 + 1000, N0 + 1000), province=landing_step.province_outline(), near_km=40)
     assert det.source == "guess" and det.needs_confirmation
     assert det.epsg == 9209
     assert det.candidates[0].where == "province"
 
 
 def test_guess_utm_band() -> None:
-    det = cd_guess.guess((640_000, 2_262_000, 641_000, 2_263_000), province=cd_guess.province_outline(), near_km=40)
+    det = cd_guess.guess((640_000, 2_262_000, 641_000, 2_263_000), province=landing_step.province_outline(), near_km=40)
     assert det.epsg == 3405
     assert [c.epsg for c in det.candidates[:2]] == [3405, 32648]
 
 
 def test_guess_degrees_defaults_to_wgs84() -> None:
-    det = cd_guess.guess((106.3, 20.4, 106.4, 20.5), province=cd_guess.province_outline(), near_km=40)
+    det = cd_guess.guess((106.3, 20.4, 106.4, 20.5), province=landing_step.province_outline(), near_km=40)
     assert det.epsg == 4326 and not det.needs_confirmation
     assert [c.epsg for c in det.candidates] == [4326, 4756]
 
 
 def test_guess_swapped_axes() -> None:
     with pytest.raises(CRSError) as err:
-        cd_guess.guess((N0, E0, N0 + 100, E0 + 100), province=cd_guess.province_outline(), near_km=40)
+        cd_guess.guess((N0, E0, N0 + 100, E0 + 100), province=landing_step.province_outline(), near_km=40)
     assert err.value.key == "ingest.crs_axes_swapped"
 
 
 def test_landing_classes() -> None:
-    prov = cd_guess.province_outline()
+    prov = landing_step.province_outline()
     to_work = Transformer.from_crs(4326, 9209, always_xy=True)
     inside = cd_guess.landing(*to_work.transform(106.34, 20.45), province=prov, near_km=40)
     assert inside.where == "province" and inside.distance_km == 0

@@ -6,7 +6,6 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon, box
 
-from tbgeo.crs import guess as crsguess
 from tbgeo.errors import CatalogError, CRSError, InputError
 from tbgeo.ingest.config import IngestConfig
 from tbgeo.ingest.steps import (
@@ -120,13 +119,13 @@ def _parks() -> gpd.GeoDataFrame:
 
 
 def test_crs_step_projects_with_the_users_crs() -> None:
-    step = crs_step.apply(source(_parks()), _parks(), crs=9209, province=crsguess.province_outline(), near_km=40.0)
+    step = crs_step.apply(source(_parks()), _parks(), crs=9209, province=landing_step.province_outline(), near_km=40.0)
     assert step.usable and step.blockers == [] and step.detection.source == "user" and step.detection.epsg == 9209
     assert step.frame.crs.to_epsg() == 9209 and step.frame.total_bounds[0] == pytest.approx(E0)
 
 
 def test_crs_step_refuses_degrees_for_metres() -> None:
-    step = crs_step.apply(source(_parks()), _parks(), crs=4326, province=crsguess.province_outline(), near_km=40.0)
+    step = crs_step.apply(source(_parks()), _parks(), crs=4326, province=landing_step.province_outline(), near_km=40.0)
     assert not step.usable
     assert [k for k, _ in step.blockers] == ["ingest.crs_not_degrees"]
     assert step.blockers[0][1]["xmin"] == pytest.approx(E0)
@@ -134,14 +133,14 @@ def test_crs_step_refuses_degrees_for_metres() -> None:
 
 def test_crs_step_keeping_a_declaration_needs_one() -> None:
     with pytest.raises(CRSError) as err:
-        crs_step.apply(source(_parks()), _parks(), crs="prj", province=crsguess.province_outline(), near_km=40.0)
+        crs_step.apply(source(_parks()), _parks(), crs="prj", province=landing_step.province_outline(), near_km=40.0)
     assert err.value.key == "ingest.crs_nothing_declared"
 
 
 def test_landing_step_in_the_province() -> None:
-    projected = crs_step.apply(source(_parks()), _parks(), crs=9209, province=crsguess.province_outline(), near_km=40.0)
+    projected = crs_step.apply(source(_parks()), _parks(), crs=9209, province=landing_step.province_outline(), near_km=40.0)
     step = landing_step.locate(
-        projected.frame, projected.detection, usable=True, province=crsguess.province_outline(), config=CONFIG
+        projected.frame, projected.detection, usable=True, province=landing_step.province_outline(), config=CONFIG
     )
     assert step.landing.where == "province" and step.outside == [] and step.warnings == [] and step.blockers == []
     xmin, ymin, xmax, ymax = step.bounds_wgs84
@@ -149,9 +148,9 @@ def test_landing_step_in_the_province() -> None:
 
 
 def test_landing_step_with_unusable_coordinates_locates_nothing() -> None:
-    projected = crs_step.apply(source(_parks()), _parks(), crs=4326, province=crsguess.province_outline(), near_km=40.0)
+    projected = crs_step.apply(source(_parks()), _parks(), crs=4326, province=landing_step.province_outline(), near_km=40.0)
     step = landing_step.locate(
-        projected.frame, projected.detection, usable=False, province=crsguess.province_outline(), config=CONFIG
+        projected.frame, projected.detection, usable=False, province=landing_step.province_outline(), config=CONFIG
     )
     assert step.landing.where == "unknown" and step.outside == [0, 1] and step.bounds_wgs84 == []
     assert step.warnings == [] and step.blockers == []

@@ -11,13 +11,15 @@ from typing import Any
 
 import geopandas as gpd
 
-from tbgeo.crs import detect as crsdetect, guess as crsguess, transformer
+from tbgeo.catalog import load_catalog
+from tbgeo.crs import WORK_CRS, detect as crsdetect, guess as crsguess, transformer
+from tbgeo.errors import TbgeoError
 from tbgeo.i18n.params import Joined, Num, Template, Text
 from tbgeo.ingest.config import IngestConfig
 from tbgeo.ingest.steps import Note, StepNotes, fid_list
 from tbgeo.ingest.validate import FID, flag_outside
 
-__all__ = ["LandingStep", "locate"]
+__all__ = ["LandingStep", "locate", "province_outline"]
 
 #: Up to this many features, the WGS 84 extent is that of the projected features themselves.
 _EXACT_BOUNDS_MAX = 5000
@@ -128,3 +130,17 @@ def locate(
     step.warnings.extend(_outside_notes(land, step.outside, len(work), config))
     step.bounds_wgs84 = _bounds_wgs84(work)
     return step
+
+
+def province_outline() -> Any:
+    """Thái Bình in EPSG:9209: the union of the catalog's districts layer (shipped or imported), or the
+    province's extent box when that layer cannot be read."""
+    import shapely
+
+    try:
+        gdf = load_catalog(check_data=False).get("districts").read(crs=WORK_CRS)
+    except (TbgeoError, OSError, ValueError):  # a broken districts layer: the box, never a failed import
+        return crsguess.province_box()
+    if not len(gdf):
+        return crsguess.province_box()
+    return shapely.union_all(shapely.make_valid(gdf.geometry.values))
