@@ -9,10 +9,11 @@ language, in the shape of ``Report.to_dict`` (which is that rendering of the rep
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -161,7 +162,7 @@ class Report:
 
     def to_sheet(
         self, lang: str = "vi", *, size: str = "A3", orientation: str = "landscape", fmt: str = "pdf", draft: bool = True,
-        heading: str | None = None, proposal_id: int | None = None, day: date | None = None,
+        heading: str | None = None, proposal_id: int | None = None, day: _dt.date | None = None,
     ) -> bytes:
         """The site on a printed map sheet with the findings as a table beside it (PDF, PNG or SVG).
 
@@ -171,7 +172,7 @@ class Report:
         The sheet is dated ``day`` (today), names the proposal (``proposal_id``, else the one reviewed
         again), the investor and the sector, and lists the site's corners in VN-2000 (X, Y).
         """
-        day = day or date.today()
+        day = day or _dt.date.today()  # looked up when called: the day the sheet is made
         name = self.facts.attrs.name or t("review.page.unnamed", lang)
         spec = PrintSpec(
             size=size,
