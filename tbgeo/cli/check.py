@@ -73,10 +73,15 @@ def run(args: argparse.Namespace) -> int:
     rice = site_input.open_landuse(args.landuse, classes=cfg.landuse.raster_classes) if args.landuse else None
     ctx = context.ReviewContext.from_catalog(landuse=rice, include_proposals=not args.no_proposals)
     report = review.review_site(site.geometry, attrs=attrs, context=ctx, config=cfg)
-    if args.sheet:
-        _write_sheet(report, Path(args.sheet), lang)
-    # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
-    saved = save_review(open_store(), report, lang) if args.save else None
+    part = _sheet_part(Path(args.sheet)) if args.sheet else None  # writable, checked before anything is saved
+    try:
+        # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
+        saved = save_review(open_store(), report, lang) if args.save else None
+        if part is not None:  # the sheet names the proposal it was saved as
+            _write_sheet(report, part, lang, None if saved is None else saved.id)
+    finally:
+        if part is not None:
+            part.unlink(missing_ok=True)
     if args.format == "json":
         data = report.to_dict(lang)
         data["input"] = {"source": site.source, "crs": site.crs, "notes": [site_input.note_text(n, lang) for n in site.notes]}
@@ -93,16 +98,24 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.verdict == "block" else 0
 
 
-def _write_sheet(report: Any, out: Path, lang: str) -> None:
-    """The printable sheet (site map + findings), written whole or not at all."""
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in ("pdf", "png"):
+def _sheet_part(out: Path) -> Path:
+    """The empty ``.part`` file the sheet is written into (its format checked, its folder writable)."""
+    if out.suffix.lower() not in (".pdf", ".png"):
         raise InputError("review.cli.sheet_format", file=str(out))
-    data = report.to_sheet(lang, fmt=fmt)
     tmp = out.with_name(out.name + ".part")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        tmp.write_bytes(b"")
     except OSError as exc:  # a folder that does not exist or cannot be written: the user's path
-        tmp.unlink(missing_ok=True)
+        raise InputError("map_cli.write_failed", path=str(out), detail=exc.strerror or type(exc).__name__) from exc
+    return tmp
+
+
+def _write_sheet(report: Any, part: Path, lang: str, proposal_id: int | None) -> None:
+    """The printable sheet (site map, corner coordinates, findings) written whole into ``part``, then renamed."""
+    out = part.with_name(part.name.removesuffix(".part"))
+    data = report.to_sheet(lang, fmt=out.suffix.lower().lstrip("."), proposal_id=proposal_id)
+    try:
+        part.write_bytes(data)
+        part.replace(out)
+    except OSError as exc:
         raise InputError("map_cli.write_failed", path=str(out), detail=exc.strerror or type(exc).__name__) from exc

@@ -24,6 +24,7 @@ from shapely.geometry import box as shapely_box
 from tbgeo.i18n import t
 from tbgeo.printing import findings as findings_mod
 from tbgeo.printing._text import FONT, PT_MM, nfc
+from tbgeo.printing.corners import draw_corner_marks, draw_corner_table
 from tbgeo.printing.labels import Placement, place_labels
 from tbgeo.printing.labeltasks import label_obstacles, label_tasks, site_task
 from tbgeo.printing.layout import SheetPlan, continuation_box, plan_sheet
@@ -132,8 +133,9 @@ def _place(plan: SheetPlan, data: MapData) -> list[Placement]:
         tasks.append(site_task(site, plan.spec.site_name, plan.lang, plan.pt))
     tasks += label_tasks(data, plan.layer_ids, plan.extent, pt=plan.pt, focus=plan.focus)
     obstacles = label_obstacles(data, plan.layer_ids, plan.extent, plan.scale)
-    # the north arrow's box is taken before any label
-    return place_labels(tasks, frame=plan.view, obstacles=obstacles, reserved=[plan.north.reserved], site=site)
+    # the north arrow's box (and the corner table's) is taken before any label
+    reserved = [plan.north.reserved] + ([plan.corners.reserved] if plan.corners is not None else [])
+    return place_labels(tasks, frame=plan.view, obstacles=obstacles, reserved=reserved, site=site)
 
 
 def _draw_grid(fig: Figure, mm: Transform, ax: Axes, plan: SheetPlan) -> None:
@@ -174,11 +176,11 @@ def _draw_north_arrow(fig: Figure, mm: Transform, plan: SheetPlan) -> tuple[floa
     na, u = plan.north, plan.sheet.unit
     cx, top, base, h, w = na.cx, na.top, na.base, 3.2 * u, na.width
     fig.add_artist(Rectangle((cx - 1.4 * u, base - 0.5 * u), 2.8 * u, h + 2.2 * u, transform=mm,
-                             facecolor=(1, 1, 1, 0.85), edgecolor="#444444", linewidth=0.4, zorder=20))
+                             facecolor=(1, 1, 1, 0.85), edgecolor="#444444", linewidth=0.4 * plan.k, zorder=20))
     left = MplPolygon([(cx, top), (cx - w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
-                      facecolor="white", edgecolor="black", linewidth=0.6, zorder=21)
+                      facecolor="white", edgecolor="black", linewidth=0.6 * plan.k, zorder=21)
     right = MplPolygon([(cx, top), (cx + w / 2, base), (cx, base + h * 0.28)], closed=True, transform=mm,
-                       facecolor="black", edgecolor="black", linewidth=0.6, zorder=21)
+                       facecolor="black", edgecolor="black", linewidth=0.6 * plan.k, zorder=21)
     left.set_gid("north-arrow")
     right.set_gid("north-arrow")
     fig.add_artist(left)
@@ -199,6 +201,8 @@ def _draw_map(fig: Figure, plan: SheetPlan, data: MapData, layout: dict[str, Any
         draw_veil(ax, extent, plan.focus, k=k)
     if plan.site is not None:
         draw_site(ax, plan.site, k=k)
+        if plan.corners is not None:
+            layout["corner_numbers"] = draw_corner_marks(ax, plan.corners, plan.site, scale=plan.scale, k=k)
     callouts = []
     if spec.labels:
         placements = _place(plan, data)
@@ -227,6 +231,9 @@ def _draw_sheet(plan: SheetPlan, data: MapData) -> tuple[Figure, dict[str, Any]]
     ax.set_ylim(plan.extent[1], plan.extent[3])
     if spec.draft:
         draw_draft_mark(fig, mm, plan.frame, lang, plan.pt)
+    if plan.corners is not None:
+        cont = 2 + plan.findings_pages if plan.corners.pages else None
+        layout["corner_table"] = draw_corner_table(fig, mm, plan.corners, lang, k=plan.k, continues_on=cont)
     # -- header, panel, footer -----------------------------------------------------------------------------
     draw_title_block(fig, mm, lay.header, plan.title_block, plan.pt)
     items = legend_items(present, lang, k=plan.k, extra=extra, headings={"callouts": t("print.callouts_title", lang)})
@@ -253,29 +260,41 @@ def _draw_sheet(plan: SheetPlan, data: MapData) -> tuple[Figure, dict[str, Any]]
     return fig, layout
 
 
-def _continuation_figures(plan: SheetPlan, layout: dict[str, Any]) -> list[Figure]:
-    """The pages that continue the findings table (empty when it fits the sheet)."""
-    if plan.table is None or not plan.table.pages or plan.findings is None:
-        return []
-    sh, lang, table = plan.sheet, plan.lang, plan.table
-    total = 1 + len(table.pages)
-    figs = []
-    u = sh.unit
+def _continuation_page(plan: SheetPlan, layout: dict[str, Any], i: int, n: int) -> tuple[Figure, Transform, Box]:
+    """A continuation page: neat line, the sheet's title, page number; the box for its table."""
+    sh, u = plan.sheet, plan.sheet.unit
+    fig, mm = _new_figure(plan)
+    neat = Box(sh.margin, sh.margin, sh.width - 2 * sh.margin, sh.height - 2 * sh.margin)
+    fig.add_artist(Rectangle((neat.x, neat.y), neat.w, neat.h, transform=mm, fill=False,
+                             linewidth=1.4 * plan.k, edgecolor="black"))
+    fig.text(neat.x + u, neat.y1 - u, layout["title"] + " – " + layout["unit"], transform=mm,
+             fontsize=plan.pt * 1.2, fontweight="bold", va="top")
+    fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", plan.lang, i=i, n=n), transform=mm,
+             fontsize=plan.pt * 0.9, ha="right", va="center")
     w, h = continuation_box(sh)
-    for k, (start, stop) in enumerate(table.pages, start=2):
-        fig, mm = _new_figure(plan)
-        neat = Box(sh.margin, sh.margin, sh.width - 2 * sh.margin, sh.height - 2 * sh.margin)
-        fig.add_artist(Rectangle((neat.x, neat.y), neat.w, neat.h, transform=mm, fill=False,
-                                 linewidth=1.4 * plan.k, edgecolor="black"))
-        fig.text(neat.x + u, neat.y1 - u, layout["title"] + " – " + layout["unit"], transform=mm,
-                 fontsize=plan.pt * 1.2, fontweight="bold", va="top")
-        box = (neat.x + u, neat.y + 2.0 * u, w, h)
-        findings_mod.draw_findings(fig, mm, box, plan.findings, table.pt, lang, head=table.head,
-                                   start=start, stop=stop, continued_from=k - 1,
-                                   continues_on=k + 1 if k < total else None)
-        fig.text(sh.width - sh.margin, sh.margin * 0.45, t("print.page", lang, i=k, n=total), transform=mm,
-                 fontsize=plan.pt * 0.9, ha="right", va="center")
-        figs.append(fig)
+    return fig, mm, Box(neat.x + u, neat.y + 2.0 * u, w, h)
+
+
+def _continuation_figures(plan: SheetPlan, layout: dict[str, Any]) -> list[Figure]:
+    """The pages that continue the findings table, then the corner coordinates (empty when all fit the sheet)."""
+    total = 1 + plan.findings_pages + plan.corner_pages
+    figs = []
+    if plan.table is not None and plan.findings is not None:
+        last = 1 + plan.findings_pages
+        for k, (start, stop) in enumerate(plan.table.pages, start=2):
+            fig, mm, box = _continuation_page(plan, layout, k, total)
+            findings_mod.draw_findings(fig, mm, box.as_tuple(), plan.findings, plan.table.pt, plan.lang,
+                                       head=plan.table.head, start=start, stop=stop, continued_from=k - 1,
+                                       continues_on=k + 1 if k < last else None)
+            figs.append(fig)
+    if plan.corners is not None:
+        first = 2 + plan.findings_pages
+        for k, (start, stop) in enumerate(plan.corners.pages, start=first):
+            fig, mm, box = _continuation_page(plan, layout, k, total)
+            draw_corner_table(fig, mm, plan.corners, plan.lang, k=plan.k, box=box.as_tuple(), start=start,
+                              stop=stop, continued_from=1 if k == first else k - 1,
+                              continues_on=k + 1 if k < total else None)
+            figs.append(fig)
     return figs
 
 

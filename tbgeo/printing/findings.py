@@ -12,6 +12,7 @@ from matplotlib.patches import Rectangle
 from tbgeo.i18n import fmt_number, t
 from tbgeo.plan.sectors import get_sector
 from tbgeo.printing._text import nfc, wrap_mm
+from tbgeo.printing.sheets import K_PT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -137,12 +138,15 @@ class TableHead:
     site_name: str | None = None
     verdict: str | None = None
     verdict_text: str | None = None
+    #: lines under the site's name (proposal number, investor, sector)
+    info: tuple[str, ...] = ()
 
     def lines(self, findings: Sequence[dict[str, Any]], lang: str) -> list[tuple[str, str | None]]:
         """(text, severity for the colour square) of each line under the table's title."""
         out: list[tuple[str, str | None]] = []
         if self.site_name:
             out.append((t("print.findings.site_label", lang, name=nfc(self.site_name)), None))
+        out.extend((nfc(line), None) for line in self.info)
         verdict = self.verdict or worst_severity(findings)
         if verdict is not None:
             words = nfc(self.verdict_text) if self.verdict_text else severity_label(verdict, lang)
@@ -264,7 +268,8 @@ def draw_findings(fig: Figure, mm: Transform, box: tuple[float, float, float, fl
     for cells, bold, sev in rows:
         wrapped = _wrapped([cells], w, pt, bold)[0]
         row_h = _row_height(wrapped, pt)
-        fig.add_artist(Line2D([x0, x0 + w], [y, y], transform=mm, color="#444444", linewidth=0.6 if bold else 0.3))
+        fig.add_artist(Line2D([x0, x0 + w], [y, y], transform=mm, color="#444444",
+                              linewidth=(0.6 if bold else 0.3) * pt / K_PT))
         for j, (lines, x) in enumerate(zip(wrapped, xs)):
             tx = x + 0.6
             if j == 1 and sev is not None:
@@ -278,7 +283,7 @@ def draw_findings(fig: Figure, mm: Transform, box: tuple[float, float, float, fl
         if not bold:
             drawn.append(cells[0])
         y -= row_h
-    fig.add_artist(Line2D([x0, x0 + w], [y, y], transform=mm, color="#444444", linewidth=0.6))
+    fig.add_artist(Line2D([x0, x0 + w], [y, y], transform=mm, color="#444444", linewidth=0.6 * pt / K_PT))
     if not findings:
         fig.text(x0, y - 0.3 * lh, t("print.findings.none", lang), transform=mm, fontsize=pt, style="italic",
                  va="top")

@@ -78,19 +78,19 @@ def _context(ax: Axes, bounds: Extent, lang: str, pt: float) -> list[str]:
     return [*drawn, gulf]
 
 
-def _draw_province(ax: Axes, data: MapData, prov: Any, focus: Any) -> None:
+def _draw_province(ax: Axes, data: MapData, prov: Any, focus: Any, k: float) -> None:
     path = polygon_path([prov])
     if path is not None:
-        ax.add_patch(PathPatch(path, facecolor="#f3efe0", edgecolor="#303030", linewidth=0.7))
+        ax.add_patch(PathPatch(path, facecolor="#f3efe0", edgecolor="#303030", linewidth=0.7 * k))
     if data.has_districts:
         segs = [shapely.get_coordinates(g) for g in
                 shapely.get_parts(shapely.boundary(data.districts.geometry.values))]
         segs = [s for s in segs if len(s)]
-        ax.add_collection(LineCollection(segs, colors="#8a8a8a", linewidths=0.3), autolim=False)
+        ax.add_collection(LineCollection(segs, colors="#8a8a8a", linewidths=0.3 * k), autolim=False)
     if focus is not None:
         fpath = polygon_path([focus])
         if fpath is not None:
-            ax.add_patch(PathPatch(fpath, facecolor="#f4b6a6", edgecolor="#b03a2e", linewidth=0.5))
+            ax.add_patch(PathPatch(fpath, facecolor="#f4b6a6", edgecolor="#b03a2e", linewidth=0.5 * k))
 
 
 def draw_inset(fig: Figure, mm: Transform, box: Box, sh: Sheet, data: MapData, extent: Extent, *, lang: str,
@@ -104,7 +104,7 @@ def draw_inset(fig: Figure, mm: Transform, box: Box, sh: Sheet, data: MapData, e
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set_linewidth(0.5)
+        spine.set_linewidth(0.5 * sh.k)
     ax.set_gid("inset")
     out: dict[str, Any] = {"inset_mm": inner.as_tuple()}
     prov = data.province
@@ -112,13 +112,13 @@ def draw_inset(fig: Figure, mm: Transform, box: Box, sh: Sheet, data: MapData, e
         bounds = extent
     else:
         bounds = prov.bounds
-        _draw_province(ax, data, prov, focus)
+        _draw_province(ax, data, prov, focus, sh.k)
         out["inset_labels"] = _context(ax, bounds, lang, pt)
     xmin, xmax, ymin, ymax = inset_view(bounds, extent, inner.w, inner.h, pad_frac=0.13 if prov is not None else 0.06)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     fx0, fy0, fx1, fy1 = extent
-    rect = Rectangle((fx0, fy0), fx1 - fx0, fy1 - fy0, fill=False, edgecolor="#e00000", linewidth=1.2)
+    rect = Rectangle((fx0, fy0), fx1 - fx0, fy1 - fy0, fill=False, edgecolor="#e00000", linewidth=1.2 * sh.k)
     rect.set_gid("inset-frame")
     ax.add_patch(rect)
     out["inset_frame"] = extent

@@ -11,6 +11,7 @@ from tbgeo.places.crosswalk import crosswalk
 from tbgeo.places.names import fold
 from tbgeo.printing import findings as findings_mod
 from tbgeo.printing._text import nfc, text_width_mm
+from tbgeo.printing.corners import CornerPlan, plan_corners
 from tbgeo.printing.grid import Grid, grid_for
 from tbgeo.printing.labels import MapFrame, MmBox
 from tbgeo.printing.scale import choose_scale, format_scale, ground_extent
@@ -98,6 +99,8 @@ class SheetPlan:
     findings: list[dict[str, Any]] | None
     table: TablePlan | None
     page: tuple[int, int] | None
+    #: the site's corner coordinates table (None: not asked for, or no site)
+    corners: CornerPlan | None = None
 
     @property
     def frame(self) -> Box:
@@ -122,7 +125,18 @@ class SheetPlan:
         """(page, pages) printed in the corner: an atlas page, or the first page of a continued table."""
         if self.page is not None:
             return self.page
-        return (1, 1 + len(self.table.pages)) if self.table is not None and self.table.pages else None
+        more = self.findings_pages + self.corner_pages
+        return (1, 1 + more) if more else None
+
+    @property
+    def findings_pages(self) -> int:
+        """Pages after the first that continue the findings table (pages 2 …)."""
+        return len(self.table.pages) if self.table is not None else 0
+
+    @property
+    def corner_pages(self) -> int:
+        """Pages after the findings' that continue the corner coordinates table."""
+        return len(self.corners.pages) if self.corners is not None else 0
 
     def report(self) -> dict[str, Any]:
         """The measured layout known before drawing (``PrintResult.layout`` gets the rest as it is drawn)."""
@@ -131,6 +145,8 @@ class SheetPlan:
             out["findings"] = {"rows": len(self.findings), "pt": self.table.pt, "first_page_rows": self.table.stop,
                                "pages": 1 + len(self.table.pages), "continuation_rows": list(self.table.pages),
                                "verdict": self.table.head.verdict or findings_mod.worst_severity(self.findings)}
+        if self.corners is not None:
+            out["corners"] = self.corners.record()
         sh = self.sheet
         out.update(
             page_mm=(sh.width, sh.height), size=sh.name, orientation=sh.orientation, frame_mm=self.frame.as_tuple(),
@@ -233,7 +249,7 @@ def plan_table(spec: PrintSpec, sh: Sheet, header_lines: float, findings: list[d
     """
     if findings is None:
         return layout_sheet(sh, header_lines=header_lines, signatures=spec.signatures), None
-    head = findings_mod.TableHead(spec.site_name, spec.verdict, spec.verdict_text)
+    head = findings_mod.TableHead(spec.site_name, spec.verdict, spec.verdict_text, tuple(spec.site_info))
     pt = max(findings_mod.MIN_TABLE_PT, 0.87 * sh.pt)
     fracs = (0.36,) if spec.fmt == "pdf" else (0.36, 0.44, 0.52, 0.60)
     for frac in fracs:
@@ -282,7 +298,7 @@ def plan_sheet(spec: PrintSpec, data: MapData, *, page: tuple[int, int] | None =
     """Plan one sheet of a validated ``spec``: read what it needs from ``data``, draw nothing."""
     lang = spec.lang if spec.lang in ("vi", "en") else "vi"
     sh = spec.sheet()
-    pt, k = sh.pt, sh.pt / 7.5
+    pt, k = sh.pt, sh.k
     layer_ids = resolve_layers(spec, data)
     target, focus, district_row = _focus(spec, data, layer_ids)
     heading = resolve_heading(spec.heading, spec.date)
@@ -297,10 +313,13 @@ def plan_sheet(spec: PrintSpec, data: MapData, *, page: tuple[int, int] | None =
     label_w = text_width_mm(_GRID_SAMPLE, pt * 0.85)
     grid = grid_for(view.extent, boxes.frame.w, scale=view.scale, min_gap_mm=max(28.0 * k, 3.2 * label_w),
                     edge_mm=label_w * 0.6)
+    north = north_arrow(boxes.frame, sh.unit)
+    corners = plan_corners(spec.site, view, sh, lang, continues=spec.fmt == "pdf" and page is None,
+                           north=north.reserved, cont_box=continuation_box(sh)) if spec.corner_table else None
     return SheetPlan(
         spec=spec, sheet=sh, lang=lang, pt=pt, k=k, layer_ids=layer_ids, heading=heading, title=title, unit=unit,
         issuer=issuer, title_block=tb, boxes=boxes, view=view, target=target, scale_given=spec.scale is not None,
-        clipped=clipped, grid=grid, north=north_arrow(boxes.frame, sh.unit), focus=focus,
+        clipped=clipped, grid=grid, north=north, focus=focus,
         district=nfc(district_row["name_vi"]) if district_row is not None else None, findings=findings,
-        table=table, page=page,
+        table=table, page=page, corners=corners,
     )

@@ -228,7 +228,7 @@ def draw_labels(ax: Axes, placements: Sequence[Placement], *, k: float) -> list[
     for p in placements:
         task = p.task
         if p.kind == "callout":
-            callouts.append(_draw_callout(ax, p))
+            callouts.append(_draw_callout(ax, p, k))
             continue
         common: dict[str, Any] = dict(fontsize=task.size, ha="center", va="center", fontweight="bold" if task.bold else "normal",
                       clip_on=True)
@@ -239,12 +239,12 @@ def draw_labels(ax: Axes, placements: Sequence[Placement], *, k: float) -> list[
     return callouts
 
 
-def _draw_callout(ax: Axes, p: Placement) -> tuple[str, LegendItem]:
+def _draw_callout(ax: Axes, p: Placement, k: float) -> tuple[str, LegendItem]:
     """A numbered circle on a feature whose name found no room; the number is explained under the legend."""
     size = p.task.size
-    sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5, size=size * CALLOUT_SCALE,
+    sym = Symbol("marker", edge="#1a1a1a", face="white", face_alpha=1.0, lw=0.5 * k, size=size * CALLOUT_SCALE,
                  text=str(p.number))
-    ax.scatter([p.x], [p.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5, zorder=8.5,
+    ax.scatter([p.x], [p.y], s=sym.size ** 2, c=["white"], edgecolors=["#1a1a1a"], linewidths=0.5 * k, zorder=8.5,
                marker="o")
     ax.text(p.x, p.y, str(p.number), fontsize=size * 0.95, fontweight="bold", ha="center", va="center_baseline",
             zorder=8.6, clip_on=True)

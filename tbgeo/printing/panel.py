@@ -267,7 +267,7 @@ def draw_scale_block(fig: Figure, mm: Transform, box: Box, scale: int, sh: Sheet
     y0 = box.y1 - 3.3 * u
     for i in range(bar.segments):
         seg = Rectangle((x0 + i * bar.segment_mm, y0), bar.segment_mm, bar_h, transform=mm,
-                        facecolor="black" if i % 2 == 0 else "white", edgecolor="black", linewidth=0.5)
+                        facecolor="black" if i % 2 == 0 else "white", edgecolor="black", linewidth=0.5 * k)
         seg.set_gid(f"scalebar-{i}")
         fig.add_artist(seg)
     labels = [lb.replace(".", ",") for lb in bar.labels] if lang == "vi" else bar.labels

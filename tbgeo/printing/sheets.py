@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 __all__ = [
@@ -12,6 +13,10 @@ __all__ = [
     "SheetLayout",
     "sheet",
     "layout_sheet",
+    "size_factor",
+    "A4_PT",
+    "A4_MARGIN",
+    "K_PT",
 ]
 
 #: ISO 216 A-series sizes, portrait (width, height) in millimetres.
@@ -24,10 +29,13 @@ SIZES: dict[str, tuple[int, int]] = {
 }
 ORIENTATIONS = ("portrait", "landscape")
 
-#: Font size (pt) of ordinary text on each sheet; everything else is a multiple of it.
-_BASE_PT = {"A4": 6.5, "A3": 7.5, "A2": 9.0, "A1": 11.0, "A0": 13.0}
-#: Outer margin (mm) between the paper edge and the neat line.
-_MARGIN = {"A4": 8.0, "A3": 10.0, "A2": 12.0, "A1": 15.0, "A0": 18.0}
+#: Font size (pt) of ordinary text and the outer margin (mm, paper edge to neat line) on an A4; every
+#: other sheet is the same design enlarged by ``size_factor`` (the square root of its area over A4's:
+#: √2 a step, 4 on an A0), so an A0 read from across a room is as legible as an A4 in the hand.
+A4_PT = 6.5
+A4_MARGIN = 8.0
+#: The text size line widths and symbols are drawn for at factor 1 (``Sheet.k``).
+K_PT = 7.5
 
 PT_MM = 25.4 / 72.0
 
@@ -82,9 +90,21 @@ class Sheet:
         return self.base_pt
 
     @property
+    def k(self) -> float:
+        """Line widths and symbol sizes scale with the text: 1 at ``K_PT``."""
+        return self.base_pt / K_PT
+
+    @property
     def unit(self) -> float:
         """A length in mm proportional to the text size (the height of a line of base text)."""
         return self.base_pt * PT_MM * 1.45
+
+
+def size_factor(name: str) -> float:
+    """How much larger than on an A4 everything on sheet ``name`` is drawn: sqrt(its area / A4's area)."""
+    w, h = SIZES[name.upper()]
+    a4w, a4h = SIZES["A4"]
+    return math.sqrt(w * h / (a4w * a4h))
 
 
 def sheet(name: str, orientation: str = "landscape") -> Sheet:
@@ -97,7 +117,8 @@ def sheet(name: str, orientation: str = "landscape") -> Sheet:
     w, h = SIZES[key]
     if orientation == "landscape":
         w, h = h, w
-    return Sheet(key, orientation, float(w), float(h), _MARGIN[key], _BASE_PT[key])
+    f = size_factor(key)
+    return Sheet(key, orientation, float(w), float(h), A4_MARGIN * f, A4_PT * f)
 
 
 @dataclass(frozen=True)

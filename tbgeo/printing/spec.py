@@ -67,6 +67,10 @@ class PrintSpec:
     heading: str | None = None
     #: An italic line under the title (a review sheet: the site's former district and new commune).
     place_note: str | None = None
+    #: Print the site's corner coordinates (VN-2000 X, Y) in a corner of the map, numbered on the map too.
+    corner_table: bool = False
+    #: Lines under the site's name above the findings (a review sheet: proposal number, investor, sector).
+    site_info: tuple[str, ...] = ()
 
     def sheet(self) -> Sheet:
         return sheet(self.size.upper(), self.orientation)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tbgeo.i18n import t
 from tbgeo.places.names import fold
 from tbgeo.printing._text import nfc, text_width_mm, wrap_mm
+from tbgeo.printing.sheets import K_PT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -228,7 +229,7 @@ def draw_title_block(fig: Figure, mm: Transform, box: Box, tb: TitleBlock, pt: f
 
         half = max(text_width_mm(s, cpt, style="italic") for s in tb.right[tb.motto_index:]) / 2
         yy = y - len(tb.right) * lh - 0.15 * lh
-        fig.add_artist(Line2D([rx - half, rx + half], [yy, yy], transform=mm, color="black", linewidth=0.5))
+        fig.add_artist(Line2D([rx - half, rx + half], [yy, yy], transform=mm, color="black", linewidth=0.5 * pt / K_PT))
     corner = max(len(tb.left), len(tb.right))
     y -= corner * lh + (0.6 * pt * _PT_MM if corner else 0.0)
     cx = box.x + box.w / 2

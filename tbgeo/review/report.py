@@ -9,6 +9,7 @@ language, in the shape of ``Report.to_dict`` (which is that rendering of the rep
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 from dataclasses import dataclass, field
@@ -161,17 +162,17 @@ class Report:
 
     def to_sheet(
         self, lang: str = "vi", *, size: str = "A3", orientation: str = "landscape", fmt: str = "pdf", draft: bool = True,
-        heading: str | None = None,
+        heading: str | None = None, proposal_id: int | None = None, day: _dt.date | None = None,
     ) -> bytes:
         """The site on a printed map sheet with the findings as a table beside it (PDF, PNG or SVG).
 
         ``draft`` prints the "DỰ THẢO" mark: a review sheet is a working paper until the proposal is approved.
         ``heading`` ("today" or "plan"; default by the day the sheet is made, as a dossier of that day):
         from 1 July 2025 the sheet is headed UBND tỉnh Hưng Yên, "(địa bàn tỉnh Thái Bình cũ)" in the title.
+        The sheet is dated ``day`` (today), names the proposal (``proposal_id``, else the one reviewed
+        again), the investor and the sector, and lists the site's corners in VN-2000 (X, Y).
         """
-        from datetime import date
-
-
+        day = day or _dt.date.today()  # looked up when called: the day the sheet is made
         name = self.facts.attrs.name or t("review.page.unnamed", lang)
         spec = PrintSpec(
             size=size,
@@ -184,7 +185,10 @@ class Report:
             verdict=self.verdict,
             verdict_text=t(f"review.severity.{self.verdict}", lang),
             place_note=None if self.location is None else t("places.report_line", lang, where=self.location.text(lang)),
-            heading=resolve_heading(heading, date.today().isoformat()),
+            heading=resolve_heading(heading, day.isoformat()),
+            date=t("review.sheet.date", lang, day=day.day, month=day.month, year=day.year),
+            corner_table=True,
+            site_info=self._sheet_info(lang, proposal_id),
         )
         rows = [f.to_dict(lang) for f in self.findings]
         for row, f in zip(rows, self.findings, strict=True):
@@ -192,6 +196,17 @@ class Report:
             row["unit"] = ""
         sheet: bytes = render_sheet(spec, site=self.geometry, findings=rows)
         return sheet
+
+    def _sheet_info(self, lang: str, proposal_id: int | None) -> tuple[str, ...]:
+        """The sheet's lines under the site's name: proposal number (a saved one), investor, sector."""
+        attrs, sector = self.facts.attrs, self.facts.sector
+        pid = proposal_id if proposal_id is not None else attrs.proposal_id
+        missing = t("review.sheet.not_stated", lang)
+        lines = [t("review.sheet.proposal", lang, id=pid)] if pid is not None else []
+        lines.append(t("review.sheet.investor", lang, name=attrs.investor.strip() or missing))
+        sector_name = sector.name(lang) if sector is not None else attrs.sector or missing
+        lines.append(t("review.sheet.sector", lang, name=sector_name))
+        return tuple(lines)
 
     def text(self, lang: str = "vi") -> str:
         """The report as plain text for the terminal."""

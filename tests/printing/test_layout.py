@@ -59,7 +59,7 @@ def test_table_boxes() -> None:
     portrait = layout_sheet(a4, header_lines=6.0, wide_panel=True)
     # portrait: the table is the panel's third column, half its width
     assert table_box(a4, portrait) == pytest.approx((portrait.panel.w * 0.5 - 0.9 * a4.unit, portrait.panel.h))
-    assert continuation_box(sh) == pytest.approx((420 - 20 - 2 * sh.unit, 297 - 20 - 6 * sh.unit))
+    assert continuation_box(sh) == pytest.approx((420 - 2 * sh.margin - 2 * sh.unit, 297 - 2 * sh.margin - 6 * sh.unit))
 
 
 def test_plan_table_splits_a_pdf_table_into_continuation_pages() -> None:

@@ -30,8 +30,9 @@ def test_check_writes_sheet_with_findings(site_file: Path, tmp_path: Path, capsy
     rc = main(["check", str(site_file), "--sector", "dyeing", "--name", SITE_NAME, "--sheet", str(out), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert rc == 1 and report["verdict"] == "block"
-    text = PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
-    assert "SƠ ĐỒ VỊ TRÍ KHU ĐẤT ĐỀ XUẤT VÀ KẾT QUẢ THẨM TRA" in text
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages]
+    text = "\n".join(pages)  # the findings continue on page 2 of an A3 when they do not fit beside the map
+    assert "SƠ ĐỒ VỊ TRÍ KHU ĐẤT ĐỀ XUẤT VÀ KẾT QUẢ THẨM TRA" in pages[0]
     assert f"Khu đất: {SITE_NAME}" in text
     assert "Hệ tọa độ VN-2000, kinh tuyến trục 105°30′, múi chiếu 3°" in text
     # the citation column wraps long citations over lines: compare with line breaks as spaces
@@ -47,3 +48,34 @@ def test_sheet_refuses_other_suffix(site_file: Path, tmp_path: Path, capsys: pyt
     assert main(["check", str(site_file), "--sheet", str(out)]) == 2
     assert "chỉ hỗ trợ đuôi .pdf hoặc .png" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_the_sheet_a_dossier_needs(site_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13 §7: the date, the proposal number (a saved site), investor, sector and the corner table."""
+    from datetime import date
+
+    out = tmp_path / "phieu.pdf"
+    rc = main(["check", str(site_file), "--sector", "dyeing", "--name", SITE_NAME, "--investor", "Công ty Đông Hưng",
+               "--save", "--sheet", str(out), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert rc == 1 and report["proposal_id"] == 1
+    assert not list(tmp_path.glob("*.part"))
+    page = " ".join(PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
+    today = date.today()
+    for needle in (f"Lập ngày {today.day} tháng {today.month} năm {today.year}", "Đề xuất số: 1",
+                   "Nhà đầu tư: Công ty Đông Hưng", "Ngành nghề: Nhuộm", "BẢNG TỌA ĐỘ ĐIỂM GÓC",
+                   "Hệ VN-2000, KTT 105°30′, múi chiếu 3°", "Điểm X (m) Y (m)"):
+        assert needle in page, needle
+    # the four corners of the site as read (lon/lat file projected to EPSG:9209), X northing, Y easting
+    site = gpd.read_file(site_file).to_crs(9209).geometry.iloc[0]
+    xs, ys = sorted({round(y, 2) for _, y in site.exterior.coords}), sorted({round(x, 2) for x, _ in site.exterior.coords})
+    assert len(xs) >= 2 and len(ys) >= 2
+    nw = next((x, y) for x, y in site.exterior.coords if round(x) == 590_000 and round(y) == 2_263_000)
+
+    def vi(v: float) -> str:
+        return f"{v:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+    assert f"1 {vi(round(nw[1], 2))} {vi(round(nw[0], 2))} 2 " in page
+    assert "Còn" not in page.split("BẢNG TỌA ĐỘ ĐIỂM GÓC")[1]  # four corners: no continuation
+    for english in ("Investor", "Sector", "Proposal", "CORNER", "Point"):
+        assert english not in page, english

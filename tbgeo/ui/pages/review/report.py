@@ -160,7 +160,8 @@ def _downloads(report: Any, lang: str) -> None:
                        json.dumps(report.to_geojson(lang), ensure_ascii=False).encode("utf-8"), f"{name}.geojson",
                        "application/geo+json", key=Key.REVIEW_DL_GEOJSON)
     if st.button(t("review.sheet.make", lang), key=Key.REVIEW_SHEET_MAKE):
-        st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang)
+        saved = st.session_state.get(Key.REVIEW_SAVED)  # a saved review: its proposal number on the sheet
+        st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang, proposal_id=None if saved is None else saved.id)
     if st.session_state.get(Key.REVIEW_SHEET_PDF):
         st.download_button(t("review.sheet.download", lang), st.session_state[Key.REVIEW_SHEET_PDF], f"{name}.pdf",
                            "application/pdf", key=Key.REVIEW_DL_SHEET)
