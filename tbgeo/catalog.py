@@ -14,6 +14,7 @@ from pyproj import CRS
 from tbgeo import diskcache, settings
 from tbgeo.errors import CatalogError, StoreBusyError
 from tbgeo.store import open_store
+from tbgeo.store.records import LAYER_ID
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -242,6 +243,8 @@ def parse_layer_file(path: Path, *, check_data: bool = True) -> Layer:
             raise CatalogError("catalog.missing_key", file=fname, key=key)
     if data["id"] != path.stem:
         raise CatalogError("catalog.id_mismatch", file=fname, value=data["id"], expected=path.stem)
+    if not LAYER_ID.fullmatch(str(data["id"])):
+        raise CatalogError("catalog.bad_id", file=fname, value=data["id"])
     if data["group"] not in GROUPS:
         raise CatalogError("catalog.bad_value", file=fname, key="group", value=data["group"], allowed=", ".join(GROUPS))
     if data["kind"] not in KINDS:

@@ -23,6 +23,17 @@ def _isolated_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("TBGEO_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def _served_on_this_computer() -> Iterator[None]:
+    """AppTest does not read .streamlit/config.toml: the app is served on localhost, as `make run` does."""
+    import streamlit as st
+
+    old = st.get_option("server.address")
+    st.config.set_option("server.address", "localhost")
+    yield
+    st.config.set_option("server.address", old)
+
+
 @pytest.fixture(params=["gpkg", "postgis"])
 def store_kind(request: pytest.FixtureRequest) -> str:
     """Both stores, for tests that must hold on each (issue 12 §1: one store test suite)."""

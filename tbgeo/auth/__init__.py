@@ -62,9 +62,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": _VIEW | {"users.manage"},
 }
 
-#: Roles whose holders may edit any proposal, not only their own (the decision's record names them).
-_EDIT_ANY = frozenset({"approver"})
-
 
 @dataclass(frozen=True)
 class Identity:
@@ -106,9 +103,10 @@ def require(identity: Identity, action: str) -> None:
 
 
 def require_own(identity: Identity, proposal: Proposal) -> None:
-    """A planner edits their own proposals; an approver (or the single user) any of them."""
+    """A planner edits their own proposals only (the single user, all of them); an approver decides,
+    never edits."""
     require(identity, "proposal.edit")
-    if identity.single_user or identity.roles & _EDIT_ANY or proposal.created_by == identity.name:
+    if identity.single_user or proposal.created_by == identity.name:
         return
     raise PermissionDenied("auth.not_owner", name=identity.name, id=proposal.id, owner=proposal.created_by)
 

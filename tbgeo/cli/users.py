@@ -41,8 +41,12 @@ def _roles(roles: tuple[str, ...], lang: str) -> str:
 def _password(args: argparse.Namespace, name: str) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(t("auth.cli.password_prompt", args.lang, name=name))
-    if getpass.getpass(t("auth.cli.password_again", args.lang)) != first:
+    try:
+        first = getpass.getpass(t("auth.cli.password_prompt", args.lang, name=name))
+        again = getpass.getpass(t("auth.cli.password_again", args.lang))
+    except EOFError:  # no terminal to ask on (a script, a pipe)
+        raise InputError("auth.cli.no_terminal") from None
+    if again != first:
         raise InputError("auth.cli.password_mismatch")
     return first
 

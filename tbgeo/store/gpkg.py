@@ -24,6 +24,7 @@ from tbgeo.store.gpkg_proposals import GpkgProposals
 from tbgeo.store.records import (
     LayerVersion,
     User,
+    check_layer_id,
     now,
 )
 
@@ -76,6 +77,7 @@ class GpkgStore(GpkgProposals):
         """
         import pyogrio
 
+        check_layer_id(layer_id)
         if gdf.crs is None:
             raise InputError("errors.crs_missing")
         user = user or current_user()

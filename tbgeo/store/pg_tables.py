@@ -4,6 +4,7 @@ read back as a GeoDataFrame. PostgreSQL only; used by ``tbgeo.store.postgis``.""
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -188,8 +189,8 @@ def write_features(cur: psycopg.Cursor[Any], table: str, gdf: gpd.GeoDataFrame) 
     with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), names)) as copy:
         for row in zip(*values, wkb.tolist(), strict=True):
             copy.write_row(row)
-    cur.execute(sql.SQL("CREATE INDEX {} ON {} USING GIST (geom)").format(
-        sql.Identifier(f"{table}_geom"), sql.Identifier(table)))
+    index = "ix_" + hashlib.sha1(table.encode("utf-8")).hexdigest()[:20]  # within 63 bytes, whatever the id
+    cur.execute(sql.SQL("CREATE INDEX {} ON {} USING GIST (geom)").format(sql.Identifier(index), sql.Identifier(table)))
 
 
 def read_features(cur: psycopg.Cursor[Any], table: str) -> gpd.GeoDataFrame:
@@ -199,7 +200,7 @@ def read_features(cur: psycopg.Cursor[Any], table: str) -> gpd.GeoDataFrame:
     import shapely
 
     cur.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
-                " AND NOT attisdropped ORDER BY attnum", (table,))
+                " AND NOT attisdropped ORDER BY attnum", (sql.Identifier(table).as_string(cur),))
     columns = [r[0] for r in cur.fetchall() if r[0] not in ("fid", "geom")]
     select = sql.SQL(", ").join([sql.Identifier(c) for c in columns] + [sql.SQL("ST_AsBinary(geom)")])
     cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY fid").format(select, sql.Identifier(table)))

@@ -31,6 +31,7 @@ from tbgeo.store.records import (
     LayerVersion,
     Proposal,
     User,
+    check_layer_id,
     field_changes,
     now,
     proposals_frame,
@@ -160,6 +161,7 @@ class PostgisStore:
                           user: str | None = None, details: dict[str, Any] | None = None,
                           activate: bool = True) -> LayerVersion:
         """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``, whole or not at all."""
+        check_layer_id(layer_id)
         if gdf.crs is None:
             raise InputError("errors.crs_missing")
         user = user or current_user()

@@ -4,9 +4,12 @@ changes, user accounts. Every store (GeoPackage, PostGIS) answers with these."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from tbgeo.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -15,7 +18,18 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "now", "field_changes", "review_fields",
-           "proposals_frame"]
+           "proposals_frame", "LAYER_ID", "check_layer_id"]
+
+
+#: A layer id as the store keeps it (and the catalog allows): it names tables in both stores.
+LAYER_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def check_layer_id(layer_id: str) -> str:
+    """Refuse a layer id that is not lower-case letters, digits and "_" (at most 40, a letter first)."""
+    if not isinstance(layer_id, str) or not LAYER_ID.fullmatch(layer_id):
+        raise InputError("store.bad_layer_id", layer=str(layer_id)[:80])
+    return layer_id
 
 
 def now() -> str:

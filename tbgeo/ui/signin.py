@@ -20,7 +20,10 @@ from tbgeo.ui.state import Key
 
 __all__ = ["identity", "actor", "roles_text"]
 
-_LOOPBACK = {"localhost", "127.0.0.1", "::1", ""}
+#: Addresses that serve this computer only. An unset address ("") is Streamlit's default: every address.
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+#: Streamlit gives no client address (None) for a client on this computer, such as a proxy beside tbgeo.
+_LOCAL_CLIENT = {"127.0.0.1", "::1", "localhost"}
 
 
 def roles_text(who: Identity, lang: str) -> str:
@@ -59,7 +62,10 @@ def _from_account(store: Store, name: str, method: str, lang: str) -> Identity |
 
 def _header(store: Store, lang: str) -> Identity | None:
     name = st.context.headers.get(settings.trusted_header()) or ""
-    if not name or (st.context.ip_address or "") not in settings.trusted_proxies():
+    client = st.context.ip_address
+    trusted = set(settings.trusted_proxies())
+    from_proxy = client in trusted if client else bool(trusted & _LOCAL_CLIENT)
+    if not name or not from_proxy:
         st.error(t("auth.page.header_missing", lang))
         return None
     return _from_account(store, name, "header", lang)

@@ -204,3 +204,14 @@ def test_postgis_store_knows_vn2000_and_qgis_sees_its_layers(pg_url: str) -> Non
         layers = {(r[0], r[1]) for r in con.execute("SELECT f_table_name, srid FROM geometry_columns")}
         assert {("lv_industrial_parks_1", 9209), ("tbgeo_proposals", 9209)} <= layers
         assert con.execute("SELECT name FROM tbgeo_proposals").fetchone()[0] == NAME
+
+
+def test_a_layer_id_that_could_name_a_table_badly_is_refused_by_both_stores(any_store: Store) -> None:
+    # layer ids name tables in both stores: capitals, spaces, quotes or long ids never reach SQL
+    for layer in ("KhuCongNghiep", "ab c", 'x"; DROP TABLE tbgeo_users; --', "l" * 41, "khu_công_nghiệp"):
+        with pytest.raises(InputError) as err:
+            any_store.add_layer_version(layer, _parks(2), source_name="a.zip", sha256="d" * 64, user="Lan")
+        assert err.value.key == "store.bad_layer_id" and "Không có thay đổi nào được lưu." in err.value.message("vi")
+    assert any_store.revision() == "0" or any_store.audit() == []
+    v = any_store.add_layer_version("l" * 40, _parks(2), source_name="a.zip", sha256="d" * 64, user="Lan")
+    assert list(any_store.read_version("l" * 40, v.version)["name"]) == [f"{NAME} 0", f"{NAME} 1"]
