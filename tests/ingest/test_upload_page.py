@@ -110,7 +110,7 @@ def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untype
 
     for n in (3, 2):
         z = mk.make_shapefile(tmp_path / f"v{n}", "kcn", mk.parks(n), prj=mk.esri_9209())
-        commit_import(plan_import(z, layer_id="industrial_parks"))
+        commit_import(plan_import(z, layer_id="industrial_parks"), confirm_removal=True)
     at = _app(tmp_path, None)
     assert not at.exception
     table = at.dataframe[0].value
