@@ -168,7 +168,7 @@ class ImportDiff:
 
 def _names(labels: tuple[str, ...]) -> Any:
     shown = Joined(tuple(labels[:_LIST_MAX]), "ingest.list_sep")
-    return shown if len(labels) <= _LIST_MAX else Joined((shown, "…"), None)
+    return shown if len(labels) <= _LIST_MAX else Joined((shown, f"… (+{len(labels) - _LIST_MAX})"), None)
 
 
 @dataclass
@@ -224,7 +224,8 @@ def _geometry_keys(geoms: gpd.GeoSeries) -> list[bytes]:
 
 def _records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    return data.to_dict("records")  # type: ignore[return-value]
+    records: list[dict[str, Any]] = data.to_dict("records")
+    return records
 
 
 def _label_of(record: dict[str, Any], label: str | None, fallback: str) -> str:
@@ -444,14 +445,15 @@ def _update(base: Base, upload: gpd.GeoDataFrame, old: _Side, new: _Side, *, lay
     if repeated:
         raise InputError("ingest.key_repeated_layer", key=column, n=len(repeated),
                          values=Joined(tuple(repeated[:_LIST_MAX]), "ingest.list_sep"))
-    columns = [str(c) for c in upload.columns if c != upload.geometry.name]
+    # the key matched as it is written in the layer, which keeps its spelling of it
+    columns = [str(c) for c in upload.columns if c not in (upload.geometry.name, column)]
     records = [dict(r) for r in old.records]
     geoms = list(old.geoms)
     changed: list[str] = []
     for j, i in pairs.items():
         if new.geokeys[j] != old.geokeys[i] or _differs(old.records[i], new.records[j], columns):
-            changed.append(_label_of(new.records[j], label, f"#{j + 1}"))
-        records[i].update(new.records[j])
+            changed.append(_label_of(old.records[i], label, f"#{i + 1}"))
+        records[i].update({c: new.records[j].get(c) for c in columns})
         geoms[i] = new.geoms[j]
     extra = [j for j in range(len(new.records)) if j not in pairs]
     unmatched = tuple(str(new.records[j].get(column)) for j in extra)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from tbgeo.catalog import Layer
 from tbgeo.i18n.params import Bilingual, Joined, Template
-from tbgeo.ingest.steps import Note, StepNotes
+from tbgeo.ingest.steps import StepNotes
 
 __all__ = ["ClassStep", "PREFIX", "word_key", "class_words", "match_values", "apply", "preview"]
 
@@ -105,7 +105,7 @@ def match_values(layer: Layer, values: pd.Series, *, field_name: str) -> ClassSt
         }))  # fmt: skip
     if unknown:
         shown = tuple(Template("ingest.class_value", {"value": v, "n": n}) for v, n in unknown.most_common(_LIST_MAX))
-        labels = tuple(_label(layer, c) for c in sorted(codes))
+        labels = tuple(_label(layer, str(c.get("value"))) for c in layer.style.get("classes", ()))
         step.warnings.append(("ingest.w_class_unknown", {
             "field": field_name, "n": sum(unknown.values()), "values": Joined(shown, "ingest.list_sep"),
             "classes": Joined(labels, "ingest.list_sep"),

@@ -12,7 +12,7 @@ from tbgeo.catalog import load_catalog
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ingest.merge import MODES, ImportDiff
-from tbgeo.ingest.messages import message
+from tbgeo.ingest.messages import render_messages
 from tbgeo.ingest.pipeline import ImportPlan, commit_import, compose
 from tbgeo.ingest.steps import Note
 from tbgeo.ingest.steps.classes import PREFIX as CLASS_NOTES
@@ -79,12 +79,12 @@ def _difference(plan: ImportPlan, mapping: dict[str, str | None], lang: str) -> 
     except TbgeoError as exc:
         st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
         return None
-    summary, *details = diff.notes()
-    st.info(plain(message(*summary, lang)))
-    for note in details:
-        st.markdown(plain(message(*note, lang)))
-    for note in notes:
-        st.warning(plain(message(*note, lang)))
+    summary, *details = render_messages(diff.notes(), lang)
+    st.info(plain(summary))
+    for line in details:
+        st.markdown(plain(line))
+    for line in render_messages(notes, lang):
+        st.warning(plain(line))
     return diff
 
 
