@@ -214,7 +214,7 @@ def _geometry_keys(geoms: gpd.GeoSeries) -> list[bytes]:
     """One key per geometry, equal for geometries equal to 1 cm (single or multi, any vertex order)."""
     arr = np.asarray(geoms.values)
     parts, index = shapely.get_parts(arr, return_index=True)
-    parts = shapely.normalize(shapely.set_precision(parts, _SAME_M))
+    parts = shapely.normalize(shapely.transform(parts, lambda xy: np.round(xy / _SAME_M) * _SAME_M))
     wkb = shapely.to_wkb(parts)
     grouped: list[list[bytes]] = [[] for _ in range(len(arr))]
     for i, w in zip(index.tolist(), wkb.tolist()):
@@ -235,19 +235,27 @@ def _label_of(record: dict[str, Any], label: str | None, fallback: str) -> str:
 
 @dataclass
 class _Side:
-    """One side of the comparison: its records, geometries, geometry keys and (when matched by key) keys."""
+    """One side of the comparison: its records, geometries and (when matched by key) keys; the geometry
+    keys are made when asked for, of the features asked for (a key match compares only matched pairs)."""
 
     frame: gpd.GeoDataFrame
     records: list[dict[str, Any]]
     geoms: list[Any]
-    geokeys: list[bytes]
     keys: list[str | None]
+    _geokeys: dict[int, bytes] = field(default_factory=dict)
 
     @classmethod
     def of(cls, frame: gpd.GeoDataFrame, key: str | None) -> _Side:
         records = _records(frame)
-        return cls(frame, records, list(frame.geometry.values), _geometry_keys(frame.geometry),
-                   [key_text(r.get(key)) for r in records] if key else [])
+        return cls(frame, records, list(frame.geometry.values), [key_text(r.get(key)) for r in records] if key else [])
+
+    def geokeys(self, positions: list[int] | None = None) -> dict[int, bytes]:
+        """position → geometry key, for ``positions`` (all features by default)."""
+        wanted = list(range(len(self.geoms))) if positions is None else positions
+        missing = [i for i in wanted if i not in self._geokeys]
+        if missing:
+            self._geokeys.update(zip(missing, _geometry_keys(self.frame.geometry.iloc[missing])))
+        return {i: self._geokeys[i] for i in wanted}
 
 
 def _find_column(frame: gpd.GeoDataFrame, name: str, mapping: dict[str, str | None]) -> str | None:
@@ -385,13 +393,19 @@ def _pairs(old: _Side, new: _Side, column: str | None) -> dict[int, int]:
         where = {k: i for i, k in enumerate(old.keys) if k is not None}
         return {j: where[k] for j, k in enumerate(new.keys) if k is not None and k in where}
     free: dict[bytes, list[int]] = {}
-    for i, g in enumerate(old.geokeys):
+    for i, g in old.geokeys().items():
         free.setdefault(g, []).append(i)
     out: dict[int, int] = {}
-    for j, g in enumerate(new.geokeys):
+    for j, g in new.geokeys().items():
         if free.get(g):
             out[j] = free[g].pop(0)
     return out
+
+
+def _moved(old: _Side, new: _Side, pairs: dict[int, int]) -> set[int]:
+    """The new positions of the matched features whose geometry is not the same (to 1 cm)."""
+    before, after = old.geokeys(list(pairs.values())), new.geokeys(list(pairs))
+    return {j for j, i in pairs.items() if after[j] != before[i]}
 
 
 def _diff(base: Base, *, mode: str, layer_id: str, column: str | None, before: int, after: int,
@@ -409,8 +423,9 @@ def _replace(base: Base, upload: gpd.GeoDataFrame, old: _Side, new: _Side, *, la
              column: str | None, label: str | None) -> Merged:
     pairs = _pairs(old, new, column)
     columns = _union(base.frame, upload)
+    moved = _moved(old, new, pairs)
     changed = [_label_of(new.records[j], label, f"#{j + 1}") for j, i in pairs.items()
-               if new.geokeys[j] != old.geokeys[i] or _differs(old.records[i], new.records[j], columns)]
+               if j in moved or _differs(old.records[i], new.records[j], columns)]
     kept = set(pairs.values())
     removed = [_label_of(r, label, f"#{i + 1}") for i, r in enumerate(old.records) if i not in kept]
     added = [_label_of(r, label, f"#{j + 1}") for j, r in enumerate(new.records) if j not in pairs]
@@ -450,8 +465,9 @@ def _update(base: Base, upload: gpd.GeoDataFrame, old: _Side, new: _Side, *, lay
     records = [dict(r) for r in old.records]
     geoms = list(old.geoms)
     changed: list[str] = []
+    moved = _moved(old, new, pairs)
     for j, i in pairs.items():
-        if new.geokeys[j] != old.geokeys[i] or _differs(old.records[i], new.records[j], columns):
+        if j in moved or _differs(old.records[i], new.records[j], columns):
             changed.append(_label_of(old.records[i], label, f"#{i + 1}"))
         records[i].update({c: new.records[j].get(c) for c in columns})
         geoms[i] = new.geoms[j]
