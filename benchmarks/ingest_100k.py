@@ -85,7 +85,7 @@ def measure(path: Path, workdir: Path) -> dict[str, object]:
     t1 = time.perf_counter()
     plan = build_plan(src, layer_id="industrial_parks")
     t2 = time.perf_counter()
-    result = commit_import(plan, actor=single_user("benchmark"))
+    result = commit_import(plan, actor=single_user("benchmark"), confirm_removal=True)
     t3 = time.perf_counter()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     d = result.to_dict("en")

@@ -110,7 +110,7 @@ def measure(path: Path) -> dict[str, object]:
     plan("3405")  # the user looks at another CRS …
     p = plan(None)  # … and comes back to the detected one
     features = len(p.frame)
-    result = commit_import(p, actor=single_user("benchmark")).to_dict("en")
+    result = commit_import(p, actor=single_user("benchmark"), confirm_removal=True).to_dict("en")
     p = src = None  # the session's plan and source dropped (rebound, not deleted: the closures above name them)
     s.after_commit(state, result)
     seconds = time.perf_counter() - t0

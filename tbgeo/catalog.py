@@ -60,7 +60,8 @@ _STYLE_KEYS = (
     "class_field",
     "classes",
 )
-_CLASS_KEYS = ("value", "label_vi", "label_en", "color", "fill_color", "dash_array", "weight", "radius")
+#: ``aliases``: other words GIS staff write for the class (an import maps them to ``value``: tbgeo.ingest.steps.classes)
+_CLASS_KEYS = ("value", "label_vi", "label_en", "aliases", "color", "fill_color", "dash_array", "weight", "radius")
 _POPUP_KEYS = ("field", "label_vi", "label_en")
 _RASTER_CLASS_KEYS = ("value", "code", "label_vi", "label_en", "color", "rice")
 
@@ -172,7 +173,7 @@ class Layer:
         base = {k: v for k, v in self.style.items() if k not in ("classes", "class_field")}
         for cls in self.style.get("classes", ()):
             if value is not None and str(cls.get("value")) == str(value):
-                base.update({k: v for k, v in cls.items() if k not in ("value", "label_vi", "label_en")})
+                base.update({k: v for k, v in cls.items() if k not in ("value", "label_vi", "label_en", "aliases")})
         return base
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:

@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument(
         "--map", action="append", default=[], metavar="FIELD=COLUMN", help=t("ingest.cli_opt_map", lang)
     )
+    parser.add_argument("--mode", choices=("replace", "append", "update"), default="replace", help=t("ingest.cli_opt_mode", lang))
+    parser.add_argument("--key", default=None, metavar="COLUMN", help=t("ingest.cli_opt_key", lang))
+    parser.add_argument("--yes", action="store_true", help=t("ingest.cli_opt_yes", lang))
     parser.add_argument("--insist", action="store_true", help=t("ingest.cli_opt_insist", lang))
     parser.add_argument("--skip-other-types", action="store_true", help=t("ingest.cli_opt_skip_other_types", lang))
     parser.add_argument("--swap-axes", action="store_true", help=t("ingest.cli_opt_swap_axes", lang))
@@ -82,15 +85,36 @@ def _print_text(data: dict[str, Any], lang: str, *, dry_run: bool) -> None:
         p(t("ingest.out_preview_header", lang))
         for row in data["preview"]:
             p(t("ingest.out_preview_row", lang, **row))
+    if "diff_text" in data:
+        p(t("ingest.out_mode", lang, mode=t(f"ingest.mode_{data['mode']}", lang)))
+        for line in data["diff_text"]:
+            p(t("ingest.out_diff", lang, message=line))
+        if dry_run and data["diff"]["needs_confirmation"]:
+            p(t("ingest.out_needs_yes", lang))
     for w in data["warnings"]:
         p(t("ingest.out_warning", lang, message=w))
     for w in data.get("overridden", []):
         p(t("ingest.out_overridden", lang, message=w))
 
 
+def _emit(data: dict[str, Any], args: argparse.Namespace, *, dry_run: bool) -> None:
+    if args.format == "json":
+        emit_json(data)
+    else:
+        _print_text(data, args.lang, dry_run=dry_run)
+
+
+def _refuse(data: dict[str, Any], args: argparse.Namespace, messages: list[str]) -> int:
+    """Show what was found, say why nothing is written (stderr), exit 2."""
+    _emit(data, args, dry_run=True)
+    for message in messages:
+        sys.stderr.write(t("cli.bad_input", args.lang, message=message) + "\n")
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     # GDAL and geopandas load only when importing, so that `tbgeo --help` starts at once
-    from tbgeo.ingest.pipeline import commit_import, plan_import
+    from tbgeo.ingest.pipeline import commit_import, compose, plan_import
 
     lang = args.lang
     plan = plan_import(
@@ -101,30 +125,30 @@ def run(args: argparse.Namespace) -> int:
         source_layer=args.source_layer,
         skip_other_types=args.skip_other_types,
         swap_axes=args.swap_axes,
+        mode=args.mode,
+        key=args.key,
     )
     column_map = _column_map(args.map)
     data = plan.to_dict(lang, insist=args.insist)
     blocked = plan.blocking(insist=args.insist)
-    if args.dry_run or blocked:
+    if blocked:
         if column_map:
             known = {f.name for f in plan.fields}
             for target in column_map:
                 if target not in known:
                     raise InputError("ingest.bad_target_field", field=target, fields=", ".join(sorted(known)))
             data["column_map"] = {**plan.mapping, **column_map}
-        if args.format == "json":
-            emit_json(data)
-        else:
-            _print_text(data, lang, dry_run=True)
-        for message in render_messages(blocked, lang):
-            sys.stderr.write(t("cli.bad_input", lang, message=message) + "\n")
-        return 2 if blocked else 0
+        return _refuse(data, args, render_messages(blocked, lang))
+    store = open_store(create=False)
+    composed = compose(plan, column_map=column_map or None, workspace=store)  # the difference, before anything is written
+    data.update(composed.to_dict(lang))
+    if args.dry_run:
+        _emit(data, args, dry_run=True)
+        return 0
+    if composed.diff.needs_confirmation and not args.yes:
+        return _refuse(data, args, [composed.diff.unconfirmed().message(lang)])
     store = open_store()
     result = commit_import(plan, actor=acting(store, args.user), column_map=column_map or None, insist=args.insist,
-                           workspace=store)
-    out = result.to_dict(lang)
-    if args.format == "json":
-        emit_json(out)
-    else:
-        _print_text(out, lang, dry_run=False)
+                           workspace=store, confirm_removal=args.yes, expected=composed.diff)
+    _emit(result.to_dict(lang), args, dry_run=False)
     return 0

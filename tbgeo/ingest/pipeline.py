@@ -3,8 +3,10 @@
 A plan is the sequence of the steps in :mod:`tbgeo.ingest.steps`: the source is read (``read_source``),
 then its text is decided (encoding), its geometries checked and repaired, its CRS decided and applied,
 where it lands located, and the target layer's needs checked (``build_plan``). Each step returns its
-result with its warnings and blockers; this module only sequences them into an ``ImportPlan``, and
-``commit_import`` stores the result as a new version of a workspace layer.
+result with its warnings and blockers; this module only sequences them into an ``ImportPlan``.
+``compose`` then maps the columns, matches the class field to the layer's classes and combines the
+upload with the layer's current features as the plan's mode says (:mod:`tbgeo.ingest.merge`: replace,
+append, update), with the difference it makes; ``commit_import`` stores that as a new version.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import geopandas as gpd
 
 from tbgeo.auth import Identity, acting, require
 from tbgeo.crs import detect as crsdetect, guess as crsguess
-from tbgeo.errors import CRSError, InputError, TbgeoError
-from tbgeo.ingest import encoding as enc
+from tbgeo.errors import ConflictError, CRSError, InputError, TbgeoError
+from tbgeo.ingest import encoding as enc, merge
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import render_messages
 from tbgeo.ingest.steps import (
     Note,
+    classes as classes_step,
     crs as crs_step,
     encoding as text_step,
     fid_list,
@@ -42,6 +45,8 @@ from tbgeo.store import LayerVersion, Store, open_store
 __all__ = [
     "ImportPlan",
     "ImportResult",
+    "Composition",
+    "compose",
     "read_source",
     "build_plan",
     "plan_import",
@@ -78,6 +83,9 @@ class ImportPlan:
     encoding_user: bool = False
     skip_other_types: bool = False
     swap_axes: bool = False
+    #: how the upload combines with the layer's current features (tbgeo.ingest.merge.MODES) and by which key
+    mode: str = "replace"
+    key: str | None = None
 
     # -- summaries --------------------------------------------------------------------------
     @property
@@ -155,6 +163,7 @@ class ImportPlan:
             "bounds_wgs84": self.bounds_wgs84,
             "landing": self.landing.to_dict(),
             "warnings": [{"code": k, "params": p} for k, p in self.warnings],
+            "mode": self.mode,
         }
 
     def to_dict(self, lang: str = "vi", *, version: int | None = None, insist: bool = False) -> dict[str, Any]:
@@ -168,6 +177,8 @@ class ImportPlan:
             "source_layer": self.source.chosen,
             "source_layers": self.source.options,
             "layer": self.layer_id,
+            "mode": self.mode,
+            "key": self.key,
             "version": version,
             "features_in": g["features_in"],
             "features_out": g["features_out"],
@@ -198,17 +209,46 @@ class ImportPlan:
 
 
 @dataclass
+class Composition:
+    """An upload made ready to store: the layer's features after the import (EPSG:9209), the difference
+    it makes, the column map used and the warnings (the plan's, with the class notes of this map)."""
+
+    frame: gpd.GeoDataFrame
+    diff: merge.ImportDiff
+    mapping: dict[str, str | None]
+    warnings: list[Note]
+    classes: dict[str, Any]
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        """What ``tbgeo import`` adds to the plan's summary: mode, difference, the words for both."""
+        return {
+            "mode": self.diff.mode,
+            "key": self.diff.key,
+            "column_map": self.mapping,
+            "diff": self.diff.to_dict(),
+            "diff_text": render_messages(self.diff.notes(), lang),
+            "classes": self.classes,
+            "warnings": render_messages(self.warnings, lang),
+            "warning_codes": [k for k, _ in self.warnings],
+        }
+
+
+@dataclass
 class ImportResult:
-    """A committed import: the plan and the stored version."""
+    """A committed import: the plan, the stored version and what the import did to the layer."""
 
     plan: ImportPlan
     version: LayerVersion
     insisted: bool = False
+    composition: Composition | None = None
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         out = self.plan.to_dict(lang, version=self.version.version, insist=self.insisted)
+        if self.composition is not None:
+            out.update(self.composition.to_dict(lang))
         out["column_map"] = self.version.details.get("column_map", self.plan.mapping)
         out["active"] = self.version.active
+        out["features"] = self.version.features
         return out
 
 
@@ -251,19 +291,25 @@ def build_plan(
     encoding: str | Mapping[str, str] | None = None,
     skip_other_types: bool = False,
     swap_axes: bool = False,
+    mode: str = "replace",
+    key: str | None = None,
     config: IngestConfig | None = None,
 ) -> ImportPlan:
     """Decide encoding, geometry repairs, CRS, landing and column mapping for a read upload.
 
     ``skip_other_types``: import only the features of the layer's geometry type (otherwise a file with
     other types is refused). ``swap_axes``: exchange x and y first (latitude/longitude written in the
-    wrong order, or X = northing as in Vietnamese survey practice).
+    wrong order, or X = northing as in Vietnamese survey practice). ``mode`` (replace, append, update)
+    and ``key`` (the column an update matches features by): see :mod:`tbgeo.ingest.merge`.
     """
+    merge.check_mode(mode)
     with _no_traceback(src.name):
-        return _build_plan(
+        plan = _build_plan(
             src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip_other_types,
             swap_axes=swap_axes, config=config or load_config(),
         )  # fmt: skip
+    plan.mode, plan.key = mode, (key or None)
+    return plan
 
 
 def _build_plan(
@@ -289,8 +335,10 @@ def _build_plan(
     work = projected.frame
     place = landing_step.locate(work, projected.detection, usable=projected.usable, province=province, config=config)
     fitted = target_step.fit(layer, work, layer_id=layer_id, target_type=target_type, usable=projected.usable)
+    classified = classes_step.preview(layer, work, fitted.mapping)
     # the order in which the messages are shown and stored
-    warnings = [*src.warnings, *geo.warnings, *projected.warnings, *place.warnings, *geo.repairs, *text.warnings]
+    warnings = [*src.warnings, *geo.warnings, *projected.warnings, *place.warnings, *geo.repairs, *text.warnings,
+                *classified.warnings]
     blockers = [*geo.blockers, *projected.blockers, *place.blockers, *fitted.blockers]
     return ImportPlan(
         source=src,
@@ -326,9 +374,13 @@ def plan_import(
     display_name: str | None = None,
     skip_other_types: bool = False,
     swap_axes: bool = False,
+    mode: str = "replace",
+    key: str | None = None,
     config: IngestConfig | None = None,
 ) -> ImportPlan:
-    """Read ``path`` and decide everything about importing it into ``layer_id``; writes nothing."""
+    """Read ``path`` and decide everything about importing it into ``layer_id`` by ``mode`` (replace,
+    append or update by ``key``); writes nothing."""
+    merge.check_mode(mode)
     config = config or load_config()
     src = read_source(path, source_layer=source_layer, display_name=display_name, config=config)
     return build_plan(
@@ -338,6 +390,8 @@ def plan_import(
         encoding=encoding,
         skip_other_types=skip_other_types,
         swap_axes=swap_axes,
+        mode=mode,
+        key=key,
         config=config,
     )
 
@@ -345,6 +399,39 @@ def plan_import(
 # --------------------------------------------------------------------------------------------
 # Committing
 # --------------------------------------------------------------------------------------------
+
+
+def _final_mapping(plan: ImportPlan, column_map: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """The plan's suggested column map with the user's choices (target field → source column or None)."""
+    mapping = dict(plan.mapping)
+    known = {f.name for f in plan.fields}
+    for target, col in (column_map or {}).items():
+        if target not in known:
+            raise InputError("ingest.bad_target_field", field=target, fields=", ".join(sorted(known)))
+        mapping[target] = col or None
+    return mapping
+
+
+def compose(
+    plan: ImportPlan, *, column_map: Mapping[str, str | None] | None = None, workspace: Store | None = None
+) -> Composition:
+    """The layer as the import would make it, and the difference, from the plan, the user's column map
+    and the layer's current features in ``workspace``; writes nothing.
+
+    Refuses (InputError) what the plan's mode cannot do: an update without a usable key column, a
+    feature of the file without a key, a key repeated (see :func:`tbgeo.ingest.merge.combine`)."""
+    mapping = _final_mapping(plan, column_map)
+    layer = target_step.target_layer(plan.layer_id)
+    with _no_traceback(plan.source.name):
+        out = apply_mapping(plan.frame.drop(columns=[FID]), mapping, plan.fields)
+        out = out.rename(columns={c: f"{c}_src" for c in out.columns if str(c).lower() == "fid"})
+        classified = classes_step.apply(layer, out)
+        base = merge.current_features(layer, workspace or open_store(create=False))
+        merged = merge.combine(base, out, layer_id=plan.layer_id, mode=plan.mode, key=plan.key,
+                               label=layer.label_field, mapping=mapping)
+    plan_notes = [n for n in plan.warnings if not n[0].startswith(classes_step.PREFIX)]
+    return Composition(frame=merged.frame, diff=merged.diff, mapping=mapping,
+                       warnings=[*plan_notes, *classified.warnings, *merged.warnings], classes=classified.to_dict())
 
 
 def commit_import(
@@ -355,13 +442,17 @@ def commit_import(
     insist: bool = False,
     activate: bool = True,
     workspace: Store | None = None,
+    confirm_removal: bool = False,
+    expected: merge.ImportDiff | None = None,
 ) -> ImportResult:
-    """Store the plan's features as a new version of its layer (active by default), made by ``actor``
-    (who acts from the command line by default), whose roles must allow imports.
+    """Store the layer as the plan's mode makes it (:func:`compose`) as a new version (active by default),
+    made by ``actor`` (who acts from the command line by default), whose roles must allow imports.
 
     Refuses (InputError, nothing written) while the CRS awaits confirmation or gives unusable (non-finite)
     coordinates, while the file holds other geometry types and ``skip_other_types`` was not chosen, or
-    when the data landed outside Vietnam and ``insist`` is False (``insist`` overrides nothing else).
+    when the data landed outside Vietnam and ``insist`` is False (``insist`` overrides nothing else); a
+    replace that removes features of the layer unless ``confirm_removal``; and (ConflictError) when the
+    difference is no longer ``expected``, the one the user confirmed (the layer changed meanwhile).
     ``column_map`` (target field → source column or None) overrides the suggested mapping.
     """
     actor = actor or acting(workspace or open_store(create=False))
@@ -374,30 +465,35 @@ def commit_import(
     if bad:  # never store NaN/inf coordinates, whatever the plan says
         label = crsdetect.crs_label(plan.crs.epsg) if plan.crs.epsg else plan.crs.detected
         raise CRSError("ingest.crs_non_finite", n=len(bad), total=len(plan.frame), fids=fid_list(bad), crs=label)
-    mapping = dict(plan.mapping)
-    if column_map:
-        known = {f.name for f in plan.fields}
-        for target, col in column_map.items():
-            if target not in known:
-                raise InputError("ingest.bad_target_field", field=target, fields=", ".join(sorted(known)))
-            mapping[target] = col or None
-    frame = plan.frame.drop(columns=[FID])
-    out = apply_mapping(frame, mapping, plan.fields)
-    out = out.rename(columns={c: f"{c}_src" for c in out.columns if str(c).lower() == "fid"})
+    composed = compose(plan, column_map=column_map, workspace=workspace)
+    _check_confirmed(composed.diff, confirm_removal=confirm_removal, expected=expected)
     details = plan.details()
-    details["column_map"] = mapping
+    details["column_map"] = composed.mapping
     overridden = plan.overridden(insist=insist)
     details["insisted"] = bool(overridden)
     details["overridden"] = [{"code": k, "params": p} for k, p in overridden]
+    details["diff"] = composed.diff.to_dict()
+    details["classes"] = composed.classes
+    details["warnings"] = [{"code": k, "params": p} for k, p in composed.warnings]
     ws = workspace or open_store()
     version = ws.add_layer_version(
         plan.layer_id,
-        out,
+        composed.frame,
         source_name=plan.source.name,
         sha256=plan.source.sha256,
         user=actor.name,
         details=details,
         activate=activate,
     )
-    return ImportResult(plan=plan, version=version, insisted=details["insisted"])
+    return ImportResult(plan=plan, version=version, insisted=details["insisted"], composition=composed)
+
+
+def _check_confirmed(diff: merge.ImportDiff, *, confirm_removal: bool, expected: merge.ImportDiff | None) -> None:
+    """Refuse a difference the user has not seen (the layer changed meanwhile), or a replace that
+    removes features without their explicit confirmation."""
+    if expected is not None and not diff.same_as(expected):
+        raise ConflictError("ingest.diff_stale", layer=diff.layer, before=diff.before, after=diff.after,
+                            shown_before=expected.before, shown_after=expected.after)
+    if diff.needs_confirmation and not confirm_removal:
+        raise diff.unconfirmed()
 

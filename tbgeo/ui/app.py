@@ -18,6 +18,7 @@ from tbgeo.auth import Identity, allowed
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ui import chrome, signin
+from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
 __all__ = ["PageInfo", "PAGES", "run"]
@@ -79,4 +80,6 @@ def run() -> None:
     entries.append(
         st.Page(home.render, title=t(home.title_key, lang), icon=home.icon, url_path=home.url, visibility="hidden")
     )
+    # links between pages (the upload's result links to the map) name the page as navigation holds it
+    st.session_state[Key.NAV_PAGES] = {home.url: entries[0], **{info.url: e for info, e in zip(others, entries[1:])}}
     st.navigation(entries).run()

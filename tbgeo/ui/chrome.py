@@ -1,4 +1,4 @@
-"""Page chrome shared by every page: the language switch and the user name, in the sidebar."""
+"""Page chrome shared by every page: the language switch and the user name, in the sidebar; links between pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tbgeo import settings
 from tbgeo.i18n import t
 from tbgeo.ui.state import Key
 
-__all__ = ["lang", "sidebar"]
+__all__ = ["lang", "sidebar", "page_link"]
 
 _LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -32,3 +32,13 @@ def sidebar() -> str:
         horizontal=True,
     )
     return lang()
+
+
+def page_link(url: str, label: str, *, icon: str | None = None) -> bool:
+    """A link to the page served at ``url`` (e.g. "map"), in the same tab and session; False (nothing
+    drawn) when this session's navigation does not hold that page."""
+    page = (st.session_state.get(Key.NAV_PAGES) or {}).get(url)
+    if page is None:
+        return False
+    st.page_link(page, label=label, icon=icon)
+    return True

@@ -7,7 +7,8 @@ Streamlit has no "session ended" hook, so nothing may wait for one. The rules:
   imported; a folder left by a closed browser is swept at the next upload once it is older than
   ``STALE_AFTER_S``;
 - one read upload (``SourceData``) and one ``ImportPlan`` per session — never a cache of several
-  reprojected frames; both are dropped when the import is committed (only the report dict stays).
+  reprojected frames; both are dropped when the import is committed (only the report dict stays). The
+  difference an import would make is kept as its counts and words only, never as the layer's frame.
 
 The functions take the session state as a plain mapping, so the benchmark and the tests drive them
 without a browser (``benchmarks/upload_memory.py``).
@@ -37,6 +38,7 @@ __all__ = [
     "cached_source",
     "cached_options",
     "cached_plan",
+    "cached_diff",
     "after_commit",
     "forget_upload",
     "give_back_memory",
@@ -53,7 +55,8 @@ State = MutableMapping[Any, Any]
 #: What belongs to one upload: dropped when another file comes or the import is done.
 _PER_UPLOAD = (
     Key.INGEST_OPTIONS, Key.INGEST_SOURCE, Key.INGEST_PLAN, Key.INGEST_BASE, Key.INGEST_CRS, Key.INGEST_CRS_OK,
-    Key.INGEST_SOURCE_LAYER, Key.INGEST_SWAP_AXES, Key.INGEST_SKIP_OTHER_TYPES,
+    Key.INGEST_SOURCE_LAYER, Key.INGEST_SWAP_AXES, Key.INGEST_SKIP_OTHER_TYPES, Key.INGEST_DIFF, Key.INGEST_MODE,
+    Key.INGEST_KEY, Key.INGEST_CONFIRM_REMOVAL,
 )
 
 
@@ -175,6 +178,17 @@ def cached_plan(state: State, key: tuple[Any, ...], build: Callable[[], Any]) ->
     plan = build()
     state[Key.INGEST_PLAN] = (key, plan)
     return plan
+
+
+def cached_diff(state: State, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The difference for ``key`` (the plan, the user's choices and the store's revision): small values
+    only (the difference and the warnings, no frames), made again when any of them changes."""
+    cached = state.get(Key.INGEST_DIFF)
+    if cached and cached[0] == key:
+        return cached[1]
+    value = build()
+    state[Key.INGEST_DIFF] = (key, value)
+    return value
 
 
 def give_back_memory() -> None:

@@ -11,6 +11,8 @@ class Key(StrEnum):
     """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
 
     LANG = "lang"
+    #: {url path: st.Page} of the pages this session's navigation holds (for links between pages).
+    NAV_PAGES = "nav_pages"
     IDENTITY = "identity"
     SIGNIN_FORM = "signin"
     SIGNIN_NAME = "signin_name"
@@ -108,6 +110,17 @@ class Key(StrEnum):
     INGEST_SKIP_OTHER_TYPES = "ingest_skip_other_types"
     #: Prefix: one column-mapping widget per field.
     INGEST_MAP = "ingest_map"
+    #: How the file changes the layer (replace, append, update), the key column, the confirmation of a
+    #: replace that removes features.
+    INGEST_MODE = "ingest_mode"
+    INGEST_KEY = "ingest_key"
+    INGEST_CONFIRM_REMOVAL = "ingest_confirm_removal"
+    #: (cache key, ImportDiff, warnings): the difference shown for the current choices (no frames).
+    INGEST_DIFF = "ingest_diff"
+    #: A message shown once after a rerun (the rollback done).
+    INGEST_FLASH = "ingest_flash"
+    #: The result panel's buttons.
+    INGEST_AGAIN = "ingest_again"
     # print page
     PRINT_RESULT = "print_result"
     PRINT_ADMIN_HEADING = "print_admin_heading"

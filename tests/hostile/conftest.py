@@ -72,7 +72,7 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = os.environ.get("TBGEO_USER")
     os.environ["TBGEO_USER"] = "seed"
     try:
-        commit_import(plan_import(z, layer_id="industrial_parks"), workspace=GpkgStore.open(store))
+        commit_import(plan_import(z, layer_id="industrial_parks"), workspace=GpkgStore.open(store), confirm_removal=True)
     finally:
         if old is not None:
             os.environ["TBGEO_USER"] = old

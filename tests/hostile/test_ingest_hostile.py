@@ -94,7 +94,7 @@ def test_clashing_columns_renamed_with_a_warning(case: Case, lang: str, store: P
     assert rc == 0, err
     dry = json.loads(out)
     assert case.warn in dry["warning_codes"]
-    rc, out, err = run(capsys, "import", str(path), "--layer", case.layer, "--format", "json", "--lang", lang)
+    rc, out, err = run(capsys, "import", str(path), "--layer", case.layer, "--format", "json", "--lang", lang, "--yes")
     assert rc == 0 and "Traceback" not in err
     data = json.loads(out)
     assert data["version"] == 2 and data["warning_codes"] == dry["warning_codes"]

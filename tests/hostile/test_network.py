@@ -52,7 +52,7 @@ def test_import_and_dry_run_never_fetch_a_link_crs(member: str, recorder: Record
         " an address a file names, so the file counts as declaring no coordinate system."
     )
     assert elapsed < FAST_S
-    rc, out, err, elapsed = run(capsys, "import", str(path), "--layer", "industrial_parks", "--format", "json")
+    rc, out, err, elapsed = run(capsys, "import", str(path), "--layer", "industrial_parks", "--format", "json", "--yes")
     assert rc == 0, err
     data = json.loads(out)
     assert data["version"] == 1 and data["crs"]["source"] == "guess"
@@ -74,7 +74,7 @@ def test_link_crs_on_metres_asks_for_the_crs_like_a_missing_one(lang: str, recor
     assert ("Hãy xác nhận (trên dòng lệnh: --crs 9209)" if lang == "vi" else "(on the command line: --crs 9209)") in first
     assert ("EPSG:9209" in first) and ("EPSG:9209" in err_bare)
     assert not GpkgStore.exists()
-    rc, out, err, elapsed = run(capsys, "import", str(path), "--layer", "industrial_parks", "--crs", "9209", "--format", "json")
+    rc, out, err, elapsed = run(capsys, "import", str(path), "--layer", "industrial_parks", "--crs", "9209", "--format", "json", "--yes")
     assert rc == 0, err
     assert json.loads(out)["crs"]["epsg"] == 9209 and elapsed < FAST_S
     assert recorder.connections == []

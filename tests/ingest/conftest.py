@@ -3,6 +3,7 @@ shapefiles whose DBF bytes are written by hand (to get TCVN3, VNI and CP1258 tex
 
 from __future__ import annotations
 
+import shutil
 import struct
 import warnings
 import zipfile
@@ -18,6 +19,7 @@ from shapely.geometry import Point, Polygon, box
 from tbgeo import settings
 
 E0, N0 = 587_644.682, 2_262_182.72  # EPSG:9209, Thái Bình city (facts §1.4)
+ROOT = Path(__file__).resolve().parents[2]
 
 _LAYER = """id = "{id}"
 title_vi = "{id} (vi)"
@@ -60,6 +62,18 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TBGEO_WORKSPACE", str(ws))
     monkeypatch.setenv("TBGEO_USER", "tester")
     return ws
+
+
+@pytest.fixture
+def parks12(env: Path) -> gpd.GeoDataFrame:
+    """The project's own industrial-parks layer (style classes with aliases, label field ``name``) and its
+    12 shipped parks, in the test project (a layer an upload could wipe)."""
+    shutil.copy(ROOT / "layers" / "industrial_parks.toml", settings.LAYERS_DIR / "industrial_parks.toml")
+    (settings.PROJECT_DIR / "data").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "data" / "industrial_parks.geojson", settings.PROJECT_DIR / "data" / "industrial_parks.geojson")
+    shipped = gpd.read_file(ROOT / "data" / "industrial_parks.geojson")
+    assert len(shipped) == 12
+    return shipped
 
 
 # --------------------------------------------------------------------------------------------

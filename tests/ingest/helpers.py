@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from pyproj import Geod, Transformer
+from shapely import affinity
+from shapely.geometry import Polygon, mapping
 
 from tbgeo.cli import main
 from tbgeo.store.gpkg import GpkgStore
 
-__all__ = ["GEOD", "TO_9209", "TO_WGS", "VN2000_7P", "dist_m", "first_vertex_wgs84", "geojson", "ring", "run"]
+__all__ = ["GEOD", "TO_9209", "TO_WGS", "VN2000_7P", "NEW", "dist_m", "first_vertex_wgs84", "geojson", "ring", "run",
+           "three", "write"]
 
 GEOD = Geod(ellps="WGS84")
 
@@ -56,3 +60,27 @@ def geojson(path: Path, rings: list[list[tuple[float, float]]], *, crs_member: s
 
 def ring(poly) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
     return [tuple(c) for c in poly.exterior.coords]
+
+
+#: A 500 m square in Tiền Hải, where no shipped park is.
+NEW = Polygon([(106.300, 20.400), (106.305, 20.400), (106.305, 20.405), (106.300, 20.405)])
+
+
+def write(path: Path, feats: list[tuple[dict, object]]) -> Path:
+    """A GeoJSON (WGS 84, no "crs": the format's default) of (properties, geometry) pairs."""
+    doc = {"type": "FeatureCollection",
+           "features": [{"type": "Feature", "properties": p, "geometry": mapping(g)} for p, g in feats]}
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+def three(tmp_path: Path, shipped: gpd.GeoDataFrame) -> Path:
+    """Three parks: one shipped park as it is, one shipped park moved 100 m east, one new park."""
+    same, moved = shipped.iloc[0], shipped.iloc[3]
+    return write(tmp_path / "ba_kcn.geojson", [
+        ({"name": same["name"], "status": same["status"], "area_ha": same["area_ha"], "district": same["district"],
+          "in_economic_zone": bool(same["in_economic_zone"]), "note": same["note"]}, same.geometry),
+        ({"name": moved["name"], "status": moved["status"], "area_ha": moved["area_ha"]},
+         affinity.translate(moved.geometry, xoff=0.001)),
+        ({"name": "KCN Mới", "status": "Quy hoạch", "area_ha": 30.0}, NEW),
+    ])  # fmt: skip

@@ -490,7 +490,7 @@ def test_versions_and_rollback(mk, tmp_path, capsys, env) -> None:  # type: igno
     v1 = mk.make_shapefile(tmp_path / "1", "kcn", mk.parks(3), fields=FIELDS, rows=rows_in(ENCODERS["tcvn3"]), prj=mk.esri_9209())
     v2 = mk.make_shapefile(tmp_path / "2", "kcn", mk.parks(2), fields=FIELDS, rows=rows_in(ENCODERS["vni"])[:2], prj=mk.esri_9209())
     assert main(["import", str(v1), "--layer", "industrial_parks", "--user", "an"]) == 0
-    assert main(["import", str(v2), "--layer", "industrial_parks", "--user", "binh"]) == 0
+    assert main(["import", str(v2), "--layer", "industrial_parks", "--user", "binh", "--yes"]) == 0
     capsys.readouterr()
     layer = load_catalog(check_data=False).get("industrial_parks")
     assert len(layer.read()) == 2

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tbgeo.store.gpkg import GpkgStore
 
-from .helpers import dist_m, first_vertex_wgs84, geojson
+from .helpers import dist_m, first_vertex_wgs84, geojson, three
 
 HOSTILE = "[click here to sign in again](http://evil) ![x](http://evil/t.png) <img src=x onerror=alert(1)>"
 ESCAPED = r"[click here to sign in again\](http\://evil) !\[x\](http\://evil/t.png) &lt;img src=x onerror=alert(1)&gt;"
@@ -110,7 +110,7 @@ def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untype
 
     for n in (3, 2):
         z = mk.make_shapefile(tmp_path / f"v{n}", "kcn", mk.parks(n), prj=mk.esri_9209())
-        commit_import(plan_import(z, layer_id="industrial_parks"))
+        commit_import(plan_import(z, layer_id="industrial_parks"), confirm_removal=True)
     at = _app(tmp_path, None)
     assert not at.exception
     table = at.dataframe[0].value
@@ -228,3 +228,128 @@ def test_a_crafted_member_name_in_a_refusal_is_shown_escaped(tmp_path, env, lang
     assert "&lt;img src=x onerror=alert(1)&gt;" in errors[0] and r"[x\](http\:" in errors[0]
     assert "tbgeo-ingest-" not in errors[0] and "/tmp" not in errors[0]  # GDAL's message without server folders
     _no_live_markup(_shown(at))
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13 §1: modes, the difference, the confirmation, the result, the rollback
+# --------------------------------------------------------------------------------------------
+
+
+def _by_key(widgets, key: str):  # type: ignore[no-untyped-def]
+    return next(w for w in widgets if w.key == key)
+
+
+def test_a_replace_that_removes_parks_waits_for_its_confirmation_then_shows_the_result(parks12, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    at = _app(tmp_path, three(tmp_path, parks12))
+    assert not at.exception
+    assert _by_key(at.radio, "ingest_mode").value == "replace"  # the default, said in words
+    assert "Thay lớp “industrial_parks”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in [i.value for i in at.info]
+    assert "Các đối tượng được ghép theo cột “name”." in [m.value for m in at.markdown]
+    assert _button(at, "Nhập thành phiên bản mới").disabled
+    box = _by_key(at.checkbox, "ingest_confirm_removal")
+    assert box.label == "Tôi xác nhận: sẽ bỏ 10 trong 12 đối tượng của lớp (12 → 3 đối tượng)"
+    assert "Việc thay lớp này bỏ bớt đối tượng của lớp: hãy đánh dấu ô xác nhận để nhập." in [i.value for i in at.info]
+    at = box.check().run()
+    at = _button(at, "Nhập thành phiên bản mới").click().run()
+    assert not at.exception
+    # the result stands in place of the form
+    assert "Đã nhập thành phiên bản 1 của “industrial_parks”." in [s.value for s in at.success]
+    texts = [m.value for m in at.markdown]
+    assert "Lớp nay có 3 đối tượng." in texts
+    assert "Thay lớp “industrial_parks”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in texts
+    labels = [b.label for b in at.button]
+    assert "Nhập tệp khác" in labels and "Nhập thành phiên bản mới" not in labels
+    assert not [s for s in at.selectbox if s.key in ("ingest_layer", "ingest_encoding")] and not at.radio
+    assert "Mở trang Bản đồ để xem lớp." in [c.value for c in at.caption]  # no navigation in this harness: said
+    versions = at.dataframe[-1].value
+    assert versions["Phiên bản"].tolist() == [1] and versions["Thay đổi"].tolist() == ["12 → 3"]
+    assert versions["Cách nhập"].tolist() == ["thay cả lớp"]
+    at = _button(at, "Nhập tệp khác").click().run()
+    assert not at.exception
+    assert _by_key(at.selectbox, "ingest_layer").value == "industrial_parks"
+    assert "Nhập tệp khác" not in [b.label for b in at.button] and not at.success
+
+
+def test_append_and_update_on_the_page(parks12, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    at = _app(tmp_path, three(tmp_path, parks12), lang="en")
+    at = _by_key(at.radio, "ingest_mode").set_value("append").run()
+    assert not at.exception
+    assert "Append to “industrial_parks”: 12 → 15 features (3 added; the 12 already there are kept)." in [i.value for i in at.info]
+    assert not [c for c in at.checkbox if c.key == "ingest_confirm_removal"]  # nothing is removed: nothing to confirm
+    assert any(w.value.startswith("2 features of the file have a name already in the layer") for w in at.warning)
+    at = _by_key(at.radio, "ingest_mode").set_value("update").run()
+    assert _by_key(at.selectbox, "ingest_key").value == "name"  # the layer's name field
+    assert "Update “industrial_parks”: 12 → 13 features (1 changed, 11 unchanged, 1 added)." in [i.value for i in at.info]
+    at = _button(at, "Import as a new version").click().run()
+    assert not at.exception
+    v = GpkgStore.open(env).version("industrial_parks", 1)
+    assert v.features == 13 and v.details["mode"] == "update" and v.details["diff"]["unmatched"] == ["KCN Mới"]
+
+
+def test_the_result_lists_what_was_repaired(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    bowtie = [(106.34, 20.45), (106.35, 20.46), (106.35, 20.45), (106.34, 20.46), (106.34, 20.45)]
+    path = geojson(tmp_path / "no.geojson", [bowtie])
+    at = _app(tmp_path, path, lang="en")
+    at = _button(at, "Import as a new version").click().run()
+    assert not at.exception
+    assert "Import as a new version" not in [b.label for b in at.button]
+    expander = next(e for e in at.expander if e.label.startswith("Repaired geometries"))
+    assert expander.label == "Repaired geometries (1)"
+    assert [m.value for m in expander.markdown] == ["Source FID 0: Self-intersection[106.345 20.455]"]
+    assert "The layer now has 1 features." in [m.value for m in at.markdown]
+
+
+def test_rollback_offers_the_previous_version_and_the_table_follows(parks12, mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.ingest.pipeline import commit_import, plan_import
+
+    for n in (3, 2, 1):
+        z = mk.make_shapefile(tmp_path / f"v{n}", "kcn", mk.parks(n), prj=mk.esri_9209())
+        commit_import(plan_import(z, layer_id="industrial_parks"), confirm_removal=True)
+    at = _app(tmp_path, None)
+    assert not at.exception
+    assert at.dataframe[0].value["Đang dùng"].tolist() == ["", "", "✓"]
+    choice = at.selectbox(key="ingest_rollback")
+    assert choice.value == 2 and choice.format_func(0) == "Dữ liệu gốc"  # v2, not the shipped data
+    at = _button(at, "Kích hoạt").click().run()
+    assert not at.exception
+    assert "Phiên bản 2 của “industrial_parks” đang được dùng." in [s.value for s in at.success]
+    assert at.dataframe[0].value["Đang dùng"].tolist() == ["", "✓", ""]  # the table shows it at once
+    assert at.selectbox(key="ingest_rollback").value == 1  # and the next choice is the one before v2
+
+
+def test_rollback_default() -> None:
+    from tbgeo.store import LayerVersion
+    from tbgeo.ui.pages.upload.versions import SHIPPED, rollback_default
+
+    def v(n: int, active: bool = False) -> LayerVersion:
+        return LayerVersion("x", n, "", "", "", "", 1, {}, active)
+
+    assert rollback_default([v(1), v(2), v(3, True)]) == 2
+    assert rollback_default([v(1), v(2, True), v(3)]) == 1
+    assert rollback_default([v(1, True), v(2)]) == SHIPPED
+    assert rollback_default([v(1), v(2)]) == 2  # the shipped data in use: the latest is offered
+    assert rollback_default([]) == SHIPPED
+
+
+def test_the_result_links_to_the_map_page(tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "nav.py"
+    script.write_text(
+        "import streamlit as st\nfrom tbgeo.ui.pages import upload\nfrom tbgeo.ui.state import Key\n"
+        "def up():\n    upload.render('en')\n"
+        "def the_map():\n    st.write('map')\n"
+        "pages = [st.Page(up, title='Upload', url_path='upload', default=True), st.Page(the_map, title='Map', url_path='map')]\n"
+        "st.session_state[Key.NAV_PAGES] = {'map': pages[1]}\n"
+        "st.navigation(pages).run()\n",
+        "utf-8",
+    )
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.session_state["ingest_result"] = {
+        "layer": "industrial_parks", "version": 4, "features": 12, "features_in": 1, "features_out": 1, "repaired": 0,
+        "dropped": 0, "outside_province": 0, "duplicates": 0, "geometry": {"repaired_features": []}, "warnings": [],
+        "diff_text": ["Update “industrial_parks”: 12 → 12 features (1 changed, 11 unchanged, 0 added)."],
+    }
+    at = at.run()
+    assert not at.exception
+    link = at.get("page_link")[0].proto
+    assert (link.label, link.page) == ("Open the map", "map")
+    assert "Imported as version 4 of “industrial_parks”." in [s.value for s in at.success]
