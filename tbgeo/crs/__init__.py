@@ -19,6 +19,7 @@ __all__ = [
     "to_work",
     "to_display",
     "transformer",
+    "proj4_definition",
 ]
 
 #: VN-2000 / TM-3 105-30 (Thái Bình's provincial zone). Areas and distances are computed here.
@@ -32,6 +33,31 @@ DISPLAY_CRS = CRS.from_epsg(4326)
 def transformer(src: str, dst: str) -> Transformer:
     """A cached ``always_xy`` transformer between two CRS given as strings (``"EPSG:9209"``)."""
     return Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+
+
+@lru_cache(maxsize=8)
+def proj4_definition(epsg: int = WORK_EPSG) -> str:
+    """The CRS as a proj4js definition with its datum shift (``+towgs84``) spelled out, for the map's
+    own coordinate read-out and measuring in the browser.
+
+    The shift is the one PROJ itself applies from WGS 84 (for VN-2000: EPSG:6960, Decision
+    05/2007/QĐ-BTNMT, coordinate frame); ``+towgs84`` is position vector, so the rotations change sign.
+    """
+    import re  # only here: the one place that reads a PROJ pipeline
+
+    from pyproj.transformer import TransformerGroup
+
+    pipeline = TransformerGroup(DISPLAY_CRS, CRS.from_epsg(epsg)).transformers[0].to_proj4() or ""
+    steps = [step.strip() for step in pipeline.split("+step")]
+    projection = steps[-1]
+    helmert = next((step for step in steps if step.startswith("+inv +proj=helmert")), None)
+    if helmert is None:
+        return f"{projection} +units=m +no_defs"
+    params = dict(re.findall(r"\+(\w+)=([-0-9.eE]+|\w+)", helmert))
+    sign = -1.0 if params.get("convention") == "coordinate_frame" else 1.0
+    values = [float(params.get(k, 0.0)) for k in ("x", "y", "z")]
+    values += [sign * float(params.get(k, 0.0)) for k in ("rx", "ry", "rz")] + [float(params.get("s", 0.0))]
+    return f"{projection} +towgs84={','.join(f'{v:.10g}' for v in values)} +units=m +no_defs"
 
 
 def _require_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> None:

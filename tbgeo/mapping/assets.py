@@ -1,4 +1,4 @@
-"""Serve Leaflet and Leaflet.draw from the app itself, so the map renders with no internet.
+"""Serve Leaflet, Leaflet.draw and proj4js from the app itself, so the map renders with no internet.
 
 The files come from npm packages (``package.json``) and are copied into ``static/vendor/`` by
 ``make assets`` (``python -m tbgeo.mapping.assets install``); Streamlit serves that folder at
@@ -34,16 +34,19 @@ FILES: dict[str, str] = {
     "leaflet-draw/dist/images/spritesheet.png": "leaflet-draw/images/spritesheet.png",
     "leaflet-draw/dist/images/spritesheet-2x.png": "leaflet-draw/images/spritesheet-2x.png",
     "leaflet-draw/dist/images/spritesheet.svg": "leaflet-draw/images/spritesheet.svg",
+    "proj4/dist/proj4.js": "proj4/proj4.js",
 }
 
-_MAP_JS = [("leaflet", "leaflet/leaflet.js")]
+#: proj4js turns the cursor's position into VN-2000 and measures in EPSG:9209 (tbgeo.mapping.tools).
+_MAP_JS = [("leaflet", "leaflet/leaflet.js"), ("proj4", "proj4/proj4.js")]
 _MAP_CSS = [("leaflet_css", "leaflet/leaflet.css")]
 _DRAW_JS = [("leaflet_draw_js", "leaflet-draw/leaflet.draw.js")]
 _DRAW_CSS = [("leaflet_draw_css", "leaflet-draw/leaflet.draw.css")]
 
 
 def localize(element: Any, *, base_url: str = STATIC_URL) -> Any:
-    """Point a folium Map or Draw plugin at the app's own copies of Leaflet (no CDN, no jQuery/Bootstrap)."""
+    """Point a folium Map or Draw plugin at the app's own copies of Leaflet and proj4js (no CDN, no
+    jQuery/Bootstrap)."""
     from folium import Map
 
     if isinstance(element, Map):

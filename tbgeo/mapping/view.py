@@ -133,6 +133,8 @@ def map_html(
         frames=frames(tuple(lid for lid in visible if catalog.get(lid).kind == "vector")),
         landuse_png=landuse(raster) if raster else None,
         overlays=proposal_overlays(lang),
+        height="100%",
+        clicks=True,
     )
     html = m.get_root().render()
     diskcache.write_text("map", digest, html)
@@ -184,10 +186,11 @@ def write_standalone(html: str, path: Path) -> Path:
 _MAP_VAR = re.compile(r"var (map_[0-9a-f]+) = L\.map\(")
 
 
-def focus_on(html: str, geometry: Any, *, approximate: bool) -> str:
+def focus_on(html: str, geometry: Any, *, approximate: bool, outline: bool = True) -> str:
     """The map page ``html`` zoomed to ``geometry`` (WGS 84) and outlined: a solid red line for a
-    polygon from a layer, a dashed orange box for an approximate extent. Only coordinates enter the
-    page (JSON, ``</`` escaped); the cached page itself is not changed."""
+    polygon from a layer, a dashed orange box for an approximate extent, nothing without ``outline``
+    (a whole layer). Only coordinates enter the page (JSON, ``</`` escaped); the cached page itself
+    is not changed."""
     import json
 
     import shapely
@@ -199,6 +202,8 @@ def focus_on(html: str, geometry: Any, *, approximate: bool) -> str:
     feature = json.dumps(shapely.geometry.mapping(geometry)).replace("</", "<\\/")
     style = {"color": "#ff7f00", "weight": 3, "dashArray": "8 6", "fill": False} if approximate else {
         "color": "#e31a1c", "weight": 3, "fill": False}
+    if not outline:
+        style = {"opacity": 0, "fill": False}
     script = (
         "<script>(function(){var g=L.geoJSON(" + feature + ",{style:" + json.dumps(style) + ",interactive:false})"
         ".addTo(" + m.group(1) + ");" + m.group(1) + ".fitBounds(g.getBounds(),{maxZoom:15,padding:[24,24]});})();"

@@ -11,7 +11,7 @@ import html
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +20,8 @@ from tbgeo.catalog import Catalog, Layer
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.assets import localize
+from tbgeo.mapping.legend import LegendEntry, add_legend, legend_entries, script_element
+from tbgeo.mapping.tools import LABELLED_LAYERS, add_feature_labels, add_tools, feature_labels
 from tbgeo.review.landuse import raster_path
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ __all__ = [
     "legend_entries",
     "build_map",
     "PROVINCE_CENTER",
+    "PROVINCE_BOUNDS",
     "popup_text",
     "add_controls",
     "PROPOSAL_STYLE",
@@ -72,16 +75,6 @@ class Overlay:
     gdf: gpd.GeoDataFrame
     style: dict[str, Any]
     popup: Sequence[tuple[str, str]] = ()
-
-
-@dataclass
-class LegendEntry:
-    """One line of the legend: a symbol and its label, under a layer title."""
-
-    layer: str
-    title: str
-    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    kind: str = "Polygon"
 
 
 #: How stored proposals are drawn on every map.
@@ -176,113 +169,6 @@ def _leaflet_style(style: dict[str, Any], layer_id: str) -> dict[str, Any]:
     return out
 
 
-def _classes(layer: Layer, lang: str) -> list[tuple[str, dict[str, Any]]]:
-    classes = layer.style.get("classes", [])
-    if not classes:
-        return [(layer.title(lang), layer.style_for())]
-    return [
-        (cls.get("label_en" if lang == "en" else "label_vi", str(cls.get("value"))), layer.style_for(cls.get("value")))
-        for cls in classes
-    ]
-
-
-def legend_entries(
-    catalog: Catalog,
-    visible: Iterable[str],
-    lang: str,
-    *,
-    overlays: Sequence[Overlay] = (),
-    frames: dict[str, gpd.GeoDataFrame] | None = None,
-) -> list[LegendEntry]:
-    """Legend lines for the visible layers, in draw order; classes only where features have that value."""
-    shown = set(visible)
-    entries = []
-    for layer in catalog.shown():
-        if layer.id not in shown:
-            continue
-        if layer.kind == "raster":
-            items = [
-                (cls.label(lang), {"fill_color": cls.color, "color": cls.color, "fill_opacity": 1.0})
-                for cls in layer.raster_classes
-            ]
-            entries.append(LegendEntry(layer.id, layer.title(lang), items, "Raster"))
-            continue
-        items = _classes(layer, lang)
-        field_name = layer.style.get("class_field")
-        if field_name and frames is not None and layer.id in frames and field_name in frames[layer.id]:
-            present = {str(v) for v in frames[layer.id][field_name].dropna().unique()}
-            items = [
-                item
-                for item, cls in zip(items, layer.style.get("classes", []), strict=False)
-                if str(cls.get("value")) in present
-            ] or items
-        entries.append(LegendEntry(layer.id, layer.title(lang), items, layer.geometry_type or "Polygon"))
-    for ov in overlays:
-        entries.append(LegendEntry(ov.key, ov.title, [(ov.title, ov.style)], "Polygon"))
-    return entries
-
-
-def _symbol_html(kind: str, style: dict[str, Any]) -> str:
-    color = html.escape(str(style.get("color", "#333")))
-    fill = html.escape(str(style.get("fill_color", style.get("color", "#888"))))
-    if kind == "LineString":
-        dash = "dashed" if style.get("dash_array") else "solid"
-        return f'<span style="display:inline-block;width:22px;height:0;border-top:3px {dash} {color};vertical-align:middle"></span>'
-    if kind == "Point":
-        return (
-            f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
-            f'background:{fill};border:2px solid {color};vertical-align:middle"></span>'
-        )
-    opacity = float(style.get("fill_opacity", 0.5))
-    return (
-        f'<span style="display:inline-block;width:20px;height:13px;background:{fill};opacity:{max(opacity, 0.35):.2f};'
-        f'border:1.5px solid {color};vertical-align:middle"></span>'
-    )
-
-
-def legend_html(entries: Sequence[LegendEntry], lang: str) -> str:
-    """The legend box's inner HTML (escaped text)."""
-    parts = [
-        f'<div class="tbgeo-legend-title" style="cursor:pointer" title="{html.escape(t("map.legend_toggle", lang))}">'
-        f'<b>{html.escape(t("map.legend", lang))}</b> <span class="tbgeo-legend-caret">▾</span></div>',
-        '<div class="tbgeo-legend-body">',
-    ]
-    for entry in entries:
-        parts.append(f'<div class="tbgeo-legend-layer" data-layer="{html.escape(entry.layer)}">')
-        if len(entry.items) == 1 and entry.items[0][0] == entry.title:
-            parts.append(f"{_symbol_html(entry.kind, entry.items[0][1])} {html.escape(entry.title)}")
-        else:
-            parts.append(f"<i>{html.escape(entry.title)}</i>")
-            for label, style in entry.items:
-                parts.append(f'<div style="margin-left:8px">{_symbol_html(entry.kind, style)} {html.escape(label)}</div>')
-        parts.append("</div>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-_LEGEND_JS = """
-(function() {
-  var legend = L.control({position: 'bottomright'});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create('div', 'tbgeo-legend');
-    div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 8px;font:12px/1.45 sans-serif;'
-      + 'max-height:300px;overflow:auto;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)';
-    div.innerHTML = {{ this.params.inner|tojson }};
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    var body = div.querySelector('.tbgeo-legend-body');
-    var caret = div.querySelector('.tbgeo-legend-caret');
-    div.querySelector('.tbgeo-legend-title').addEventListener('click', function () {
-      var hidden = body.style.display === 'none';
-      body.style.display = hidden ? '' : 'none';
-      caret.textContent = hidden ? '▾' : '▸';
-    });
-    return div;
-  };
-  legend.addTo({{ this._parent.get_name() }});
-})();
-"""
-
 _SCALE_JS = """
 L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
 """
@@ -305,22 +191,6 @@ _LABELS_JS = """
 """
 
 
-def _script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
-    """Add a script (a Jinja template using ``this.params``) that runs after the map is created.
-
-    Written as a MacroElement's ``script`` macro so that streamlit-folium, which renders each
-    child's script, includes it.
-    """
-    from branca.element import MacroElement
-    from jinja2 import Template
-
-    element = MacroElement()  # type: ignore[no-untyped-call]  # branca's __init__ has no annotations
-    element._name = name
-    element._template = Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
-    element.params = params  # type: ignore[attr-defined]  # read by the template as this.params
-    m.add_child(element)
-
-
 _ZOOM_JS = """
 L.control.zoom({
   zoomInTitle: {{ this.params.zoom_in|tojson }},
@@ -332,8 +202,8 @@ L.control.zoom({
 def add_controls(m: folium.Map, lang: str) -> None:
     """Zoom buttons titled in the reader's language (the map must be made with ``zoom_control=False``)
     and a scale bar in metres and kilometres only (Leaflet's default adds feet and miles)."""
-    _script_element(m, "TbgeoZoom", _ZOOM_JS, zoom_in=t("map.zoom_in", lang), zoom_out=t("map.zoom_out", lang))
-    _script_element(m, "TbgeoScale", _SCALE_JS)
+    script_element(m, "TbgeoZoom", _ZOOM_JS, zoom_in=t("map.zoom_in", lang), zoom_out=t("map.zoom_out", lang))
+    script_element(m, "TbgeoScale", _SCALE_JS)
 
 
 #: Suffix of the popup columns that hold each value as the reader sees it.
@@ -431,11 +301,15 @@ def build_map(
     overlays: Sequence[Overlay] = (),
     labels: bool = True,
     offline: bool = True,
-    height: int = 640,
+    height: int | str = 640,
+    clicks: bool = False,
 ) -> folium.Map:
-    """The map: visible catalog layers in draw order, optional overlays, district labels and a legend.
+    """The map: visible catalog layers in draw order, optional overlays, district, park and cluster
+    labels, a legend with opacity sliders, coordinates, measuring and a button back to the province.
 
     ``frames`` are display frames by layer id (``display_frame``); missing ones are computed here.
+    ``height`` in pixels, or ``"100%"`` to fill the page it is in; with ``clicks`` a click is posted
+    to the page around the map (``tbgeo.mapping.tools``).
     """
     import folium
 
@@ -467,6 +341,7 @@ def build_map(
                 opacity=0.65,
                 name=layer.title(lang),
                 interactive=False,
+                className=f"tbgeo-layer-{layer.id}",
             ).add_to(m)
             continue
         gdf = frames.get(layer_id)
@@ -499,9 +374,11 @@ def build_map(
                 frames["districts"].geometry.representative_point(), frames["districts"]["name_vi"], strict=True
             )
         ]
-        _script_element(m, "TbgeoLabels", _LABELS_JS, labels=points)
-    entries = legend_entries(catalog, visible, lang, overlays=overlays, frames=frames)
-    if entries:
-        _script_element(m, "TbgeoLegend", _LEGEND_JS, inner=legend_html(entries, lang))
+        script_element(m, "TbgeoLabels", _LABELS_JS, labels=points)
+    if labels:
+        named = {lid: catalog.get(lid).label_field or "name" for lid in LABELLED_LAYERS if lid in visible}
+        add_feature_labels(m, feature_labels(frames, named, precision=PRECISION))
+    add_legend(m, legend_entries(catalog, visible, lang, overlays=overlays, frames=frames), lang)
+    add_tools(m, lang, bounds=PROVINCE_BOUNDS, clicks=clicks)
     m.fit_bounds([list(PROVINCE_BOUNDS[0]), list(PROVINCE_BOUNDS[1])])
     return m

@@ -16,13 +16,14 @@ import streamlit as st
 
 from tbgeo import diskcache
 from tbgeo.catalog import Catalog, load_catalog
+from tbgeo.crs import WORK_CRS
 from tbgeo.mapping import view as mapview
 from tbgeo.mapping.webmap import display_frame, landuse_image
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["catalog", "frame", "frames", "landuse_png", "version_key", "map_html"]
+__all__ = ["catalog", "frame", "frames", "data_frames", "landuse_png", "version_key", "map_html"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -73,6 +74,17 @@ def frame(layer_id: str) -> gpd.GeoDataFrame:
 def frames(layer_ids: tuple[str, ...]) -> dict[str, gpd.GeoDataFrame]:
     """The display frames of several layers (one read of the workspace for all of them)."""
     return {lid: _frame(lid, key) for lid, key in zip(layer_ids, version_keys(layer_ids), strict=True)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _data_frame(layer_id: str, version: str) -> gpd.GeoDataFrame:
+    return catalog().get(layer_id).read(crs=WORK_CRS)
+
+
+def data_frames(layer_ids: tuple[str, ...]) -> dict[str, gpd.GeoDataFrame]:
+    """The layers' own features (not simplified; EPSG:9209) as they are now, for Identify and the
+    attribute table. Read-only: shared by every session."""
+    return {lid: _data_frame(lid, key) for lid, key in zip(layer_ids, version_keys(layer_ids), strict=True)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

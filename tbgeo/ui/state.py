@@ -22,6 +22,21 @@ class Key(StrEnum):
     # map page: place search
     PLACE_QUERY = "map_place_query"
     PLACE_CHOICE = "map_place_choice"
+    # map page: the map, what was clicked on it, the attribute table and zooming
+    #: The map frame component (tbgeo.ui.mapframe).
+    MAP_FRAME = "map_frame"
+    #: The last click on the map ({"lat", "lng", "zoom"}), identified below the map.
+    MAP_CLICK = "map_click"
+    MAP_IDENTIFY_CLEAR = "map_identify_clear"
+    MAP_ZOOM_TO = "map_zoom_to"
+    MAP_TABLE_LAYER = "map_table_layer"
+    MAP_TABLE_FILTER = "map_table_filter"
+    #: Prefix of the attribute table (one per layer and filter).
+    MAP_TABLE = "map_table"
+    #: The row labels of the table as shown (its selection gives a position in it).
+    MAP_TABLE_ROWS = "map_table_rows"
+    #: What the map zooms to: None, ("layer", id) or ("feature", layer id, row).
+    MAP_FOCUS = "map_focus"
     # review page: the site, its review and where it was saved
     #: The site under review (EPSG:9209).
     REVIEW_SITE = "review_site"

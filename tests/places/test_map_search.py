@@ -30,9 +30,10 @@ def _page(lang: str) -> AppTest:
 
 
 def _srcdoc(at: AppTest) -> str:
-    frames = [el for el in at.main if getattr(el, "type", None) == "iframe"]
+    """The map page as the map frame (tbgeo.ui.mapframe) is given it."""
+    frames = at.get("bidi_component")
     assert len(frames) == 1
-    return frames[0].proto.srcdoc
+    return str(json.loads(frames[0].proto.json)["html"])
 
 
 def _focus(html: str) -> tuple[dict, dict]:
