@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from tbgeo.auth import acting
+from tbgeo.auth import acting, require
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
@@ -117,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
     from tbgeo.ingest.pipeline import commit_import, compose, plan_import
 
     lang = args.lang
+    # who imports, checked before the file is read: a refused right is said first, whatever the file
+    actor = acting(open_store(create=False), args.user)
+    if not args.dry_run:
+        require(actor, "layer.import")
     plan = plan_import(
         args.file,
         layer_id=args.layer,
@@ -148,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     if composed.diff.needs_confirmation and not args.yes:
         return _refuse(data, args, [composed.diff.unconfirmed().message(lang)])
     store = open_store()
-    result = commit_import(plan, actor=acting(store, args.user), column_map=column_map or None, insist=args.insist,
+    result = commit_import(plan, actor=actor, column_map=column_map or None, insist=args.insist,
                            workspace=store, confirm_removal=args.yes, expected=composed.diff)
     _emit(result.to_dict(lang), args, dry_run=False)
     return 0

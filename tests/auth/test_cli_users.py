@@ -105,7 +105,8 @@ def test_a_viewer_cannot_import_roll_back_or_export_from_the_command_line(
     rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--user", "xem")
     assert rc == 5 and "xem không được phép nhập lớp dữ liệu" in err
     assert open_store(create=False).versions("industrial_parks") == []
-    rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--user", "gis1")
+    rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--user", "gis1",
+                        "--yes")  # replacing the 12 shipped parks with 1 is confirmed
     assert rc == 0, err
     assert [(v.version, v.created_by) for v in open_store().versions("industrial_parks")] == [(1, "gis1")]
     rc, _, err = _tbgeo(capsys, monkeypatch, "rollback", "industrial_parks", "shipped", "--user", "xem")
