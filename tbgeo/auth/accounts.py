@@ -57,7 +57,8 @@ def sign_in(store: Store, name: str, password: str) -> Identity:
     """The identity of a local account whose password matches; refused (the same words for a wrong
     name and a wrong password), after too many failures refused until the wait is over."""
     who = unicodedata.normalize("NFC", name or "").strip()
-    account = store.user(who) if who else None
+    # counted as a failure before the password is checked: parallel attempts cannot all slip through
+    account = store.claim_sign_in(who) if who else None
     if account is not None:
         wait = wait_seconds(account)
         if wait > 0:

@@ -316,15 +316,22 @@ class GpkgStore(GpkgProposals):
         assert found is not None
         return found
 
+    def claim_sign_in(self, name: str) -> User | None:
+        """Count a sign-in attempt as failed until it succeeds, in one change with reading the account,
+        so parallel attempts are counted one after another; the account as it was before, or None."""
+        with self._write() as con:
+            row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return None
+            con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
+            return self._user_from_row(row)
+
     def record_sign_in(self, name: str, ok: bool) -> None:
-        """Count a failed sign-in (repeated failures are slowed down), or clear the count on success."""
+        """The outcome of a claimed attempt: a success clears the count; either is audited."""
         with self._write() as con:
             if ok:
                 con.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = ?", (name,))
-                self._audit(con, name, "user.sign_in", f"user:{name}", {})
-            else:
-                con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
-                self._audit(con, name, "user.sign_in_failed", f"user:{name}", {})
+            self._audit(con, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
 
     def state(self) -> tuple[str, str, dict[str, LayerVersion]]:
         """In one read: the identity, the revision and the active version of every layer

@@ -449,13 +449,19 @@ class PostgisStore:
         assert found is not None
         return found
 
+    def claim_sign_in(self, name: str) -> User | None:
+        with self._transaction() as cur:
+            cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
+            row = cur.fetchone()
+            if row is None:
+                return None
+            cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s", (now(), name))
+            return self._user_from_row(row)
+
     def record_sign_in(self, name: str, ok: bool) -> None:
         with self._transaction() as cur:
             if ok:
                 cur.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = %s", (name,))
-            else:
-                cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s",
-                            (now(), name))
             self._audit(cur, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
 
     # -- the record -------------------------------------------------------------------------

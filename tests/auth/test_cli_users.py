@@ -89,7 +89,7 @@ def test_sign_in_is_refused_on_a_wrong_password_and_slowed_after_failures(any_st
     with pytest.raises(PermissionDenied) as err:
         acc.sign_in(any_store, "quantri", "mật khẩu đúng")
     assert err.value.key == "auth.wait" and err.value.message("en").startswith("Too many failed sign-ins. Wait ")
-    assert any_store.user("quantri").failures == acc.FREE_FAILURES
+    assert any_store.user("quantri").failures == acc.FREE_FAILURES + 1  # an attempt while waiting counts too
     assert any_store.user("quantri").password_hash.startswith("$argon2id$")
 
 
@@ -117,3 +117,29 @@ def test_a_viewer_cannot_import_roll_back_or_export_from_the_command_line(
     rc, _, err = _tbgeo(capsys, monkeypatch, "rollback", "industrial_parks", "shipped", "--user", "gis1")
     assert rc == 0 and open_store().active_version("industrial_parks") is None
     assert open_store().audit(1)[0]["who"] == "gis1"
+
+
+def test_parallel_wrong_passwords_are_slowed_like_sequential_ones(any_store) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from tbgeo.auth import accounts as acc, single_user
+    from tbgeo.errors import PermissionDenied
+
+    acc.add_user(any_store, single_user(), "quantri", "mật khẩu đúng", ["admin"])
+    keys: list[str] = []
+    barrier = threading.Barrier(12)
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            acc.sign_in(any_store, "quantri", "sai")
+        except PermissionDenied as exc:
+            keys.append(exc.key)
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    # only the free attempts had their password checked; every later one waited, however parallel
+    assert sorted(keys) == ["auth.wait"] * (12 - acc.FREE_FAILURES) + ["auth.wrong"] * acc.FREE_FAILURES
