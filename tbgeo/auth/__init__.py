@@ -12,7 +12,6 @@ account exists, every change needs a known, enabled account with the right role.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -114,7 +113,7 @@ def require_own(identity: Identity, proposal: Proposal) -> None:
 def acting(store: Store, name: str | None = None) -> Identity:
     """Who acts from the command line (``--user``, else ``TBGEO_USER`` or the login name): with no
     accounts, the single user; with accounts, that account, which must exist and be enabled."""
-    who = name or os.environ.get("TBGEO_USER") or current_user()
+    who = name or current_user()
     if not store.has_users():
         return single_user(who)
     account = store.user(who)

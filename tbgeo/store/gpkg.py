@@ -290,8 +290,17 @@ class GpkgStore(GpkgProposals):
         return [self._user_from_row(r) for r in rows]
 
     def has_users(self) -> bool:
-        """Whether accounts are set up (then every change needs a signed-in user with the right role)."""
-        return bool(self.users())
+        """Whether accounts are set up (then every change needs a signed-in user with the right role);
+        asked on every page view, so one row is read, not the accounts."""
+        if not self.path.exists():
+            return False
+        with self._connect() as con:
+            try:
+                return con.execute("SELECT 1 FROM tbgeo_users LIMIT 1").fetchone() is not None
+            except sqlite3.OperationalError as exc:  # a store from before accounts: it has none
+                if is_busy(exc):
+                    raise
+                return False
 
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
                     disabled: bool | None = None, password_hash: str | None = None) -> User:

@@ -269,12 +269,16 @@ class GpkgProposals(GpkgBase):
 
     def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]:
         """Stored proposals, newest first, optionally only those with the given statuses."""
-        if not self.path.exists():
+        if not self.path.exists() or (statuses is not None and not statuses):
             return []
         with self._connect() as con:
-            rows = con.execute("SELECT * FROM tbgeo_proposals ORDER BY id DESC").fetchall()
-            out = [self._proposal_from_row(con, r) for r in rows]
-        return [p for p in out if statuses is None or p.status in statuses]
+            if statuses is None:
+                rows = con.execute("SELECT * FROM tbgeo_proposals ORDER BY id DESC").fetchall()
+            else:
+                marks = ", ".join("?" * len(statuses))
+                rows = con.execute(f"SELECT * FROM tbgeo_proposals WHERE status IN ({marks}) ORDER BY id DESC",
+                                   tuple(statuses)).fetchall()
+            return [self._proposal_from_row(con, r) for r in rows]
 
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
         """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""

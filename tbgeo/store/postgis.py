@@ -70,7 +70,19 @@ class PostgisStore:
 
     def __init__(self, url: str) -> None:
         self.url = _conninfo(url)
-        self._ready = False
+
+    #: Databases known to have tbgeo's tables, shared by every store object of this process (a page
+    #: view opens the store many times: the tables are looked for once, not at every read).
+    _READY: set[str] = set()
+
+    @property
+    def _ready(self) -> bool:
+        return self.url in PostgisStore._READY
+
+    @_ready.setter
+    def _ready(self, value: bool) -> None:
+        if value:
+            PostgisStore._READY.add(self.url)
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PostgisStore:
@@ -344,21 +356,32 @@ class PostgisStore:
             self._audit(cur, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
 
-    def _proposal_from_row(self, cur: psycopg.Cursor[Row], row: Row) -> Proposal:
+    def _proposals_from_rows(self, cur: psycopg.Cursor[Row], rows: list[Row]) -> list[Proposal]:
+        """Proposals with their histories: two queries for all of them, not two a proposal."""
         import shapely
 
-        cur.execute("SELECT * FROM tbgeo_decisions WHERE proposal_id = %s ORDER BY id", (row["id"],))
-        history = tuple(Decision(proposal_id=int(d["proposal_id"]), at=d["at"], by=d["by"],
-                                 status_from=d["status_from"], status_to=d["status_to"], comment=d["comment"])
-                        for d in cur.fetchall())
-        cur.execute("SELECT * FROM tbgeo_proposal_changes WHERE proposal_id = %s ORDER BY id", (row["id"],))
-        changes = tuple(Change(proposal_id=int(c["proposal_id"]), at=c["at"], by=c["by"], field=c["field"],
-                               old=c["old"], new=c["new"]) for c in cur.fetchall())
-        return Proposal(id=int(row["id"]), name=row["name"], status=row["status"],
-                        geometry=shapely.from_wkb(bytes(row["geom_wkb"])), area_ha=float(row["area_ha"]),
-                        attributes=dict(row["attributes"]), report=row["report"], created_at=row["created_at"],
-                        created_by=row["created_by"], updated_at=row["updated_at"], history=history,
-                        revision_of=row["revision_of"], changes=changes, row_version=int(row["row_version"]))
+        ids = [int(r["id"]) for r in rows]
+        history: dict[int, list[Decision]] = {i: [] for i in ids}
+        changes: dict[int, list[Change]] = {i: [] for i in ids}
+        cur.execute("SELECT * FROM tbgeo_decisions WHERE proposal_id = ANY(%s) ORDER BY id", (ids,))
+        for d in cur.fetchall():
+            history[int(d["proposal_id"])].append(Decision(
+                proposal_id=int(d["proposal_id"]), at=d["at"], by=d["by"], status_from=d["status_from"],
+                status_to=d["status_to"], comment=d["comment"]))
+        cur.execute("SELECT * FROM tbgeo_proposal_changes WHERE proposal_id = ANY(%s) ORDER BY id", (ids,))
+        for c in cur.fetchall():
+            changes[int(c["proposal_id"])].append(Change(
+                proposal_id=int(c["proposal_id"]), at=c["at"], by=c["by"], field=c["field"], old=c["old"], new=c["new"]))
+        return [Proposal(id=int(row["id"]), name=row["name"], status=row["status"],
+                         geometry=shapely.from_wkb(bytes(row["geom_wkb"])), area_ha=float(row["area_ha"]),
+                         attributes=dict(row["attributes"]), report=row["report"], created_at=row["created_at"],
+                         created_by=row["created_by"], updated_at=row["updated_at"],
+                         history=tuple(history[int(row["id"])]), revision_of=row["revision_of"],
+                         changes=tuple(changes[int(row["id"])]), row_version=int(row["row_version"]))
+                for row in rows]
+
+    def _proposal_from_row(self, cur: psycopg.Cursor[Row], row: Row) -> Proposal:
+        return self._proposals_from_rows(cur, [row])[0]
 
     def proposal(self, proposal_id: int) -> Proposal:
         found = self.find_proposal(proposal_id)
@@ -378,10 +401,13 @@ class PostgisStore:
         with self._read() as cur:
             if cur is None:
                 return []
-            cur.execute(self._SELECT + " ORDER BY id DESC")
-            rows = cur.fetchall()
-            out = [self._proposal_from_row(cur, r) for r in rows]
-        return [p for p in out if statuses is None or p.status in statuses]
+            if statuses is not None and not statuses:
+                return []
+            if statuses is None:
+                cur.execute(self._SELECT + " ORDER BY id DESC")
+            else:
+                cur.execute(self._SELECT + " WHERE status = ANY(%s) ORDER BY id DESC", (list(statuses),))
+            return self._proposals_from_rows(cur, cur.fetchall())
 
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
         """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""
@@ -425,7 +451,11 @@ class PostgisStore:
             return [self._user_from_row(r) for r in cur.fetchall()]
 
     def has_users(self) -> bool:
-        return bool(self.users())
+        with self._read() as cur:
+            if cur is None:
+                return False
+            cur.execute("SELECT 1 FROM tbgeo_users LIMIT 1")
+            return cur.fetchone() is not None
 
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
                     disabled: bool | None = None, password_hash: str | None = None) -> User:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from tbgeo import settings
 from tbgeo.auth import Identity, accounts, single_user
-from tbgeo.errors import TbgeoError
+from tbgeo.errors import PermissionDenied, TbgeoError
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Joined, Text, localize
 from tbgeo.store import Store, open_store
@@ -32,9 +32,14 @@ def roles_text(who: Identity, lang: str) -> str:
 
 
 def actor() -> Identity:
-    """The signed-in identity (``identity`` has run first in every page view)."""
+    """The signed-in identity (``identity`` has run first in every page view). A page shown without
+    it acts as the single user only while there are no accounts; with accounts it needs a sign-in."""
     who = st.session_state.get(Key.IDENTITY)
-    return who if isinstance(who, Identity) else single_user()
+    if isinstance(who, Identity):
+        return who
+    if open_store(create=False).has_users():
+        raise PermissionDenied("auth.sign_in_required")
+    return single_user()
 
 
 def _local_form(store: Store, lang: str) -> Identity | None:

@@ -15,7 +15,7 @@ from tbgeo.errors import Num
 from tbgeo.i18n import t
 from tbgeo.safetext import markdown_text
 
-__all__ = ["plain", "say", "error_text"]
+__all__ = ["plain", "say", "bold", "error_text"]
 
 #: A number as ``fmt_number`` writes it (``1.234,56``, ``-0.5``): nothing to escape.
 _NUMBER = re.compile(r"[-+]?\d[\d.,\u00a0 ]*")
@@ -30,6 +30,11 @@ def say(key: str, lang: str, /, **params: Any) -> str:
     """The catalog message ``key`` with every text parameter escaped (the catalog's own text kept)."""
     return t(key, lang, **{k: v if isinstance(v, (int, float, Num)) or _NUMBER.fullmatch(str(v)) else plain(v)
                            for k, v in params.items()})
+
+
+def bold(key: str, lang: str) -> str:
+    """A catalog heading as bold Markdown, its text escaped (every heading the same way)."""
+    return f"**{plain(t(key, lang))}**"
 
 
 def error_text(exc: Any, lang: str) -> str:

@@ -84,3 +84,13 @@ def test_a_trusted_header_is_taken_only_from_the_proxy(app: AppTest, monkeypatch
     monkeypatch.setenv("TBGEO_TRUSTED_PROXY", "10.0.0.5")  # not where this test's request comes from
     at = app.run()
     assert not at.title and at.error[0].value.startswith("Máy chủ trung gian không gửi tên người dùng")
+
+
+def test_a_page_shown_without_a_sign_in_acts_for_nobody_once_accounts_exist() -> None:
+    script = ("import streamlit as st\nfrom tbgeo.errors import PermissionDenied\nfrom tbgeo.ui.signin import actor\n"
+              "try:\n    st.text(actor().name)\nexcept PermissionDenied as exc:\n    st.error(exc.message('vi'))\n")
+    at = AppTest.from_string(script, default_timeout=30).run()
+    assert [x.value for x in at.text] == ["pytest"]  # no accounts: the single user
+    _accounts()
+    at = AppTest.from_string(script, default_timeout=30).run()
+    assert [e.value for e in at.error] == ["Cần đăng nhập để thực hiện thay đổi này."] and not at.text

@@ -118,6 +118,8 @@ def test_proposals_with_history_changes_and_stale_views(any_store: Store) -> Non
     assert [(d.by, d.status_from, d.status_to, d.comment) for d in p.history] == [
         ("Lan", None, "draft", ""), ("Lan", "draft", "submitted", "Trình thẩm định"), ("Hùng", "submitted", "approved", "")]
     assert store.audit(1)[0]["details"] == {"from": "submitted", "to": "approved", "override_reason": "Dự án trọng điểm"}
+    assert [x.id for x in store.proposals(("approved",))] == [1] and store.proposals(("draft",)) == []
+    assert store.proposals(()) == []
     frame = store.proposals_frame()
     assert frame.crs.to_epsg() == 9209 and list(frame["status"]) == ["approved"] and list(frame["name"]) == [NAME]
 

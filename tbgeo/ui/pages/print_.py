@@ -19,7 +19,7 @@ from tbgeo.printing import (
 from tbgeo.printing.scale import format_scale
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
-from tbgeo.ui.text import error_text
+from tbgeo.ui.text import bold, error_text
 
 PREVIEW_DPI = 60
 
@@ -80,7 +80,7 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
                    b2.number_input(t("print.ui.latmin", lang), value=20.40, step=0.01, format="%.4f"),
                    b1.number_input(t("print.ui.lonmax", lang), value=106.50, step=0.01, format="%.4f"),
                    b2.number_input(t("print.ui.latmax", lang), value=20.55, step=0.01, format="%.4f"))
-    st.markdown(f"**{t('print.ui.options', lang)}**")
+    st.markdown(bold("print.ui.options", lang))
     title = st.text_input(t("print.ui.map_title", lang), value=t("print.default_title", lang))
     period = st.text_input(t("print.ui.period", lang), value=t("print.period_default", lang))
     date = st.text_input(t("print.ui.date", lang), value="")
@@ -95,7 +95,7 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
     auto = s1.checkbox(t("print.ui.scale_auto", lang), value=True)
     scale = s2.number_input(t("print.ui.scale", lang), min_value=500, max_value=5_000_000, value=100_000,
                             step=5_000, disabled=auto)
-    st.markdown(f"**{t('print.ui.print_options', lang)}**")
+    st.markdown(bold("print.ui.print_options", lang))
     # one option per line: the labels are long and must not be cut off
     draft = st.checkbox(t("print.ui.draft", lang), value=False)  # off by default, as in `tbgeo print`
     heading = st.checkbox(t("print.ui.national_heading", lang), value=False)

@@ -20,7 +20,7 @@ from tbgeo.store import open_store
 from tbgeo.ui import ingest_state as state_fns
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
-from tbgeo.ui.text import plain, say
+from tbgeo.ui.text import bold, plain, say
 
 __all__ = ["column_mapping", "confirm"]
 
@@ -71,7 +71,7 @@ def _difference(plan: ImportPlan, mapping: dict[str, str | None], lang: str) -> 
         said = [n for n in composed.warnings if n[0].startswith(CLASS_NOTES) or n not in plan.warnings]
         return composed.diff, said
 
-    st.markdown(f"**{t('ingest.ui_diff_title', lang)}**")
+    st.markdown(bold("ingest.ui_diff_title", lang))
     key = (id(st.session_state.get(Key.INGEST_PLAN)), plan.mode, plan.key, tuple(mapping.items()),
            open_store(create=False).revision())
     try:

@@ -20,7 +20,7 @@ from tbgeo.ingest.steps.crs import KEEP_DECLARED
 from tbgeo.mapping.maps import preview_map
 from tbgeo.ui import ingest_state as state_fns
 from tbgeo.ui.state import Key
-from tbgeo.ui.text import plain, say
+from tbgeo.ui.text import bold, plain, say
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def _text_preview(plan: ImportPlan, lang: str) -> None:
     )
     if not plan.preview:
         return
-    st.markdown(f"**{t('ingest.ui_preview_text', lang)}**")
+    st.markdown(bold("ingest.ui_preview_text", lang))
     rows = [
         {
             t("ingest.ui_col_column", lang): p["column"],
@@ -168,7 +168,7 @@ def _text_preview(plan: ImportPlan, lang: str) -> None:
 
 
 def _landing_preview(plan: ImportPlan, lang: str) -> None:
-    st.markdown(f"**{t('ingest.ui_preview_map', lang)}**")
+    st.markdown(bold("ingest.ui_preview_map", lang))
     if plan.landing.where == "province":
         st.caption(t("ingest.ui_landing_province", lang))
     try:

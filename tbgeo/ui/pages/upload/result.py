@@ -11,7 +11,7 @@ from tbgeo.i18n import t
 from tbgeo.ui import chrome
 from tbgeo.ui.pages.upload.detect import counts
 from tbgeo.ui.state import Key
-from tbgeo.ui.text import plain, say
+from tbgeo.ui.text import bold, plain, say
 
 __all__ = ["result_panel"]
 
@@ -41,7 +41,7 @@ def result_panel(result: dict[str, Any], lang: str) -> None:
     counts(result, lang)
     _repaired(result, lang)
     if result["warnings"]:
-        st.markdown(f"**{t('ingest.ui_warnings', lang)}**")
+        st.markdown(bold("ingest.ui_warnings", lang))
         for w in result["warnings"]:
             st.warning(plain(w))
     left, right = st.columns(2)
