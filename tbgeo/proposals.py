@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from tbgeo.auth import Identity, acting, require, require_own
+from tbgeo.auth import Identity, acting, allowed, require, require_own
 from tbgeo.errors import InputError, Num, PermissionDenied
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Joined, Template, Text
@@ -24,22 +24,30 @@ if TYPE_CHECKING:
     from tbgeo.store import Decision, Proposal, Store
 
 __all__ = [
+    "ALL_STATUSES",
     "DECIDED_STATUSES",
+    "LISTED_STATUSES",
     "NEW_STATUSES",
     "OVERRIDE_TAG",
     "PROPOSAL_STATUSES",
+    "TIDY_STATUSES",
+    "TIDY_TRANSITIONS",
     "TRANSITIONS",
     "How",
     "Saved",
+    "archive_draft",
     "comment",
+    "delete_draft",
     "decision_text",
     "new_proposal",
     "override_reason_of",
+    "restore_draft",
     "save_review",
     "save_site",
     "set_status",
     "site_key",
     "statuses_for",
+    "tidy_actions_for",
     "update_review",
 ]
 
@@ -52,6 +60,18 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "submitted": ("approved", "rejected", "draft"),
     "approved": ("submitted",),
     "rejected": ("draft", "submitted"),
+}
+#: A draft tidied away, never a decision: archived (kept, out of the lists, may come back as a draft)
+#: or deleted (a soft delete: the row, its history and audit entries stay; hidden by default).
+TIDY_STATUSES = ("archived", "deleted")
+ALL_STATUSES = PROPOSAL_STATUSES + TIDY_STATUSES
+#: What the lists, the ledger and the maps show unless asked for the tidied-away ones too.
+LISTED_STATUSES = PROPOSAL_STATUSES
+#: Which tidying may follow which status: only a draft is archived or deleted (a proposal once
+#: submitted or decided is part of the record); an archived draft comes back as a draft or is deleted.
+TIDY_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("archived", "deleted"),
+    "archived": ("draft", "deleted"),
 }
 #: Statuses of a decided proposal: its name, attributes, geometry and report are kept as decided; a
 #: new review of it is stored as a new proposal (a revision, ``revision_of``), never over it.
@@ -71,9 +91,8 @@ class Saved(NamedTuple):
     revision_of: int | None
 
     def message(self, lang: str, *, page: bool = False) -> str:
-        """What the user is told, from the outcome alone, so every surface says the same thing; the
-        page's wording for a new proposal adds that it was stored automatically (the page saves every
-        review, the command line on ``--save``)."""
+        """What the user is told, from the outcome alone, so every surface says the same thing (the
+        page saves when its "save" button is pressed, the command line on ``--save``)."""
         if self.how == "updated":
             return t("review.page.saved_updated", lang, id=self.id)
         if self.how == "revised":
@@ -103,9 +122,17 @@ def _check_editable(p: Proposal) -> None:
     """What was decided stays as it was: a decided proposal's review is not replaced."""
     if p.status in DECIDED_STATUSES:
         raise InputError("workspace.decided_frozen", id=p.id, status=Text(f"review.page.st_{p.status}", p.status))
+    _check_not_tidied(p)
+
+
+def _check_not_tidied(p: Proposal) -> None:
+    """An archived or deleted draft takes no review and no decision (an archived one is restored first)."""
+    if p.status in TIDY_STATUSES:
+        raise InputError(f"workspace.{p.status}_frozen", id=p.id)
 
 
 def _check_transition(p: Proposal, status: str) -> None:
+    _check_not_tidied(p)
     if status not in TRANSITIONS[p.status]:
         raise InputError(
             "workspace.bad_transition",
@@ -160,7 +187,7 @@ def _check_right(actor: Identity, p: Proposal, status: str) -> None:
 def statuses_for(actor: Identity, p: Proposal) -> tuple[str, ...]:
     """The statuses the actor may move the proposal to now (what the decision form offers)."""
     out = []
-    for status in TRANSITIONS[p.status]:
+    for status in TRANSITIONS.get(p.status, ()):
         try:
             _check_right(actor, p, status)
         except PermissionDenied:
@@ -235,6 +262,70 @@ def comment(store: Store, proposal_id: int, text: str, *, actor: Identity | None
     if clean.casefold().startswith(OVERRIDE_TAG.strip().casefold()):
         raise InputError("workspace.comment_reserved", tag=OVERRIDE_TAG.strip())
     return store.add_comment(proposal_id, clean, user=actor.name)
+
+
+# -- tidying drafts away ------------------------------------------------------------------------------
+def _check_tidy_right(actor: Identity, p: Proposal) -> None:
+    """A planner tidies their own drafts (``proposal.edit``); anyone's only with ``proposal.tidy`` (an
+    administrator's housekeeping). Said as a refusal of the actor's name first, as every refusal is."""
+    if allowed(actor, "proposal.tidy"):
+        return
+    if actor.single_user or p.created_by == actor.name:
+        require(actor, "proposal.edit")
+        return
+    if allowed(actor, "proposal.edit"):
+        raise PermissionDenied("auth.not_owner_tidy", name=actor.name, id=p.id, owner=p.created_by)
+    require(actor, "proposal.tidy")
+
+
+def tidy_actions_for(actor: Identity, p: Proposal) -> tuple[str, ...]:
+    """The tidying the actor may do to the proposal now (``TIDY_TRANSITIONS``: what the page offers)."""
+    try:
+        _check_tidy_right(actor, p)
+    except PermissionDenied:
+        return ()
+    return TIDY_TRANSITIONS.get(p.status, ())
+
+
+def _tidy(store: Store, proposal_id: int, status: str, actor: Identity | None, comment: str,
+          expected: int | None) -> Proposal:
+    actor = actor or acting(store)
+    text = _clean(comment)
+    if text.casefold().startswith(OVERRIDE_TAG.strip().casefold()):
+        raise InputError("workspace.comment_reserved", tag=OVERRIDE_TAG.strip())
+
+    def check(p: Proposal) -> None:
+        _check_tidy_right(actor, p)
+        if status in TIDY_TRANSITIONS.get(p.status, ()):
+            return
+        if p.status == status:
+            raise InputError(f"workspace.already_{status}", id=p.id)
+        raise InputError(f"workspace.{'restore' if status == 'draft' else status}_not_draft", id=p.id,
+                         status=_status_word(p.status))
+
+    return store.set_status(proposal_id, status, user=actor.name, comment=text, check=check, expected=expected,
+                            details={"tidy": status})
+
+
+def archive_draft(store: Store, proposal_id: int, *, actor: Identity | None = None, comment: str = "",
+                  expected: int | None = None) -> Proposal:
+    """Archive a draft: kept with its history, out of the lists and maps until restored (``restore_draft``).
+    Its owner's (a planner's own), or an administrator's; ``expected``: the ``row_version`` seen."""
+    return _tidy(store, proposal_id, "archived", actor, comment, expected)
+
+
+def delete_draft(store: Store, proposal_id: int, *, actor: Identity | None = None, comment: str = "",
+                 expected: int | None = None) -> Proposal:
+    """Delete a draft (or an archived one): a soft delete, status ``deleted``, hidden from the lists, the
+    ledger and the maps, its history and audit entries kept. A submitted or decided proposal is part of
+    the record and cannot be deleted. Who may: as ``archive_draft``."""
+    return _tidy(store, proposal_id, "deleted", actor, comment, expected)
+
+
+def restore_draft(store: Store, proposal_id: int, *, actor: Identity | None = None, comment: str = "",
+                  expected: int | None = None) -> Proposal:
+    """An archived draft back to a draft (a deleted one stays deleted). Who may: as ``archive_draft``."""
+    return _tidy(store, proposal_id, "draft", actor, comment, expected)
 
 
 #: How a decision's comment marks the reason for approving a proposal whose review blocks. Stored
@@ -326,8 +417,8 @@ def save_site(
     """
     if proposal_id is not None:
         stored = store.find_proposal(proposal_id)
-        if stored is None:
-            proposal_id = None  # gone (another workspace): store it anew
+        if stored is None or stored.status in TIDY_STATUSES:
+            proposal_id = None  # gone (another workspace), archived or deleted: store it anew
         elif stored.status not in DECIDED_STATUSES:
             try:
                 return update_review(store, proposal_id, report, actor=actor, name=name, attributes=attributes), "updated"

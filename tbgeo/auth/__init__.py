@@ -45,6 +45,7 @@ ACTIONS = (
     "proposal.edit",  # re-review, rename, submit or withdraw a proposal (a planner: their own only)
     "proposal.comment",
     "proposal.decide",  # approve or reject
+    "proposal.tidy",  # archive, restore or delete anyone's draft (one's own: "proposal.edit")
     "layer.import",
     "layer.rollback",
     "layer.export",
@@ -58,7 +59,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "planner": _VIEW | {"review", "proposal.edit", "proposal.comment"},
     "gis": _VIEW | {"layer.import", "layer.rollback", "layer.export"},
     "approver": _VIEW | {"proposal.decide", "proposal.comment"},
-    "admin": _VIEW | {"users.manage"},
+    "admin": _VIEW | {"users.manage", "proposal.tidy"},
 }
 
 

@@ -1,4 +1,5 @@
-"""``tbgeo proposals``: list stored proposals, show one with its findings and history, record a decision or a comment."""
+"""``tbgeo proposals``: list stored proposals, show one with its findings and history, record a decision or a
+comment; ``tbgeo proposals archive|delete|restore ID`` tidies a draft away (or back)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.places.locate import locate
 from tbgeo.places.search import load_sources
-from tbgeo.proposals import PROPOSAL_STATUSES
+from tbgeo.proposals import LISTED_STATUSES, PROPOSAL_STATUSES
 from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
 from tbgeo.store import open_store
@@ -22,11 +23,17 @@ if TYPE_CHECKING:
 
 NAME = "proposals"
 HELP_KEY = "review.cli.proposals_help"
+#: ``tbgeo proposals <what> ID``: the tidying of a draft (``tbgeo.proposals``), by its word.
+TIDY = {"archive": proposals.archive_draft, "delete": proposals.delete_draft, "restore": proposals.restore_draft}
+#: What each tidying says when done (the page says the same).
+_DONE = {"archive": "review.page.archived", "delete": "review.page.deleted", "restore": "review.page.restored"}
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
-    parser.add_argument("id", nargs="?", type=int, help=t("review.cli.proposal_id_help", lang))
+    parser.add_argument("what", nargs="?", metavar="archive|delete|restore|ID", help=t("review.cli.what_help", lang))
+    parser.add_argument("id", nargs="?", metavar="ID", help=t("review.cli.proposal_id_help", lang))
+    parser.add_argument("--all", action="store_true", help=t("review.cli.all_help", lang))
     parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
     parser.add_argument("--comment", default="", help=t("review.cli.comment_help", lang))
     parser.add_argument("--override-reason", metavar="TEXT", help=t("review.cli.override_help", lang))
@@ -52,8 +59,23 @@ def _row(p: Proposal, lang: str, report: dict[str, Any] | None = None) -> dict[s
     }
 
 
+def _number(value: str) -> int:
+    if not value.strip().isdigit():
+        raise InputError("review.cli.bad_id", value=value[:40])
+    return int(value)
+
+
 def run(args: argparse.Namespace) -> int:
 
+    if args.what in TIDY:
+        if args.id is None:
+            raise InputError("review.cli.need_tidy_id", action=args.what)
+        if args.status or args.override_reason is not None:
+            raise InputError("review.cli.tidy_options")
+        return _tidy(args, _number(args.id))
+    if args.id is not None:  # a second word after a number
+        raise InputError("cli.unrecognized", args=args.id)
+    args.id = None if args.what is None else _number(args.what)
     if args.id is None:
         if args.status or args.comment or args.override_reason is not None:
             raise InputError("review.cli.need_id")
@@ -64,15 +86,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    """Every stored proposal, one line (or one JSON object) each."""
+    """Every stored proposal, one line (or one JSON object) each; archived and deleted ones with ``--all``."""
 
     lang = args.lang
     items = open_store(create=False).proposals()
-    rows = [_row(p, lang) for p in items]
+    listed = [p for p in items if args.all or p.status in LISTED_STATUSES]
+    rows = [_row(p, lang) for p in listed]
     if args.format == "json":
         emit_json(rows)
         return 0
     print(t("review.cli.proposals_header", lang, n=len(rows)))
+    if len(listed) < len(items):
+        print("  " + t("review.cli.hidden_note", lang, n=len(items) - len(listed)))
     for r in rows:
         verdict = t(f"review.severity.{r['verdict']}", lang) if r["verdict"] else "—"
         status = t("review.page.st_" + r["status"], lang)
@@ -117,6 +142,17 @@ def _show(args: argparse.Namespace) -> int:
         print(f"  {d['at']}  {d['by']}: {change}{'  «' + said + '»' if said else ''}")
     for c in p.changes:
         print("  " + t("review.cli.change_line", lang, at=c.at, by=c.by, field=c.field, old=c.old or "—", new=c.new or "—"))
+    return 0
+
+
+def _tidy(args: argparse.Namespace, proposal_id: int) -> int:
+    """Archive, delete or restore a draft as ``--user`` (rights and rules: ``tbgeo.proposals``)."""
+    ws = open_store(create=False)
+    p = TIDY[args.what](ws, proposal_id, actor=acting(ws, args.user), comment=args.comment)
+    if args.format == "json":
+        emit_json(_row(p, args.lang))
+        return 0
+    print(t(_DONE[args.what], args.lang, id=p.id))
     return 0
 
 

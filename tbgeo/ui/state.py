@@ -28,6 +28,9 @@ class Key(StrEnum):
     #: The last click on the map ({"lat", "lng", "zoom"}), identified below the map.
     MAP_CLICK = "map_click"
     MAP_IDENTIFY_CLEAR = "map_identify_clear"
+    #: The stored proposals' own layer on the map, and whether drafts are drawn on it.
+    MAP_PROPOSALS = "map_proposals"
+    MAP_PROPOSAL_DRAFTS = "map_proposal_drafts"
     MAP_ZOOM_TO = "map_zoom_to"
     MAP_TABLE_LAYER = "map_table_layer"
     MAP_TABLE_FILTER = "map_table_filter"
@@ -92,6 +95,17 @@ class Key(StrEnum):
     REVIEW_SEEN = "review_seen"
     REVIEW_LEDGER = "review_ledger"
     REVIEW_LEDGER_BY = "review_ledger_by"
+    #: The "save as a draft" button under a report: nothing is stored until it is pressed.
+    REVIEW_SAVE = "review_save"
+    #: The proposal opened into the review form (its number), and the buttons that open and tidy one.
+    REVIEW_REOPENED = "review_reopened"
+    REVIEW_REOPEN = "review_reopen"
+    REVIEW_ARCHIVE = "review_archive"
+    REVIEW_DELETE = "review_delete"
+    REVIEW_RESTORE = "review_restore"
+    #: What the last tidying did (message key, proposal number), said once after the rerun.
+    REVIEW_TIDIED = "review_tidied"
+    REVIEW_SHOW_HIDDEN = "review_show_hidden"
     # upload page
     UPLOAD_PLAN = "upload_plan"
     # upload page (tbgeo.ui.ingest_state keeps one upload and one plan per session under these)

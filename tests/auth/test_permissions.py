@@ -29,7 +29,7 @@ EXPECTED = {
     "planner": {"view", "review", "proposal.edit", "proposal.comment"},
     "gis": {"view", "layer.import", "layer.rollback", "layer.export"},
     "approver": {"view", "proposal.decide", "proposal.comment"},
-    "admin": {"view", "users.manage"},
+    "admin": {"view", "users.manage", "proposal.tidy"},  # tidying anyone's drafts (issue 13 §4)
 }
 
 
@@ -52,6 +52,8 @@ def _actions(store: Store, who: Identity, tmp_path: Path) -> dict[str, Callable[
     own = store.add_proposal(SITE, name="Khu của mình", user=who.name, report={"verdict": "ok"})
     submitted = store.add_proposal(shapely.box(610_000, 2_250_000, 610_300, 2_250_300), name="Khu đã trình",
                                    user="someone", status="submitted", report={"verdict": "ok"})
+    others = store.add_proposal(shapely.box(620_000, 2_250_000, 620_300, 2_250_300), name="Dự thảo của người khác",
+                                user="someone", report={"verdict": "ok"})
     store.add_layer_version("industrial_parks", gpd.read_file(_parks_file(tmp_path)), source_name="a.geojson",
                             sha256="0" * 64, user="someone")
     plan = plan_import(_parks_file(tmp_path), layer_id="industrial_parks")
@@ -61,6 +63,7 @@ def _actions(store: Store, who: Identity, tmp_path: Path) -> dict[str, Callable[
         "proposal.edit": lambda: proposals.update_review(store, own.id, {"verdict": "warn"}, actor=who),
         "proposal.comment": lambda: proposals.comment(store, submitted.id, "Ý kiến", actor=who),
         "proposal.decide": lambda: proposals.set_status(store, submitted.id, "approved", actor=who),
+        "proposal.tidy": lambda: proposals.delete_draft(store, others.id, actor=who),
         "layer.import": lambda: commit_import(plan, actor=who, workspace=store),
         "layer.rollback": lambda: rollback(store, "industrial_parks", None, actor=who),
         "layer.export": lambda: export_layer("industrial_parks", tmp_path / "out.geojson", actor=who),

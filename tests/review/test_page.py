@@ -61,15 +61,22 @@ def test_review_page_in_vietnamese(project):
     refused = panel[panel["Quy tắc"] == "Ngành nghề không chấp thuận"].iloc[0]
     assert refused["Mức"] == "🔴 Chặn" and "Điều 1, III.4" in refused["Căn cứ"]
     assert [m.value for m in at.metric][:4] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
-    # every reviewed site is stored automatically as a draft (issue 3 §4) ...
-    assert any("Đã tự động lưu khu đất vào hồ sơ đề xuất số 1" in s.value for s in at.success)
+    # a review is stored only when the planner saves it (issue 13 §4) ...
+    assert GpkgStore.open_existing().proposals() == []
+    assert [i.value for i in at.info if "chưa được lưu" in i.value] == [
+        "Kết quả này chưa được lưu. Bấm «Lưu bản dự thảo» để giữ nó thành một đề xuất; thẩm tra thử nhiều lần "
+        "không tạo thêm bản dự thảo nào."]
+    _button(at, "Lưu bản dự thảo").click().run()
+    assert "Đã lưu khu đất thành bản dự thảo đề xuất số 1." in [s.value for s in at.success]
     (p,) = GpkgStore.open_existing().proposals()
     assert p.name == "Nhà máy nhuộm Thử" and p.status == "draft" and p.report["verdict"] == "block"
-    # ... and reviewing the same site again updates that proposal's report instead of adding one
+    # ... and saving the same site reviewed again updates that proposal's report instead of adding one
     at.selectbox(key="review_sector").set_value("electronics")
     at.selectbox(key="review_technology").set_value("high")
     _button(at, "Thẩm tra").click().run()
     assert not at.exception, at.exception
+    assert GpkgStore.open_existing().proposal(1).report["verdict"] == "block"  # not saved yet
+    _button(at, "Lưu vào đề xuất số 1").click().run()
     assert any("Đã cập nhật kết quả thẩm tra của đề xuất số 1" in s.value for s in at.success)
     (p,) = GpkgStore.open_existing().proposals()
     assert p.report["verdict"] == "warn" and p.report["attributes"]["sector"] == "electronics"

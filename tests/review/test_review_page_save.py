@@ -33,6 +33,8 @@ def _page_review(name: str, sector: str) -> list[str]:
     at.selectbox(key="review_sector").set_value(sector)
     next(b for b in at.button if b.label == "Thẩm tra").click().run()
     assert not at.exception, at.exception
+    at.button(key="review_save").click().run()  # nothing is stored until the planner saves
+    assert not at.exception, at.exception
     return [s.value for s in at.success]
 
 

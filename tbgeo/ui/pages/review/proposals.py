@@ -1,4 +1,5 @@
-"""The review page's stored proposals: the list, one proposal's findings, history and changes, re-check, decisions."""
+"""The review page's stored proposals: the list (archived and deleted ones on request), one proposal's
+findings, history and changes, opening it into the review form, re-check, tidying a draft, decisions."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tbgeo.store import open_store
 from tbgeo.ui.pages.review.context import base_context, context
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
-from tbgeo.ui.text import error_text
+from tbgeo.ui.text import bold, error_text
 
 __all__ = ["proposals_part"]
 
@@ -165,11 +166,77 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
     st.rerun()
 
 
+def _reopen(chosen: Any, lang: str) -> None:
+    """Fill the review form with a stored proposal (a button's callback: before the form is drawn):
+    its site, name and project details; saving the next review updates this proposal (the page's
+    memory of which site went where, ``Key.REVIEW_STORED_SITES``), a decided one gets a revision."""
+    from tbgeo.review.model import TECHNOLOGY_LEVELS, SiteAttrs
+    from tbgeo.ui.pages.review.context import sectors
+
+    attrs = SiteAttrs.from_dict(chosen.attributes)
+    state = st.session_state
+    state[Key.REVIEW_SITE] = chosen.geometry
+    state[Key.REVIEW_SITE_SOURCE] = t("review.page.from_proposal", lang, id=chosen.id)
+    state[Key.REVIEW_SITE_NOTES] = []
+    state[Key.REVIEW_SITE_NAME] = state[Key.REVIEW_NAME] = chosen.name
+    state[Key.REVIEW_INVESTOR] = attrs.investor or ""
+    state[Key.REVIEW_SECTOR] = attrs.sector if attrs.sector in {s.code for s in sectors()} else ""
+    state[Key.REVIEW_WORKFORCE] = int(attrs.workforce or 0)
+    state[Key.REVIEW_INVESTMENT] = float(attrs.investment_bvnd or 0.0)
+    state[Key.REVIEW_GAS] = float(attrs.gas_use_m3_day or 0.0)
+    state[Key.REVIEW_TECHNOLOGY] = attrs.technology if attrs.technology in TECHNOLOGY_LEVELS else ""
+    state.setdefault(Key.REVIEW_STORED_SITES, {})[lifecycle.site_key(chosen.geometry)] = chosen.id
+    state[Key.REVIEW_REOPENED] = chosen.id
+    for key in (Key.REVIEW_REPORT, Key.REVIEW_SAVED, Key.REVIEW_SHEET_PDF):
+        state.pop(key, None)
+
+
+_TIDY = {"archived": (lifecycle.archive_draft, "review.page.archive", Key.REVIEW_ARCHIVE, "review.page.archived"),
+         "deleted": (lifecycle.delete_draft, "review.page.delete", Key.REVIEW_DELETE, "review.page.deleted"),
+         "draft": (lifecycle.restore_draft, "review.page.restore", Key.REVIEW_RESTORE, "review.page.restored")}
+
+
+def _tidy(ws: Any, chosen: Any, lang: str) -> None:
+    """Archive, delete or restore a draft, as the user's rights allow (``tbgeo.proposals``), on the
+    proposal as shown (a change meanwhile is refused)."""
+    seen = st.session_state.get(Key.REVIEW_SEEN)
+    shown: Any = seen if seen is not None and getattr(seen, "id", None) == chosen.id else chosen
+    actions = lifecycle.tidy_actions_for(actor(), shown)
+    if not actions:
+        return
+    st.markdown(bold("review.page.tidy_title", lang))
+    columns = st.columns(len(actions))
+    for column, status in zip(columns, actions, strict=True):
+        call, label, key, done = _TIDY[status]
+        if not column.button(t(label, lang), key=key):
+            continue
+        try:
+            call(ws, chosen.id, actor=actor(), expected=shown.row_version)
+        except TbgeoError as exc:
+            st.error(error_text(exc, lang))
+            return
+        st.session_state[Key.REVIEW_TIDIED] = (done, chosen.id)
+        st.session_state.pop(Key.REVIEW_SEEN, None)
+        st.rerun()
+
+
 def proposals_part(lang: str) -> None:
-    """The stored proposals; one chosen, with its history, a re-check and the decision form."""
+    """The stored proposals (archived and deleted ones when asked); one chosen, with its history,
+    opening it into the form, a re-check, tidying a draft and the decision form."""
     st.subheader(t("review.page.proposals", lang))
+    tidied = st.session_state.pop(Key.REVIEW_TIDIED, None)
+    if tidied is not None:
+        st.success(t(tidied[0], lang, id=tidied[1]))
+    reopened = st.session_state.pop(Key.REVIEW_REOPENED, None)
+    if reopened is not None:
+        st.info(t("review.page.reopened", lang, id=reopened))
     ws = open_store(create=False)
-    items = ws.proposals()
+    everything = ws.proposals()
+    show_hidden = st.checkbox(t("review.page.show_hidden", lang), key=Key.REVIEW_SHOW_HIDDEN) if any(
+        p.status not in lifecycle.LISTED_STATUSES for p in everything) else False
+    items = [p for p in everything if show_hidden or p.status in lifecycle.LISTED_STATUSES]
+    if len(items) < len(everything):
+        st.caption(t("review.page.hidden_count", lang, n=len(everything) - len(items)))
     if not items:
         st.info(t("review.page.no_proposals", lang))
         return
@@ -185,6 +252,13 @@ def proposals_part(lang: str) -> None:
         st.text(t("places.report_line", lang, where=where.text(lang)))  # plain text: names come from layers
     _findings(chosen, lang)
     _history(chosen, lang)
-    if allowed(actor(), "review") and st.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
-        _recheck(ws, chosen, lang)
-    _decision(ws, chosen, lang)
+    if allowed(actor(), "review") and chosen.status in lifecycle.LISTED_STATUSES:
+        left, right = st.columns(2)
+        left.button(t("review.page.reopen", lang), key=Key.REVIEW_REOPEN, on_click=_reopen, args=(chosen, lang))
+        if right.button(t("review.page.recheck", lang), key=Key.REVIEW_RECHECK):
+            _recheck(ws, chosen, lang)
+    _tidy(ws, chosen, lang)
+    if chosen.status in lifecycle.LISTED_STATUSES:  # an archived or deleted draft takes no decision
+        _decision(ws, chosen, lang)
+    else:
+        st.session_state[Key.REVIEW_SEEN] = chosen  # the view a restore is made on

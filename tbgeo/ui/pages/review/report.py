@@ -1,4 +1,5 @@
-"""The review page's review: the project's attributes, running the review (saved at once), the report."""
+"""The review page's review: the project's attributes, running the review, the report, and saving it
+as a draft — only when the planner presses "save" (a review tried again and again stores nothing)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
-__all__ = ["attributes_form", "panel", "panel_rows", "run_review"]
+__all__ = ["attributes_form", "panel", "panel_rows", "run_review", "save_panel"]
 
 
 def attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
@@ -66,13 +67,12 @@ def attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
 
 
 def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
-    """Review the site under review and keep it as a proposal (``tbgeo.proposals.save_review``)."""
+    """Review the site under review; nothing is stored (``save_panel`` keeps it when asked)."""
     import dataclasses
 
-    from tbgeo.proposals import save_review, site_key
+    from tbgeo.proposals import site_key
     from tbgeo.review.config import load_config
     from tbgeo.review.run import review_site
-    from tbgeo.store import open_store
 
     site = st.session_state.get(Key.REVIEW_SITE)
     if site is None:
@@ -85,8 +85,6 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
-        # kept as a proposal by those who may propose; an approver's or a viewer's look is not stored
-        saved = save_review(open_store(), report, lang, actor=actor(), remember=stored) if allowed(actor(), "review") else None
     except TbgeoError as exc:
         st.error(error_text(exc, lang))
         return
@@ -94,8 +92,41 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
         st.error(report_internal_error(exc, lang))
         return
     st.session_state[Key.REVIEW_REPORT] = report
-    st.session_state[Key.REVIEW_SAVED] = saved
+    st.session_state.pop(Key.REVIEW_SAVED, None)  # this result is not saved until "save" is pressed
     st.session_state.pop(Key.REVIEW_SHEET_PDF, None)
+
+
+def save_panel(lang: str, report: Any) -> None:
+    """Where the report is kept: the "save" button for those who may propose (a new draft, or the
+    proposal this site was saved as or opened from: ``tbgeo.proposals.save_review``), and what was saved."""
+    from tbgeo.proposals import save_review, site_key
+    from tbgeo.store import open_store
+
+    saved = st.session_state.get(Key.REVIEW_SAVED)
+    if saved is not None:
+        st.success(saved.message(lang, page=True))
+        return
+    who = actor()
+    if not allowed(who, "review"):  # an approver's or a viewer's look is not stored
+        return
+    stored = st.session_state.setdefault(Key.REVIEW_STORED_SITES, {})
+    pid = stored.get(site_key(report.geometry))
+    earlier = open_store(create=False).find_proposal(pid) if pid is not None else None
+    updates = earlier is not None and earlier.status in ("draft", "submitted")  # else a new draft (or a revision)
+    label = t("review.page.save_update", lang, id=pid) if updates else t("review.page.save_draft", lang)
+    if not st.button(label, key=Key.REVIEW_SAVE, type="primary"):
+        st.info(t("review.page.not_saved", lang, button=label))
+        return
+    try:
+        saved = save_review(open_store(), report, lang, actor=who, remember=stored)
+    except TbgeoError as exc:  # refused (another's proposal), or the store is busy
+        st.error(error_text(exc, lang))
+        return
+    except Exception as exc:  # a fault, not the user's input: said in the user's language, logged
+        st.error(report_internal_error(exc, lang))
+        return
+    st.session_state[Key.REVIEW_SAVED] = saved
+    st.rerun()  # the proposals list below and the map show the saved draft
 
 
 def _by_severity(findings: Any) -> list[Any]:
@@ -178,6 +209,4 @@ def panel(lang: str) -> None:
     _figures(report, lang)
     st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key=Key.REVIEW_PANEL)
     _downloads(report, lang)
-    saved = st.session_state.get(Key.REVIEW_SAVED)
-    if saved is not None:
-        st.success(saved.message(lang, page=True))
+    save_panel(lang, report)
