@@ -21,6 +21,7 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.webmap import popup_text
 from tbgeo.places.names import fold
 from tbgeo.review.landuse import raster_path
+from tbgeo.safetext import terminal_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Click",
     "FeatureHit",
+    "ProposalHit",
     "Identified",
     "click_point",
     "tolerance_for_zoom",
@@ -68,6 +70,16 @@ class FeatureHit:
 
 
 @dataclass(frozen=True)
+class ProposalHit:
+    """A stored proposal at the point: its number, name, status (as stored) and area."""
+
+    id: int
+    name: str
+    status: str
+    area_ha: float
+
+
+@dataclass(frozen=True)
 class Identified:
     """Everything shown at a point: the point in both systems, the features (top layer first) and the
     land-use class under it (None outside the raster or when land use is not shown)."""
@@ -79,6 +91,8 @@ class Identified:
     features: tuple[FeatureHit, ...]
     landuse: RasterClass | None = None
     landuse_layer: str | None = None
+    #: The stored proposals whose site holds the point (those the map draws), newest first.
+    proposals: tuple[ProposalHit, ...] = ()
 
 
 def click_point(value: Any) -> Click | None:
@@ -124,12 +138,15 @@ def identify(
     visible: Iterable[str],
     frames: Mapping[str, gpd.GeoDataFrame] | None = None,
     tolerance_m: float = 25.0,
+    proposals: gpd.GeoDataFrame | None = None,
 ) -> Identified:
-    """Every shown layer's features at (``lon``, ``lat``) WGS 84, top layer first, and the land-use class.
+    """Every shown layer's features at (``lon``, ``lat``) WGS 84, top layer first, the land-use class,
+    and the stored proposals holding the point.
 
     ``frames`` are the layers' data by id (any CRS; read from the layers when missing): the page passes
     its cached copies. Polygons count where they contain the point; points and lines within
-    ``tolerance_m`` metres, nearest first.
+    ``tolerance_m`` metres, nearest first. ``proposals``: the proposals drawn on the map
+    (``Store.proposals_frame(statuses)``), or None.
     """
     import geopandas as gpd
     import shapely
@@ -163,7 +180,17 @@ def identify(
     return Identified(
         lon=lon, lat=lat, easting=float(easting), northing=float(northing), features=tuple(hits),
         landuse=landuse[0] if landuse else None, landuse_layer=landuse[1] if landuse else None,
+        proposals=_proposals_at(proposals, point),
     )
+
+
+def _proposals_at(frame: gpd.GeoDataFrame | None, point: Any) -> tuple[ProposalHit, ...]:
+    if frame is None or frame.empty:
+        return ()
+    work = frame if frame.crs == WORK_CRS else frame.to_crs(WORK_CRS)
+    inside = work[work.geometry.intersects(point)]
+    return tuple(ProposalHit(int(r["proposal_id"]), str(r["name"]), str(r["status"]), float(r["area_ha"]))
+                 for _, r in inside.iterrows())
 
 
 def _classes(layer: Layer, lang: str) -> dict[str, str]:
@@ -195,7 +222,7 @@ def identify_text(result: Identified, catalog: Catalog, lang: str) -> str:
         else:
             lines.append(t("maptools.identify_landuse", lang, layer=title, code=result.landuse.code,
                            label=result.landuse.label(lang)))
-    if not result.features:
+    if not result.features and not result.proposals:
         lines.append(t("maptools.identify_nothing", lang))
     current = None
     for hit in result.features:
@@ -207,6 +234,11 @@ def identify_text(result: Identified, catalog: Catalog, lang: str) -> str:
         classes = _classes(layer, lang)
         parts = [f"{labels[f]}: {_value_text(layer, f, v, lang, classes)}" for f, v in hit.values]
         lines.append("  • " + " · ".join(parts))
+    if result.proposals:
+        lines.append(f"{t('map.proposals', lang)}:")
+    for p in result.proposals:  # a stored name on one line, without control characters
+        lines.append("  • " + t("maptools.identify_proposal", lang, id=p.id, name=" ".join(terminal_text(p.name).split()),
+                                status=t(f"map.status_{p.status}", lang), area=fmt_number(p.area_ha, lang, 2)))
     return "\n".join(lines)
 
 

@@ -24,6 +24,7 @@ class _Shown(Protocol):
     key: str
     title: str
     style: dict[str, Any]
+    classes: Sequence[tuple[str, str, dict[str, Any]]]
 
 
 @dataclass
@@ -78,7 +79,8 @@ def legend_entries(
             ] or items
         entries.append(LegendEntry(layer.id, layer.title(lang), items, layer.geometry_type or "Polygon"))
     for ov in overlays:
-        entries.append(LegendEntry(ov.key, ov.title, [(ov.title, ov.style)], "Polygon"))
+        items = [(label, style) for _value, label, style in ov.classes] or [(ov.title, ov.style)]
+        entries.append(LegendEntry(ov.key, ov.title, items, "Polygon"))
     return entries
 
 
@@ -94,9 +96,10 @@ def _symbol_html(kind: str, style: dict[str, Any]) -> str:
             f'background:{fill};border:2px solid {color};vertical-align:middle"></span>'
         )
     opacity = float(style.get("fill_opacity", 0.5))
+    line = "dashed" if style.get("dash_array") else "solid"  # a draft proposal: dashed, as on the map
     return (
         f'<span style="display:inline-block;width:20px;height:13px;background:{fill};opacity:{max(opacity, 0.35):.2f};'
-        f'border:1.5px solid {color};vertical-align:middle"></span>'
+        f'border:1.5px {line} {color};vertical-align:middle"></span>'
     )
 
 

@@ -17,7 +17,7 @@ from tbgeo.catalog import Catalog
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.assets import localize
-from tbgeo.mapping.webmap import Overlay, add_controls, build_map, proposals_overlay
+from tbgeo.mapping.webmap import WITH_DRAFTS, Overlay, add_controls, build_map, proposals_overlay
 from tbgeo.search.image import surface_png
 
 __all__ = ["REVIEW_LAYERS", "SEARCH_LAYERS", "SITE_STYLE", "CANDIDATE_STYLE", "review_map", "search_map", "preview_map"]
@@ -35,10 +35,11 @@ def review_map(
     catalog: Catalog, frames: Mapping[str, Any], lang: str, *, site: BaseGeometry | None, proposals: Any | None,
     visible: Sequence[str] = REVIEW_LAYERS,
 ) -> folium.Map:
-    """Context layers, stored proposals, the current site (zoomed to), and a draw tool for a new one."""
+    """Context layers, stored proposals (by status, drafts dashed grey), the current site (zoomed to),
+    and a draw tool for a new one."""
     shown = [lid for lid in visible if lid in catalog]
     overlays = []
-    stored = proposals_overlay(proposals, lang) if proposals is not None else None
+    stored = proposals_overlay(proposals, lang, statuses=WITH_DRAFTS) if proposals is not None else None
     if stored is not None:
         overlays.append(stored)
     if site is not None:

@@ -20,7 +20,15 @@ from tbgeo import diskcache, settings
 from tbgeo.catalog import Catalog, load_catalog
 from tbgeo.errors import InputError
 from tbgeo.mapping.assets import inline_assets
-from tbgeo.mapping.webmap import BASEMAPS, Overlay, build_map, display_frame, landuse_image, proposals_overlay
+from tbgeo.mapping.webmap import (
+    BASEMAPS,
+    MAP_PROPOSAL_STATUSES,
+    Overlay,
+    build_map,
+    display_frame,
+    landuse_image,
+    proposals_overlay,
+)
 from tbgeo.store import open_store
 
 if TYPE_CHECKING:
@@ -80,15 +88,19 @@ def layer_stamps(
     return out
 
 
-def proposal_overlays(lang: str) -> list[Overlay]:
-    """The stored proposals as the map's own layer (none when nothing is stored)."""
-    overlay = proposals_overlay(open_store(create=False).proposals_frame(), lang)
+def proposal_overlays(lang: str, statuses: tuple[str, ...] = MAP_PROPOSAL_STATUSES) -> list[Overlay]:
+    """The stored proposals of ``statuses`` as the map's own layer, styled by status (none when
+    nothing of those statuses is stored, or ``statuses`` is empty: the layer switched off)."""
+    if not statuses:
+        return []
+    overlay = proposals_overlay(open_store(create=False).proposals_frame(statuses), lang, statuses=statuses)
     return [overlay] if overlay is not None else []
 
 
-def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str) -> str:
-    """The cache key of a map: the choice of layers, language and base map, and the state of
-    everything drawn (layer files and data, active versions, the workspace's revision, tbgeo's code)."""
+def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str,
+            proposals: tuple[str, ...] = MAP_PROPOSAL_STATUSES) -> str:
+    """The cache key of a map: the choice of layers, proposal statuses, language and base map, and the
+    state of everything drawn (layer files and data, active versions, the workspace's revision, tbgeo's code)."""
     state = _workspace_state()
     identity, revision, _active = state
     stamps = layer_stamps(catalog, visible, state)
@@ -101,6 +113,7 @@ def map_key(catalog: Catalog, visible: tuple[str, ...], lang: str, basemap: str)
         list(visible),
         lang,
         basemap,
+        *([] if proposals == MAP_PROPOSAL_STATUSES else [["proposals", *proposals]]),  # the first view's key as before
     )
 
 
@@ -113,12 +126,13 @@ def map_html(
     frames: FramesFn | None = None,
     landuse: LanduseFn | None = None,
     key: str | None = None,
+    proposals: tuple[str, ...] = MAP_PROPOSAL_STATUSES,
 ) -> str:
-    """The map of the ``visible`` layers (draw order) as an HTML page: read from the cache, or
-    built and stored. ``frames`` (for several layers at once) and ``landuse`` supply the display
-    geometry and the land-use image (the app passes its in-memory caches); ``key`` is
-    ``map_key(...)`` when already known."""
-    digest = key or map_key(catalog, visible, lang, basemap)
+    """The map of the ``visible`` layers (draw order) and the stored proposals of the ``proposals``
+    statuses (none: the layer off) as an HTML page: read from the cache, or built and stored.
+    ``frames`` (for several layers at once) and ``landuse`` supply the display geometry and the
+    land-use image (the app passes its in-memory caches); ``key`` is ``map_key(...)`` when already known."""
+    digest = key or map_key(catalog, visible, lang, basemap, proposals)
     html = diskcache.read_text("map", digest)
     if html is not None:
         return html
@@ -132,7 +146,7 @@ def map_html(
         basemap=basemap,
         frames=frames(tuple(lid for lid in visible if catalog.get(lid).kind == "vector")),
         landuse_png=landuse(raster) if raster else None,
-        overlays=proposal_overlays(lang),
+        overlays=proposal_overlays(lang, proposals),
         height="100%",
         clicks=True,
     )

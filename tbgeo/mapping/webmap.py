@@ -41,6 +41,9 @@ __all__ = [
     "popup_text",
     "add_controls",
     "PROPOSAL_STYLE",
+    "PROPOSAL_STATUS_STYLES",
+    "MAP_PROPOSAL_STATUSES",
+    "WITH_DRAFTS",
     "proposals_overlay",
 ]
 
@@ -75,30 +78,63 @@ class Overlay:
     gdf: gpd.GeoDataFrame
     style: dict[str, Any]
     popup: Sequence[tuple[str, str]] = ()
+    #: Styled by a column's value: (value, legend label, style) per class, in legend order; a
+    #: feature of no class is drawn with ``style``.
+    class_field: str | None = None
+    classes: Sequence[tuple[str, str, dict[str, Any]]] = ()
+
+    def style_of(self, value: Any) -> dict[str, Any]:
+        return next((style for v, _label, style in self.classes if v == value), self.style)
 
 
-#: How stored proposals are drawn on every map.
+#: How a stored proposal of no known status is drawn.
 PROPOSAL_STYLE = {"color": "#d6006f", "weight": 2.5, "fill_color": "#ff5fa2", "fill_opacity": 0.25, "dash_array": "5 3"}
+#: How stored proposals are drawn, by status, in legend order: decisions in solid colours (approved
+#: green, submitted orange, rejected red with a thin fill), a draft dashed grey with hardly any fill,
+#: so it never reads as a decision. Archived and deleted drafts are not drawn at all.
+PROPOSAL_STATUS_STYLES: dict[str, dict[str, Any]] = {
+    "approved": {"color": "#1b7a2f", "weight": 2.5, "fill_color": "#3fae55", "fill_opacity": 0.35},
+    "submitted": {"color": "#d46a00", "weight": 2.5, "fill_color": "#ffa640", "fill_opacity": 0.3},
+    "rejected": {"color": "#b0182a", "weight": 2.0, "fill_color": "#e8606e", "fill_opacity": 0.12},
+    "draft": {"color": "#7a7a7a", "weight": 1.5, "fill_color": "#bdbdbd", "fill_opacity": 0.08, "dash_array": "6 5"},
+}
+#: The statuses the maps draw unless drafts are asked for (``WITH_DRAFTS``).
+MAP_PROPOSAL_STATUSES = ("approved", "submitted", "rejected")
+WITH_DRAFTS = (*MAP_PROPOSAL_STATUSES, "draft")
 
 
-def proposals_overlay(frame: gpd.GeoDataFrame, lang: str) -> Overlay | None:
-    """Stored proposals (``Store.proposals_frame()``) as an overlay: name, status in words, area."""
+def proposals_overlay(frame: gpd.GeoDataFrame | None, lang: str, *,
+                      statuses: Sequence[str] = MAP_PROPOSAL_STATUSES) -> Overlay | None:
+    """Stored proposals (``Store.proposals_frame()``) of ``statuses`` as an overlay styled by status
+    (``PROPOSAL_STATUS_STYLES``; drafts drawn under the decisions): number, name, status in words,
+    area. None when no proposal of those statuses is stored."""
     if frame is None or frame.empty:
         return None
+    wanted = [s for s in PROPOSAL_STATUS_STYLES if s in statuses]
+    frame = frame[frame["status"].isin(wanted)]
+    if frame.empty:
+        return None
+    order = {s: i for i, s in enumerate(reversed(wanted))}  # drafts first: the decisions are drawn on top
+    frame = frame.assign(_order=frame["status"].map(order)).sort_values("_order", kind="stable").drop(columns="_order")
     frame = frame.assign(
+        number_text=[f"#{int(i)}" for i in frame["proposal_id"]],
         status_text=[t(f"map.status_{s}", lang) for s in frame["status"]],
         area_text=[fmt_number(a, lang, 2) + " ha" for a in frame["area_ha"]],
     )
+    present = set(frame["status"])
     return Overlay(
         key="proposals",
         title=t("map.proposals", lang),
         gdf=frame,
         style=PROPOSAL_STYLE,
         popup=[
+            ("number_text", t("map.proposal_number", lang)),
             ("name", t("map.proposal_name", lang)),
             ("status_text", t("map.proposal_status", lang)),
             ("area_text", t("map.proposal_area", lang)),
         ],
+        class_field="status",
+        classes=[(s, t(f"map.status_{s}", lang), PROPOSAL_STATUS_STYLES[s]) for s in wanted if s in present],
     )
 
 
@@ -363,8 +399,8 @@ def build_map(
             **{f + _TXT: [html.escape(popup_text(v, field=f, lang=lang)) for v in gdf[f]] for f, _ in ov.popup if f in gdf}
         )
         popup = _popup(items, gdf.columns, lang)
-        def overlay_style(_props: dict[str, Any], ov: Overlay = ov) -> dict[str, Any]:
-            return _leaflet_style(ov.style, ov.key)
+        def overlay_style(props: dict[str, Any], ov: Overlay = ov) -> dict[str, Any]:
+            return _leaflet_style(ov.style_of(props.get(ov.class_field)) if ov.class_field else ov.style, ov.key)
 
         _geojson(gdf, overlay_style, ov.title, popup).add_to(m)
     if labels and "districts" in visible:

@@ -18,7 +18,7 @@ from tbgeo import diskcache
 from tbgeo.catalog import Catalog, load_catalog
 from tbgeo.crs import WORK_CRS
 from tbgeo.mapping import view as mapview
-from tbgeo.mapping.webmap import display_frame, landuse_image
+from tbgeo.mapping.webmap import MAP_PROPOSAL_STATUSES, display_frame, landuse_image
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -98,15 +98,18 @@ def landuse_png(layer_id: str) -> tuple[bytes, list[list[float]]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _map_html(digest: str, visible: tuple[str, ...], lang: str, basemap: str) -> str:
-    return mapview.map_html(catalog(), visible, lang, basemap, frames=frames, landuse=landuse_png, key=digest)
+def _map_html(digest: str, visible: tuple[str, ...], lang: str, basemap: str, proposals: tuple[str, ...]) -> str:
+    return mapview.map_html(catalog(), visible, lang, basemap, frames=frames, landuse=landuse_png, key=digest,
+                            proposals=proposals)
 
 
-def map_html(visible: tuple[str, ...], lang: str, basemap: str) -> str:
-    """The whole map (a self-contained HTML page) of the visible layers, in draw order.
+def map_html(visible: tuple[str, ...], lang: str, basemap: str,
+             proposals: tuple[str, ...] = MAP_PROPOSAL_STATUSES) -> str:
+    """The whole map (a self-contained HTML page) of the visible layers, in draw order, with the
+    stored proposals of the ``proposals`` statuses.
 
     Kept as text, in memory here and on disk by ``tbgeo.mapping.view``, not as a folium Map: every
     visitor who chooses the same layers, language and base map on the same data gets the same page,
     so only the first one, ever, waits for it to be built.
     """
-    return _map_html(mapview.map_key(catalog(), visible, lang, basemap), visible, lang, basemap)
+    return _map_html(mapview.map_key(catalog(), visible, lang, basemap, proposals), visible, lang, basemap, proposals)

@@ -34,11 +34,13 @@ def test_app_starts_in_vietnamese_and_switches_to_english(monkeypatch: pytest.Mo
     assert not at.exception, at.exception
     assert at.title[0].value == t("map.title", "vi") == "Bản đồ quy hoạch công nghiệp tỉnh Thái Bình"
     cat = load_catalog()
-    assert [cb.label for cb in at.sidebar.checkbox] == [lyr.title("vi") for group in cat.by_group().values() for lyr in group]
+    assert [cb.label for cb in at.sidebar.checkbox] == [lyr.title("vi") for group in cat.by_group().values() for lyr in group] + [
+        "Dự án đề xuất đã lưu (tô theo trạng thái)", "Cả bản dự thảo (nét đứt, màu xám)"]  # the proposals' own layer
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Industrial planning map of Thái Bình province"
-    assert [cb.label for cb in at.sidebar.checkbox] == [lyr.title("en") for group in cat.by_group().values() for lyr in group]
+    assert [cb.label for cb in at.sidebar.checkbox] == [lyr.title("en") for group in cat.by_group().values() for lyr in group] + [
+        "Saved proposed sites (coloured by status)", "Drafts too (dashed grey)"]
     assert at.sidebar.radio(key="lang").value == "en"
 
 
@@ -120,7 +122,7 @@ def test_saved_proposals_show_on_the_map_in_the_users_language() -> None:
     ws.set_status(p.id, "submitted")
     (overlay,) = proposals_overlay("vi")
     assert overlay.title == "Dự án đề xuất đã lưu"
-    assert [label for _, label in overlay.popup] == ["Dự án", "Trạng thái", "Diện tích"]
+    assert [label for _, label in overlay.popup] == ["Số", "Dự án", "Trạng thái", "Diện tích"]
     row = overlay.gdf.iloc[0]
     assert (row["name"], row["status_text"], row["area_text"]) == ("Nhà máy C", "Chờ duyệt", "20,00 ha")
     (overlay_en,) = proposals_overlay("en")

@@ -117,7 +117,7 @@ def test_popup_text_from_uploads_and_typed_names_cannot_run_as_html(catalog) -> 
     frame = display_frame(parks)
     frame.loc[frame.index[0], "name"] = hostile
     proposals = gpd.GeoDataFrame(
-        {"name": [hostile], "status": ["draft"], "area_ha": [20.0]},
+        {"proposal_id": [1], "name": [hostile], "status": ["submitted"], "area_ha": [20.0]},
         geometry=[shapely.box(590_000, 2_262_000, 590_500, 2_262_400)],
         crs="EPSG:9209",
     )

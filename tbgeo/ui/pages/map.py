@@ -10,6 +10,7 @@ import streamlit as st
 from tbgeo.i18n import t
 from tbgeo.mapping import assets as webassets
 from tbgeo.mapping.webmap import BASEMAPS
+from tbgeo.store import open_store
 from tbgeo.ui import cache, firstview
 from tbgeo.ui.mapframe import show_map
 from tbgeo.ui.state import Key
@@ -17,7 +18,7 @@ from tbgeo.ui.state import Key
 if TYPE_CHECKING:  # the place search is imported when the box is used, not with the page
     from tbgeo.places.search import Place
 
-__all__ = ["layer_toggles", "place_search", "identify_panel", "attribute_panel", "render"]
+__all__ = ["layer_toggles", "proposal_toggles", "place_search", "identify_panel", "attribute_panel", "render"]
 
 
 def layer_toggles(lang: str) -> list[str]:
@@ -31,6 +32,20 @@ def layer_toggles(lang: str) -> list[str]:
                 if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"{Key.MAP_LAYER}_{layer.id}"):
                     visible.append(layer)
     return [lyr.id for lyr in sorted(visible, key=lambda lyr: (lyr.order, lyr.id))]
+
+
+def proposal_toggles(lang: str) -> tuple[str, ...]:
+    """The stored proposals' own layer: on or off, and whether drafts are drawn too (dashed grey, not
+    as decisions); returns the statuses drawn (none: the layer off). Archived and deleted: never."""
+    from tbgeo.mapping.webmap import MAP_PROPOSAL_STATUSES, WITH_DRAFTS
+
+    with st.sidebar.expander(t("map.proposals_group", lang), expanded=True):
+        shown = st.checkbox(t("map.proposals_toggle", lang), value=True, key=Key.MAP_PROPOSALS)
+        drafts = st.checkbox(t("map.proposals_drafts", lang), value=False, key=Key.MAP_PROPOSAL_DRAFTS,
+                             disabled=not shown)
+    if not shown:
+        return ()
+    return WITH_DRAFTS if drafts else MAP_PROPOSAL_STATUSES
 
 
 def place_search(lang: str) -> Place | None:
@@ -111,8 +126,9 @@ def _focus(visible: tuple[str, ...], place: Place | None) -> tuple[Any, bool, bo
     return None
 
 
-def identify_panel(lang: str, visible: tuple[str, ...]) -> None:
-    """What is at the last clicked point (tbgeo.mapping.identify), as plain text."""
+def identify_panel(lang: str, visible: tuple[str, ...], proposals: tuple[str, ...] = ()) -> None:
+    """What is at the last clicked point (tbgeo.mapping.identify), the stored proposals of the
+    ``proposals`` statuses (those drawn) too, as plain text."""
     from tbgeo.mapping.identify import click_point, identify, identify_text, tolerance_for_zoom
 
     st.subheader(t("maptools.identify_title", lang))
@@ -122,8 +138,9 @@ def identify_panel(lang: str, visible: tuple[str, ...]) -> None:
         return
     cat = cache.catalog()
     vectors = tuple(lid for lid in visible if cat.get(lid).kind == "vector")
+    stored = open_store(create=False).proposals_frame(proposals) if proposals else None
     result = identify(cat, click.lon, click.lat, visible=visible, frames=cache.data_frames(vectors),
-                      tolerance_m=tolerance_for_zoom(click.lat, click.zoom))
+                      tolerance_m=tolerance_for_zoom(click.lat, click.zoom), proposals=stored)
     st.text(identify_text(result, cat, lang))  # plain text: names and notes come from users' files
     if st.button(t("maptools.identify_clear", lang), key=Key.MAP_IDENTIFY_CLEAR):
         st.session_state[Key.MAP_CLICK] = None
@@ -165,6 +182,7 @@ def render(lang: str) -> None:
         st.error(t("map.assets_missing", lang, files=", ".join(gone[:3])))
         return
     ordered = tuple(layer_toggles(lang))  # in draw order
+    statuses = proposal_toggles(lang)
     basemap = st.sidebar.radio(
         t("map.basemap", lang), list(BASEMAPS), format_func=lambda k: t(f"map.basemap_{k}", lang), key=Key.BASEMAP
     )
@@ -180,7 +198,7 @@ def render(lang: str) -> None:
     from tbgeo.errors import StoreBusyError
 
     try:
-        html = cache.map_html(ordered, lang, basemap)
+        html = cache.map_html(ordered, lang, basemap, statuses)
         focus = _focus(ordered, place)
     except StoreBusyError as exc:  # the active layer versions could not be read (QGIS, a backup)
         st.error(exc.message(lang))
@@ -192,7 +210,7 @@ def render(lang: str) -> None:
     show_map(html, title=t("map.title", lang))
     firstview.view_shown()
     try:
-        identify_panel(lang, ordered)
+        identify_panel(lang, ordered, statuses)
         attribute_panel(lang, ordered)
     except StoreBusyError as exc:
         st.error(exc.message(lang))
