@@ -21,6 +21,7 @@ from tbgeo.i18n import t
 from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
 from tbgeo.places.locate import Location, communes_frame, locate
 from tbgeo.places.names import exact_key, fold, key, type_word
+from tbgeo.proposals import LISTED_STATUSES
 from tbgeo.store import open_store
 
 if TYPE_CHECKING:
@@ -115,9 +116,8 @@ def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> Pla
         for i, (name, geom) in enumerate(zip(frame["name"].tolist(), frame.geometry.values)):
             if name and geom is not None and not geom.is_empty:
                 sites.append(Site(_LAYER_KIND[lid], f"{lid}:{i}", str(name), geom, lid))
-    if proposals is None:
-
-        proposals = open_store(create=False).proposals()
+    if proposals is None:  # archived and deleted drafts are found by no search
+        proposals = open_store(create=False).proposals(LISTED_STATUSES)
     for p in proposals:
         geom = getattr(p, "geometry", None)
         if getattr(p, "name", None) and geom is not None and not geom.is_empty:
