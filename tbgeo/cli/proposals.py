@@ -32,7 +32,7 @@ _DONE = {"archive": "review.page.archived", "delete": "review.page.deleted", "re
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
     parser.add_argument("what", nargs="?", metavar="archive|delete|restore|ID", help=t("review.cli.what_help", lang))
-    parser.add_argument("id", nargs="?", metavar="ID", help=t("review.cli.proposal_id_help", lang))
+    parser.add_argument("id", nargs="?", metavar="ID", help=t("review.cli.tidy_id_help", lang))
     parser.add_argument("--all", action="store_true", help=t("review.cli.all_help", lang))
     parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
     parser.add_argument("--comment", default="", help=t("review.cli.comment_help", lang))

@@ -73,13 +73,15 @@ def test_reviews_are_stored_only_when_saved(project) -> None:  # type: ignore[no
 
 
 def test_a_saved_draft_reopens_into_the_form_and_saving_updates_it(project) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.review.config import load_config
     from tbgeo.review.context import ReviewContext
     from tbgeo.review.model import SiteAttrs
     from tbgeo.review.run import review_site
 
     attrs = SiteAttrs(name="Nhà máy linh kiện", investor="Công ty Hưng Phát", sector="electronics", workforce=450,
                       investment_bvnd=1200.0, gas_use_m3_day=300.0, technology="advanced")
-    report = review_site(RICE, attrs=attrs, context=ReviewContext.from_catalog(include_proposals=False))
+    report = review_site(RICE, attrs=attrs, context=ReviewContext.from_catalog(include_proposals=False),
+                         config=load_config().with_inputs(levy_rate_pct=60.0, land_price_vnd_m2=120_000.0))
     assert proposals.save_review(GpkgStore.open(), report, "vi") == (1, "created", None)
     at = _app()  # a new browser session
     assert "review_site" not in at.session_state
@@ -93,6 +95,7 @@ def test_a_saved_draft_reopens_into_the_form_and_saving_updates_it(project) -> N
             at.number_input(key="review_investment").value, at.number_input(key="review_gas").value,
             at.selectbox(key="review_technology").value)
     assert form == ("Nhà máy linh kiện", "Công ty Hưng Phát", "electronics", 450, 1200.0, 300.0, "advanced")
+    assert (at.number_input(key="review_rate").value, at.number_input(key="review_price").value) == (60.0, 120_000.0)
     assert at.session_state["review_site"].equals(RICE)
     # re-run with a change and save: the same proposal, its history saying what changed
     at.text_input(key="review_investor").set_value("Công ty Hưng Phát Thái Bình")

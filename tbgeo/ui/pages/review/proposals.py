@@ -168,7 +168,7 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
 
 def _reopen(chosen: Any, lang: str) -> None:
     """Fill the review form with a stored proposal (a button's callback: before the form is drawn):
-    its site, name and project details; saving the next review updates this proposal (the page's
+    its site, name, project details and payment inputs; saving the next review updates this proposal (the page's
     memory of which site went where, ``Key.REVIEW_STORED_SITES``), a decided one gets a revision."""
     from tbgeo.review.model import TECHNOLOGY_LEVELS, SiteAttrs
     from tbgeo.ui.pages.review.context import sectors
@@ -185,6 +185,10 @@ def _reopen(chosen: Any, lang: str) -> None:
     state[Key.REVIEW_INVESTMENT] = float(attrs.investment_bvnd or 0.0)
     state[Key.REVIEW_GAS] = float(attrs.gas_use_m3_day or 0.0)
     state[Key.REVIEW_TECHNOLOGY] = attrs.technology if attrs.technology in TECHNOLOGY_LEVELS else ""
+    inputs = (chosen.report or {}).get("inputs") or {}  # the payment inputs it was reviewed with
+    for key, name in ((Key.REVIEW_RATE, "levy_rate_pct"), (Key.REVIEW_PRICE, "land_price_vnd_m2")):
+        if isinstance(inputs.get(name), (int, float)) and inputs[name] >= 0:
+            state[key] = float(inputs[name])
     state.setdefault(Key.REVIEW_STORED_SITES, {})[lifecycle.site_key(chosen.geometry)] = chosen.id
     state[Key.REVIEW_REOPENED] = chosen.id
     for key in (Key.REVIEW_REPORT, Key.REVIEW_SAVED, Key.REVIEW_SHEET_PDF):
