@@ -156,6 +156,7 @@ def test_the_review_page_shows_a_stored_proposal_in_the_readers_language(project
     at.selectbox(key="review_sector").set_value("dyeing")
     next(b for b in at.button if b.label == "Thẩm tra").click().run()
     assert not at.exception, at.exception
+    at.button(key="review_save").click().run()  # kept when the planner saves it
     assert GpkgStore.open_existing().proposal(1).report["record"] == RECORD_VERSION
     for lang, title, value, law in (("en", "Rice land converted", "50.00 ha", "Decree 112/2024/NĐ-CP, Art. 12"),
                                     ("vi", "Đất trồng lúa bị chuyển đổi", "50,00 ha", "Nghị định 112/2024/NĐ-CP, Điều 12")):

@@ -120,8 +120,9 @@ def test_a_stale_view_is_refused(any_store: Store) -> None:
     store = any_store
     p = proposals.new_proposal(store, SITE, name="Khu A")
     proposals.update_review(store, p.id, {"verdict": "warn"})
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as err:
         proposals.delete_draft(store, p.id, expected=p.row_version)
+    assert err.value.message("en").startswith("Proposal 1 was changed by pytest at ")
     assert store.proposal(p.id).status == "draft"
 
 
