@@ -19,6 +19,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
 from tbgeo.store import gpkg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
+from tbgeo.store.conflicts import refuse_moved_layer
 from tbgeo.store.gpkg_base import is_busy
 from tbgeo.store.gpkg_proposals import GpkgProposals
 from tbgeo.store.records import (
@@ -69,8 +70,12 @@ class GpkgStore(GpkgProposals):
         user: str | None = None,
         details: dict[str, Any] | None = None,
         activate: bool = True,
+        expected_active: int | None = None,
     ) -> LayerVersion:
         """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``.
+
+        Refused (ConflictError, nothing written) when the active version is not ``expected_active``
+        (checked under the store's lock, which every write holds; see ``Store``).
 
         ``details`` holds the import's decisions and counts (CRS, encoding, repaired, dropped, ...).
         Either the version is fully stored (and active, by default) or nothing changes.
@@ -88,6 +93,11 @@ class GpkgStore(GpkgProposals):
                 self._create_unlocked()
             self._sweep_unlocked()
             with self._connect() as con:
+                if expected_active is not None:
+                    last = con.execute("SELECT who, at FROM tbgeo_audit WHERE target = ? OR target GLOB ?"
+                                       " ORDER BY id DESC LIMIT 1", (layer_id, f"{layer_id}@*")).fetchone()
+                    refuse_moved_layer(layer_id, expected_active, self._active_number(con, layer_id),
+                                       (last["who"], last["at"]) if last else None)
                 row = con.execute(
                     "SELECT COALESCE(MAX(version), 0) FROM tbgeo_layer_versions WHERE layer_id = ?", (layer_id,)
                 ).fetchone()

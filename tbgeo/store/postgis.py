@@ -24,7 +24,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
 from tbgeo.store import pg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
-from tbgeo.store.conflicts import guard
+from tbgeo.store.conflicts import guard, refuse_moved_layer
 from tbgeo.store.records import (
     Change,
     Decision,
@@ -171,8 +171,9 @@ class PostgisStore:
     # -- layer versions ---------------------------------------------------------------------
     def add_layer_version(self, layer_id: str, gdf: gpd.GeoDataFrame, *, source_name: str, sha256: str,
                           user: str | None = None, details: dict[str, Any] | None = None,
-                          activate: bool = True) -> LayerVersion:
-        """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``, whole or not at all."""
+                          activate: bool = True, expected_active: int | None = None) -> LayerVersion:
+        """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``, whole or not
+        at all; refused (ConflictError) when the active version is not ``expected_active`` (see ``Store``)."""
         check_layer_id(layer_id)
         if gdf.crs is None:
             raise InputError("errors.crs_missing")
@@ -180,6 +181,14 @@ class PostgisStore:
         work = gdf.to_crs(WORK_CRS)
         try:
             with self._transaction(f"layer:{layer_id}") as cur:
+                if expected_active is not None:
+                    cur.execute("SELECT version FROM tbgeo_active WHERE layer_id = %s", (layer_id,))
+                    active = cur.fetchone()
+                    cur.execute("SELECT who, at FROM tbgeo_audit WHERE target = %s OR starts_with(target, %s)"
+                                " ORDER BY id DESC LIMIT 1", (layer_id, f"{layer_id}@"))
+                    last = cur.fetchone()
+                    refuse_moved_layer(layer_id, expected_active, int(active["version"]) if active else None,
+                                       (last["who"], last["at"]) if last else None)
                 cur.execute("SELECT COALESCE(MAX(version), 0) AS n FROM tbgeo_layer_versions WHERE layer_id = %s",
                             (layer_id,))
                 row = cur.fetchone()
@@ -348,11 +357,13 @@ class PostgisStore:
         return self.proposal(proposal_id)
 
     def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
+        """A comment: a change of the proposal (``row_version`` moves on), like a decision."""
         user = user or current_user()
-        with self._transaction() as cur:
-            self._require(cur, proposal_id)
+        with self._transaction("decisions") as cur:
+            self._require(cur, proposal_id, lock=True)
             cur.execute("INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                         " VALUES (%s, %s, %s, NULL, NULL, %s)", (proposal_id, now(), user, comment))
+            cur.execute("UPDATE tbgeo_proposals SET row_version = row_version + 1 WHERE id = %s", (proposal_id,))
             self._audit(cur, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
 

@@ -100,9 +100,12 @@ class Proposal:
 
     @property
     def last_change(self) -> tuple[str, str]:
-        """(who, when) of the latest change: a decision, a comment or a re-review."""
-        marks = [(d.at, d.by) for d in self.history] + [(c.at, c.by) for c in self.changes] + [(self.updated_at, self.created_by)]
-        at, by = max(marks)
+        """(who, when) of the latest change: a decision, a comment or a re-review (within one second,
+        the one recorded last; a decision or comment before a re-review's field changes)."""
+        marks = [(self.updated_at, 0, 0, self.created_by)]
+        marks += [(c.at, 1, i, c.by) for i, c in enumerate(self.changes)]
+        marks += [(d.at, 2, i, d.by) for i, d in enumerate(self.history)]
+        at, _, _, by = max(marks)
         return by, at
 
 
