@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError, log_detail
 from tbgeo.store import gpkg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
 from tbgeo.store.conflicts import refuse_moved_layer
@@ -149,7 +149,8 @@ class GpkgStore(GpkgProposals):
                     raise
                 if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                     raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc
-                raise WorkspaceError("workspace.write_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
+                raise WorkspaceError("workspace.write_failed",
+                                     log=log_detail(exc, f"writing {layer_id} to {self.describe()}")) from exc
             finally:
                 tables.remove_staging(staging)
         result = self.version(layer_id, version)

@@ -21,7 +21,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row, tuple_row
 
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError, log_detail
 from tbgeo.store import pg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
 from tbgeo.store.conflicts import guard, refuse_moved_layer
@@ -72,17 +72,21 @@ class PostgisStore:
         self.url = _conninfo(url)
 
     #: Databases known to have tbgeo's tables, shared by every store object of this process (a page
-    #: view opens the store many times: the tables are looked for once, not at every read).
+    #: view opens the store many times: the tables are looked for once, not at every read). A database
+    #: is known by its URL, its oid and its server's start: one dropped and made again at the same URL
+    #: (a new oid), or another server answering there, is looked at anew.
     _READY: set[str] = set()
+    #: The database the open connection reached (set by ``_connect``).
+    _db = ""
 
     @property
     def _ready(self) -> bool:
-        return self.url in PostgisStore._READY
+        return self._db in PostgisStore._READY
 
     @_ready.setter
     def _ready(self, value: bool) -> None:
         if value:
-            PostgisStore._READY.add(self.url)
+            PostgisStore._READY.add(self._db)
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PostgisStore:
@@ -95,7 +99,7 @@ class PostgisStore:
 
     def describe(self) -> str:
         info = conninfo_to_dict(self.url)
-        host = info.get("host") or "localhost"
+        host = (info.get("host") or "localhost") + (f":{info['port']}" if info.get("port") else "")
         return f"postgresql://{info.get('user') or ''}@{host}/{info.get('dbname') or ''}"
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -108,9 +112,13 @@ class PostgisStore:
                                   connect_timeout=max(2, int(wait) + 1))
         except psycopg.OperationalError as exc:
             raise WorkspaceError("store.unreachable", where=self.describe(),
-                                 detail=str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "") from exc
+                                 log=log_detail(exc, f"connecting to {self.describe()}")) from exc
         try:
-            con.execute(f"SET lock_timeout = {int(wait * 1000)}")
+            # one round trip: the bounded wait for locks, and which database this is
+            row = con.execute("SELECT set_config('lock_timeout', %s, false), d.oid::text AS oid,"
+                              " pg_postmaster_start_time()::text AS started FROM pg_database d"
+                              " WHERE d.datname = current_database()", (str(int(wait * 1000)),)).fetchone()
+            self._db = f"{self.url}|{row['oid']}|{row['started']}" if row else self.url
             yield con
         except pg_errors.LockNotAvailable as exc:
             raise StoreBusyError("workspace.busy", seconds=Num(wait, 0)) from exc
@@ -209,7 +217,8 @@ class PostgisStore:
         except (InputError, WorkspaceError):
             raise
         except psycopg.Error as exc:
-            raise WorkspaceError("workspace.write_failed", detail=str(exc).strip().splitlines()[0][:200]) from exc
+            raise WorkspaceError("workspace.write_failed",
+                                 log=log_detail(exc, f"writing {layer_id} to {self.describe()}")) from exc
         result = self.version(layer_id, version)
         assert result is not None
         return result
