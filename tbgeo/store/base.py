@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from tbgeo.store.records import LayerVersion, Proposal, User
+from tbgeo.store.records import LayerVersion, Proposal, SignInClaim, User
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -86,7 +86,10 @@ class Store(Protocol):
     def has_users(self) -> bool: ...
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
                     disabled: bool | None = None, password_hash: str | None = None) -> User: ...
-    def claim_sign_in(self, name: str) -> User | None: ...
+    def claim_sign_in(self, name: str) -> SignInClaim:
+        """Count an attempt for ``name`` as failed (until ``record_sign_in`` says it succeeded) in one
+        change with reading the account; a name without an account is counted too, in a bounded table."""
+        ...
     def record_sign_in(self, name: str, ok: bool) -> None: ...
 
     # -- the record

@@ -23,10 +23,14 @@ from tbgeo.store.conflicts import refuse_moved_layer
 from tbgeo.store.gpkg_base import is_busy
 from tbgeo.store.gpkg_proposals import GpkgProposals
 from tbgeo.store.records import (
+    FAILED_NAME_CHARS,
+    FAILED_NAMES_KEPT,
     LayerVersion,
+    SignInClaim,
     User,
     check_layer_id,
     now,
+    now_exact,
 )
 
 if TYPE_CHECKING:
@@ -336,15 +340,24 @@ class GpkgStore(GpkgProposals):
         assert found is not None
         return found
 
-    def claim_sign_in(self, name: str) -> User | None:
+    def claim_sign_in(self, name: str) -> SignInClaim:
         """Count a sign-in attempt as failed until it succeeds, in one change with reading the account,
-        so parallel attempts are counted one after another; the account as it was before, or None."""
+        so parallel attempts are counted one after another; a name without an account is counted
+        alike (in ``tbgeo_sign_in_failures``, at most ``FAILED_NAMES_KEPT`` names)."""
         with self._write() as con:
             row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                return None
-            con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
-            return self._user_from_row(row)
+            if row is not None:
+                con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
+                account = self._user_from_row(row)
+                return SignInClaim(account, account.failures, account.failed_at)
+            key = name[:FAILED_NAME_CHARS]
+            seen = con.execute("SELECT failures, failed_at FROM tbgeo_sign_in_failures WHERE name = ?", (key,)).fetchone()
+            con.execute("INSERT INTO tbgeo_sign_in_failures (name, failures, failed_at) VALUES (?, 1, ?)"
+                        " ON CONFLICT(name) DO UPDATE SET failures = failures + 1, failed_at = excluded.failed_at",
+                        (key, now_exact()))
+            con.execute("DELETE FROM tbgeo_sign_in_failures WHERE name IN (SELECT name FROM tbgeo_sign_in_failures"
+                        " ORDER BY failed_at DESC, name LIMIT -1 OFFSET ?)", (FAILED_NAMES_KEPT,))
+            return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
 
     def record_sign_in(self, name: str, ok: bool) -> None:
         """The outcome of a claimed attempt: a success clears the count; either is audited."""

@@ -26,14 +26,18 @@ from tbgeo.store import pg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
 from tbgeo.store.conflicts import guard, refuse_moved_layer
 from tbgeo.store.records import (
+    FAILED_NAME_CHARS,
+    FAILED_NAMES_KEPT,
     Change,
     Decision,
     LayerVersion,
     Proposal,
+    SignInClaim,
     User,
     check_layer_id,
     field_changes,
     now,
+    now_exact,
     proposals_frame,
     review_fields,
 )
@@ -99,7 +103,7 @@ class PostgisStore:
 
     def describe(self) -> str:
         info = conninfo_to_dict(self.url)
-        host = (info.get("host") or "localhost") + (f":{info['port']}" if info.get("port") else "")
+        host = str(info.get("host") or "localhost") + (f":{info['port']}" if info.get("port") else "")
         return f"postgresql://{info.get('user') or ''}@{host}/{info.get('dbname') or ''}"
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -164,9 +168,12 @@ class PostgisStore:
         """A cursor for reading, or None when the database has no tbgeo tables yet (an empty store)."""
         with self._connect() as con, con.cursor() as cur:
             if not self._ready:
-                cur.execute("SELECT to_regclass('tbgeo_audit') IS NOT NULL AS ready")
+                cur.execute("SELECT to_regclass('tbgeo_audit') IS NOT NULL AS made,"
+                            " to_regclass('tbgeo_sign_in_failures') IS NOT NULL AS current")
                 row = cur.fetchone()
-                self._ready = bool(row and row["ready"])
+                if row and row["made"] and not row["current"]:
+                    self._create()  # made by an earlier tbgeo: its newer tables are added
+                self._ready = bool(row and row["made"])
             yield cur if self._ready else None
 
     @staticmethod
@@ -499,14 +506,26 @@ class PostgisStore:
         assert found is not None
         return found
 
-    def claim_sign_in(self, name: str) -> User | None:
-        with self._transaction() as cur:
+    def claim_sign_in(self, name: str) -> SignInClaim:
+        """See ``Store``: an attempt counted, for an account or a name without one alike; attempts on
+        one name are counted one after another (its advisory lock)."""
+        key = name[:FAILED_NAME_CHARS]
+        with self._transaction(f"sign-in:{key}") as cur:
             cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
             row = cur.fetchone()
-            if row is None:
-                return None
-            cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s", (now(), name))
-            return self._user_from_row(row)
+            if row is not None:
+                cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s",
+                            (now(), name))
+                account = self._user_from_row(row)
+                return SignInClaim(account, account.failures, account.failed_at)
+            cur.execute("SELECT failures, failed_at FROM tbgeo_sign_in_failures WHERE name = %s", (key,))
+            seen = cur.fetchone()
+            cur.execute("INSERT INTO tbgeo_sign_in_failures AS f (name, failures, failed_at) VALUES (%s, 1, %s)"
+                        " ON CONFLICT (name) DO UPDATE SET failures = f.failures + 1, failed_at = excluded.failed_at",
+                        (key, now_exact()))
+            cur.execute("DELETE FROM tbgeo_sign_in_failures WHERE name IN (SELECT name FROM tbgeo_sign_in_failures"
+                        " ORDER BY failed_at DESC, name OFFSET %s)", (FAILED_NAMES_KEPT,))
+            return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
 
     def record_sign_in(self, name: str, ok: bool) -> None:
         with self._transaction() as cur:

@@ -143,3 +143,55 @@ def test_parallel_wrong_passwords_are_slowed_like_sequential_ones(any_store) -> 
         th.join()
     # only the free attempts had their password checked; every later one waited, however parallel
     assert sorted(keys) == ["auth.wait"] * (12 - acc.FREE_FAILURES) + ["auth.wrong"] * acc.FREE_FAILURES
+
+
+def test_a_name_without_an_account_is_slowed_exactly_like_an_account(any_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The waits do not tell which account names exist: a wrong password for "quantri" and any password
+    for "khong.co" (no such account) get the same answers, the same waits, counted per name."""
+    from datetime import UTC, datetime
+
+    from tbgeo.auth import accounts as acc, single_user
+    from tbgeo.errors import PermissionDenied
+
+    acc.add_user(any_store, single_user(), "quantri", "mật khẩu đúng", ["admin"])
+    # one moment for the whole test (the store writes to the second; a password check takes a while)
+    moment = datetime(2026, 12, 4, 2, 0, 0, tzinfo=UTC)
+    for clock in ("now", "now_exact"):
+        monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'postgis'}.{clock}", moment.isoformat)
+    monkeypatch.setattr(acc, "_now", lambda: moment)
+
+    def answers(name: str) -> list[tuple[str, str]]:
+        out = []
+        for _ in range(acc.FREE_FAILURES + 3):
+            with pytest.raises(PermissionDenied) as err:
+                acc.sign_in(any_store, name, "sai mật khẩu")
+            out.append((err.value.key, err.value.message("vi")))
+        return out
+
+    real, missing = answers("quantri"), answers("khong.co")
+    assert real == missing
+    assert [m for _, m in real] == ["Tên đăng nhập hoặc mật khẩu không đúng."] * acc.FREE_FAILURES + [
+        "Đăng nhập sai nhiều lần. Hãy chờ 5 giây rồi thử lại.",  # counted while waiting, like an account
+        "Đăng nhập sai nhiều lần. Hãy chờ 10 giây rồi thử lại.",
+        "Đăng nhập sai nhiều lần. Hãy chờ 20 giây rồi thử lại."]
+    claim_real, claim_missing = any_store.claim_sign_in("quantri"), any_store.claim_sign_in("khong.co")
+    assert claim_real.failures == claim_missing.failures == acc.FREE_FAILURES + 3
+    assert acc.wait_seconds(claim_real) == acc.wait_seconds(claim_missing) == 40.0
+    # counted per name: another unknown name starts afresh, as another account would
+    with pytest.raises(PermissionDenied) as err:
+        acc.sign_in(any_store, "nguoi.khac", "x")
+    assert err.value.key == "auth.wrong"
+    assert any_store.user("khong.co") is None and [u.name for u in any_store.users()] == ["quantri"]
+
+
+def test_junk_names_cannot_fill_the_store(any_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.store import records
+
+    monkeypatch.setattr(records, "FAILED_NAMES_KEPT", 5)
+    monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'postgis'}.FAILED_NAMES_KEPT", 5)
+    names = [f"rac{i:02d}" + "x" * 300 for i in range(12)]  # long junk: kept to 128 characters
+    for name in names:
+        any_store.claim_sign_in(name)
+    # the five tried last are remembered (claimed again: their failure counted before); the others forgotten
+    assert [any_store.claim_sign_in(n).failures for n in reversed(names[7:])] == [1] * 5
+    assert any_store.claim_sign_in(names[6]).failures == 0 and any_store.claim_sign_in(names[0]).failures == 0

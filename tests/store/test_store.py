@@ -136,8 +136,12 @@ def test_accounts(any_store: Store) -> None:
     for _ in range(2):  # an attempt is counted when claimed, its outcome recorded after
         before = store.claim_sign_in("lan.nt")
         store.record_sign_in("lan.nt", False)
-    assert before is not None and before.failures == 1 and store.user("lan.nt").failures == 2
-    assert store.claim_sign_in("khong.co") is None
+    assert before.account is not None and before.failures == 1 and store.user("lan.nt").failures == 2
+    # a name without an account is counted alike (so its waits are the same), and makes no account
+    first, second = store.claim_sign_in("khong.co"), store.claim_sign_in("khong.co")
+    assert (first.account, first.failures, first.failed_at) == (None, 0, None)
+    assert (second.account, second.failures) == (None, 1) and second.failed_at is not None
+    assert store.user("khong.co") is None
     store.update_user("lan.nt", user="admin", password_hash="h2")
     assert (store.user("lan.nt").failures, store.user("lan.nt").password_hash) == (0, "h2")
     assert store.has_users() and [x.name for x in store.users()] == ["lan.nt"]
