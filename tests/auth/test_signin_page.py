@@ -83,7 +83,7 @@ def test_a_trusted_header_is_taken_only_from_the_proxy(app: AppTest, monkeypatch
     monkeypatch.setenv("TBGEO_AUTH", "header")
     monkeypatch.setenv("TBGEO_TRUSTED_PROXY", "10.0.0.5")  # not where this test's request comes from
     at = app.run()
-    assert not at.title and at.error[0].value.startswith("Máy chủ trung gian không gửi tên người dùng")
+    assert not at.title and at.error[0].value.startswith("Yêu cầu đến từ địa chỉ —, không phải máy chủ trung gian")
 
 
 def test_a_page_shown_without_a_sign_in_acts_for_nobody_once_accounts_exist() -> None:
