@@ -195,3 +195,41 @@ def test_junk_names_cannot_fill_the_store(any_store, monkeypatch) -> None:  # ty
     # the five tried last are remembered (claimed again: their failure counted before); the others forgotten
     assert [any_store.claim_sign_in(n).failures for n in reversed(names[7:])] == [1] * 5
     assert any_store.claim_sign_in(names[6]).failures == 0 and any_store.claim_sign_in(names[0]).failures == 0
+
+
+def test_the_command_lines_user_must_be_an_enabled_account_with_the_role(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 §2: with accounts on, --user (else TBGEO_USER) names who acts: an account that exists, is
+    enabled and holds the right role; otherwise exit status 5 and nothing written, for every command."""
+    from tests.ingest.helpers import geojson, ring
+
+    for name, role in (("quantri", "admin"), ("gis1", "gis"), ("gis2", "gis"), ("xem", "viewer")):
+        rc, _, err = _tbgeo(capsys, monkeypatch, "users", "add", name, "--role", role, "--by", "quantri",
+                            "--password-stdin", password="mật khẩu dài")
+        assert rc == 0, err
+    rc, _, err = _tbgeo(capsys, monkeypatch, "users", "disable", "gis2", "--by", "quantri")
+    assert rc == 0, err
+    src = geojson(tmp_path / "kcn.geojson", [ring(shapely.box(106.40, 20.45, 106.41, 20.46))])
+    open_store().add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", user="quantri")
+    before = open_store().revision()
+    refused = {
+        "unknown": ("import", str(src), "--layer", "industrial_parks", "--yes", "--user", "khong.co"),
+        "disabled": ("import", str(src), "--layer", "industrial_parks", "--yes", "--user", "gis2"),
+        "TBGEO_USER": ("import", str(src), "--layer", "industrial_parks", "--yes"),  # "pytest": no account
+        "rollback": ("rollback", "industrial_parks", "shipped", "--user", "khong.co"),
+        "export": ("export", "industrial_parks", "--out", str(tmp_path / "o.geojson"), "--user", "gis2"),
+        "comment": ("proposals", "1", "--comment", "Ý kiến", "--user", "xem"),
+        "users": ("users", "roles", "xem", "--role", "gis", "--by", "gis1"),
+    }
+    said = {}
+    for what, argv in refused.items():
+        rc, _, err = _tbgeo(capsys, monkeypatch, *argv)
+        assert rc == 5, (what, rc, err)
+        said[what] = err
+    assert "Không có tài khoản «khong.co»" in said["unknown"] and "Không có tài khoản «pytest»" in said["TBGEO_USER"]
+    assert "Tài khoản «gis2» đã bị khoá" in said["disabled"] and "Tài khoản «gis2» đã bị khoá" in said["export"]
+    assert "xem không được phép" in said["comment"] and "gis1 không được phép quản lý tài khoản" in said["users"]
+    assert open_store().revision() == before and not (tmp_path / "o.geojson").exists()
+    rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--yes", "--user", "gis1")
+    assert rc == 0, err
+    assert [(a["who"], a["action"]) for a in open_store().audit(2)] == [("gis1", "layer.import"), ("quantri", "proposal.create")]
