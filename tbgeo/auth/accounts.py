@@ -75,9 +75,10 @@ def sign_in(store: Store, name: str, password: str) -> Identity:
         good = account is not None
     except (VerificationError, InvalidHashError):
         good = False
+    if who:  # for a name without an account too: the same work
+        store.record_sign_in(account.name if account else who, good)
     if account is None:
         raise PermissionDenied("auth.wrong")
-    store.record_sign_in(account.name, good)
     if not good:
         raise PermissionDenied("auth.wrong")
     if account.disabled:

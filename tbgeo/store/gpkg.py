@@ -360,11 +360,17 @@ class GpkgStore(GpkgProposals):
             return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
 
     def record_sign_in(self, name: str, ok: bool) -> None:
-        """The outcome of a claimed attempt: a success clears the count; either is audited."""
+        """The outcome of a claimed attempt: a success clears the count; either is audited (the store's
+        revision kept: nothing shown changed). For a name without an account, the same work, unlogged."""
         with self._write() as con:
-            if ok:
-                con.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = ?", (name,))
-            self._audit(con, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
+            cur = con.execute("UPDATE tbgeo_users SET failures = CASE WHEN ? THEN 0 ELSE failures END,"
+                              " failed_at = CASE WHEN ? THEN NULL ELSE failed_at END WHERE name = ?", (ok, ok, name))
+            if cur.rowcount:
+                self._audit(con, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {},
+                            revise=False)
+            else:
+                con.execute("UPDATE tbgeo_sign_in_failures SET failed_at = failed_at WHERE name = ?",
+                            (name[:FAILED_NAME_CHARS],))
 
     def state(self) -> tuple[str, str, dict[str, LayerVersion]]:
         """In one read: the identity, the revision and the active version of every layer

@@ -177,9 +177,11 @@ class PostgisStore:
             yield cur if self._ready else None
 
     @staticmethod
-    def _audit(cur: psycopg.Cursor[Row], who: str, action: str, target: str, details: dict[str, Any]) -> None:
-        """Log the change and give the store a new revision (every change is audited)."""
-        cur.execute("UPDATE tbgeo_meta SET value = %s WHERE key = 'revision'", (uuid.uuid4().hex,))
+    def _audit(cur: psycopg.Cursor[Row], who: str, action: str, target: str, details: dict[str, Any], *,
+               revise: bool = True) -> None:
+        """Log the change and give the store a new revision (every change is audited; a sign-in keeps it)."""
+        if revise:
+            cur.execute("UPDATE tbgeo_meta SET value = %s WHERE key = 'revision'", (uuid.uuid4().hex,))
         cur.execute("INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (%s, %s, %s, %s, %s)",
                     (now(), who, action, target, _jsonb(details)))
 
@@ -528,10 +530,15 @@ class PostgisStore:
             return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
 
     def record_sign_in(self, name: str, ok: bool) -> None:
-        with self._transaction() as cur:
-            if ok:
-                cur.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = %s", (name,))
-            self._audit(cur, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
+        with self._transaction(f"sign-in:{name[:FAILED_NAME_CHARS]}") as cur:
+            cur.execute("UPDATE tbgeo_users SET failures = CASE WHEN %s THEN 0 ELSE failures END,"
+                        " failed_at = CASE WHEN %s THEN NULL ELSE failed_at END WHERE name = %s", (ok, ok, name))
+            if cur.rowcount:
+                self._audit(cur, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {},
+                            revise=False)
+            else:  # a name without an account: the same work, nothing logged (junk names fill no log)
+                cur.execute("UPDATE tbgeo_sign_in_failures SET failed_at = failed_at WHERE name = %s",
+                            (name[:FAILED_NAME_CHARS],))
 
     # -- the record -------------------------------------------------------------------------
     def _meta(self, cur: psycopg.Cursor[Row]) -> tuple[str, str]:

@@ -142,11 +142,17 @@ def test_accounts(any_store: Store) -> None:
     assert (first.account, first.failures, first.failed_at) == (None, 0, None)
     assert (second.account, second.failures) == (None, 1) and second.failed_at is not None
     assert store.user("khong.co") is None
+    revision, logged = store.revision(), len(store.audit())
+    store.record_sign_in("khong.co", False)  # the same work as for an account, but nothing logged
+    store.record_sign_in("lan.nt", True)  # logged; the revision kept (nothing shown changed: no map redrawn)
+    assert (store.revision(), len(store.audit()), store.audit(1)[0]["action"]) == (revision, logged + 1, "user.sign_in")
+    assert store.user("lan.nt").failures == 0
+    store.claim_sign_in("lan.nt")
     store.update_user("lan.nt", user="admin", password_hash="h2")
     assert (store.user("lan.nt").failures, store.user("lan.nt").password_hash) == (0, "h2")
     assert store.has_users() and [x.name for x in store.users()] == ["lan.nt"]
-    assert [a["action"] for a in store.audit()][:4] == ["user.password", "user.sign_in_failed", "user.sign_in_failed",
-                                                        "user.disable"]
+    assert [a["action"] for a in store.audit()][:5] == ["user.password", "user.sign_in", "user.sign_in_failed",
+                                                        "user.sign_in_failed", "user.disable"]
 
 
 def test_two_imports_of_one_layer_at_once_both_become_versions(any_store: Store) -> None:
