@@ -157,7 +157,7 @@ def test_a_name_without_an_account_is_slowed_exactly_like_an_account(any_store, 
     # one moment for the whole test (the store writes to the second; a password check takes a while)
     moment = datetime(2026, 12, 4, 2, 0, 0, tzinfo=UTC)
     for clock in ("now", "now_exact"):
-        monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'postgis'}.{clock}", moment.isoformat)
+        monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'pg_accounts'}.{clock}", moment.isoformat)
     monkeypatch.setattr(acc, "_now", lambda: moment)
 
     def answers(name: str) -> list[tuple[str, str]]:
@@ -188,7 +188,7 @@ def test_junk_names_cannot_fill_the_store(any_store, monkeypatch) -> None:  # ty
     from tbgeo.store import records
 
     monkeypatch.setattr(records, "FAILED_NAMES_KEPT", 5)
-    monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'postgis'}.FAILED_NAMES_KEPT", 5)
+    monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'pg_accounts'}.FAILED_NAMES_KEPT", 5)
     names = [f"rac{i:02d}" + "x" * 300 for i in range(12)]  # long junk: kept to 128 characters
     for name in names:
         any_store.claim_sign_in(name)
