@@ -36,8 +36,9 @@ def test_a_server_that_does_not_answer_is_told_in_vietnamese_with_the_detail_in_
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", vi.replace(str(log), ""))}  # the log's path aside
     assert english and not english & words, english & words
     # a command reading the store is told the same, and nothing was made
-    with pytest.raises(WorkspaceError):
+    with pytest.raises(WorkspaceError) as again:
         open_store(create=False).proposals()
+    assert again.value.message("vi") == vi
 
 
 def test_a_database_dropped_and_made_again_at_the_same_url_gets_its_tables_again(pg_url: str) -> None:
