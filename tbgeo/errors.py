@@ -20,6 +20,7 @@ __all__ = [
     "ConflictError",
     "PermissionDenied",
     "report_internal_error",
+    "log_detail",
 ]
 
 
@@ -70,11 +71,37 @@ class PermissionDenied(TbgeoError, PermissionError):
     """The signed-in user's roles do not allow the change; nothing was written. CLI exit status 5."""
 
 
+def _append_to_log(text: str) -> str:
+    """Append ``text`` (with the time and the command's arguments) to the error log (``TBGEO_ERROR_LOG``,
+    default ``tbgeo-errors.log`` in the cache folder); where it went: the log's path, or "stderr" when
+    the log cannot be written."""
+    import datetime
+    import os
+    import sys
+    from pathlib import Path
+
+    try:
+        log = Path(os.environ.get("TBGEO_ERROR_LOG") or diskcache.cache_dir() / "tbgeo-errors.log")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')} {sys.argv[1:]!r}\n{text}")
+    except Exception:
+        sys.stderr.write(text)
+        return "stderr"
+    return str(log)
+
+
+def log_detail(exc: BaseException, what: str) -> str:
+    """Keep a library's technical text (libpq's, SQLite's: English) out of the user's message: it goes
+    to the error log with ``what`` failed; the log's path is returned for the message to name."""
+    detail = str(exc).strip() or type(exc).__name__
+    return _append_to_log(f"{what}: {type(exc).__name__}: {detail}\n")
+
+
 def report_internal_error(exc: BaseException, lang: str) -> str:
     """The localized "internal error" message for ``exc``; its traceback is appended to the error log
     (``TBGEO_ERROR_LOG``, default ``tbgeo-errors.log`` in the cache folder), or written to stderr when
     ``TBGEO_DEBUG=1`` or the log cannot be written. The UI shows the same message."""
-    import datetime
     import os
     import sys
     import traceback
@@ -83,17 +110,4 @@ def report_internal_error(exc: BaseException, lang: str) -> str:
     if os.environ.get("TBGEO_DEBUG") == "1":
         sys.stderr.write(trace)
         return t("errors.internal", lang, kind=type(exc).__name__, log="stderr")
-    log: Path | str  # the log file, or "stderr" when it cannot be written
-    try:
-        from pathlib import Path
-
-
-        log = Path(os.environ.get("TBGEO_ERROR_LOG") or diskcache.cache_dir() / "tbgeo-errors.log")
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')} {sys.argv[1:]!r}\n{trace}")
-    except Exception:
-        sys.stderr.write(trace)
-        log = "stderr"
-    return t("errors.internal", lang, kind=type(exc).__name__, log=str(log))
-
+    return t("errors.internal", lang, kind=type(exc).__name__, log=_append_to_log(trace))

@@ -90,3 +90,13 @@ def pg_url() -> Iterator[str]:
         yield url
     finally:
         drop_database(url)
+
+
+def recreate_database(url: str) -> None:
+    """Drop the database at ``url`` and make it again, empty (PostGIS, no tbgeo tables), at the same URL."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(ADMIN_URL, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')

@@ -74,7 +74,10 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(pyogrio, "write_dataframe", broken)
     with pytest.raises(WorkspaceError) as err:
         ws.add_layer_version("rivers", _parks(2), source_name="bad.zip", sha256="e" * 64)
-    assert err.value.key == "workspace.write_failed" and "disk full" in err.value.message("vi")
+    assert err.value.key == "workspace.write_failed" and "disk full" not in err.value.message("vi")
+    log = Path(err.value.params["log"])  # the technical detail in the error log, not on screen
+    assert err.value.message("vi").endswith(f"Chi tiết kỹ thuật đã được ghi vào nhật ký lỗi {log}.")
+    assert "OSError: disk full" in log.read_text(encoding="utf-8")
     monkeypatch.setattr(pyogrio, "write_dataframe", real)
     assert [v.version for v in ws.versions("rivers")] == [1]
     assert "lv_rivers_2" not in {str(n) for n in pyogrio.list_layers(ws.path)[:, 0]}

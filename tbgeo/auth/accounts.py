@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tbgeo.auth import Identity, check_name, check_roles, require
 from tbgeo.errors import InputError, PermissionDenied
 from tbgeo.i18n.params import Num
-from tbgeo.store import Store, User
+from tbgeo.store import SignInClaim, Store, User
 
 __all__ = ["MIN_PASSWORD", "FREE_FAILURES", "hash_password", "sign_in", "wait_seconds", "add_user", "set_roles",
            "set_disabled", "set_password", "identity_of"]
@@ -40,12 +40,17 @@ def hash_password(text: str) -> str:
     return _HASHER.hash(_password(text))
 
 
-def wait_seconds(account: User, now: datetime | None = None) -> float:
-    """How long this account must still wait before the next sign-in attempt (0: it may try now)."""
-    if account.failures < FREE_FAILURES or not account.failed_at:
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def wait_seconds(claim: User | SignInClaim, now: datetime | None = None) -> float:
+    """How long a name (an account's, or one without an account: counted alike) must still wait
+    before the next sign-in attempt (0: it may try now)."""
+    if claim.failures < FREE_FAILURES or not claim.failed_at:
         return 0.0
-    wait = min(_FIRST_WAIT_S * 2.0 ** (account.failures - FREE_FAILURES), _MAX_WAIT_S)
-    since = ((now or datetime.now(UTC)) - datetime.fromisoformat(account.failed_at)).total_seconds()
+    wait = min(_FIRST_WAIT_S * 2.0 ** (claim.failures - FREE_FAILURES), _MAX_WAIT_S)
+    since = ((now or _now()) - datetime.fromisoformat(claim.failed_at)).total_seconds()
     return max(0.0, wait - since)
 
 
@@ -55,22 +60,25 @@ def identity_of(account: User, method: str = "local") -> Identity:
 
 def sign_in(store: Store, name: str, password: str) -> Identity:
     """The identity of a local account whose password matches; refused (the same words for a wrong
-    name and a wrong password), after too many failures refused until the wait is over."""
+    name and a wrong password), after too many failures refused until the wait is over. A name without
+    an account is counted and made to wait exactly like one with it: the answers, the waits and the
+    work done (a password hash checked) say nothing about which names exist."""
     who = unicodedata.normalize("NFC", name or "").strip()
     # counted as a failure before the password is checked: parallel attempts cannot all slip through
-    account = store.claim_sign_in(who) if who else None
-    if account is not None:
-        wait = wait_seconds(account)
-        if wait > 0:
-            raise PermissionDenied("auth.wait", seconds=Num(wait, 0))
+    claim = store.claim_sign_in(who) if who else SignInClaim(None)
+    wait = wait_seconds(claim)
+    if wait > 0:
+        raise PermissionDenied("auth.wait", seconds=Num(wait, 0))
+    account = claim.account
     try:
         _HASHER.verify(account.password_hash if account else _DUMMY, unicodedata.normalize("NFC", password or ""))
         good = account is not None
     except (VerificationError, InvalidHashError):
         good = False
+    if who:  # for a name without an account too: the same work
+        store.record_sign_in(account.name if account else who, good)
     if account is None:
         raise PermissionDenied("auth.wrong")
-    store.record_sign_in(account.name, good)
     if not good:
         raise PermissionDenied("auth.wrong")
     if account.disabled:

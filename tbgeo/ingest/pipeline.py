@@ -465,8 +465,29 @@ def commit_import(
     if bad:  # never store NaN/inf coordinates, whatever the plan says
         label = crsdetect.crs_label(plan.crs.epsg) if plan.crs.epsg else plan.crs.detected
         raise CRSError("ingest.crs_non_finite", n=len(bad), total=len(plan.frame), fids=fid_list(bad), crs=label)
-    composed = compose(plan, column_map=column_map, workspace=workspace)
-    _check_confirmed(composed.diff, confirm_removal=confirm_removal, expected=expected)
+    for attempt in range(_RETRIES):
+        composed = compose(plan, column_map=column_map, workspace=workspace)
+        _check_confirmed(composed.diff, confirm_removal=confirm_removal, expected=expected)
+        try:  # the store is made only now, when there is something to write
+            version = _write(plan, composed, workspace or open_store(), actor=actor, insist=insist, activate=activate,
+                             check_base=expected is not None or plan.mode != "replace")
+            break
+        except ConflictError as exc:
+            # another import or a rollback landed between reading the layer and writing: a difference
+            # the user saw is refused (they confirm the new one); a command's import is composed again
+            if expected is not None or exc.key != "store.layer_moved" or attempt == _RETRIES - 1:
+                raise
+    return ImportResult(plan=plan, version=version, insisted=bool(version.details["insisted"]), composition=composed)
+
+
+#: Times a command's append or update is composed again when another import lands meanwhile.
+_RETRIES = 3
+
+
+def _write(plan: ImportPlan, composed: Composition, ws: Store, *, actor: Identity, insist: bool, activate: bool,
+           check_base: bool) -> LayerVersion:
+    """The composed layer as a new version, refused by the store (in the same change as the write)
+    when ``check_base`` and the layer's active version is no longer the one it was composed on."""
     details = plan.details()
     details["column_map"] = composed.mapping
     overridden = plan.overridden(insist=insist)
@@ -475,8 +496,8 @@ def commit_import(
     details["diff"] = composed.diff.to_dict()
     details["classes"] = composed.classes
     details["warnings"] = [{"code": k, "params": p} for k, p in composed.warnings]
-    ws = workspace or open_store()
-    version = ws.add_layer_version(
+    base = composed.diff.base_version if composed.diff.base == "version" else 0  # 0: no stored version active
+    return ws.add_layer_version(
         plan.layer_id,
         composed.frame,
         source_name=plan.source.name,
@@ -484,8 +505,8 @@ def commit_import(
         user=actor.name,
         details=details,
         activate=activate,
+        expected_active=base if check_base else None,
     )
-    return ImportResult(plan=plan, version=version, insisted=details["insisted"], composition=composed)
 
 
 def _check_confirmed(diff: merge.ImportDiff, *, confirm_removal: bool, expected: merge.ImportDiff | None) -> None:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from tbgeo.store.records import LayerVersion, Proposal, User
+from tbgeo.store.records import LayerVersion, Proposal, SignInClaim, User
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -51,7 +51,11 @@ class Store(Protocol):
     # -- layer versions
     def add_layer_version(self, layer_id: str, gdf: gpd.GeoDataFrame, *, source_name: str, sha256: str,
                           user: str | None = None, details: dict[str, Any] | None = None,
-                          activate: bool = True) -> LayerVersion: ...
+                          activate: bool = True, expected_active: int | None = None) -> LayerVersion:
+        """The next version of ``layer_id``; ``expected_active`` (the version active when the import's
+        difference was counted; 0: the shipped data) is checked in the same change as the write: if
+        another import or a rollback landed meanwhile, ConflictError names who and when."""
+        ...
     def versions(self, layer_id: str) -> list[LayerVersion]: ...
     def version(self, layer_id: str, version: int) -> LayerVersion | None: ...
     def active_version(self, layer_id: str) -> LayerVersion | None: ...
@@ -82,7 +86,10 @@ class Store(Protocol):
     def has_users(self) -> bool: ...
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
                     disabled: bool | None = None, password_hash: str | None = None) -> User: ...
-    def claim_sign_in(self, name: str) -> User | None: ...
+    def claim_sign_in(self, name: str) -> SignInClaim:
+        """Count an attempt for ``name`` as failed (until ``record_sign_in`` says it succeeded) in one
+        change with reading the account; a name without an account is counted too, in a bounded table."""
+        ...
     def record_sign_in(self, name: str, ok: bool) -> None: ...
 
     # -- the record

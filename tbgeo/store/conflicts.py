@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tbgeo.errors import ConflictError
-from tbgeo.i18n.params import Text, When
+from tbgeo.i18n.params import Template, Text, When
 from tbgeo.store.records import Proposal
 
-__all__ = ["refuse_stale", "guard"]
+__all__ = ["refuse_stale", "guard", "refuse_moved_layer", "NO_VERSION"]
+
+#: ``expected_active`` for "the layer's shipped data is in use" (no stored version is active).
+NO_VERSION = 0
 
 
 def refuse_stale(stored: Proposal, expected: int | None) -> None:
@@ -29,3 +32,15 @@ def guard(stored: Proposal, expected: int | None, check: Callable[[Proposal], No
     if check is not None:
         check(stored)
     return stored
+
+
+def refuse_moved_layer(layer_id: str, expected_active: int | None, active: int | None,
+                       last: tuple[str, str] | None) -> None:
+    """Raise ConflictError, naming who changed the layer last (an import or a rollback) and when, if
+    the active version (``active``; None: the shipped data) is not ``expected_active``, the one the
+    import's difference was counted on (``NO_VERSION``: the shipped data); ``None``: no view to check."""
+    if expected_active is None or expected_active == (active or NO_VERSION):
+        return
+    by, at = last or ("—", "")
+    now_in_use = Template("store.layer_active_version", {"version": active}) if active else Text("store.layer_shipped")
+    raise ConflictError("store.layer_moved", layer=layer_id, by=by, at=When(at), active=now_in_use)

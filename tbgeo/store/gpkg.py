@@ -16,16 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo import settings
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError, log_detail
 from tbgeo.store import gpkg_tables as tables
 from tbgeo.store.base import current_user, lock_wait
+from tbgeo.store.conflicts import refuse_moved_layer
 from tbgeo.store.gpkg_base import is_busy
 from tbgeo.store.gpkg_proposals import GpkgProposals
 from tbgeo.store.records import (
+    FAILED_NAME_CHARS,
+    FAILED_NAMES_KEPT,
     LayerVersion,
+    SignInClaim,
     User,
     check_layer_id,
     now,
+    now_exact,
 )
 
 if TYPE_CHECKING:
@@ -69,8 +74,12 @@ class GpkgStore(GpkgProposals):
         user: str | None = None,
         details: dict[str, Any] | None = None,
         activate: bool = True,
+        expected_active: int | None = None,
     ) -> LayerVersion:
         """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``.
+
+        Refused (ConflictError, nothing written) when the active version is not ``expected_active``
+        (checked under the store's lock, which every write holds; see ``Store``).
 
         ``details`` holds the import's decisions and counts (CRS, encoding, repaired, dropped, ...).
         Either the version is fully stored (and active, by default) or nothing changes.
@@ -88,6 +97,11 @@ class GpkgStore(GpkgProposals):
                 self._create_unlocked()
             self._sweep_unlocked()
             with self._connect() as con:
+                if expected_active is not None:
+                    last = con.execute("SELECT who, at FROM tbgeo_audit WHERE target = ? OR target GLOB ?"
+                                       " ORDER BY id DESC LIMIT 1", (layer_id, f"{layer_id}@*")).fetchone()
+                    refuse_moved_layer(layer_id, expected_active, self._active_number(con, layer_id),
+                                       (last["who"], last["at"]) if last else None)
                 row = con.execute(
                     "SELECT COALESCE(MAX(version), 0) FROM tbgeo_layer_versions WHERE layer_id = ?", (layer_id,)
                 ).fetchone()
@@ -139,7 +153,8 @@ class GpkgStore(GpkgProposals):
                     raise
                 if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                     raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc
-                raise WorkspaceError("workspace.write_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
+                raise WorkspaceError("workspace.write_failed",
+                                     log=log_detail(exc, f"writing {layer_id} to {self.describe()}")) from exc
             finally:
                 tables.remove_staging(staging)
         result = self.version(layer_id, version)
@@ -325,22 +340,37 @@ class GpkgStore(GpkgProposals):
         assert found is not None
         return found
 
-    def claim_sign_in(self, name: str) -> User | None:
+    def claim_sign_in(self, name: str) -> SignInClaim:
         """Count a sign-in attempt as failed until it succeeds, in one change with reading the account,
-        so parallel attempts are counted one after another; the account as it was before, or None."""
+        so parallel attempts are counted one after another; a name without an account is counted
+        alike (in ``tbgeo_sign_in_failures``, at most ``FAILED_NAMES_KEPT`` names)."""
         with self._write() as con:
             row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                return None
-            con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
-            return self._user_from_row(row)
+            if row is not None:
+                con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
+                account = self._user_from_row(row)
+                return SignInClaim(account, account.failures, account.failed_at)
+            key = name[:FAILED_NAME_CHARS]
+            seen = con.execute("SELECT failures, failed_at FROM tbgeo_sign_in_failures WHERE name = ?", (key,)).fetchone()
+            con.execute("INSERT INTO tbgeo_sign_in_failures (name, failures, failed_at) VALUES (?, 1, ?)"
+                        " ON CONFLICT(name) DO UPDATE SET failures = failures + 1, failed_at = excluded.failed_at",
+                        (key, now_exact()))
+            con.execute("DELETE FROM tbgeo_sign_in_failures WHERE name IN (SELECT name FROM tbgeo_sign_in_failures"
+                        " ORDER BY failed_at DESC, name LIMIT -1 OFFSET ?)", (FAILED_NAMES_KEPT,))
+            return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
 
     def record_sign_in(self, name: str, ok: bool) -> None:
-        """The outcome of a claimed attempt: a success clears the count; either is audited."""
+        """The outcome of a claimed attempt: a success clears the count; either is audited (the store's
+        revision kept: nothing shown changed). For a name without an account, the same work, unlogged."""
         with self._write() as con:
-            if ok:
-                con.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = ?", (name,))
-            self._audit(con, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
+            cur = con.execute("UPDATE tbgeo_users SET failures = CASE WHEN ? THEN 0 ELSE failures END,"
+                              " failed_at = CASE WHEN ? THEN NULL ELSE failed_at END WHERE name = ?", (ok, ok, name))
+            if cur.rowcount:
+                self._audit(con, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {},
+                            revise=False)
+            else:
+                con.execute("UPDATE tbgeo_sign_in_failures SET failed_at = failed_at WHERE name = ?",
+                            (name[:FAILED_NAME_CHARS],))
 
     def state(self) -> tuple[str, str, dict[str, LayerVersion]]:
         """In one read: the identity, the revision and the active version of every layer

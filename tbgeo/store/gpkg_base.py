@@ -119,9 +119,12 @@ class GpkgBase:
             con.execute("COMMIT")
 
     @staticmethod
-    def _audit(con: sqlite3.Connection, who: str, action: str, target: str, details: dict[str, Any]) -> None:
-        """Log the change and give the workspace a new revision (every change is audited)."""
-        tables.new_revision(con)
+    def _audit(con: sqlite3.Connection, who: str, action: str, target: str, details: dict[str, Any], *,
+               revise: bool = True) -> None:
+        """Log the change and give the workspace a new revision (every change is audited); a sign-in,
+        which changes nothing shown, keeps the revision (``revise=False``) so the map is not drawn anew."""
+        if revise:
+            tables.new_revision(con)
         con.execute(
             "INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (?, ?, ?, ?, ?)",
             (now(), who, action, target, json.dumps(details, ensure_ascii=False, default=str)),

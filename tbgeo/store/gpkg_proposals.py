@@ -189,15 +189,19 @@ class GpkgProposals(GpkgBase):
         return self.proposal(proposal_id)
 
     def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
-        """A reviewer's comment, kept in the proposal's history."""
+        """A reviewer's comment, kept in the proposal's history. It is a change of the proposal (its
+        ``row_version`` moves on): a decision taken on a view that did not show it is refused."""
         user = user or current_user()
         with self._lock(), self._transaction() as con:
             self._require_proposal(con, proposal_id)
+            if not tables.tables_ready(con):  # a workspace from before row versions
+                tables.upgrade_tables(con)
             con.execute(
                 "INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                 " VALUES (?, ?, ?, NULL, NULL, ?)",
                 (proposal_id, now(), user, comment),
             )
+            con.execute("UPDATE tbgeo_proposals SET row_version = row_version + 1 WHERE id = ?", (proposal_id,))
             self._audit(con, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
 

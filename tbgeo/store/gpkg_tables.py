@@ -82,6 +82,12 @@ CREATE TABLE IF NOT EXISTS tbgeo_users (
     failures INTEGER NOT NULL DEFAULT 0,
     failed_at TEXT
 );
+CREATE TABLE IF NOT EXISTS tbgeo_sign_in_failures (
+    name TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    failed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tbgeo_sign_in_failures_at ON tbgeo_sign_in_failures (failed_at);
 CREATE TABLE IF NOT EXISTS tbgeo_audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -228,12 +234,13 @@ def tables_ready(con: sqlite3.Connection) -> bool:
     """Whether the store has every table and column this tbgeo writes."""
     columns = {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return {"revision_of", "row_version"} <= columns and {"tbgeo_proposal_changes", "tbgeo_users"} <= tables
+    return {"revision_of", "row_version"} <= columns and {"tbgeo_proposal_changes", "tbgeo_users", "tbgeo_sign_in_failures"} <= tables
 
 
 def upgrade_tables(con: sqlite3.Connection) -> None:
     """Give a store made by an earlier tbgeo what this one writes: the ``revision_of`` and
-    ``row_version`` columns, the change history and the accounts (inside the caller's transaction)."""
+    ``row_version`` columns, the change history, the accounts and the failed sign-ins of names without
+    one (inside the caller's transaction)."""
     columns = {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}
     if "revision_of" not in columns:
         con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN revision_of INTEGER REFERENCES tbgeo_proposals(id)")

@@ -83,6 +83,12 @@ CREATE TABLE IF NOT EXISTS tbgeo_users (
     failures INTEGER NOT NULL DEFAULT 0,
     failed_at TEXT
 );
+CREATE TABLE IF NOT EXISTS tbgeo_sign_in_failures (
+    name TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    failed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tbgeo_sign_in_failures_at ON tbgeo_sign_in_failures (failed_at);
 CREATE TABLE IF NOT EXISTS tbgeo_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

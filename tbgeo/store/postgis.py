@@ -9,28 +9,25 @@ proposals by one more, so a rule such as "no land approved twice" is checked aga
 
 from __future__ import annotations
 
-import contextlib
-import json
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg import errors as pg_errors, sql
-from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import dict_row, tuple_row
+from psycopg import sql
+from psycopg.rows import tuple_row
 
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, Num, StoreBusyError, WorkspaceError
+from tbgeo.errors import InputError, WorkspaceError, log_detail
 from tbgeo.store import pg_tables as tables
-from tbgeo.store.base import current_user, lock_wait
-from tbgeo.store.conflicts import guard
+from tbgeo.store.base import current_user
+from tbgeo.store.conflicts import guard, refuse_moved_layer
+from tbgeo.store.pg_accounts import PgAccounts
+from tbgeo.store.pg_base import Row, jsonb as _jsonb
 from tbgeo.store.records import (
     Change,
     Decision,
     LayerVersion,
     Proposal,
-    User,
     check_layer_id,
     field_changes,
     now,
@@ -44,45 +41,14 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgisStore"]
 
-Row = dict[str, Any]
-
-
-def _conninfo(url: str) -> str:
-    """A libpq URL; SQLAlchemy's spelling (``postgresql+psycopg://``) is taken too."""
-    for prefix in ("postgresql+psycopg://", "postgresql+psycopg2://", "postgis://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix):]
-    return url
-
 
 def _fields(row: Row) -> dict[str, Any]:
     return review_fields(row["name"], row["attributes"], row["area_ha"], row["report"])
 
 
-def _jsonb(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-class PostgisStore:
-    """The store in the PostgreSQL database at ``url``."""
-
-    kind = "postgis"
-
-    def __init__(self, url: str) -> None:
-        self.url = _conninfo(url)
-
-    #: Databases known to have tbgeo's tables, shared by every store object of this process (a page
-    #: view opens the store many times: the tables are looked for once, not at every read).
-    _READY: set[str] = set()
-
-    @property
-    def _ready(self) -> bool:
-        return self.url in PostgisStore._READY
-
-    @_ready.setter
-    def _ready(self, value: bool) -> None:
-        if value:
-            PostgisStore._READY.add(self.url)
+class PostgisStore(PgAccounts):
+    """The store in the PostgreSQL database at ``url``: layer versions and proposals here, accounts in
+    ``PgAccounts``, the plumbing in ``PgBase``."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PostgisStore:
@@ -93,86 +59,12 @@ class PostgisStore:
             store._create()
         return store
 
-    def describe(self) -> str:
-        info = conninfo_to_dict(self.url)
-        host = info.get("host") or "localhost"
-        return f"postgresql://{info.get('user') or ''}@{host}/{info.get('dbname') or ''}"
-
-    # -- plumbing ---------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[psycopg.Connection[Row]]:
-        """A connection whose waits for locks are bounded by ``lock_wait()`` (then "busy", not a hang)."""
-        wait = lock_wait()
-        try:
-            con = psycopg.connect(self.url, row_factory=dict_row, autocommit=True,  # changes: con.transaction()
-                                  connect_timeout=max(2, int(wait) + 1))
-        except psycopg.OperationalError as exc:
-            raise WorkspaceError("store.unreachable", where=self.describe(),
-                                 detail=str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "") from exc
-        try:
-            con.execute(f"SET lock_timeout = {int(wait * 1000)}")
-            yield con
-        except pg_errors.LockNotAvailable as exc:
-            raise StoreBusyError("workspace.busy", seconds=Num(wait, 0)) from exc
-        finally:
-            con.close()
-
-    @contextlib.contextmanager
-    def _transaction(self, *locks: str) -> Iterator[psycopg.Cursor[Row]]:
-        """One change: a transaction (committed whole or rolled back), holding the advisory locks
-        named (waited for at most ``lock_wait()``), its tables made first if a reader found none."""
-        with self._connect() as con, con.transaction(), con.cursor() as cur:
-            for name in locks:
-                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tbgeo:{name}",))
-            if not self._ready:
-                self._make_tables(cur)
-            yield cur
-
-    def _create(self) -> None:
-        with self._connect() as con, con.transaction(), con.cursor() as cur:
-            self._make_tables(cur)
-
-    def _make_tables(self, cur: psycopg.Cursor[Row]) -> None:
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext('tbgeo:schema'))")
-        cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
-        if cur.fetchone() is None:
-            try:
-                with cur.connection.transaction():
-                    cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-            except psycopg.Error as exc:
-                raise WorkspaceError("store.no_postgis", where=self.describe()) from exc
-        tables.register_vn2000(cur)
-        for statement in tables.SCHEMA.split(";"):
-            if statement.strip():
-                cur.execute(statement)
-        cur.execute("INSERT INTO tbgeo_meta (key, value) VALUES ('identity', %s) ON CONFLICT DO NOTHING",
-                    (uuid.uuid4().hex,))
-        cur.execute("INSERT INTO tbgeo_meta (key, value) VALUES ('revision', %s) ON CONFLICT DO NOTHING",
-                    (uuid.uuid4().hex,))
-        self._ready = True
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[psycopg.Cursor[Row] | None]:
-        """A cursor for reading, or None when the database has no tbgeo tables yet (an empty store)."""
-        with self._connect() as con, con.cursor() as cur:
-            if not self._ready:
-                cur.execute("SELECT to_regclass('tbgeo_audit') IS NOT NULL AS ready")
-                row = cur.fetchone()
-                self._ready = bool(row and row["ready"])
-            yield cur if self._ready else None
-
-    @staticmethod
-    def _audit(cur: psycopg.Cursor[Row], who: str, action: str, target: str, details: dict[str, Any]) -> None:
-        """Log the change and give the store a new revision (every change is audited)."""
-        cur.execute("UPDATE tbgeo_meta SET value = %s WHERE key = 'revision'", (uuid.uuid4().hex,))
-        cur.execute("INSERT INTO tbgeo_audit (at, who, action, target, details) VALUES (%s, %s, %s, %s, %s)",
-                    (now(), who, action, target, _jsonb(details)))
-
     # -- layer versions ---------------------------------------------------------------------
     def add_layer_version(self, layer_id: str, gdf: gpd.GeoDataFrame, *, source_name: str, sha256: str,
                           user: str | None = None, details: dict[str, Any] | None = None,
-                          activate: bool = True) -> LayerVersion:
-        """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``, whole or not at all."""
+                          activate: bool = True, expected_active: int | None = None) -> LayerVersion:
+        """Store ``gdf`` (any CRS; kept in EPSG:9209) as the next version of ``layer_id``, whole or not
+        at all; refused (ConflictError) when the active version is not ``expected_active`` (see ``Store``)."""
         check_layer_id(layer_id)
         if gdf.crs is None:
             raise InputError("errors.crs_missing")
@@ -180,6 +72,14 @@ class PostgisStore:
         work = gdf.to_crs(WORK_CRS)
         try:
             with self._transaction(f"layer:{layer_id}") as cur:
+                if expected_active is not None:
+                    cur.execute("SELECT version FROM tbgeo_active WHERE layer_id = %s", (layer_id,))
+                    active = cur.fetchone()
+                    cur.execute("SELECT who, at FROM tbgeo_audit WHERE target = %s OR starts_with(target, %s)"
+                                " ORDER BY id DESC LIMIT 1", (layer_id, f"{layer_id}@"))
+                    last = cur.fetchone()
+                    refuse_moved_layer(layer_id, expected_active, int(active["version"]) if active else None,
+                                       (last["who"], last["at"]) if last else None)
                 cur.execute("SELECT COALESCE(MAX(version), 0) AS n FROM tbgeo_layer_versions WHERE layer_id = %s",
                             (layer_id,))
                 row = cur.fetchone()
@@ -200,7 +100,8 @@ class PostgisStore:
         except (InputError, WorkspaceError):
             raise
         except psycopg.Error as exc:
-            raise WorkspaceError("workspace.write_failed", detail=str(exc).strip().splitlines()[0][:200]) from exc
+            raise WorkspaceError("workspace.write_failed",
+                                 log=log_detail(exc, f"writing {layer_id} to {self.describe()}")) from exc
         result = self.version(layer_id, version)
         assert result is not None
         return result
@@ -348,11 +249,13 @@ class PostgisStore:
         return self.proposal(proposal_id)
 
     def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
+        """A comment: a change of the proposal (``row_version`` moves on), like a decision."""
         user = user or current_user()
-        with self._transaction() as cur:
-            self._require(cur, proposal_id)
+        with self._transaction("decisions") as cur:
+            self._require(cur, proposal_id, lock=True)
             cur.execute("INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                         " VALUES (%s, %s, %s, NULL, NULL, %s)", (proposal_id, now(), user, comment))
+            cur.execute("UPDATE tbgeo_proposals SET row_version = row_version + 1 WHERE id = %s", (proposal_id,))
             self._audit(cur, user, "proposal.comment", f"proposal:{proposal_id}", {})
         return self.proposal(proposal_id)
 
@@ -413,87 +316,6 @@ class PostgisStore:
         """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""
         return proposals_frame(self.proposals(statuses))
 
-    # -- accounts ---------------------------------------------------------------------------
-    @staticmethod
-    def _user_from_row(row: Row) -> User:
-        return User(name=row["name"], display_name=row["display_name"], roles=tuple(row["roles"]),
-                    disabled=bool(row["disabled"]), password_hash=row["password_hash"], created_at=row["created_at"],
-                    created_by=row["created_by"], failures=int(row["failures"]), failed_at=row["failed_at"])
-
-    def add_user(self, name: str, *, display_name: str, password_hash: str, roles: tuple[str, ...],
-                 user: str | None = None) -> User:
-        user = user or current_user()
-        with self._transaction("users") as cur:
-            cur.execute("SELECT 1 FROM tbgeo_users WHERE name = %s", (name,))
-            if cur.fetchone():
-                raise InputError("auth.user_exists", name=name)
-            cur.execute("INSERT INTO tbgeo_users (name, display_name, password_hash, roles, created_at, created_by)"
-                        " VALUES (%s, %s, %s, %s, %s, %s)",
-                        (name, display_name, password_hash, _jsonb(list(roles)), now(), user))
-            self._audit(cur, user, "user.add", f"user:{name}", {"roles": list(roles)})
-        found = self.user(name)
-        assert found is not None
-        return found
-
-    def user(self, name: str) -> User | None:
-        with self._read() as cur:
-            if cur is None:
-                return None
-            cur.execute("SELECT * FROM tbgeo_users WHERE name = %s", (name,))
-            row = cur.fetchone()
-            return self._user_from_row(row) if row else None
-
-    def users(self) -> list[User]:
-        with self._read() as cur:
-            if cur is None:
-                return []
-            cur.execute("SELECT * FROM tbgeo_users ORDER BY name")
-            return [self._user_from_row(r) for r in cur.fetchall()]
-
-    def has_users(self) -> bool:
-        with self._read() as cur:
-            if cur is None:
-                return False
-            cur.execute("SELECT 1 FROM tbgeo_users LIMIT 1")
-            return cur.fetchone() is not None
-
-    def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
-                    disabled: bool | None = None, password_hash: str | None = None) -> User:
-        user = user or current_user()
-        with self._transaction("users") as cur:
-            cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
-            row = cur.fetchone()
-            if row is None:
-                raise InputError("auth.no_user", name=name)
-            if roles is not None:
-                cur.execute("UPDATE tbgeo_users SET roles = %s WHERE name = %s", (_jsonb(list(roles)), name))
-                self._audit(cur, user, "user.roles", f"user:{name}", {"from": list(row["roles"]), "to": list(roles)})
-            if disabled is not None:
-                cur.execute("UPDATE tbgeo_users SET disabled = %s WHERE name = %s", (disabled, name))
-                self._audit(cur, user, "user.disable" if disabled else "user.enable", f"user:{name}", {})
-            if password_hash is not None:
-                cur.execute("UPDATE tbgeo_users SET password_hash = %s, failures = 0, failed_at = NULL"
-                            " WHERE name = %s", (password_hash, name))
-                self._audit(cur, user, "user.password", f"user:{name}", {})
-        found = self.user(name)
-        assert found is not None
-        return found
-
-    def claim_sign_in(self, name: str) -> User | None:
-        with self._transaction() as cur:
-            cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
-            row = cur.fetchone()
-            if row is None:
-                return None
-            cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s", (now(), name))
-            return self._user_from_row(row)
-
-    def record_sign_in(self, name: str, ok: bool) -> None:
-        with self._transaction() as cur:
-            if ok:
-                cur.execute("UPDATE tbgeo_users SET failures = 0, failed_at = NULL WHERE name = %s", (name,))
-            self._audit(cur, name, "user.sign_in" if ok else "user.sign_in_failed", f"user:{name}", {})
-
     # -- the record -------------------------------------------------------------------------
     def _meta(self, cur: psycopg.Cursor[Row]) -> tuple[str, str]:
         cur.execute("SELECT key, value FROM tbgeo_meta")
@@ -526,3 +348,4 @@ class PostgisStore:
                         (int(limit),) if limit else ())
             return [{"at": r["at"], "who": r["who"], "action": r["action"], "target": r["target"],
                      "details": dict(r["details"])} for r in cur.fetchall()]
+

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "now", "field_changes", "review_fields",
+__all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "SignInClaim", "FAILED_NAMES_KEPT", "FAILED_NAME_CHARS", "now", "now_exact", "field_changes", "review_fields",
            "proposals_frame", "LAYER_ID", "check_layer_id"]
 
 
@@ -35,6 +35,12 @@ def check_layer_id(layer_id: str) -> str:
 def now() -> str:
     """The time of a change, as stored: UTC, ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def now_exact() -> str:
+    """The time of a failed sign-in of a name without an account, to the microsecond: the oldest are
+    forgotten first (``FAILED_NAMES_KEPT``), one after another."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -100,9 +106,12 @@ class Proposal:
 
     @property
     def last_change(self) -> tuple[str, str]:
-        """(who, when) of the latest change: a decision, a comment or a re-review."""
-        marks = [(d.at, d.by) for d in self.history] + [(c.at, c.by) for c in self.changes] + [(self.updated_at, self.created_by)]
-        at, by = max(marks)
+        """(who, when) of the latest change: a decision, a comment or a re-review (within one second,
+        the one recorded last; a decision or comment before a re-review's field changes)."""
+        marks = [(self.updated_at, 0, 0, self.created_by)]
+        marks += [(c.at, 1, i, c.by) for i, c in enumerate(self.changes)]
+        marks += [(d.at, 2, i, d.by) for i, d in enumerate(self.history)]
+        at, _, _, by = max(marks)
         return by, at
 
 
@@ -137,6 +146,24 @@ class User:
         """The account as listed (never its password hash)."""
         return {"name": self.name, "display_name": self.display_name, "roles": list(self.roles),
                 "disabled": self.disabled, "created_at": self.created_at, "created_by": self.created_by}
+
+
+#: Names without an account whose failed sign-ins are counted (the oldest forgotten beyond this):
+#: enough for every name tried, bounded so that junk names cannot fill the store.
+FAILED_NAMES_KEPT = 10_000
+#: Characters of a tried name kept with its failed sign-ins (an account's name has at most 64).
+FAILED_NAME_CHARS = 128
+
+
+@dataclass(frozen=True)
+class SignInClaim:
+    """A sign-in attempt, counted as failed until it succeeds: the account (None when no account has
+    the name) and the failures counted for the name before this attempt, and when the latest was.
+    A name without an account is counted like one with it, so the waits say nothing about which exist."""
+
+    account: User | None
+    failures: int = 0
+    failed_at: str | None = None
 
 
 def _field_text(value: Any) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tbgeo import settings
-from tbgeo.auth import Identity, accounts, single_user
+from tbgeo.auth import Identity, accounts, external, single_user
 from tbgeo.errors import PermissionDenied, TbgeoError
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Joined, Text, localize
@@ -22,8 +22,6 @@ __all__ = ["identity", "actor", "roles_text"]
 
 #: Addresses that serve this computer only. An unset address ("") is Streamlit's default: every address.
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-#: Streamlit gives no client address (None) for a client on this computer, such as a proxy beside tbgeo.
-_LOCAL_CLIENT = {"127.0.0.1", "::1", "localhost"}
 
 
 def roles_text(who: Identity, lang: str) -> str:
@@ -57,31 +55,30 @@ def _local_form(store: Store, lang: str) -> Identity | None:
         return None
 
 
-def _from_account(store: Store, name: str, method: str, lang: str) -> Identity | None:
-    account = store.user(name.strip())
-    if account is None or account.disabled:
-        st.error(t("auth.disabled" if account else "auth.unknown_user", lang, name=name))
-        return None
-    return accounts.identity_of(account, method)
+def _refused(exc: TbgeoError, lang: str) -> None:
+    st.error(exc.message(lang))
 
 
 def _header(store: Store, lang: str) -> Identity | None:
-    name = st.context.headers.get(settings.trusted_header()) or ""
-    client = st.context.ip_address
-    trusted = set(settings.trusted_proxies())
-    from_proxy = client in trusted if client else bool(trusted & _LOCAL_CLIENT)
-    if not name or not from_proxy:
-        st.error(t("auth.page.header_missing", lang))
+    try:
+        client = st.context.ip_address
+        return external.from_header(store, st.context.headers, client if isinstance(client, str) else None,
+                                    header=settings.trusted_header(), trusted=settings.trusted_proxies())
+    except TbgeoError as exc:
+        _refused(exc, lang)
         return None
-    return _from_account(store, name, "header", lang)
 
 
 def _oidc(store: Store, lang: str) -> Identity | None:
     if not st.user.is_logged_in:
         st.button(t("auth.page.oidc", lang), on_click=st.login)
         return None
-    name = str(st.user.get("preferred_username") or st.user.get("email") or "")
-    return _from_account(store, name, "oidc", lang)
+    try:
+        return external.from_oidc(store, {c: st.user.get(c) for c in external.OIDC_CLAIMS})
+    except TbgeoError as exc:  # signed in with the provider, but no tbgeo account: no rights
+        _refused(exc, lang)
+        st.button(t("auth.page.sign_out", lang), on_click=st.logout)
+        return None
 
 
 def _still_valid(store: Store, who: Identity) -> Identity | None:

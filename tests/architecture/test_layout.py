@@ -92,11 +92,12 @@ def test_no_module_outside_the_store_checks_whether_the_store_file_exists() -> N
 def test_the_store_is_reached_only_through_its_door() -> None:
     # issue 12 §1: outside tbgeo.store, modules know the protocol and open_store, never an implementation
     reaching = {m for m in G.modules if not m.startswith("tbgeo.store")
-                and G.edges(with_local=True)[m] & {"tbgeo.store.gpkg", "tbgeo.store.gpkg_base", "tbgeo.store.gpkg_proposals", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables"}}
+                and G.edges(with_local=True)[m] & {"tbgeo.store.gpkg", "tbgeo.store.gpkg_base", "tbgeo.store.gpkg_proposals", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables", "tbgeo.store.pg_base", "tbgeo.store.pg_accounts"}}
     assert reaching == set()
 
 
 def test_sql_only_in_the_store() -> None:
-    allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables"}
+    allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables",
+               "tbgeo.store.pg_base"}
     users = _using("sqlalchemy") | _using("psycopg") | _using("geoalchemy2")
     assert users <= allowed, sorted(users - allowed)

@@ -143,3 +143,93 @@ def test_parallel_wrong_passwords_are_slowed_like_sequential_ones(any_store) -> 
         th.join()
     # only the free attempts had their password checked; every later one waited, however parallel
     assert sorted(keys) == ["auth.wait"] * (12 - acc.FREE_FAILURES) + ["auth.wrong"] * acc.FREE_FAILURES
+
+
+def test_a_name_without_an_account_is_slowed_exactly_like_an_account(any_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The waits do not tell which account names exist: a wrong password for "quantri" and any password
+    for "khong.co" (no such account) get the same answers, the same waits, counted per name."""
+    from datetime import UTC, datetime
+
+    from tbgeo.auth import accounts as acc, single_user
+    from tbgeo.errors import PermissionDenied
+
+    acc.add_user(any_store, single_user(), "quantri", "mật khẩu đúng", ["admin"])
+    # one moment for the whole test (the store writes to the second; a password check takes a while)
+    moment = datetime(2026, 12, 4, 2, 0, 0, tzinfo=UTC)
+    for clock in ("now", "now_exact"):
+        monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'pg_accounts'}.{clock}", moment.isoformat)
+    monkeypatch.setattr(acc, "_now", lambda: moment)
+
+    def answers(name: str) -> list[tuple[str, str]]:
+        out = []
+        for _ in range(acc.FREE_FAILURES + 3):
+            with pytest.raises(PermissionDenied) as err:
+                acc.sign_in(any_store, name, "sai mật khẩu")
+            out.append((err.value.key, err.value.message("vi")))
+        return out
+
+    real, missing = answers("quantri"), answers("khong.co")
+    assert real == missing
+    assert [m for _, m in real] == ["Tên đăng nhập hoặc mật khẩu không đúng."] * acc.FREE_FAILURES + [
+        "Đăng nhập sai nhiều lần. Hãy chờ 5 giây rồi thử lại.",  # counted while waiting, like an account
+        "Đăng nhập sai nhiều lần. Hãy chờ 10 giây rồi thử lại.",
+        "Đăng nhập sai nhiều lần. Hãy chờ 20 giây rồi thử lại."]
+    claim_real, claim_missing = any_store.claim_sign_in("quantri"), any_store.claim_sign_in("khong.co")
+    assert claim_real.failures == claim_missing.failures == acc.FREE_FAILURES + 3
+    assert acc.wait_seconds(claim_real) == acc.wait_seconds(claim_missing) == 40.0
+    # counted per name: another unknown name starts afresh, as another account would
+    with pytest.raises(PermissionDenied) as err:
+        acc.sign_in(any_store, "nguoi.khac", "x")
+    assert err.value.key == "auth.wrong"
+    assert any_store.user("khong.co") is None and [u.name for u in any_store.users()] == ["quantri"]
+
+
+def test_junk_names_cannot_fill_the_store(any_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.store import records
+
+    monkeypatch.setattr(records, "FAILED_NAMES_KEPT", 5)
+    monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'pg_accounts'}.FAILED_NAMES_KEPT", 5)
+    names = [f"rac{i:02d}" + "x" * 300 for i in range(12)]  # long junk: kept to 128 characters
+    for name in names:
+        any_store.claim_sign_in(name)
+    # the five tried last are remembered (claimed again: their failure counted before); the others forgotten
+    assert [any_store.claim_sign_in(n).failures for n in reversed(names[7:])] == [1] * 5
+    assert any_store.claim_sign_in(names[6]).failures == 0 and any_store.claim_sign_in(names[0]).failures == 0
+
+
+def test_the_command_lines_user_must_be_an_enabled_account_with_the_role(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 §2: with accounts on, --user (else TBGEO_USER) names who acts: an account that exists, is
+    enabled and holds the right role; otherwise exit status 5 and nothing written, for every command."""
+    from tests.ingest.helpers import geojson, ring
+
+    for name, role in (("quantri", "admin"), ("gis1", "gis"), ("gis2", "gis"), ("xem", "viewer")):
+        rc, _, err = _tbgeo(capsys, monkeypatch, "users", "add", name, "--role", role, "--by", "quantri",
+                            "--password-stdin", password="mật khẩu dài")
+        assert rc == 0, err
+    rc, _, err = _tbgeo(capsys, monkeypatch, "users", "disable", "gis2", "--by", "quantri")
+    assert rc == 0, err
+    src = geojson(tmp_path / "kcn.geojson", [ring(shapely.box(106.40, 20.45, 106.41, 20.46))])
+    open_store().add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", user="quantri")
+    before = open_store().revision()
+    refused = {
+        "unknown": ("import", str(src), "--layer", "industrial_parks", "--yes", "--user", "khong.co"),
+        "disabled": ("import", str(src), "--layer", "industrial_parks", "--yes", "--user", "gis2"),
+        "TBGEO_USER": ("import", str(src), "--layer", "industrial_parks", "--yes"),  # "pytest": no account
+        "rollback": ("rollback", "industrial_parks", "shipped", "--user", "khong.co"),
+        "export": ("export", "industrial_parks", "--out", str(tmp_path / "o.geojson"), "--user", "gis2"),
+        "comment": ("proposals", "1", "--comment", "Ý kiến", "--user", "xem"),
+        "users": ("users", "roles", "xem", "--role", "gis", "--by", "gis1"),
+    }
+    said = {}
+    for what, argv in refused.items():
+        rc, _, err = _tbgeo(capsys, monkeypatch, *argv)
+        assert rc == 5, (what, rc, err)
+        said[what] = err
+    assert "Không có tài khoản «khong.co»" in said["unknown"] and "Không có tài khoản «pytest»" in said["TBGEO_USER"]
+    assert "Tài khoản «gis2» đã bị khoá" in said["disabled"] and "Tài khoản «gis2» đã bị khoá" in said["export"]
+    assert "xem không được phép" in said["comment"] and "gis1 không được phép quản lý tài khoản" in said["users"]
+    assert open_store().revision() == before and not (tmp_path / "o.geojson").exists()
+    rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--yes", "--user", "gis1")
+    assert rc == 0, err
+    assert [(a["who"], a["action"]) for a in open_store().audit(2)] == [("gis1", "layer.import"), ("quantri", "proposal.create")]

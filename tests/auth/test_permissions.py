@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 from tbgeo import proposals
-from tbgeo.auth import ACTIONS, PERMISSIONS, ROLES, Identity, accounts as acc, allowed
+from tbgeo.auth import ACTIONS, PERMISSIONS, ROLES, Identity, accounts as acc, allowed, single_user
 from tbgeo.errors import PermissionDenied
 from tbgeo.ingest.export import export_layer
 from tbgeo.ingest.pipeline import commit_import, plan_import
@@ -126,3 +126,23 @@ def test_a_planner_edits_only_their_own_proposals(any_store: Store) -> None:
     assert proposals.statuses_for(hung, store.proposal(p.id)) == ("approved", "rejected")
     decided = proposals.set_status(store, p.id, "approved", actor=hung)
     assert [(d.by, d.status_to) for d in decided.history] == [("lan", "draft"), ("lan", "submitted"), ("hung", "approved")]
+
+
+def test_account_changes_and_sign_ins_are_recorded_under_the_real_identity(any_store: Store) -> None:
+    """Issue 12 §2: role changes, disabling, passwords and sign-ins carry who did them, on both stores."""
+    store = any_store
+    acc.add_user(store, single_user(), "quantri", "mật khẩu dài", ["admin"])
+    admin = acc.sign_in(store, "quantri", "mật khẩu dài")
+    acc.add_user(store, admin, "lan", "mật khẩu của Lan", ["planner"])
+    acc.set_roles(store, admin, "lan", ["planner", "gis"])
+    acc.set_disabled(store, admin, "lan")
+    acc.set_disabled(store, admin, "lan", False)
+    lan = acc.sign_in(store, "lan", "mật khẩu của Lan")
+    acc.set_password(store, lan, "lan", "mật khẩu mới của Lan")  # one's own password: no admin needed
+    got = [(a["who"], a["action"], a["target"]) for a in store.audit(7)]
+    assert got == [("lan", "user.password", "user:lan"), ("lan", "user.sign_in", "user:lan"),
+                   ("quantri", "user.enable", "user:lan"), ("quantri", "user.disable", "user:lan"),
+                   ("quantri", "user.roles", "user:lan"), ("quantri", "user.add", "user:lan"),
+                   ("quantri", "user.sign_in", "user:quantri")]
+    assert [a["details"] for a in store.audit(7) if a["action"] == "user.roles"] == [{"from": ["planner"],
+                                                                                       "to": ["planner", "gis"]}]

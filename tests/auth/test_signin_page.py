@@ -83,7 +83,7 @@ def test_a_trusted_header_is_taken_only_from_the_proxy(app: AppTest, monkeypatch
     monkeypatch.setenv("TBGEO_AUTH", "header")
     monkeypatch.setenv("TBGEO_TRUSTED_PROXY", "10.0.0.5")  # not where this test's request comes from
     at = app.run()
-    assert not at.title and at.error[0].value.startswith("Máy chủ trung gian không gửi tên người dùng")
+    assert not at.title and at.error[0].value.startswith("Yêu cầu đến từ địa chỉ —, không phải máy chủ trung gian")
 
 
 def test_a_page_shown_without_a_sign_in_acts_for_nobody_once_accounts_exist() -> None:
@@ -94,3 +94,26 @@ def test_a_page_shown_without_a_sign_in_acts_for_nobody_once_accounts_exist() ->
     _accounts()
     at = AppTest.from_string(script, default_timeout=30).run()
     assert [e.value for e in at.error] == ["Cần đăng nhập để thực hiện thay đổi này."] and not at.text
+
+
+def test_the_form_answers_a_missing_name_exactly_as_an_existing_one(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    _accounts()
+    moment = datetime(2026, 12, 4, 2, 0, 0, tzinfo=UTC)  # one moment: the waits shown do not run down mid-test
+    monkeypatch.setattr("tbgeo.store.gpkg.now", moment.isoformat)
+    monkeypatch.setattr("tbgeo.store.gpkg.now_exact", moment.isoformat)
+    monkeypatch.setattr(acc, "_now", lambda: moment)
+
+    def shown(name: str) -> list[list[str]]:
+        at = app.run()
+        out = []
+        for _ in range(acc.FREE_FAILURES + 2):
+            at.text_input(key="signin_name").set_value(name)
+            at.text_input(key="signin_password").set_value("đoán bừa mật khẩu")
+            at.button[0].click().run()
+            out.append([e.value for e in at.error])
+        return out
+
+    assert shown("quantri") == shown("khong.co") == [["Tên đăng nhập hoặc mật khẩu không đúng."]] * acc.FREE_FAILURES + [
+        ["Đăng nhập sai nhiều lần. Hãy chờ 5 giây rồi thử lại."], ["Đăng nhập sai nhiều lần. Hãy chờ 10 giây rồi thử lại."]]

@@ -478,7 +478,8 @@ def test_failed_write_changes_nothing(mk, tmp_path, env, monkeypatch) -> None:  
     monkeypatch.setattr("tbgeo.store.GpkgStore._audit", staticmethod(boom))
     with pytest.raises(TbgeoError) as err:  # the OSError, told as a store error
         commit_import(plan)
-    assert err.value.key == "workspace.write_failed" and "disk full" in err.value.message("en")
+    assert err.value.key == "workspace.write_failed" and "disk full" not in err.value.message("en")
+    assert "OSError: disk full" in Path(err.value.params["log"]).read_text(encoding="utf-8")
     assert [v.version for v in W.open(env).versions("industrial_parks")] == [1]
     assert "lv_industrial_parks_2" not in {str(n) for n in pyogrio.list_layers(env)[:, 0]}
     assert W.open(env).read_version("industrial_parks", 1)["name"].tolist() == [THAI_BINH, LUC, "KCN Tiền Hải"]

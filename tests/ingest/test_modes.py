@@ -96,6 +96,50 @@ def test_the_difference_shown_must_still_hold_when_importing(parks12, tmp_path, 
     assert [v.version for v in GpkgStore.open(env).versions("industrial_parks")] == [1]
 
 
+def _import_lands_after_compose(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
+    """The race: right after the import's layer is composed (before it is written), Mai's import lands."""
+    from tbgeo.auth import single_user
+    from tbgeo.ingest import pipeline
+
+    real, calls = pipeline.compose, []
+
+    def compose_then_mai(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            mai = write(tmp_path / "mai.geojson", [({"name": "KCN của Mai", "status": "planned"}, NEW)])
+            monkeypatch.setattr(pipeline, "compose", real)
+            commit_import(plan_import(mai, layer_id="industrial_parks", mode="append"), actor=single_user("Mai"))
+            monkeypatch.setattr(pipeline, "compose", compose_then_mai)
+        return out
+
+    monkeypatch.setattr(pipeline, "compose", compose_then_mai)
+    return calls
+
+
+def test_an_import_landing_between_the_difference_and_the_write_is_not_written_over(  # type: ignore[no-untyped-def]
+        parks12, tmp_path, env, monkeypatch) -> None:
+    plan = plan_import(three(tmp_path, parks12), layer_id="industrial_parks", mode="append")
+    shown = compose(plan).diff
+    _import_lands_after_compose(monkeypatch, tmp_path)
+    with pytest.raises(ConflictError) as late:  # the difference still held when checked; the store refuses
+        commit_import(plan, expected=shown)
+    assert late.value.key == "store.layer_moved"
+    assert late.value.message("vi").startswith("Lớp «industrial_parks» đã được Mai thay đổi lúc ")
+    ws = GpkgStore.open(env)
+    assert [(v.version, v.created_by, v.features) for v in ws.versions("industrial_parks")] == [(1, "Mai", 13)]
+
+
+def test_a_commands_append_racing_another_import_is_composed_again_and_loses_nothing(  # type: ignore[no-untyped-def]
+        parks12, tmp_path, env, monkeypatch) -> None:
+    plan = plan_import(three(tmp_path, parks12), layer_id="industrial_parks", mode="append")
+    calls = _import_lands_after_compose(monkeypatch, tmp_path)
+    result = commit_import(plan)  # no difference on screen (the command line): composed on Mai's version
+    assert len(calls) == 2 and result.version.version == 2 and result.version.details["diff"]["before"] == 13
+    names = GpkgStore.open(env).read_version("industrial_parks", 2)["name"].tolist()
+    assert len(names) == 16 and "KCN của Mai" in names  # 12 shipped + Mai's + the file's 3
+
+
 # --------------------------------------------------------------------------------------------
 # Append
 # --------------------------------------------------------------------------------------------

@@ -353,3 +353,39 @@ def test_the_result_links_to_the_map_page(tmp_path, env) -> None:  # type: ignor
     link = at.get("page_link")[0].proto
     assert (link.label, link.page) == ("Open the map", "map")
     assert "Imported as version 4 of “industrial_parks”." in [s.value for s in at.success]
+
+
+@pytest.mark.parametrize("role", ["viewer", "planner", "approver", "gis"])
+def test_the_page_shows_import_rollback_and_export_only_to_whom_may(role, mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 §2: each person sees only what their roles allow (the domain refuses the rest anyway)."""
+    from tbgeo.auth import Identity, single_user
+    from tbgeo.auth.accounts import add_user, identity_of
+    from tbgeo.ingest.pipeline import commit_import, plan_import
+
+    z = mk.make_shapefile(tmp_path / "v", "kcn", mk.parks(3), prj=mk.esri_9209())
+    commit_import(plan_import(z, layer_id="industrial_parks"), confirm_removal=True)
+    ws = GpkgStore.open(env)
+    add_user(ws, single_user(), "quantri", "mật khẩu dài", ["admin"])
+    who: Identity = identity_of(ws.add_user(f"u.{role}", display_name=role, password_hash="x", roles=(role,)))
+    script = tmp_path / "page.py"
+    script.write_text(SCRIPT, "utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.session_state["identity"] = who  # the signed-in person, as the app's sign-in leaves it
+    at.session_state["ingest_layer"] = "industrial_parks"
+    at.session_state["ingest_file"] = {"name": z.name, "path": str(z), "sha": hashlib.sha256(z.read_bytes()).hexdigest()}
+    at.run()
+    assert not at.exception, at.exception
+    labels = [b.label for b in at.button]
+    uploaders = at.get("file_uploader")
+    assert at.dataframe[0].value["Phiên bản"].tolist() == [1]  # everyone sees the versions
+    if role == "gis":
+        assert len(uploaders) == 1 and {"Nhập thành phiên bản mới", "Kích hoạt", "Chuẩn bị tệp xuất"} <= set(labels), labels
+        assert not at.info or not any("chỉ cho xem" in i.value for i in at.info)
+        _button(at, "Nhập thành phiên bản mới").click().run()
+        assert not at.exception, at.exception
+        assert [(v.version, v.created_by) for v in ws.versions("industrial_parks")] == [(1, "tester"), (2, "u.gis")]
+    else:
+        assert uploaders == [] and labels == [] and at.get("download_button") == []
+        assert "ingest_rollback" not in [s.key for s in at.selectbox]
+        texts = [i.value for i in at.info]
+        assert any(x.startswith(f"Vai trò của bạn ({ {'viewer': 'người xem', 'planner': 'cán bộ quy hoạch', 'approver': 'người phê duyệt'}[role]}) chỉ cho xem") for x in texts), texts

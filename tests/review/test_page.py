@@ -295,3 +295,33 @@ def test_the_decision_form_offers_what_the_roles_allow_and_refuses_a_stale_view(
     _button(at, "Ghi nhận").click().run()
     assert any(e.value.startswith("Đề xuất số 1 đã được lan thay đổi lúc ") for e in at.error), [e.value for e in at.error]
     assert ws.proposal(1).status == "draft" and [d.by for d in ws.proposal(1).history] == ["lan", "lan"]
+
+
+def test_after_its_own_comment_the_page_decides_on_the_new_view_and_refuses_on_missing_someone_elses(  # type: ignore[no-untyped-def]
+        project) -> None:
+    from tbgeo import proposals
+    from tbgeo.auth import Identity
+
+    ws = GpkgStore.open()
+    ws.add_proposal(RICE, name="Khu của Lan", user="lan", status="submitted", report={"verdict": "ok"})
+    hung = Identity("hung", "Hùng", frozenset({"approver"}))
+    at = _decision_page(hung)
+    at.text_area(key="review_comment").set_value("Cần bản đồ ranh giới mới")
+    _button(at, "Ghi nhận").click().run()
+    assert not at.exception, at.exception
+    assert ws.proposal(1).row_version == 2 and not at.error
+    # the page reloaded the proposal it shows after its own comment: the approval is not refused
+    at.selectbox(key="review_new_status").set_value("rejected")
+    _button(at, "Ghi nhận").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert [(d.by, d.status_to) for d in ws.proposal(1).history] == [("lan", "submitted"), ("hung", None),
+                                                                     ("hung", "rejected")]
+    # another proposal: Lan comments while Hùng looks at it; Hùng's decision on the older view is refused
+    ws.add_proposal(RICE, name="Khu thứ hai", user="lan", status="submitted", report={"verdict": "ok"})
+    at = _decision_page(hung)
+    at.selectbox(key="review_pick").set_value(2).run()
+    proposals.comment(ws, 2, "Khoan đã: khu đất đã dời về phía đông", actor=Identity("lan", "Lan", frozenset({"planner"})))
+    at.selectbox(key="review_new_status").set_value("approved")
+    _button(at, "Ghi nhận").click().run()
+    assert any(e.value.startswith("Đề xuất số 2 đã được lan thay đổi lúc ") for e in at.error), [e.value for e in at.error]
+    assert ws.proposal(2).status == "submitted"

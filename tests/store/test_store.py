@@ -136,13 +136,23 @@ def test_accounts(any_store: Store) -> None:
     for _ in range(2):  # an attempt is counted when claimed, its outcome recorded after
         before = store.claim_sign_in("lan.nt")
         store.record_sign_in("lan.nt", False)
-    assert before is not None and before.failures == 1 and store.user("lan.nt").failures == 2
-    assert store.claim_sign_in("khong.co") is None
+    assert before.account is not None and before.failures == 1 and store.user("lan.nt").failures == 2
+    # a name without an account is counted alike (so its waits are the same), and makes no account
+    first, second = store.claim_sign_in("khong.co"), store.claim_sign_in("khong.co")
+    assert (first.account, first.failures, first.failed_at) == (None, 0, None)
+    assert (second.account, second.failures) == (None, 1) and second.failed_at is not None
+    assert store.user("khong.co") is None
+    revision, logged = store.revision(), len(store.audit())
+    store.record_sign_in("khong.co", False)  # the same work as for an account, but nothing logged
+    store.record_sign_in("lan.nt", True)  # logged; the revision kept (nothing shown changed: no map redrawn)
+    assert (store.revision(), len(store.audit()), store.audit(1)[0]["action"]) == (revision, logged + 1, "user.sign_in")
+    assert store.user("lan.nt").failures == 0
+    store.claim_sign_in("lan.nt")
     store.update_user("lan.nt", user="admin", password_hash="h2")
     assert (store.user("lan.nt").failures, store.user("lan.nt").password_hash) == (0, "h2")
     assert store.has_users() and [x.name for x in store.users()] == ["lan.nt"]
-    assert [a["action"] for a in store.audit()][:4] == ["user.password", "user.sign_in_failed", "user.sign_in_failed",
-                                                        "user.disable"]
+    assert [a["action"] for a in store.audit()][:5] == ["user.password", "user.sign_in", "user.sign_in_failed",
+                                                        "user.sign_in_failed", "user.disable"]
 
 
 def test_two_imports_of_one_layer_at_once_both_become_versions(any_store: Store) -> None:
@@ -219,3 +229,70 @@ def test_a_layer_id_that_could_name_a_table_badly_is_refused_by_both_stores(any_
     assert any_store.revision() == "0" or any_store.audit() == []
     v = any_store.add_layer_version("l" * 40, _parks(2), source_name="a.zip", sha256="d" * 64, user="Lan")
     assert list(any_store.read_version("l" * 40, v.version)["name"]) == [f"{NAME} 0", f"{NAME} 1"]
+
+
+def test_a_comment_moves_the_proposal_on_so_a_decision_on_the_older_view_is_refused(any_store: Store) -> None:
+    store = any_store
+    p = store.add_proposal(SITE, name=NAME, user="Lan", status="submitted")
+    seen = p.row_version
+    p = store.add_comment(1, "Khoan đã: vị trí khu đất đã dời về phía đông 300 m", user="Bình")
+    assert p.row_version == seen + 1 and p.history[-1].comment.startswith("Khoan đã")
+    before = store.revision()
+    with pytest.raises(ConflictError) as err:  # the approver's view did not show Bình's comment
+        store.set_status(1, "approved", user="Hùng", expected=seen)
+    text = err.value.message("vi")
+    assert text.startswith("Đề xuất số 1 đã được Bình thay đổi lúc ") and fmt_when(p.history[-1].at, "vi") in text
+    assert "(hiện ở trạng thái Chờ duyệt)" in text
+    assert store.revision() == before and store.proposal(1).status == "submitted"
+    assert store.set_status(1, "approved", user="Hùng", expected=p.row_version).status == "approved"
+    assert [(a["who"], a["action"]) for a in store.audit()][:2] == [("Hùng", "proposal.status"), ("Bình", "proposal.comment")]
+
+
+def test_an_import_on_a_layer_that_moved_since_its_difference_was_counted_is_refused(any_store: Store) -> None:
+    store = any_store
+    # the difference was counted on the shipped data (0); meanwhile Lan imported version 1
+    store.add_layer_version("industrial_parks", _parks(3), source_name="lan.zip", sha256="a" * 64, user="Lan",
+                            expected_active=0)
+    before = store.revision()
+    with pytest.raises(ConflictError) as err:
+        store.add_layer_version("industrial_parks", _parks(2), source_name="binh.zip", sha256="b" * 64, user="Bình",
+                                expected_active=0)
+    assert err.value.key == "store.layer_moved"
+    at = store.version("industrial_parks", 1).created_at
+    assert err.value.message("vi") == (
+        f"Lớp «industrial_parks» đã được Lan thay đổi lúc {fmt_when(at, 'vi')} (nay đang dùng phiên bản 1) sau khi bạn"
+        " xem sự khác biệt của lần nhập này. Không có thay đổi nào được lưu. Hãy tải lại trang để xem sự khác biệt so"
+        " với dữ liệu hiện tại rồi xác nhận nhập lại.")
+    assert store.revision() == before and [v.version for v in store.versions("industrial_parks")] == [1]
+    # counted on version 1: written; a rollback to the shipped data then moves the layer again
+    assert store.add_layer_version("industrial_parks", _parks(2), source_name="binh.zip", sha256="b" * 64,
+                                   user="Bình", expected_active=1).version == 2
+    store.set_active("industrial_parks", None, user="Mai")
+    with pytest.raises(ConflictError) as err:
+        store.add_layer_version("industrial_parks", _parks(4), source_name="c.zip", sha256="c" * 64, user="Bình",
+                                expected_active=2)
+    assert "đã được Mai thay đổi" in err.value.message("vi") and "dữ liệu gốc đi kèm tbgeo" in err.value.message("vi")
+    assert "(it now uses the data shipped with tbgeo)" in err.value.message("en")
+    assert [v.version for v in store.versions("industrial_parks")] == [1, 2]
+
+
+def test_two_imports_counted_on_one_view_exactly_one_lands(any_store: Store) -> None:
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def work(i: int) -> None:
+        barrier.wait()
+        try:
+            open_store().add_layer_version("industrial_parks", _parks(5 + i), source_name=f"{i}.zip",
+                                           sha256=str(i) * 64, user=f"gis{i}", expected_active=0)
+            outcomes.append("written")
+        except ConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["conflict", "written"]
+    assert [v.version for v in any_store.versions("industrial_parks")] == [1]

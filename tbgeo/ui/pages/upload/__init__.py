@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from tbgeo.auth import allowed
 from tbgeo.catalog import Catalog, Layer, load_catalog
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
@@ -21,6 +22,7 @@ from tbgeo.ui.pages.upload.confirm import column_mapping, confirm
 from tbgeo.ui.pages.upload.detect import planned, show_plan, source
 from tbgeo.ui.pages.upload.result import result_panel
 from tbgeo.ui.pages.upload.versions import versions_part
+from tbgeo.ui.signin import actor, roles_text
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import say
 
@@ -35,17 +37,21 @@ def _importable(catalog: Catalog) -> list[Layer]:
     return [lyr for lyr in catalog if lyr.kind == "vector" or lyr.raster_classes] + list(catalog.optional)
 
 
-def _uploaded_file(catalog: Catalog, layers: list[Layer], lang: str) -> tuple[str, Callable[[], bytes] | None]:
-    """Step 1: the target layer and the file (kept as the session's one temporary copy)."""
-    st.subheader(t("ingest.ui_step_file", lang))
+def _layer(catalog: Catalog, layers: list[Layer], lang: str) -> str:
     ids = [lyr.id for lyr in layers]
-    layer_id = st.selectbox(
+    return str(st.selectbox(
         t("ingest.ui_target_layer", lang),
         ids,
         index=ids.index("industrial_parks") if "industrial_parks" in ids else 0,  # what staff update most
         format_func=lambda i: f"{catalog.get(i).title(lang)} ({i})",
         key=Key.INGEST_LAYER,
-    )
+    ))
+
+
+def _uploaded_file(catalog: Catalog, layers: list[Layer], lang: str) -> tuple[str, Callable[[], bytes] | None]:
+    """Step 1: the target layer and the file (kept as the session's one temporary copy)."""
+    st.subheader(t("ingest.ui_step_file", lang))
+    layer_id = _layer(catalog, layers, lang)
     # a new widget after each import, so Streamlit lets go of the uploaded bytes too
     generation = int(st.session_state.get(Key.INGEST_UPLOADER, 0))
     uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES, key=f"{Key.INGEST_UPLOADER}_{generation}")
@@ -55,7 +61,7 @@ def _uploaded_file(catalog: Catalog, layers: list[Layer], lang: str) -> tuple[st
         state_fns.save_upload(st.session_state, uploaded.name, data, file_id=getattr(uploaded, "file_id", None))
     elif (st.session_state.get(Key.INGEST_FILE) or {}).get("file_id"):  # the user removed the file from the widget
         state_fns.forget_upload(st.session_state)
-    return str(layer_id), data
+    return layer_id, data
 
 
 def _workflow(layer_id: str, lang: str, data: Callable[[], bytes] | None) -> None:
@@ -78,8 +84,12 @@ def render(lang: str) -> None:
     if not layers:
         st.info(t("ingest.ui_no_layers", lang))
         return
+    who = actor()  # each part shown only to whom its right allows (the domain refuses the rest anyway)
     result = st.session_state.get(Key.INGEST_RESULT)
-    if result:
+    if not allowed(who, "layer.import"):
+        st.info(t("ingest.ui_view_only", lang, roles=roles_text(who, lang)))
+        layer_id = _layer(catalog, layers, lang)
+    elif result:
         result_panel(result, lang)
         layer_id = str(result["layer"])
     else:
@@ -89,4 +99,4 @@ def render(lang: str) -> None:
                 _workflow(layer_id, lang, data)
             except TbgeoError as exc:
                 st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
-    versions_part(layer_id, lang)
+    versions_part(layer_id, lang, rollback=allowed(who, "layer.rollback"), export=allowed(who, "layer.export"))

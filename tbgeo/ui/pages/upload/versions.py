@@ -89,8 +89,9 @@ def _export(layer_id: str, lang: str) -> None:
         st.download_button(t("ingest.ui_export_button", lang, name=ready[2]), ready[3], file_name=ready[2])
 
 
-def versions_part(layer_id: str, lang: str) -> None:
-    """The versions table, the rollback and the export of ``layer_id``."""
+def versions_part(layer_id: str, lang: str, *, rollback: bool = True, export: bool = True) -> None:
+    """The versions table of ``layer_id``; its rollback and export controls when ``rollback`` and
+    ``export`` (the user's rights) allow them."""
     st.subheader(t("ingest.ui_versions_title", lang, layer=layer_id))
     flash = st.session_state.pop(Key.INGEST_FLASH, None)
     if flash:
@@ -100,5 +101,7 @@ def versions_part(layer_id: str, lang: str) -> None:
         st.info(t("ingest.ui_versions_none", lang))
     else:
         _table(versions, lang)
-        _rollback(layer_id, versions, lang)
-    _export(layer_id, lang)
+        if rollback:
+            _rollback(layer_id, versions, lang)
+    if export:
+        _export(layer_id, lang)

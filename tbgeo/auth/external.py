@@ -1,0 +1,53 @@
+"""Identities established outside tbgeo: a trusted reverse proxy's header, or the office's OpenID
+Connect provider (``st.login``). Either only names the person; the account (and so the roles) is
+tbgeo's: a name without an enabled account gets no rights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tbgeo.auth import Identity
+from tbgeo.auth.accounts import identity_of
+from tbgeo.errors import PermissionDenied
+from tbgeo.store import Store
+
+__all__ = ["from_header", "from_oidc", "OIDC_CLAIMS", "LOCAL_CLIENT"]
+
+#: The claims of an OpenID Connect sign-in that may name a tbgeo account, in the order tried.
+OIDC_CLAIMS = ("preferred_username", "email", "sub")
+#: Streamlit gives no client address (None) for a client on this computer, such as a proxy beside tbgeo.
+LOCAL_CLIENT = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _account(store: Store, name: str, method: str, missing: str) -> Identity:
+    account = store.user(name)
+    if account is None:
+        raise PermissionDenied(missing, name=name)
+    if account.disabled:
+        raise PermissionDenied("auth.disabled", name=name)
+    return identity_of(account, method)
+
+
+def from_header(store: Store, headers: Mapping[str, str], client: str | None, *, header: str,
+                trusted: Iterable[str]) -> Identity:
+    """The account a trusted proxy names in ``header``: only from a ``trusted`` address (``client``;
+    None: this computer), and only an enabled account; refused (PermissionDenied) otherwise."""
+    proxies = set(trusted)
+    if not (client in proxies if client else bool(proxies & LOCAL_CLIENT)):
+        raise PermissionDenied("auth.page.header_untrusted", address=client or "—")
+    wanted = header.lower()
+    name = next((str(v).strip() for k, v in headers.items() if k.lower() == wanted), "")
+    if not name:
+        raise PermissionDenied("auth.page.header_missing")
+    return _account(store, name, "header", "auth.page.no_account")
+
+
+def from_oidc(store: Store, claims: Mapping[str, Any]) -> Identity:
+    """The account an OpenID Connect sign-in names (its user name, e-mail or subject, the first that
+    is an account's name); refused (PermissionDenied) when none is, or the account is disabled."""
+    names = [str(claims[c]).strip() for c in OIDC_CLAIMS if claims.get(c) and str(claims[c]).strip()]
+    for name in names:
+        if store.user(name) is not None:
+            return _account(store, name, "oidc", "auth.page.no_account")
+    raise PermissionDenied("auth.page.no_account", name=names[0] if names else "—")
