@@ -375,10 +375,13 @@ def update_review(
     name: str | None = None,
     attributes: dict[str, Any] | None = None,
     expected: int | None = None,
+    geometry: BaseGeometry | None = None,
 ) -> Proposal:
-    """Replace a proposal's review report (and its name and attributes if given); refused for a decided
-    proposal, whose new review is a revision (``save_site``), and for a planner's proposal edited by
-    another planner. Every changed field is in its history."""
+    """Replace a proposal's review report (and its name, attributes and outline if given: a draft
+    reopened and drawn anew keeps its number); refused for a decided proposal, whose new review is a
+    revision (``save_site``), for a planner's proposal edited by another planner, and on a view older
+    than the stored proposal (``expected``: the ``row_version`` seen). Every changed field (the area
+    for the outline) is in its history."""
     actor = actor or acting(store)
 
     def check(p: Proposal) -> None:
@@ -386,7 +389,7 @@ def update_review(
         _check_editable(p)
 
     return store.update_report(proposal_id, report, user=actor.name, name=name, attributes=attributes, check=check,
-                               expected=expected)
+                               expected=expected, geometry=geometry)
 
 
 def _decided_with_outline(store: Store, geometry: BaseGeometry) -> int | None:
@@ -406,10 +409,12 @@ def save_site(
     report: dict[str, Any],
     actor: Identity | None = None,
     proposal_id: int | None = None,
+    expected: int | None = None,
 ) -> tuple[Proposal, How]:
     """Keep a reviewed site: (the proposal, ``"created"`` | ``"updated"`` | ``"revised"``).
 
-    ``proposal_id`` (the proposal this review is of) is updated while it is a draft or submitted;
+    ``proposal_id`` (the proposal this review is of) is updated while it is a draft or submitted, its
+    outline too when the site was drawn anew (``expected``: the ``row_version`` seen, if known);
     a decided one (approved, rejected) keeps its name, attributes, geometry and report as decided,
     and the review becomes a new draft proposal linked to it (``revision_of``). Without
     ``proposal_id``, a site with the same outline as a decided proposal is also stored as its
@@ -421,7 +426,9 @@ def save_site(
             proposal_id = None  # gone (another workspace), archived or deleted: store it anew
         elif stored.status not in DECIDED_STATUSES:
             try:
-                return update_review(store, proposal_id, report, actor=actor, name=name, attributes=attributes), "updated"
+                moved = not stored.geometry.equals(geometry)
+                return update_review(store, proposal_id, report, actor=actor, name=name, attributes=attributes,
+                                     expected=expected, geometry=geometry if moved else None), "updated"
             except InputError as exc:  # decided by someone else in the meantime: a revision after all
                 if exc.key != "workspace.decided_frozen":
                     raise
@@ -440,6 +447,7 @@ def save_review(
     actor: Identity | None = None,
     proposal_id: int | None = None,
     remember: MutableMapping[str, int] | None = None,
+    expected: int | None = None,
 ) -> Saved:
     """Keep a reviewed site (a ``tbgeo.review`` Report) the one way the page, the search page and
     ``tbgeo check --save`` keep it (``save_site``): its report, as a language-neutral record
@@ -448,7 +456,8 @@ def save_review(
     the review gives, else the name of the proposal it is a review of (a re-review in another
     language does not rename it), else "unnamed site".
 
-    ``proposal_id`` is the proposal the review is of (the page's re-check). ``remember`` maps site
+    ``proposal_id`` is the proposal the review is of (the page's re-check, or a draft reopened into
+    the form), ``expected`` the ``row_version`` it was seen at. ``remember`` maps site
     keys to the proposals saved before in one sitting (a page session): the same site reviewed again
     updates its proposal instead of adding a duplicate, and the map learns where each site went.
     """
@@ -463,7 +472,7 @@ def save_review(
         if type(attrs).from_dict(earlier.attributes).to_dict() == attributes:
             attributes = earlier.attributes  # the same attributes, kept as stored: no change in the history
     p, how = save_site(store, report.geometry, name=name or t("review.page.unnamed", lang), attributes=attributes,
-                       report=report.to_record(), actor=actor, proposal_id=proposal_id)
+                       report=report.to_record(), actor=actor, proposal_id=proposal_id, expected=expected)
     if remember is not None:
         remember[key] = p.id
     return Saved(p.id, how, p.revision_of)

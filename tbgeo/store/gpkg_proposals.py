@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shapely
+
 from tbgeo.errors import InputError
 from tbgeo.store import gpkg_tables as tables
 from tbgeo.store.base import current_user
@@ -57,8 +59,6 @@ class GpkgProposals(GpkgBase):
         ``tbgeo.proposals``' rule. ``revision_of`` links a new review of a decided proposal to it; the
         fields that differ from it are recorded in the revision's history.
         """
-        import shapely
-
         user = user or current_user()
         at = now()
         with self._lock():
@@ -122,8 +122,10 @@ class GpkgProposals(GpkgBase):
         attributes: dict[str, Any] | None = None,
         check: Callable[[Proposal], None] | None = None,
         expected: int | None = None,
+        geometry: BaseGeometry | None = None,
     ) -> Proposal:
-        """Replace a proposal's review report after a re-check, and its name and attributes if given.
+        """Replace a proposal's review report after a re-check, and its name, attributes and outline
+        (``geometry``, EPSG:9209: a draft's site drawn anew) if given.
 
         ``check`` (``tbgeo.proposals``' rule: a decided proposal stays as it was) is called with the
         proposal as stored, inside this change's lock, and refuses it by raising; so does a change on
@@ -136,6 +138,10 @@ class GpkgProposals(GpkgBase):
             if not tables.tables_ready(con):
                 tables.upgrade_tables(con)
             at = now()
+            if geometry is not None:
+                con.execute("UPDATE tbgeo_proposals SET geom_wkb = ?, geom = ?, area_ha = ? WHERE id = ?",
+                            (shapely.to_wkb(geometry), tables.gpkg_geometry(geometry, tables.work_srs_id(con)),
+                             float(geometry.area) / 10_000.0, proposal_id))
             con.execute(
                 "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ?,"
                 " row_version = row_version + 1 WHERE id = ?",
@@ -212,8 +218,6 @@ class GpkgProposals(GpkgBase):
         return row
 
     def _proposal_from_row(self, con: sqlite3.Connection, row: sqlite3.Row) -> Proposal:
-        import shapely
-
         history = tuple(
             Decision(
                 proposal_id=int(d["proposal_id"]),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+import shapely
 from psycopg import sql
 from psycopg.rows import tuple_row
 
@@ -172,8 +173,6 @@ class PostgisStore(PgAccounts):
                      report: dict[str, Any] | None = None, user: str | None = None, status: str = "draft",
                      revision_of: int | None = None) -> Proposal:
         """Store a proposed site (geometry in EPSG:9209) with its attributes and review report."""
-        import shapely
-
         user = user or current_user()
         at = now()
         with self._transaction() as cur:
@@ -214,13 +213,17 @@ class PostgisStore(PgAccounts):
 
     def update_report(self, proposal_id: int, report: dict[str, Any], *, user: str | None = None,
                       name: str | None = None, attributes: dict[str, Any] | None = None,
-                      check: Callable[[Proposal], None] | None = None, expected: int | None = None) -> Proposal:
-        """Replace a proposal's review report (and name, attributes); see ``Store``."""
+                      check: Callable[[Proposal], None] | None = None, expected: int | None = None,
+                      geometry: BaseGeometry | None = None) -> Proposal:
+        """Replace a proposal's review report (and name, attributes, outline); see ``Store``."""
         user = user or current_user()
         with self._transaction("decisions") as cur:
             row = self._require(cur, proposal_id, lock=True)
             guard(self._proposal_from_row(cur, row), expected, check)
             at = now()
+            if geometry is not None:
+                cur.execute("UPDATE tbgeo_proposals SET geom = ST_GeomFromWKB(%s, 9209), area_ha = %s WHERE id = %s",
+                            (shapely.to_wkb(geometry), float(geometry.area) / 10_000.0, proposal_id))
             cur.execute("UPDATE tbgeo_proposals SET report = %s, name = %s, attributes = %s, updated_at = %s,"
                         " row_version = row_version + 1 WHERE id = %s",
                         (_jsonb(report), name if name is not None else row["name"],
@@ -261,8 +264,6 @@ class PostgisStore(PgAccounts):
 
     def _proposals_from_rows(self, cur: psycopg.Cursor[Row], rows: list[Row]) -> list[Proposal]:
         """Proposals with their histories: two queries for all of them, not two a proposal."""
-        import shapely
-
         ids = [int(r["id"]) for r in rows]
         history: dict[int, list[Decision]] = {i: [] for i in ids}
         changes: dict[int, list[Change]] = {i: [] for i in ids}

@@ -99,6 +99,10 @@ class Key(StrEnum):
     REVIEW_SAVE = "review_save"
     #: The proposal opened into the review form (its number), and the buttons that open and tidy one.
     REVIEW_REOPENED = "review_reopened"
+    #: The draft reopened into the form and being edited (its number, and its row_version as opened):
+    #: saving updates it even when its outline is drawn anew; "save as a new draft" ends the editing.
+    REVIEW_EDITING = "review_editing"
+    REVIEW_SAVE_NEW = "review_save_new"
     REVIEW_REOPEN = "review_reopen"
     REVIEW_ARCHIVE = "review_archive"
     REVIEW_DELETE = "review_delete"

@@ -219,6 +219,8 @@ def test_the_command_lines_user_must_be_an_enabled_account_with_the_role(
         "rollback": ("rollback", "industrial_parks", "shipped", "--user", "khong.co"),
         "export": ("export", "industrial_parks", "--out", str(tmp_path / "o.geojson"), "--user", "gis2"),
         "comment": ("proposals", "1", "--comment", "Ý kiến", "--user", "xem"),
+        "comment on none": ("proposals", "99", "--comment", "Ý kiến", "--user", "xem"),  # refused, not "no such"
+        "decide on none": ("proposals", "99", "--status", "approved", "--user", "gis1"),
         "users": ("users", "roles", "xem", "--role", "gis", "--by", "gis1"),
     }
     said = {}
@@ -228,6 +230,8 @@ def test_the_command_lines_user_must_be_an_enabled_account_with_the_role(
         said[what] = err
     assert "Không có tài khoản «khong.co»" in said["unknown"] and "Không có tài khoản «pytest»" in said["TBGEO_USER"]
     assert "Tài khoản «gis2» đã bị khoá" in said["disabled"] and "Tài khoản «gis2» đã bị khoá" in said["export"]
+    assert "xem không được phép" in said["comment"] and "xem không được phép" in said["comment on none"]
+    assert "gis1 không được phép" in said["decide on none"]
     assert "xem không được phép" in said["comment"] and "gis1 không được phép quản lý tài khoản" in said["users"]
     assert open_store().revision() == before and not (tmp_path / "o.geojson").exists()
     rc, _, err = _tbgeo(capsys, monkeypatch, "import", str(src), "--layer", "industrial_parks", "--yes", "--user", "gis1")

@@ -108,6 +108,29 @@ def test_a_saved_draft_reopens_into_the_form_and_saving_updates_it(project) -> N
     assert [(c.field, c.new) for c in p.changes] == [("attributes.investor", "Công ty Hưng Phát Thái Bình")]
 
 
+def test_a_reopened_draft_drawn_anew_keeps_its_number_and_can_be_saved_as_a_new_one(project) -> None:  # type: ignore[no-untyped-def]
+    at = _app()
+    _review(at, CORNERS, "Khu lúa", "electronics")
+    _button(at, "Lưu bản dự thảo").click().run()
+    assert _stored() == [(1, "Khu lúa", "draft")]
+    at = _app()  # a new browser session: the draft reopened, then a different outline typed
+    at.button(key="review_reopen").click().run()
+    _review(at, OTHER, "Khu lúa", "electronics")
+    _button(at, "Lưu vào đề xuất số 1").click().run()
+    assert not at.exception, at.exception
+    assert "Đã cập nhật kết quả thẩm tra của đề xuất số 1." in [s.value for s in at.success]
+    (p,) = GpkgStore.open_existing().proposals()
+    assert (p.id, round(p.geometry.area / 10_000, 2)) == (1, 20.0)
+    assert p.geometry.equals(box(590_000, 2_262_000, 590_500, 2_262_400))
+    assert [(c.field, c.old, c.new) for c in p.changes if c.field == "area_ha"] == [("area_ha", "100.0", "20.0")]
+    # the next outline, saved as a new draft: proposal 1 stays as it is
+    _review(at, CORNERS, "Khu mới", "electronics")
+    _button(at, "Lưu thành bản dự thảo mới").click().run()
+    assert not at.exception, at.exception
+    assert _stored() == [(2, "Khu mới", "draft"), (1, "Khu lúa", "draft")]
+    assert round(GpkgStore.open_existing().proposal(1).geometry.area / 10_000, 2) == 20.0
+
+
 def test_a_planner_archives_and_deletes_their_own_drafts_on_the_page(project) -> None:  # type: ignore[no-untyped-def]
     ws = GpkgStore.open()
     ws.add_proposal(RICE, name="Khu của Lan", user="lan", report={"verdict": "ok"})

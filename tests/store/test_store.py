@@ -91,6 +91,23 @@ def test_every_change_gives_a_new_revision_and_keeps_the_identity(any_store: Sto
     assert (ident, rev, active) == (identity, store.revision(), {})
 
 
+def test_a_drafts_outline_is_replaced_in_place(any_store: Store) -> None:
+    store = any_store
+    store.add_proposal(SITE, name=NAME, report={"verdict": "ok"}, user="Lan")
+    moved = shapely.box(600_000, 2_262_000, 600_500, 2_262_400)  # 20 ha elsewhere
+    smaller = shapely.box(600_000, 2_262_000, 600_250, 2_262_400)  # 10 ha
+    p = store.update_report(1, {"verdict": "warn"}, user="Lan", geometry=smaller, expected=1)
+    assert (p.id, p.row_version, p.area_ha) == (1, 2, pytest.approx(10.0)) and p.geometry.equals(smaller)
+    assert [(c.by, c.field, c.old, c.new) for c in p.changes] == [
+        ("Lan", "area_ha", "20.0", "10.0"), ("Lan", "verdict", "ok", "warn")]
+    frame = store.proposals_frame()  # what the map and QGIS read
+    assert frame.geometry.iloc[0].equals(smaller) and list(frame["area_ha"]) == [pytest.approx(10.0)]
+    # a stale view does not move it
+    with pytest.raises(ConflictError):
+        store.update_report(1, {"verdict": "ok"}, user="Bình", geometry=moved, expected=1)
+    assert store.proposal(1).geometry.equals(smaller)
+
+
 def test_proposals_with_history_changes_and_stale_views(any_store: Store) -> None:
     store = any_store
     p = store.add_proposal(SITE, name=NAME, attributes={"sector": "textile_garment", "workforce": 200},

@@ -105,7 +105,8 @@ def _recheck(ws: Any, chosen: Any, lang: str) -> None:
     try:
         attrs = SiteAttrs.from_dict({**chosen.attributes, "proposal_id": chosen.id})
         report = review_site(chosen.geometry, attrs=attrs, context=context(), config=load_config())
-        saved = lifecycle.save_review(ws, report, lang, actor=actor(), proposal_id=chosen.id)
+        saved = lifecycle.save_review(ws, report, lang, actor=actor(), proposal_id=chosen.id,
+                                      expected=chosen.row_version)
     except TbgeoError as exc:
         st.error(error_text(exc, lang))
         return
@@ -191,6 +192,7 @@ def _reopen(chosen: Any, lang: str) -> None:
             state[key] = float(inputs[name])
     state.setdefault(Key.REVIEW_STORED_SITES, {})[lifecycle.site_key(chosen.geometry)] = chosen.id
     state[Key.REVIEW_REOPENED] = chosen.id
+    state[Key.REVIEW_EDITING] = (chosen.id, chosen.row_version)
     for key in (Key.REVIEW_REPORT, Key.REVIEW_SAVED, Key.REVIEW_SHEET_PDF):
         state.pop(key, None)
 

@@ -110,15 +110,30 @@ def save_panel(lang: str, report: Any) -> None:
     if not allowed(who, "review"):  # an approver's or a viewer's look is not stored
         return
     stored = st.session_state.setdefault(Key.REVIEW_STORED_SITES, {})
+    editing = st.session_state.get(Key.REVIEW_EDITING)  # (number, row_version) of a reopened draft
     pid = stored.get(site_key(report.geometry))
+    expected = None
+    if pid is None and editing is not None:  # the reopened draft, its outline drawn anew
+        pid, expected = editing
     earlier = open_store(create=False).find_proposal(pid) if pid is not None else None
     updates = earlier is not None and earlier.status in ("draft", "submitted")  # else a new draft (or a revision)
     label = t("review.page.save_update", lang, id=pid) if updates else t("review.page.save_draft", lang)
-    if not st.button(label, key=Key.REVIEW_SAVE, type="primary"):
+    left, right = st.columns(2)
+    go = left.button(label, key=Key.REVIEW_SAVE, type="primary")
+    anew = updates and right.button(t("review.page.save_new", lang), key=Key.REVIEW_SAVE_NEW)
+    if not go and not anew:
         st.info(t("review.page.not_saved", lang, button=label))
         return
     try:
-        saved = save_review(open_store(), report, lang, actor=who, remember=stored)
+        if anew:  # a new draft: the reopened one stays as it is
+            saved = save_review(open_store(), report, lang, actor=who)
+            stored[site_key(report.geometry)] = saved.id
+            st.session_state.pop(Key.REVIEW_EDITING, None)
+        else:
+            saved = save_review(open_store(), report, lang, actor=who, remember=stored,
+                                proposal_id=pid if updates else None, expected=expected)
+            if editing is not None and saved.id == editing[0]:
+                st.session_state[Key.REVIEW_EDITING] = (saved.id, None)  # our own save: the next one goes on from it
     except TbgeoError as exc:  # refused (another's proposal), or the store is busy
         st.error(error_text(exc, lang))
         return
