@@ -17,7 +17,7 @@ from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError
 from tbgeo.places.locate import communes_frame
-from tbgeo.review.landuse import landuse_source
+from tbgeo.review.landuse_files import landuse_source
 from tbgeo.store import Store, open_store, proposals_frame
 
 if TYPE_CHECKING:

@@ -26,12 +26,13 @@ from tbgeo._io import open_upload, sniff
 from tbgeo.crs import WORK_CRS, detect as crsdetect, transformer
 from tbgeo.crs.guess import SITE_E_9209, SITE_LAT, SITE_LON, SITE_N_9209, guess_crs
 from tbgeo.errors import CRSError, InputError
-from tbgeo.geometry import finish_site, refuse_self_intersection, swap_axes
+from tbgeo.geometry import MAX_COORDINATE, coordinate_problems, finish_site, refuse_self_intersection, swap_axes
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, Template, fmt_param
 from tbgeo.ingest.config import load_config as ingest_config
 from tbgeo.review.config import load_config
-from tbgeo.review.zonal import LanduseSource, RasterLanduse, VectorLanduse
+from tbgeo.review.landuse_files import read_raster, read_vector
+from tbgeo.review.zonal import LanduseSource
 from tbgeo.safetext import library_detail
 
 __all__ = [
@@ -109,8 +110,6 @@ def _stack(xy: tuple[Any, Any]) -> Any:
 # -- files -----------------------------------------------------------------------------------------
 #: What a site file's dataset may be (the kinds ``tbgeo._io`` recognises).
 _SITE_KINDS = ("shapefile", "geojson", "kml", "gpkg")
-#: Coordinates this large are never a place on Earth in any CRS (and overflow transforms).
-_HUGE = 1e15
 
 
 def _limits(limits: Any | None) -> Any:
@@ -259,15 +258,12 @@ def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
 
 
 def _refuse_bad_coordinates(gdf: Any, name: str) -> None:
-    """NaN or infinite vertices, and coordinates of 1e15 or more, are refused before any transform."""
-    import numpy as np
-    import shapely
-
-    coords = shapely.get_coordinates(gdf.geometry.values)
-    if coords.size and not np.isfinite(coords).all():
+    """NaN or infinite vertices, and coordinates of ``MAX_COORDINATE`` or more, are refused before any transform."""
+    bad = coordinate_problems(gdf.geometry.values, MAX_COORDINATE)
+    if bad.non_finite:
         raise CRSError("review.input.coords_not_finite", file=name)
-    if coords.size and float(np.abs(coords).max()) >= _HUGE:
-        raise CRSError("review.input.coords_huge", file=name, value=Num(float(np.abs(coords).max()), 0))
+    if bad.huge:
+        raise CRSError("review.input.coords_huge", file=name, value=Num(bad.biggest, 0))
 
 
 def site_from_file(
@@ -582,8 +578,8 @@ def open_landuse(path: Path | str, *, classes: Mapping[int, str] | None = None) 
     if not p.exists():
         raise InputError("review.landuse.missing", file=str(p))
     if _is_raster(p):
-        return RasterLanduse(p, classes=classes)
+        return read_raster(p, classes=classes)
     if p.suffix.lower() == ".zip":
         with unpacked(p) as inner:
-            return VectorLanduse.from_file(inner)
-    return VectorLanduse.from_file(p)
+            return read_vector(inner)
+    return read_vector(p)

@@ -100,3 +100,35 @@ def test_sql_only_in_the_store() -> None:
     allowed = {"tbgeo.store.gpkg", "tbgeo.store.gpkg_tables", "tbgeo.store.postgis", "tbgeo.store.pg_tables"}
     users = _using("sqlalchemy") | _using("psycopg") | _using("geoalchemy2")
     assert users <= allowed, sorted(users - allowed)
+
+
+def test_zonal_is_pure() -> None:
+    # issue 11 §1: arrays and geometries in, areas out; the files are read by tbgeo.review.landuse_files
+    import ast
+
+    tree = ast.parse(G.modules["tbgeo.review.zonal"].read_text(encoding="utf-8"))
+    readers = {"rasterio", "pyogrio", "fiona", "osgeo"}
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not imported & readers, sorted(imported & readers)
+    calls = [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    opening = [c for c in calls if c in ("open", "io.open") or c.endswith((".read_file", ".open", "read_parquet", ".read_dataframe"))]
+    assert opening == []
+    assert "tbgeo.store" not in G.edges()["tbgeo.review.zonal"]
+
+
+def test_environment_read_only_in_settings() -> None:
+    # issue 11 §3: every environment setting is one of settings.py's functions (the UI may read st.secrets)
+    import ast
+
+    offenders = []
+    for module, path in G.modules.items():
+        if module == "tbgeo.settings":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = ast.unparse(node) if isinstance(node, ast.Attribute | ast.Name) else ""
+            if text in ("os.environ", "os.getenv", "os.putenv", "os.unsetenv", "environ", "getenv"):
+                offenders.append(f"{module}:{node.lineno}")
+            if isinstance(node, ast.ImportFrom) and node.module == "os" and {a.name for a in node.names} & {"environ", "getenv"}:
+                offenders.append(f"{module}:{node.lineno}")
+    assert offenders == []
