@@ -39,7 +39,7 @@ def _row(p: Proposal, lang: str, report: dict[str, Any] | None = None) -> dict[s
     report = render_record(p.report or {}, lang) if report is None else report
     return {
         "id": p.id,
-        "name": p.name,
+        "name": proposals.display_name(p.name, lang),
         "status": p.status,
         "area_ha": round(p.area_ha, 4),
         "sector": p.attributes.get("sector"),
@@ -100,7 +100,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(data)
         return 0
-    print(f"#{p.id} {p.name} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
+    print(f"#{p.id} {proposals.display_name(p.name, lang)} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
     if p.revision_of is not None:
         print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
     if p.geometry is not None and not p.geometry.is_empty:
