@@ -20,6 +20,7 @@ __all__ = [
     "to_display",
     "transformer",
     "proj4_definition",
+    "short_label",
 ]
 
 #: VN-2000 / TM-3 105-30 (Thái Bình's provincial zone). Areas and distances are computed here.
@@ -27,6 +28,12 @@ WORK_EPSG = 9209
 WORK_CRS = CRS.from_epsg(WORK_EPSG)
 #: WGS 84, only for GeoJSON files and Leaflet display.
 DISPLAY_CRS = CRS.from_epsg(4326)
+
+
+def short_label(crs: CRS) -> str:
+    """``EPSG:9209``, or the CRS's name when it has no EPSG code."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name
 
 
 @lru_cache(maxsize=64)

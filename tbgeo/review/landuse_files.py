@@ -25,7 +25,7 @@ from tbgeo.store import open_store
 if TYPE_CHECKING:
     from tbgeo.catalog import Layer
 
-__all__ = ["landuse_source", "rasterize_version", "read_raster", "read_vector"]
+__all__ = ["is_raster", "landuse_source", "rasterize_version", "read_raster", "read_vector"]
 
 _NODATA = 255
 
@@ -94,3 +94,14 @@ def read_vector(path: Path | str, *, code_column: str | None = None) -> VectorLa
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
         raise InputError("review.landuse.unreadable", file=p.name, detail=Text("review.landuse.detail_no_geometry"))
     return VectorLanduse(gdf, code_column=code_column, label=p.name)
+
+
+def is_raster(path: Path) -> bool:
+    """Whether ``path`` is a raster (by its suffix, else by GDAL opening it as one)."""
+    if path.suffix.lower() in (".tif", ".tiff", ".img", ".vrt", ".asc"):
+        return True
+    try:
+        with rasterio.open(path):
+            return True
+    except Exception:
+        return False
