@@ -21,7 +21,6 @@ from tbgeo.i18n import t
 from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
 from tbgeo.places.locate import Location, communes_frame, locate
 from tbgeo.places.names import exact_key, fold, key, type_word
-from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -100,7 +99,7 @@ class PlaceSources:
 
 def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> PlaceSources:
     """The sources of the current catalog (default: ``load_catalog()``) and workspace proposals
-    (default: those of the existing workspace, none when there is no workspace)."""
+    (default: those of the catalog's store, none when there is no store yet)."""
 
     cat = catalog if catalog is not None else load_catalog()
     cw = crosswalk()
@@ -116,8 +115,7 @@ def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> Pla
             if name and geom is not None and not geom.is_empty:
                 sites.append(Site(_LAYER_KIND[lid], f"{lid}:{i}", str(name), geom, lid))
     if proposals is None:
-
-        proposals = open_store(create=False).proposals()
+        proposals = cat.store().proposals()
     for p in proposals:
         geom = getattr(p, "geometry", None)
         if getattr(p, "name", None) and geom is not None and not geom.is_empty:

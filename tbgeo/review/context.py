@@ -18,7 +18,7 @@ from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError
 from tbgeo.places.locate import communes_frame
 from tbgeo.review.landuse_files import landuse_source
-from tbgeo.store import Store, open_store, proposals_frame
+from tbgeo.store import proposals_frame
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -173,7 +173,7 @@ class ReviewContext:
             missing.append("landuse")
         stored = None
         if include_proposals:
-            stored = tuple((workspace or open_store(create=False)).proposals())
+            stored = tuple((workspace or cat.store()).proposals())
         ctx = cls.from_frames(
             districts=read("districts"),
             parks=parks,

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from tbgeo import diskcache
 from tbgeo.review.codes import class_values
-from tbgeo.store import open_store
 
 if TYPE_CHECKING:
 
@@ -32,7 +31,7 @@ def raster_path(layer: Layer) -> Path:
     if version is None:
         return layer.path
 
-    store = open_store(create=False)
+    store = layer.store()
     # named by what it is made from: the store, the version and its source (a store made anew may have
     # another "version 1") and the code → value table of layers/landuse.toml
     digest = diskcache.key(store.identity(), layer.id, version.version, version.sha256,

@@ -20,7 +20,6 @@ from tbgeo.errors import InputError
 from tbgeo.i18n.params import Text
 from tbgeo.review.codes import CODE_COLUMN, class_values
 from tbgeo.review.zonal import RasterLanduse, VectorLanduse
-from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     from tbgeo.catalog import Layer
@@ -60,7 +59,7 @@ def landuse_source(layer: Layer) -> Any:
         classes = {int(c.value): str(c.code) for c in layer.raster_classes} or None
         return read_raster(layer.path, classes=classes, label=f"{layer.id} ({layer.source})")
 
-    gdf = open_store(create=False).read_version(layer.id, version.version)
+    gdf = layer.store().read_version(layer.id, version.version)
     return VectorLanduse(gdf, code_column=CODE_COLUMN, label=f"{layer.id} (workspace v{version.version})")
 
 

@@ -132,3 +132,30 @@ def test_environment_read_only_in_settings() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "os" and {a.name for a in node.names} & {"environ", "getenv"}:
                 offenders.append(f"{module}:{node.lineno}")
     assert offenders == []
+
+
+#: Who may import the store's door (tbgeo.store: open_store, the protocol and its records), and why.
+#: Everyone else reaches layer data through the catalog (Catalog(layers, store)) and proposals through
+#: tbgeo.proposals, which are handed a store.
+STORE_IMPORTERS = {
+    "tbgeo.catalog": "serves the layers' imported versions from the store it is given (open_store by default)",
+    "tbgeo.auth": "identity: who acts when nobody signed in (current_user), accounts read from the store",
+    "tbgeo.auth.accounts": "local accounts and sign-in attempts are kept in the store",
+    "tbgeo.ingest.pipeline": "an import writes a layer version (commit_import)",
+    "tbgeo.ingest.versions": "roll back and activate layer versions",
+    "tbgeo.ingest.merge": "an update import starts from the active version's features",
+    "tbgeo.ingest.export": "export reads a stored version",
+    "tbgeo.review.context": "proposals_frame: stored proposals as the rules' frame",
+    "tbgeo.mapping.view": "the map's cache key is the store's state; stored proposals drawn on it",
+}
+
+
+def test_the_store_door_is_imported_only_by_the_modules_allowed_to() -> None:
+    # issue 11 §3 / 12 §1: the CLI and the UI open the store and hand it on; in the domain only the
+    # modules above, each for its reason
+    edges = G.edges(with_local=True)
+    importers = {m for m in G.modules if not m.startswith("tbgeo.store")
+                 and any(t == "tbgeo.store" or t.startswith("tbgeo.store.") for t in edges[m])}
+    domain = {m for m in importers if not m.startswith(("tbgeo.cli", "tbgeo.ui"))}
+    assert domain <= set(STORE_IMPORTERS), sorted(domain - set(STORE_IMPORTERS))
+    assert set(STORE_IMPORTERS) <= importers, sorted(set(STORE_IMPORTERS) - importers)  # the list stays minimal
