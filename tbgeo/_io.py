@@ -9,8 +9,10 @@ import json
 import mmap
 import os
 import re
+import shutil
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -370,8 +372,6 @@ def workdir() -> Iterator[Path]:
     """A private temporary folder for unpacking one upload, removed afterwards. Its name carries the
     process id, so folders left by a killed process (kill -9 skips every clean-up) are removed by
     the next one."""
-    import shutil
-    import tempfile
 
     base = Path(tempfile.gettempdir())
     with contextlib.suppress(OSError):

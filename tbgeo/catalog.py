@@ -361,7 +361,7 @@ class Catalog:
             bound = cast(Store, store)
             source = lambda: bound  # noqa: E731 - a store given is used as it is
         else:
-            source = cast(Callable[[], Store], store)
+            source = store
         self.store_source = source
         self.layers = sorted((replace(lyr, store_source=source) for lyr in layers), key=lambda lyr: (lyr.order, lyr.id))
         self.optional = sorted((replace(lyr, store_source=source) for lyr in optional or []), key=lambda lyr: lyr.id)

@@ -94,7 +94,7 @@ def _statuses(statuses: tuple[str, ...]) -> Joined:
 
 def site_key(site: BaseGeometry) -> str:
     """A key of a site's outline (normalised, so the same outline gives the same key)."""
-    import shapely
+    import shapely  # shapely loads when a site is saved, not at the app's warm start
 
     return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pyproj import CRS, Transformer
+from pyproj.transformer import TransformerGroup
 
 from tbgeo.errors import CRSError
 
@@ -50,10 +52,6 @@ def proj4_definition(epsg: int = WORK_EPSG) -> str:
     The shift is the one PROJ itself applies from WGS 84 (for VN-2000: EPSG:6960, Decision
     05/2007/QĐ-BTNMT, coordinate frame); ``+towgs84`` is position vector, so the rotations change sign.
     """
-    import re  # only here: the one place that reads a PROJ pipeline
-
-    from pyproj.transformer import TransformerGroup
-
     pipeline = TransformerGroup(DISPLAY_CRS, CRS.from_epsg(epsg)).transformers[0].to_proj4() or ""
     steps = [step.strip() for step in pipeline.split("+step")]
     projection = steps[-1]

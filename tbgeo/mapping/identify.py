@@ -15,6 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import pandas as pd
+import rasterio
+import shapely
+
 from tbgeo.catalog import Catalog, Layer, RasterClass
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.i18n import fmt_number, t
@@ -23,8 +28,6 @@ from tbgeo.places.names import fold
 from tbgeo.review.landuse import raster_path
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-    import pandas as pd
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -103,7 +106,6 @@ def tolerance_for_zoom(lat: float, zoom: float, pixels: float = CLICK_PIXELS) ->
 
 
 def _landuse_class(layer: Layer, lon: float, lat: float) -> RasterClass | None:
-    import rasterio
 
     with rasterio.open(raster_path(layer)) as src:
         x, y = transformer("EPSG:4326", src.crs.to_string()).transform(lon, lat)
@@ -131,8 +133,6 @@ def identify(
     its cached copies. Polygons count where they contain the point; points and lines within
     ``tolerance_m`` metres, nearest first.
     """
-    import geopandas as gpd
-    import shapely
 
     easting, northing = transformer("EPSG:4326", WORK_CRS.to_string()).transform(lon, lat)
     point = shapely.Point(easting, northing)
@@ -214,7 +214,6 @@ def attribute_table(layer: Layer, frame: gpd.GeoDataFrame, lang: str, query: str
     """The layer's popup fields as a reader sees them (one column per field, headed by its label),
     indexed like ``frame``; only the rows where some value contains ``query`` (case and diacritics
     ignored: "tien hai" finds "Tiền Hải")."""
-    import pandas as pd
 
     items = [item for item in layer.popup if item["field"] in frame.columns]
     classes = _classes(layer, lang)
@@ -240,7 +239,6 @@ def feature_geometry(frame: gpd.GeoDataFrame, row: Any) -> BaseGeometry | None:
 
 def layer_extent(frame: gpd.GeoDataFrame) -> BaseGeometry | None:
     """The box around a layer's features in WGS 84 (None for a layer with no features)."""
-    import shapely
 
     if frame.empty:
         return None

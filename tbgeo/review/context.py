@@ -8,10 +8,15 @@ listed in ``missing``, so rules can say "no data" instead of failing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
 
 from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS
@@ -21,7 +26,6 @@ from tbgeo.review.landuse_files import landuse_source
 from tbgeo.store import proposals_frame
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
     from tbgeo.catalog import Catalog
@@ -44,13 +48,11 @@ _PARK_LAYERS = {"industrial_parks": "park", "industrial_clusters": "cluster", "a
 
 
 def empty_frame(columns: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    import geopandas as gpd
 
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=WORK_CRS))
 
 
 def _prepare(gdf: gpd.GeoDataFrame | None, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
-    import shapely
 
     if gdf is None:
         return empty_frame(columns)
@@ -135,8 +137,6 @@ class ReviewContext:
 
         ``landuse`` replaces the catalog's land-use raster (``--landuse PATH``).
         """
-        import geopandas as gpd
-        import pandas as pd
 
 
         cat = catalog if catalog is not None else load_catalog()
@@ -195,9 +195,7 @@ class ReviewContext:
         """The same layers with another set of stored proposals (after a save or a decision): the
         store's ``proposals()`` (their outlines, and their reviews for the ledger), or only a frame of
         outlines (``proposal_id``, ``name``, ``status``; the ledger then has not read them)."""
-        import dataclasses
 
-        import geopandas as gpd
 
         stored = None if proposals is None or isinstance(proposals, gpd.GeoDataFrame) else tuple(proposals)
         frame = proposals_frame(stored) if stored is not None else proposals
@@ -206,7 +204,6 @@ class ReviewContext:
     @cached_property
     def province(self) -> BaseGeometry | None:
         """The province outline: the union of the districts (None when there is no district layer)."""
-        import shapely
 
         if self.districts.empty:
             return None
@@ -214,7 +211,6 @@ class ReviewContext:
 
     @cached_property
     def economic_zone_union(self) -> BaseGeometry | None:
-        import shapely
 
         if self.economic_zone.empty:
             return None

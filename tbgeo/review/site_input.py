@@ -29,7 +29,13 @@ from tbgeo._io import open_upload, sidecar_text, sniff
 from tbgeo.crs import WORK_CRS, detect as crsdetect, short_label, transformer
 from tbgeo.crs.guess import SITE_E_9209, SITE_LAT, SITE_LON, SITE_N_9209, guess_crs
 from tbgeo.errors import CRSError, InputError
-from tbgeo.geometry import MAX_COORDINATE, coordinate_problems, finish_site, refuse_self_intersection, swap_axes
+from tbgeo.geometry import (
+    MAX_COORDINATE,
+    coordinate_problems,
+    finish_site,
+    refuse_self_intersection,
+    swap_axes,
+)
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, Template, fmt_param
 from tbgeo.ingest.config import load_config as ingest_config

@@ -19,7 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
+import shapely
+from exactextract import exact_extract
+from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
 
 from tbgeo.crs import WORK_CRS, transformer
@@ -27,7 +31,6 @@ from tbgeo.errors import InputError
 from tbgeo.review.codes import DEFAULT_RASTER_CLASSES, find_code_column, norm_code
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["LandUseAreas", "LanduseSource", "RasterLanduse", "VectorLanduse", "cell_areas_9209"]
@@ -185,7 +188,6 @@ class RasterLanduse(LanduseSource):
 
     def _source(self) -> Any:
         """The band as exactextract reads it (north-up grids only, as exactextract's own readers)."""
-        from exactextract.raster import NumPyRasterSource
 
         t = self.transform
         if t.b != 0 or t.d != 0:
@@ -207,8 +209,6 @@ class RasterLanduse(LanduseSource):
         }
 
     def _frame(self, geoms: Sequence[BaseGeometry]) -> gpd.GeoDataFrame:
-        import geopandas as gpd
-        import shapely
 
         arr = np.asarray(list(geoms), dtype=object)
         if not self.is_work_crs:
@@ -219,7 +219,6 @@ class RasterLanduse(LanduseSource):
         return frame if self.is_work_crs else frame.to_crs(self.crs)
 
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
-        from exactextract import exact_extract
 
         geoms = list(geoms)
         if not geoms:
@@ -263,7 +262,6 @@ class RasterLanduse(LanduseSource):
         for any practical purpose (tests compare them with the cell-by-cell path). The grid is a
         whole multiple of the raster's, so exactextract applies it cell by cell.
         """
-        from exactextract.raster import NumPyRasterSource
 
         t, H, W, B = self.transform, self.height, self.width, self._BLOCK
         minx, miny, maxx, maxy = bounds
@@ -286,7 +284,6 @@ class RasterLanduse(LanduseSource):
         return NumPyRasterSource(grid, xmin, ymax + (r1 - r0) * t.e, xmin + nb * B * t.a, ymax, srs_wkt=self.crs.to_wkt())
 
     def _areas_weighted(self, frame: gpd.GeoDataFrame, site_m2: list[float]) -> list[LandUseAreas]:
-        from exactextract import exact_extract
 
         weights = self._weights(tuple(frame.total_bounds))
         if weights is None:
@@ -318,7 +315,6 @@ class RasterLanduse(LanduseSource):
 
     def _areas_per_cell(self, frame: gpd.GeoDataFrame, site_m2: list[float], index: list[int]) -> list[LandUseAreas]:
         """Cell by cell: coverage × the cell's own 9209 area (any raster, rotated ones included)."""
-        from exactextract import exact_extract
 
         out = []
         res = exact_extract(self._source(), frame, ["cell_id", "coverage", "values"], output="pandas")
@@ -349,7 +345,6 @@ class VectorLanduse(LanduseSource):
         # boolean Series masks (a list mask on an empty frame would select columns, not rows)
         work = work.loc[work.geometry.notna() & ~work.geometry.is_empty]
         work = work.loc[work.geom_type.isin(["Polygon", "MultiPolygon"])]
-        import shapely
 
         if len(work):
             work = work.set_geometry(shapely.make_valid(work.geometry.values))
@@ -365,7 +360,6 @@ class VectorLanduse(LanduseSource):
         return {"kind": "vector", "source": self.label, "crs": self.source_crs, "code_column": self.code_column}
 
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
-        import shapely
 
         out = []
         for geom in geoms:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
+import shapely
 
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
@@ -98,7 +102,6 @@ class Candidate:
         return [d.name for d in self.report.facts.districts if d.name]
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        import shapely
 
         worst = self.worst_finding()
         return {
@@ -219,7 +222,6 @@ class SearchResult:
 
     def frame(self, lang: str = "vi") -> Any:
         """The candidates as a GeoDataFrame in EPSG:9209 (flat columns, for GeoPackage/GeoJSON)."""
-        import geopandas as gpd
 
         recs = []
         for c in self.candidates:
@@ -247,8 +249,6 @@ class SearchResult:
 
     def to_gpkg(self, lang: str = "vi") -> bytes:
         """The candidates as a GeoPackage (EPSG:9209), bytes written whole."""
-        import tempfile
-        from pathlib import Path
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "search.gpkg"
@@ -286,7 +286,6 @@ class SearchResult:
 
 
 def _to_display(geom: BaseGeometry) -> BaseGeometry:
-    import geopandas as gpd
 
     return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]
 

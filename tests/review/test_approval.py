@@ -11,11 +11,11 @@ from shapely.geometry import box
 
 from tbgeo.errors import InputError
 from tbgeo.review.config import InvestmentPolicyConfig, LedgerConfig, ReviewConfig, load_config
+from tbgeo.review.landuse_files import read_raster
 from tbgeo.review.ledger import rice_ledger
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.rules import get_rule
 from tbgeo.review.run import review_site
-from tbgeo.review.landuse_files import read_raster
 from tbgeo.store.gpkg import GpkgStore
 
 from .helpers import half_landuse_raster

@@ -180,11 +180,10 @@ def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # 
 def test_a_nameless_site_saved_in_vietnamese_reads_unnamed_in_english(project, capsys, W) -> None:  # type: ignore[no-untyped-def]
     # issue 11: the name is stored language-neutral (empty) and said in the reader's language
     from tbgeo.mapping.webmap import proposals_overlay
-    from tbgeo.store import proposals_frame
-
     from tbgeo.review.context import ReviewContext
     from tbgeo.review.model import SiteAttrs
     from tbgeo.review.run import review_site
+    from tbgeo.store import proposals_frame
 
     report = review_site(RICE, attrs=SiteAttrs(), context=ReviewContext.from_catalog())
     assert proposals.save_review(GpkgStore.open(), report, "vi") == (1, "created", None)

@@ -13,10 +13,10 @@ from shapely.geometry import box
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.review.config import ReviewConfig
+from tbgeo.review.landuse_files import read_raster
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.rules import all_rules, get_rule
 from tbgeo.review.run import review_site
-from tbgeo.review.landuse_files import read_raster
 
 from .helpers import half_landuse_raster
 

@@ -13,8 +13,8 @@ from shapely.geometry import box
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.review.codes import find_code_column
-from tbgeo.review.site_input import open_landuse
 from tbgeo.review.landuse_files import read_raster
+from tbgeo.review.site_input import open_landuse
 from tbgeo.review.zonal import RasterLanduse, VectorLanduse, cell_areas_9209
 
 # 10 × 10 raster of 10 m cells; a 3 × 3 block of LUC (value 1) in rows 2–4, columns 3–5
