@@ -25,7 +25,6 @@ HELP_KEY = "review.cli.proposals_help"
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-
     parser.add_argument("id", nargs="?", type=int, help=t("review.cli.proposal_id_help", lang))
     parser.add_argument("--status", choices=PROPOSAL_STATUSES, help=t("review.cli.status_help", lang))
     parser.add_argument("--comment", default="", help=t("review.cli.comment_help", lang))
@@ -53,7 +52,6 @@ def _row(p: Proposal, lang: str, report: dict[str, Any] | None = None) -> dict[s
 
 
 def run(args: argparse.Namespace) -> int:
-
     if args.id is None:
         if args.status or args.comment or args.override_reason is not None:
             raise InputError("review.cli.need_id")
@@ -65,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     """Every stored proposal, one line (or one JSON object) each."""
-
     lang = args.lang
     items = open_store(create=False).proposals()
     rows = [_row(p, lang) for p in items]

@@ -106,7 +106,6 @@ def tolerance_for_zoom(lat: float, zoom: float, pixels: float = CLICK_PIXELS) ->
 
 
 def _landuse_class(layer: Layer, lon: float, lat: float) -> RasterClass | None:
-
     with rasterio.open(raster_path(layer)) as src:
         x, y = transformer("EPSG:4326", src.crs.to_string()).transform(lon, lat)
         row, col = src.index(x, y)
@@ -239,7 +238,6 @@ def feature_geometry(frame: gpd.GeoDataFrame, row: Any) -> BaseGeometry | None:
 
 def layer_extent(frame: gpd.GeoDataFrame) -> BaseGeometry | None:
     """The box around a layer's features in WGS 84 (None for a layer with no features)."""
-
     if frame.empty:
         return None
     bounds: Sequence[float] = frame.to_crs("EPSG:4326").total_bounds

@@ -55,7 +55,6 @@ def default_layers(catalog: Catalog) -> tuple[str, ...]:
 
 
 def _workspace_state() -> tuple[str, str, dict[str, Any]]:
-
     return open_store(create=False).state()
 
 

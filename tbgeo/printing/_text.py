@@ -34,7 +34,6 @@ def _font_style(style: str) -> _FontStyle:
 
 @lru_cache(maxsize=8)
 def _font(weight: str, style: _FontStyle) -> FT2Font:
-
     return get_font(findfont(FontProperties(family=FONT, weight=weight, style=style)))
 
 

@@ -363,7 +363,6 @@ def render_sheet(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[s
 
 def render_atlas_result(spec: PrintSpec, *, data: MapData | None = None) -> PrintResult:
     """One page per district (in GSO-code order), each with its own title, unit and inset, in one PDF."""
-
     data = data or MapData()
     spec = replace(spec, fmt="pdf", district=None, bbox=None, site=None, findings=None).validate()
     names = data.district_names()

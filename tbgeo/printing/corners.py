@@ -318,7 +318,6 @@ def _draw_rows(fig: Figure, mm: Transform, plan: CornerPlan, rows: list[tuple[st
 
 def draw_corner_marks(ax: Axes, plan: CornerPlan, site: Any, *, scale: int, k: float) -> list[int]:
     """A dot on every vertex and, beside it (away from the site's centre), its number; the numbers drawn."""
-
     cx, cy = site.representative_point().coords[0]
     m_per_pt = PT_MM * scale / 1000.0  # a point on the paper, in ground metres
     ax.scatter([c.y for c in plan.corners], [c.x for c in plan.corners], s=(2.2 * k) ** 2, c="#d10000",

@@ -81,11 +81,9 @@ class Symbol:
         return (0, tuple(d / lw for d in self.dash))
 
     def face_rgba(self) -> tuple[float, float, float, float] | str:
-
         return to_rgba(self.face, self.face_alpha) if self.face else "none"
 
     def edge_rgba(self) -> tuple[float, float, float, float] | str:
-
         return to_rgba(self.edge, self.edge_alpha) if self.edge else "none"
 
 

@@ -222,7 +222,6 @@ def extra_legend(site: Any, site_name: str | None, extent: Extent, province_draw
 
 def draw_labels(ax: Axes, placements: Sequence[Placement], *, k: float) -> list[tuple[str, LegendItem]]:
     """Each placed name with a white halo, each callout as a numbered circle; the callouts' legend rows."""
-
     halo = [patheffects.Stroke(linewidth=1.6 * k, foreground="white")]
     callouts: list[tuple[str, LegendItem]] = []
     for p in placements:

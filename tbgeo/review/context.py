@@ -48,12 +48,10 @@ _PARK_LAYERS = {"industrial_parks": "park", "industrial_clusters": "cluster", "a
 
 
 def empty_frame(columns: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=WORK_CRS))
 
 
 def _prepare(gdf: gpd.GeoDataFrame | None, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
-
     if gdf is None:
         return empty_frame(columns)
     if gdf.crs is None:
@@ -204,14 +202,12 @@ class ReviewContext:
     @cached_property
     def province(self) -> BaseGeometry | None:
         """The province outline: the union of the districts (None when there is no district layer)."""
-
         if self.districts.empty:
             return None
         return shapely.union_all(self.districts.geometry.values)
 
     @cached_property
     def economic_zone_union(self) -> BaseGeometry | None:
-
         if self.economic_zone.empty:
             return None
         return shapely.union_all(self.economic_zone.geometry.values)
@@ -230,6 +226,5 @@ class ReviewContext:
 
 def landuse_from_layer(layer: Any) -> LanduseSource:
     """The catalog's land use: its active imported polygons, or the shipped raster with its class table."""
-
     source: LanduseSource = landuse_source(layer)
     return source

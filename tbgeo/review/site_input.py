@@ -91,7 +91,6 @@ class SiteInput:
 # -- helpers ---------------------------------------------------------------------------------------
 def note_text(note: Any, lang: str) -> str:
     """A note of ``SiteInput.notes`` in ``lang``: a catalog key, or a Template with numbers."""
-
     return t(note, lang) if isinstance(note, str) else str(fmt_param(note, lang))
 
 

@@ -121,7 +121,6 @@ class LanduseSource(ABC):
     @abstractmethod
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
         """Land-use areas of each geometry (EPSG:9209)."""
-
     @abstractmethod
     def describe(self) -> dict[str, Any]:
         """What the source is (kind, path, CRS, class table), for the report."""
@@ -164,7 +163,7 @@ def cell_areas_9209(transform: Any, crs: CRS, rows: np.ndarray, cols: np.ndarray
 class RasterLanduse(LanduseSource):
     """A classified land-use raster, given as its band (``data``, rows × columns, a masked array or one
     with a ``nodata`` value), its affine ``transform`` and its ``crs``; ``classes`` maps pixel values to
-    land-use codes. Reading the file is the caller's (``tbgeo.review.landuse.read_raster``).
+    land-use codes. Reading the file is the caller's (``tbgeo.review.landuse_files.read_raster``).
 
     Values not in ``classes`` count as other (not rice) land; nodata cells as unknown.
     """
@@ -188,7 +187,6 @@ class RasterLanduse(LanduseSource):
 
     def _source(self) -> Any:
         """The band as exactextract reads it (north-up grids only, as exactextract's own readers)."""
-
         t = self.transform
         if t.b != 0 or t.d != 0:
             raise ValueError("Rotated rasters are not supported.")
@@ -209,7 +207,6 @@ class RasterLanduse(LanduseSource):
         }
 
     def _frame(self, geoms: Sequence[BaseGeometry]) -> gpd.GeoDataFrame:
-
         arr = np.asarray(list(geoms), dtype=object)
         if not self.is_work_crs:
             # densify in metres first so straight 9209 edges stay straight on the ground (a 2 km edge
@@ -219,7 +216,6 @@ class RasterLanduse(LanduseSource):
         return frame if self.is_work_crs else frame.to_crs(self.crs)
 
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
-
         geoms = list(geoms)
         if not geoms:
             return []
@@ -284,7 +280,6 @@ class RasterLanduse(LanduseSource):
         return NumPyRasterSource(grid, xmin, ymax + (r1 - r0) * t.e, xmin + nb * B * t.a, ymax, srs_wkt=self.crs.to_wkt())
 
     def _areas_weighted(self, frame: gpd.GeoDataFrame, site_m2: list[float]) -> list[LandUseAreas]:
-
         weights = self._weights(tuple(frame.total_bounds))
         if weights is None:
             return [LandUseAreas(a, 0.0, {}) for a in site_m2]
@@ -315,7 +310,6 @@ class RasterLanduse(LanduseSource):
 
     def _areas_per_cell(self, frame: gpd.GeoDataFrame, site_m2: list[float], index: list[int]) -> list[LandUseAreas]:
         """Cell by cell: coverage × the cell's own 9209 area (any raster, rotated ones included)."""
-
         out = []
         res = exact_extract(self._source(), frame, ["cell_id", "coverage", "values"], output="pandas")
         ncols = self.width
@@ -360,7 +354,6 @@ class VectorLanduse(LanduseSource):
         return {"kind": "vector", "source": self.label, "crs": self.source_crs, "code_column": self.code_column}
 
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
-
         out = []
         for geom in geoms:
             idx = self.tree.query(geom, predicate="intersects")

@@ -56,7 +56,6 @@ class Grid:
 
     @property
     def transform(self) -> Affine:
-
         return Affine(self.cell, 0.0, self.x0, 0.0, -self.cell, self.y0)
 
     @property
@@ -65,7 +64,6 @@ class Grid:
 
     def box(self, row: int, col: int, rows: int, cols: int) -> BaseGeometry:
         """The polygon of the cells ``[row, row+rows) × [col, col+cols)``."""
-
         x = self.x0 + col * self.cell
         y = self.y0 - row * self.cell
         return shapely.box(x, y - rows * self.cell, x + cols * self.cell, y)
@@ -76,7 +74,6 @@ class Grid:
 
 def rasterize(geoms: Iterable[BaseGeometry], grid: Grid, *, all_touched: bool = False) -> np.ndarray:
     """Boolean mask of the cells the geometries cover (centre inside, or touched)."""
-
     shapes = [(g, 1) for g in geoms if g is not None and not g.is_empty]
     if not shapes:
         return np.zeros(grid.shape, dtype=bool)

@@ -102,7 +102,6 @@ class Candidate:
         return [d.name for d in self.report.facts.districts if d.name]
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-
         worst = self.worst_finding()
         return {
             "rank": self.rank,
@@ -222,7 +221,6 @@ class SearchResult:
 
     def frame(self, lang: str = "vi") -> Any:
         """The candidates as a GeoDataFrame in EPSG:9209 (flat columns, for GeoPackage/GeoJSON)."""
-
         recs = []
         for c in self.candidates:
             worst = c.worst_finding()
@@ -249,7 +247,6 @@ class SearchResult:
 
     def to_gpkg(self, lang: str = "vi") -> bytes:
         """The candidates as a GeoPackage (EPSG:9209), bytes written whole."""
-
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "search.gpkg"
             self.frame(lang).to_file(path, layer="candidates", driver="GPKG", engine="pyogrio")
@@ -286,7 +283,6 @@ class SearchResult:
 
 
 def _to_display(geom: BaseGeometry) -> BaseGeometry:
-
     return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]
 
 

@@ -172,7 +172,6 @@ def _draw_header(page: _Page, draft: bool) -> None:
 
 def _draw_map(page: _Page, result: SearchResult) -> Axes:
     """The suitability surface with the excluded land, the numbered candidates, a 10 km scale bar and north arrow."""
-
     p, k = page.plan, page.plan.k
     assert result.grid is not None and result.surface is not None and result.constrained is not None  # _check
     ax = page.fig.add_axes((p.margin / p.w_mm, p.margin / p.h_mm, p.map_w / p.w_mm, (p.h_mm - p.top - p.margin) / p.h_mm))

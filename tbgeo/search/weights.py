@@ -159,7 +159,6 @@ def parse_weights(data: Mapping[str, object], factors: Sequence[str]) -> tuple[d
 
 def load_weights_file(path: str, factors: Sequence[str]) -> tuple[dict[str, float], str, AHPResult | None]:
     """``parse_weights`` of a TOML or JSON file; an unreadable file names itself and the fault."""
-
     p = Path(path)
     try:
         raw = p.read_bytes()
