@@ -1,5 +1,6 @@
 """The shape of the package, measured (issue 11 §4): import circles, function-local imports, the longest
-function and the highest cyclomatic complexity per package, modules over 500 lines, mypy errors.
+function and the highest cyclomatic complexity per package, modules over 500 lines, mypy errors (``null``
+with the reason when mypy cannot run), the number of tests collected.
 
     python benchmarks/architecture.py [REPO]      # REPO: another checkout to measure (default: this one)
 
@@ -52,13 +53,49 @@ def _complexity(repo: Path) -> dict[str, tuple[str, int]]:
     return worst
 
 
-def _mypy(repo: Path) -> int:
+def _tool(repo: Path, name: str) -> Path:
+    """``name`` from the measured checkout's own .venv, else from this one's."""
+    own = repo / ".venv" / "bin" / name
+    return own if own.exists() else HERE / ".venv" / "bin" / name
+
+
+def _mypy(repo: Path) -> dict[str, object]:
+    """mypy's error count, or ``None`` with the reason when mypy did not run to a verdict."""
     has_config = "[tool.mypy]" in (repo / "pyproject.toml").read_text(encoding="utf-8")
     args = [] if has_config else ["tbgeo", "--strict", "--ignore-missing-imports", "--exclude", "tbgeo/ui/"]
-    out = subprocess.run([str(HERE / ".venv" / "bin" / "mypy"), *args, "--no-incremental"], cwd=repo,
-                         capture_output=True, text=True)
-    m = re.search(r"Found (\d+) errors?", out.stdout)
-    return int(m.group(1)) if m else 0
+    mypy = _tool(repo, "mypy")
+    if not mypy.exists():
+        return {"errors": None, "reason": f"{mypy} not found (run make install)"}
+    try:
+        out = subprocess.run([str(mypy), *args, "--no-incremental"], cwd=repo, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return {"errors": None, "reason": f"mypy did not run: {exc}"}
+    if m := re.search(r"Found (\d+) errors?", out.stdout):
+        return {"errors": int(m.group(1)), "command": f"{mypy} {' '.join(args)}".strip()}
+    if out.returncode == 0 and "Success: no issues found" in out.stdout:
+        return {"errors": 0, "command": f"{mypy} {' '.join(args)}".strip()}
+    tail = (out.stderr or out.stdout).strip().splitlines()[-1:] or [f"exit status {out.returncode}"]
+    return {"errors": None, "reason": f"mypy gave no verdict (exit {out.returncode}): {tail[0]}"}
+
+
+def _tests(repo: Path) -> dict[str, object]:
+    """How many tests pytest collects (collection only, nothing runs)."""
+    try:
+        out = subprocess.run([str(_tool(repo, "python")), "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                             cwd=repo, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return {"collected": None, "reason": str(exc)}
+    m = re.search(r"(\d+) tests? collected", out.stdout)
+    if not m:
+        return {"collected": None, "reason": (out.stdout.strip().splitlines() or ["no output"])[-1]}
+    return {"collected": int(m.group(1))}
+
+
+def _local_imports(path: Path) -> list[int]:
+    """Lines of function-local imports of ``path`` (tbgeo's own and third-party; type-only ones left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node, local, type_only in imports._walk(tree)
+            if local and not type_only and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
 
 
 def measure(repo: Path) -> dict[str, object]:
@@ -78,17 +115,20 @@ def measure(repo: Path) -> dict[str, object]:
             if n > longest.get(pkg, ("", 0))[1]:
                 longest[pkg] = (f"{module}.{name}", n)
     local = [i for i in g.imports if i.local and not i.type_only]
+    all_local = {m: _local_imports(p) for m, p in g.modules.items()}
     return {
         "repo": str(repo),
         "modules": len(g.modules),
         "import_circles_domain": imports.circles({m: {t for t in edges[m] if t in domain} for m in domain}),
         "import_circles_all": imports.circles(edges),
         "function_local_tbgeo_imports": len({(i.module, i.line) for i in local}),
-        "modules_with_more_than_one": sorted(m for m in domain if len({i.line for i in local if i.module == m}) > 1),
+        "function_local_imports_all": sum(len(v) for v in all_local.values()),
+        "modules_with_more_than_one": sorted(m for m in domain if len(all_local[m]) > 1),
         "modules_over_500_lines": dict(sorted(big.items(), key=lambda kv: -kv[1])),
         "longest_function_per_package": {k: {"function": v[0], "lines": v[1]} for k, v in sorted(longest.items())},
         "highest_complexity_per_package": {k: {"function": v[0], "complexity": v[1]} for k, v in sorted(_complexity(repo).items())},
-        "mypy_errors": _mypy(repo),
+        "mypy": _mypy(repo),
+        "tests": _tests(repo),
     }
 
 

@@ -105,7 +105,7 @@ def main() -> None:
     from rasterstats import zonal_stats
 
     from tbgeo.crs import WORK_CRS
-    from tbgeo.review.zonal import RasterLanduse
+    from tbgeo.review.landuse_files import read_raster
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -115,7 +115,7 @@ def main() -> None:
         gdf = gpd.GeoDataFrame({"i": range(len(sites))}, geometry=sites, crs=WORK_CRS)
         areas_ha = np.array([s.area for s in sites]) / 1e4
 
-        src = RasterLanduse(tif)
+        src = read_raster(tif)
         ds = rasterio.open(tif)
         (t_tbgeo, res_tbgeo), (t_ee, res_ee) = interleaved(  # noqa: B023
             [lambda: src.areas(sites), lambda: exact_extract(ds, gdf, ["unique", "frac", "count"], output="pandas")],
@@ -131,7 +131,7 @@ def main() -> None:
         ((t_rs, res_rs),) = interleaved([lambda: zonal_stats(sites, str(tif), categorical=True, nodata=255)], 1)
         rs_rice = np.array([(r.get(1, 0) + r.get(2, 0)) * 100.0 for r in res_rs])
 
-        gsrc = RasterLanduse(geo_tif)
+        gsrc = read_raster(geo_tif)
         gds = rasterio.open(geo_tif)
         g4326 = gdf.to_crs(4326)
         (t_geo, res_geo), (t_ee_geo, _) = interleaved(

@@ -9,8 +9,10 @@ import json
 import mmap
 import os
 import re
+import shutil
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ __all__ = [
     "safe_extract",
     "find_datasets",
     "open_upload",
+    "sidecar_text",
     "neutralise_link_crs",
     "MAX_NAME_BYTES",
     "check_shapefile",
@@ -369,8 +372,6 @@ def workdir() -> Iterator[Path]:
     """A private temporary folder for unpacking one upload, removed afterwards. Its name carries the
     process id, so folders left by a killed process (kill -9 skips every clean-up) are removed by
     the next one."""
-    import shutil
-    import tempfile
 
     base = Path(tempfile.gettempdir())
     with contextlib.suppress(OSError):
@@ -475,6 +476,20 @@ def _siblings(path: Path) -> dict[str, Path]:
     """Files next to ``path`` with the same stem, by lower-case extension."""
     stem = path.stem.lower()
     return {p.suffix.lower(): p for p in path.parent.iterdir() if p.is_file() and p.stem.lower() == stem}
+
+
+def sidecar_text(path: Path, suffix: str) -> str | None:
+    """The text of the file beside ``path`` with its stem (any case) and ``suffix`` (a shapefile's
+    ``.prj``, ``.cpg``): UTF-8 (a BOM allowed), else Latin-1; stripped; None when absent or empty."""
+    part = _siblings(path).get(suffix.lower())
+    if part is None:
+        return None
+    raw = part.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin1")
+    return text.strip() or None
 
 
 def find_datasets(folder: Path, *, root: Path | None = None) -> list[Dataset]:

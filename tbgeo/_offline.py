@@ -12,7 +12,7 @@ line, not the first. Applied when ``tbgeo`` is imported, before any GDAL or PROJ
 
 from __future__ import annotations
 
-import os
+from tbgeo import settings
 
 __all__ = ["SETTINGS", "UNSET", "ensure"]
 
@@ -36,6 +36,4 @@ UNSET: tuple[str, ...] = ("no_proxy", "NO_PROXY")
 
 def ensure() -> None:
     """Set :data:`SETTINGS` in the environment (overriding anything set before) and remove :data:`UNSET`."""
-    os.environ.update(SETTINGS)
-    for name in UNSET:
-        os.environ.pop(name, None)
+    settings.apply_environment(SETTINGS, UNSET)

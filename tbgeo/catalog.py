@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pyproj import CRS
 
 from tbgeo import diskcache, settings
 from tbgeo.errors import CatalogError, StoreBusyError
-from tbgeo.store import open_store
+from tbgeo.store import Store, open_store
 from tbgeo.store.records import LAYER_ID
 
 if TYPE_CHECKING:
@@ -107,6 +107,9 @@ class Layer:
     file: Path | None = None
     #: An optional layer ships no data: it exists once GIS staff import a version (e.g. communes_2025).
     optional: bool = False
+    #: Where the layer's imported versions are: the catalog's store (``Catalog(layers, store=...)``);
+    #: unset (a layer parsed alone), the configured one, ``open_store(create=False)``.
+    store_source: Callable[[], Store] | None = field(default=None, compare=False, repr=False)
 
     # -- text -------------------------------------------------------------------------------
     def title(self, lang: str) -> str:
@@ -133,13 +136,16 @@ class Layer:
         """Whether there is data to read: the shipped file or an active workspace version."""
         return self.path.is_file() or self.active_version() is not None
 
+    def store(self) -> Store:
+        """The store holding this layer's imported versions (the catalog's)."""
+        return self.store_source() if self.store_source is not None else open_store(create=False)
+
     def active_version(self) -> Any | None:
         """The workspace version that replaces the shipped data, or None when the shipped data is used.
 
         For the land-use raster an imported version is a polygon layer (see tbgeo.landuse).
         """
-
-        return open_store(create=False).active_version(self.id)
+        return self.store().active_version(self.id)
 
     def read(self, *, crs: str | CRS | None = None, shipped: bool = False) -> gpd.GeoDataFrame:
         """The layer's features (the active workspace version when there is one), optionally reprojected."""
@@ -149,8 +155,7 @@ class Layer:
             raise CatalogError("catalog.bad_value", file=self.id, key="kind", value=self.kind, allowed="vector")
         version = None if shipped else self.active_version()
         if version is not None:
-
-            gdf = open_store(create=False).read_version(self.id, version.version)
+            gdf = self.store().read_version(self.id, version.version)
         else:
             gdf = gpd.read_file(self.path, engine="pyogrio")
             if gdf.crs is None:
@@ -341,13 +346,31 @@ def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
 class Catalog:
     """All layers, in draw order. Optional layers (``optional = true``, no shipped data) are not
     among them: ``get`` and ``has_data`` reach them, so they can be imported and read once they
-    have a version, but the map, the printer and the listings do not show them."""
+    have a version, but the map, the printer and the listings do not show them.
 
-    def __init__(self, layers: list[Layer], optional: list[Layer] | None = None) -> None:
-        self.layers = sorted(layers, key=lambda lyr: (lyr.order, lyr.id))
-        self.optional = sorted(optional or [], key=lambda lyr: lyr.id)
+    ``store`` is where the layers' imported versions are read from: a store (``open_store()``), or a
+    function giving one when asked; by default the configured store, opened when a layer asks
+    (``open_store(create=False)``: a store not made yet reads as one without versions).
+    """
+
+    def __init__(self, layers: list[Layer], optional: list[Layer] | None = None, *,
+                 store: Store | Callable[[], Store] | None = None) -> None:
+        if store is None:
+            source: Callable[[], Store] = _configured_store
+        elif hasattr(store, "active_version"):  # a store, not a function giving one
+            bound = cast(Store, store)
+            source = lambda: bound  # noqa: E731 - a store given is used as it is
+        else:
+            source = store
+        self.store_source = source
+        self.layers = sorted((replace(lyr, store_source=source) for lyr in layers), key=lambda lyr: (lyr.order, lyr.id))
+        self.optional = sorted((replace(lyr, store_source=source) for lyr in optional or []), key=lambda lyr: lyr.id)
         self._by_id = {lyr.id: lyr for lyr in self.layers}
         self._optional = {lyr.id: lyr for lyr in self.optional}
+
+    def store(self) -> Store:
+        """The store the layers' imported versions (and the proposals shown with them) are read from."""
+        return self.store_source()
 
     def __iter__(self) -> Iterator[Layer]:
         return iter(self.layers)
@@ -393,8 +416,14 @@ class Catalog:
         return {g: v for g, v in out.items() if v}
 
 
-def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> Catalog:
-    """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated."""
+def _configured_store() -> Store:
+    return open_store(create=False)
+
+
+def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True,
+                 store: Store | Callable[[], Store] | None = None) -> Catalog:
+    """Every ``*.toml`` in ``layers_dir`` (default: the project's ``layers/``), validated; the layers'
+    imported versions are read from ``store`` (default: the configured store, see ``Catalog``)."""
     folder = layers_dir or settings.shipped_dir("layers")
     layers: list[Layer] = []
     optional: list[Layer] = []
@@ -405,4 +434,4 @@ def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True) -> 
             raise CatalogError("catalog.duplicate_id", value=layer.id, file=path.name)
         seen.add(layer.id)
         (optional if layer.optional else layers).append(layer)
-    return Catalog(layers, optional)
+    return Catalog(layers, optional, store=store)

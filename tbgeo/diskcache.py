@@ -40,14 +40,13 @@ def cache_dir() -> Path:
     """``TBGEO_CACHE``; else ``.cache/`` in the project; else, for an installed package (never inside
     site-packages) or where the project cannot be written (installed read-only, e.g. under /opt), the
     user's cache folder (``$XDG_CACHE_HOME/tbgeo`` or ``~/.cache/tbgeo``)."""
-    env = os.environ.get("TBGEO_CACHE")
+    env = settings.cache_override()
     if env:
-        return Path(env)
+        return env
     local = settings.PROJECT_DIR / ".cache"
     if not settings.INSTALLED and os.access(local if local.exists() else settings.PROJECT_DIR, os.W_OK):
         return local
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "tbgeo"
+    return settings.user_cache_home() / "tbgeo"
 
 
 def file_stamp(path: Path, *, change_time: bool = True) -> list[Any]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import sys
+import traceback
+from pathlib import Path
 from typing import Any
 
-from tbgeo import diskcache
+from tbgeo import diskcache, settings
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, localize
 
@@ -75,13 +79,8 @@ def _append_to_log(text: str) -> str:
     """Append ``text`` (with the time and the command's arguments) to the error log (``TBGEO_ERROR_LOG``,
     default ``tbgeo-errors.log`` in the cache folder); where it went: the log's path, or "stderr" when
     the log cannot be written."""
-    import datetime
-    import os
-    import sys
-    from pathlib import Path
-
     try:
-        log = Path(os.environ.get("TBGEO_ERROR_LOG") or diskcache.cache_dir() / "tbgeo-errors.log")
+        log = settings.error_log() or diskcache.cache_dir() / "tbgeo-errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"--- {datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')} {sys.argv[1:]!r}\n{text}")
@@ -102,12 +101,8 @@ def report_internal_error(exc: BaseException, lang: str) -> str:
     """The localized "internal error" message for ``exc``; its traceback is appended to the error log
     (``TBGEO_ERROR_LOG``, default ``tbgeo-errors.log`` in the cache folder), or written to stderr when
     ``TBGEO_DEBUG=1`` or the log cannot be written. The UI shows the same message."""
-    import os
-    import sys
-    import traceback
-
     trace = "".join(traceback.format_exception(exc))
-    if os.environ.get("TBGEO_DEBUG") == "1":
+    if settings.debug():
         sys.stderr.write(trace)
         return t("errors.internal", lang, kind=type(exc).__name__, log="stderr")
     return t("errors.internal", lang, kind=type(exc).__name__, log=_append_to_log(trace))

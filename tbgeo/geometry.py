@@ -4,6 +4,7 @@ outlines with an area, self-crossings located for the user, finite coordinates, 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,41 @@ from tbgeo.crs import transformer
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n.params import Num, Template, Text
 
-__all__ = ["polygonal", "check_site_geometry", "find_crossing", "refuse_self_intersection", "finish_site", "swap_axes"]
+__all__ = ["MAX_COORDINATE", "CoordinateProblems", "coordinate_problems", "polygonal", "check_site_geometry", "find_crossing", "refuse_self_intersection", "finish_site", "swap_axes"]
+
+
+#: Coordinates this far from 0 (or farther) are refused as read: no coordinate system tbgeo knows gives
+#: them, and GEOS and PROJ fail or give NaN on them. The upload's limit is ``max_coordinate`` in
+#: config/ingest.toml (this value by default).
+MAX_COORDINATE = 1e15
+
+
+@dataclass(frozen=True)
+class CoordinateProblems:
+    """Which geometries (positions in the sequence checked) have a vertex that is NaN or infinite, which
+    (of the others) one at ``limit`` or more from 0, and the largest such distance."""
+
+    non_finite: list[int]
+    huge: list[int]
+    biggest: float
+
+    def __bool__(self) -> bool:
+        return bool(self.non_finite or self.huge)
+
+
+def coordinate_problems(geoms: Any, limit: float = MAX_COORDINATE) -> CoordinateProblems:
+    """The one check of unusable coordinates, shared by the review's site files, typed corners and the
+    upload: run on the geometries as read, before any transform or repair."""
+    coords, index = shapely.get_coordinates(np.asarray(geoms, dtype=object), return_index=True)
+    if not coords.size:
+        return CoordinateProblems([], [], 0.0)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(coords).all(axis=1)
+        huge = ~bad & (np.abs(coords) >= limit).any(axis=1)
+    non_finite_rows = np.unique(index[bad])
+    huge_rows = np.setdiff1d(np.unique(index[huge]), non_finite_rows)
+    biggest = float(np.abs(coords[huge]).max()) if huge.any() else 0.0
+    return CoordinateProblems([int(i) for i in non_finite_rows], [int(i) for i in huge_rows], biggest)
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry:
@@ -104,7 +139,7 @@ def finish_site(geom: BaseGeometry) -> BaseGeometry:
     """Valid polygonal geometry with an area, else InputError."""
     if geom.is_empty:
         raise InputError("review.input.empty")
-    if not np.isfinite(np.asarray(geom.bounds, dtype=float)).all():
+    if coordinate_problems([geom], limit=np.inf).non_finite:
         raise CRSError("review.input.not_finite")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         geom = polygonal(geom)

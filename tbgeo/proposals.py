@@ -49,6 +49,7 @@ __all__ = [
     "statuses_for",
     "tidy_actions_for",
     "update_review",
+    "display_name",
 ]
 
 PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected")
@@ -112,7 +113,7 @@ def _statuses(statuses: tuple[str, ...]) -> Joined:
 
 def site_key(site: BaseGeometry) -> str:
     """A key of a site's outline (normalised, so the same outline gives the same key)."""
-    import shapely
+    import shapely  # shapely loads when a site is saved, not at the app's warm start
 
     return hashlib.sha1(shapely.to_wkb(shapely.normalize(site))).hexdigest()
 
@@ -149,7 +150,7 @@ def _refuse_double_approval(p: Proposal, approved: list[Proposal]) -> None:
             continue
         shared = p.geometry.intersection(other.geometry).area
         if shared > SAME_SITE_M2:
-            raise InputError("workspace.overlaps_approved", id=p.id, other=other.id, name=other.name,
+            raise InputError("workspace.overlaps_approved", id=p.id, other=other.id, name=other.name or Text("review.page.unnamed"),
                              ha=Num(shared / 10_000.0, 2))
 
 
@@ -454,7 +455,8 @@ def save_review(
     (``Report.to_record``: every reader sees it in their language, ``render_record``); its attributes as reviewed (kept as
     stored when they say the same as those of the proposal it is a review of); and its name — the one
     the review gives, else the name of the proposal it is a review of (a re-review in another
-    language does not rename it), else "unnamed site".
+    language does not rename it), else none: an empty name, language-neutral like the report, which
+    ``display_name`` says as "unnamed site" in the reader's language.
 
     ``proposal_id`` is the proposal the review is of (the page's re-check, or a draft reopened into
     the form), ``expected`` the ``row_version`` it was seen at. ``remember`` maps site
@@ -471,8 +473,18 @@ def save_review(
         name = name or earlier.name
         if type(attrs).from_dict(earlier.attributes).to_dict() == attributes:
             attributes = earlier.attributes  # the same attributes, kept as stored: no change in the history
-    p, how = save_site(store, report.geometry, name=name or t("review.page.unnamed", lang), attributes=attributes,
+    p, how = save_site(store, report.geometry, name=name or "", attributes=attributes,
                        report=report.to_record(), actor=actor, proposal_id=proposal_id, expected=expected)
     if remember is not None:
         remember[key] = p.id
     return Saved(p.id, how, p.revision_of)
+
+
+def display_name(name: str | None, lang: str) -> str:
+    """A proposal's name as a reader sees it: the name, or "unnamed site" in the reader's language for
+    a site saved without one (stored empty; a name stored by an older version as either language's
+    "unnamed site" is read the same way)."""
+    unnamed = t("review.page.unnamed", lang)
+    if not name or name in (t("review.page.unnamed", "vi"), t("review.page.unnamed", "en")):
+        return unnamed
+    return name

@@ -22,6 +22,13 @@ __all__ = [
     "trusted_proxies",
     "default_lang",
     "LANGS",
+    "debug",
+    "error_log",
+    "cache_override",
+    "user_cache_home",
+    "login_user",
+    "lock_wait_setting",
+    "apply_environment",
 ]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -128,3 +135,44 @@ def default_lang() -> str:
     """Vietnamese unless ``TBGEO_LANG`` says ``en``."""
     lang = os.environ.get("TBGEO_LANG", "vi")
     return lang if lang in LANGS else "vi"
+
+
+def debug() -> bool:
+    """``TBGEO_DEBUG=1``: tracebacks of internal errors go to stderr instead of the error log."""
+    return os.environ.get("TBGEO_DEBUG") == "1"
+
+
+def error_log() -> Path | None:
+    """``TBGEO_ERROR_LOG``: the file internal errors' tracebacks are appended to (unset: the cache folder's)."""
+    env = os.environ.get("TBGEO_ERROR_LOG")
+    return Path(env) if env else None
+
+
+def cache_override() -> Path | None:
+    """``TBGEO_CACHE``: the folder of derived products (unset: see ``tbgeo.diskcache.cache_dir``)."""
+    env = os.environ.get("TBGEO_CACHE")
+    return Path(env) if env else None
+
+
+def user_cache_home() -> Path:
+    """The user's cache folder: ``$XDG_CACHE_HOME`` or ``~/.cache``."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) if xdg else Path.home() / ".cache"
+
+
+def login_user() -> str | None:
+    """``TBGEO_USER``: who acts when nobody signed in (unset: the login name, see ``tbgeo.store.current_user``)."""
+    return os.environ.get("TBGEO_USER") or None
+
+
+def lock_wait_setting() -> str | None:
+    """``TBGEO_LOCK_WAIT``, as written (the store reads it as seconds, see ``tbgeo.store.lock_wait``)."""
+    return os.environ.get("TBGEO_LOCK_WAIT")
+
+
+def apply_environment(values: dict[str, str], unset: tuple[str, ...] = ()) -> None:
+    """Set ``values`` in this process's environment (overriding anything set before) and remove ``unset``:
+    the settings libraries read from the environment (GDAL, PROJ, libcurl; see ``tbgeo._offline``)."""
+    os.environ.update(values)
+    for name in unset:
+        os.environ.pop(name, None)

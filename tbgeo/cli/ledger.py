@@ -10,7 +10,6 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.places import communes_frame
 from tbgeo.places.crosswalk import crosswalk
 from tbgeo.review.config import load_config
-from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
 from tbgeo.store import open_store
 
 NAME = "ledger"
@@ -24,12 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the ledger's GIS (geopandas, rasterio) loads only when the command runs, not at every start
+    from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
 
     lang = args.lang
     cfg = load_config(args.config).ledger
     proposals = open_store(create=False).proposals()
     if args.by == "commune":
-
         ledger = rice_ledger_by_commune(proposals, communes=communes_frame(load_catalog()), config=cfg)
     else:
         ledger = rice_ledger(proposals, config=cfg)

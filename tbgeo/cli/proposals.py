@@ -30,7 +30,6 @@ _DONE = {"archive": "review.page.archived", "delete": "review.page.deleted", "re
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-
     parser.add_argument("what", nargs="?", metavar="archive|delete|restore|ID", help=t("review.cli.what_help", lang))
     parser.add_argument("id", nargs="?", metavar="ID", help=t("review.cli.tidy_id_help", lang))
     parser.add_argument("--all", action="store_true", help=t("review.cli.all_help", lang))
@@ -46,7 +45,7 @@ def _row(p: Proposal, lang: str, report: dict[str, Any] | None = None) -> dict[s
     report = render_record(p.report or {}, lang) if report is None else report
     return {
         "id": p.id,
-        "name": p.name,
+        "name": proposals.display_name(p.name, lang),
         "status": p.status,
         "area_ha": round(p.area_ha, 4),
         "sector": p.attributes.get("sector"),
@@ -66,7 +65,6 @@ def _number(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-
     if args.what in TIDY:
         if args.id is None:
             raise InputError("review.cli.need_tidy_id", action=args.what)
@@ -87,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     """Every stored proposal, one line (or one JSON object) each; archived and deleted ones with ``--all``."""
-
     lang = args.lang
     items = open_store(create=False).proposals()
     listed = [p for p in items if args.all or p.status in LISTED_STATUSES]
@@ -132,7 +129,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(data)
         return 0
-    print(f"#{p.id} {p.name} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
+    print(f"#{p.id} {proposals.display_name(p.name, lang)} — {t('review.page.st_' + p.status, lang)}, {fmt_number(p.area_ha, lang, 2)} ha")
     if p.revision_of is not None:
         print("  " + t("review.cli.revision_of", lang, id=p.revision_of))
     if p.geometry is not None and not p.geometry.is_empty:

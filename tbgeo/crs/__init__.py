@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pyproj import CRS, Transformer
+from pyproj.transformer import TransformerGroup
 
 from tbgeo.errors import CRSError
 
@@ -20,6 +22,7 @@ __all__ = [
     "to_display",
     "transformer",
     "proj4_definition",
+    "short_label",
 ]
 
 #: VN-2000 / TM-3 105-30 (Thái Bình's provincial zone). Areas and distances are computed here.
@@ -27,6 +30,12 @@ WORK_EPSG = 9209
 WORK_CRS = CRS.from_epsg(WORK_EPSG)
 #: WGS 84, only for GeoJSON files and Leaflet display.
 DISPLAY_CRS = CRS.from_epsg(4326)
+
+
+def short_label(crs: CRS) -> str:
+    """``EPSG:9209``, or the CRS's name when it has no EPSG code."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name
 
 
 @lru_cache(maxsize=64)
@@ -43,10 +52,6 @@ def proj4_definition(epsg: int = WORK_EPSG) -> str:
     The shift is the one PROJ itself applies from WGS 84 (for VN-2000: EPSG:6960, Decision
     05/2007/QĐ-BTNMT, coordinate frame); ``+towgs84`` is position vector, so the rotations change sign.
     """
-    import re  # only here: the one place that reads a PROJ pipeline
-
-    from pyproj.transformer import TransformerGroup
-
     pipeline = TransformerGroup(DISPLAY_CRS, CRS.from_epsg(epsg)).transformers[0].to_proj4() or ""
     steps = [step.strip() for step in pipeline.split("+step")]
     projection = steps[-1]

@@ -373,13 +373,14 @@ def _name_mismatch_warning(name: str | None, epsg: int, p: dict[str, Any], origi
     return "ingest.w_name_mismatch", params
 
 
-def user_crs(value: str | int) -> CRSDetection:
-    """The CRS a user chose (``9209``, ``EPSG:9209`` or WKT)."""
+def user_crs(value: str | int, *, refusal: str = "ingest.crs_bad") -> CRSDetection:
+    """The CRS a user chose (``9209``, ``EPSG:9209`` or WKT); one that is none is refused with the
+    message ``refusal`` (the upload's, or the review's ``review.input.bad_crs``)."""
     text = str(value).strip()
     try:
         crs = CRS.from_epsg(int(text)) if text.isdigit() else CRS.from_user_input(text)
     except Exception as exc:
-        raise CRSError("ingest.crs_bad", value=text[:80]) from exc
+        raise CRSError(refusal, value=text[:80]) from exc
     epsg = crs.to_epsg(min_confidence=90)
     return CRSDetection(
         source="user",

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
+from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from tbgeo.crs import WORK_CRS, transformer
@@ -61,8 +62,6 @@ _GEOD = Geod(ellps="WGS84")
 
 def province_box() -> BaseGeometry:
     """Thái Bình's extent box in EPSG:9209 (where no districts layer gives its outline: the caller's)."""
-    from shapely.geometry import box
-
     t = transformer("EPSG:4326", "EPSG:9209")
     return shapely.transform(box(*PROVINCE_EXTENT).segmentize(0.01), t.transform, interleaved=False)
 
@@ -70,8 +69,6 @@ def province_box() -> BaseGeometry:
 @lru_cache(maxsize=1)
 def vietnam_outline() -> BaseGeometry:
     """A coarse outline of Vietnam (with coastal sea, Hoàng Sa and Trường Sa) in EPSG:9209."""
-    from shapely.geometry import Polygon, box
-
     t = Transformer.from_crs(4326, WORK_CRS, always_xy=True)
     parts = [Polygon(_VIETNAM_MAINLAND), box(*_HOANG_SA), box(*_TRUONG_SA)]
     merged = shapely.union_all([shapely.transform(p.segmentize(0.1), t.transform, interleaved=False) for p in parts])
@@ -106,8 +103,6 @@ class Landing:
 
 def landing(x: float, y: float, *, province: BaseGeometry, near_km: float) -> Landing:
     """Classify a point in EPSG:9209 (the data's centre): in/near the province, elsewhere in Vietnam, outside."""
-    from shapely.geometry import Point
-
     if not (math.isfinite(x) and math.isfinite(y)):
         return Landing("outside", float("inf"), "", float("nan"), float("nan"))
     pt = Point(x, y)
@@ -168,7 +163,6 @@ _MAX_STRAYS = 50
 def landing_features(geoms: Any, fids: Any, *, province: BaseGeometry, near_km: float) -> FeatureLanding:
     """Classify each geometry (EPSG:9209, finite) as in or near the province (within ``near_km``),
     elsewhere in Vietnam, or outside Vietnam, and give the verdict (see :class:`FeatureLanding`)."""
-    import shapely
 
     arr = np.asarray(geoms)
     fid_arr = np.asarray(fids)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from tbgeo import settings
+from tbgeo.config import read_config
+from tbgeo.geometry import MAX_COORDINATE
 
 __all__ = ["IngestConfig", "load_config"]
 
@@ -21,7 +21,7 @@ class IngestConfig:
     max_unpacked_mb: float = 1000.0
     max_compression_ratio: float = 200.0
     max_columns: int = 500
-    max_coordinate: float = 1e15
+    max_coordinate: float = MAX_COORDINATE
     near_km: float = 40.0
     outside_tolerance_m: float = 500.0
 
@@ -39,13 +39,10 @@ class IngestConfig:
 
 def load_config(path: Path | None = None) -> IngestConfig:
     """The settings in ``path`` (default ``config/ingest.toml``); unknown keys are ignored."""
-    path = path or settings.shipped("config", "ingest.toml")
+    data, _ = read_config("ingest.toml", path)
     values: dict[str, Any] = {}
-    if path.exists():
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        for section in ("limits", "landing"):
-            values.update(data.get(section, {}))
+    for section in ("limits", "landing"):
+        values.update(data.get(section, {}))
     known = {f.name: f.type for f in fields(IngestConfig)}
     kwargs: dict[str, Any] = {}
     for key, value in values.items():

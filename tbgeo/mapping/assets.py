@@ -47,16 +47,16 @@ _DRAW_CSS = [("leaflet_draw_css", "leaflet-draw/leaflet.draw.css")]
 def localize(element: Any, *, base_url: str = STATIC_URL) -> Any:
     """Point a folium Map or Draw plugin at the app's own copies of Leaflet and proj4js (no CDN, no
     jQuery/Bootstrap)."""
+    # folium loads with the map, not at a warm start (the Draw plugin is told by its class: importing
+    # folium.plugins costs ~0.3 s)
     from folium import Map
 
     if isinstance(element, Map):
         js, css = _MAP_JS, _MAP_CSS
-    else:
-        from folium.plugins import Draw  # only here: importing folium.plugins costs ~0.3 s
-
-        if not isinstance(element, Draw):
-            raise TypeError(f"no offline assets known for {type(element).__name__}")
+    elif type(element).__name__ == "Draw" and type(element).__module__.startswith("folium.plugins"):
         js, css = _DRAW_JS, _DRAW_CSS
+    else:
+        raise TypeError(f"no offline assets known for {type(element).__name__}")
     element.default_js = [(name, f"{base_url}/{path}") for name, path in js]
     element.default_css = [(name, f"{base_url}/{path}") for name, path in css]
     return element

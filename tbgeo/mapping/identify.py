@@ -15,6 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import pandas as pd
+import rasterio
+import shapely
+
 from tbgeo.catalog import Catalog, Layer, RasterClass
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.i18n import fmt_number, t
@@ -24,8 +29,6 @@ from tbgeo.review.landuse import raster_path
 from tbgeo.safetext import terminal_text
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-    import pandas as pd
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -117,8 +120,6 @@ def tolerance_for_zoom(lat: float, zoom: float, pixels: float = CLICK_PIXELS) ->
 
 
 def _landuse_class(layer: Layer, lon: float, lat: float) -> RasterClass | None:
-    import rasterio
-
     with rasterio.open(raster_path(layer)) as src:
         x, y = transformer("EPSG:4326", src.crs.to_string()).transform(lon, lat)
         row, col = src.index(x, y)
@@ -148,8 +149,6 @@ def identify(
     ``tolerance_m`` metres, nearest first. ``proposals``: the proposals drawn on the map
     (``Store.proposals_frame(statuses)``), or None.
     """
-    import geopandas as gpd
-    import shapely
 
     easting, northing = transformer("EPSG:4326", WORK_CRS.to_string()).transform(lon, lat)
     point = shapely.Point(easting, northing)
@@ -246,7 +245,6 @@ def attribute_table(layer: Layer, frame: gpd.GeoDataFrame, lang: str, query: str
     """The layer's popup fields as a reader sees them (one column per field, headed by its label),
     indexed like ``frame``; only the rows where some value contains ``query`` (case and diacritics
     ignored: "tien hai" finds "Tiền Hải")."""
-    import pandas as pd
 
     items = [item for item in layer.popup if item["field"] in frame.columns]
     classes = _classes(layer, lang)
@@ -272,8 +270,6 @@ def feature_geometry(frame: gpd.GeoDataFrame, row: Any) -> BaseGeometry | None:
 
 def layer_extent(frame: gpd.GeoDataFrame) -> BaseGeometry | None:
     """The box around a layer's features in WGS 84 (None for a layer with no features)."""
-    import shapely
-
     if frame.empty:
         return None
     bounds: Sequence[float] = frame.to_crs("EPSG:4326").total_bounds

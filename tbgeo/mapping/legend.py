@@ -183,8 +183,8 @@ def script_element(m: folium.Map, name: str, js: str, **params: Any) -> None:
     Written as a MacroElement's ``script`` macro so that streamlit-folium, which renders each
     child's script, includes it.
     """
-    from branca.element import MacroElement
-    from jinja2 import Template
+    # branca (and jinja2 with it) loads with the map, not at a warm start; its Template is jinja2's
+    from branca.element import MacroElement, Template  # type: ignore[attr-defined]  # jinja2's Template, as branca uses it
 
     element = MacroElement()  # type: ignore[no-untyped-call]  # branca's __init__ has no annotations
     element._name = name

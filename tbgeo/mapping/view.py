@@ -11,7 +11,10 @@ of anything drawn gives a new page at once.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +63,6 @@ def default_layers(catalog: Catalog) -> tuple[str, ...]:
 
 
 def _workspace_state() -> tuple[str, str, dict[str, Any]]:
-
     return open_store(create=False).state()
 
 
@@ -174,10 +176,6 @@ def write_standalone(html: str, path: Path) -> Path:
     Written whole or not at all; a folder that is missing or cannot be written gives an InputError
     (in the reader's language), and no partial file is left.
     """
-    import os
-    import tempfile
-
-
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError("map_cli.out_dir_missing", path=str(path.parent))
@@ -205,9 +203,7 @@ def focus_on(html: str, geometry: Any, *, approximate: bool, outline: bool = Tru
     polygon from a layer, a dashed orange box for an approximate extent, nothing without ``outline``
     (a whole layer). Only coordinates enter the page (JSON, ``</`` escaped); the cached page itself
     is not changed."""
-    import json
-
-    import shapely
+    import shapely  # shapely loads for a focused map only, not at a warm start
 
     m = _MAP_VAR.search(html)
     end = html.rfind("</html>")

@@ -22,6 +22,7 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.assets import localize
 from tbgeo.mapping.legend import LegendEntry, add_legend, legend_entries, script_element
 from tbgeo.mapping.tools import LABELLED_LAYERS, add_feature_labels, add_tools, feature_labels
+from tbgeo.proposals import display_name
 from tbgeo.review.landuse import raster_path
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ def proposals_overlay(frame: gpd.GeoDataFrame | None, lang: str, *,
     frame = frame.assign(_order=frame["status"].map(order)).sort_values("_order", kind="stable").drop(columns="_order")
     frame = frame.assign(
         number_text=[f"#{int(i)}" for i in frame["proposal_id"]],
+        name=[display_name(n, lang) for n in frame["name"]],
         status_text=[t(f"map.status_{s}", lang) for s in frame["status"]],
         area_text=[fmt_number(a, lang, 2) + " ha" for a in frame["area_ha"]],
     )

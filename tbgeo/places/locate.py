@@ -163,7 +163,7 @@ def locate(
 ) -> Location:
     """The site ``geom`` (EPSG:9209) in both systems. ``districts`` has ``gso_code`` and ``name_vi``;
     ``communes`` (from ``communes_frame``) has ``gso_code`` of new units, or None."""
-    import shapely
+    import shapely  # shapely loads when a site is located, not when the command line starts
 
     cw = cw or crosswalk()
     area = float(geom.area)

@@ -22,7 +22,6 @@ from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
 from tbgeo.places.locate import Location, communes_frame, locate
 from tbgeo.places.names import exact_key, fold, key, type_word
 from tbgeo.proposals import LISTED_STATUSES
-from tbgeo.store import open_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -101,7 +100,7 @@ class PlaceSources:
 
 def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> PlaceSources:
     """The sources of the current catalog (default: ``load_catalog()``) and workspace proposals
-    (default: those of the existing workspace, none when there is no workspace)."""
+    (default: those of the catalog's store, none when there is no store yet)."""
 
     cat = catalog if catalog is not None else load_catalog()
     cw = crosswalk()
@@ -117,7 +116,7 @@ def load_sources(catalog: Any = None, proposals: list[Any] | None = None) -> Pla
             if name and geom is not None and not geom.is_empty:
                 sites.append(Site(_LAYER_KIND[lid], f"{lid}:{i}", str(name), geom, lid))
     if proposals is None:  # archived and deleted drafts are found by no search
-        proposals = open_store(create=False).proposals(LISTED_STATUSES)
+        proposals = cat.store().proposals(LISTED_STATUSES)
     for p in proposals:
         geom = getattr(p, "geometry", None)
         if getattr(p, "name", None) and geom is not None and not geom.is_empty:

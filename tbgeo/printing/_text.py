@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, cast
 
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.textpath import TextToPath
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ def _font_style(style: str) -> _FontStyle:
 
 @lru_cache(maxsize=8)
 def _font(weight: str, style: _FontStyle) -> FT2Font:
-    from matplotlib.font_manager import findfont, get_font
-
     return get_font(findfont(FontProperties(family=FONT, weight=weight, style=style)))
 
 

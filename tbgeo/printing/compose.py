@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -340,7 +341,6 @@ def render(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[str, An
         more = _continuation_figures(plan, layout)
         buf = io.BytesIO()
         if more:  # the findings table continues on further pages of the same PDF
-            from matplotlib.backends.backend_pdf import PdfPages
 
             with PdfPages(buf, metadata=_metadata("pdf", layout)) as pdf:
                 for f in (fig, *more):
@@ -363,8 +363,6 @@ def render_sheet(spec: PrintSpec, *, site: Any = None, findings: Sequence[dict[s
 
 def render_atlas_result(spec: PrintSpec, *, data: MapData | None = None) -> PrintResult:
     """One page per district (in GSO-code order), each with its own title, unit and inset, in one PDF."""
-    from matplotlib.backends.backend_pdf import PdfPages
-
     data = data or MapData()
     spec = replace(spec, fmt="pdf", district=None, bbox=None, site=None, findings=None).validate()
     names = data.district_names()

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import shapely
+from matplotlib import patheffects
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from tbgeo.i18n import fmt_number, t
 from tbgeo.printing._text import PT_MM, text_width_mm
@@ -248,7 +251,6 @@ def draw_corner_table(fig: Figure, mm: Transform, plan: CornerPlan, lang: str, *
                       continued_from: int | None = None, continues_on: int | None = None) -> dict[str, Any]:
     """Rows ``start:stop`` of the table, at the top of ``box`` (the plan's box in the map frame by default:
     drawn on white); on a continuation page, in as many column groups as the page is wide."""
-    from matplotlib.patches import Rectangle
 
     on_map = box is None
     x0, y0, w, h = plan.box if box is None else box
@@ -295,7 +297,6 @@ def draw_corner_table(fig: Figure, mm: Transform, plan: CornerPlan, lang: str, *
 def _draw_rows(fig: Figure, mm: Transform, plan: CornerPlan, rows: list[tuple[str, str, str]], x0: float, y: float,
                k: float) -> float:
     """The head and the rows of one column group; the y (mm) under the last."""
-    from matplotlib.lines import Line2D
 
     pt = plan.pt
     lh = corner_row_height(pt)
@@ -317,8 +318,6 @@ def _draw_rows(fig: Figure, mm: Transform, plan: CornerPlan, rows: list[tuple[st
 
 def draw_corner_marks(ax: Axes, plan: CornerPlan, site: Any, *, scale: int, k: float) -> list[int]:
     """A dot on every vertex and, beside it (away from the site's centre), its number; the numbers drawn."""
-    from matplotlib import patheffects
-
     cx, cy = site.representative_point().coords[0]
     m_per_pt = PT_MM * scale / 1000.0  # a point on the paper, in ground metres
     ax.scatter([c.y for c in plan.corners], [c.x for c in plan.corners], s=(2.2 * k) ** 2, c="#d10000",

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import box as shapely_box
+from shapely.ops import polylabel
 
 from tbgeo.printing.sheets import PT_MM, Box
 
@@ -176,8 +177,6 @@ def beside(geom: Any, w: float, h: float, m_per_mm: float) -> list[tuple[float, 
 
 def interior(vis: Any, h: float, m_per_mm: float, prefer: Any = None) -> list[tuple[float, float]]:
     """Candidate centres inside ``vis`` for a label ``h`` mm tall: ``prefer``, pole of inaccessibility, then a grid."""
-    from shapely.ops import polylabel
-
     parts = [p for p in shapely.get_parts(vis) if p.geom_type == "Polygon" and not p.is_empty]
     if not parts:
         return []

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 
@@ -80,13 +81,9 @@ class Symbol:
         return (0, tuple(d / lw for d in self.dash))
 
     def face_rgba(self) -> tuple[float, float, float, float] | str:
-        from matplotlib.colors import to_rgba
-
         return to_rgba(self.face, self.face_alpha) if self.face else "none"
 
     def edge_rgba(self) -> tuple[float, float, float, float] | str:
-        from matplotlib.colors import to_rgba
-
         return to_rgba(self.edge, self.edge_alpha) if self.edge else "none"
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import rasterio
 import shapely
 
 from tbgeo.catalog import load_catalog
@@ -114,7 +115,6 @@ class MapData:
             if layer.kind == "vector":
                 boxes.append(self.frame(lid).total_bounds)
             else:
-                import rasterio
 
 
                 with rasterio.open(raster_path(layer)) as ds:

@@ -7,9 +7,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import rasterio
 import shapely
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.patches import PathPatch
+from rasterio.enums import Resampling
+from rasterio.windows import Window, from_bounds
 from shapely.geometry import box as shapely_box
 
 from tbgeo.i18n import t
@@ -126,10 +131,6 @@ def _draw_geoms(ax: Axes, geoms: Sequence[Any], gtype: str, sym: Symbol, z: floa
 
 def draw_raster(ax: Axes, layer: Layer, extent: Extent, scale: int, z: float, *, dpi: float) -> set[int]:
     """The raster's window over the frame, read at ``dpi`` on paper (nearest cells); the class values shown."""
-    import rasterio
-    from matplotlib.colors import to_rgba
-    from rasterio.enums import Resampling
-    from rasterio.windows import Window, from_bounds
 
 
     with rasterio.open(raster_path(layer)) as ds:
@@ -221,8 +222,6 @@ def extra_legend(site: Any, site_name: str | None, extent: Extent, province_draw
 
 def draw_labels(ax: Axes, placements: Sequence[Placement], *, k: float) -> list[tuple[str, LegendItem]]:
     """Each placed name with a white halo, each callout as a numbered circle; the callouts' legend rows."""
-    from matplotlib import patheffects
-
     halo = [patheffects.Stroke(linewidth=1.6 * k, foreground="white")]
     callouts: list[tuple[str, LegendItem]] = []
     for p in placements:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date as _date
 from typing import TYPE_CHECKING
 
+from matplotlib.lines import Line2D
+
 from tbgeo.i18n import t
 from tbgeo.places.names import fold
 from tbgeo.printing._text import nfc, text_width_mm, wrap_mm
@@ -225,7 +227,6 @@ def draw_title_block(fig: Figure, mm: Transform, box: Box, tb: TitleBlock, pt: f
                  style="italic" if motto else "normal", ha="center", va="top", gid="national-heading")
     if tb.right:
         # the short rule under the motto, as on official documents
-        from matplotlib.lines import Line2D
 
         half = max(text_width_mm(s, cpt, style="italic") for s in tb.right[tb.motto_index:]) / 2
         yy = y - len(tb.right) * lh - 0.15 * lh

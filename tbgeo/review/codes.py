@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from tbgeo.errors import InputError
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from tbgeo.catalog import Layer
+
 __all__ = ["RICE_CODES", "LANDUSE_CODES", "DEFAULT_RASTER_CLASSES", "CODE_COLUMN", "ALIASES", "norm_code",
-           "normalise_codes", "find_code_column"]
+           "normalise_codes", "find_code_column", "class_values"]
 
 
 RICE_CODES = ("LUC", "LUK", "LUN", "LUA")
@@ -84,3 +88,23 @@ ALIASES = {
 def normalise_codes(values: pd.Series) -> list[str | None]:
     """Each value as an upper-case land-use code (``"luc "`` → ``LUC``), None when it is not one."""
     return [norm_code(v) for v in values.tolist()]
+
+
+def class_values(layer: Layer, codes: list[Any]) -> np.ndarray:
+    """The raster value of each code under the layer's class table (``SKK/SKN`` covers both codes);
+    codes of no class take the "other" class (the one whose code is not a land-use code, e.g. ``BHK/khác``)."""
+    table: dict[str, int] = {}
+    other = None
+    for cls in layer.raster_classes:
+        parts = [p.strip().upper() for p in str(cls.code).split("/")]
+        for part in parts:
+            table.setdefault(part, int(cls.value))
+        if any(p in ("KHÁC", "KHAC", "OTHER") for p in parts):
+            other = int(cls.value)
+    if other is None:
+        other = min(int(c.value) for c in layer.raster_classes)
+    out = np.empty(len(codes), dtype=np.uint8)
+    for i, code in enumerate(codes):
+        key = str(code).upper() if code else ""
+        out[i] = table.get(key, table.get(ALIASES.get(key, ""), other))
+    return out

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tbgeo import settings
+from tbgeo.config import config_path, read_config
 from tbgeo.errors import InputError
 from tbgeo.i18n import catalog
 from tbgeo.i18n.params import Num
@@ -178,7 +177,7 @@ _SECTIONS: dict[str, type] = {
 
 
 def default_config_path() -> Path:
-    return settings.shipped("config", "review.toml")
+    return config_path("review.toml")
 
 
 def parse_raster_classes(data: Any, *, file: str) -> dict[int, str]:
@@ -250,17 +249,9 @@ def _check_investment_policy(cfg: InvestmentPolicyConfig, file: str) -> None:
 
 def load_config(path: Path | str | None = None) -> ReviewConfig:
     """The thresholds from ``path`` (default ``config/review.toml``; built-in defaults if it is absent)."""
-    explicit = path is not None
-    p = Path(path) if path is not None else default_config_path()
-    if not p.exists():
-        if explicit:
-            raise InputError("review.config_missing", file=str(p))
+    data, p = read_config("review.toml", path)
+    if p is None:
         return ReviewConfig()
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError("review.config_unreadable", file=p.name, detail=str(exc)) from exc
     sections: dict[str, Any] = {}
     for name, value in data.items():
         if name not in _SECTIONS:

@@ -8,20 +8,24 @@ listed in ``missing``, so rules can say "no data" instead of failing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import pandas as pd
+import shapely
+
 from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CRSError
 from tbgeo.places.locate import communes_frame
-from tbgeo.review.landuse import landuse_source
-from tbgeo.store import Store, open_store, proposals_frame
+from tbgeo.review.landuse_files import landuse_source
+from tbgeo.store import proposals_frame
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
     from tbgeo.catalog import Catalog
@@ -44,14 +48,10 @@ _PARK_LAYERS = {"industrial_parks": "park", "industrial_clusters": "cluster", "a
 
 
 def empty_frame(columns: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=WORK_CRS))
 
 
 def _prepare(gdf: gpd.GeoDataFrame | None, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
-    import shapely
-
     if gdf is None:
         return empty_frame(columns)
     if gdf.crs is None:
@@ -135,8 +135,6 @@ class ReviewContext:
 
         ``landuse`` replaces the catalog's land-use raster (``--landuse PATH``).
         """
-        import geopandas as gpd
-        import pandas as pd
 
 
         cat = catalog if catalog is not None else load_catalog()
@@ -173,7 +171,7 @@ class ReviewContext:
             missing.append("landuse")
         stored = None
         if include_proposals:
-            stored = tuple((workspace or open_store(create=False)).proposals())
+            stored = tuple((workspace or cat.store()).proposals())
         ctx = cls.from_frames(
             districts=read("districts"),
             parks=parks,
@@ -195,9 +193,7 @@ class ReviewContext:
         """The same layers with another set of stored proposals (after a save or a decision): the
         store's ``proposals()`` (their outlines, and their reviews for the ledger), or only a frame of
         outlines (``proposal_id``, ``name``, ``status``; the ledger then has not read them)."""
-        import dataclasses
 
-        import geopandas as gpd
 
         stored = None if proposals is None or isinstance(proposals, gpd.GeoDataFrame) else tuple(proposals)
         frame = proposals_frame(stored) if stored is not None else proposals
@@ -206,16 +202,12 @@ class ReviewContext:
     @cached_property
     def province(self) -> BaseGeometry | None:
         """The province outline: the union of the districts (None when there is no district layer)."""
-        import shapely
-
         if self.districts.empty:
             return None
         return shapely.union_all(self.districts.geometry.values)
 
     @cached_property
     def economic_zone_union(self) -> BaseGeometry | None:
-        import shapely
-
         if self.economic_zone.empty:
             return None
         return shapely.union_all(self.economic_zone.geometry.values)
@@ -234,6 +226,5 @@ class ReviewContext:
 
 def landuse_from_layer(layer: Any) -> LanduseSource:
     """The catalog's land use: its active imported polygons, or the shipped raster with its class table."""
-
     source: LanduseSource = landuse_source(layer)
     return source

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tbgeo.findings import REVIEW_SEVERITIES
 from tbgeo.i18n import fmt_number, t
 from tbgeo.i18n.params import Num, dump_param, fmt_param as _fmt, load_param
 
@@ -20,7 +21,7 @@ __all__ = ["SEVERITIES", "SEVERITY_ICONS", "TECHNOLOGY_LEVELS", "worst", "law_te
 
 
 #: From least to most severe; the verdict of a report is the worst severity of its findings.
-SEVERITIES = ("ok", "info", "warn", "block")
+SEVERITIES = REVIEW_SEVERITIES
 
 
 SEVERITY_ICONS = {"ok": "🟢", "info": "🔵", "warn": "🟠", "block": "🔴"}
@@ -32,8 +33,7 @@ TECHNOLOGY_LEVELS = ("high", "advanced", "medium", "outdated")
 
 def worst(severities: Sequence[str]) -> str:
     """The most severe of ``severities`` (``ok`` for none)."""
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    return max(severities, key=lambda s: rank[s], default="ok")
+    return SEVERITIES.worst(severities)
 
 
 def law_text(key: str, lang: str) -> str:
@@ -70,8 +70,7 @@ class Finding:
     value_note: Any = None
 
     def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"severity {self.severity!r} not in {SEVERITIES}")
+        SEVERITIES.check(self.severity)
 
     def title(self, lang: str) -> str:
         return t(f"review.rule.{self.rule}.title", lang)

@@ -11,27 +11,36 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
 import shapely
 from pyproj import CRS
 from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from tbgeo._io import open_upload, sniff
-from tbgeo.crs import WORK_CRS, detect as crsdetect, transformer
+from tbgeo._io import open_upload, sidecar_text, sniff
+from tbgeo.crs import WORK_CRS, detect as crsdetect, short_label, transformer
 from tbgeo.crs.guess import SITE_E_9209, SITE_LAT, SITE_LON, SITE_N_9209, guess_crs
 from tbgeo.errors import CRSError, InputError
-from tbgeo.geometry import finish_site, refuse_self_intersection, swap_axes
+from tbgeo.geometry import (
+    MAX_COORDINATE,
+    coordinate_problems,
+    finish_site,
+    refuse_self_intersection,
+    swap_axes,
+)
 from tbgeo.i18n import t
 from tbgeo.i18n.params import Num, Template, fmt_param
 from tbgeo.ingest.config import load_config as ingest_config
 from tbgeo.review.config import load_config
-from tbgeo.review.zonal import LanduseSource, RasterLanduse, VectorLanduse
+from tbgeo.review.zonal import LanduseSource
 from tbgeo.safetext import library_detail
 
 __all__ = [
@@ -82,7 +91,6 @@ class SiteInput:
 # -- helpers ---------------------------------------------------------------------------------------
 def note_text(note: Any, lang: str) -> str:
     """A note of ``SiteInput.notes`` in ``lang``: a catalog key, or a Template with numbers."""
-
     return t(note, lang) if isinstance(note, str) else str(fmt_param(note, lang))
 
 
@@ -93,7 +101,7 @@ def _to_work(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
         # metres read as degrees would give infinite (or absurdly densified) geometry
 
         minx, miny = geom.bounds[:2]
-        raise CRSError("review.input.not_degrees", x=Num(float(minx), 2), y=Num(float(miny), 2), crs=_crs_label(crs))
+        raise CRSError("review.input.not_degrees", x=Num(float(minx), 2), y=Num(float(miny), 2), crs=short_label(crs))
     tr = transformer(crs.to_wkt(), WORK_CRS.to_wkt())
     if crs.is_geographic:
         geom = shapely.segmentize(geom, 0.0002)  # ≈ 20 m: keep long edges straight on the ground
@@ -101,16 +109,12 @@ def _to_work(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
 
 
 def _stack(xy: tuple[Any, Any]) -> Any:
-    import numpy as np
-
     return np.column_stack(xy)
 
 
 # -- files -----------------------------------------------------------------------------------------
 #: What a site file's dataset may be (the kinds ``tbgeo._io`` recognises).
 _SITE_KINDS = ("shapefile", "geojson", "kml", "gpkg")
-#: Coordinates this large are never a place on Earth in any CRS (and overflow transforms).
-_HUGE = 1e15
 
 
 def _limits(limits: Any | None) -> Any:
@@ -166,8 +170,6 @@ def unpacked(path: Path, *, limits: Any | None = None, display_name: str | None 
 
 def _layers(path: Path) -> list[str | None]:
     """The layers to read: every folder of a KML, else the first (only) layer."""
-    import pyogrio
-
     if path.suffix.lower() == ".kml":
         return [str(n) for n, _ in pyogrio.list_layers(path)]
     return [None]
@@ -176,25 +178,17 @@ def _layers(path: Path) -> list[str | None]:
 def _read_frame(path: Path, name: str, limits: Any) -> Any:
     """The site's geometries (no attributes), after checking the feature count GDAL reports, then the
     vertex count, against the limits; one first row of attributes is read separately."""
-    import geopandas as gpd
-    import pandas as pd
-    import pyogrio
-    import shapely
-
     layers = _layers(path)
     counted = 0
     for layer in layers:
-        with warnings.catch_warnings():  # GDAL's English warnings (e.g. a bad GeoPackage id) stay out of the way
-            warnings.simplefilter("ignore", RuntimeWarning)
-            n = int(pyogrio.read_info(path, layer=layer).get("features") or 0)
+        n = int(pyogrio.read_info(path, layer=layer).get("features") or 0)
         counted += max(n, 0)
         if counted > limits.max_features:
             raise InputError("review.input.too_many_features", file=name, n=counted, limit=limits.max_features)
     frames = []
     for layer in layers:
         # geometry only: thousands of columns, or names that clash, are not read at all
-        with warnings.catch_warnings():  # NaN corners are refused below, with a message
-            warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(invalid="ignore"):  # shapely's from_wkb flags a NaN corner; it is refused below, with a message
             frame = pyogrio.read_dataframe(path, layer=layer, columns=[], max_features=limits.max_features + 1)
         if len(frame):
             frames.append(frame)
@@ -215,8 +209,6 @@ def _read_frame(path: Path, name: str, limits: Any) -> Any:
 def _first_properties(path: Path) -> dict[str, Any]:
     """The first feature's plain attributes (name, ...): at most 200 columns, text as text; none when
     the attributes cannot be read (they are not needed for the review)."""
-    import pyogrio
-
     try:
         table = pyogrio.read_dataframe(path, layer=_layers(path)[0], max_features=1, read_geometry=False)
     except Exception:
@@ -237,12 +229,7 @@ def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
     """The CRS the file declares, identified as uploads identify it (``tbgeo.crs.detect``); a
     mislabelled VN-2000 definition is refused until the user says which CRS it is."""
     if path.suffix.lower() == ".shp":
-        prj = path.with_suffix(".prj")
-        if not prj.exists():
-            prj = next((q for q in path.parent.iterdir() if q.stem == path.stem and q.suffix.lower() == ".prj"), prj)
-        if not prj.exists():
-            return None
-        text = prj.read_bytes().decode("utf-8", errors="replace").strip()
+        text = sidecar_text(path, ".prj")  # read as uploads read it
         origin = "prj"
     else:
         if gdf.crs is None:
@@ -259,15 +246,12 @@ def _declared_crs(path: Path, gdf: Any, name: str) -> CRS | None:
 
 
 def _refuse_bad_coordinates(gdf: Any, name: str) -> None:
-    """NaN or infinite vertices, and coordinates of 1e15 or more, are refused before any transform."""
-    import numpy as np
-    import shapely
-
-    coords = shapely.get_coordinates(gdf.geometry.values)
-    if coords.size and not np.isfinite(coords).all():
+    """NaN or infinite vertices, and coordinates of ``MAX_COORDINATE`` or more, are refused before any transform."""
+    bad = coordinate_problems(gdf.geometry.values, MAX_COORDINATE)
+    if bad.non_finite:
         raise CRSError("review.input.coords_not_finite", file=name)
-    if coords.size and float(np.abs(coords).max()) >= _HUGE:
-        raise CRSError("review.input.coords_huge", file=name, value=Num(float(np.abs(coords).max()), 0))
+    if bad.huge:
+        raise CRSError("review.input.coords_huge", file=name, value=Num(bad.biggest, 0))
 
 
 def site_from_file(
@@ -309,8 +293,6 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
         raise
     except Exception as exc:
         raise InputError("review.input.unreadable", file=name, detail=library_detail(exc)) from exc
-    import geopandas as gpd
-
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
         raise InputError("review.input.no_polygon", file=name)
     # boolean Series masks: a list mask on an empty frame (an empty FeatureCollection) selects columns
@@ -327,7 +309,7 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
     swapped = False
     declared = _declared_crs(p, gdf, name) if crs is None else (CRS.from_user_input(gdf.crs) if gdf.crs is not None else None)
     if crs is not None:
-        src = _user_crs(crs)
+        src = crsdetect.user_crs(crs, refusal="review.input.bad_crs").crs
         if declared is not None and not declared.equals(src):
             notes.append("review.input.note_crs_override")
     else:
@@ -351,7 +333,7 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
             src, swapped = guess
             if swapped:
                 notes.append("review.input.note_swapped" if not src.is_geographic else "review.input.note_lonlat")
-            notes.append(Template("review.input.note_crs_guessed_as", {"crs": _crs_label(src)}))
+            notes.append(Template("review.input.note_crs_guessed_as", {"crs": short_label(src)}))
     if swapped:
         geoms = [swap_axes(g) for g in geoms]
     for g in geoms:
@@ -362,7 +344,7 @@ def _site_from_readable(p: Path, *, crs: str | int | None, name: str, limits: An
     _check_near(work, name)
     if any(repaired):
         notes.append(Template("review.input.note_repaired", {"ha": Num(work.area / 10_000.0, 2)}))
-    return SiteInput(work, f"file:{name}", _crs_label(src), props, tuple(notes))
+    return SiteInput(work, f"file:{name}", short_label(src), props, tuple(notes))
 
 
 @contextlib.contextmanager
@@ -385,8 +367,6 @@ def _readable(path: Path, name: str) -> Iterator[Path]:
 
 
 def _as_array(geoms: list[BaseGeometry]) -> Any:
-    import numpy as np
-
     return np.asarray(geoms, dtype=object)
 
 
@@ -397,19 +377,6 @@ def _degrees(bounds: tuple[float, float, float, float]) -> bool:
 
 def _plain(v: Any) -> bool:
     return isinstance(v, (str, int, float, bool)) and v == v  # drops NaN
-
-
-def _crs_label(crs: CRS) -> str:
-    epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else crs.name
-
-
-def _user_crs(value: str | int) -> CRS:
-    try:
-        text = str(value).strip()
-        return CRS.from_epsg(int(text)) if text.isdigit() else CRS.from_user_input(text)
-    except Exception as exc:
-        raise CRSError("review.input.bad_crs", value=str(value)) from exc
 
 
 def _check_near(work: BaseGeometry, name: str) -> None:
@@ -525,7 +492,7 @@ def site_from_coordinates(text: str, *, system: str = "auto") -> SiteInput:
         geom = Polygon(list(zip(east, north)))
     refuse_self_intersection(geom, crs, file=None)
     work = finish_site(_to_work(geom, crs))
-    return SiteInput(work, "coordinates", _crs_label(crs), {}, tuple(notes))
+    return SiteInput(work, "coordinates", short_label(crs), {}, tuple(notes))
 
 
 # -- drawings --------------------------------------------------------------------------------------
@@ -564,26 +531,17 @@ def site_from_draw_event(event: Mapping[str, Any] | None) -> Polygon | BaseGeome
 
 
 # -- land-use files ---------------------------------------------------------------------------------
-def _is_raster(path: Path) -> bool:
-    import rasterio  # rasterio loads only for a land-use file (the review of a drawn site never needs it)
-
-    if path.suffix.lower() in (".tif", ".tiff", ".img", ".vrt", ".asc"):
-        return True
-    try:
-        with rasterio.open(path):
-            return True
-    except Exception:
-        return False
-
-
 def open_landuse(path: Path | str, *, classes: Mapping[int, str] | None = None) -> LanduseSource:
     """A land-use source from a file: a raster (pixel table ``classes``) or a vector layer."""
+    # rasterio loads only for a land-use file (the review of a drawn site never needs it)
+    from tbgeo.review import landuse_files
+
     p = Path(path)
     if not p.exists():
         raise InputError("review.landuse.missing", file=str(p))
-    if _is_raster(p):
-        return RasterLanduse(p, classes=classes)
+    if landuse_files.is_raster(p):
+        return landuse_files.read_raster(p, classes=classes)
     if p.suffix.lower() == ".zip":
         with unpacked(p) as inner:
-            return VectorLanduse.from_file(inner)
-    return VectorLanduse.from_file(p)
+            return landuse_files.read_vector(inner)
+    return landuse_files.read_vector(p)

@@ -14,23 +14,23 @@ in the rice total but in neither class.
 
 from __future__ import annotations
 
-import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
+import shapely
+from exactextract import exact_extract
+from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
 
 from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.errors import InputError
-from tbgeo.i18n.params import Text
 from tbgeo.review.codes import DEFAULT_RASTER_CLASSES, find_code_column, norm_code
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["LandUseAreas", "LanduseSource", "RasterLanduse", "VectorLanduse", "cell_areas_9209"]
@@ -121,7 +121,6 @@ class LanduseSource(ABC):
     @abstractmethod
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
         """Land-use areas of each geometry (EPSG:9209)."""
-
     @abstractmethod
     def describe(self) -> dict[str, Any]:
         """What the source is (kind, path, CRS, class table), for the report."""
@@ -162,33 +161,40 @@ def cell_areas_9209(transform: Any, crs: CRS, rows: np.ndarray, cols: np.ndarray
 
 
 class RasterLanduse(LanduseSource):
-    """A classified land-use raster; ``classes`` maps pixel values to land-use codes.
+    """A classified land-use raster, given as its band (``data``, rows × columns, a masked array or one
+    with a ``nodata`` value), its affine ``transform`` and its ``crs``; ``classes`` maps pixel values to
+    land-use codes. Reading the file is the caller's (``tbgeo.review.landuse_files.read_raster``).
 
     Values not in ``classes`` count as other (not rice) land; nodata cells as unknown.
     """
 
-    def __init__(self, path: Path | str, *, classes: Mapping[int, str] | None = None, label: str = "") -> None:
-        import rasterio
-
-        self.path = Path(path)
-        try:
-            ds = rasterio.open(self.path)
-        except Exception as exc:
-            raise InputError("review.landuse.unreadable", file=self.path.name, detail=str(exc)) from exc
-        if ds.crs is None:
-            ds.close()
-            raise InputError("review.landuse.no_crs", file=self.path.name)
-        self._ds = ds
-        self.crs = CRS.from_user_input(ds.crs.to_wkt())
-        self.transform = ds.transform
-        self.nodata = ds.nodata
+    def __init__(
+        self, data: np.ndarray, transform: Any, crs: CRS | str, *, nodata: float | None = None,
+        classes: Mapping[int, str] | None = None, label: str = "raster",
+    ) -> None:
+        if transform.e > 0 and transform.b == 0 and transform.d == 0:  # south-up: store it north-up
+            data = data[::-1]
+            transform = type(transform)(transform.a, 0.0, transform.c, 0.0, -transform.e,
+                                        transform.f + data.shape[0] * transform.e)
+        self.data = data
+        self.height, self.width = int(data.shape[0]), int(data.shape[1])
+        self.crs = crs if isinstance(crs, CRS) else CRS.from_user_input(crs)
+        self.transform = transform
+        self.nodata = nodata
         self.classes = {int(k): str(v).upper() for k, v in (classes or DEFAULT_RASTER_CLASSES).items()}
-        self.label = label or self.path.name
+        self.label = label
         self.is_work_crs = self.crs.equals(WORK_CRS)
 
-    def __del__(self) -> None:  # pragma: no cover - best effort
-        with contextlib.suppress(Exception):
-            self._ds.close()
+    def _source(self) -> Any:
+        """The band as exactextract reads it (north-up grids only, as exactextract's own readers)."""
+        t = self.transform
+        if t.b != 0 or t.d != 0:
+            raise ValueError("Rotated rasters are not supported.")
+        nodata = self.nodata
+        if nodata is not None and not np.issubdtype(self.data.dtype, np.floating):
+            nodata = int(nodata)
+        return NumPyRasterSource(self.data, t.c, t.f + self.height * t.e, t.c + self.width * t.a, t.f,
+                                 nodata=nodata, srs_wkt=self.crs.to_wkt())
 
     def describe(self) -> dict[str, Any]:
         epsg = self.crs.to_epsg()
@@ -201,9 +207,6 @@ class RasterLanduse(LanduseSource):
         }
 
     def _frame(self, geoms: Sequence[BaseGeometry]) -> gpd.GeoDataFrame:
-        import geopandas as gpd
-        import shapely
-
         arr = np.asarray(list(geoms), dtype=object)
         if not self.is_work_crs:
             # densify in metres first so straight 9209 edges stay straight on the ground (a 2 km edge
@@ -213,8 +216,6 @@ class RasterLanduse(LanduseSource):
         return frame if self.is_work_crs else frame.to_crs(self.crs)
 
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
-        from exactextract import exact_extract
-
         geoms = list(geoms)
         if not geoms:
             return []
@@ -223,7 +224,7 @@ class RasterLanduse(LanduseSource):
         out: list[LandUseAreas] = []
         if self.is_work_crs:
             cell = abs(self.transform.a * self.transform.e - self.transform.b * self.transform.d)
-            res = exact_extract(self._ds, frame, ["unique", "frac", "count"], output="pandas")
+            res = exact_extract(self._source(), frame, ["unique", "frac", "count"], output="pandas")
             for i, (uniq, frac, count) in enumerate(zip(res["unique"], res["frac"], res["count"])):
                 known = float(count) * cell
                 by_code: dict[str, float] = {}
@@ -257,9 +258,8 @@ class RasterLanduse(LanduseSource):
         for any practical purpose (tests compare them with the cell-by-cell path). The grid is a
         whole multiple of the raster's, so exactextract applies it cell by cell.
         """
-        from exactextract.raster import NumPyRasterSource
 
-        t, H, W, B = self.transform, self._ds.height, self._ds.width, self._BLOCK
+        t, H, W, B = self.transform, self.height, self.width, self._BLOCK
         minx, miny, maxx, maxy = bounds
         c0 = max(int(np.floor((minx - t.c) / t.a)) - 1, 0) // B * B
         c1 = min(int(np.ceil((maxx - t.c) / t.a)) + 1, W)
@@ -280,13 +280,11 @@ class RasterLanduse(LanduseSource):
         return NumPyRasterSource(grid, xmin, ymax + (r1 - r0) * t.e, xmin + nb * B * t.a, ymax, srs_wkt=self.crs.to_wkt())
 
     def _areas_weighted(self, frame: gpd.GeoDataFrame, site_m2: list[float]) -> list[LandUseAreas]:
-        from exactextract import exact_extract
-
         weights = self._weights(tuple(frame.total_bounds))
         if weights is None:
             return [LandUseAreas(a, 0.0, {}) for a in site_m2]
         ops = ["unique", "weighted_frac", "weighted_sum", "weighted_mean"]
-        res = exact_extract(self._ds, frame, ops, weights=weights, output="pandas")
+        res = exact_extract(self._source(), frame, ops, weights=weights, output="pandas")
         out: list[LandUseAreas | None] = []
         redo = []
         for i, (uniq, wfrac, wsum, wmean) in enumerate(
@@ -312,11 +310,9 @@ class RasterLanduse(LanduseSource):
 
     def _areas_per_cell(self, frame: gpd.GeoDataFrame, site_m2: list[float], index: list[int]) -> list[LandUseAreas]:
         """Cell by cell: coverage × the cell's own 9209 area (any raster, rotated ones included)."""
-        from exactextract import exact_extract
-
         out = []
-        res = exact_extract(self._ds, frame, ["cell_id", "coverage", "values"], output="pandas")
-        ncols = self._ds.width
+        res = exact_extract(self._source(), frame, ["cell_id", "coverage", "values"], output="pandas")
+        ncols = self.width
         for i, ids, cov, vals in zip(index, res["cell_id"], res["coverage"], res["values"]):
             ids = np.asarray(ids, dtype=np.int64)
             if ids.size == 0:
@@ -343,7 +339,6 @@ class VectorLanduse(LanduseSource):
         # boolean Series masks (a list mask on an empty frame would select columns, not rows)
         work = work.loc[work.geometry.notna() & ~work.geometry.is_empty]
         work = work.loc[work.geom_type.isin(["Polygon", "MultiPolygon"])]
-        import shapely
 
         if len(work):
             work = work.set_geometry(shapely.make_valid(work.geometry.values))
@@ -355,27 +350,10 @@ class VectorLanduse(LanduseSource):
         epsg = gdf.crs.to_epsg()
         self.source_crs = f"EPSG:{epsg}" if epsg else gdf.crs.name
 
-    @classmethod
-    def from_file(cls, path: Path | str, *, code_column: str | None = None) -> VectorLanduse:
-        import geopandas as gpd
-
-        p = Path(path)
-
-        try:
-            gdf = gpd.read_file(p, engine="pyogrio")
-        except Exception as exc:
-            raise InputError("review.landuse.unreadable", file=p.name, detail=str(exc)) from exc
-        # a table without geometry (CSV, XLSX, DBF alone) comes back as a plain DataFrame
-        if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name not in gdf.columns:
-            raise InputError("review.landuse.unreadable", file=p.name, detail=Text("review.landuse.detail_no_geometry"))
-        return cls(gdf, code_column=code_column, label=p.name)
-
     def describe(self) -> dict[str, Any]:
         return {"kind": "vector", "source": self.label, "crs": self.source_crs, "code_column": self.code_column}
 
     def areas(self, geoms: Sequence[BaseGeometry]) -> list[LandUseAreas]:
-        import shapely
-
         out = []
         for geom in geoms:
             idx = self.tree.query(geom, predicate="intersects")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import shapely
 
 from tbgeo.i18n import t
 from tbgeo.review.rules.infrastructure import corridor_width
@@ -81,7 +82,6 @@ def cells_within(geoms: Any, grid: Grid) -> np.ndarray:
     """Cells wholly inside the union of the geometries: centre inside and no edge of the union
     crossing or touching the cell. Excluding the others keeps a footprint made of whole cells
     inside the union, not just its cell centres."""
-    import shapely
 
     geoms = [g for g in geoms if g is not None and not g.is_empty]
     if not geoms:
@@ -103,7 +103,6 @@ def build_constraints(
 
     A cell is excluded when any part of it is excluded land (or outside the land that is required):
     a footprint of whole cells then holds no excluded land, not just no excluded cell centre."""
-    import shapely
 
 
     ctx = layers.context

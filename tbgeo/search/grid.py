@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import shapely
+from affine import Affine
+from rasterio.features import rasterize as _rasterize
+from rasterio.warp import Resampling, reproject
+from scipy.ndimage import distance_transform_edt
 
 from tbgeo import diskcache
 
 if TYPE_CHECKING:
-    from affine import Affine
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["Grid", "rasterize", "distance_m", "landuse_masks", "DistanceCache"]
@@ -52,8 +56,6 @@ class Grid:
 
     @property
     def transform(self) -> Affine:
-        from affine import Affine
-
         return Affine(self.cell, 0.0, self.x0, 0.0, -self.cell, self.y0)
 
     @property
@@ -62,8 +64,6 @@ class Grid:
 
     def box(self, row: int, col: int, rows: int, cols: int) -> BaseGeometry:
         """The polygon of the cells ``[row, row+rows) × [col, col+cols)``."""
-        import shapely
-
         x = self.x0 + col * self.cell
         y = self.y0 - row * self.cell
         return shapely.box(x, y - rows * self.cell, x + cols * self.cell, y)
@@ -74,8 +74,6 @@ class Grid:
 
 def rasterize(geoms: Iterable[BaseGeometry], grid: Grid, *, all_touched: bool = False) -> np.ndarray:
     """Boolean mask of the cells the geometries cover (centre inside, or touched)."""
-    from rasterio.features import rasterize as _rasterize
-
     shapes = [(g, 1) for g in geoms if g is not None and not g.is_empty]
     if not shapes:
         return np.zeros(grid.shape, dtype=bool)
@@ -87,7 +85,6 @@ def rasterize(geoms: Iterable[BaseGeometry], grid: Grid, *, all_touched: bool = 
 def distance_m(mask: np.ndarray, cell: float) -> np.ndarray:
     """Distance in metres from every cell centre to the nearest ``True`` cell (pure; float32).
     With no ``True`` cell every distance is infinite."""
-    from scipy.ndimage import distance_transform_edt
 
     if not mask.any():
         return np.full(mask.shape, np.inf, dtype=np.float32)
@@ -107,14 +104,10 @@ def landuse_masks(
     if source is None:
         empty = np.zeros(grid.shape, dtype=bool)
         return {name: empty.copy() for name in [*code_sets, "known"]}
-    if hasattr(source, "classes") and hasattr(source, "path"):
-        import rasterio
-        from rasterio.warp import Resampling, reproject
-
+    if hasattr(source, "classes") and hasattr(source, "data"):
         nodata = 255 if source.nodata is None else int(source.nodata)
-        with rasterio.open(source.path) as ds:
-            band = ds.read(1)
-            src_transform, src_crs = ds.transform, ds.crs
+        band = np.ma.getdata(source.data)  # the raster's band as read (tbgeo.review.landuse_files)
+        src_transform, src_crs = source.transform, source.crs.to_wkt()
 
         offset = _aligned(src_transform, grid)
 
@@ -139,8 +132,6 @@ def landuse_masks(
                 out[name] = warp(member, Resampling.max, 0.0) > 0.5
         return out
     # VectorLanduse: geometries in EPSG:9209 with one normalised code each
-    from rasterio.features import rasterize as _rasterize
-
     codes = [str(c) for c in source.codes]
     unique = sorted(set(codes))
     index = {c: i + 1 for i, c in enumerate(unique)}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from PIL import Image
+from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
 from tbgeo.search.grid import Grid
 
@@ -33,8 +35,6 @@ def surface_rgba(surface: np.ndarray, constrained: np.ndarray) -> np.ndarray:
 def surface_png(surface: np.ndarray, constrained: np.ndarray, grid: Grid, *, resolution_m: float = 100.0
                 ) -> tuple[bytes, list[list[float]]]:
     """The surface warped to EPSG:3857 at ~``resolution_m``, as PNG bytes and its lat/lon bounds."""
-    from PIL import Image
-    from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
     rgba = surface_rgba(surface, constrained)
     west, south, east, north = grid.bounds

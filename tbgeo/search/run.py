@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
+import shapely
 
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
@@ -98,8 +102,6 @@ class Candidate:
         return [d.name for d in self.report.facts.districts if d.name]
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        import shapely
-
         worst = self.worst_finding()
         return {
             "rank": self.rank,
@@ -219,8 +221,6 @@ class SearchResult:
 
     def frame(self, lang: str = "vi") -> Any:
         """The candidates as a GeoDataFrame in EPSG:9209 (flat columns, for GeoPackage/GeoJSON)."""
-        import geopandas as gpd
-
         recs = []
         for c in self.candidates:
             worst = c.worst_finding()
@@ -247,9 +247,6 @@ class SearchResult:
 
     def to_gpkg(self, lang: str = "vi") -> bytes:
         """The candidates as a GeoPackage (EPSG:9209), bytes written whole."""
-        import tempfile
-        from pathlib import Path
-
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "search.gpkg"
             self.frame(lang).to_file(path, layer="candidates", driver="GPKG", engine="pyogrio")
@@ -286,8 +283,6 @@ class SearchResult:
 
 
 def _to_display(geom: BaseGeometry) -> BaseGeometry:
-    import geopandas as gpd
-
     return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]
 
 

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import matplotlib
+from matplotlib.patches import Rectangle
+
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.printing._text import FONT, nfc, wrap_mm
@@ -169,8 +172,6 @@ def _draw_header(page: _Page, draft: bool) -> None:
 
 def _draw_map(page: _Page, result: SearchResult) -> Axes:
     """The suitability surface with the excluded land, the numbered candidates, a 10 km scale bar and north arrow."""
-    from matplotlib.patches import Rectangle
-
     p, k = page.plan, page.plan.k
     assert result.grid is not None and result.surface is not None and result.constrained is not None  # _check
     ax = page.fig.add_axes((p.margin / p.w_mm, p.margin / p.h_mm, p.map_w / p.w_mm, (p.h_mm - p.top - p.margin) / p.h_mm))
@@ -236,9 +237,8 @@ def _draw_blocks(page: _Page, y: float) -> None:
 def render_search_sheet(result: SearchResult, lang: str = "vi", *, size: str = "A3", fmt: str = "pdf",
                         draft: bool = True) -> bytes:
     """The sheet's bytes. Text from the data is drawn as text (no math markup is interpreted)."""
-    import matplotlib
-
     matplotlib.use("Agg", force=False)
+    # pyplot only once the Agg backend is chosen (no display on a server)
     import matplotlib.pyplot as plt
 
     _check(result, size, fmt)

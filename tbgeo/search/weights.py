@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -156,10 +159,6 @@ def parse_weights(data: Mapping[str, object], factors: Sequence[str]) -> tuple[d
 
 def load_weights_file(path: str, factors: Sequence[str]) -> tuple[dict[str, float], str, AHPResult | None]:
     """``parse_weights`` of a TOML or JSON file; an unreadable file names itself and the fault."""
-    import json
-    import tomllib
-    from pathlib import Path
-
     p = Path(path)
     try:
         raw = p.read_bytes()

@@ -4,10 +4,10 @@ store waits for a lock another program holds."""
 from __future__ import annotations
 
 import getpass
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tbgeo import settings
 from tbgeo.store.records import LayerVersion, Proposal, SignInClaim, User
 
 if TYPE_CHECKING:
@@ -23,13 +23,13 @@ DEFAULT_LOCK_WAIT = 5.0
 
 def current_user() -> str:
     """Who acts when nobody signed in (the single-user workbench): ``TBGEO_USER`` or the login name."""
-    return os.environ.get("TBGEO_USER") or getpass.getuser() or "unknown"
+    return settings.login_user() or getpass.getuser() or "unknown"
 
 
 def lock_wait() -> float:
     """The bounded wait (seconds) for a lock another program holds: ``TBGEO_LOCK_WAIT`` or 5 s."""
     try:
-        value = float(os.environ.get("TBGEO_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+        value = float(settings.lock_wait_setting() or DEFAULT_LOCK_WAIT)
     except ValueError:
         return DEFAULT_LOCK_WAIT
     return value if value >= 0 and value == value else DEFAULT_LOCK_WAIT

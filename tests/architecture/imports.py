@@ -46,6 +46,12 @@ class Graph:
     def importers(self, target_prefix: str) -> set[str]:
         return {i.module for i in self.imports if i.target == target_prefix or i.target.startswith(target_prefix + ".")}
 
+    def deferred_lines(self, module: str) -> list[int]:
+        """Lines of every function-local import of ``module``: tbgeo's own and third-party ones
+        (type-only imports left out)."""
+        tree = ast.parse(self.modules[module].read_text(encoding="utf-8"))
+        return sorted({node.lineno for node, local, type_only in _walk(tree) if local and not type_only})
+
     def imports_of(self, module: str, external: str) -> list[int]:
         """Lines where ``module`` imports the third-party package ``external`` (read again from source)."""
         return [line for name, line in _external(self.modules[module]) if name == external or name.startswith(external + ".")]

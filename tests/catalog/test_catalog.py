@@ -209,3 +209,28 @@ def test_a_data_file_changed_after_a_good_check_is_checked_again(layer_dir: Path
     with pytest.raises(CatalogError) as err:
         parse_layer_file(path)
     assert err.value.key == "catalog.wrong_geometry"
+
+
+def test_the_catalog_reads_versions_from_the_store_it_is_given(tmp_path: Path) -> None:
+    # issue 11: the catalog's store is explicit (Catalog(layers, store=...)), not opened behind its back
+    from tbgeo.review.landuse import raster_path
+    from tbgeo.store.gpkg import GpkgStore
+
+    other = GpkgStore.open(tmp_path / "other.gpkg")
+    configured = load_catalog()
+    given = load_catalog(store=other)
+    parks = given.get("industrial_parks")
+    gdf = parks.read().iloc[:3]
+    other.add_layer_version("industrial_parks", gdf, source_name="kcn.zip", sha256="1" * 64)
+    assert parks.store() is other
+    assert parks.active_version() is not None and parks.active_version().version == 1
+    assert parks.feature_count() == 3 and len(parks.read()) == 3
+    # the configured store knows nothing of it
+    assert configured.get("industrial_parks").active_version() is None
+    assert configured.get("industrial_parks").feature_count() == len(parks.read(shipped=True))
+    # what is derived from a layer follows its catalog's store too
+    assert raster_path(given.get("landuse")) == raster_path(configured.get("landuse")) == given.get("landuse").path
+    # a function giving the store is asked each time
+    calls: list[int] = []
+    lazy = load_catalog(store=lambda: calls.append(1) or other)
+    assert lazy.get("industrial_parks").feature_count() == 3 and calls

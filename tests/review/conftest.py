@@ -103,7 +103,7 @@ def ctx(world_frames, world_tif):
     import pandas as pd
 
     from tbgeo.review.context import ReviewContext
-    from tbgeo.review.zonal import RasterLanduse
+    from tbgeo.review.landuse_files import read_raster
 
     parks = []
     for lid, kind in (("industrial_parks", "park"), ("industrial_clusters", "cluster"), ("agri_park", "agri_park")):
@@ -118,7 +118,7 @@ def ctx(world_frames, world_tif):
         raw_material_zones=world_frames["raw_material_zones"],
         gas_pipelines=world_frames["gas_pipelines"],
         energy_sites=world_frames["energy_sites"],
-        landuse=RasterLanduse(world_tif, classes={1: "LUC", 2: "LUK"}),
+        landuse=read_raster(world_tif, classes={1: "LUC", 2: "LUK"}),
     )
 
 

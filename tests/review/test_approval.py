@@ -11,11 +11,11 @@ from shapely.geometry import box
 
 from tbgeo.errors import InputError
 from tbgeo.review.config import InvestmentPolicyConfig, LedgerConfig, ReviewConfig, load_config
+from tbgeo.review.landuse_files import read_raster
 from tbgeo.review.ledger import rice_ledger
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.rules import get_rule
 from tbgeo.review.run import review_site
-from tbgeo.review.zonal import RasterLanduse
 from tbgeo.store.gpkg import GpkgStore
 
 from .helpers import half_landuse_raster
@@ -137,7 +137,7 @@ def test_without_the_stored_proposals_the_site_is_compared_with_the_whole_quota(
 
 def test_unknown_land_may_tip_the_quota(ctx, tmp_path, W):
     tif = half_landuse_raster(tmp_path / "half.tif", W)  # A's west half only: 25 ha LUC known, 50 ha unknown
-    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=RasterLanduse(tif, classes={1: "LUC"}))
+    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=read_raster(tif, classes={1: "LUC"}))
     _, f = _quota(A, half, _cfg(60.0))
     assert (f.severity, f.message) == ("warn", "may_exceed")
     assert f.text("vi").endswith(
@@ -181,7 +181,7 @@ def test_investment_policy_moves_to_the_prime_minister_from_the_configured_rice_
 
 def test_unknown_land_may_reach_the_investment_threshold(ctx, tmp_path, W):
     tif = half_landuse_raster(tmp_path / "half.tif", W)
-    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=RasterLanduse(tif, classes={1: "LUC"}))
+    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=read_raster(tif, classes={1: "LUC"}))
     f = _authority(A, half, _ip(luc_min_ha=60.0))
     assert (f.severity, f.message) == ("warn", "may_need")
     assert f.text("vi") == (

@@ -101,9 +101,12 @@ def test_a_rereview_without_a_name_keeps_the_proposals_name(tmp_path: Path) -> N
     ws = GpkgStore.open(tmp_path / "w.gpkg")
     remember: dict[str, int] = {}
     assert proposals.save_review(ws, _Report(SiteAttrs()), "vi", remember=remember) == (1, "created", None)
-    assert ws.proposal(1).name == "Khu đất chưa đặt tên"
+    # issue 11: stored language-neutral (empty), said "unnamed" in the reader's language
+    assert ws.proposal(1).name == ""
+    assert proposals.display_name(ws.proposal(1).name, "vi") == "Khu đất chưa đặt tên"
+    assert proposals.display_name(ws.proposal(1).name, "en") == "Unnamed site"
     assert proposals.save_review(ws, _Report(SiteAttrs()), "en", remember=remember) == (1, "updated", None)
-    assert ws.proposal(1).name == "Khu đất chưa đặt tên"  # not renamed "Unnamed site"
+    assert ws.proposal(1).name == ""  # not renamed "Unnamed site"
     assert [c.field for c in ws.proposal(1).changes] == []
     assert proposals.save_review(ws, _Report(SiteAttrs(name="Khu A")), "en", proposal_id=1) == (1, "updated", None)
     assert ws.proposal(1).name == "Khu A"
@@ -174,3 +177,24 @@ def test_the_pages_domain_call_keeps_a_decided_proposal(project, W) -> None:  # 
     assert save_review(GpkgStore.open(), report, "en", remember=stored) == (2, "updated", 1)
     after = ws.proposal(1)
     assert (after.name, after.report, after.status) == (before.name, before.report, "rejected")
+
+
+def test_a_nameless_site_saved_in_vietnamese_reads_unnamed_in_english(project, capsys, W) -> None:  # type: ignore[no-untyped-def]
+    # issue 11: the name is stored language-neutral (empty) and said in the reader's language
+    from tbgeo.mapping.webmap import proposals_overlay
+    from tbgeo.review.context import ReviewContext
+    from tbgeo.review.model import SiteAttrs
+    from tbgeo.review.run import review_site
+    from tbgeo.store import proposals_frame
+
+    report = review_site(RICE, attrs=SiteAttrs(), context=ReviewContext.from_catalog())
+    assert proposals.save_review(GpkgStore.open(), report, "vi") == (1, "created", None)
+    stored = GpkgStore.open().proposal(1)
+    assert stored.name == ""
+    assert main(["proposals", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split()[0] == "#1" and out.rstrip().endswith("Warning    Unnamed site") and "chưa đặt tên" not in out
+    assert main(["proposals", "1", "--lang", "vi", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Khu đất chưa đặt tên"
+    overlay = proposals_overlay(proposals_frame([stored]), "en")
+    assert overlay is not None and list(overlay.gdf["name"]) == ["Unnamed site"]

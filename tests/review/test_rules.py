@@ -13,10 +13,10 @@ from shapely.geometry import box
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.review.config import ReviewConfig
+from tbgeo.review.landuse_files import read_raster
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.rules import all_rules, get_rule
 from tbgeo.review.run import review_site
-from tbgeo.review.zonal import RasterLanduse
 
 from .helpers import half_landuse_raster
 
@@ -256,7 +256,7 @@ def test_overlap_is_the_union_and_translated(ctx):
 
 def test_partly_covered_site_reports_unknown_and_never_ok(ctx, tmp_path, W):
     tif = half_landuse_raster(tmp_path / "half.tif", W)
-    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=RasterLanduse(tif, classes={1: "LUC"}))
+    half = ctx.__class__.from_frames(districts=ctx.districts, landuse=read_raster(tif, classes={1: "LUC"}))
     rep = review_site(RICE, context=half, config=ReviewConfig())
     lu = rep.facts.landuse
     assert lu.luc_ha == pytest.approx(25.0) and lu.unknown_ha == pytest.approx(50.0)
@@ -300,7 +300,7 @@ def test_nodata_cells_count_as_unknown(ctx, tmp_path, W):
     arr = np.full((100, 200), 255, dtype="uint8")  # all nodata over RICE's neighbourhood
     arr[:, :50] = 1
     tif = W.write_raster(tmp_path / "nodata.tif", arr, from_origin(588_500, 2_261_000, 10, 10))
-    c = ctx.__class__.from_frames(landuse=RasterLanduse(tif, classes={1: "LUC"}))
+    c = ctx.__class__.from_frames(landuse=read_raster(tif, classes={1: "LUC"}))
     rep = review_site(RICE, context=c, config=ReviewConfig())
     assert rep.facts.landuse.luc_ha == pytest.approx(25.0) and rep.facts.landuse.unknown_ha == pytest.approx(75.0)
     assert rep.finding("rice_land").severity == "warn" and rep.finding("rice_land").message == "rice_partial"

@@ -13,6 +13,7 @@ from shapely.geometry import box
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.review.codes import find_code_column
+from tbgeo.review.landuse_files import read_raster
 from tbgeo.review.site_input import open_landuse
 from tbgeo.review.zonal import RasterLanduse, VectorLanduse, cell_areas_9209
 
@@ -32,7 +33,7 @@ def small_tif(tmp_path, W):
 
 
 def test_site_on_the_block_is_nine_cells(small_tif):
-    (a,) = RasterLanduse(small_tif).areas([BLOCK])
+    (a,) = read_raster(small_tif).areas([BLOCK])
     assert a.luc_m2 == pytest.approx(9 * 100.0, rel=1e-9)
     assert a.luk_m2 == 0.0
     assert a.rice_ha == pytest.approx(0.09)
@@ -42,11 +43,11 @@ def test_site_on_the_block_is_nine_cells(small_tif):
 def test_half_covered_pixels_count_by_fraction(small_tif):
     # x from the middle of column 4 to the end of column 5: 1.5 columns × 3 rows of LUC
     site = box(OX + 45, OY - 50, OX + 60, OY - 20)
-    (a,) = RasterLanduse(small_tif).areas([site])
+    (a,) = read_raster(small_tif).areas([site])
     assert a.luc_m2 == pytest.approx(450.0, rel=1e-9)
     # a site over the block's corner and the LUK cell, plus some plain cells
     site2 = box(OX + 55, OY - 80, OX + 75, OY - 45)  # 20 × 35 m
-    (b,) = RasterLanduse(small_tif).areas([site2])
+    (b,) = read_raster(small_tif).areas([site2])
     assert b.luc_m2 == pytest.approx(BLOCK.intersection(site2).area, rel=1e-9)  # 5 × 5 = 25 m²
     assert b.luk_m2 == pytest.approx(box(OX + 70, OY - 80, OX + 80, OY - 70).intersection(site2).area)
     assert b.known_m2 == pytest.approx(site2.area)
@@ -54,21 +55,21 @@ def test_half_covered_pixels_count_by_fraction(small_tif):
 
 def test_rotated_site_matches_exact_geometry(small_tif):
     site = rotate(box(OX + 25, OY - 62, OX + 72, OY - 12), 23.0)
-    (a,) = RasterLanduse(small_tif).areas([site])
+    (a,) = read_raster(small_tif).areas([site])
     assert a.luc_m2 == pytest.approx(BLOCK.intersection(site).area, rel=1e-9)
 
 
 def test_nodata_and_outside_are_unknown(small_tif):
     # 5 m beyond the raster's west edge and over the nodata cell (0,0)
     site = box(OX - 5, OY - 10, OX + 10, OY)
-    (a,) = RasterLanduse(small_tif).areas([site])
+    (a,) = read_raster(small_tif).areas([site])
     assert a.site_m2 == pytest.approx(150.0)
     assert a.known_m2 == pytest.approx(0.0)
     assert a.unknown_ha == pytest.approx(0.015)
 
 
 def test_class_table_override(small_tif):
-    (a,) = RasterLanduse(small_tif, classes={2: "LUC"}).areas([box(OX, OY - 100, OX + 100, OY)])
+    (a,) = read_raster(small_tif, classes={2: "LUC"}).areas([box(OX, OY - 100, OX + 100, OY)])
     assert a.luc_m2 == pytest.approx(100.0)  # only the single value-2 cell
     assert a.luk_m2 == 0.0
 
@@ -87,7 +88,7 @@ def _geo_raster(tmp_path, W, d=0.0001):
 
 def test_geographic_raster_gives_true_ground_area(tmp_path, W):
     path, block = _geo_raster(tmp_path, W)
-    src = RasterLanduse(path)
+    src = read_raster(path)
     assert not src.is_work_crs
     # whole block: ≈ 20 × 10.43 m by 20 × 11.07 m ≈ 4.6 ha — nothing like square degrees
     (a,) = src.areas([block.buffer(30, join_style="mitre")])
@@ -139,8 +140,8 @@ def test_same_raster_in_4326_gives_same_hectares(tmp_path, W):
         box(ox + 50, oy - 450, ox + 460, oy - 50),  # whole blocks with margin: 16.81 ha
         rotate(box(ox + 150, oy - 350, ox + 420, oy - 150), 30.0),  # ≈ 5.4 ha across both classes
     ]
-    m = RasterLanduse(src_path).areas(sites)
-    d = RasterLanduse(dst_path).areas(sites)
+    m = read_raster(src_path).areas(sites)
+    d = read_raster(dst_path).areas(sites)
     assert m[0].luc_ha == pytest.approx(9.0, rel=1e-9) and m[0].luk_ha == pytest.approx(1.5, rel=1e-9)
     for a, b in zip(m, d):
         assert b.luc_ha == pytest.approx(a.luc_ha, rel=0.005)
@@ -196,7 +197,7 @@ def test_geographic_weights_grid_matches_cell_by_cell(tmp_path, W):
     """The fast path (weights grid inside exactextract) equals the cell-by-cell path; a site on value-0
     cells only (where weighted sums cannot give the total) falls back to the cell-by-cell path."""
     path, block = _geo_raster(tmp_path, W)
-    src = RasterLanduse(path)
+    src = read_raster(path)
     c = block.centroid
     sites = [
         rotate(box(c.x - 20, c.y - 150, c.x + 120, c.y + 40), 17.0),

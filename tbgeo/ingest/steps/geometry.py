@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from tbgeo.errors import InputError
+from tbgeo.geometry import coordinate_problems
 from tbgeo.ingest.config import IngestConfig
 from tbgeo.ingest.steps import Note, StepNotes, fid_list
 from tbgeo.ingest.validate import FID, GeometryReport, clean_geometries
@@ -42,32 +43,23 @@ def swap_xy(geoms: Any) -> Any:
 
 def non_finite_fids(frame: gpd.GeoDataFrame) -> list[int]:
     """Source FIDs of features with a non-finite (NaN, ±inf) coordinate."""
-    coords, index = shapely.get_coordinates(np.asarray(frame.geometry.values), return_index=True)
-    bad = ~np.isfinite(coords).all(axis=1)
-    if not bad.any():
-        return []
-    rows = np.unique(index[bad])
+    rows = coordinate_problems(frame.geometry.values, np.inf).non_finite
     return [int(f) for f in frame[FID].to_numpy()[rows]]
 
 
 def check_coordinates(frame: gpd.GeoDataFrame, config: IngestConfig) -> None:
     """Refuse vertices that are NaN or infinite, or ``max_coordinate`` or more away from 0, as read
     from the file (before any repair: GEOS and PROJ fail or give NaN on them)."""
-    coords, index = shapely.get_coordinates(np.asarray(frame.geometry.values), return_index=True)
+    bad = coordinate_problems(frame.geometry.values, config.max_coordinate)
     total = len(frame)
     fids = frame[FID].to_numpy()
-    with np.errstate(invalid="ignore"):
-        finite = np.isfinite(coords)
-        bad = ~finite.all(axis=1)
-        if bad.any():
-            rows = [int(f) for f in fids[np.unique(index[bad])]]
-            raise InputError("ingest.non_finite", n=len(rows), total=total, fids=fid_list(rows))
-        huge = (np.abs(coords) >= config.max_coordinate).any(axis=1)
-    if huge.any():
-        rows = [int(f) for f in fids[np.unique(index[huge])]]
-        biggest = float(np.abs(coords[huge]).max())
+    if bad.non_finite:
+        rows = [int(f) for f in fids[bad.non_finite]]
+        raise InputError("ingest.non_finite", n=len(rows), total=total, fids=fid_list(rows))
+    if bad.huge:
+        rows = [int(f) for f in fids[bad.huge]]
         raise InputError(
-            "ingest.coords_huge", n=len(rows), total=total, fids=fid_list(rows), limit=f"{config.max_coordinate:g}", max=f"{biggest:.3g}"
+            "ingest.coords_huge", n=len(rows), total=total, fids=fid_list(rows), limit=f"{config.max_coordinate:g}", max=f"{bad.biggest:.3g}"
         )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import shapely
 
 from tbgeo.catalog import load_catalog
 from tbgeo.crs import WORK_CRS, detect as crsdetect, guess as crsguess, transformer
@@ -135,7 +136,6 @@ def locate(
 def province_outline() -> Any:
     """Thái Bình in EPSG:9209: the union of the catalog's districts layer (shipped or imported), or the
     province's extent box when that layer cannot be read."""
-    import shapely
 
     try:
         gdf = load_catalog(check_data=False).get("districts").read(crs=WORK_CRS)

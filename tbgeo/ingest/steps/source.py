@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 
-from tbgeo._io import Dataset, open_upload, workdir
+from tbgeo._io import Dataset, open_upload, sidecar_text, workdir
 from tbgeo.errors import InputError
 from tbgeo.ingest.config import IngestConfig
 from tbgeo.ingest.steps import Note
@@ -71,14 +72,6 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin1")
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -164,12 +157,12 @@ class _Read:
 def _read_frame(ds: Dataset, layer: str | None) -> _Read:
     """The dataset's features, with its declared CRS (``.prj`` or the file's own) and ``.cpg``."""
     if ds.kind == "shapefile":
-        parts = {p.suffix.lower(): p for p in ds.path.parent.iterdir() if p.stem.lower() == ds.path.stem.lower()}
-        declared = (_read_text(parts[".prj"]).strip() or None) if ".prj" in parts else None
-        cpg = (_read_text(parts[".cpg"]).strip() or None) if ".cpg" in parts else None
-        frame = pyogrio.read_dataframe(ds.path, encoding="latin1", fid_as_index=True)
+        declared, cpg = sidecar_text(ds.path, ".prj"), sidecar_text(ds.path, ".cpg")
+        with np.errstate(invalid="ignore"):  # shapely's from_wkb flags a NaN vertex: refused as ingest.non_finite
+            frame = pyogrio.read_dataframe(ds.path, encoding="latin1", fid_as_index=True)
         return _Read(frame, "bytes", declared=declared, cpg=cpg)
-    read = _Read(pyogrio.read_dataframe(ds.path, layer=layer, fid_as_index=True), "unicode")
+    with np.errstate(invalid="ignore"):  # as above
+        read = _Read(pyogrio.read_dataframe(ds.path, layer=layer, fid_as_index=True), "unicode")
     if ds.link_crs is not None:  # never fetched: the file declares no usable CRS
         read.origin = "guess"
     elif ds.kind != "dxf" and read.frame.crs is not None:

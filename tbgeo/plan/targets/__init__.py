@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tbgeo.plan.targets.checks import check_targets, evaluate_targets
 from tbgeo.plan.targets.records import chart_records, checks_records, findings_records, table_records
-from tbgeo.plan.targets.report import Check, Finding, TargetReport, report_to_dict, sector_label
+from tbgeo.plan.targets.report import Check, TargetFinding, TargetReport, report_to_dict, sector_label
 from tbgeo.plan.targets.table import (
     ALL_SECTORS,
     CSV_COLUMNS,
@@ -30,7 +30,7 @@ __all__ = [
     "NUMERIC_FIELDS",
     "ROUNDING_HALF_UNIT",
     "Check",
-    "Finding",
+    "TargetFinding",
     "TargetReport",
     "TargetRow",
     "cagr_pct",

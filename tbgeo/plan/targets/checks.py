@@ -8,7 +8,7 @@ from typing import Any
 
 from tbgeo.i18n import fmt_number
 from tbgeo.plan.sectors import PLAN_SECTOR_CODES
-from tbgeo.plan.targets.report import KINDS, SEVERITIES, Check, Finding, TargetReport
+from tbgeo.plan.targets.report import KINDS, SEVERITIES, Check, TargetFinding, TargetReport
 from tbgeo.plan.targets.table import (
     ALL_SECTORS,
     FLOAT_SLACK,
@@ -38,7 +38,7 @@ def _meets(a: tuple[float, float], b: tuple[float, float]) -> bool:
 class _Collector:
     def __init__(self) -> None:
         self.checks: list[Check] = []
-        self.findings: list[Finding] = []
+        self.findings: list[TargetFinding] = []
 
     def compare(
         self,
@@ -82,7 +82,7 @@ class _Collector:
             if field_name in NUMERIC_FIELDS:
                 digits.setdefault("stated", row.written_decimals(name))
             self.findings.append(
-                Finding(
+                TargetFinding(
                     sector=row.sector,
                     year=row.year,
                     field=field_name,
@@ -101,7 +101,7 @@ class _Collector:
         return agrees
 
     def note(self, **kwargs: Any) -> None:
-        self.findings.append(Finding(**kwargs))
+        self.findings.append(TargetFinding(**kwargs))
 
 
 def _vi_written(value: float, decimals: int) -> str:
@@ -396,6 +396,6 @@ def evaluate_targets(rows: Sequence[TargetRow]) -> TargetReport:
     return TargetReport(rows=tuple(rows), checks=tuple(out.checks), findings=tuple(findings), derived=derived)
 
 
-def check_targets(rows: Sequence[TargetRow]) -> list[Finding]:
+def check_targets(rows: Sequence[TargetRow]) -> list[TargetFinding]:
     """The findings of :func:`evaluate_targets`: disagreements first, then what cannot be checked, then notes."""
     return list(evaluate_targets(rows).findings)

@@ -7,7 +7,7 @@ from typing import Any
 
 from tbgeo.i18n import fmt_number, t
 from tbgeo.plan.sectors import PLAN_SECTOR_CODES
-from tbgeo.plan.targets.report import UNIT_DIGITS, Check, Finding, TargetReport, sector_label
+from tbgeo.plan.targets.report import UNIT_DIGITS, Check, TargetFinding, TargetReport, sector_label
 from tbgeo.plan.targets.table import INDUSTRY, period_text, share_pct
 
 __all__ = ["chart_records", "checks_records", "findings_records", "table_records"]
@@ -90,7 +90,7 @@ def _chart_record(code: str, year: int, value: float, share: float | None, compu
     }
 
 
-def findings_records(findings: Iterable[Finding], lang: str = "vi") -> list[dict[str, str]]:
+def findings_records(findings: Iterable[TargetFinding], lang: str = "vi") -> list[dict[str, str]]:
     """Findings as table rows: sector, year, figure, stated, recomputed, difference, citation, severity."""
     col = {k: t(f"targets.col.{k}", lang) for k in ("severity", "sector", "year", "field", "stated", "computed",
                                                       "difference", "citation")}

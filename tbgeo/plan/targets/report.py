@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tbgeo.findings import TARGET_SEVERITIES
 from tbgeo.i18n import fmt_number, t
 from tbgeo.plan.sectors import load_plan_sectors
 from tbgeo.plan.targets.table import (
@@ -22,7 +23,7 @@ __all__ = [
     "SEVERITIES",
     "UNIT_DIGITS",
     "Check",
-    "Finding",
+    "TargetFinding",
     "TargetReport",
     "report_to_dict",
     "sector_label",
@@ -68,18 +69,19 @@ class Check:
         }
 
 
-#: Finding kinds: a stated figure disagrees with the recomputed one; a figure differs from the quoted
+#: TargetFinding kinds: a stated figure disagrees with the recomputed one; a figure differs from the quoted
 #: words of the plan; a figure cannot be checked; the seven sectors do not make up the whole; a partial
 #: (indirect) check of figures that cannot be checked one by one.
 KINDS = ("mismatch", "transcription", "not_checkable", "remainder", "indirect")
-SEVERITIES = ("error", "warning", "info")
+#: Most severe first, the order findings are listed in (the scale itself is ``tbgeo.findings``').
+SEVERITIES = tuple(reversed(TARGET_SEVERITIES))
 
-#: ``dataclasses.field`` by a name that ``Finding``'s own ``field`` attribute does not hide from mypy.
+#: ``dataclasses.field`` by a name that ``TargetFinding``'s own ``field`` attribute does not hide from mypy.
 _dc_field = field
 
 
 @dataclass(frozen=True)
-class Finding:
+class TargetFinding:
     """Something the checks have to say about the plan's figures, with the numbers behind it."""
 
     sector: str
@@ -96,6 +98,9 @@ class Finding:
     params: Mapping[str, Any] = _dc_field(default_factory=dict, compare=False)
     #: Decimals used when a float parameter is written into the message.
     digits: Mapping[str, int] = _dc_field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        TARGET_SEVERITIES.check(self.severity)
 
     def message(self, lang: str = "vi") -> str:
         """The finding in ``lang``, numbers written the way that language writes them."""
@@ -152,15 +157,15 @@ class TargetReport:
 
     rows: tuple[TargetRow, ...]
     checks: tuple[Check, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[TargetFinding, ...]
     derived: Mapping[str, Any]
 
     @property
-    def disagreements(self) -> tuple[Finding, ...]:
+    def disagreements(self) -> tuple[TargetFinding, ...]:
         return tuple(f for f in self.findings if f.kind in ("mismatch", "transcription") or f.severity != "info")
 
     @property
-    def not_checkable(self) -> tuple[Finding, ...]:
+    def not_checkable(self) -> tuple[TargetFinding, ...]:
         return tuple(f for f in self.findings if f.kind == "not_checkable")
 
     def summary(self) -> dict[str, int]:

@@ -60,7 +60,7 @@ def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fin
     listing = Joined(tuple(
         Template(
             "review.rule.proposal_overlap.item",
-            {"id": str(it["proposal_id"]), "name": it["name"],
+            {"id": str(it["proposal_id"]), "name": it["name"] or Text("review.page.unnamed"),
              "status": Text(f"review.page.st_{it['status']}", it["status"]), "ha": Num(it["ha"], 2)},
         )
         for it in items

@@ -33,7 +33,7 @@ def _table(items: list[Any], lang: str) -> None:
         report = p.report or {}
         rows.append({
             "#": p.id,
-            t("review.page.col_name", lang): p.name,
+            t("review.page.col_name", lang): lifecycle.display_name(p.name, lang),
             t("review.page.col_status", lang): _status(p.status, lang),
             t("review.page.area", lang): round(p.area_ha, 2),
             t("review.page.rice", lang): (report.get("rice") or {}).get("total_ha"),
@@ -247,7 +247,7 @@ def proposals_part(lang: str) -> None:
         st.info(t("review.page.no_proposals", lang))
         return
     _table(items, lang)
-    names = {p.id: p.name for p in items}
+    names = {p.id: lifecycle.display_name(p.name, lang) for p in items}
     pid = st.selectbox(t("review.page.pick", lang), list(names), format_func=lambda i: f"#{i} {names[i]}",
                        key=Key.REVIEW_PICK)
     chosen = ws.proposal(pid)
