@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import sys
 import traceback
-from pathlib import Path
 from typing import Any
 
 from tbgeo import diskcache, settings

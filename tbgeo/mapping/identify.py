@@ -25,6 +25,7 @@ from tbgeo.crs import WORK_CRS, transformer
 from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.webmap import popup_text
 from tbgeo.places.names import fold
+from tbgeo.proposals import display_name
 from tbgeo.review.landuse import raster_path
 from tbgeo.safetext import terminal_text
 
@@ -236,7 +237,7 @@ def identify_text(result: Identified, catalog: Catalog, lang: str) -> str:
     if result.proposals:
         lines.append(f"{t('map.proposals', lang)}:")
     for p in result.proposals:  # a stored name on one line, without control characters
-        lines.append("  • " + t("maptools.identify_proposal", lang, id=p.id, name=" ".join(terminal_text(p.name).split()),
+        lines.append("  • " + t("maptools.identify_proposal", lang, id=p.id, name=" ".join(terminal_text(display_name(p.name, lang)).split()),
                                 status=t(f"map.status_{p.status}", lang), area=fmt_number(p.area_ha, lang, 2)))
     return "\n".join(lines)
 

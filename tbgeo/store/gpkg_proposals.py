@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import shapely
 
 from tbgeo.errors import InputError
 from tbgeo.store import gpkg_tables as tables
@@ -37,6 +36,12 @@ def _fields(row: sqlite3.Row) -> dict[str, Any]:
     return review_fields(row["name"], json.loads(row["attributes"]), row["area_ha"],
                          json.loads(row["report"]) if row["report"] else None)
 
+
+
+def _shapely() -> Any:
+    import shapely  # deferred: the app's warm first view reads the store's state without loading shapely
+
+    return shapely
 
 
 class GpkgProposals(GpkgBase):
@@ -76,7 +81,7 @@ class GpkgProposals(GpkgBase):
                     (
                         name,
                         status,
-                        shapely.to_wkb(geometry),
+                        _shapely().to_wkb(geometry),
                         tables.gpkg_geometry(geometry, tables.work_srs_id(con)),
                         float(geometry.area) / 10_000.0,
                         json.dumps(attributes or {}, ensure_ascii=False, default=str),
@@ -140,7 +145,7 @@ class GpkgProposals(GpkgBase):
             at = now()
             if geometry is not None:
                 con.execute("UPDATE tbgeo_proposals SET geom_wkb = ?, geom = ?, area_ha = ? WHERE id = ?",
-                            (shapely.to_wkb(geometry), tables.gpkg_geometry(geometry, tables.work_srs_id(con)),
+                            (_shapely().to_wkb(geometry), tables.gpkg_geometry(geometry, tables.work_srs_id(con)),
                              float(geometry.area) / 10_000.0, proposal_id))
             con.execute(
                 "UPDATE tbgeo_proposals SET report = ?, name = ?, attributes = ?, updated_at = ?,"
@@ -247,7 +252,7 @@ class GpkgProposals(GpkgBase):
             id=int(row["id"]),
             name=row["name"],
             status=row["status"],
-            geometry=shapely.from_wkb(row["geom_wkb"]),
+            geometry=_shapely().from_wkb(row["geom_wkb"]),
             area_ha=float(row["area_ha"]),
             attributes=json.loads(row["attributes"]),
             report=json.loads(row["report"]) if row["report"] else None,

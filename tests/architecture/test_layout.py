@@ -174,6 +174,7 @@ STORE_IMPORTERS = {
     "tbgeo.catalog": "serves the layers' imported versions from the store it is given (open_store by default)",
     "tbgeo.auth": "identity: who acts when nobody signed in (current_user), accounts read from the store",
     "tbgeo.auth.accounts": "local accounts and sign-in attempts are kept in the store",
+    "tbgeo.auth.external": "a proxy's header or an OpenID Connect sign-in names an account kept in the store",
     "tbgeo.ingest.pipeline": "an import writes a layer version (commit_import)",
     "tbgeo.ingest.versions": "roll back and activate layer versions",
     "tbgeo.ingest.merge": "an update import starts from the active version's features",

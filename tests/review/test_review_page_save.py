@@ -196,5 +196,5 @@ def test_a_nameless_site_saved_in_vietnamese_reads_unnamed_in_english(project, c
     assert out.splitlines()[1].split()[0] == "#1" and out.rstrip().endswith("Warning    Unnamed site") and "chưa đặt tên" not in out
     assert main(["proposals", "1", "--lang", "vi", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["name"] == "Khu đất chưa đặt tên"
-    overlay = proposals_overlay(proposals_frame([stored]), "en")
+    overlay = proposals_overlay(proposals_frame([stored]), "en", statuses=("draft",))
     assert overlay is not None and list(overlay.gdf["name"]) == ["Unnamed site"]

@@ -103,7 +103,7 @@ def test_a_drafts_outline_is_replaced_in_place(any_store: Store) -> None:
     frame = store.proposals_frame()  # what the map and QGIS read
     assert frame.geometry.iloc[0].equals(smaller) and list(frame["area_ha"]) == [pytest.approx(10.0)]
     # a stale view does not move it
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="Lan"):
         store.update_report(1, {"verdict": "ok"}, user="Bình", geometry=moved, expected=1)
     assert store.proposal(1).geometry.equals(smaller)
 
