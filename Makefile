@@ -32,9 +32,10 @@ assets: $(ASSETS)
 run: install
 	$(VENV)/bin/streamlit run app.py --server.address localhost
 
-## serve: start the app for the office network (all addresses, port 8501); needs accounts (tbgeo users add)
+## serve: start the app for the office network (all addresses, port 8501); needs accounts (tbgeo users add).
+## FORWARDED_ALLOW_IPS empty: the client address seen is the connection's (a trusted proxy's), not X-Forwarded-For's
 serve: install
-	$(VENV)/bin/streamlit run app.py --server.address 0.0.0.0
+	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run app.py --server.address 0.0.0.0
 
 ## test-deps: the headless browser for the browser test (Debian package chromium) and a local PostGIS
 ## server for the PostGIS store tests (Debian package postgresql-15-postgis-3); needs root or sudo

@@ -50,7 +50,7 @@ def measure(zip_path: Path) -> dict[str, float | int | str]:
     t0 = time.perf_counter()
     plan = build_plan(read_source(zip_path), layer_id="industrial_parks")
     t1 = time.perf_counter()
-    result = commit_import(plan, actor=me, workspace=store)
+    result = commit_import(plan, actor=me, workspace=store, confirm_removal=True)
     t2 = time.perf_counter()
     ctx = ReviewContext.from_catalog()
     t3 = time.perf_counter()

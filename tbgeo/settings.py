@@ -131,6 +131,15 @@ def trusted_proxies() -> tuple[str, ...]:
     return tuple(a.strip() for a in raw.split(",") if a.strip())
 
 
+def address_rewriters() -> tuple[str, ...]:
+    """The addresses from which Streamlit's web server (uvicorn) takes the client's address from the
+    request's ``X-Forwarded-For`` instead of the connection (``FORWARDED_ALLOW_IPS``; uvicorn's default:
+    this computer). ``make serve`` sets it empty, so the address tbgeo sees is the connection's, the
+    proxy's, which is what the trusted-header check needs."""
+    raw = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    return tuple(a.strip() for a in raw.split(",") if a.strip())
+
+
 def default_lang() -> str:
     """Vietnamese unless ``TBGEO_LANG`` says ``en``."""
     lang = os.environ.get("TBGEO_LANG", "vi")

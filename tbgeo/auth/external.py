@@ -12,12 +12,24 @@ from tbgeo.auth.accounts import identity_of
 from tbgeo.errors import PermissionDenied
 from tbgeo.store import Store
 
-__all__ = ["from_header", "from_oidc", "OIDC_CLAIMS", "LOCAL_CLIENT"]
+__all__ = ["from_header", "from_oidc", "through_proxy", "OIDC_CLAIMS", "LOCAL_CLIENT", "PROXY_HEADERS"]
 
 #: The claims of an OpenID Connect sign-in that may name a tbgeo account, in the order tried.
 OIDC_CLAIMS = ("preferred_username", "email", "sub")
 #: Streamlit gives no client address (None) for a client on this computer, such as a proxy beside tbgeo.
 LOCAL_CLIENT = frozenset({"127.0.0.1", "::1", "localhost"})
+#: Headers a reverse proxy adds: a request carrying one came through a proxy, maybe from the network.
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+def _has(headers: Mapping[str, str], name: str) -> bool:
+    return any(k.lower() == name for k in headers)
+
+
+def through_proxy(headers: Mapping[str, str]) -> bool:
+    """Whether the request came through a reverse proxy (it carries a forwarding header): then "from
+    this computer" says nothing of where the person is."""
+    return any(_has(headers, h) for h in PROXY_HEADERS)
 
 
 def _account(store: Store, name: str, method: str, missing: str) -> Identity:
@@ -30,9 +42,16 @@ def _account(store: Store, name: str, method: str, missing: str) -> Identity:
 
 
 def from_header(store: Store, headers: Mapping[str, str], client: str | None, *, header: str,
-                trusted: Iterable[str]) -> Identity:
+                trusted: Iterable[str], rewriters: Iterable[str] = ()) -> Identity:
     """The account a trusted proxy names in ``header``: only from a ``trusted`` address (``client``;
-    None: this computer), and only an enabled account; refused (PermissionDenied) otherwise."""
+    None: this computer), and only an enabled account; refused (PermissionDenied) otherwise.
+
+    ``rewriters``: the addresses the web server takes the client's address from ``X-Forwarded-For``
+    for (``settings.address_rewriters``). When there are any and the request has that header, the
+    address seen may be the one the proxy wrote, not the proxy's, and cannot be checked: refused, with
+    what the server's administrator must change."""
+    if tuple(rewriters) and _has(headers, "x-forwarded-for"):
+        raise PermissionDenied("auth.page.header_rewritten")
     proxies = set(trusted)
     if not (client in proxies if client else bool(proxies & LOCAL_CLIENT)):
         raise PermissionDenied("auth.page.header_untrusted", address=client or "—")

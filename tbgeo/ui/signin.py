@@ -63,7 +63,8 @@ def _header(store: Store, lang: str) -> Identity | None:
     try:
         client = st.context.ip_address
         return external.from_header(store, st.context.headers, client if isinstance(client, str) else None,
-                                    header=settings.trusted_header(), trusted=settings.trusted_proxies())
+                                    header=settings.trusted_header(), trusted=settings.trusted_proxies(),
+                                    rewriters=settings.address_rewriters())
     except TbgeoError as exc:
         _refused(exc, lang)
         return None
@@ -99,6 +100,9 @@ def identity(lang: str) -> Identity:
     if not store.has_users():
         if address not in _LOOPBACK:
             st.error(t("auth.open_network", lang, address=address))
+            st.stop()
+        if external.through_proxy(st.context.headers):  # a proxy on this computer serves the network
+            st.error(t("auth.open_proxy", lang))
             st.stop()
         alone = single_user()
         st.session_state[Key.IDENTITY] = alone
