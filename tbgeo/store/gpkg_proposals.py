@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-
 from tbgeo.errors import InputError
 from tbgeo.store import gpkg_tables as tables
 from tbgeo.store.base import current_user
