@@ -64,7 +64,6 @@ class Key(StrEnum):
     REVIEW_COORDS = "review_coords"
     REVIEW_USE_COORDS = "review_use_coords"
     REVIEW_MAP = "review_map"
-    REVIEW_MAP_BUILT = "review_map_built"  # (what it shows, the folium map): built again only when that changes
     REVIEW_FORM = "review_form"
     REVIEW_NAME = "review_name"
     REVIEW_INVESTOR = "review_investor"

@@ -92,26 +92,6 @@ def build_review_map(lang: str, *, site: Any | None, proposals: Any | None) -> A
                       landuse_png=cache.landuse_png(raster) if raster is not None else None)
 
 
-def _session_review_map(lang: str, site: Any | None, proposals: Any | None) -> Any:
-    """``build_review_map``, kept for this session while the same map is asked for: a rerun (the
-    project form, the review button, the sheet) does not build the layers' GeoJSON again. What it
-    shows is the language, the site, the stored proposals and each layer's active version."""
-    from tbgeo import diskcache
-    from tbgeo.mapping.maps import REVIEW_LAYERS
-    from tbgeo.ui import cache
-
-    cat = cache.catalog()
-    digest = diskcache.key(
-        lang, None if site is None else site.wkb_hex, None if proposals is None else proposals.to_json(),
-        cache.version_keys(tuple(lid for lid in REVIEW_LAYERS if lid in cat)),
-    )
-    built = st.session_state.get(Key.REVIEW_MAP_BUILT)
-    if built is None or built[0] != digest:
-        built = (digest, build_review_map(lang, site=site, proposals=proposals))
-        st.session_state[Key.REVIEW_MAP_BUILT] = built
-    return built[1]
-
-
 def site_map(lang: str, proposals: Any) -> None:
     """The map with the stored proposals; a site drawn on it becomes the site under review."""
     from streamlit_folium import st_folium
@@ -126,7 +106,7 @@ def site_map(lang: str, proposals: Any) -> None:
     from tbgeo.mapping.maps import site_view
 
     site = st.session_state.get(Key.REVIEW_SITE)
-    m = _session_review_map(lang, site, proposals)
+    m = build_review_map(lang, site=site, proposals=proposals)
     # the map moves to a new site (drawn, uploaded or typed) at once, and stays where the user put it
     # while the same site is reviewed
     center, zoom = site_view(site) if site is not None else (None, None)
