@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.installed
 
-.PHONY: install assets run serve lint test test-deps lock data bench clean
+.PHONY: install assets run serve lint test test-deps lock data bench bench-browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "tbgeo needs Python >= 3.11"'
@@ -68,6 +68,11 @@ data: $(STAMP)
 ## bench: run every benchmark and print its JSON
 bench: install
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b; done
+
+## bench-browser: the app as a user feels it (headless Chromium): each page's first paint, a layer
+## toggle, review → report, sheet → download (needs /usr/bin/chromium: make test-deps)
+bench-browser: install
+	$(PY) benchmarks/browser.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

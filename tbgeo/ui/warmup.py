@@ -53,15 +53,26 @@ def warm() -> None:
 
 
 def preload() -> None:
-    """Load the display geometry and land-use image of every layer, and folium."""
+    """Load the display geometry and land-use image of every layer, and folium; then every page's
+    module (the upload, print, targets and search pages import pandas' and matplotlib's heavier
+    parts, altair, rasterio: seconds on a first visit otherwise) and the layers the review reads."""
+    import importlib
+
     from tbgeo.mapping import maps as _maps  # noqa: F401  (importing folium compiles its templates: ~0.6 s)
     from tbgeo.ui import cache
+    from tbgeo.ui.app import PAGES
 
     cat = cache.catalog()
     cache.frames(tuple(lyr.id for lyr in cat if lyr.kind == "vector"))
     for layer in cat:
         if layer.kind == "raster":
             cache.landuse_png(layer.id)
+    for page in PAGES:
+        importlib.import_module(page.module)
+    from tbgeo.ui.pages.review.context import base_context, sectors
+
+    base_context()
+    sectors()
 
 
 def _run() -> None:

@@ -17,7 +17,8 @@ __all__ = ["render"]
 
 
 def render(lang: str) -> None:
-    """The page: the map and the site input, the project form and the report, proposals, ledger."""
+    """The page: the map with the report under it and the site input and project form beside them;
+    then proposals and the ledger."""
     st.title(t("review.page.title", lang))
     st.caption(t("review.page.intro", lang))
     try:
@@ -25,13 +26,18 @@ def render(lang: str) -> None:
     except TbgeoError as exc:  # a bad layer file, or the store busy (another program writing to it)
         st.error(error_text(exc, lang))
         return
-    site_map(lang, ctx.proposals)
-    site_tabs(lang)
-    site_summary(lang)
-    result = attributes_form(lang)
-    if result is not None:
-        run_review(lang, *result)
-    panel(lang)
+    # the map with the report directly under it; beside them, the site's other inputs and the project
+    map_side, form_side = st.columns([3, 2], gap="medium")
+    with map_side:
+        site_map(lang, ctx.proposals)
+    with form_side:
+        site_tabs(lang)
+        site_summary(lang)
+        result = attributes_form(lang)
+    with map_side:
+        if result is not None:
+            run_review(lang, *result)
+        panel(lang)
     for part in (proposals_part, ledger_part):
         try:
             part(lang)

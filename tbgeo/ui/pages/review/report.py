@@ -82,15 +82,19 @@ def run_review(lang: str, attrs: Any, inputs: dict[str, float]) -> None:
     pid = stored.get(site_key(site))
     if pid is not None:  # its own stored proposal is no overlap
         attrs = dataclasses.replace(attrs, proposal_id=pid)
+    status = st.status(t("review.progress.reviewing", lang))  # said at once: the page is not frozen
     try:
         cfg = load_config().with_inputs(**inputs)
         report = review_site(site, attrs=attrs, context=context(), config=cfg)
     except TbgeoError as exc:
+        status.update(label=t("review.progress.failed", lang), state="error")
         st.error(error_text(exc, lang))
         return
     except Exception as exc:  # a fault, not the user's input: said in the user's language, logged
+        status.update(label=t("review.progress.failed", lang), state="error")
         st.error(report_internal_error(exc, lang))
         return
+    status.update(label=t("review.progress.reviewed", lang), state="complete")
     st.session_state[Key.REVIEW_REPORT] = report
     st.session_state.pop(Key.REVIEW_SAVED, None)  # this result is not saved until "save" is pressed
     st.session_state.pop(Key.REVIEW_SHEET_PDF, None)
@@ -207,7 +211,14 @@ def _downloads(report: Any, lang: str) -> None:
                        "application/geo+json", key=Key.REVIEW_DL_GEOJSON)
     if st.button(t("review.sheet.make", lang), key=Key.REVIEW_SHEET_MAKE):
         saved = st.session_state.get(Key.REVIEW_SAVED)  # a saved review: its proposal number on the sheet
-        st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang, proposal_id=None if saved is None else saved.id)
+        status = st.status(t("review.progress.sheet_making", lang))
+        try:
+            st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang, proposal_id=None if saved is None else saved.id)
+        except TbgeoError as exc:
+            status.update(label=t("review.progress.sheet_failed", lang), state="error")
+            st.error(error_text(exc, lang))
+            return
+        status.update(label=t("review.progress.sheet_made", lang), state="complete")
     if st.session_state.get(Key.REVIEW_SHEET_PDF):
         st.download_button(t("review.sheet.download", lang), st.session_state[Key.REVIEW_SHEET_PDF], f"{name}.pdf",
                            "application/pdf", key=Key.REVIEW_DL_SHEET)

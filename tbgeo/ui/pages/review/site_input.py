@@ -56,7 +56,8 @@ def site_tabs(lang: str) -> None:
         up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key=Key.REVIEW_UPLOAD)
         crs = st.text_input(t("review.page.upload_crs", lang), value="", key=Key.REVIEW_UPLOAD_CRS)
         if up is not None and st.button(t("review.page.use_file", lang), key=Key.REVIEW_USE_FILE):
-            site, error = read_uploaded_site(up.name, up.getvalue(), crs, lang)
+            with st.spinner(t("review.progress.reading_file", lang)):
+                site, error = read_uploaded_site(up.name, up.getvalue(), crs, lang)
             if error is not None:
                 st.error(error)
             else:
@@ -84,8 +85,11 @@ def build_review_map(lang: str, *, site: Any | None, proposals: Any | None) -> A
     from tbgeo.ui import cache
 
     cat = cache.catalog()
-    frames = cache.frames(tuple(lid for lid in REVIEW_LAYERS if lid in cat))
-    return review_map(cat, frames, lang, site=site, proposals=proposals)
+    shown = [cat.get(lid) for lid in REVIEW_LAYERS if lid in cat]
+    frames = cache.frames(tuple(lyr.id for lyr in shown if lyr.kind == "vector"))
+    raster = next((lyr.id for lyr in shown if lyr.kind == "raster"), None)  # the active land-use layer
+    return review_map(cat, frames, lang, site=site, proposals=proposals,
+                      landuse_png=cache.landuse_png(raster) if raster is not None else None)
 
 
 def site_map(lang: str, proposals: Any) -> None:
@@ -99,8 +103,14 @@ def site_map(lang: str, proposals: Any) -> None:
         st.warning(t("review.page.map_missing", lang))
         return
     st.caption(t("review.page.draw_hint", lang))
-    m = build_review_map(lang, site=st.session_state.get(Key.REVIEW_SITE), proposals=proposals)
-    event = st_folium(m, height=520, use_container_width=True, key=Key.REVIEW_MAP,
+    from tbgeo.mapping.maps import site_view
+
+    site = st.session_state.get(Key.REVIEW_SITE)
+    m = build_review_map(lang, site=site, proposals=proposals)
+    # the map moves to a new site (drawn, uploaded or typed) at once, and stays where the user put it
+    # while the same site is reviewed
+    center, zoom = site_view(site) if site is not None else (None, None)
+    event = st_folium(m, height=520, use_container_width=True, key=Key.REVIEW_MAP, center=center, zoom=zoom,
                       returned_objects=["last_active_drawing", "all_drawings"])
     if event and (event.get("last_active_drawing") or event.get("all_drawings")):
         marker = json.dumps(event.get("last_active_drawing"), sort_keys=True)

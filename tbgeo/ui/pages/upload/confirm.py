@@ -75,7 +75,8 @@ def _difference(plan: ImportPlan, mapping: dict[str, str | None], lang: str) -> 
     key = (id(st.session_state.get(Key.INGEST_PLAN)), plan.mode, plan.key, tuple(mapping.items()),
            open_store(create=False).revision())
     try:
-        diff, notes = state_fns.cached_diff(st.session_state, key, build)
+        with st.spinner(t("ingest.progress.comparing", lang)):  # the layer's data read and compared, once
+            diff, notes = state_fns.cached_diff(st.session_state, key, build)
     except TbgeoError as exc:
         st.error(say("ingest.ui_refused", lang, message=exc.message(lang)))
         return None
@@ -118,8 +119,9 @@ def confirm(plan: ImportPlan, mapping: dict[str, str | None], crs_confirmed: boo
 def _commit(plan: ImportPlan, mapping: dict[str, str | None], lang: str, *, insist: bool, diff: ImportDiff | None,
             confirm_removal: bool) -> None:
     """Import (refused if the layer changed since ``diff`` was shown), keep the report, show it."""
-    result = commit_import(plan, actor=actor(), column_map=mapping, insist=insist, confirm_removal=confirm_removal,
-                           expected=diff)
+    with st.spinner(t("ingest.progress.importing", lang)):
+        result = commit_import(plan, actor=actor(), column_map=mapping, insist=insist, confirm_removal=confirm_removal,
+                               expected=diff)
     report = result.to_dict(lang)
     del plan, result
     # the report stays; the copy, the read frame and the plan go (and the uploader starts afresh)

@@ -31,6 +31,13 @@ _SWAPPED = ("ingest.crs_axes_swapped", "ingest.crs_axes_swapped_deg")
 Encoding = str | dict[str, str] | None
 
 
+def _with_spinner(key: str, build: Callable[[], Any], lang: str) -> Any:
+    """``build()`` under a spinner saying ``key`` (reading, planning: the slow steps, run only when
+    not cached), so a large file shows what is happening instead of nothing."""
+    with st.spinner(t(key, lang)):
+        return build()
+
+
 def _choices() -> tuple[bool, bool]:
     return bool(st.session_state.get(Key.INGEST_SKIP_OTHER_TYPES, False)), bool(st.session_state.get(Key.INGEST_SWAP_AXES, False))
 
@@ -39,18 +46,19 @@ def _enc_key(encoding: Encoding) -> Any:
     return tuple(sorted(encoding.items())) if isinstance(encoding, dict) else encoding
 
 
-def _plan(src: Any, layer_id: str, crs: str | None, encoding: Encoding) -> ImportPlan:
+def _plan(src: Any, layer_id: str, crs: str | None, encoding: Encoding, lang: str) -> ImportPlan:
     """The session's one plan (another choice replaces it: no cache of reprojected frames)."""
     skip, swap = _choices()
     key = (src.sha256, src.chosen, layer_id, crs, _enc_key(encoding), skip, swap)
     return state_fns.cached_plan(
         st.session_state,
         key,
-        lambda: build_plan(src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip, swap_axes=swap),
+        lambda: _with_spinner("ingest.progress.analysing", lambda: build_plan(
+            src, layer_id=layer_id, crs=crs, encoding=encoding, skip_other_types=skip, swap_axes=swap), lang),
     )
 
 
-def _detected(src: Any, layer_id: str, encoding: Encoding) -> tuple[Any, dict[str, str]]:
+def _detected(src: Any, layer_id: str, encoding: Encoding, lang: str) -> tuple[Any, dict[str, str]]:
     """The CRS detection and the text columns' detected encodings of the plan as detected (no choice
     made), kept as a small summary so that choosing another CRS does not keep a second plan."""
     skip, swap = _choices()
@@ -58,7 +66,7 @@ def _detected(src: Any, layer_id: str, encoding: Encoding) -> tuple[Any, dict[st
     cached = st.session_state.get(Key.INGEST_BASE)
     if cached and cached[0] == key:
         return cached[1]
-    base = _plan(src, layer_id, None, encoding)
+    base = _plan(src, layer_id, None, encoding, lang)
     summary = (base.crs, dict(base.encoding_dict()["columns"]))
     st.session_state[Key.INGEST_BASE] = (key, summary)
     return summary
@@ -70,7 +78,10 @@ def source(lang: str, data: Callable[[], bytes] | None) -> Any:
     source_layer: str | None = None
     if len(options) > 1:
         source_layer = st.selectbox(t("ingest.ui_source_layer", lang), options, key=Key.INGEST_SOURCE_LAYER)
-    return state_fns.cached_source(st.session_state, source_layer, read_source, data)
+    def read(*args: Any, **kwargs: Any) -> Any:
+        return _with_spinner("ingest.progress.reading", lambda: read_source(*args, **kwargs), lang)
+
+    return state_fns.cached_source(st.session_state, source_layer, read, data)
 
 
 def _crs_step(det: Any, src: Any, lang: str) -> tuple[str | None, bool]:
@@ -132,7 +143,7 @@ def planned(src: Any, layer_id: str, lang: str) -> tuple[ImportPlan, bool] | Non
     if st.session_state.get(Key.INGEST_SWAP_AXES):
         st.checkbox(t("ingest.ui_swap_axes", lang), key=Key.INGEST_SWAP_AXES)
     try:
-        det, columns = _detected(src, layer_id, forced)
+        det, columns = _detected(src, layer_id, forced, lang)
     except CRSError as exc:
         if exc.key not in _SWAPPED or st.session_state.get(Key.INGEST_SWAP_AXES):
             raise
@@ -142,9 +153,9 @@ def planned(src: Any, layer_id: str, lang: str) -> tuple[ImportPlan, bool] | Non
     per_column = _column_encodings(columns, enc_options, lang)
     if per_column:
         forced = {"*": encoding, **per_column}
-        det, columns = _detected(src, layer_id, forced)
+        det, columns = _detected(src, layer_id, forced, lang)
     crs_value, confirmed = _crs_step(det, src, lang)
-    return _plan(src, layer_id, crs_value, forced), confirmed
+    return _plan(src, layer_id, crs_value, forced, lang), confirmed
 
 
 def _text_preview(plan: ImportPlan, lang: str) -> None:
