@@ -5,6 +5,7 @@ preview of an upload (geometry only: nothing from the file is rendered as HTML).
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -74,8 +75,6 @@ def site_view(site: BaseGeometry, *, width_px: int = 400, height_px: int = 400, 
     """Where a map of ``width_px`` × ``height_px`` shows all of ``site`` (EPSG:9209) with ``pad_m``
     around it: the centre (lat, lon) and the Leaflet zoom (in steps of 0.25, 8 to 17). The review
     page hands these to the map, which moves there at once, also when it is already showing."""
-    import math
-
     west, south, east, north = gpd.GeoSeries([site.buffer(pad_m)], crs=WORK_CRS).to_crs(DISPLAY_CRS).total_bounds
 
     def merc(lat: float) -> float:

@@ -35,16 +35,31 @@ def test_review_and_sheet_show_their_progress(project) -> None:  # type: ignore[
     assert not at.status
 
 
-def test_a_review_that_cannot_be_saved_says_it_failed(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_review_that_fails_says_so_and_a_save_on_a_busy_store_saves_nothing(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tbgeo.errors import StoreBusyError
+    from tbgeo.i18n.params import Num
+    from tbgeo.review import run
+
     monkeypatch.setenv("TBGEO_LOCK_WAIT", "0.3")
     at = _reviewed("en")
     ws = GpkgStore.open()
-    release, th = hold_store(ws.path, "IMMEDIATE")  # another program writing: the review is not saved
+    release, th = hold_store(ws.path, "IMMEDIATE")  # another program writing: reviewing only reads
     try:
         next(b for b in at.button if b.label == "Review").click().run()
+        assert [(s.label, s.state) for s in at.status] == [("The site has been reviewed.", "complete")]
+        next(b for b in at.button if b.label == "Save as a draft").click().run()  # saving must wait: refused
     finally:
         release.set()
         th.join(10)
     assert not at.exception, at.exception
-    assert [(s.label, s.state) for s in at.status] == [("The site could not be reviewed.", "error")]
     assert any(e.value.startswith("The store is busy") and "Nothing was saved" in e.value for e in at.error)
+    assert GpkgStore.open().proposals() == []
+    # a review that fails (here the store cannot be read): the box ends as failed, with the reason
+    def fail(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise StoreBusyError("workspace.busy", seconds=Num(0.3, 1))
+
+    monkeypatch.setattr(run, "review_site", fail)
+    next(b for b in at.button if b.label == "Review").click().run()
+    assert not at.exception, at.exception
+    assert [(s.label, s.state) for s in at.status] == [("The site could not be reviewed.", "error")]
+    assert any(e.value.startswith("The store is busy") for e in at.error)
