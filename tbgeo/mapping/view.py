@@ -37,6 +37,8 @@ __all__ = [
     "prepare",
     "write_standalone",
     "focus_on",
+    "VIEW_MESSAGE",
+    "with_view",
 ]
 
 #: The base map shown first: none, so the map needs no internet.
@@ -208,5 +210,39 @@ def focus_on(html: str, geometry: Any, *, approximate: bool, outline: bool = Tru
         "<script>(function(){var g=L.geoJSON(" + feature + ",{style:" + json.dumps(style) + ",interactive:false})"
         ".addTo(" + m.group(1) + ");" + m.group(1) + ".fitBounds(g.getBounds(),{maxZoom:15,padding:[24,24]});})();"
         "</script>\n"
+    )
+    return html[:end] + script + html[end:]
+
+
+#: The message the map page posts to the page around it when the user has moved the map.
+VIEW_MESSAGE = "view"
+
+
+def with_view(html: str, view: tuple[float, float, float] | None = None) -> str:
+    """The map page ``html`` opened at ``view`` (lat, lng, zoom in WGS 84; None: as built), and posting
+    ``{"tbgeo": VIEW_MESSAGE, "lat", "lng", "zoom"}`` to the page around it after each move the user
+    makes (not the map's own first fit), so that page can keep the view in its address. Only numbers
+    enter the page; the cached page itself is not changed."""
+    import json
+
+    m = _MAP_VAR.search(html)
+    end = html.rfind("</html>")
+    if m is None or end < 0:
+        return html
+    name = m.group(1)
+    start = ""
+    if view is not None:
+        lat, lng, zoom = (float(view[0]), float(view[1]), float(view[2]))
+        # after the map's own first fit has finished zooming: a setView during that animation is lost
+        start = (f"var go=function(){{map.setView([{lat!r},{lng!r}],{zoom!r},{{animate:false}});}};"
+                 "if(map._animatingZoom){map.once('zoomend',go);}else{go();}")
+    script = (
+        "<script>(function(){var map=" + name + ";" + start +
+        "if(window.parent===window){return;}var moved=false;"
+        "['mousedown','wheel','touchstart','keydown'].forEach(function(ev){"
+        "map.getContainer().addEventListener(ev,function(){moved=true;},{passive:true});});"
+        "map.on('moveend',function(){if(!moved){return;}var c=map.getCenter();"
+        "window.parent.postMessage({tbgeo:" + json.dumps(VIEW_MESSAGE) + ",lat:c.lat,lng:c.lng,zoom:map.getZoom()},'*');});"
+        "})();</script>\n"
     )
     return html[:end] + script + html[end:]

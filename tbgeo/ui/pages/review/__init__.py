@@ -6,6 +6,7 @@ import streamlit as st
 
 from tbgeo.errors import StoreBusyError, TbgeoError
 from tbgeo.i18n import t
+from tbgeo.ui import address
 from tbgeo.ui.pages.review.context import context
 from tbgeo.ui.pages.review.ledger import ledger_part
 from tbgeo.ui.pages.review.proposals import proposals_part
@@ -28,6 +29,7 @@ def render(lang: str) -> None:
     site_map(lang, ctx.proposals)
     site_tabs(lang)
     site_summary(lang)
+    address.write_site(lang)
     result = attributes_form(lang)
     if result is not None:
         run_review(lang, *result)
