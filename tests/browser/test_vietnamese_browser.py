@@ -52,7 +52,7 @@ def _open_everything(page: Any) -> None:
 
 
 def _visible_text(page: Any) -> str:
-    text = page.inner_text("body")
+    text: str = page.inner_text("body")
     for frame in page.frames[1:]:  # the maps: legend, tools, draw buttons' titles
         try:
             text += "\n" + frame.inner_text("body")
