@@ -85,3 +85,12 @@ def test_localized_table_cells() -> None:
     assert set(config) == {"ha", "km"}
     en, _ = localized(rows, "en", times=["when"])
     assert list(en["ha"]) == [1234.5678, 0.004] and list(en["when"]) == ["2026-12-04 03:30 (UTC+7)", "—"]
+
+
+def test_a_zone_name_value_is_shown_as_written_not_as_a_message_key() -> None:
+    from tbgeo.review.model import Finding
+
+    park = Finding("zone_profile", "ok", "KCN Tiền Hải", "text", "Điều 1, III.4", "park_fit", {"name": "KCN Tiền Hải"})
+    level = Finding("technology", "ok", "high", "text", "Điều 1, III.4", "high")
+    assert (park.value_text("vi"), park.value_text("en")) == ("KCN Tiền Hải", "KCN Tiền Hải")
+    assert (level.value_text("vi"), level.value_text("en")) == ("công nghệ cao", "high technology")
