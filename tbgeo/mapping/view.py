@@ -230,14 +230,22 @@ def with_view(html: str, view: tuple[float, float, float] | None = None) -> str:
     if m is None or end < 0:
         return html
     name = m.group(1)
-    start = ""
     if view is not None:
+        # the map's own first fit (folium's fitBounds, in the script that makes the map) opens it at the
+        # view instead: a setView after that fit would race the fit's zoom animation
         lat, lng, zoom = (float(view[0]), float(view[1]), float(view[2]))
-        # after the map's own first fit has finished zooming: a setView during that animation is lost
-        start = (f"var go=function(){{map.setView([{lat!r},{lng!r}],{zoom!r},{{animate:false}});}};"
-                 "if(map._animatingZoom){map.once('zoomend',go);}else{go();}")
+        at = html.rfind("<script", 0, m.start())
+        if at >= 0:
+            first = (
+                "<script>(function(){var P=L.Map.prototype,fit=P.fitBounds;"
+                "P.fitBounds=function(){P.fitBounds=fit;"
+                f"return this.setView([{lat!r},{lng!r}],{zoom!r},{{animate:false}});}};"
+                "window.addEventListener('load',function(){P.fitBounds=fit;});})();</script>\n"
+            )
+            html = html[:at] + first + html[at:]
+            end = html.rfind("</html>")
     script = (
-        "<script>(function(){var map=" + name + ";" + start +
+        "<script>(function(){var map=" + name + ";"
         "if(window.parent===window){return;}var moved=false;"
         "['mousedown','wheel','touchstart','keydown'].forEach(function(ev){"
         "map.getContainer().addEventListener(ev,function(){moved=true;},{passive:true});});"

@@ -36,3 +36,18 @@ def test_a_site_is_kept_by_a_short_id(tmp_path, monkeypatch) -> None:  # type: i
     assert address.load_site("0" * 20) is None  # never kept here
     (tmp_path / "site" / site_id).write_text("tbgeo-cache-1 x\n{}")  # altered: not served
     assert address.load_site(site_id) is None
+
+
+def test_the_map_opens_at_the_view_in_place_of_its_first_fit() -> None:
+    from tbgeo.mapping.view import VIEW_MESSAGE, with_view
+
+    html = ("<html><head><script src='leaflet.js'></script></head><body><script>\n"
+            "var map_0123456789abcdef0123456789abcdef = L.map('m', {});\n"
+            "map_0123456789abcdef0123456789abcdef.fitBounds([[20.24, 106.103], [20.729, 106.657]], {});\n"
+            "</script></body></html>")
+    plain = with_view(html)
+    assert "setView" not in plain and f'tbgeo:"{VIEW_MESSAGE}"' in plain
+    opened = with_view(html, (20.41286, 106.39748, 13.75))
+    patch = opened.index("this.setView([20.41286,106.39748],13.75,{animate:false})")
+    assert patch < opened.index("var map_0123456789abcdef0123456789abcdef = L.map(")  # before the map is made
+    assert with_view("no map here", (20.4, 106.4, 12.0)) == "no map here"

@@ -33,7 +33,7 @@ def _map_frame(page: Any, frame_with: Any) -> Any:
 
 
 def test_a_reload_keeps_page_language_layers_view_and_site(app_url: str, offline_page, frame_with) -> None:  # type: ignore[no-untyped-def]
-    page, _blocked = offline_page
+    page, blocked = offline_page
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     parks = load_catalog().get("industrial_parks")
@@ -100,3 +100,5 @@ def test_a_reload_keeps_page_language_layers_view_and_site(app_url: str, offline
     assert page.get_by_text(t("review.page.no_site", "vi")).count() == 1
     assert page.get_by_text("Traceback").count() == 0
     assert errors == []
+    # the tab's icon is drawn by the app: nothing was asked of fonts.gstatic.com (or anywhere outside)
+    assert blocked == []
