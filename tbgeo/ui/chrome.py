@@ -38,7 +38,8 @@ def sidebar() -> str:
 def uploader_css(lang: str) -> str:
     """A style sheet that gives Streamlit's file uploader its words from the catalog: Streamlit writes
     its button ("Upload"), its limits ("200MB per file • ZIP") and its drop hint in English whatever
-    the page's language, and has no option for them. The labels of tbgeo's uploaders already name the
+    the page's language, and has no option for them (nor for "Press Enter to apply" under a text box,
+    which is hidden when the page is not in English). The labels of tbgeo's uploaders already name the
     file types and their own limits (which tbgeo checks and explains in the reader's language)."""
     def css_text(key: str) -> str:  # a CSS string: quotes and backslashes escaped, no markup
         return '"' + t(key, lang).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
@@ -51,7 +52,9 @@ def uploader_css(lang: str) -> str:
         f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span {{display:none}}"
         f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] div::after "
         f"{{content:{css_text('app.uploader_hint')};font-size:0.875rem;opacity:0.7}}"
-        "</style>"
+        # "Press Enter to apply" under a box being typed in: Streamlit's English, a hint only
+        + ('[data-testid="InputInstructions"] {display:none}' if lang != "en" else "")
+        + "</style>"
     )
 
 

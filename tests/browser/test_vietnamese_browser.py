@@ -14,7 +14,7 @@ PAGES = ("", "review", "upload", "print", "targets", "search", "data")
 _SHARED = re.compile(r"^(?:[A-Z0-9][\w.-]*(?:\s|$))+$")
 #: What must never be on a Vietnamese page: Streamlit's English, raw values, project paths.
 FORBIDDEN = ("Drag and drop", "Browse files", "per file", "Upload", "(draw)", "None", "config/", "scripts/",
-             "layers/", ".toml", "build_data", "JavaScript")
+             "layers/", ".toml", "build_data", "JavaScript", "Press Enter")
 _KEY = re.compile(r"\b(?:app|map|maptools|review|ingest|print|search|targets|data|places|groups|sectors|auth)"
                   r"\.[a-z_]+\.\S+")
 
