@@ -47,3 +47,13 @@ def test_lookup_and_fallback() -> None:
 def test_number_format_per_language() -> None:
     assert fmt_number(75940.5, "vi", 1) == "75.940,5"
     assert fmt_number(75940.5, "en", 1) == "75,940.5"
+
+
+def test_csv_numbers_as_each_language_reads_them() -> None:
+    from tbgeo.i18n import csv_delimiter, csv_value
+
+    assert (csv_delimiter("vi"), csv_delimiter("en")) == (";", ",")
+    assert [csv_value(v, "vi") for v in (50.25, 50.0, -0.0, 1234.5, 0.123456789, float("nan"))] == [
+        "50,25", "50", "0", "1234,5", "0,12345679", ""]
+    assert [csv_value(v, "vi") for v in (3, True, None, "KCN 1.2")] == [3, True, None, "KCN 1.2"]
+    assert csv_value(50.25, "en") == 50.25

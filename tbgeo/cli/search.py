@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         if suffix == ".gpkg":
             data = result.to_gpkg(lang)
         elif suffix == ".csv":
-            data = result.to_csv(lang).encode("utf-8")
+            data = result.to_csv(lang).encode("utf-8-sig")  # the BOM: Excel then reads it as UTF-8
         elif suffix == ".geojson" or (suffix != ".txt" and fmt == "geojson"):
             data = json.dumps(result.to_geojson(lang), ensure_ascii=False, indent=2).encode("utf-8")
         elif suffix == ".json":

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["t", "catalog", "LANGS", "DEFAULT_LANG", "fmt_number"]
+__all__ = ["t", "catalog", "LANGS", "DEFAULT_LANG", "fmt_number", "csv_delimiter", "csv_value"]
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -59,3 +59,20 @@ def fmt_number(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
     if lang == "vi":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
+
+
+def csv_delimiter(lang: str = DEFAULT_LANG) -> str:
+    """The CSV separator a spreadsheet of that language expects: ``;`` in Vietnamese (whose decimal mark
+    is the comma, as in Excel set to Vietnamese), ``,`` in English."""
+    return ";" if lang == "vi" else ","
+
+
+def csv_value(value: Any, lang: str = DEFAULT_LANG) -> Any:
+    """A CSV cell's value: a float with the language's decimal mark and no thousands separator
+    (``50,25`` in Vietnamese, at most 8 decimals, trailing zeros dropped); anything else as it is."""
+    if lang != "vi" or isinstance(value, bool) or not isinstance(value, float):
+        return value
+    if value != value or value in (float("inf"), float("-inf")):
+        return ""
+    text = f"{value + 0.0:.8f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text.replace(".", ",")

@@ -18,6 +18,7 @@ from tbgeo.catalog import Catalog
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.i18n import fmt_number, t
 from tbgeo.mapping.assets import localize
+from tbgeo.mapping.drawlocal import add_draw_texts
 from tbgeo.mapping.legend import script_element
 from tbgeo.mapping.webmap import WITH_DRAFTS, Overlay, add_controls, build_map, proposals_overlay
 from tbgeo.search.image import surface_png
@@ -110,6 +111,7 @@ def review_map(
     draw = Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,  # type: ignore[no-untyped-call]  # folium's Draw.__init__ has no annotations
                                             "polygon": True, "rectangle": True, "circle": True})
     localize(draw)
+    add_draw_texts(m, lang)  # before the draw control: it reads L.drawLocal when it is made
     draw.add_to(m)
     if site is not None:
         minx, miny, maxx, maxy = gpd.GeoSeries([site.buffer(300)], crs=WORK_CRS).to_crs(DISPLAY_CRS).total_bounds

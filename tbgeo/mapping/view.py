@@ -48,6 +48,8 @@ __all__ = [
     "prepare",
     "write_standalone",
     "focus_on",
+    "VIEW_MESSAGE",
+    "with_view",
 ]
 
 #: The base map shown first: none, so the map needs no internet.
@@ -218,5 +220,47 @@ def focus_on(html: str, geometry: Any, *, approximate: bool, outline: bool = Tru
         "<script>(function(){var g=L.geoJSON(" + feature + ",{style:" + json.dumps(style) + ",interactive:false})"
         ".addTo(" + m.group(1) + ");" + m.group(1) + ".fitBounds(g.getBounds(),{maxZoom:15,padding:[24,24]});})();"
         "</script>\n"
+    )
+    return html[:end] + script + html[end:]
+
+
+#: The message the map page posts to the page around it when the user has moved the map.
+VIEW_MESSAGE = "view"
+
+
+def with_view(html: str, view: tuple[float, float, float] | None = None) -> str:
+    """The map page ``html`` opened at ``view`` (lat, lng, zoom in WGS 84; None: as built), and posting
+    ``{"tbgeo": VIEW_MESSAGE, "lat", "lng", "zoom"}`` to the page around it after each move the user
+    makes (not the map's own first fit), so that page can keep the view in its address. Only numbers
+    enter the page; the cached page itself is not changed."""
+    import json
+
+    m = _MAP_VAR.search(html)
+    end = html.rfind("</html>")
+    if m is None or end < 0:
+        return html
+    name = m.group(1)
+    if view is not None:
+        # the map's own first fit (folium's fitBounds, in the script that makes the map) opens it at the
+        # view instead: a setView after that fit would race the fit's zoom animation
+        lat, lng, zoom = (float(view[0]), float(view[1]), float(view[2]))
+        at = html.rfind("<script", 0, m.start())
+        if at >= 0:
+            first = (
+                "<script>(function(){var P=L.Map.prototype,fit=P.fitBounds;"
+                "P.fitBounds=function(){P.fitBounds=fit;"
+                f"return this.setView([{lat!r},{lng!r}],{zoom!r},{{animate:false}});}};"
+                "window.addEventListener('load',function(){P.fitBounds=fit;});})();</script>\n"
+            )
+            html = html[:at] + first + html[at:]
+            end = html.rfind("</html>")
+    script = (
+        "<script>(function(){var map=" + name + ";"
+        "if(window.parent===window){return;}var moved=false;"
+        "['mousedown','wheel','touchstart','keydown'].forEach(function(ev){"
+        "map.getContainer().addEventListener(ev,function(){moved=true;},{passive:true});});"
+        "map.on('moveend',function(){if(!moved){return;}var c=map.getCenter();"
+        "window.parent.postMessage({tbgeo:" + json.dumps(VIEW_MESSAGE) + ",lat:c.lat,lng:c.lng,zoom:map.getZoom()},'*');});"
+        "})();</script>\n"
     )
     return html[:end] + script + html[end:]

@@ -209,6 +209,8 @@ def _leaflet_style(style: dict[str, Any], layer_id: str) -> dict[str, Any]:
 
 _SCALE_JS = """
 L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+// Leaflet's own credit, by name only: its default link carries an English title
+if ({{ this._parent.get_name() }}.attributionControl) { {{ this._parent.get_name() }}.attributionControl.setPrefix('Leaflet'); }
 """
 
 _LABELS_JS = """
@@ -239,7 +241,8 @@ L.control.zoom({
 
 def add_controls(m: folium.Map, lang: str) -> None:
     """Zoom buttons titled in the reader's language (the map must be made with ``zoom_control=False``)
-    and a scale bar in metres and kilometres only (Leaflet's default adds feet and miles)."""
+    and a scale bar in metres and kilometres only (Leaflet's default adds feet and miles); Leaflet
+    credited by name."""
     script_element(m, "TbgeoZoom", _ZOOM_JS, zoom_in=t("map.zoom_in", lang), zoom_out=t("map.zoom_out", lang))
     script_element(m, "TbgeoScale", _SCALE_JS)
 

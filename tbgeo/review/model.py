@@ -95,7 +95,11 @@ class Finding:
         if self.value is None:
             return "—" + note
         if isinstance(self.value, str):
-            return (t(f"review.value.{self.value}", lang) if self.unit == "text" else self.value) + note
+            if self.unit != "text":
+                return self.value + note
+            # a catalog word (a technology level), else a name as written (a park's), never the key
+            word = t(f"review.value.{self.value}", lang)
+            return (self.value if word == f"review.value.{self.value}" else word) + note
         digits = 0 if self.unit in ("vnd", "count", "m") else (1 if self.unit == "pct" else 2)
         number = fmt_number(float(self.value), lang, digits)
         unit = self.unit_text(lang)

@@ -20,7 +20,7 @@ import geopandas as gpd
 import shapely
 
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
-from tbgeo.i18n import fmt_number, t
+from tbgeo.i18n import csv_delimiter, csv_value, fmt_number, t
 from tbgeo.i18n.params import Bilingual, dump_param
 from tbgeo.printing import PrintSpec, render_sheet
 from tbgeo.printing.titleblock import resolve_heading
@@ -130,13 +130,13 @@ class Report:
     def to_csv(self, lang: str = "vi") -> str:
         """One line per rule: site, rule, severity, title, value, unit, citation, message."""
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, delimiter=csv_delimiter(lang), lineterminator="\n")  # ';' and 50,25 in Vietnamese
         w.writerow([t(f"review.csv.{c}", lang) for c in ("site", "rule", "severity", "title", "value", "unit", "citation", "message")])
         for f in self.findings:
             d = f.to_dict(lang)
             # cells a spreadsheet will not run (a site named "=HYPERLINK(…)"), severity in the reader's language
             w.writerow(csv_row([self.facts.attrs.name, f.rule, t(f"review.severity.{f.severity}", lang), d["title"],
-                                "" if f.value is None else f.value, d["unit"], d["citation"], d["message"]]))
+                                "" if f.value is None else csv_value(f.value, lang), d["unit"], d["citation"], d["message"]]))
         return buf.getvalue()
 
     def to_geojson(self, lang: str = "vi") -> dict[str, Any]:

@@ -19,7 +19,7 @@ import shapely
 
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
 from tbgeo.errors import InputError
-from tbgeo.i18n import fmt_number, t
+from tbgeo.i18n import csv_delimiter, csv_value, fmt_number, t
 from tbgeo.plan.sectors import get_sector
 from tbgeo.review.config import load_config
 from tbgeo.review.model import SiteAttrs
@@ -210,12 +210,12 @@ class SearchResult:
         buf = io.StringIO()
         rows = self.table(lang)
         if rows:
-            w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+            w = csv.DictWriter(buf, fieldnames=list(rows[0]), delimiter=csv_delimiter(lang), lineterminator="\n")
             w.writeheader()
             # zone names and findings come from imported layers: no cell may start a formula
-            w.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+            w.writerows({k: csv_cell(csv_value(v, lang)) for k, v in row.items()} for row in rows)
         else:
-            csv.writer(buf, lineterminator="\n").writerow(
+            csv.writer(buf, delimiter=csv_delimiter(lang), lineterminator="\n").writerow(
                 [t(f"search.col.{k}", lang) for k in ("rank", "score", "area", "luc", "luk", "districts", "zone", "gas", "verdict", "worst")])
         return buf.getvalue()
 

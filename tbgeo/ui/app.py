@@ -17,7 +17,7 @@ import streamlit as st
 from tbgeo.auth import Identity, allowed
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
-from tbgeo.ui import chrome, signin
+from tbgeo.ui import address, chrome, signin
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
@@ -55,6 +55,12 @@ class PageInfo:
             st.error(t("app.unexpected_error", lang))
 
 
+#: The browser tab's icon (a factory, in the map's park colour), drawn here so nothing is fetched.
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#b2182b" '
+    'd="M2 21V10l6 4V10l6 4V3h3v11h5v7z"/></svg>'
+)
+
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("tbgeo.ui.pages.map", "map.page_title", ":material/map:", "map"),
     PageInfo("tbgeo.ui.pages.review", "review.page.title", ":material/fact_check:", "review",
@@ -69,8 +75,12 @@ PAGES: tuple[PageInfo, ...] = (
 
 
 def run() -> None:
-    st.set_page_config(page_title="tbgeo", page_icon=":material/factory:", layout="wide")
+    # the tab's icon as an SVG of its own: a ":material/…:" icon makes the browser fetch it from
+    # fonts.gstatic.com (Streamlit's front end links the favicon there), which an offline office cannot
+    st.set_page_config(page_title="tbgeo", page_icon=FAVICON_SVG, layout="wide")
+    address.restore()  # the first run of a session takes the language and the site from the address
     lang = chrome.sidebar()
+    address.write(lang)
     who = signin.identity(lang)  # stops at the sign-in form until someone signs in
     home, *others = [info for info in PAGES if info.shown_to(who)]
     # The first page is served at "/" (Streamlit keeps the default page's own path, so it gets

@@ -8,7 +8,7 @@ from tbgeo import settings
 from tbgeo.i18n import t
 from tbgeo.ui.state import Key
 
-__all__ = ["lang", "sidebar", "page_link"]
+__all__ = ["lang", "sidebar", "page_link", "uploader_css"]
 
 _LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -31,7 +31,31 @@ def sidebar() -> str:
         key=Key.LANG,
         horizontal=True,
     )
+    st.html(uploader_css(lang()))
     return lang()
+
+
+def uploader_css(lang: str) -> str:
+    """A style sheet that gives Streamlit's file uploader its words from the catalog: Streamlit writes
+    its button ("Upload"), its limits ("200MB per file • ZIP") and its drop hint in English whatever
+    the page's language, and has no option for them (nor for "Press Enter to apply" under a text box,
+    which is hidden when the page is not in English). The labels of tbgeo's uploaders already name the
+    file types and their own limits (which tbgeo checks and explains in the reader's language)."""
+    def css_text(key: str) -> str:  # a CSS string: quotes and backslashes escaped, no markup
+        return '"' + t(key, lang).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        "<style>"
+        f"{zone} button [data-testid=\"stMarkdownContainer\"] p {{display:none}}"
+        f"{zone} button [data-testid=\"stMarkdownContainer\"]::after {{content:{css_text('app.uploader_button')}}}"
+        f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span {{display:none}}"
+        f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] div::after "
+        f"{{content:{css_text('app.uploader_hint')};font-size:0.875rem;opacity:0.7}}"
+        # "Press Enter to apply" under a box being typed in: Streamlit's English, a hint only
+        + ('[data-testid="InputInstructions"] {display:none}' if lang != "en" else "")
+        + "</style>"
+    )
 
 
 def page_link(url: str, label: str, *, icon: str | None = None) -> bool:

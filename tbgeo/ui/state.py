@@ -11,6 +11,11 @@ class Key(StrEnum):
     """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
 
     LANG = "lang"
+    # the address (tbgeo.ui.address)
+    #: Set once the session's first run has read the address.
+    ADDRESS_READ = "address_read"
+    #: What the address asked of the map ({layers, base, view}), until the map page takes it.
+    ADDRESS_MAP = "address_map"
     #: {url path: st.Page} of the pages this session's navigation holds (for links between pages).
     NAV_PAGES = "nav_pages"
     IDENTITY = "identity"
@@ -40,6 +45,10 @@ class Key(StrEnum):
     MAP_TABLE_ROWS = "map_table_rows"
     #: What the map zooms to: None, ("layer", id) or ("feature", layer id, row).
     MAP_FOCUS = "map_focus"
+    #: (the map page it was for, the view it opens at: (lat, lng, zoom), or None: as built), and
+    #: where the user moved the map.
+    MAP_VIEW_START = "map_view_start"
+    MAP_VIEW = "map_view"
     # review page: the site, its review and where it was saved
     #: The site under review (EPSG:9209).
     REVIEW_SITE = "review_site"
@@ -49,6 +58,11 @@ class Key(StrEnum):
     REVIEW_SITE_NOTES = "review_site_notes"
     #: The name the site file gave it.
     REVIEW_SITE_NAME = "review_site_name"
+    #: The site's id in the address (tbgeo.ui.address.store_site) and the site it names.
+    REVIEW_SITE_ID = "review_site_id"
+    REVIEW_SITE_ID_OF = "review_site_id_of"
+    #: The address named a site this server no longer keeps (said once on the review page).
+    REVIEW_SITE_LOST = "review_site_lost"
     #: The last drawing taken from the map (so a rerun does not take it again).
     REVIEW_LAST_DRAW = "review_last_draw"
     #: The last Report.

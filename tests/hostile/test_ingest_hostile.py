@@ -135,7 +135,7 @@ def test_refusal_messages_exact(tmp_path: Path) -> None:
     msg = refusal(by_id["zip_long_member"], by_id["zip_long_member"].build(tmp_path / "c")).message("en")
     assert "(304 bytes; at most 255)" in msg
     msg = refusal(by_id["too_many_columns"], by_id["too_many_columns"].build(tmp_path / "d")).message("vi")
-    assert "có 3000 cột thuộc tính; chỉ nhận tối đa 500 (max_columns trong config/ingest.toml)" in msg
+    assert "có 3000 cột thuộc tính; chỉ nhận tối đa 500 (giới hạn do quản trị viên đặt)" in msg
     msg = refusal(by_id["huge_coords_neg"], by_id["huge_coords_neg"].build(tmp_path / "e")).message("en")
     assert "1 of 1 features have absurdly large coordinates (absolute value 1e+15 or more; largest 3e+16)" in msg
     msg = refusal(by_id["overlap_bomb"], by_id["overlap_bomb"].build(tmp_path / "f")).message("en")

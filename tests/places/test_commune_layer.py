@@ -106,7 +106,7 @@ def test_a_site_the_layer_covers_in_part_gets_candidates_for_the_rest(imported_c
     assert d["text"] == (
         "huyện cũ: Tiền Hải; xã, phường mới: xã Đồng Châu (50,0 %) (theo lớp ranh giới xã, phường 2025);"
         " 50,0 % diện tích khu đất nằm ngoài các xã, phường của lớp ranh giới xã, phường 2025: huyện cũ nay thuộc các"
-        f" xã, phường mới: {TIEN_HAI}; muốn biết chính xác cần bổ sung ranh giới các xã, phường này vào lớp communes_2025"
+        f" xã, phường mới: {TIEN_HAI}; muốn biết chính xác cần bổ sung ranh giới các xã, phường này vào lớp «Xã, phường từ 1/7/2025»"
     )
     en = report.to_dict("en")["places"]["text"]
     assert en.startswith("former district: Tiền Hải; new commune or ward: xã Đồng Châu (50.0 %) (from the 2025 commune")

@@ -64,7 +64,7 @@ def test_park_zooms_to_its_polygon_in_english() -> None:
     at.text_input(key="map_place_query").set_value("KCN Tien Hai").run()
     assert not at.exception, at.exception
     assert at.text[0].value.startswith("KCN Tiền Hải — former district: Tiền Hải; the former district now belongs to")
-    assert at.caption[-1].value == "Extent: the polygon of the layer “Industrial parks (KCN)” (industrial_parks)"
+    assert at.caption[-1].value == "Extent: the polygon of the layer “Industrial parks (KCN)”"
     geom, style = _focus(_srcdoc(at))
     assert geom["type"] in ("Polygon", "MultiPolygon") and "dashArray" not in style
 

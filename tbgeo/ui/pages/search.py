@@ -12,6 +12,7 @@ import streamlit as st
 from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.review.model import TECHNOLOGY_LEVELS
+from tbgeo.ui import tables
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain
@@ -139,9 +140,9 @@ def _model(lang: str, result: Any) -> None:
     with st.expander(t("search.page.model", lang)):
         st.markdown(t("search.page.kind_line", lang))
         st.text(f"{m['kind_text']} [{m['kind_citation']}]")
-        st.dataframe([{t("search.page.m_constraint", lang): c["title"], t("search.page.m_excluded", lang): c["excluded_ha"],
+        tables.show([{t("search.page.m_constraint", lang): c["title"], t("search.page.m_excluded", lang): c["excluded_ha"],
                        t("search.page.m_active", lang): "✓" if c["active"] else "—", t("search.page.m_citation", lang): c["citation"]}
-                      for c in m["constraints"]], hide_index=True, width="stretch")
+                      for c in m["constraints"]], lang, hide_index=True, width="stretch")
         st.dataframe([{t("search.page.m_factor", lang): f["title"], t("search.page.m_function", lang): f["function"],
                        t("search.page.m_weight", lang): fmt_number(f["weight"], lang, 3) if f["dropped"] is None else f["dropped_text"],
                        t("search.page.m_citation", lang): f["citation"]}
@@ -245,7 +246,7 @@ def render(lang: str) -> None:
     else:
         st.success(t("search.page.found", lang, n=len(result.candidates), area=fmt_number(result.profile.area_ha, lang, 1)))
     _map(lang, result)
-    st.dataframe(result.table(lang), hide_index=True, width="stretch")
+    tables.show(result.table(lang), lang, digits={t("search.col.score", lang): 3}, hide_index=True, width="stretch")
     _model(lang, result)
     _save(lang, result)
     _sensitivity(lang, result)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from tbgeo.errors import StoreBusyError, TbgeoError
 from tbgeo.i18n import t
+from tbgeo.ui import address
 from tbgeo.ui.pages.review.context import context
 from tbgeo.ui.pages.review.ledger import ledger_part
 from tbgeo.ui.pages.review.proposals import proposals_part
@@ -33,6 +34,7 @@ def render(lang: str) -> None:
     with form_side:
         site_tabs(lang)
         site_summary(lang)
+        address.write_site(lang)
         result = attributes_form(lang)
     with map_side:
         if result is not None:

@@ -13,7 +13,7 @@ from tbgeo.places.crosswalk import crosswalk
 from tbgeo.review.config import load_config
 from tbgeo.review.ledger import rice_ledger, rice_ledger_by_commune
 from tbgeo.store import open_store
-from tbgeo.ui import cache
+from tbgeo.ui import cache, tables
 from tbgeo.ui.state import Key
 
 __all__ = ["ledger_part"]
@@ -65,7 +65,7 @@ def ledger_part(lang: str) -> None:
     outside = t("places.ledger_outside" if by == "commune" else "review.page.outside", lang)
     rows = [_row(r, r.district or outside, lang, by=by) for r in ledger.rows]
     rows.append(_row(ledger.total, t("review.page.total", lang), lang, by=by))
-    st.dataframe(rows, hide_index=True, width="stretch", key=Key.REVIEW_LEDGER)
+    tables.show(rows, lang, hide_index=True, width="stretch", key=Key.REVIEW_LEDGER)
     st.caption(t("review.page.ledger_note", lang, quota=fmt_number(cfg.quota_ha, lang, 0)))
     for r in ledger.over_quota:
         district = r.district if r.district != "__total__" else t("review.page.total", lang)

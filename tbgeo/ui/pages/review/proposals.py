@@ -15,6 +15,8 @@ from tbgeo.places.locate import locate
 from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
 from tbgeo.store import open_store
+from tbgeo.ui import tables
+from tbgeo.ui.pages.review.changes import field_label, field_value
 from tbgeo.ui.pages.review.context import base_context, context
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
@@ -39,7 +41,7 @@ def _table(items: list[Any], lang: str) -> None:
             t("review.page.rice", lang): (report.get("rice") or {}).get("total_ha"),
             t("review.page.col_verdict", lang): t(f"review.severity.{report.get('verdict', 'info')}", lang),
         })
-    st.dataframe(rows, hide_index=True, width="stretch", key=Key.REVIEW_PROPOSALS_TABLE)
+    tables.show(rows, lang, hide_index=True, width="stretch", key=Key.REVIEW_PROPOSALS_TABLE)
 
 
 def _findings(chosen: Any, lang: str) -> None:
@@ -64,7 +66,7 @@ def _findings(chosen: Any, lang: str) -> None:
 
 def _history(chosen: Any, lang: str) -> None:
     """Its decisions and comments, what it is a revision of, and every field a review changed."""
-    st.dataframe(
+    tables.show(
         [
             {
                 t("review.page.col_when", lang): d.at,
@@ -75,24 +77,24 @@ def _history(chosen: Any, lang: str) -> None:
             }
             for d in chosen.history
         ],
-        hide_index=True, width="stretch", key=Key.REVIEW_HISTORY,
+        lang, times=[t("review.page.col_when", lang)], hide_index=True, width="stretch", key=Key.REVIEW_HISTORY,
     )
     if chosen.revision_of is not None:
         st.caption(t("review.page.revision_of", lang, id=chosen.revision_of))
     if chosen.changes:
         st.markdown("**" + t("review.page.changes", lang) + "**")
-        st.dataframe(
+        tables.show(
             [
                 {
                     t("review.page.col_when", lang): c.at,
                     t("review.page.col_who", lang): c.by,
-                    t("review.page.col_field", lang): c.field,
-                    t("review.page.col_from", lang): c.old or "",
-                    t("review.page.col_to", lang): c.new or "",
+                    t("review.page.col_field", lang): field_label(c.field, lang),
+                    t("review.page.col_from", lang): field_value(c.field, c.old, lang),
+                    t("review.page.col_to", lang): field_value(c.field, c.new, lang),
                 }
                 for c in chosen.changes
             ],
-            hide_index=True, width="stretch", key=Key.REVIEW_CHANGES,
+            lang, times=[t("review.page.col_when", lang)], hide_index=True, width="stretch", key=Key.REVIEW_CHANGES,
         )
 
 

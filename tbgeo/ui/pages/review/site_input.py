@@ -14,7 +14,7 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain, say
 
-__all__ = ["build_review_map", "read_uploaded_site", "site_map", "site_summary", "site_tabs"]
+__all__ = ["build_review_map", "read_uploaded_site", "site_map", "site_summary", "site_tabs", "source_label"]
 
 
 def _set_site(site: Any) -> None:
@@ -124,6 +124,15 @@ def site_map(lang: str, proposals: Any) -> None:
                 st.rerun()
 
 
+def source_label(source: str, lang: str) -> str:
+    """Where a site came from, in words: drawn, typed coordinates, or the file's name."""
+    if source.startswith("file:"):
+        return t("review.page.source_file", lang, name=source.removeprefix("file:"))
+    if source in ("draw", "coordinates"):
+        return t(f"review.page.source_{source}", lang)
+    return source
+
+
 def site_summary(lang: str) -> None:
     """The site under review (area, where it came from, notes of reading it), or that there is none."""
     from tbgeo.review.site_input import note_text
@@ -133,6 +142,6 @@ def site_summary(lang: str) -> None:
         st.info(t("review.page.no_site", lang))
         return
     st.info(say("review.page.site_ready", lang, area=fmt_number(site.area / 1e4, lang, 2),
-                source=st.session_state.get(Key.REVIEW_SITE_SOURCE, "")))
+                source=source_label(st.session_state.get(Key.REVIEW_SITE_SOURCE, ""), lang)))
     for note in st.session_state.get(Key.REVIEW_SITE_NOTES, []):
         st.caption(plain(note_text(note, lang)))

@@ -3,7 +3,6 @@ earlier one active again (the one before the active one offered first), and expo
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from tbgeo.errors import TbgeoError
@@ -11,6 +10,7 @@ from tbgeo.i18n import t
 from tbgeo.ingest.export import FORMATS, export_bytes
 from tbgeo.ingest.versions import rollback
 from tbgeo.store import LayerVersion, open_store
+from tbgeo.ui import tables
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
@@ -55,7 +55,7 @@ def _table(versions: list[LayerVersion], lang: str) -> None:
         }
         for v in versions
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    tables.show(rows, lang, times=[t("ingest.ui_col_created", lang)], hide_index=True, width="stretch")
 
 
 def _rollback(layer_id: str, versions: list[LayerVersion], lang: str) -> None:

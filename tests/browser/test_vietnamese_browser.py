@@ -1,0 +1,99 @@
+"""Every page in Vietnamese, in a real browser, offline: no text of the catalog's English side, no
+Streamlit English on the file uploader, no message key (``review.value.…``), no "None", no file path
+of the project on screen — with every tab and expander opened and a site reviewed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tbgeo.i18n import catalog, t
+
+PAGES = ("", "review", "upload", "print", "targets", "search", "data")
+#: English that is also Vietnamese usage, or a proper name the catalogs share in part.
+_SHARED = re.compile(r"^(?:[A-Z0-9][\w.-]*(?:\s|$))+$")
+#: What must never be on a Vietnamese page: Streamlit's English, raw values, project paths.
+FORBIDDEN = ("Drag and drop", "Browse files", "per file", "Upload", "(draw)", "None", "config/", "scripts/",
+             "layers/", ".toml", "build_data", "JavaScript", "Press Enter")
+_KEY = re.compile(r"\b(?:app|map|maptools|review|ingest|print|search|targets|data|places|groups|sectors|auth)"
+                  r"\.[a-z_]+\.\S+")
+
+
+def english_phrases() -> set[str]:
+    """Fragments of the English catalog (between placeholders) that differ from Vietnamese: at least
+    three words and 16 characters, so short shared words ("GeoJSON", "EPSG:9209") are left out."""
+    vi, en = catalog("vi"), catalog("en")
+    out = set()
+    vi_text = "\n".join(vi.values())
+    for key, value in en.items():
+        if vi.get(key) == value:
+            continue
+        for part in re.split(r"\{[^}]*\}|<[^>]*>|\n", value):
+            part = part.strip(" .,:;()—–-·*_`'\"")
+            if len(part) >= 16 and len(part.split()) >= 3 and part not in vi_text and not _SHARED.match(part):
+                out.add(part)
+    return out
+
+
+def _open_everything(page: Any) -> None:
+    for tab in page.get_by_role("tab").all():
+        try:
+            tab.click(timeout=2_000)
+            page.wait_for_timeout(300)
+        except Exception:  # a tab that reran away
+            continue
+    for summary in page.locator("[data-testid=stExpander] summary").all():
+        try:
+            if summary.get_attribute("aria-expanded") != "true":
+                summary.click(timeout=2_000)
+        except Exception:
+            continue
+    page.wait_for_timeout(800)
+
+
+def _visible_text(page: Any) -> str:
+    text: str = page.inner_text("body")
+    # st.dataframe draws on a canvas; its cells are also in an accessible grid
+    text += "\n" + "\n".join(page.locator("[data-testid=stDataFrame] [role=gridcell], "
+                                             "[data-testid=stDataFrame] [role=columnheader]").all_text_contents())
+    for frame in page.frames[1:]:  # the maps: legend, tools, draw buttons' titles
+        try:
+            text += "\n" + frame.inner_text("body")
+            text += "\n" + "\n".join(frame.locator("[title]").evaluate_all("els => els.map(e => e.title)"))
+        except Exception:
+            continue
+    return text
+
+
+def _review_a_site(page: Any) -> None:
+    page.get_by_role("tab", name=t("review.page.tab_coords", "vi")).click()
+    # a small site inside KCN Tiền Hải: the zone's name is a finding's value
+    page.get_by_label(t("review.page.coords", "vi")).fill("20.3965 106.5335\n20.3965 106.5360\n20.3985 106.5360\n20.3985 106.5335")
+    page.get_by_role("button", name=t("review.page.use_coords", "vi")).click()
+    page.get_by_text(re.compile(r"Đã có khu đất: [\d.,]+ ha \(nhập tọa độ\)")).first.wait_for(timeout=45_000)
+    page.get_by_role("button", name=t("review.page.run", "vi")).click()
+    page.get_by_text(re.compile("Kết luận: ")).first.wait_for(timeout=60_000)
+    page.locator("[data-testid=stDataFrame] [role=gridcell]", has_text="KCN Tiền Hải").first.wait_for(state="attached", timeout=30_000)
+
+
+def test_every_page_in_vietnamese_shows_no_english(app_url: str, offline_page) -> None:  # type: ignore[no-untyped-def]
+    page, _blocked = offline_page
+    phrases = english_phrases()
+    assert len(phrases) > 500  # the catalog's English side, less what Vietnamese shares
+    leaks: dict[str, list[str]] = {}
+    for url in PAGES:
+        page.goto(f"{app_url}/{url}", wait_until="domcontentloaded")
+        page.locator("h1").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        if url == "review":
+            _review_a_site(page)
+        _open_everything(page)
+        text = _visible_text(page)
+        if url == "review":  # the report is there, its table read too
+            assert "KCN Tiền Hải" in text
+        found = sorted(p for p in phrases if p in text)
+        found += [w for w in FORBIDDEN if re.search(rf"(?<![\w/]){re.escape(w)}", text)]
+        found += _KEY.findall(text)
+        if found:
+            leaks[url or "map"] = found
+    assert leaks == {}
