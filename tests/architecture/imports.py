@@ -99,30 +99,66 @@ def _external(path: Path) -> Iterator[tuple[str, int]]:
             yield node.module, node.lineno
 
 
+def _import_module_calls(tree: ast.AST) -> Iterator[tuple[str, int]]:
+    """``importlib.import_module("a.b")`` (or ``import_module("a.b")``) with a literal name: a deferred
+    import the statements do not show."""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and ast.unparse(node.func) in ("importlib.import_module", "import_module")
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            yield node.args[0].value, node.lineno
+
+
+def _lazy_names(tree: ast.AST, package: str) -> dict[str, str]:
+    """A package's ``_WHERE = {"name": "module"}`` table, read by its ``__getattr__`` (tbgeo/__init__.py,
+    tbgeo/printing/__init__.py): ``from package import name`` imports that module."""
+    for node in getattr(tree, "body", []):
+        if (isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict)
+                and "_WHERE" in [ast.unparse(t) for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]):
+            out = {}
+            for k, v in zip(node.value.keys, node.value.values, strict=True):
+                if isinstance(k, ast.Constant) and isinstance(v, ast.Constant) and isinstance(v.value, str):
+                    out[str(k.value)] = v.value if v.value.startswith("tbgeo") else f"{package}.{v.value}"
+            return out
+    return {}
+
+
 def graph() -> Graph:
     """The import graph of every module under tbgeo/. Importing ``a.b.c`` also needs ``a.b``'s
-    ``__init__``, so a package's own imports count for whoever imports one of its modules."""
+    ``__init__``, so a package's own imports count for whoever imports one of its modules. A module
+    that imports a name of its own package (``from tbgeo.printing import render_sheet`` in
+    tbgeo/printing/labels.py) needs that package's ``__init__``: an edge to it; a package merely on the
+    way to a sibling (``from tbgeo.printing.layout import x``) is already being imported: no edge."""
     modules = {_name(p): p for p in PACKAGE.rglob("*.py")}
     g = Graph(modules)
+    trees = {m: ast.parse(p.read_text(encoding="utf-8")) for m, p in modules.items()}
+    lazy = {m: _lazy_names(trees[m], m) for m, p in modules.items() if p.name == "__init__.py"}
     for module, path in modules.items():
         is_package = path.name == "__init__.py"
-        for node, local, type_only in _walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = trees[module]
+        found: list[tuple[str, int, bool, bool]] = []
+        for node, local, type_only in _walk(tree):
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             else:
                 base = _resolve(module, node, is_package)
                 targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
-            for target in targets:
-                if not target.startswith("tbgeo"):
+                targets += [lazy[base][a.name] for a in node.names if a.name in lazy.get(base, {})]
+            found += [(t, node.lineno, local, type_only) for t in targets]
+        found += [(name, line, True, False) for name, line in _import_module_calls(tree)]
+        for target, line, local, type_only in found:
+            if not target.startswith("tbgeo"):
+                continue
+            while target not in modules and "." in target:
+                target = target.rsplit(".", 1)[0]
+            # the packages on the way in are imported too (tbgeo.review.codes runs tbgeo/review/__init__)
+            chain = target.split(".")
+            for i in range(1, len(chain) + 1):
+                step = ".".join(chain[:i])
+                if step not in modules or step == module:
                     continue
-                while target not in modules and "." in target:
-                    target = target.rsplit(".", 1)[0]
-                # the packages on the way in are imported too (tbgeo.review.codes runs tbgeo/review/__init__)
-                chain = target.split(".")
-                for i in range(2, len(chain) + 1):
-                    step = ".".join(chain[:i])
-                    if step in modules and step != module and not module.startswith(step + "."):
-                        g.imports.append(Import(module, step, node.lineno, local, type_only))
+                if module.startswith(step + ".") and step != target:
+                    continue  # a package of the importer, on the way to the target: being imported already
+                g.imports.append(Import(module, step, line, local, type_only))
     return g
 
 
