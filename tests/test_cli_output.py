@@ -70,11 +70,42 @@ def test_library_warnings_and_logs_never_reach_the_terminal(monkeypatch, capsys)
 
     real = sectors.run
     monkeypatch.setattr(sectors, "run", noisy)
-    assert main(["--lang", "en", "sectors"]) == 0
+    with warnings.catch_warnings():
+        warnings.resetwarnings()  # a user's run: Python's default filters, not the tests' "error"
+        assert main(["--lang", "en", "sectors"]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
     assert "Warning" not in captured.out and "/srv/" not in captured.out
     assert "sectors" in captured.out.lower()
+
+
+def _warning_sectors(monkeypatch) -> None:
+    import warnings
+
+    from tbgeo.cli import sectors
+
+    real = sectors.load_sectors
+
+    def load_sectors(*args, **kwargs):  # a library deprecating something tbgeo still calls
+        warnings.warn("probe: deprecated", DeprecationWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sectors, "load_sectors", load_sectors)
+
+
+def test_a_warning_inside_a_command_is_an_error_in_the_tests(monkeypatch, capsys) -> None:
+    # pyproject's filterwarnings = ["error"] reaches the code a command runs (main keeps the filters)
+    _warning_sectors(monkeypatch)
+    with pytest.raises(DeprecationWarning, match="probe"):
+        main(["sectors", "--format", "json"])
+    capsys.readouterr()
+
+
+def test_a_warning_inside_a_command_reaches_pytest_warns(monkeypatch, capsys) -> None:
+    _warning_sectors(monkeypatch)
+    with pytest.warns(DeprecationWarning, match="probe"):
+        assert main(["sectors", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("lang,word", [("vi", "Không đọc được"), ("en", "Could not read")])

@@ -175,6 +175,17 @@ class _TerminalStream:
         return getattr(self._stream, name)
 
 
+def _warning_action(w: warnings.WarningMessage) -> str:
+    """The action the warning filters in force give a caught warning, matched as warnings.warn_explicit
+    matches them (the module named by the file)."""
+    module = w.filename[:-3] if w.filename.lower().endswith(".py") else w.filename
+    for action, message, category, where, line in warnings.filters:
+        if ((message is None or message.match(str(w.message))) and issubclass(w.category, category)
+                and (where is None or where.match(module)) and line in (0, w.lineno)):
+            return str(action)
+    return str(warnings.defaultaction)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _TerminalStream(out), _TerminalStream(err)
@@ -184,12 +195,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         root.addHandler(quiet)
     try:
         # English library warnings (pyogrio, GDAL, shapely, pandas) are logged, never printed: the user
-        # reads tbgeo's own messages in their language
+        # reads tbgeo's own messages in their language. The warning filters in force are kept: one
+        # they make an error (python -W error, the tests) stops the command; one they show "always"
+        # (pytest.warns) is passed on to whoever asked
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("default")
             code = _main(argv)
         for w in caught:
-            _log.debug("library warning %s: %s", w.category.__name__, w.message)
+            if _warning_action(w) == "always":
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+            else:
+                _log.debug("library warning %s: %s", w.category.__name__, w.message)
         return code
     finally:
         sys.stdout, sys.stderr = out, err
@@ -222,6 +237,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except TbgeoError as exc:
         sys.stderr.write(t("cli.bad_input", args.lang, message=exc.message(args.lang)) + "\n")
         return 2
+    except Warning:  # a warning the caller's filters make an error (python -W error, the tests)
+        raise
     except Exception as exc:  # a fault in tbgeo or a library: said, logged, never exit 1
         sys.stderr.write(report_internal_error(exc, args.lang) + "\n")
         return EXIT_INTERNAL
