@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from pyproj import CRS
@@ -29,6 +30,14 @@ __all__ = [
     "load_catalog",
     "parse_layer_file",
 ]
+
+
+def _gdal() -> ModuleType:
+    # warm start: GDAL's packages (geopandas, pyogrio, rasterio) load only when a layer file is read
+    from tbgeo import gdalfiles
+
+    return gdalfiles
+
 
 GROUPS = ("administrative", "industry", "agriculture", "energy", "landuse", "base")
 KINDS = ("vector", "raster")
@@ -149,15 +158,13 @@ class Layer:
 
     def read(self, *, crs: str | CRS | None = None, shipped: bool = False) -> gpd.GeoDataFrame:
         """The layer's features (the active workspace version when there is one), optionally reprojected."""
-        import geopandas as gpd
-
         if self.kind != "vector":
             raise CatalogError("catalog.bad_value", file=self.id, key="kind", value=self.kind, allowed="vector")
         version = None if shipped else self.active_version()
         if version is not None:
             gdf = self.store().read_version(self.id, version.version)
         else:
-            gdf = gpd.read_file(self.path, engine="pyogrio")
+            gdf = _gdal().read_vector(self.path)
             if gdf.crs is None:
                 gdf = gdf.set_crs(self.crs)
         return gdf.to_crs(crs) if crs is not None else gdf
@@ -169,9 +176,7 @@ class Layer:
         version = self.active_version()
         if version is not None:
             return int(version.features)
-        import pyogrio
-
-        return int(pyogrio.read_info(self.path)["features"])
+        return int(_gdal().vector_info(self.path)["features"])
 
     def style_for(self, value: Any = None) -> dict[str, Any]:
         """The base style, overlaid with the class style for ``value`` when the layer is classified."""
@@ -311,9 +316,7 @@ def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
     if not src.exists():
         raise CatalogError("catalog.missing_source", file=fname, path=layer.source)
     if layer.kind == "vector":
-        import pyogrio
-
-        info = pyogrio.read_info(src)
+        info = _gdal().vector_info(src)
         actual = CRS.from_user_input(info["crs"]) if info["crs"] else CRS.from_epsg(4326)
         gtype = _geometry_base(info["geometry_type"])
         if gtype != layer.geometry_type:
@@ -330,10 +333,7 @@ def _check_data(layer: Layer, declared: CRS, fname: str) -> None:
                     "catalog.unknown_field", file=fname, key=key, value=field_name, path=layer.source, allowed=", ".join(fields)
                 )
     else:
-        import rasterio
-
-        with rasterio.open(src) as ds:
-            actual = CRS.from_user_input(ds.crs.to_wkt()) if ds.crs else None
+        actual = _gdal().raster_crs(src)
         if actual is None:
             raise CatalogError("catalog.wrong_crs", file=fname, actual="—", expected=layer.crs)
     if not actual.equals(declared, ignore_axis_order=True):

@@ -6,12 +6,11 @@ itself is never changed. The land-use raster is shown as one image overlay, not 
 
 from __future__ import annotations
 
-import base64
 import html
-import io
-import json
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,6 +48,13 @@ __all__ = [
 ]
 
 #: Centre of the province (computed from the facts' bounding box), lat, lon.
+def _draw() -> ModuleType:
+    # warm start: folium, shapely, rasterio and PIL load only when a map is drawn, not when it is read
+    from tbgeo.mapping import draw
+
+    return draw
+
+
 PROVINCE_CENTER = (20.49, 106.37)
 PROVINCE_BOUNDS = ((20.240, 106.103), (20.729, 106.657))
 
@@ -142,15 +148,12 @@ def proposals_overlay(frame: gpd.GeoDataFrame | None, lang: str, *,
 
 def display_frame(layer: Layer, *, gdf: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The layer's features ready for Leaflet: simplified at SIMPLIFY_M in EPSG:9209, EPSG:4326, rounded."""
-    import shapely
-
     frame = layer.read() if gdf is None else gdf
     work = frame.to_crs(WORK_CRS)
     geoms = work.geometry
     if layer.geometry_type in ("Polygon", "LineString"):
         geoms = geoms.simplify(SIMPLIFY_M, preserve_topology=True)
-    out = work.set_geometry(geoms).to_crs(DISPLAY_CRS)
-    out = out.set_geometry(shapely.set_precision(out.geometry.values, 10**-PRECISION))
+    out: gpd.GeoDataFrame = _draw().rounded(work.set_geometry(geoms).to_crs(DISPLAY_CRS), PRECISION)
     return out
 
 
@@ -159,38 +162,10 @@ def landuse_image(layer: Layer, *, resolution_m: float = 80.0) -> tuple[bytes, l
 
     Leaflet stretches an image overlay linearly in Web Mercator, so the raster is warped there.
     """
-    import rasterio
-    from PIL import Image, ImageColor
-    from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
-
-
-    with rasterio.open(raster_path(layer)) as src:
-        dst_crs = "EPSG:3857"
-        transform, width, height = calculate_default_transform(
-            src.crs, dst_crs, src.width, src.height, *src.bounds, resolution=resolution_m
-        )
-        data = np.full((height, width), 255, dtype=np.uint8)
-        reproject(
-            rasterio.band(src, 1),
-            data,
-            src_transform=src.transform,
-            src_crs=src.crs,
-            src_nodata=src.nodata,
-            dst_transform=transform,
-            dst_crs=dst_crs,
-            dst_nodata=255,
-            resampling=Resampling.nearest,
-        )
-        west, south, east, north = transform_bounds(
-            dst_crs, "EPSG:4326", transform.c, transform.f + transform.e * height, transform.c + transform.a * width, transform.f
-        )
-    rgba = np.zeros((height, width, 4), dtype=np.uint8)
-    for cls in layer.raster_classes:
-        r, g, b = ImageColor.getrgb(cls.color)[:3]
-        rgba[data == cls.value] = (r, g, b, 255)
-    buf = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(buf, format="PNG", compress_level=6)
-    return buf.getvalue(), [[south, west], [north, east]]
+    png: tuple[bytes, list[list[float]]] = _draw().warped_png(
+        raster_path(layer), [(cls.value, cls.color) for cls in layer.raster_classes], resolution_m=resolution_m
+    )
+    return png
 
 
 def _leaflet_style(style: dict[str, Any], layer_id: str) -> dict[str, Any]:
@@ -254,8 +229,6 @@ _TXT = "__txt"
 def popup_text(value: Any, *, field: str, lang: str, classes: dict[str, str] | None = None) -> str:
     """One attribute value as a reader sees it: class labels and coded values in words, numbers
     in the language's format, yes/no for flags, "not stated" for missing values."""
-    import math
-
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("values.not_stated", lang)
     if classes and str(value) in classes:
@@ -295,40 +268,11 @@ def _with_popup_text(layer: Layer, gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoD
 
 def _popup(layer_popup: Sequence[dict[str, str]], columns: Iterable[str], lang: str) -> Any:
     """A popup of the text columns made by ``_with_popup_text`` (formatted on the server, not by the browser)."""
-    import folium
-
     cols = set(columns)
     items = [p for p in layer_popup if p["field"] + _TXT in cols]
     if not items:
         return None
-    return folium.GeoJsonPopup(
-        fields=[p["field"] + _TXT for p in items],
-        aliases=[html.escape(p.get("label_en" if lang == "en" else "label_vi", p["field"])) for p in items],
-        localize=False,
-        labels=True,
-    )
-
-
-def _geojson(
-    gdf: gpd.GeoDataFrame,
-    style_fn: Callable[[Any], dict[str, Any]],
-    title: str,
-    popup: Any,
-    *,
-    radius: float | None = None,
-) -> Any:
-    """A GeoJSON layer; points become circle markers of ``radius`` px (no jQuery, no icon images)."""
-    import folium
-
-    data = json.loads(gdf.to_json(na="null", drop_id=True))
-    return folium.GeoJson(
-        data,
-        name=title,
-        style_function=lambda feat: style_fn(feat["properties"]),
-        popup=popup,
-        smooth_factor=1.0,
-        marker=folium.CircleMarker(radius=radius, fill=True) if radius is not None else None,
-    )
+    return _draw().popup([p["field"] + _TXT for p in items], [p.get("label_en" if lang == "en" else "label_vi", p["field"]) for p in items])
 
 
 def build_map(
@@ -352,38 +296,21 @@ def build_map(
     ``height`` in pixels, or ``"100%"`` to fill the page it is in; with ``clicks`` a click is posted
     to the page around the map (``tbgeo.mapping.tools``).
     """
-    import folium
-
+    draw = _draw()
     visible = [lyr.id for lyr in catalog.shown() if lyr.id in set(visible)]
-    m = folium.Map(
-        location=PROVINCE_CENTER,
-        zoom_start=10,
-        tiles=None,
-        control_scale=False,
-        zoom_control=False,
-        prefer_canvas=False,
-        height=height,
-        zoom_snap=0.25,
-    )
+    m: folium.Map = draw.new_map(PROVINCE_CENTER, height=height)
     if offline:
         localize(m)
     add_controls(m, lang)
     tiles = BASEMAPS.get(basemap)
     if tiles:
-        folium.TileLayer(tiles=tiles["tiles"], attr=tiles["attr"], name=t(f"map.basemap_{basemap}", lang)).add_to(m)
+        draw.tile_layer(tiles["tiles"], attr=tiles["attr"], name=t(f"map.basemap_{basemap}", lang)).add_to(m)
     frames = dict(frames or {})
     for layer_id in visible:
         layer = catalog.get(layer_id)
         if layer.kind == "raster":
             png, bounds = landuse_png if landuse_png is not None else landuse_image(layer)
-            folium.raster_layers.ImageOverlay(
-                image="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-                bounds=bounds,
-                opacity=0.65,
-                name=layer.title(lang),
-                interactive=False,
-                className=f"tbgeo-layer-{layer.id}",
-            ).add_to(m)
+            draw.image_overlay(png, bounds, name=layer.title(lang), class_name=f"tbgeo-layer-{layer.id}").add_to(m)
             continue
         gdf = frames.get(layer_id)
         if gdf is None:
@@ -396,7 +323,7 @@ def build_map(
 
         radius = float(layer.style.get("radius", 6)) if layer.geometry_type == "Point" else None
         shown = _with_popup_text(layer, gdf, lang)
-        _geojson(shown, style_fn, layer.title(lang), _popup(layer.popup, shown.columns, lang), radius=radius).add_to(m)
+        draw.geojson(shown, style_fn, layer.title(lang), _popup(layer.popup, shown.columns, lang), radius=radius).add_to(m)
     for ov in overlays:
         gdf = ov.gdf.to_crs(DISPLAY_CRS)
         items = [{"field": f, "label_vi": lbl, "label_en": lbl} for f, lbl in ov.popup]
@@ -407,7 +334,7 @@ def build_map(
         def overlay_style(props: dict[str, Any], ov: Overlay = ov) -> dict[str, Any]:
             return _leaflet_style(ov.style_of(props.get(ov.class_field)) if ov.class_field else ov.style, ov.key)
 
-        _geojson(gdf, overlay_style, ov.title, popup).add_to(m)
+        draw.geojson(gdf, overlay_style, ov.title, popup).add_to(m)
     if labels and "districts" in visible:
         points = [
             (round(pt.y, PRECISION), round(pt.x, PRECISION), str(name))

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+from pyproj import Transformer
 
 from tbgeo.catalog import load_catalog
 from tbgeo.crs import DISPLAY_CRS, WORK_CRS
@@ -168,11 +171,16 @@ class Place:
         return out
 
 
+def _shapely() -> Any:  # shapely ships no type information
+    import shapely  # tbgeo's start (CLI options) loads no shapely: it loads when places are searched
+
+    return shapely
+
+
 def _wgs84(geom: BaseGeometry) -> BaseGeometry:
-    import geopandas as gpd
-
-
-    return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]
+    to_wgs84 = Transformer.from_crs(WORK_CRS, DISPLAY_CRS, always_xy=True)
+    out: BaseGeometry = _shapely().transform(geom, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1])))
+    return out
 
 
 def _polygon_place(kind: str, code: str, name: str, geom: BaseGeometry, layer: str, **kw: Any) -> Place:
@@ -183,10 +191,8 @@ def _polygon_place(kind: str, code: str, name: str, geom: BaseGeometry, layer: s
 def _frame_geom(frame: gpd.GeoDataFrame | None, code: str) -> BaseGeometry | None:
     if frame is None or frame.empty:
         return None
-    import shapely
-
     hit = frame[frame["gso_code"].astype(str) == code]
-    return None if hit.empty else shapely.union_all(hit.geometry.values)
+    return None if hit.empty else cast("BaseGeometry", _shapely().union_all(hit.geometry.values))
 
 
 def _unit_place(kind: str, code: str, src: PlaceSources, score: int) -> Place:

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import uuid
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from tbgeo import settings
@@ -37,6 +38,13 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["GpkgStore"]
+
+
+def _gdal() -> ModuleType:
+    # GDAL's packages load when a version is written or read, not at the app's start
+    from tbgeo import gdalfiles
+
+    return gdalfiles
 
 
 class GpkgStore(GpkgProposals):
@@ -84,8 +92,6 @@ class GpkgStore(GpkgProposals):
         ``details`` holds the import's decisions and counts (CRS, encoding, repaired, dropped, ...).
         Either the version is fully stored (and active, by default) or nothing changes.
         """
-        import pyogrio
-
         check_layer_id(layer_id)
         if gdf.crs is None:
             raise InputError("errors.crs_missing")
@@ -116,7 +122,7 @@ class GpkgStore(GpkgProposals):
             staging = self._staging_dir() / f"{os.getpid()}-{uuid.uuid4().hex}.gpkg"
             try:
                 staging.parent.mkdir(parents=True, exist_ok=True)
-                pyogrio.write_dataframe(work, staging, layer=table, driver="GPKG", promote_to_multi=True)
+                _gdal().write_vector(work, staging, layer=table)
                 with self._transaction() as con:
                     tables.copy_table(staging, con, table)
                     con.execute(
@@ -217,8 +223,6 @@ class GpkgStore(GpkgProposals):
 
     def read_version(self, layer_id: str, version: int) -> gpd.GeoDataFrame:
         """The features of one version, in EPSG:9209."""
-        import geopandas as gpd
-
         if not self.path.exists():
             raise InputError("workspace.no_version", layer=layer_id, version=version)
         with self._connect() as con:
@@ -228,7 +232,7 @@ class GpkgStore(GpkgProposals):
         if row is None:
             raise InputError("workspace.no_version", layer=layer_id, version=version)
         try:
-            gdf = gpd.read_file(self.path, layer=row[0], engine="pyogrio")
+            gdf = _gdal().read_vector(self.path, layer=row[0])
         except Exception as exc:  # GDAL's own connection: a lock taken since the row was read
             if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                 raise StoreBusyError("workspace.busy", seconds=Num(lock_wait(), 0)) from exc

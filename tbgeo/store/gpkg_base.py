@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from tbgeo.crs import WORK_CRS
@@ -27,6 +28,13 @@ if TYPE_CHECKING:
     pass
 
 __all__ = ["GpkgBase", "is_busy"]
+
+
+def _gdal() -> ModuleType:
+    # GDAL's packages load when the file is made or a table dropped, not at the app's start
+    from tbgeo import gdalfiles
+
+    return gdalfiles
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -143,15 +151,11 @@ class GpkgBase:
 
     def _create_unlocked(self) -> None:
         """A GeoPackage made by GDAL (so QGIS and ogrinfo read it) with tbgeo's tables; lock held."""
-        import geopandas as gpd
-        import pyogrio
-
         # GDAL needs one layer to create the file; this empty marker layer also records the working CRS.
-        empty = gpd.GeoDataFrame({"note": []}, geometry=gpd.GeoSeries([], crs=WORK_CRS))
         tmp = self.path.with_name(self.path.stem + ".new.gpkg")
         tmp.unlink(missing_ok=True)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        pyogrio.write_dataframe(empty, tmp, layer="tbgeo_workspace", driver="GPKG", geometry_type="MultiPolygon")
+        _gdal().write_empty(tmp, layer="tbgeo_workspace", crs=WORK_CRS)
         con = sqlite3.connect(tmp)
         try:
             con.executescript(tables.SCHEMA)
@@ -208,12 +212,10 @@ class GpkgBase:
 
     def _drop_table(self, table: str) -> None:
         """Remove a feature table GDAL wrote (and its GeoPackage registrations), if present."""
-        import pyogrio
-
         if not self.path.exists():
             return
         try:
-            names = {str(n) for n in pyogrio.list_layers(self.path)[:, 0]}
+            names = _gdal().layer_names(self.path)
         except Exception:
             return
         if table not in names:

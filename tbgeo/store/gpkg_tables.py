@@ -9,7 +9,7 @@ import sqlite3
 import struct
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import WorkspaceError
@@ -117,13 +117,17 @@ def new_revision(con: sqlite3.Connection) -> None:
     con.execute("INSERT OR REPLACE INTO tbgeo_meta (key, value) VALUES ('revision', ?)", (uuid.uuid4().hex,))
 
 
+def _shapely() -> Any:  # shapely ships no type information
+    import shapely  # heavy: loaded when a proposal is written or an old store upgraded, not at the app's start
+
+    return shapely
+
+
 def gpkg_geometry(geometry: BaseGeometry, srs_id: int) -> bytes:
     """A geometry in GeoPackage binary form: the "GP" header with its envelope, then ISO WKB."""
-    import shapely  # heavy: loaded when a proposal is written, not when the app starts
-
     minx, miny, maxx, maxy = geometry.bounds
     header = b"GP" + bytes([0, 0b0000_0011]) + struct.pack("<i4d", srs_id, minx, maxx, miny, maxy)  # LE, xy envelope
-    wkb: bytes = shapely.to_wkb(geometry, flavor="iso", byte_order=1)
+    wkb: bytes = _shapely().to_wkb(geometry, flavor="iso", byte_order=1)
     return header + wkb
 
 
@@ -146,14 +150,12 @@ def proposals_layer_ready(con: sqlite3.Connection) -> bool:
 def register_proposals_layer(con: sqlite3.Connection) -> None:
     """Make the proposals table a feature layer (a workspace made before this gets the column and
     the geometry of its stored proposals); inside the caller's transaction."""
-    import shapely  # heavy: loaded when an old store is upgraded, not when the app starts
-
     srs_id = work_srs_id(con)
     if "geom" not in {r[1] for r in con.execute(f"PRAGMA table_info({PROPOSALS_LAYER})")}:
         con.execute(f"ALTER TABLE {PROPOSALS_LAYER} ADD COLUMN geom GEOMETRY")
     for pid, wkb in con.execute(f"SELECT id, geom_wkb FROM {PROPOSALS_LAYER} WHERE geom IS NULL").fetchall():
         con.execute(
-            f"UPDATE {PROPOSALS_LAYER} SET geom = ? WHERE id = ?", (gpkg_geometry(shapely.from_wkb(wkb), srs_id), pid)
+            f"UPDATE {PROPOSALS_LAYER} SET geom = ? WHERE id = ?", (gpkg_geometry(_shapely().from_wkb(wkb), srs_id), pid)
         )
     con.execute(
         "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id)"

@@ -8,12 +8,15 @@ import hashlib
 import warnings
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import pandas as pd
+import shapely
 from psycopg import sql
+from pyproj import CRS
 
 from tbgeo.crs import WORK_CRS
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import psycopg
 
 __all__ = ["SCHEMA", "VN2000_CODES", "register_vn2000", "write_features", "read_features", "feature_table"]
@@ -107,8 +110,6 @@ CREATE TABLE IF NOT EXISTS tbgeo_audit (
 def register_vn2000(cur: psycopg.Cursor[Any]) -> None:
     """Add the VN-2000 systems PostGIS lacks to ``spatial_ref_sys`` (WKT and PROJ string from pyproj),
     so ``ST_Transform`` from EPSG:9209 works and QGIS names the layers' CRS."""
-    from pyproj import CRS
-
     for code in VN2000_CODES:
         crs = CRS.from_epsg(code)
         with warnings.catch_warnings():  # PROJ strings drop the datum's name: PostGIS reads the WKT first
@@ -152,8 +153,6 @@ def _column_values(column: Any, sqltype: str) -> list[Any]:
 
 def _cell(value: Any, sqltype: str) -> Any:
     """A cell as COPY writes it: missing values as NULL, numbers as Python numbers, the rest as text."""
-    import pandas as pd
-
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return None
     if sqltype == "BIGINT":
@@ -169,8 +168,6 @@ def _cell(value: Any, sqltype: str) -> Any:
 
 def _promoted(geoms: Any) -> Any:
     """Single parts as multi-part geometries, as the GeoPackage store writes them (one type a layer)."""
-    import shapely
-
     multi = {"Polygon": shapely.MultiPolygon, "LineString": shapely.MultiLineString, "Point": shapely.MultiPoint}
     return [multi[g.geom_type]([g]) if g is not None and g.geom_type in multi else g for g in geoms]
 
@@ -178,8 +175,6 @@ def _promoted(geoms: Any) -> Any:
 def write_features(cur: psycopg.Cursor[Any], table: str, gdf: gpd.GeoDataFrame) -> None:
     """Create ``table`` (its columns typed from the frame, geometry in EPSG:9209 with a spatial index)
     and COPY the features into it, inside the caller's transaction."""
-    import shapely
-
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     types = [_column_type(gdf[c].dtype) for c in columns]
     spec = sql.SQL(", ").join(
@@ -201,10 +196,6 @@ def write_features(cur: psycopg.Cursor[Any], table: str, gdf: gpd.GeoDataFrame) 
 
 def read_features(cur: psycopg.Cursor[Any], table: str) -> gpd.GeoDataFrame:
     """The features of ``table`` in EPSG:9209, in the order they were written, columns as written."""
-    import geopandas as gpd
-    import pandas as pd
-    import shapely
-
     cur.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
                 " AND NOT attisdropped ORDER BY attnum", (sql.Identifier(table).as_string(cur),))
     columns = [r[0] for r in cur.fetchall() if r[0] not in ("fid", "geom")]

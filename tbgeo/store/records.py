@@ -192,7 +192,7 @@ def review_fields(name: str, attributes: dict[str, Any], area_ha: float, report:
 def proposals_frame(items: Sequence[Proposal]) -> gpd.GeoDataFrame:
     """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict): what the
     rules and the map read."""
-    import geopandas as gpd
+    import geopandas as gpd  # loads when a frame is asked for, not at the app's start
 
     return gpd.GeoDataFrame(
         {

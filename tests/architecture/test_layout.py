@@ -4,8 +4,6 @@ domain, and at most one deferred (function-local) import per domain module, each
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.architecture.imports import circles, graph
@@ -65,46 +63,24 @@ def test_lower_floors_do_not_import_higher_ones() -> None:
         assert not {t for t in edges[module] if t.startswith(("tbgeo.ui", "tbgeo.cli"))}, module
 
 
-#: Modules that may defer more than one import, each for its reason; measured, so the list cannot grow
-#: unseen (every entry must be on the start-up path it names, and defer exactly that many).
-#: - the warm start of the app (tbgeo.ui.warmup) reads the first map from the disk cache and must not
-#:   load geopandas, pyogrio, rasterio, shapely or folium (tests/app/test_startup.py);
-#: - tbgeo.store is changed on its own branch (u12): its optional server drivers load only for PostGIS.
-SEVERAL_DEFERRED = {
-    "tbgeo.catalog": (4, "warm start: GDAL (geopandas, pyogrio, rasterio) only when a layer file is read"),
-    "tbgeo.mapping.webmap": (8, "warm start: folium, shapely, rasterio and PIL only when a map is built"),
-    "tbgeo.places.search": (2, "tbgeo's start (CLI options): geopandas only when places are searched"),
-}
-STORE_OWNED = "tbgeo.store"
+#: The UI is left out of the deferred-import rule: each Streamlit page imports what it draws inside the
+#: functions that draw it, so a page loads only its own libraries (9 of its modules defer 3–18 imports).
+#: Every module of the domain, the store's included, follows the rule.
 
 
 @pytest.mark.parametrize("module", DOMAIN)
 def test_at_most_one_deferred_import_with_its_reason(module: str) -> None:
-    # issue 11 §1: third-party imports count too (matplotlib, rasterio, geopandas inside functions)
+    # issue 11 §1: third-party imports count too (matplotlib, rasterio, geopandas inside functions);
+    # a module that must not load a heavy library at start (tests/app/test_startup.py: the warm first
+    # view loads no geopandas, folium, shapely, pyogrio) loads it through one accessor, or one module
+    # holding those calls (tbgeo.gdalfiles, tbgeo.mapping.draw)
     lines = G.deferred_lines(module)
-    allowed = SEVERAL_DEFERRED.get(module, (1, ""))[0]
-    if module.startswith(STORE_OWNED + "."):
-        allowed = max(allowed, len(lines))  # see SEVERAL_DEFERRED
-    assert len(lines) <= allowed, f"{module}: function-local imports at lines {lines}"
-    if module in SEVERAL_DEFERRED:
-        assert len(lines) == allowed, f"{module}: now {len(lines)} deferred imports; update SEVERAL_DEFERRED"
-    if lines and allowed == 1 and not module.startswith(STORE_OWNED + "."):
+    assert len(lines) <= 1, f"{module}: function-local imports at lines {lines}"
+    if lines:
         source = G.modules[module].read_text(encoding="utf-8").splitlines()
         above, line = source[lines[0] - 2].strip(), source[lines[0] - 1]
         said = (above.startswith("#") and len(above) > 10) or len(line.partition("  # ")[2]) > 10
         assert said, f"{module}:{lines[0]}: say why the import waits, in a comment above it or beside it"
-
-
-def test_modules_deferring_several_imports_are_on_a_start_up_path() -> None:
-    import json
-    import subprocess
-    import sys
-
-    probe = ("import json, sys\nfrom tbgeo.ui import cache, warmup\nfrom tbgeo.mapping import view\n"
-             "import tbgeo.cli; tbgeo.cli.build_parser('vi')\nprint(json.dumps(sorted(sys.modules)))")
-    loaded = set(json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                                           cwd=Path(__file__).resolve().parents[2]).stdout))
-    assert set(SEVERAL_DEFERRED) <= loaded, sorted(set(SEVERAL_DEFERRED) - loaded)
 
 
 def test_no_module_outside_the_store_checks_whether_the_store_file_exists() -> None:
