@@ -19,21 +19,22 @@ def config_path(name: str) -> Path:
     return settings.shipped("config", name)
 
 
-def read_config(name: str, path: Path | str | None = None) -> tuple[dict[str, Any], Path | None]:
+def read_config(name: str, path: Path | str | None = None, *, required: bool = False) -> tuple[dict[str, Any], Path | None]:
     """The tables of the configuration file ``name`` and the file read.
 
     Without ``path`` the shipped file is read, and a missing one gives ``({}, None)`` (the built-in
-    defaults apply); an explicit ``path`` must exist. A file that is not valid TOML (or cannot be read)
+    defaults apply), unless it is ``required`` (a model with no built-in defaults); an explicit ``path``
+    must exist. A file that is not valid TOML (or cannot be read)
     is refused with ``InputError``, never half read.
     """
     explicit = path is not None
     p = Path(path) if path is not None else config_path(name)
     if not p.exists():
-        if explicit:
+        if explicit or required:
             raise InputError("review.config_missing", file=str(p))
         return {}, None
     try:
         with p.open("rb") as fh:
             return tomllib.load(fh), p
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError("review.config_unreadable", file=p.name, detail=str(exc)) from exc

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tbgeo import settings
+from tbgeo.config import read_config
 from tbgeo.errors import InputError
 
 __all__ = ["FACTORS", "KINDS", "DECAYS", "FactorSpec", "SearchConfig", "load_search_config", "default_search_config_path"]
@@ -66,13 +66,7 @@ def _strs(table: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
 def load_search_config(path: Path | str | None = None) -> SearchConfig:
     """The model settings; a wrong file gives InputError ``search.config_bad`` naming the key."""
     path = Path(path) if path is not None else default_search_config_path()
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError("search.config_missing", file=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _bad(path, str(exc)) from None
+    data, _ = read_config("search.toml", path, required=True)  # the model has no built-in defaults
     unknown = sorted(set(data) - {"grid", "constraints", "factors", "weights"})
     if unknown:
         raise _bad(path, f"unknown table(s) {', '.join(unknown)}")

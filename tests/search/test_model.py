@@ -231,6 +231,23 @@ def test_config_defaults_are_cited_and_sum_to_one() -> None:
     assert set(FACTOR_CITATIONS) == set(FACTORS)
 
 
+def test_the_search_config_is_read_by_the_one_config_reader(tmp_path, monkeypatch) -> None:
+    # a missing shipped file is an error (the model has no built-in defaults), as is a file that is
+    # not TOML or not UTF-8: a message naming the file, never a traceback
+    from tbgeo import settings
+
+    monkeypatch.setattr(settings, "shipped", lambda *parts: tmp_path.joinpath(*parts))
+    with pytest.raises(InputError) as exc:
+        load_search_config()
+    assert exc.value.message("en") == f"Configuration file {tmp_path / 'config' / 'search.toml'} not found. Check the path (--config)."
+    bad = tmp_path / "bad.toml"
+    for content in (b"[grid\n", b"[grid]\ncell_m = 20 # \xff\n"):
+        bad.write_bytes(content)
+        with pytest.raises(InputError) as exc:
+            load_search_config(bad)
+        assert exc.value.message("vi").startswith("Không đọc được tệp cấu hình bad.toml:")
+
+
 def test_grid_window_of_a_nested_raster() -> None:
     from affine import Affine
 
