@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -150,6 +150,11 @@ def finish_site(geom: BaseGeometry) -> BaseGeometry:
     return check_site_geometry(geom)
 
 
-def swap_axes(geom: BaseGeometry) -> BaseGeometry:
-    """The geometry with x and y exchanged (a file or a paste with latitude first)."""
-    return shapely.transform(geom, lambda xy: xy[:, ::-1])
+_G = TypeVar("_G")
+
+
+def swap_axes(geoms: _G) -> _G:
+    """One geometry, or an array of them, with x and y exchanged (a file or a paste with latitude
+    first, northing before easting)."""
+    out: _G = shapely.transform(geoms, lambda xy: xy[:, ::-1])
+    return out

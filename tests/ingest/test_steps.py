@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import Point, Polygon, box
 
@@ -109,8 +110,11 @@ def test_geometry_step_refuses_huge_coordinates_before_any_repair() -> None:
     assert err.value.key == "ingest.coords_huge" and err.value.params["fids"] == "1"
 
 
-def test_swap_xy_and_non_finite_fids() -> None:
-    assert [g.coords[0] for g in geometry_step.swap_xy([Point(1, 2)])] == [(2.0, 1.0)]
+def test_swap_axes_and_non_finite_fids() -> None:
+    from tbgeo.geometry import swap_axes
+
+    assert [g.coords[0] for g in swap_axes(np.asarray([Point(1, 2)]))] == [(2.0, 1.0)]
+    assert swap_axes(Point(1, 2)).coords[0] == (2.0, 1.0)
     assert geometry_step.non_finite_fids(frame([Point(0, 0), Point(float("nan"), 1)])) == [1]
 
 

@@ -12,15 +12,17 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
 from tbgeo.errors import InputError
-from tbgeo.geometry import coordinate_problems
+from tbgeo.geometry import (
+    coordinate_problems,
+    swap_axes as swapped_axes,  # the parameter below is named swap_axes
+)
 from tbgeo.ingest.config import IngestConfig
 from tbgeo.ingest.steps import Note, StepNotes, fid_list
 from tbgeo.ingest.validate import FID, GeometryReport, clean_geometries
 
-__all__ = ["GeometryStep", "check", "check_coordinates", "swap_xy", "non_finite_fids"]
+__all__ = ["GeometryStep", "check", "check_coordinates", "non_finite_fids"]
 
 
 @dataclass(kw_only=True)
@@ -34,11 +36,6 @@ class GeometryStep(StepNotes):
     frame: gpd.GeoDataFrame
     report: GeometryReport
     repairs: list[Note] = field(default_factory=list)
-
-
-def swap_xy(geoms: Any) -> Any:
-    """The geometries with x and y exchanged (latitude/longitude or northing/easting in the wrong order)."""
-    return shapely.transform(np.asarray(geoms), lambda xy: xy[:, ::-1])
 
 
 def non_finite_fids(frame: gpd.GeoDataFrame) -> list[int]:
@@ -116,7 +113,7 @@ def check(
     (otherwise they block the import). ``lines_to_polygons``: closed lines become polygons (DXF).
     """
     if swap_axes:
-        frame = frame.set_geometry(gpd.GeoSeries(swap_xy(frame.geometry.values), index=frame.index))
+        frame = frame.set_geometry(gpd.GeoSeries(swapped_axes(np.asarray(frame.geometry.values)), index=frame.index))
     check_coordinates(frame, config)
     clean, rep = clean_geometries(frame, target_type=target_type, layer_id=layer_id, lines_to_polygons=lines_to_polygons)
     step = GeometryStep(frame=clean, report=rep, repairs=_repairs(rep))
