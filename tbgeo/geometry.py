@@ -17,7 +17,7 @@ from tbgeo.crs import transformer
 from tbgeo.errors import CRSError, InputError
 from tbgeo.i18n.params import Num, Template, Text
 
-__all__ = ["MAX_COORDINATE", "CoordinateProblems", "coordinate_problems", "polygonal", "check_site_geometry", "find_crossing", "refuse_self_intersection", "finish_site", "swap_axes"]
+__all__ = ["MAX_COORDINATE", "CoordinateProblems", "coordinate_problems", "polygonal", "check_site_geometry", "find_crossing", "refuse_self_intersection", "finish_site", "swap_axes", "to_display"]
 
 
 #: Coordinates this far from 0 (or farther) are refused as read: no coordinate system tbgeo knows gives
@@ -148,6 +148,13 @@ def finish_site(geom: BaseGeometry) -> BaseGeometry:
     if not geom.is_valid:
         geom = polygonal(shapely.make_valid(geom))
     return check_site_geometry(geom)
+
+
+def to_display(geom: BaseGeometry) -> BaseGeometry:
+    """A geometry in EPSG:9209 as GeoJSON and the map want it: EPSG:4326, longitude first."""
+    to_wgs84 = transformer("EPSG:9209", "EPSG:4326")
+    out: BaseGeometry = shapely.transform(geom, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1])))
+    return out
 
 
 _G = TypeVar("_G")

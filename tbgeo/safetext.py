@@ -7,12 +7,15 @@ code. Each destination has one function here, used by every page, export and com
   Markdown and HTML character is escaped, so ``[x](http://…)`` and ``<img …>`` show as written.
 - ``csv_cell`` / ``csv_row`` — spreadsheet formula injection (OWASP): a text cell starting with ``=``,
   ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``; numbers stay numbers.
+- ``json_text`` — a JSON file or the command line's ``--format json``: Vietnamese written as is (not
+  escaped), two-space indent, dates and other values as their text.
 - ``terminal_text`` — control characters (C0 but newline and tab, DEL, C1, ESC/CSI/OSC sequences, and
   the bidirectional overrides that make a name read backwards) removed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable
@@ -20,7 +23,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-__all__ = ["markdown_text", "csv_cell", "csv_row", "terminal_text", "library_detail", "FORMULA_START"]
+__all__ = ["markdown_text", "csv_cell", "csv_row", "terminal_text", "json_text", "library_detail", "FORMULA_START"]
 
 # -- Markdown / HTML ---------------------------------------------------------------------------------
 
@@ -110,6 +113,11 @@ _ESCAPES = re.compile(
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
     r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates (text shown reversed)
 )
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON text, the same way everywhere (report and search files, ``--format json``)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def terminal_text(value: object) -> str:

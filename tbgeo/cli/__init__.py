@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import pkgutil
 import re
@@ -33,7 +32,7 @@ from tbgeo.errors import (
     report_internal_error,
 )
 from tbgeo.i18n import t
-from tbgeo.safetext import terminal_text
+from tbgeo.safetext import json_text, terminal_text
 
 _log = logging.getLogger(__name__)
 
@@ -150,7 +149,7 @@ def emit_json(data: Any) -> None:
     JSON escapes C0 controls itself; DEL and C1 (e.g. U+009B, a terminal's one-byte CSI) are written as
     ``\\u009b`` too, so the data stays whole and no terminal acts on it.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = json_text(data)
     sys.stdout.write(_C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
@@ -183,7 +182,7 @@ def _warning_action(w: warnings.WarningMessage) -> str:
         if ((message is None or message.match(str(w.message))) and issubclass(w.category, category)
                 and (where is None or where.match(module)) and line in (0, w.lineno)):
             return str(action)
-    return str(warnings.defaultaction)
+    return str(getattr(warnings, "defaultaction", "default"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

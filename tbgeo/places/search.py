@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
-from pyproj import Transformer
-
 from tbgeo.catalog import load_catalog
-from tbgeo.crs import DISPLAY_CRS, WORK_CRS
+from tbgeo.crs import WORK_CRS
 from tbgeo.errors import CatalogError, InputError
 from tbgeo.i18n import t
 from tbgeo.places.crosswalk import Bounds, Crosswalk, crosswalk
@@ -171,15 +169,15 @@ class Place:
         return out
 
 
-def _shapely() -> Any:  # shapely ships no type information
-    import shapely  # tbgeo's start (CLI options) loads no shapely: it loads when places are searched
+def _geometry() -> ModuleType:
+    # tbgeo's start (CLI options) loads no shapely: it loads when places are searched
+    from tbgeo import geometry
 
-    return shapely
+    return geometry
 
 
 def _wgs84(geom: BaseGeometry) -> BaseGeometry:
-    to_wgs84 = Transformer.from_crs(WORK_CRS, DISPLAY_CRS, always_xy=True)
-    out: BaseGeometry = _shapely().transform(geom, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1])))
+    out: BaseGeometry = _geometry().to_display(geom)
     return out
 
 
@@ -192,7 +190,7 @@ def _frame_geom(frame: gpd.GeoDataFrame | None, code: str) -> BaseGeometry | Non
     if frame is None or frame.empty:
         return None
     hit = frame[frame["gso_code"].astype(str) == code]
-    return None if hit.empty else cast("BaseGeometry", _shapely().union_all(hit.geometry.values))
+    return None if hit.empty else cast("BaseGeometry", hit.geometry.union_all())
 
 
 def _unit_place(kind: str, code: str, src: PlaceSources, score: int) -> Place:

@@ -11,22 +11,20 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import shapely
 
-from tbgeo.crs import DISPLAY_CRS, WORK_CRS
+from tbgeo.geometry import to_display
 from tbgeo.i18n import csv_delimiter, csv_value, fmt_number, t
 from tbgeo.i18n.params import Bilingual, dump_param
 from tbgeo.printing import PrintSpec, render_sheet
 from tbgeo.printing.titleblock import resolve_heading
 from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, Facts, Finding, worst
 from tbgeo.review.record import RECORD_KEY, RECORD_VERSION, location_record, render_record
-from tbgeo.safetext import csv_row
+from tbgeo.safetext import csv_row, json_text
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -90,7 +88,7 @@ class Report:
         the layers and codes; every finding's rule, severity, value, unit, references, message key and
         typed parameters (``Finding.to_record``). ``render_record`` says it in a reader's language (old reports: as stored)."""
         facts = self.facts
-        centroid = _to_display(facts.geometry.representative_point())
+        centroid = to_display(facts.geometry.representative_point())
         sector = facts.sector
         return {
             RECORD_KEY: RECORD_VERSION,
@@ -125,7 +123,7 @@ class Report:
         return render_record(self.to_record(), lang)
 
     def to_json(self, lang: str = "vi") -> str:
-        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2, default=str)
+        return json_text(self.to_dict(lang))
 
     def to_csv(self, lang: str = "vi") -> str:
         """One line per rule: site, rule, severity, title, value, unit, citation, message."""
@@ -142,7 +140,7 @@ class Report:
     def to_geojson(self, lang: str = "vi") -> dict[str, Any]:
         """A FeatureCollection (EPSG:4326) with the site and its report as properties."""
         d = self.to_dict(lang)
-        geom = _to_display(self.facts.geometry)
+        geom = to_display(self.facts.geometry)
         props = {
             "name": d["site"]["name"],
             "area_ha": d["site"]["area_ha"],
@@ -253,5 +251,3 @@ class Report:
         return "\n".join(lines)
 
 
-def _to_display(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import tempfile
 import time
 from collections.abc import Mapping
@@ -17,14 +16,15 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from tbgeo.crs import DISPLAY_CRS, WORK_CRS
+from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
+from tbgeo.geometry import to_display
 from tbgeo.i18n import csv_delimiter, csv_value, fmt_number, t
 from tbgeo.plan.sectors import get_sector
 from tbgeo.review.config import load_config
 from tbgeo.review.model import SiteAttrs
 from tbgeo.review.run import review_site
-from tbgeo.safetext import csv_cell
+from tbgeo.safetext import csv_cell, json_text
 from tbgeo.search.candidates import Window, best_windows
 from tbgeo.search.config import FACTORS, SearchConfig, load_search_config
 from tbgeo.search.constraints import Constraint, build_constraints, combine
@@ -107,7 +107,7 @@ class Candidate:
             "rank": self.rank,
             "score": round(self.score, 6),
             "area_ha": round(self.area_ha, 4),
-            "geometry": shapely.geometry.mapping(_to_display(self.geometry)),
+            "geometry": shapely.geometry.mapping(to_display(self.geometry)),
             "rice": self.rice(),
             "districts": self.districts(),
             # where the candidate is in both systems (its review's location: former district(s), new commune(s))
@@ -184,7 +184,7 @@ class SearchResult:
         return out
 
     def to_json(self, lang: str = "vi") -> str:
-        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2, default=str)
+        return json_text(self.to_dict(lang))
 
     def table(self, lang: str) -> list[dict[str, Any]]:
         """The ranked table: one row per candidate, headers in ``lang``."""
@@ -282,8 +282,6 @@ class SearchResult:
         return "\n".join(lines)
 
 
-def _to_display(geom: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geom], crs=WORK_CRS).to_crs(DISPLAY_CRS).iloc[0]
 
 
 def weighted_surface(factors: list[Factor], weights: Mapping[str, float], shape: tuple[int, int]) -> np.ndarray:
