@@ -86,8 +86,20 @@ def _bounds(text: str | None) -> Bounds | None:
     return Bounds(min(lon1, lon2), min(lat1, lat2), max(lon1, lon2), max(lat1, lat2))
 
 
+class _Unit:
+    """What the units of both systems share: a short name and a unit type, read together."""
+
+    name: str
+    unit_type: str
+
+    @property
+    def full_name(self) -> str:
+        """``"xã Đông Cơ"``, ``"huyện Tiền Hải"``: the type in lower case, then the name."""
+        return f"{self.unit_type.lower()} {self.name}"
+
+
 @dataclass(frozen=True)
-class OldDistrict:
+class OldDistrict(_Unit):
     """A district-level unit of Thái Bình before 1 July 2025 (7 huyện and the city)."""
 
     code: str
@@ -95,13 +107,9 @@ class OldDistrict:
     unit_type: str  # "Huyện", "Thành phố"
     bounds: Bounds | None
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.unit_type.lower()} {self.name}"
-
 
 @dataclass(frozen=True)
-class OldCommune:
+class OldCommune(_Unit):
     """A commune-level unit (xã, phường, thị trấn) of Thái Bình before 1 July 2025."""
 
     code: str
@@ -111,10 +119,6 @@ class OldCommune:
     lat: float
     lon: float
     bounds: Bounds | None
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.unit_type.lower()} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ class Member:
 
 
 @dataclass(frozen=True)
-class NewUnit:
+class NewUnit(_Unit):
     """A commune-level unit of Hưng Yên from 1 July 2025 (xã or phường)."""
 
     code: str
@@ -136,10 +140,6 @@ class NewUnit:
     lon: float
     area_km2: float | None
     members: tuple[Member, ...]
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.unit_type.lower()} {self.name}"
 
 
 class Crosswalk:

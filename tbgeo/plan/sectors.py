@@ -70,8 +70,18 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _Named:
+    """A name in Vietnamese and in English."""
+
+    name_vi: str
+    name_en: str
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+
 @dataclass(frozen=True)
-class Sector:
+class Sector(_Named):
     """An activity a project can be filed under, with what the plan says about it."""
 
     code: str
@@ -90,9 +100,6 @@ class Sector:
     note_en: str = ""
     #: The plan's own words behind the citation, verbatim.
     quote_vi: tuple[str, ...] = field(default=(), compare=False)
-
-    def name(self, lang: str = "vi") -> str:
-        return self.name_en if lang == "en" else self.name_vi
 
     def activities(self, lang: str = "vi") -> tuple[str, ...]:
         return self.activities_en if lang == "en" else self.activities_vi
@@ -118,7 +125,7 @@ class Sector:
 
 
 @dataclass(frozen=True)
-class PlanSector:
+class PlanSector(_Named):
     """One of the seven sectors of Điều 1, IV.1–7, for which the plan sets output targets."""
 
     code: str
@@ -126,9 +133,6 @@ class PlanSector:
     name_en: str
     citation: str
     quote_vi: str = field(default="", compare=False)
-
-    def name(self, lang: str = "vi") -> str:
-        return self.name_en if lang == "en" else self.name_vi
 
 
 def sectors_path() -> Path:
