@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import types
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,9 +32,11 @@ def read_layer():
 
 @pytest.fixture(scope="session")
 def build_module():
-    """scripts/build_data.py imported as a module (for its cheap building blocks)."""
+    """scripts/build_data.py and its steps (scripts/datagen/) as one namespace, for their cheap
+    building blocks (the facts, ``blob``, ``field_pattern``)."""
     spec = importlib.util.spec_from_file_location("tbgeo_build_data", ROOT / "scripts" / "build_data.py")
     mod = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
+    spec.loader.exec_module(mod)  # puts scripts/ on sys.path, so its steps import as datagen.*
+    steps = [importlib.import_module(f"datagen.{name}") for name in ("common", "outline", "districts", "sites", "gas", "landuse", "writing")]
+    return types.SimpleNamespace(**{k: v for m in [*steps, mod] for k, v in vars(m).items() if not k.startswith("__")})
