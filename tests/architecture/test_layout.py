@@ -126,20 +126,77 @@ def test_zonal_is_pure() -> None:
     assert "tbgeo.store" not in G.edges()["tbgeo.review.zonal"]
 
 
-def test_environment_read_only_in_settings() -> None:
-    # issue 11 §3: every environment setting is one of settings.py's functions (the UI may read st.secrets)
+#: What reads or writes the process environment in the os module.
+_ENV_NAMES = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
+
+
+def environment_reads(source: str) -> list[int]:
+    """Lines that reach the process environment, through whatever name the os module has there
+    (``import os as _o; _o.environ``, ``o = os``, ``getattr(os, "environ")``, ``from os import environ as e``)."""
     import ast
 
-    offenders = []
-    for module, path in G.modules.items():
-        if module == "tbgeo.settings":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            text = ast.unparse(node) if isinstance(node, ast.Attribute | ast.Name) else ""
-            if text in ("os.environ", "os.getenv", "os.putenv", "os.unsetenv", "environ", "getenv"):
-                offenders.append(f"{module}:{node.lineno}")
-            if isinstance(node, ast.ImportFrom) and node.module == "os" and {a.name for a in node.names} & {"environ", "getenv"}:
-                offenders.append(f"{module}:{node.lineno}")
+    tree = ast.parse(source)
+    modules, names, lines = set(), set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == "os" or (a.name.startswith("os.") and a.asname is None):
+                    modules.add(a.asname or "os")
+        elif isinstance(node, ast.ImportFrom) and node.module == "os" and not node.level:
+            for a in node.names:
+                if a.name in _ENV_NAMES or a.name == "*":
+                    names.add(a.asname or a.name)
+                    lines.add(node.lineno)
+    changed = True
+    while changed:  # plain aliases: o = os, e = os.environ
+        changed = False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                value = node.value
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if isinstance(value, ast.Name) and value.id in modules:
+                    bound = modules
+                elif (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
+                      and value.value.id in modules and value.attr in _ENV_NAMES):
+                    bound = names
+                else:
+                    continue
+                for t in targets:
+                    if isinstance(t, ast.Name) and t.id not in bound:
+                        bound.add(t.id)
+                        changed = True
+    def reaches(node: ast.AST) -> bool:
+        if isinstance(node, ast.Attribute):
+            return isinstance(node.value, ast.Name) and node.value.id in modules and node.attr in _ENV_NAMES
+        if isinstance(node, ast.Name):
+            return node.id in names
+        return (isinstance(node, ast.Call) and ast.unparse(node.func) == "getattr" and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in modules
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value in _ENV_NAMES)
+
+    lines |= {getattr(node, "lineno", 0) for node in ast.walk(tree) if reaches(node)}
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("source,lines", [
+    ("import os\nos.environ['A']\n", [2]),
+    ("import os as _o\nx = _o.environ.get('A')\n", [2]),
+    ("import os\nos.environb\n", [2]),
+    ("import os.path\nos.getenv('A')\n", [2]),
+    ("from os import environ as e\ne['A']\n", [1, 2]),
+    ("import os\no = os\no.putenv('A', 'b')\n", [3]),
+    ("import os\nenv = os.environ\nenv.pop('A')\n", [2, 3]),
+    ("import os\ngetattr(os, 'environ')\n", [2]),
+    ("import os\nos.path.join('a')\nenviron = {}\n", []),
+])
+def test_the_environment_check_follows_aliases(source: str, lines: list[int]) -> None:
+    assert environment_reads(source) == lines
+
+
+def test_environment_read_only_in_settings() -> None:
+    # issue 11 §3: every environment setting is one of settings.py's functions (the UI may read st.secrets)
+    offenders = [f"{module}:{line}" for module, path in G.modules.items() if module != "tbgeo.settings"
+                 for line in environment_reads(path.read_text(encoding="utf-8"))]
     assert offenders == []
 
 
