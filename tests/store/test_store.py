@@ -172,6 +172,41 @@ def test_accounts(any_store: Store) -> None:
                                                         "user.sign_in_failed", "user.disable"]
 
 
+def test_account_checks_run_inside_the_change_and_refuse_it_whole(any_store: Store) -> None:
+    """``update_user``'s check sees every account as stored; ``claim_sign_in``'s sees the count before
+    the attempt: either refuses by raising, and nothing is written (no count, no change, no history)."""
+    from tbgeo.errors import PermissionDenied
+    from tbgeo.store import SignInClaim, User
+
+    store = any_store
+    store.add_user("an", display_name="An", password_hash="h", roles=("admin",), user="root")
+    store.add_user("binh", display_name="Bình", password_hash="h", roles=("admin", "planner"), user="root")
+    seen: list[list[tuple[str, tuple[str, ...], bool]]] = []
+
+    def refuse(users: list[User]) -> None:
+        seen.append([(u.name, u.roles, u.disabled) for u in users])
+        raise InputError("auth.last_admin", name="binh")
+
+    logged = len(store.audit())
+    with pytest.raises(InputError, match="last active admin"):
+        store.update_user("binh", user="an", disabled=True, roles=("planner",), check=refuse)
+    assert seen == [[("an", ("admin",), False), ("binh", ("admin", "planner"), False)]]
+    assert (store.user("binh").roles, store.user("binh").disabled, len(store.audit())) == (("admin", "planner"), False, logged)
+    claims: list[SignInClaim] = []
+
+    def wait(claim: SignInClaim) -> None:
+        claims.append(claim)
+        raise PermissionDenied("auth.wait", seconds=5)
+
+    for name in ("an", "khong.co"):
+        store.claim_sign_in(name)
+        with pytest.raises(PermissionDenied) as err:
+            store.claim_sign_in(name, wait)
+        assert err.value.key == "auth.wait"
+        assert store.claim_sign_in(name).failures == 1  # the refused attempt was not counted
+    assert [(c.account.name if c.account else None, c.failures) for c in claims] == [("an", 1), (None, 1)]
+
+
 def test_two_imports_of_one_layer_at_once_both_become_versions(any_store: Store) -> None:
     errors: list[BaseException] = []
 
