@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tbgeo import settings
-from tbgeo.store.records import LayerVersion, Proposal, SignInClaim, User
+from tbgeo.store.records import LayerVersion, Outline, Proposal, SignInClaim, User
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -78,6 +78,10 @@ class Store(Protocol):
     def find_proposal(self, proposal_id: int) -> Proposal | None: ...
     def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]: ...
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame: ...
+    def outlines(self, statuses: tuple[str, ...]) -> list[Outline]:
+        """The number, name and outline of the proposals with these statuses (no histories, no
+        reports): what an approval is checked against, inside its change."""
+        ...
 
     # -- accounts
     def add_user(self, name: str, *, display_name: str, password_hash: str, roles: tuple[str, ...],

@@ -4,12 +4,13 @@ hashes is readable by its owner only."""
 
 from __future__ import annotations
 
+import contextlib
 import stat
 import threading
 
 import pytest
 
-from tbgeo.auth import Identity, acting, accounts as acc, single_user
+from tbgeo.auth import Identity, accounts as acc, acting, single_user
 from tbgeo.auth.external import from_header
 from tbgeo.errors import InputError, TbgeoError
 from tbgeo.store import Store, User, open_store
@@ -29,10 +30,8 @@ def test_two_admins_disabling_each_other_at_once_leave_one_admin(any_store: Stor
 
     def both_at_once(users: list[User], without: str) -> int:
         count = real(users, without)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
         return count
 
     monkeypatch.setattr(acc, "_admins_left", both_at_once)

@@ -252,6 +252,39 @@ def test_two_approvers_on_one_view_exactly_one_wins(any_store: Store) -> None:
     assert [d.status_to for d in any_store.proposal(1).history] == ["submitted", "approved"]
 
 
+def test_two_approvals_of_overlapping_sites_at_once_only_one_lands(any_store: Store) -> None:
+    """Approvals are checked one after another against the land approved (the store's ``outlines``):
+    two approvers approving two proposals on shared land at once, only one is approved."""
+    from tbgeo import proposals as lifecycle
+    from tbgeo.auth import Identity
+
+    other = shapely.box(600_100, 2_250_000, 600_600, 2_250_400)  # 16 ha shared with SITE
+    a = any_store.add_proposal(SITE, name="A", user="lan", status="submitted")
+    b = any_store.add_proposal(other, name="B", user="mai", status="submitted")
+    assert any_store.outlines(("approved",)) == []
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def decide(pid: int, who: str) -> None:
+        barrier.wait()
+        try:
+            lifecycle.set_status(open_store(), pid, "approved", actor=Identity(who, who, frozenset({"approver"})))
+            outcomes.append("won")
+        except InputError as exc:
+            outcomes.append(exc.key)
+
+    threads = [threading.Thread(target=decide, args=(p.id, w)) for p, w in ((a, "hung"), (b, "thu"))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["won", "workspace.overlaps_approved"]
+    approved = any_store.outlines(("approved",))
+    assert len(approved) == 1 and approved[0].name in ("A", "B")
+    assert approved[0].geometry.equals(SITE if approved[0].name == "A" else other)
+    assert [(o.id, o.name) for o in any_store.outlines(("submitted", "approved"))] == [(a.id, "A"), (b.id, "B")]
+
+
 def test_postgis_store_knows_vn2000_and_qgis_sees_its_layers(pg_url: str) -> None:
     import psycopg
     from pyproj import Transformer
