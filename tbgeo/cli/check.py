@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tbgeo.auth import acting
+from tbgeo.auth import acting, require
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     # who saves is asked first (refused, exit 5, before the review's work), as by the other commands
     store = open_store() if args.save else None
     actor = acting(store, args.user) if store is not None else None
+    if actor is not None:
+        require(actor, "review")
     cfg = config.load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
     if args.classes:
         cfg = cfg.with_raster_classes(config.parse_raster_classes(args.classes, file="--classes"))
