@@ -57,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     lang = args.lang
     # who saves is asked first (refused, exit 5, before the review's work), as by the other commands
-    store = open_store() if args.save else None
-    actor = acting(store, args.user) if store is not None else None
+    actor = acting(open_store(create=False), args.user) if args.save else None  # (nothing made by asking)
     if actor is not None:
         require(actor, "review")
     cfg = config.load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
@@ -84,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     part = _sheet_part(Path(args.sheet)) if args.sheet else None  # writable, checked before anything is saved
     try:
         # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
-        saved = save_review(store, report, lang, actor=actor) if store is not None else None
+        saved = save_review(open_store(), report, lang, actor=actor) if actor is not None else None
         if part is not None:  # the sheet names the proposal it was saved as
             _write_sheet(report, part, lang, None if saved is None else saved.id)
     finally:
