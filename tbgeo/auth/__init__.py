@@ -33,6 +33,7 @@ __all__ = [
     "require_own",
     "acting",
     "check_name",
+    "account_name",
     "check_roles",
 ]
 
@@ -117,6 +118,7 @@ def acting(store: Store, name: str | None = None) -> Identity:
     who = name or current_user()
     if not store.has_users():
         return single_user(who)
+    who = account_name(who)
     account = store.user(who)
     if account is None:
         raise PermissionDenied("auth.unknown_user", name=who)
@@ -125,9 +127,16 @@ def acting(store: Store, name: str | None = None) -> Identity:
     return Identity(account.name, account.display_name, frozenset(account.roles), "local")
 
 
+def account_name(name: str | None) -> str:
+    """A name as looked up among the accounts (a sign-in, a header, an OpenID Connect claim, ``--user``,
+    ``TBGEO_USER``): NFC, trimmed, lower-case, so "Quantri" and "quantri" are one account."""
+    return unicodedata.normalize("NFC", (name or "").strip().lower()).strip()
+
+
 def check_name(name: str) -> str:
-    """An account name as stored: NFC, trimmed, 2–64 characters, no spaces or control characters."""
-    clean = unicodedata.normalize("NFC", name or "").strip()
+    """An account name as stored: NFC, trimmed, lower-case (see ``account_name``), 2–64 characters,
+    no spaces or control characters."""
+    clean = account_name(name)
     if not (2 <= len(clean) <= 64) or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in clean):
         raise InputError("auth.bad_name", name=clean)
     return clean

@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tbgeo.auth import Identity
+from tbgeo import settings
+from tbgeo.auth import Identity, account_name
 from tbgeo.auth.accounts import identity_of
 from tbgeo.errors import PermissionDenied
 from tbgeo.store import Store
 
 __all__ = ["from_header", "from_oidc", "through_proxy", "OIDC_CLAIMS", "LOCAL_CLIENT", "PROXY_HEADERS"]
 
-#: The claims of an OpenID Connect sign-in that may name a tbgeo account, in the order tried.
-OIDC_CLAIMS = ("preferred_username", "email", "sub")
+#: The claims of an OpenID Connect sign-in the app asks for: the one that names the account
+#: (``settings.oidc_claim()``) is one of them, or any other the provider gives.
+OIDC_CLAIMS = ("email", "email_verified", "sub", "preferred_username")
 #: Streamlit gives no client address (None) for a client on this computer, such as a proxy beside tbgeo.
 LOCAL_CLIENT = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Headers a reverse proxy adds: a request carrying one came through a proxy, maybe from the network.
@@ -56,17 +58,20 @@ def from_header(store: Store, headers: Mapping[str, str], client: str | None, *,
     if not (client in proxies if client else bool(proxies & LOCAL_CLIENT)):
         raise PermissionDenied("auth.page.header_untrusted", address=client or "—")
     wanted = header.lower()
-    name = next((str(v).strip() for k, v in headers.items() if k.lower() == wanted), "")
+    name = account_name(next((str(v) for k, v in headers.items() if k.lower() == wanted), ""))
     if not name:
         raise PermissionDenied("auth.page.header_missing")
     return _account(store, name, "header", "auth.page.no_account")
 
 
-def from_oidc(store: Store, claims: Mapping[str, Any]) -> Identity:
-    """The account an OpenID Connect sign-in names (its user name, e-mail or subject, the first that
-    is an account's name); refused (PermissionDenied) when none is, or the account is disabled."""
-    names = [str(claims[c]).strip() for c in OIDC_CLAIMS if claims.get(c) and str(claims[c]).strip()]
-    for name in names:
-        if store.user(name) is not None:
-            return _account(store, name, "oidc", "auth.page.no_account")
-    raise PermissionDenied("auth.page.no_account", name=names[0] if names else "—")
+def from_oidc(store: Store, claims: Mapping[str, Any], claim: str | None = None) -> Identity:
+    """The account an OpenID Connect sign-in names in one claim (``claim``, default the setting
+    ``TBGEO_OIDC_CLAIM``: ``email``); an e-mail the provider says is not verified names nobody.
+    Refused (PermissionDenied) when the claim is missing, names no account, or the account is disabled."""
+    which = claim or settings.oidc_claim()
+    name = account_name(str(claims.get(which) or ""))
+    if not name:
+        raise PermissionDenied("auth.page.oidc_no_claim", claim=which)
+    if which == "email" and claims.get("email_verified") is False:
+        raise PermissionDenied("auth.page.oidc_unverified", name=name)
+    return _account(store, name, "oidc", "auth.page.no_account")

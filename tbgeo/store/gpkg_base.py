@@ -160,6 +160,9 @@ class GpkgBase:
             con.commit()
         finally:
             con.close()
+        # the store keeps the accounts' password hashes: readable by the service's user only (SQLite
+        # gives its journal and WAL files the database file's mode)
+        os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
 
     def _staging_dir(self) -> Path:
