@@ -15,9 +15,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from tbgeo.auth import PERMISSIONS, ROLES, accounts as acc, single_user
+from tbgeo.auth import PERMISSIONS, ROLES
 from tbgeo.cli import main
 from tbgeo.store import Store, open_store
+from tests.auth.roles import one_account_a_role
 
 SITE = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
 PARK = shapely.box(630_000, 2_255_000, 631_000, 2_256_000)
@@ -99,10 +100,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TBGEO_WORKSPACE", str(path))
         store = open_store()
-        acc.add_user(store, single_user(), "quantri", "mật khẩu dài", ["admin"])
-        admin = acc.identity_of(store.user("quantri"))  # type: ignore[arg-type]
-        for role in ROLES:
-            acc.add_user(store, admin, f"u.{role}", "mật khẩu dài", [role])
+        one_account_a_role(store)
     _files(folder)
     return path
 

@@ -15,9 +15,10 @@ import shapely
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tbgeo.auth import PERMISSIONS, ROLES, Identity, accounts as acc, single_user
+from tbgeo.auth import PERMISSIONS, ROLES, Identity, accounts as acc
 from tbgeo.i18n import t
 from tbgeo.store import open_store
+from tests.auth.roles import one_account_a_role
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,10 +38,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TBGEO_WORKSPACE", str(path))
         store = open_store()
-        acc.add_user(store, single_user(), "quantri", "mật khẩu dài", ["admin"])
-        admin = acc.identity_of(store.user("quantri"))  # type: ignore[arg-type]
-        for role in ROLES:
-            acc.add_user(store, admin, f"u.{role}", "mật khẩu dài", [role], display_name=f"Người {role}")
+        one_account_a_role(store, display=True)
         store.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu của người khác",
                            user="someone", report={"verdict": "ok"})
         parks = gpd.GeoDataFrame({"name": ["KCN Tiền Hải"]}, geometry=[shapely.box(630_000, 2_255_000, 631_000, 2_256_000)],
