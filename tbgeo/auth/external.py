@@ -28,10 +28,23 @@ def _has(headers: Mapping[str, str], name: str) -> bool:
     return any(k.lower() == name for k in headers)
 
 
+def _host_name(host: str) -> str:
+    host = host.strip().lower()
+    if host.startswith("["):  # [::1]:8501
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def through_proxy(headers: Mapping[str, str]) -> bool:
-    """Whether the request came through a reverse proxy (it carries a forwarding header): then "from
-    this computer" says nothing of where the person is."""
-    return any(_has(headers, h) for h in PROXY_HEADERS)
+    """Whether the request came from elsewhere than this computer's own browser: it carries a
+    forwarding header (a reverse proxy), or names a host other than this computer (``Host``: a plain
+    forwarder such as nginx's bare ``proxy_pass``, socat or an SSH tunnel passes the browser's, which
+    names the forwarder). Then "from this computer" says nothing of where the person is. No ``Host``
+    (a test's request) is this computer."""
+    if any(_has(headers, h) for h in PROXY_HEADERS):
+        return True
+    host = next((str(v) for k, v in headers.items() if k.lower() == "host"), "")
+    return bool(host) and not (_host_name(host) in LOCAL_CLIENT or _host_name(host).startswith("127."))
 
 
 def _account(store: Store, name: str, method: str, missing: str) -> Identity:
@@ -72,6 +85,7 @@ def from_oidc(store: Store, claims: Mapping[str, Any], claim: str | None = None)
     name = account_name(str(claims.get(which) or ""))
     if not name:
         raise PermissionDenied("auth.page.oidc_no_claim", claim=which)
-    if which == "email" and claims.get("email_verified") is False:
+    verified = claims.get("email_verified")  # absent: the provider does not say; else it must say true
+    if which == "email" and verified is not None and not (verified is True or str(verified).strip().lower() == "true"):
         raise PermissionDenied("auth.page.oidc_unverified", name=name)
     return _account(store, name, "oidc", "auth.page.no_account")

@@ -93,3 +93,32 @@ def test_the_geopackage_holding_the_password_hashes_is_its_owners_only(tmp_path,
     path.chmod(0o644)
     acc.add_user(store, acc.identity_of(store.user("quantri")), "lan", "mật khẩu của Lan", ["planner"])  # type: ignore[arg-type]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # one that already holds hashes and was left readable is closed when it is next opened
+    path.chmod(0o644)
+    assert open_store().has_users() and stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("name", ["qu\u0430ntri", "lân", "lan nt", ".lan", "x", "a" * 65, "lan\u200bnt"])
+def test_look_alike_and_odd_account_names_are_refused(any_store: Store, name: str) -> None:
+    acc.add_user(any_store, single_user(), "quantri", "mật khẩu đúng", ["admin"])
+    admin = acc.identity_of(any_store.user("quantri"))  # type: ignore[arg-type]
+    with pytest.raises(InputError) as err:
+        acc.add_user(any_store, admin, name, "mật khẩu dài", ["viewer"])
+    assert err.value.message("vi").startswith("Tên tài khoản «") and "chữ cái không dấu" in err.value.message("vi")
+    assert [u.name for u in any_store.users()] == ["quantri"]
+    for fine in ("lan.nt", "lan@soct.gov.vn", "gis_2", "Mai-Anh"):
+        acc.add_user(any_store, admin, fine, "mật khẩu dài", ["viewer"])
+    assert sorted(u.name for u in any_store.users()) == ["gis_2", "lan.nt", "lan@soct.gov.vn", "mai-anh", "quantri"]
+
+
+@pytest.mark.parametrize("verified", [False, "false", "False", 0, "0", "no"])
+def test_an_email_the_provider_does_not_call_verified_names_no_account(any_store: Store, verified: object) -> None:
+    from tbgeo.auth.external import from_oidc
+
+    acc.add_user(any_store, single_user(), "lan@soct.gov.vn", "mật khẩu đúng", ["admin"])
+    with pytest.raises(TbgeoError) as err:
+        from_oidc(any_store, {"email": "lan@soct.gov.vn", "email_verified": verified})
+    assert err.value.message("vi").startswith("Hệ thống đăng nhập của cơ quan cho biết địa chỉ thư điện tử")
+    for ok in (True, "true", None):
+        claims = {"email": "Lan@SoCT.gov.vn"} | ({"email_verified": ok} if ok is not None else {})
+        assert from_oidc(any_store, claims).name == "lan@soct.gov.vn"

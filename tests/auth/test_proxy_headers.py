@@ -50,6 +50,10 @@ def test_the_rewriters_follow_forwarded_allow_ips(monkeypatch: pytest.MonkeyPatc
         ROOT / "Makefile").read_text(encoding="utf-8")
     assert through_proxy({"X-Real-IP": "10.1.2.3"}) and through_proxy({"forwarded": "for=10.1.2.3"})
     assert not through_proxy({"Host": "localhost:8501", "X-Remote-User": "x"})
+    assert not through_proxy({"host": "127.0.0.1:8501"}) and not through_proxy({"Host": "[::1]:8501"})
+    # a plain forwarder (bare proxy_pass, socat, ssh -L) adds no header but passes the browser's Host
+    assert through_proxy({"Host": "192.0.2.2:8572"}) and through_proxy({"Host": "tbgeo.soct.local"})
+    assert through_proxy({"Host": "localhost.attacker.example"}) and through_proxy({"Host": "[2001:db8::1]:80"})
 
 
 def test_the_single_user_workbench_is_refused_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
