@@ -56,12 +56,14 @@ def test_the_rewriters_follow_forwarded_allow_ips(monkeypatch: pytest.MonkeyPatc
     assert through_proxy({"Host": "localhost.attacker.example"}) and through_proxy({"Host": "[2001:db8::1]:80"})
 
 
-def test_the_single_user_workbench_is_refused_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("headers", [{"X-Forwarded-For": "10.1.2.3", "Host": "localhost:8501"},
+                                     {"Host": "192.0.2.2:8572"}])  # a proxy; a plain forwarder
+def test_the_single_user_workbench_is_refused_through_a_proxy(monkeypatch: pytest.MonkeyPatch,
+                                                              headers: dict[str, str]) -> None:
     monkeypatch.chdir(ROOT)
     st.cache_resource.clear()
     assert not open_store().has_users()
-    monkeypatch.setattr(st, "context", SimpleNamespace(headers={"X-Forwarded-For": "10.1.2.3"}, ip_address=None,
-                                                       locale="vi-VN"))
+    monkeypatch.setattr(st, "context", SimpleNamespace(headers=headers, ip_address=None, locale="vi-VN"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert not at.title and at.error[0].value.startswith(
