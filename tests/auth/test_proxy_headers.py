@@ -67,5 +67,5 @@ def test_the_single_user_workbench_is_refused_through_a_proxy(monkeypatch: pytes
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert not at.title and at.error[0].value.startswith(
-        "tbgeo chưa có tài khoản nào nhưng yêu cầu này đến qua một máy chủ trung gian")
+        "tbgeo chưa có tài khoản nào nhưng yêu cầu này không đến từ trình duyệt trên chính máy này")
     assert "identity" not in at.session_state
