@@ -21,7 +21,7 @@ from tbgeo.i18n.params import Joined, Template, Text
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-    from tbgeo.store import Decision, Proposal, Store
+    from tbgeo.store import Decision, Outline, Proposal, Store
 
 __all__ = [
     "ALL_STATUSES",
@@ -143,7 +143,7 @@ def _check_transition(p: Proposal, status: str) -> None:
         )
 
 
-def _refuse_double_approval(p: Proposal, approved: list[Proposal]) -> None:
+def _refuse_double_approval(p: Proposal, approved: list[Outline]) -> None:
     """The same land cannot be approved for two proposals: refuse when the site overlaps an approved one."""
     for other in approved:
         if other.id == p.id:
@@ -236,7 +236,7 @@ def set_status(
         _check_transition(p, status)
         if status != "approved":
             return
-        _refuse_double_approval(p, store.proposals(("approved",)))
+        _refuse_double_approval(p, store.outlines(("approved",)))  # outlines only: no histories read
         blocking = _blocking(p)
         if blocking and not reason:
             named = [r for r in blocking if r]

@@ -140,6 +140,12 @@ def address_rewriters() -> tuple[str, ...]:
     return tuple(a.strip() for a in raw.split(",") if a.strip())
 
 
+def oidc_claim() -> str:
+    """The one OpenID Connect claim that names the tbgeo account (``TBGEO_OIDC_CLAIM``, default ``email``;
+    ``sub`` or ``preferred_username`` where the provider keeps it unique and not editable by its users)."""
+    return os.environ.get("TBGEO_OIDC_CLAIM", "email").strip() or "email"
+
+
 def default_lang() -> str:
     """Vietnamese unless ``TBGEO_LANG`` says ``en``."""
     lang = os.environ.get("TBGEO_LANG", "vi")

@@ -17,7 +17,7 @@ def _isolated_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("TBGEO_WORKSPACE", str(ws_dir / "tbgeo.gpkg"))
     monkeypatch.setenv("TBGEO_USER", "pytest")
     # the GeoPackage store unless a test asks for the PostGIS one; accounts and sign-in from defaults
-    for name in ("TBGEO_DATABASE_URL", "TBGEO_AUTH", "TBGEO_AUTH_HEADER", "TBGEO_TRUSTED_PROXY"):
+    for name in ("TBGEO_DATABASE_URL", "TBGEO_AUTH", "TBGEO_AUTH_HEADER", "TBGEO_TRUSTED_PROXY", "TBGEO_OIDC_CLAIM"):
         monkeypatch.delenv(name, raising=False)
     # derived products are keyed by their inputs, so one cache serves the whole run safely
     monkeypatch.setenv("TBGEO_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -12,6 +12,7 @@ account exists, every change needs a known, enabled account with the right role.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,8 +34,12 @@ __all__ = [
     "require_own",
     "acting",
     "check_name",
+    "account_name",
     "check_roles",
 ]
+
+#: An account name: unaccented letters, digits and . _ - @ + (an e-mail address is one), 2–64 long.
+_NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,63}")
 
 ROLES = ("viewer", "planner", "gis", "approver", "admin")
 
@@ -117,6 +122,7 @@ def acting(store: Store, name: str | None = None) -> Identity:
     who = name or current_user()
     if not store.has_users():
         return single_user(who)
+    who = account_name(who)
     account = store.user(who)
     if account is None:
         raise PermissionDenied("auth.unknown_user", name=who)
@@ -125,11 +131,19 @@ def acting(store: Store, name: str | None = None) -> Identity:
     return Identity(account.name, account.display_name, frozenset(account.roles), "local")
 
 
+def account_name(name: str | None) -> str:
+    """A name as looked up among the accounts (a sign-in, a header, an OpenID Connect claim, ``--user``,
+    ``TBGEO_USER``): NFC, trimmed, lower-case, so "Quantri" and "quantri" are one account."""
+    return unicodedata.normalize("NFC", (name or "").strip().lower()).strip()
+
+
 def check_name(name: str) -> str:
-    """An account name as stored: NFC, trimmed, 2–64 characters, no spaces or control characters."""
-    clean = unicodedata.normalize("NFC", name or "").strip()
-    if not (2 <= len(clean) <= 64) or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in clean):
-        raise InputError("auth.bad_name", name=clean)
+    """An account name as stored: trimmed, lower-case (see ``account_name``), 2–64 characters of
+    unaccented letters, digits and ``. _ - @ +``, starting with a letter or digit: no look-alikes (a
+    Cyrillic "а" in "quаntri"), so two people in the history never read the same."""
+    clean = account_name(name)
+    if not _NAME.fullmatch(clean):
+        raise InputError("auth.bad_name", name=clean[:64])
     return clean
 
 

@@ -3,13 +3,15 @@ failures, and the account changes an admin makes (each recorded under the admin'
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from tbgeo.auth import Identity, check_name, check_roles, require
+from tbgeo.auth import Identity, account_name, check_name, check_roles, require
 from tbgeo.errors import InputError, PermissionDenied
 from tbgeo.i18n.params import Num
 from tbgeo.store import SignInClaim, Store, User
@@ -54,6 +56,12 @@ def wait_seconds(claim: User | SignInClaim, now: datetime | None = None) -> floa
     return max(0.0, wait - since)
 
 
+def _not_waiting(claim: SignInClaim) -> None:
+    wait = wait_seconds(claim)
+    if wait > 0:
+        raise PermissionDenied("auth.wait", seconds=Num(math.ceil(wait), 0))
+
+
 def identity_of(account: User, method: str = "local") -> Identity:
     return Identity(account.name, account.display_name or account.name, frozenset(account.roles), method)
 
@@ -63,12 +71,11 @@ def sign_in(store: Store, name: str, password: str) -> Identity:
     name and a wrong password), after too many failures refused until the wait is over. A name without
     an account is counted and made to wait exactly like one with it: the answers, the waits and the
     work done (a password hash checked) say nothing about which names exist."""
-    who = unicodedata.normalize("NFC", name or "").strip()
-    # counted as a failure before the password is checked: parallel attempts cannot all slip through
-    claim = store.claim_sign_in(who) if who else SignInClaim(None)
-    wait = wait_seconds(claim)
-    if wait > 0:
-        raise PermissionDenied("auth.wait", seconds=Num(wait, 0))
+    who = account_name(name)
+    # counted as a failure before the password is checked: parallel attempts cannot all slip through;
+    # an attempt before the wait is over is refused uncounted (it neither lengthens nor restarts the
+    # wait, so nobody can keep an account locked by trying its name now and then)
+    claim = store.claim_sign_in(who, _not_waiting) if who else SignInClaim(None)
     account = claim.account
     try:
         _HASHER.verify(account.password_hash if account else _DUMMY, unicodedata.normalize("NFC", password or ""))
@@ -86,8 +93,17 @@ def sign_in(store: Store, name: str, password: str) -> Identity:
     return identity_of(account)
 
 
-def _admins_left(store: Store, without: str) -> int:
-    return sum(1 for u in store.users() if u.name != without and not u.disabled and "admin" in u.roles)
+def _admins_left(users: list[User], without: str) -> int:
+    return sum(1 for u in users if u.name != without and not u.disabled and "admin" in u.roles)
+
+
+def _keep_an_admin(name: str) -> Callable[[list[User]], None]:
+    """Refuse a change that leaves no enabled admin; run by the store inside the change, on the
+    accounts as stored then (two admins disabling each other at once: the second is refused)."""
+    def check(users: list[User]) -> None:
+        if _admins_left(users, name) == 0:
+            raise InputError("auth.last_admin", name=name)
+    return check
 
 
 def add_user(store: Store, actor: Identity, name: str, password: str, roles: tuple[str, ...] | list[str], *,
@@ -104,21 +120,20 @@ def add_user(store: Store, actor: Identity, name: str, password: str, roles: tup
 
 def set_roles(store: Store, actor: Identity, name: str, roles: tuple[str, ...] | list[str]) -> User:
     require(actor, "users.manage")
-    wanted = check_roles(roles)
-    if "admin" not in wanted and _admins_left(store, name) == 0:
-        raise InputError("auth.last_admin", name=name)
-    return store.update_user(name, user=actor.name, roles=wanted)
+    wanted, who = check_roles(roles), account_name(name)
+    return store.update_user(who, user=actor.name, roles=wanted,
+                             check=None if "admin" in wanted else _keep_an_admin(who))
 
 
 def set_disabled(store: Store, actor: Identity, name: str, disabled: bool = True) -> User:
     require(actor, "users.manage")
-    if disabled and _admins_left(store, name) == 0:
-        raise InputError("auth.last_admin", name=name)
-    return store.update_user(name, user=actor.name, disabled=disabled)
+    who = account_name(name)
+    return store.update_user(who, user=actor.name, disabled=disabled, check=_keep_an_admin(who) if disabled else None)
 
 
 def set_password(store: Store, actor: Identity, name: str, password: str) -> User:
     """A new password: an admin sets anyone's; everyone may set their own."""
+    name = account_name(name)
     if actor.name != name:
         require(actor, "users.manage")
     return store.update_user(name, user=actor.name, password_hash=hash_password(password))

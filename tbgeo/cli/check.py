@@ -2,7 +2,8 @@
 
 Exit status: 0 when nothing blocks, 1 when a finding blocks, 2 for bad input (any bad site file,
 option or setting, with a message in the chosen language), 3 for an internal error (never 1), 4 when
-the store is busy (``--save`` while another program holds its write lock).
+the store is busy (``--save`` while another program holds its write lock), 5 when ``--user`` (or
+``TBGEO_USER``, the login name) may not save a review.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tbgeo.auth import acting, require
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
@@ -45,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--no-proposals", action="store_true", help=h("no_proposals_help"))
     parser.add_argument("--sheet", metavar="FILE.pdf|FILE.png", help=h("sheet_help"))
     parser.add_argument("--save", action="store_true", help=h("save_help"))
+    parser.add_argument("--user", help=h("save_user_help"))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
 
 
@@ -53,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     from tbgeo.review import config, context, run as review, site_input
 
     lang = args.lang
+    # who saves is asked first (refused, exit 5, before the review's work), as by the other commands
+    actor = acting(open_store(create=False), args.user) if args.save else None  # (nothing made by asking)
+    if actor is not None:
+        require(actor, "review")
     cfg = config.load_config(args.config).with_inputs(levy_rate_pct=args.levy_rate, land_price_vnd_m2=args.land_price)
     if args.classes:
         cfg = cfg.with_raster_classes(config.parse_raster_classes(args.classes, file="--classes"))
@@ -76,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     part = _sheet_part(Path(args.sheet)) if args.sheet else None  # writable, checked before anything is saved
     try:
         # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
-        saved = save_review(open_store(), report, lang) if args.save else None
+        saved = save_review(open_store(), report, lang, actor=actor) if actor is not None else None
         if part is not None:  # the sheet names the proposal it was saved as
             _write_sheet(report, part, lang, None if saved is None else saved.id)
     finally:

@@ -233,8 +233,6 @@ def with_view(html: str, view: tuple[float, float, float] | None = None) -> str:
     ``{"tbgeo": VIEW_MESSAGE, "lat", "lng", "zoom"}`` to the page around it after each move the user
     makes (not the map's own first fit), so that page can keep the view in its address. Only numbers
     enter the page; the cached page itself is not changed."""
-    import json
-
     m = _MAP_VAR.search(html)
     end = html.rfind("</html>")
     if m is None or end < 0:

@@ -15,7 +15,16 @@ from pathlib import Path
 from tbgeo import settings
 from tbgeo.store.base import DEFAULT_LOCK_WAIT, Store, current_user, lock_wait
 from tbgeo.store.gpkg import GpkgStore
-from tbgeo.store.records import Change, Decision, LayerVersion, Proposal, SignInClaim, User, proposals_frame
+from tbgeo.store.records import (
+    Change,
+    Decision,
+    LayerVersion,
+    Outline,
+    Proposal,
+    SignInClaim,
+    User,
+    proposals_frame,
+)
 
 __all__ = [
     "Store",
@@ -25,6 +34,7 @@ __all__ = [
     "Decision",
     "Change",
     "User",
+    "Outline",
     "SignInClaim",
     "proposals_frame",
     "current_user",

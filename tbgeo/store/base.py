@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tbgeo import settings
-from tbgeo.store.records import LayerVersion, Proposal, SignInClaim, User
+from tbgeo.store.records import LayerVersion, Outline, Proposal, SignInClaim, User
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -78,6 +78,10 @@ class Store(Protocol):
     def find_proposal(self, proposal_id: int) -> Proposal | None: ...
     def proposals(self, statuses: tuple[str, ...] | None = None) -> list[Proposal]: ...
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame: ...
+    def outlines(self, statuses: tuple[str, ...]) -> list[Outline]:
+        """The number, name and outline of the proposals with these statuses (no histories, no
+        reports): what an approval is checked against, inside its change."""
+        ...
 
     # -- accounts
     def add_user(self, name: str, *, display_name: str, password_hash: str, roles: tuple[str, ...],
@@ -86,10 +90,15 @@ class Store(Protocol):
     def users(self) -> list[User]: ...
     def has_users(self) -> bool: ...
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
-                    disabled: bool | None = None, password_hash: str | None = None) -> User: ...
-    def claim_sign_in(self, name: str) -> SignInClaim:
+                    disabled: bool | None = None, password_hash: str | None = None,
+                    check: Callable[[list[User]], None] | None = None) -> User:
+        """``check`` is called with every account as stored, inside the change (so two admins
+        changing each other at once are checked one after the other), and refuses it by raising."""
+        ...
+    def claim_sign_in(self, name: str, check: Callable[[SignInClaim], None] | None = None) -> SignInClaim:
         """Count an attempt for ``name`` as failed (until ``record_sign_in`` says it succeeded) in one
-        change with reading the account; a name without an account is counted too, in a bounded table."""
+        change with reading the account; a name without an account is counted too, in a bounded table.
+        ``check`` is called with the count before this attempt and refuses it (raising) uncounted."""
         ...
     def record_sign_in(self, name: str, ok: bool) -> None: ...
 

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -280,6 +281,8 @@ class GpkgStore(GpkgProposals):
                 (name, display_name, password_hash, json.dumps(list(roles)), now(), user),
             )
             self._audit(con, user, "user.add", f"user:{name}", {"roles": list(roles)})
+        if self.path.stat().st_mode & 0o077:  # a store made by an earlier tbgeo, before it held hashes
+            os.chmod(self.path, 0o600)
         found = self.user(name)
         assert found is not None
         return found
@@ -322,13 +325,17 @@ class GpkgStore(GpkgProposals):
                 return False
 
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
-                    disabled: bool | None = None, password_hash: str | None = None) -> User:
-        """Change an account's roles, whether it may sign in, or its password (hashed); audited."""
+                    disabled: bool | None = None, password_hash: str | None = None,
+                    check: Callable[[list[User]], None] | None = None) -> User:
+        """Change an account's roles, whether it may sign in, or its password (hashed); audited.
+        ``check`` sees every account as stored, under the store's lock, and refuses by raising."""
         user = user or current_user()
         with self._write() as con:
             row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
             if row is None:
                 raise InputError("auth.no_user", name=name)
+            if check is not None:
+                check([self._user_from_row(r) for r in con.execute("SELECT * FROM tbgeo_users ORDER BY name")])
             if roles is not None:
                 con.execute("UPDATE tbgeo_users SET roles = ? WHERE name = ?", (json.dumps(list(roles)), name))
                 self._audit(con, user, "user.roles", f"user:{name}",
@@ -344,24 +351,31 @@ class GpkgStore(GpkgProposals):
         assert found is not None
         return found
 
-    def claim_sign_in(self, name: str) -> SignInClaim:
+    def claim_sign_in(self, name: str, check: Callable[[SignInClaim], None] | None = None) -> SignInClaim:
         """Count a sign-in attempt as failed until it succeeds, in one change with reading the account,
         so parallel attempts are counted one after another; a name without an account is counted
-        alike (in ``tbgeo_sign_in_failures``, at most ``FAILED_NAMES_KEPT`` names)."""
+        alike (in ``tbgeo_sign_in_failures``, at most ``FAILED_NAMES_KEPT`` names). ``check`` sees
+        the count before this attempt and refuses it (raising) with nothing counted."""
         with self._write() as con:
             row = con.execute("SELECT * FROM tbgeo_users WHERE name = ?", (name,)).fetchone()
             if row is not None:
-                con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
                 account = self._user_from_row(row)
-                return SignInClaim(account, account.failures, account.failed_at)
+                claim = SignInClaim(account, account.failures, account.failed_at)
+                if check is not None:
+                    check(claim)
+                con.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = ? WHERE name = ?", (now(), name))
+                return claim
             key = name[:FAILED_NAME_CHARS]
             seen = con.execute("SELECT failures, failed_at FROM tbgeo_sign_in_failures WHERE name = ?", (key,)).fetchone()
+            claim = SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
+            if check is not None:
+                check(claim)
             con.execute("INSERT INTO tbgeo_sign_in_failures (name, failures, failed_at) VALUES (?, 1, ?)"
                         " ON CONFLICT(name) DO UPDATE SET failures = failures + 1, failed_at = excluded.failed_at",
                         (key, now_exact()))
             con.execute("DELETE FROM tbgeo_sign_in_failures WHERE name IN (SELECT name FROM tbgeo_sign_in_failures"
                         " ORDER BY failed_at DESC, name LIMIT -1 OFFSET ?)", (FAILED_NAMES_KEPT,))
-            return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
+            return claim
 
     def record_sign_in(self, name: str, ok: bool) -> None:
         """The outcome of a claimed attempt: a success clears the count; either is audited (the store's

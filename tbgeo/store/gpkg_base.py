@@ -56,7 +56,16 @@ class GpkgBase:
         return str(self.path)
 
     def _upgrade(self) -> None:
-        """Bring a workspace made by an earlier tbgeo up to date (the proposals as a feature layer)."""
+        """Bring a workspace made by an earlier tbgeo up to date (the proposals as a feature layer), and
+        make one that holds password hashes readable by its owner only."""
+        with self._connect() as con:
+            ready = tables.proposals_layer_ready(con) and tables.tables_ready(con)
+            hashes = ready and con.execute("SELECT 1 FROM tbgeo_users LIMIT 1").fetchone() is not None
+        if hashes and self.path.stat().st_mode & 0o077:
+            with contextlib.suppress(PermissionError):  # not the owner: the administrator's to set
+                os.chmod(self.path, 0o600)
+        if ready:
+            return
         with self._connect() as con:
             if tables.proposals_layer_ready(con) and tables.tables_ready(con):
                 return
@@ -164,6 +173,9 @@ class GpkgBase:
             con.commit()
         finally:
             con.close()
+        # the store keeps the accounts' password hashes: readable by the service's user only (SQLite
+        # gives its journal and WAL files the database file's mode)
+        os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
 
     def _staging_dir(self) -> Path:

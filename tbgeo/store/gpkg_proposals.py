@@ -17,6 +17,7 @@ from tbgeo.store.gpkg_base import GpkgBase, is_busy
 from tbgeo.store.records import (
     Change,
     Decision,
+    Outline,
     Proposal,
     field_changes,
     now,
@@ -291,6 +292,16 @@ class GpkgProposals(GpkgBase):
                 rows = con.execute(f"SELECT * FROM tbgeo_proposals WHERE status IN ({marks}) ORDER BY id DESC",
                                    tuple(statuses)).fetchall()
             return [self._proposal_from_row(con, r) for r in rows]
+
+    def outlines(self, statuses: tuple[str, ...]) -> list[Outline]:
+        """See ``Store``: number, name and outline only, in one query."""
+        if not self.path.exists() or not statuses:
+            return []
+        marks = ", ".join("?" * len(statuses))
+        with self._connect() as con:
+            rows = con.execute(f"SELECT id, name, geom_wkb FROM tbgeo_proposals WHERE status IN ({marks}) ORDER BY id",
+                               tuple(statuses)).fetchall()
+        return [Outline(int(r["id"]), r["name"], _shapely().from_wkb(r["geom_wkb"])) for r in rows]
 
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
         """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""

@@ -3,6 +3,8 @@ accounts and for names without one alike (a bounded table), each change in one t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tbgeo.errors import InputError
 from tbgeo.store.base import current_user
 from tbgeo.store.pg_base import PgBase, Row, jsonb as _jsonb
@@ -58,13 +60,18 @@ class PgAccounts(PgBase):
             return cur.fetchone() is not None
 
     def update_user(self, name: str, *, user: str | None = None, roles: tuple[str, ...] | None = None,
-                    disabled: bool | None = None, password_hash: str | None = None) -> User:
+                    disabled: bool | None = None, password_hash: str | None = None,
+                    check: Callable[[list[User]], None] | None = None) -> User:
+        """See ``Store``: ``check`` sees every account as stored, under the accounts' advisory lock."""
         user = user or current_user()
         with self._transaction("users") as cur:
             cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
             row = cur.fetchone()
             if row is None:
                 raise InputError("auth.no_user", name=name)
+            if check is not None:
+                cur.execute("SELECT * FROM tbgeo_users ORDER BY name")
+                check([self._user_from_row(r) for r in cur.fetchall()])
             if roles is not None:
                 cur.execute("UPDATE tbgeo_users SET roles = %s WHERE name = %s", (_jsonb(list(roles)), name))
                 self._audit(cur, user, "user.roles", f"user:{name}", {"from": list(row["roles"]), "to": list(roles)})
@@ -79,26 +86,32 @@ class PgAccounts(PgBase):
         assert found is not None
         return found
 
-    def claim_sign_in(self, name: str) -> SignInClaim:
+    def claim_sign_in(self, name: str, check: Callable[[SignInClaim], None] | None = None) -> SignInClaim:
         """See ``Store``: an attempt counted, for an account or a name without one alike; attempts on
-        one name are counted one after another (its advisory lock)."""
+        one name are counted one after another (its advisory lock); ``check`` refuses one uncounted."""
         key = name[:FAILED_NAME_CHARS]
         with self._transaction(f"sign-in:{key}") as cur:
             cur.execute("SELECT * FROM tbgeo_users WHERE name = %s FOR UPDATE", (name,))
             row = cur.fetchone()
             if row is not None:
+                account = self._user_from_row(row)
+                claim = SignInClaim(account, account.failures, account.failed_at)
+                if check is not None:
+                    check(claim)
                 cur.execute("UPDATE tbgeo_users SET failures = failures + 1, failed_at = %s WHERE name = %s",
                             (now(), name))
-                account = self._user_from_row(row)
-                return SignInClaim(account, account.failures, account.failed_at)
+                return claim
             cur.execute("SELECT failures, failed_at FROM tbgeo_sign_in_failures WHERE name = %s", (key,))
             seen = cur.fetchone()
+            claim = SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
+            if check is not None:
+                check(claim)
             cur.execute("INSERT INTO tbgeo_sign_in_failures AS f (name, failures, failed_at) VALUES (%s, 1, %s)"
                         " ON CONFLICT (name) DO UPDATE SET failures = f.failures + 1, failed_at = excluded.failed_at",
                         (key, now_exact()))
             cur.execute("DELETE FROM tbgeo_sign_in_failures WHERE name IN (SELECT name FROM tbgeo_sign_in_failures"
                         " ORDER BY failed_at DESC, name OFFSET %s)", (FAILED_NAMES_KEPT,))
-            return SignInClaim(None, int(seen["failures"]), seen["failed_at"]) if seen else SignInClaim(None)
+            return claim
 
     def record_sign_in(self, name: str, ok: bool) -> None:
         with self._transaction(f"sign-in:{name[:FAILED_NAME_CHARS]}") as cur:

@@ -3,8 +3,9 @@
 It makes its tables itself (and registers the VN-2000 coordinate systems PostGIS lacks), writes each
 change in one transaction, and keeps the same records as the GeoPackage store: QGIS opens the layer
 versions (``lv_<layer>_<n>``) and the proposals (``tbgeo_proposals``) as PostGIS layers. Two imports
-of one layer are serialised by an advisory lock (both become versions, in order); decisions on
-proposals by one more, so a rule such as "no land approved twice" is checked against what is stored.
+of one layer are serialised by an advisory lock (both become versions, in order); approvals by one
+more, so "no land approved twice" is checked against what is stored; any other change of a proposal
+waits only for changes of that proposal (its row locked).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tbgeo.store.records import (
     Change,
     Decision,
     LayerVersion,
+    Outline,
     Proposal,
     check_layer_id,
     field_changes,
@@ -217,7 +219,7 @@ class PostgisStore(PgAccounts):
                       geometry: BaseGeometry | None = None) -> Proposal:
         """Replace a proposal's review report (and name, attributes, outline); see ``Store``."""
         user = user or current_user()
-        with self._transaction("decisions") as cur:
+        with self._transaction() as cur:
             row = self._require(cur, proposal_id, lock=True)
             guard(self._proposal_from_row(cur, row), expected, check)
             at = now()
@@ -237,9 +239,11 @@ class PostgisStore(PgAccounts):
     def set_status(self, proposal_id: int, status: str, *, user: str | None = None, comment: str = "",
                    check: Callable[[Proposal], None] | None = None, expected: int | None = None,
                    details: dict[str, Any] | None = None) -> Proposal:
-        """Record a decision (see ``Store``); decisions are taken one at a time across the department."""
+        """Record a decision (see ``Store``). Approvals are taken one at a time across the department
+        (the "approvals" lock: each is checked against the land the others hold); any other change of
+        a proposal waits only for changes of that proposal (its row locked)."""
         user = user or current_user()
-        with self._transaction("decisions") as cur:
+        with self._transaction(*(("approvals",) if status == "approved" else ())) as cur:
             row = self._require(cur, proposal_id, lock=True)
             guard(self._proposal_from_row(cur, row), expected, check)
             at = now()
@@ -254,7 +258,7 @@ class PostgisStore(PgAccounts):
     def add_comment(self, proposal_id: int, comment: str, *, user: str | None = None) -> Proposal:
         """A comment: a change of the proposal (``row_version`` moves on), like a decision."""
         user = user or current_user()
-        with self._transaction("decisions") as cur:
+        with self._transaction() as cur:
             self._require(cur, proposal_id, lock=True)
             cur.execute("INSERT INTO tbgeo_decisions (proposal_id, at, by, status_from, status_to, comment)"
                         " VALUES (%s, %s, %s, NULL, NULL, %s)", (proposal_id, now(), user, comment))
@@ -312,6 +316,15 @@ class PostgisStore(PgAccounts):
             else:
                 cur.execute(self._SELECT + " WHERE status = ANY(%s) ORDER BY id DESC", (list(statuses),))
             return self._proposals_from_rows(cur, cur.fetchall())
+
+    def outlines(self, statuses: tuple[str, ...]) -> list[Outline]:
+        """See ``Store``: number, name and outline only, in one query."""
+        with self._read() as cur:
+            if cur is None or not statuses:
+                return []
+            cur.execute("SELECT id, name, ST_AsBinary(geom) AS geom_wkb FROM tbgeo_proposals WHERE status = ANY(%s)"
+                        " ORDER BY id", (list(statuses),))
+            return [Outline(int(r["id"]), r["name"], shapely.from_wkb(bytes(r["geom_wkb"]))) for r in cur.fetchall()]
 
     def proposals_frame(self, statuses: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
         """Proposals as a GeoDataFrame in EPSG:9209 (id, name, status, area_ha, sector, verdict)."""

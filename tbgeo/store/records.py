@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "SignInClaim", "FAILED_NAMES_KEPT", "FAILED_NAME_CHARS", "now", "now_exact", "field_changes", "review_fields",
+__all__ = ["LayerVersion", "Decision", "Proposal", "Change", "User", "SignInClaim", "Outline", "FAILED_NAMES_KEPT", "FAILED_NAME_CHARS", "now", "now_exact", "field_changes", "review_fields",
            "proposals_frame", "LAYER_ID", "check_layer_id"]
 
 
@@ -81,6 +81,16 @@ class Decision:
     status_from: str | None
     status_to: str | None
     comment: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A proposal's number, name and outline (EPSG:9209) only: what an approval is checked against
+    (no other approved proposal on the same land), read without the histories."""
+
+    id: int
+    name: str
+    geometry: BaseGeometry
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ FAVICON_SVG = (
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("tbgeo.ui.pages.map", "map.page_title", ":material/map:", "map"),
     PageInfo("tbgeo.ui.pages.review", "review.page.title", ":material/fact_check:", "review",
-             ("review", "proposal.decide", "proposal.comment")),
+             ("review", "proposal.decide", "proposal.comment", "proposal.tidy")),
     PageInfo("tbgeo.ui.pages.upload", "ingest.page_title", ":material/upload_file:", "upload",
              ("layer.import", "layer.rollback", "layer.export")),
     PageInfo("tbgeo.ui.pages.print_", "print.title", ":material/print:", "print"),

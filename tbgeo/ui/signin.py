@@ -75,7 +75,7 @@ def _oidc(store: Store, lang: str) -> Identity | None:
         st.button(t("auth.page.oidc", lang), on_click=st.login)
         return None
     try:
-        return external.from_oidc(store, {c: st.user.get(c) for c in external.OIDC_CLAIMS})
+        return external.from_oidc(store, {c: st.user.get(c) for c in (*external.OIDC_CLAIMS, settings.oidc_claim())})
     except TbgeoError as exc:  # signed in with the provider, but no tbgeo account: no rights
         _refused(exc, lang)
         st.button(t("auth.page.sign_out", lang), on_click=st.logout)

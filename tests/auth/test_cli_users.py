@@ -89,7 +89,8 @@ def test_sign_in_is_refused_on_a_wrong_password_and_slowed_after_failures(any_st
     with pytest.raises(PermissionDenied) as err:
         acc.sign_in(any_store, "quantri", "mật khẩu đúng")
     assert err.value.key == "auth.wait" and err.value.message("en").startswith("Too many failed sign-ins. Wait ")
-    assert any_store.user("quantri").failures == acc.FREE_FAILURES + 1  # an attempt while waiting counts too
+    # an attempt while waiting is refused uncounted: the wait neither grows nor restarts
+    assert any_store.user("quantri").failures == acc.FREE_FAILURES
     assert any_store.user("quantri").password_hash.startswith("$argon2id$")
 
 
@@ -143,40 +144,54 @@ def test_parallel_wrong_passwords_are_slowed_like_sequential_ones(any_store) -> 
         th.join()
     # only the free attempts had their password checked; every later one waited, however parallel
     assert sorted(keys) == ["auth.wait"] * (12 - acc.FREE_FAILURES) + ["auth.wrong"] * acc.FREE_FAILURES
+    assert any_store.user("quantri").failures == acc.FREE_FAILURES  # the refused ones were not counted
 
 
 def test_a_name_without_an_account_is_slowed_exactly_like_an_account(any_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The waits do not tell which account names exist: a wrong password for "quantri" and any password
-    for "khong.co" (no such account) get the same answers, the same waits, counted per name."""
-    from datetime import UTC, datetime
+    for "khong.co" (no such account) get the same answers, the same waits, counted per name. An attempt
+    before the wait is over is refused uncounted (it neither lengthens nor restarts the wait): nobody can
+    keep the owner out by trying the name while they wait, and after the wait they were told they get in."""
+    from datetime import UTC, datetime, timedelta
 
     from tbgeo.auth import accounts as acc, single_user
     from tbgeo.errors import PermissionDenied
 
     acc.add_user(any_store, single_user(), "quantri", "mật khẩu đúng", ["admin"])
-    # one moment for the whole test (the store writes to the second; a password check takes a while)
-    moment = datetime(2026, 12, 4, 2, 0, 0, tzinfo=UTC)
-    for clock in ("now", "now_exact"):
-        monkeypatch.setattr(f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'pg_accounts'}.{clock}", moment.isoformat)
-    monkeypatch.setattr(acc, "_now", lambda: moment)
+    start = datetime(2026, 12, 4, 2, 0, 0, tzinfo=UTC)
+    clock = [start]  # the clock the store and the sign-in read, moved on by the test (no sleeps)
+    module = f"tbgeo.store.{'gpkg' if any_store.kind == 'gpkg' else 'pg_accounts'}"
+    monkeypatch.setattr(f"{module}.now", lambda: clock[0].isoformat(timespec="seconds"))
+    monkeypatch.setattr(f"{module}.now_exact", lambda: clock[0].isoformat(timespec="microseconds"))
+    monkeypatch.setattr(acc, "_now", lambda: clock[0])
 
-    def answers(name: str) -> list[tuple[str, str]]:
+    def answers(name: str) -> list[str]:
+        clock[0] = start
         out = []
-        for _ in range(acc.FREE_FAILURES + 3):
-            with pytest.raises(PermissionDenied) as err:
-                acc.sign_in(any_store, name, "sai mật khẩu")
-            out.append((err.value.key, err.value.message("vi")))
+        for step, password in [(0, "sai mật khẩu")] * (acc.FREE_FAILURES + 1) + [
+                (3, "sai mật khẩu"),  # 3 s on: 2 s left, not 5 again
+                (2, "sai mật khẩu"),  # the 5 s are over: this one counts (the 4th failure)
+                (0, "sai mật khẩu"),  # now 10 s
+                (9, "sai mật khẩu"),  # 1 s left
+                (1, "mật khẩu đúng")]:  # the owner, after the 10 s they were told
+            clock[0] += timedelta(seconds=step)
+            try:
+                out.append(f"ok {acc.sign_in(any_store, name, password).name}")
+            except PermissionDenied as exc:
+                out.append(exc.message("vi"))
         return out
 
     real, missing = answers("quantri"), answers("khong.co")
-    assert real == missing
-    assert [m for _, m in real] == ["Tên đăng nhập hoặc mật khẩu không đúng."] * acc.FREE_FAILURES + [
-        "Đăng nhập sai nhiều lần. Hãy chờ 5 giây rồi thử lại.",  # counted while waiting, like an account
-        "Đăng nhập sai nhiều lần. Hãy chờ 10 giây rồi thử lại.",
-        "Đăng nhập sai nhiều lần. Hãy chờ 20 giây rồi thử lại."]
-    claim_real, claim_missing = any_store.claim_sign_in("quantri"), any_store.claim_sign_in("khong.co")
-    assert claim_real.failures == claim_missing.failures == acc.FREE_FAILURES + 3
-    assert acc.wait_seconds(claim_real) == acc.wait_seconds(claim_missing) == 40.0
+    wrong = "Tên đăng nhập hoặc mật khẩu không đúng."
+    waits = ["Đăng nhập sai nhiều lần. Hãy chờ 5 giây rồi thử lại.", "Đăng nhập sai nhiều lần. Hãy chờ 2 giây rồi thử lại.",
+             wrong, "Đăng nhập sai nhiều lần. Hãy chờ 10 giây rồi thử lại.",
+             "Đăng nhập sai nhiều lần. Hãy chờ 1 giây rồi thử lại."]
+    assert real == [wrong] * acc.FREE_FAILURES + waits + ["ok quantri"]
+    assert missing == [wrong] * acc.FREE_FAILURES + waits + [wrong]  # the same answers, the same waits
+    assert any_store.user("quantri").failures == 0  # the sign-in cleared the count
+    claim_missing = any_store.claim_sign_in("khong.co")
+    assert claim_missing.failures == acc.FREE_FAILURES + 2  # only attempts made after a wait were counted
+    assert claim_missing.failed_at == (start + timedelta(seconds=15)).isoformat(timespec="microseconds")
     # counted per name: another unknown name starts afresh, as another account would
     with pytest.raises(PermissionDenied) as err:
         acc.sign_in(any_store, "nguoi.khac", "x")

@@ -60,16 +60,31 @@ def test_a_trusted_proxys_header_names_an_account_and_its_roles(any_store: Store
     assert _refusal(lambda: sign({}, PROXY)).startswith("Máy chủ trung gian không gửi tên người dùng")
 
 
-def test_an_oidc_sign_in_is_mapped_to_an_account_by_user_name_email_or_subject(any_store: Store) -> None:
+def test_an_oidc_sign_in_is_mapped_to_an_account_by_one_configured_claim(
+        any_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One claim names the account (TBGEO_OIDC_CLAIM, default email): preferred_username is neither
+    unique nor fixed at some providers, so a user who renames themselves "quantri" gets nobody's rights."""
     _accounts(any_store)
-    by_email = from_oidc(any_store, {"preferred_username": "hung", "email": "hung@sxd.thaibinh.gov.vn", "sub": "8f2"})
+    by_email = from_oidc(any_store, {"preferred_username": "quantri", "email": "Hung@SXD.thaibinh.gov.vn",
+                                     "email_verified": True, "sub": "8f2"})
     assert (by_email.name, by_email.roles, by_email.method) == ("hung@sxd.thaibinh.gov.vn", frozenset({"gis"}), "oidc")
-    assert from_oidc(any_store, {"preferred_username": "lan.nt", "email": "lan@x"}).roles == {"planner", "approver"}
-    assert from_oidc(any_store, {"sub": "lan.nt"}).name == "lan.nt"
-    assert _refusal(lambda: from_oidc(any_store, {"preferred_username": "mai", "email": "mai@x"})).startswith(
-        "Bạn đã được xác thực là «mai», nhưng tbgeo chưa có tài khoản nào mang tên này nên bạn chưa có quyền gì.")
-    assert _refusal(lambda: from_oidc(any_store, {"email": "cu"})) == "Tài khoản «cu» đã bị khoá. Hãy liên hệ quản trị hệ thống."
-    assert _refusal(lambda: from_oidc(any_store, {})).startswith("Bạn đã được xác thực là «—»")
+    # the user name is not looked at with the default: "lan.nt" as preferred_username names nobody
+    assert _refusal(lambda: from_oidc(any_store, {"preferred_username": "lan.nt", "email": "mai@x"})).startswith(
+        "Bạn đã được xác thực là «mai@x», nhưng tbgeo chưa có tài khoản nào mang tên này")
+    assert _refusal(lambda: from_oidc(any_store, {"preferred_username": "lan.nt"})) == (
+        "Hệ thống đăng nhập của cơ quan không cho biết email (TBGEO_OIDC_CLAIM) của bạn, là thông tin tbgeo dùng"
+        " để tìm tài khoản, nên bạn chưa có quyền gì. Hãy liên hệ quản trị.")
+    unverified = {"email": "hung@sxd.thaibinh.gov.vn", "email_verified": False}
+    with pytest.raises(PermissionDenied) as err:
+        from_oidc(any_store, unverified)
+    assert err.value.message("en") == (
+        "The office's sign-in says the e-mail address hung@sxd.thaibinh.gov.vn is not verified, so it does not"
+        " name a tbgeo account. Verify it with the office's sign-in, then sign in again.")
+    monkeypatch.setenv("TBGEO_OIDC_CLAIM", "preferred_username")
+    assert from_oidc(any_store, {"preferred_username": "Lan.NT", "email": "quantri"}).roles == {"planner", "approver"}
+    assert from_oidc(any_store, {"sub": "lan.nt"}, claim="sub").name == "lan.nt"
+    assert _refusal(lambda: from_oidc(any_store, {"preferred_username": "cu"})) == (
+        "Tài khoản «cu» đã bị khoá. Hãy liên hệ quản trị hệ thống.")
 
 
 # -- the app's pages ------------------------------------------------------------------------
@@ -138,10 +153,11 @@ def test_the_app_signs_in_an_oidc_user_with_an_account_and_gives_none_without(
     assert not at.exception, at.exception
     assert "Đang đăng nhập: Trần Văn Hùng (cán bộ GIS)" in _sidebar(at)
     assert at.session_state["identity"].roles == {"gis"}
-    monkeypatch.setattr(st, "user", _User(preferred_username="mai", email="mai@sxd.thaibinh.gov.vn", sub="9a1"))
+    monkeypatch.setattr(st, "user", _User(preferred_username="hung@sxd.thaibinh.gov.vn", email="mai@sxd.thaibinh.gov.vn",
+                                          sub="9a1"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()  # another person's new session
     assert not at.exception and not at.title
     assert [e.value for e in at.error] == [
-        "Bạn đã được xác thực là «mai», nhưng tbgeo chưa có tài khoản nào mang tên này nên bạn chưa có quyền gì."
-        " Hãy nhờ quản trị thêm tài khoản (tbgeo users add mai --role …)."]
+        "Bạn đã được xác thực là «mai@sxd.thaibinh.gov.vn», nhưng tbgeo chưa có tài khoản nào mang tên này nên bạn"
+        " chưa có quyền gì. Hãy nhờ quản trị thêm tài khoản (tbgeo users add mai@sxd.thaibinh.gov.vn --role …)."]
     assert [b.label for b in at.button] == ["Đăng xuất"] and "identity" not in at.session_state

@@ -50,16 +50,22 @@ def test_the_rewriters_follow_forwarded_allow_ips(monkeypatch: pytest.MonkeyPatc
         ROOT / "Makefile").read_text(encoding="utf-8")
     assert through_proxy({"X-Real-IP": "10.1.2.3"}) and through_proxy({"forwarded": "for=10.1.2.3"})
     assert not through_proxy({"Host": "localhost:8501", "X-Remote-User": "x"})
+    assert not through_proxy({"host": "127.0.0.1:8501"}) and not through_proxy({"Host": "[::1]:8501"})
+    # a plain forwarder (bare proxy_pass, socat, ssh -L) adds no header but passes the browser's Host
+    assert through_proxy({"Host": "192.0.2.2:8572"}) and through_proxy({"Host": "tbgeo.soct.local"})
+    assert through_proxy({"Host": "localhost.attacker.example"}) and through_proxy({"Host": "[2001:db8::1]:80"})
 
 
-def test_the_single_user_workbench_is_refused_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("headers", [{"X-Forwarded-For": "10.1.2.3", "Host": "localhost:8501"},
+                                     {"Host": "192.0.2.2:8572"}])  # a proxy; a plain forwarder
+def test_the_single_user_workbench_is_refused_through_a_proxy(monkeypatch: pytest.MonkeyPatch,
+                                                              headers: dict[str, str]) -> None:
     monkeypatch.chdir(ROOT)
     st.cache_resource.clear()
     assert not open_store().has_users()
-    monkeypatch.setattr(st, "context", SimpleNamespace(headers={"X-Forwarded-For": "10.1.2.3"}, ip_address=None,
-                                                       locale="vi-VN"))
+    monkeypatch.setattr(st, "context", SimpleNamespace(headers=headers, ip_address=None, locale="vi-VN"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert not at.title and at.error[0].value.startswith(
-        "tbgeo chưa có tài khoản nào nhưng yêu cầu này đến qua một máy chủ trung gian")
+        "tbgeo chưa có tài khoản nào nhưng yêu cầu này không đến từ trình duyệt trên chính máy này")
     assert "identity" not in at.session_state

@@ -159,3 +159,47 @@ def test_copied_version_is_a_complete_geopackage_layer(store: Path) -> None:
     hits = pyogrio.read_dataframe(store, layer="lv_industrial_parks_2", bbox=query)
     assert len(hits) == int(frame.intersects(shapely.box(*query)).sum()) == 187
     assert not (store.parent / f".{store.name}.staging").exists()
+
+
+_DECIDER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from pathlib import Path
+    from tbgeo.store import gpkg_base
+    from tbgeo.store.gpkg import GpkgStore
+    real = gpkg_base.GpkgBase._audit
+    def audit_then_die(con, who, action, target, details, **kw):  # the status and the decision are written
+        real(con, who, action, target, details, **kw)
+        if action == "proposal.status":
+            print("inside", flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+    gpkg_base.GpkgBase._audit = staticmethod(audit_then_die)
+    GpkgStore(Path(sys.argv[1])).set_status(1, "approved", user="killed", comment="bị ngắt giữa chừng")
+    """
+)
+
+
+def test_kill_during_a_decision_leaves_the_proposal_as_it_was(tmp_path: Path) -> None:
+    """kill -9 inside a decision's transaction (its status, decision row and audit entry written, not
+    committed): the proposal stays as it was, its history and the store's revision too, and the
+    store's lock is free for the next decision (as ``test_crash_postgis`` checks for PostGIS)."""
+    import shapely
+
+    path = tmp_path / "tbgeo.gpkg"
+    ws = GpkgStore.open(path)
+    ws.add_proposal(shapely.box(600_000, 2_250_000, 600_500, 2_250_400), name="Khu A", user="lan", status="submitted")
+    before, logged = ws.revision(), len(ws.audit())
+    with subprocess.Popen([sys.executable, "-c", _DECIDER.format(root=str(ROOT)), str(path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "inside", proc.stderr.read() if proc.stderr else ""
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    journal = path.with_name(path.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0  # killed mid-transaction
+    ws = GpkgStore.open_existing(path)  # the next tbgeo rolls the hot journal back
+    p = ws.proposal(1)
+    assert (p.status, [d.by for d in p.history], p.row_version) == ("submitted", ["lan"], 1)
+    assert ws.revision() == before and len(ws.audit()) == logged
+    assert ws.set_status(1, "approved", user="hung").status == "approved"  # nothing left locked
+    assert [(d.by, d.status_to) for d in ws.proposal(1).history] == [("lan", "submitted"), ("hung", "approved")]

@@ -53,3 +53,39 @@ def test_a_database_dropped_and_made_again_at_the_same_url_gets_its_tables_again
     assert (p.id, p.name) == (1, "Khu B") and [a["who"] for a in open_store(url=pg_url).audit()] == ["Bình"]
     recreate_database(pg_url)
     assert open_store(url=pg_url).versions("industrial_parks") == []  # opening to write makes them too
+
+
+def test_only_approvals_wait_for_each_other_other_decisions_go_on(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An approval holds the approvals' lock while it is checked; a submission, a comment, a re-review
+    of another proposal do not wait for it (they lock their own proposal only)."""
+    import threading
+
+    monkeypatch.setenv("TBGEO_DATABASE_URL", pg_url)
+    store = open_store()
+    first = store.add_proposal(SITE, name="A", user="lan", status="submitted")
+    second = store.add_proposal(shapely.box(610_000, 2_250_000, 610_500, 2_250_400), name="B", user="mai")
+    checking, done = threading.Event(), threading.Event()
+    approved: list[str] = []
+
+    def slow_check(_: object) -> None:  # the approval's check, held until the other changes are stored
+        checking.set()
+        done.wait(timeout=10)
+
+    def approve() -> None:
+        open_store().set_status(first.id, "approved", user="hung", check=slow_check)
+        approved.append("approved")
+
+    th = threading.Thread(target=approve)
+    th.start()
+    assert checking.wait(timeout=10)
+    try:  # while the approval is being checked
+        store.set_status(second.id, "submitted", user="mai")
+        store.add_comment(second.id, "đã bổ sung hồ sơ", user="mai")
+        store.update_report(second.id, {"verdict": "pass"}, user="mai")
+        others_went_on = not approved
+    finally:
+        done.set()
+        th.join()
+    assert others_went_on and approved == ["approved"]
+    assert [d.status_to for d in store.proposal(second.id).history] == ["draft", "submitted", None]
+    assert store.proposal(first.id).status == "approved"

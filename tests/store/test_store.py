@@ -172,6 +172,41 @@ def test_accounts(any_store: Store) -> None:
                                                         "user.sign_in_failed", "user.disable"]
 
 
+def test_account_checks_run_inside_the_change_and_refuse_it_whole(any_store: Store) -> None:
+    """``update_user``'s check sees every account as stored; ``claim_sign_in``'s sees the count before
+    the attempt: either refuses by raising, and nothing is written (no count, no change, no history)."""
+    from tbgeo.errors import PermissionDenied
+    from tbgeo.store import SignInClaim, User
+
+    store = any_store
+    store.add_user("an", display_name="An", password_hash="h", roles=("admin",), user="root")
+    store.add_user("binh", display_name="Bình", password_hash="h", roles=("admin", "planner"), user="root")
+    seen: list[list[tuple[str, tuple[str, ...], bool]]] = []
+
+    def refuse(users: list[User]) -> None:
+        seen.append([(u.name, u.roles, u.disabled) for u in users])
+        raise InputError("auth.last_admin", name="binh")
+
+    logged = len(store.audit())
+    with pytest.raises(InputError, match="last active admin"):
+        store.update_user("binh", user="an", disabled=True, roles=("planner",), check=refuse)
+    assert seen == [[("an", ("admin",), False), ("binh", ("admin", "planner"), False)]]
+    assert (store.user("binh").roles, store.user("binh").disabled, len(store.audit())) == (("admin", "planner"), False, logged)
+    claims: list[SignInClaim] = []
+
+    def wait(claim: SignInClaim) -> None:
+        claims.append(claim)
+        raise PermissionDenied("auth.wait", seconds=5)
+
+    for name in ("an", "khong.co"):
+        store.claim_sign_in(name)
+        with pytest.raises(PermissionDenied) as err:
+            store.claim_sign_in(name, wait)
+        assert err.value.key == "auth.wait"
+        assert store.claim_sign_in(name).failures == 1  # the refused attempt was not counted
+    assert [(c.account.name if c.account else None, c.failures) for c in claims] == [("an", 1), (None, 1)]
+
+
 def test_two_imports_of_one_layer_at_once_both_become_versions(any_store: Store) -> None:
     errors: list[BaseException] = []
 
@@ -215,6 +250,39 @@ def test_two_approvers_on_one_view_exactly_one_wins(any_store: Store) -> None:
         th.join()
     assert sorted(outcomes) == ["conflict", "won"]
     assert [d.status_to for d in any_store.proposal(1).history] == ["submitted", "approved"]
+
+
+def test_two_approvals_of_overlapping_sites_at_once_only_one_lands(any_store: Store) -> None:
+    """Approvals are checked one after another against the land approved (the store's ``outlines``):
+    two approvers approving two proposals on shared land at once, only one is approved."""
+    from tbgeo import proposals as lifecycle
+    from tbgeo.auth import Identity
+
+    other = shapely.box(600_100, 2_250_000, 600_600, 2_250_400)  # 16 ha shared with SITE
+    a = any_store.add_proposal(SITE, name="A", user="lan", status="submitted")
+    b = any_store.add_proposal(other, name="B", user="mai", status="submitted")
+    assert any_store.outlines(("approved",)) == []
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def decide(pid: int, who: str) -> None:
+        barrier.wait()
+        try:
+            lifecycle.set_status(open_store(), pid, "approved", actor=Identity(who, who, frozenset({"approver"})))
+            outcomes.append("won")
+        except InputError as exc:
+            outcomes.append(exc.key)
+
+    threads = [threading.Thread(target=decide, args=(p.id, w)) for p, w in ((a, "hung"), (b, "thu"))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["won", "workspace.overlaps_approved"]
+    approved = any_store.outlines(("approved",))
+    assert len(approved) == 1 and approved[0].name in ("A", "B")
+    assert approved[0].geometry.equals(SITE if approved[0].name == "A" else other)
+    assert [(o.id, o.name) for o in any_store.outlines(("submitted", "approved"))] == [(a.id, "A"), (b.id, "B")]
 
 
 def test_postgis_store_knows_vn2000_and_qgis_sees_its_layers(pg_url: str) -> None:

@@ -138,6 +138,8 @@ def _decision(ws: Any, chosen: Any, lang: str) -> None:
     shown: Any = seen if seen is not None and getattr(seen, "id", None) == chosen.id else chosen
     st.session_state[Key.REVIEW_SEEN] = chosen
     allowed_now = lifecycle.statuses_for(who, shown)
+    if not allowed_now and not allowed(who, "proposal.comment"):  # an admin tidying: no decision, no comment
+        return
     blocking = _blocking_titles(chosen, lang) if "approved" in allowed_now else []
     with st.form(Key.REVIEW_DECISION):
         options = ["", *allowed_now]
