@@ -1,4 +1,4 @@
-"""The workspace store: versions with provenance, rollback, atomic failures, concurrency, proposals."""
+"""The GeoPackage store (the default workspace file): versions with provenance, rollback, atomic failures, concurrency, proposals."""
 
 from __future__ import annotations
 
