@@ -4,6 +4,7 @@ said by a word on its colour (no emoji), the figures two a row, and the sheet in
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import streamlit as st
@@ -57,6 +58,9 @@ def test_levels_by_word_and_colour_and_figures_two_a_row(project) -> None:  # ty
     styles = frame.proto.arrow_data.styler.styles
     for colour in ("#f8d0d0", "#fde2b8", "#d3e5f7", "#d2efd9"):
         assert f"background-color: {colour}" in styles, colour
+    # the level and value columns are wide enough for "Cảnh báo" and "1.234,50 ha" (not cut to "47,15 h")
+    widths = {name: c.get("width") for name, c in json.loads(frame.proto.columns).items()}
+    assert widths.get("Mức") == 90 and widths.get("Giá trị") == 110, widths
     # the four figures in two rows of two (each wide enough for "100,00 ha" beside the form)
     assert [m.value for m in at.metric] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
     holding = [c for c in at.columns if any(e.type == "metric" for e in c.children.values())]

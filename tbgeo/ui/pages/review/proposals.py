@@ -17,7 +17,7 @@ from tbgeo.store import open_store
 from tbgeo.ui import tables
 from tbgeo.ui.pages.review.changes import field_label, field_value
 from tbgeo.ui.pages.review.context import base_context, context
-from tbgeo.ui.pages.review.report import severity_table
+from tbgeo.ui.pages.review.report import findings_columns, severity_table
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import bold, error_text
@@ -60,7 +60,7 @@ def _findings(chosen: Any, lang: str) -> None:
         for f in findings
     ]
     st.dataframe(severity_table(rows, [str(f.get("severity", "info")) for f in findings], lang), hide_index=True,
-                 width="stretch")
+                 width="stretch", column_config=findings_columns(lang))
 
 
 def _history(chosen: Any, lang: str) -> None:

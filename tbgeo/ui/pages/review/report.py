@@ -18,7 +18,8 @@ from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
-__all__ = ["attributes_form", "panel", "panel_rows", "run_review", "save_panel", "severity_table", "SEVERITY_BACKGROUNDS"]
+__all__ = ["attributes_form", "panel", "panel_rows", "run_review", "save_panel", "severity_table", "findings_columns",
+           "SEVERITY_BACKGROUNDS"]
 
 #: The background of a finding's level cell (pale, so the word on it stays readable): the level is
 #: said by a word and a colour, never by an emoji (which is a box where there is no emoji font).
@@ -208,6 +209,13 @@ def severity_table(rows: list[dict[str, Any]], severities: list[str], lang: str)
     return frame.style.apply(lambda _col: styles, subset=[column])
 
 
+def findings_columns(lang: str) -> dict[str, Any]:
+    """Widths of a findings table's level and value columns, wide enough for "Cảnh báo" and "1.234,50 ha"
+    (left to themselves beside the long text columns they are cut to "47,15 h")."""
+    return {t("review.page.col_light", lang): st.column_config.TextColumn(width=90),
+            t("review.page.col_value", lang): st.column_config.TextColumn(width=110)}
+
+
 def _figures(report: Any, lang: str) -> None:
     """Area and rice land of the site, and where it is: two figures a row, so that each shows whole in
     the report's column beside the form (a 1366-pixel screen)."""
@@ -271,6 +279,6 @@ def panel(lang: str) -> None:
     banner(verdict_text(report, lang))  # rule titles and citations come from the catalog, not from a file
     _figures(report, lang)
     st.dataframe(severity_table(panel_rows(report, lang), [f.severity for f in _by_severity(report.findings)], lang),
-                 hide_index=True, width="stretch", key=Key.REVIEW_PANEL)
+                 hide_index=True, width="stretch", column_config=findings_columns(lang), key=Key.REVIEW_PANEL)
     _downloads(report, lang)
     save_panel(lang, report)
