@@ -16,6 +16,7 @@ from tbgeo.auth import acting, require
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
+from tbgeo.printing.sheets import SIZES
 from tbgeo.proposals import save_review
 from tbgeo.review.model import TECHNOLOGY_LEVELS, SiteAttrs
 from tbgeo.store import open_store
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--config", metavar="PATH", help=h("config_help"))
     parser.add_argument("--no-proposals", action="store_true", help=h("no_proposals_help"))
     parser.add_argument("--sheet", metavar="FILE.pdf|FILE.png", help=h("sheet_help"))
+    parser.add_argument("--sheet-size", default="A3", choices=list(SIZES), type=str.upper, help=h("sheet_size_help"))
     parser.add_argument("--save", action="store_true", help=h("save_help"))
     parser.add_argument("--user", help=h("save_user_help"))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.format_help", lang))
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         # kept the way the review page keeps it: a draft, or a revision of a decided proposal of this outline
         saved = save_review(open_store(), report, lang, actor=actor) if actor is not None else None
         if part is not None:  # the sheet names the proposal it was saved as
-            _write_sheet(report, part, lang, None if saved is None else saved.id)
+            _write_sheet(report, part, lang, None if saved is None else saved.id, args.sheet_size)
     finally:
         if part is not None:
             part.unlink(missing_ok=True)
@@ -117,10 +119,10 @@ def _sheet_part(out: Path) -> Path:
     return tmp
 
 
-def _write_sheet(report: Any, part: Path, lang: str, proposal_id: int | None) -> None:
+def _write_sheet(report: Any, part: Path, lang: str, proposal_id: int | None, size: str = "A3") -> None:
     """The printable sheet (site map, corner coordinates, findings) written whole into ``part``, then renamed."""
     out = part.with_name(part.name.removesuffix(".part"))
-    data = report.to_sheet(lang, fmt=out.suffix.lower().lstrip("."), proposal_id=proposal_id)
+    data = report.to_sheet(lang, size=size, fmt=out.suffix.lower().lstrip("."), proposal_id=proposal_id)
     try:
         part.write_bytes(data)
         part.replace(out)

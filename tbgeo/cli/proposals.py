@@ -14,7 +14,6 @@ from tbgeo.i18n import fmt_number, t
 from tbgeo.places.locate import locate
 from tbgeo.places.search import load_sources
 from tbgeo.proposals import LISTED_STATUSES, PROPOSAL_STATUSES
-from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
 from tbgeo.store import open_store
 
@@ -172,7 +171,7 @@ def _print_finding(f: dict[str, Any], lang: str) -> None:
     """One finding of the stored report, as ``tbgeo check`` prints it (severity, title, value, message, citation)."""
     severity = f.get("severity", "info")
     label = t(f"review.severity.{severity}", lang)
-    print(f"  {SEVERITY_ICONS.get(severity, '')} {label:<10} {f.get('title', f.get('rule', ''))}: {f.get('value_text', '—')}")
+    print(f"  {label:<10} {f.get('title', f.get('rule', ''))}: {f.get('value_text', '—')}")
     if f.get("message"):
         print(f"        {f['message']}")
     if f.get("citation"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from tbgeo.i18n import fmt_number, t
@@ -22,6 +22,7 @@ __all__ = [
     "When",
     "VN_TIME",
     "fmt_when",
+    "vietnam_today",
     "Num", "Shares", "Bilingual", "Text", "Template", "Joined", "PARAM_TYPES", "DIGITS", "fmt_param", "fmt_value",
     "localize", "TYPE_KEY", "dump_param", "load_param",
 ]  # fmt: skip
@@ -100,6 +101,20 @@ def fmt_when(iso: str | None, lang: str) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(VN_TIME)
     return local.strftime("%d/%m/%Y %H:%M") if lang == "vi" else local.strftime("%Y-%m-%d %H:%M (UTC+7)")
+
+
+def _utc_now() -> datetime:
+    """The clock every "today" is read from (a test sets it)."""
+    return datetime.now(UTC)
+
+
+def vietnam_today(now: datetime | None = None) -> date:
+    """Today's date in Vietnam (UTC+7), whatever the server's zone: the day a sheet is dated by
+    (at 20:00 UTC on 3/12 it is already 4/12 in Vietnam). ``now``: the moment (UTC when it names no zone)."""
+    moment = now or _utc_now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VN_TIME).date()
 
 
 def fmt_param(value: Any, lang: str) -> Any:

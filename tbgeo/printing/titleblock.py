@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from matplotlib.lines import Line2D
 
 from tbgeo.i18n import t
+from tbgeo.i18n.params import vietnam_today
 from tbgeo.places.names import fold
 from tbgeo.printing._text import nfc, text_width_mm, wrap_mm
 from tbgeo.printing.sheets import K_PT
@@ -113,7 +114,7 @@ def resolve_heading(heading: str | None, date_text: str | None) -> str:
         return heading
     if not date_text or not date_text.strip():
         return "plan"
-    day = parse_sheet_date(date_text) or _date.today()
+    day = parse_sheet_date(date_text) or vietnam_today()
     return "today" if day >= REFORM_DAY else "plan"
 
 

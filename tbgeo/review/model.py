@@ -16,15 +16,12 @@ if TYPE_CHECKING:
 
     from tbgeo.review.zonal import LandUseAreas
 
-__all__ = ["SEVERITIES", "SEVERITY_ICONS", "TECHNOLOGY_LEVELS", "worst", "law_text", "pct", "Finding", "SiteAttrs",
+__all__ = ["SEVERITIES", "TECHNOLOGY_LEVELS", "worst", "law_text", "pct", "Finding", "SiteAttrs",
            "DistrictShare", "Facts"]
 
 
 #: From least to most severe; the verdict of a report is the worst severity of its findings.
 SEVERITIES = REVIEW_SEVERITIES
-
-
-SEVERITY_ICONS = {"ok": "🟢", "info": "🔵", "warn": "🟠", "block": "🔴"}
 
 
 #: Technology level of a project (attribute ``technology``), best first.

@@ -19,10 +19,10 @@ import shapely
 
 from tbgeo.geometry import to_display
 from tbgeo.i18n import csv_delimiter, csv_value, fmt_number, t
-from tbgeo.i18n.params import Bilingual, dump_param
+from tbgeo.i18n.params import Bilingual, dump_param, vietnam_today
 from tbgeo.printing import PrintSpec, render_sheet
 from tbgeo.printing.titleblock import resolve_heading
-from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, Facts, Finding, worst
+from tbgeo.review.model import SEVERITIES, Facts, Finding, worst
 from tbgeo.review.record import RECORD_KEY, RECORD_VERSION, location_record, render_record
 from tbgeo.safetext import csv_row, json_text
 
@@ -170,7 +170,7 @@ class Report:
         The sheet is dated ``day`` (today), names the proposal (``proposal_id``, else the one reviewed
         again), the investor and the sector, and lists the site's corners in VN-2000 (X, Y).
         """
-        day = day or _dt.date.today()  # looked up when called: the day the sheet is made
+        day = day or vietnam_today()  # looked up when called: the day the sheet is made, in Vietnam
         name = self.facts.attrs.name or t("review.page.unnamed", lang)
         spec = PrintSpec(
             size=size,
@@ -243,7 +243,7 @@ class Report:
         lines.append("")
         for f in self.findings:
             label = t(f"review.severity.{f.severity}", lang)
-            lines.append(f"{SEVERITY_ICONS[f.severity]} {label:<10} {f.title(lang)}: {f.value_text(lang)}")
+            lines.append(f"{label:<10} {f.title(lang)}: {f.value_text(lang)}")
             lines.append(f"      {f.text(lang)}")
             lines.append(f"      [{f.citation(lang)}]")
         lines.append("")

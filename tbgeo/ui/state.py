@@ -73,6 +73,8 @@ class Key(StrEnum):
     REVIEW_STORED_SITES = "review_stored_sites"
     #: The printable sheet of the last report.
     REVIEW_SHEET_PDF = "review_sheet_pdf"
+    REVIEW_SHEET_SIZE = "review_sheet_size"
+    REVIEW_SHEET_MADE_SIZE = "review_sheet_made_size"
     # review page: widgets
     REVIEW_UPLOAD = "review_upload"
     REVIEW_UPLOAD_CRS = "review_upload_crs"

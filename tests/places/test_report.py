@@ -139,12 +139,10 @@ def test_review_sheet_is_headed_by_the_day_it_is_made(monkeypatch: pytest.Monkey
     plan = pdf_lines(report.to_sheet("vi", size="A4", heading="plan"))
     assert "UBND TỈNH THÁI BÌNH" in plan and "UBND TỈNH HƯNG YÊN" not in plan
 
-    class Before(dt.date):
-        @classmethod
-        def today(cls) -> dt.date:
-            return dt.date(2025, 6, 30)
+    import tbgeo.i18n.params as params
 
-    monkeypatch.setattr(dt, "date", Before)
+    # 16:30 UTC on 30 June 2025 is 23:30 in Vietnam: still the old province's day
+    monkeypatch.setattr(params, "_utc_now", lambda: dt.datetime(2025, 6, 30, 16, 30, tzinfo=dt.UTC))
     lines = pdf_lines(report.to_sheet("vi", size="A4"))
     assert "UBND TỈNH THÁI BÌNH" in lines and "UBND TỈNH HƯNG YÊN" not in lines
 

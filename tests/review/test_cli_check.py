@@ -42,7 +42,7 @@ def test_blocking_sector_exits_1_text(project, capsys, W):
     site = W.site_geojson(project / "p.geojson", IN_PARK)
     rc, out, _ = check(capsys, site, "--sector", "dyeing")
     assert rc == 1
-    assert "🔴 Chặn" in out and "Kết luận: Chặn" in out and "nhuộm" in out.lower()
+    assert "Chặn" in out and "🔴" not in out and "Kết luận: Chặn" in out and "nhuộm" in out.lower()
 
 
 def test_landuse_override_and_payment_inputs(project, capsys, W):

@@ -51,15 +51,15 @@ def test_review_page_in_vietnamese(project):
     assert not at.exception, at.exception
     # the banner names what blocks, with its citation (issue 13 §2)
     assert [e.value for e in at.error if "Kết luận" in e.value] == [
-        "Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"]  # (Streamlit shows the leading 🔴 as the icon)
+        "Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"]  # in the red box of st.error, no emoji
     panel = _table(at, "Quy tắc")
     assert len(panel) == len(all_rules())
     levels = list(panel["Mức"])
-    assert levels[0] == "🔴 Chặn" and levels == sorted(levels, key=lambda v: ["🔴 Chặn", "🟠 Cảnh báo", "🔵 Thông tin", "🟢 Đạt"].index(v))
+    assert levels[0] == "Chặn" and levels == sorted(levels, key=lambda v: ["Chặn", "Cảnh báo", "Thông tin", "Đạt"].index(v))
     rice = panel[panel["Quy tắc"] == "Đất trồng lúa bị chuyển đổi"].iloc[0]
-    assert rice["Giá trị"] == "50,00 ha" and rice["Mức"] == "🟠 Cảnh báo" and rice["Căn cứ"] == "Điều 1, III.4; V.1.h"
+    assert rice["Giá trị"] == "50,00 ha" and rice["Mức"] == "Cảnh báo" and rice["Căn cứ"] == "Điều 1, III.4; V.1.h"
     refused = panel[panel["Quy tắc"] == "Ngành nghề không chấp thuận"].iloc[0]
-    assert refused["Mức"] == "🔴 Chặn" and "Điều 1, III.4" in refused["Căn cứ"]
+    assert refused["Mức"] == "Chặn" and "Điều 1, III.4" in refused["Căn cứ"]
     assert [m.value for m in at.metric][:4] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
     # a review is stored only when the planner saves it (issue 13 §4) ...
     assert GpkgStore.open_existing().proposals() == []
@@ -219,15 +219,15 @@ def test_the_verdict_says_why_first_in_both_languages(tmp_path, monkeypatch) -> 
     ctx = tbgeo.ReviewContext.from_catalog()
     site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
     dyeing = tbgeo.review_site(site, attrs=tbgeo.SiteAttrs(name="A", sector="dyeing"), context=ctx)
-    assert verdict_text(dyeing, "en") == "🔴 Verdict: Blocks — Refused sectors (Điều 1, III.4)"
-    assert verdict_text(dyeing, "vi") == "🔴 Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"
+    assert verdict_text(dyeing, "en") == "Verdict: Blocks — Refused sectors (Điều 1, III.4)"
+    assert verdict_text(dyeing, "vi") == "Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"
     levels = [row["Level"] for row in panel_rows(dyeing, "en")]
-    order = ["🔴 Blocks", "🟠 Warning", "🔵 Info", "🟢 OK"]
-    assert levels[0] == "🔴 Blocks" and levels == sorted(levels, key=order.index)
+    order = ["Blocks", "Warning", "Info", "OK"]
+    assert levels[0] == "Blocks" and levels == sorted(levels, key=order.index)
     clean = tbgeo.review_site(site, attrs=tbgeo.SiteAttrs(name="B", sector="electronics", technology="high"), context=ctx)
     assert clean.verdict == "warn"
     warned = [f.title("en") for f in clean.findings if f.severity == "warn"]
-    assert verdict_text(clean, "en") == "🟠 Verdict: Warning — " + "; ".join(
+    assert verdict_text(clean, "en") == "Verdict: Warning — " + "; ".join(
         f"{f.title('en')} ({f.citation('en')})" for f in clean.findings if f.severity == "warn")
     assert warned and all(w in verdict_text(clean, "en") for w in warned)
 

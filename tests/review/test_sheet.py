@@ -52,7 +52,7 @@ def test_sheet_refuses_other_suffix(site_file: Path, tmp_path: Path, capsys: pyt
 
 def test_the_sheet_a_dossier_needs(site_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Issue 13 §7: the date, the proposal number (a saved site), investor, sector and the corner table."""
-    from datetime import date
+    from tbgeo.i18n.params import vietnam_today
 
     out = tmp_path / "phieu.pdf"
     rc = main(["check", str(site_file), "--sector", "dyeing", "--name", SITE_NAME, "--investor", "Công ty Đông Hưng",
@@ -61,7 +61,7 @@ def test_the_sheet_a_dossier_needs(site_file: Path, tmp_path: Path, capsys: pyte
     assert rc == 1 and report["proposal_id"] == 1
     assert not list(tmp_path.glob("*.part"))
     page = " ".join(PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
-    today = date.today()
+    today = vietnam_today()
     for needle in (f"Lập ngày {today.day} tháng {today.month} năm {today.year}", "Đề xuất số: 1",
                    "Nhà đầu tư: Công ty Đông Hưng", "Ngành nghề: Nhuộm", "BẢNG TỌA ĐỘ ĐIỂM GÓC",
                    "Hệ VN-2000, KTT 105°30′, múi chiếu 3°", "Điểm X (m) Y (m)"):
@@ -79,3 +79,54 @@ def test_the_sheet_a_dossier_needs(site_file: Path, tmp_path: Path, capsys: pyte
     assert "Còn" not in page.split("BẢNG TỌA ĐỘ ĐIỂM GÓC")[1]  # four corners: no continuation
     for english in ("Investor", "Sector", "Proposal", "CORNER", "Point"):
         assert english not in page, english
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, iso: str) -> None:
+    """The clock every "today" is read from, set to ``iso`` (UTC)."""
+    from datetime import datetime
+
+    import tbgeo.i18n.params as params
+
+    monkeypatch.setattr(params, "_utc_now", lambda: datetime.fromisoformat(iso))
+
+
+def test_today_is_vietnams_day_not_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """20:00 UTC on 3 December is 03:00 on 4 December in Vietnam; an unreadable sheet date is headed
+    by Vietnam's day: Hưng Yên from 00:00 on 1 July 2025 in Vietnam (17:00 UTC on 30 June)."""
+    from datetime import date, datetime
+
+    from tbgeo.i18n.params import vietnam_today
+    from tbgeo.printing.titleblock import resolve_heading
+
+    _at(monkeypatch, "2026-12-03T20:00:00+00:00")
+    assert vietnam_today() == date(2026, 12, 4)
+    assert vietnam_today(datetime(2026, 12, 3, 16, 59)) == date(2026, 12, 3)  # a naive moment is UTC
+    _at(monkeypatch, "2025-06-30T16:59:00+00:00")
+    assert resolve_heading(None, "tháng này") == "plan"
+    _at(monkeypatch, "2025-06-30T17:00:00+00:00")
+    assert resolve_heading(None, "tháng này") == "today"
+
+
+def test_the_sheet_is_dated_and_headed_by_vietnams_day(site_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Made at 18:00 UTC on 30 June 2025 (01:00 on 1 July in Vietnam): dated 1 July 2025, headed Hưng Yên."""
+    _at(monkeypatch, "2025-06-30T18:00:00+00:00")
+    out = tmp_path / "phieu.pdf"
+    main(["check", str(site_file), "--sector", "electronics", "--sheet", str(out), "--format", "json"])
+    capsys.readouterr()
+    page = " ".join(PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
+    assert "Lập ngày 1 tháng 7 năm 2025" in page and "30 tháng 6" not in page
+    assert "UBND TỈNH HƯNG YÊN" in page and "SỞ CÔNG THƯƠNG TỈNH HƯNG YÊN" in page
+
+
+def test_check_writes_an_a0_sheet(site_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--sheet-size A0` (the print command's sizes, any case): an A0 landscape page, 1189 × 841 mm."""
+    out = tmp_path / "phieu_a0.pdf"
+    rc = main(["check", str(site_file), "--sector", "electronics", "--sheet", str(out), "--sheet-size", "a0"])
+    capsys.readouterr()
+    assert rc == 0 and out.exists()
+    box = PdfReader(io.BytesIO(out.read_bytes())).pages[0].mediabox
+    mm = sorted(round(float(v) * 25.4 / 72) for v in (box.width, box.height))
+    assert mm == [841, 1189]
+    assert main(["check", str(site_file), "--sheet", str(out), "--sheet-size", "B5"]) == 2
+    assert "A0" in capsys.readouterr().err

@@ -120,8 +120,24 @@ def _convert_columns(
             continue
         converted = enc.convert_values(values, det.encoding, source=src.text_source)
         out[col] = converted
-        preview.extend(_preview(col, det.encoding, values, converted))
+        shown = _shown_before(det, values, declared, src.text_source)
+        if shown is not None:
+            preview.extend(_preview(col, det.encoding, shown, converted))
     return columns, preview
+
+
+def _shown_before(det: enc.ColumnEncoding, values: list[Any], declared: str | None, source: str) -> list[Any] | None:
+    """The text "before" as another program shows it, when the import changes what it would show; else None.
+
+    Text converted from a legacy encoding (TCVN3, VNI, CP1258), or read as the user chose, is shown as
+    stored. UTF-8 bytes of a file (a shapefile's .dbf) were never wrong: the Latin-1 form they were read
+    in is no one's text, so nothing is listed — unless the ``.cpg`` names another encoding, when the
+    text is shown as a program that follows the ``.cpg`` shows it."""
+    if det.encoding == "utf-8" and source == "bytes":
+        if declared is None or declared == "utf-8":
+            return None
+        return enc.convert_values(values, declared, source=source)
+    return values if det.converted or det.user else None
 
 
 def _warnings(src: SourceData, columns: dict[str, enc.ColumnEncoding], renamed: dict[str, str]) -> list[Note]:

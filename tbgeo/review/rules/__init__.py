@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SEVERITIES",
-    "SEVERITY_ICONS",
     "TECHNOLOGY_LEVELS",
     "Finding",
     "Num",

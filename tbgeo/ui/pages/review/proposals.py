@@ -12,12 +12,12 @@ from tbgeo.auth import allowed
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.places.locate import locate
-from tbgeo.review.model import SEVERITY_ICONS
 from tbgeo.review.record import render_record
 from tbgeo.store import open_store
 from tbgeo.ui import tables
 from tbgeo.ui.pages.review.changes import field_label, field_value
 from tbgeo.ui.pages.review.context import base_context, context
+from tbgeo.ui.pages.review.report import findings_columns, severity_table
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import bold, error_text
@@ -49,19 +49,18 @@ def _findings(chosen: Any, lang: str) -> None:
     findings = render_record(chosen.report or {}, lang).get("findings") or []
     if not findings:
         return
-    st.dataframe(
-        [
-            {
-                t("review.page.col_light", lang): SEVERITY_ICONS.get(f.get("severity", ""), ""),
-                t("review.page.col_rule", lang): f.get("title", f.get("rule", "")),
-                t("review.page.col_value", lang): f.get("value_text", "—"),
-                t("review.page.col_citation", lang): f.get("citation", ""),
-                t("review.page.col_finding", lang): f.get("message", ""),
-            }
-            for f in findings
-        ],
-        hide_index=True, width="stretch",
-    )
+    rows = [
+        {
+            t("review.page.col_light", lang): t(f"review.severity.{f.get('severity', 'info')}", lang),
+            t("review.page.col_rule", lang): f.get("title", f.get("rule", "")),
+            t("review.page.col_value", lang): f.get("value_text", "—"),
+            t("review.page.col_citation", lang): f.get("citation", ""),
+            t("review.page.col_finding", lang): f.get("message", ""),
+        }
+        for f in findings
+    ]
+    st.dataframe(severity_table(rows, [str(f.get("severity", "info")) for f in findings], lang), hide_index=True,
+                 width="stretch", column_config=findings_columns(lang))
 
 
 def _history(chosen: Any, lang: str) -> None:

@@ -11,13 +11,33 @@ import streamlit as st
 from tbgeo.auth import allowed
 from tbgeo.errors import TbgeoError, report_internal_error
 from tbgeo.i18n import fmt_number, t
-from tbgeo.review.model import SEVERITIES, SEVERITY_ICONS, TECHNOLOGY_LEVELS
+from tbgeo.printing.sheets import SIZES
+from tbgeo.review.model import SEVERITIES, TECHNOLOGY_LEVELS
 from tbgeo.ui.pages.review.context import context, sectors
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text
 
-__all__ = ["attributes_form", "panel", "panel_rows", "run_review", "save_panel"]
+__all__ = ["attributes_form", "panel", "panel_rows", "run_review", "save_panel", "severity_table", "findings_columns",
+           "SEVERITY_BACKGROUNDS"]
+
+#: The background of a finding's level cell (pale, so the word on it stays readable): the level is
+#: said by a word and a colour, never by an emoji (which is a box where there is no emoji font).
+SEVERITY_BACKGROUNDS = {"block": "#f8d0d0", "warn": "#fde2b8", "info": "#d3e5f7", "ok": "#d2efd9"}
+
+
+def _whole_number(container: Any, label: str, value: float, *, step: int, key: str, max_value: int | None = None,
+                  help: str | None = None) -> float:
+    """A number box for a whole amount, shown without a decimal point ("50", not "50.00"); a value
+    that is not whole (from a configuration file) keeps two decimals, its unit said in ``help``."""
+    if float(value).is_integer():
+        whole: float = container.number_input(label, min_value=0, max_value=max_value, value=int(value), step=step,
+                                              format="%d", key=key, help=help)
+        return whole
+    decimal: float = container.number_input(label, min_value=0.0, max_value=None if max_value is None else float(max_value),
+                                            value=float(value), step=float(step), format="%.2f", key=key, help=help)
+    return decimal
+
 
 
 def attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
@@ -42,20 +62,18 @@ def attributes_form(lang: str) -> tuple[Any, dict[str, float]] | None:
         investor = c2.text_input(t("review.page.investor", lang), key=Key.REVIEW_INVESTOR)
         sector = st.selectbox(t("review.page.sector", lang), codes, format_func=sector_label, key=Key.REVIEW_SECTOR)
         c3, c4, c5 = st.columns(3)
-        workforce = c3.number_input(t("review.page.workforce", lang), min_value=0, step=50, value=0,
-                                    key=Key.REVIEW_WORKFORCE)
-        investment = c4.number_input(t("review.page.investment", lang), min_value=0.0, step=10.0, value=0.0,
-                                     key=Key.REVIEW_INVESTMENT)
-        gas = c5.number_input(t("review.page.gas_use", lang), min_value=0.0, step=100.0, value=0.0, key=Key.REVIEW_GAS)
+        workforce = _whole_number(c3, t("review.page.workforce", lang), 0, step=50, key=Key.REVIEW_WORKFORCE)
+        investment = _whole_number(c4, t("review.page.investment", lang), 0, step=10, key=Key.REVIEW_INVESTMENT)
+        gas = _whole_number(c5, t("review.page.gas_use", lang), 0, step=100, key=Key.REVIEW_GAS)
         tech = st.selectbox(t("review.page.technology", lang), [""] + list(TECHNOLOGY_LEVELS),
                             format_func=lambda v: t(f"review.value.{v}", lang) if v else t("review.page.not_stated", lang),
                             key=Key.REVIEW_TECHNOLOGY)
         st.markdown(t("review.page.payment_inputs", lang))
         c6, c7 = st.columns(2)
-        rate = c6.number_input(t("review.page.levy_rate", lang), min_value=0.0, max_value=100.0,
-                               value=float(cfg.rice.levy_rate_pct), step=5.0, key=Key.REVIEW_RATE)
-        price = c7.number_input(t("review.page.land_price", lang), min_value=0.0,
-                                value=float(cfg.rice.land_price_vnd_m2), step=10_000.0, key=Key.REVIEW_PRICE)
+        rate = _whole_number(c6, t("review.page.levy_rate", lang), cfg.rice.levy_rate_pct, step=5, max_value=100,
+                             key=Key.REVIEW_RATE, help=t("review.page.levy_rate_help", lang))
+        price = _whole_number(c7, t("review.page.land_price", lang), cfg.rice.land_price_vnd_m2, step=10_000,
+                              key=Key.REVIEW_PRICE, help=t("review.page.land_price_help", lang))
         submitted = st.form_submit_button(t("review.page.run", lang), type="primary")
     if not submitted:
         return None
@@ -157,20 +175,19 @@ def verdict_text(report: Any, lang: str) -> str:
     """The verdict banner: the verdict, and for a block or a warning the findings that make it, with
     their citations ("Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)")."""
     verdict = t(f"review.severity.{report.verdict}", lang)
-    icon = SEVERITY_ICONS[report.verdict]
     why = [f for f in report.findings if f.severity == report.verdict] if report.verdict in ("block", "warn") else []
     if not why:
-        return t("review.page.verdict", lang, verdict=verdict, icon=icon)
+        return t("review.page.verdict", lang, verdict=verdict)
     because = "; ".join(t("review.page.verdict_item", lang, title=f.title(lang), citation=f.citation(lang)) for f in why)
-    return t("review.page.verdict_because", lang, verdict=verdict, icon=icon, because=because)
+    return t("review.page.verdict_because", lang, verdict=verdict, because=because)
 
 
 def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
-    """The review panel's rows, most severe first: level (a word, not a colour alone), rule, value,
-    citation, finding."""
+    """The review panel's rows, most severe first: level (a word; ``severity_table`` adds its colour),
+    rule, value, citation, finding."""
     return [
         {
-            t("review.page.col_light", lang): f"{SEVERITY_ICONS[f.severity]} {t(f'review.severity.{f.severity}', lang)}",
+            t("review.page.col_light", lang): t(f"review.severity.{f.severity}", lang),
             t("review.page.col_rule", lang): f.title(lang),
             t("review.page.col_value", lang): f.value_text(lang),
             t("review.page.col_citation", lang): f.citation(lang),
@@ -180,15 +197,36 @@ def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
     ]
 
 
+def severity_table(rows: list[dict[str, Any]], severities: list[str], lang: str) -> Any:
+    """The findings ``rows`` as a table whose level column ("Mức") is coloured by each row's severity."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    column = t("review.page.col_light", lang)
+    if frame.empty or column not in frame.columns:
+        return frame
+    styles = [f"background-color: {SEVERITY_BACKGROUNDS.get(s, '#eeeeee')}; color: #1a1a1a" for s in severities]
+    return frame.style.apply(lambda _col: styles, subset=[column])
+
+
+def findings_columns(lang: str) -> dict[str, Any]:
+    """Widths of a findings table's level and value columns, wide enough for "Cảnh báo" and "1.234,50 ha"
+    (left to themselves beside the long text columns they are cut to "47,15 h")."""
+    return {t("review.page.col_light", lang): st.column_config.TextColumn(width=90),
+            t("review.page.col_value", lang): st.column_config.TextColumn(width=110)}
+
+
 def _figures(report: Any, lang: str) -> None:
-    """Area and rice land of the site, and where it is."""
+    """Area and rice land of the site, and where it is: two figures a row, so that each shows whole in
+    the report's column beside the form (a 1366-pixel screen)."""
     facts = report.facts
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
     c1.metric(t("review.page.area", lang), f"{fmt_number(facts.area_ha, lang, 2)} ha")
     lu = facts.landuse
     if lu is not None:
         c2.metric(t("review.page.rice", lang), f"{fmt_number(lu.rice_ha, lang, 2)} ha",
                   help=f"{fmt_number(lu.share * 100, lang, 1)} %")
+        c3, c4 = st.columns(2)
         c3.metric("LUC", f"{fmt_number(lu.luc_ha, lang, 2)} ha")
         c4.metric("LUK", f"{fmt_number(lu.luk_ha, lang, 2)} ha")
         if lu.unknown_ha > 0.005:
@@ -209,18 +247,25 @@ def _downloads(report: Any, lang: str) -> None:
     d3.download_button(t("review.page.dl_geojson", lang),
                        json.dumps(report.to_geojson(lang), ensure_ascii=False).encode("utf-8"), f"{name}.geojson",
                        "application/geo+json", key=Key.REVIEW_DL_GEOJSON)
-    if st.button(t("review.sheet.make", lang), key=Key.REVIEW_SHEET_MAKE):
+    sizes = list(SIZES)  # the print page's paper sizes (A4 … A0)
+    size_box, make_box = st.columns([1, 2], vertical_alignment="bottom")
+    size = size_box.selectbox(t("print.ui.sheet", lang), sizes, index=sizes.index("A3"), key=Key.REVIEW_SHEET_SIZE)
+    if st.session_state.get(Key.REVIEW_SHEET_MADE_SIZE) not in (None, size):
+        st.session_state.pop(Key.REVIEW_SHEET_PDF, None)  # the sheet made is of another size: made anew
+    if make_box.button(t("review.sheet.make", lang), key=Key.REVIEW_SHEET_MAKE):
         saved = st.session_state.get(Key.REVIEW_SAVED)  # a saved review: its proposal number on the sheet
         status = st.status(t("review.progress.sheet_making", lang))
         try:
-            st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang, proposal_id=None if saved is None else saved.id)
+            st.session_state[Key.REVIEW_SHEET_PDF] = report.to_sheet(lang, size=size,
+                                                                     proposal_id=None if saved is None else saved.id)
+            st.session_state[Key.REVIEW_SHEET_MADE_SIZE] = size
         except TbgeoError as exc:
             status.update(label=t("review.progress.sheet_failed", lang), state="error")
             st.error(error_text(exc, lang))
             return
         status.update(label=t("review.progress.sheet_made", lang), state="complete")
     if st.session_state.get(Key.REVIEW_SHEET_PDF):
-        st.download_button(t("review.sheet.download", lang), st.session_state[Key.REVIEW_SHEET_PDF], f"{name}.pdf",
+        st.download_button(t("review.sheet.download", lang), st.session_state[Key.REVIEW_SHEET_PDF], f"{name}_{size}.pdf",
                            "application/pdf", key=Key.REVIEW_DL_SHEET)
 
 
@@ -233,6 +278,7 @@ def panel(lang: str) -> None:
     banner = {"block": st.error, "warn": st.warning, "info": st.info, "ok": st.success}[report.verdict]
     banner(verdict_text(report, lang))  # rule titles and citations come from the catalog, not from a file
     _figures(report, lang)
-    st.dataframe(panel_rows(report, lang), hide_index=True, width="stretch", key=Key.REVIEW_PANEL)
+    st.dataframe(severity_table(panel_rows(report, lang), [f.severity for f in _by_severity(report.findings)], lang),
+                 hide_index=True, width="stretch", column_config=findings_columns(lang), key=Key.REVIEW_PANEL)
     _downloads(report, lang)
     save_panel(lang, report)
