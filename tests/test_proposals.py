@@ -156,11 +156,11 @@ def test_approving_a_blocked_proposal_needs_a_written_reason(tmp_path: Path) -> 
     with pytest.raises(InputError) as err:
         proposals.set_status(ws, p.id, "approved", actor=single_user("Lãnh đạo Sở"), comment="Đồng ý")
     assert err.value.message("vi") == (
-        "Đề xuất số 1 có kết luận thẩm tra «Chặn» (Ngành nghề không chấp thuận, Chỉ tiêu chuyển đất lúa còn lại sau "
+        "Đề xuất số 1 có kết luận thẩm tra «Chặn» (Danh mục ngành không chấp thuận, Chỉ tiêu chuyển đất lúa còn lại sau "
         "khu đất): chỉ phê duyệt được khi ghi rõ lý do phê duyệt dù kết luận là chặn (ô «Lý do phê duyệt» trên trang, "
         "hoặc --override-reason). Chưa có gì được ghi.")
     assert err.value.message("en").startswith(
-        "Proposal 1's review blocks (Refused sectors, Rice-land quota left after this site): it can be approved only "
+        "Proposal 1's review blocks (Refused-sector list, Rice-land quota left after this site): it can be approved only "
         "with a written reason")
     for reason, key in (("  \n\t ", "workspace.override_empty"), ("Ưu tiên", "workspace.override_only_approval")):
         with pytest.raises(InputError) as err:

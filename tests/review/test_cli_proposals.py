@@ -69,7 +69,7 @@ def test_approving_a_blocked_proposal_needs_override_reason(ws: GpkgStore, capsy
     raw = ws.path.read_bytes()
     assert main(["proposals", str(p.id), "--status", "approved", "--comment", "Đồng ý"]) == 2
     err = capsys.readouterr().err
-    assert "Đề xuất số 3 có kết luận thẩm tra «Chặn» (Ngành nghề không chấp thuận)" in err and "--override-reason" in err
+    assert "Đề xuất số 3 có kết luận thẩm tra «Chặn» (Danh mục ngành không chấp thuận)" in err and "--override-reason" in err
     assert main(["proposals", str(p.id), "--override-reason", "Ưu tiên"]) == 2
     assert "--override-reason chỉ dùng cùng --status approved" in capsys.readouterr().err
     assert main(["proposals", str(p.id), "--status", "approved", "--override-reason", "   "]) == 2

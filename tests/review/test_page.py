@@ -51,14 +51,14 @@ def test_review_page_in_vietnamese(project):
     assert not at.exception, at.exception
     # the banner names what blocks, with its citation (issue 13 §2)
     assert [e.value for e in at.error if "Kết luận" in e.value] == [
-        "Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"]  # in the red box of st.error, no emoji
+        "Kết luận: Chặn — Danh mục ngành không chấp thuận (Điều 1, III.4)"]  # in the red box of st.error, no emoji
     panel = _table(at, "Quy tắc")
     assert len(panel) == len(all_rules())
     levels = list(panel["Mức"])
     assert levels[0] == "Chặn" and levels == sorted(levels, key=lambda v: ["Chặn", "Cảnh báo", "Thông tin", "Đạt"].index(v))
     rice = panel[panel["Quy tắc"] == "Đất trồng lúa bị chuyển đổi"].iloc[0]
     assert rice["Giá trị"] == "50,00 ha" and rice["Mức"] == "Cảnh báo" and rice["Căn cứ"] == "Điều 1, III.4; V.1.h"
-    refused = panel[panel["Quy tắc"] == "Ngành nghề không chấp thuận"].iloc[0]
+    refused = panel[panel["Quy tắc"] == "Danh mục ngành không chấp thuận"].iloc[0]
     assert refused["Mức"] == "Chặn" and "Điều 1, III.4" in refused["Căn cứ"]
     assert [m.value for m in at.metric][:4] == ["100,00 ha", "50,00 ha", "25,00 ha", "25,00 ha"]
     # a review is stored only when the planner saves it (issue 13 §4) ...
@@ -219,8 +219,8 @@ def test_the_verdict_says_why_first_in_both_languages(tmp_path, monkeypatch) -> 
     ctx = tbgeo.ReviewContext.from_catalog()
     site = shapely.box(600_000, 2_250_000, 600_500, 2_250_400)
     dyeing = tbgeo.review_site(site, attrs=tbgeo.SiteAttrs(name="A", sector="dyeing"), context=ctx)
-    assert verdict_text(dyeing, "en") == "Verdict: Blocks — Refused sectors (Điều 1, III.4)"
-    assert verdict_text(dyeing, "vi") == "Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"
+    assert verdict_text(dyeing, "en") == "Verdict: Blocks — Refused-sector list (Điều 1, III.4)"
+    assert verdict_text(dyeing, "vi") == "Kết luận: Chặn — Danh mục ngành không chấp thuận (Điều 1, III.4)"
     levels = [row["Level"] for row in panel_rows(dyeing, "en")]
     order = ["Blocks", "Warning", "Info", "OK"]
     assert levels[0] == "Blocks" and levels == sorted(levels, key=order.index)
@@ -245,7 +245,7 @@ def test_approving_a_blocked_proposal_on_the_page_needs_a_reason(project) -> Non
     at = _app("en").run()
     assert not at.exception, at.exception
     assert [w.value for w in at.warning if w.value.startswith("This proposal's review blocks")] == [
-        "This proposal's review blocks: Refused sectors (Điều 1, III.4). It can be approved only with a written reason "
+        "This proposal's review blocks: Refused-sector list (Điều 1, III.4). It can be approved only with a written reason "
         "for approving it despite the blocking verdict; the reason is kept in the history."]
     at = _app("vi").run()
     assert at.text_area(key="review_override_reason").label == "Lý do phê duyệt dù kết luận là chặn (bắt buộc khi phê duyệt)"
@@ -254,7 +254,7 @@ def test_approving_a_blocked_proposal_on_the_page_needs_a_reason(project) -> Non
     at.text_area(key="review_comment").set_value("Đồng ý")
     _button(at, "Ghi nhận").click().run()
     assert not at.exception, at.exception
-    assert any(e.value.startswith("Đề xuất số 1 có kết luận thẩm tra «Chặn» (Ngành nghề không chấp thuận)")
+    assert any(e.value.startswith("Đề xuất số 1 có kết luận thẩm tra «Chặn» (Danh mục ngành không chấp thuận)")
                for e in at.error)
     assert ws.path.read_bytes() == raw and ws.proposal(1).status == "submitted"
     at.text_area(key="review_override_reason").set_value("Dự án trọng điểm, UBND tỉnh chỉ đạo")

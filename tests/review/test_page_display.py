@@ -48,7 +48,7 @@ def test_number_boxes_show_whole_numbers(project) -> None:  # type: ignore[no-un
 def test_levels_by_word_and_colour_and_figures_two_a_row(project) -> None:  # type: ignore[no-untyped-def]
     at = _reviewed()
     banner = [e.value for e in at.error if "Kết luận" in e.value]
-    assert banner == ["Kết luận: Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)"]  # in st.error's red box
+    assert banner == ["Kết luận: Chặn — Danh mục ngành không chấp thuận (Điều 1, III.4)"]  # in st.error's red box
     assert not EMOJI.search(banner[0])
     frame = next(df for df in at.dataframe if "Quy tắc" in df.value.columns)
     table = frame.value

@@ -105,7 +105,7 @@ def test_a_proposal_saved_in_vietnamese_reads_in_the_readers_language(project, c
         assert render_record(stored, lang) == json.loads(report.to_json(lang))
     en = {f["rule"]: f for f in render_record(stored, "en")["findings"]}
     assert en["rice_land"]["title"] == "Rice land converted" and en["rice_land"]["value_text"] == "50.00 ha"
-    assert "Dyeing" in en["sector_refused"]["message"] and en["sector_refused"]["title"] == "Refused sectors"
+    assert "Dyeing" in en["sector_refused"]["message"] and en["sector_refused"]["title"] == "Refused-sector list"
     assert "Decree 112/2024/NĐ-CP, Art. 12" in en["rice_luc_payment"]["citation"]
     vi = {f["rule"]: f for f in render_record(stored, "vi")["findings"]}
     assert vi["rice_land"]["title"] == "Đất trồng lúa bị chuyển đổi" and vi["rice_land"]["value_text"] == "50,00 ha"

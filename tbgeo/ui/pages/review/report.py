@@ -173,7 +173,7 @@ def _by_severity(findings: Any) -> list[Any]:
 
 def verdict_text(report: Any, lang: str) -> str:
     """The verdict banner: the verdict, and for a block or a warning the findings that make it, with
-    their citations ("Chặn — Ngành nghề không chấp thuận (Điều 1, III.4)")."""
+    their citations ("Chặn — Danh mục ngành không chấp thuận (Điều 1, III.4)")."""
     verdict = t(f"review.severity.{report.verdict}", lang)
     why = [f for f in report.findings if f.severity == report.verdict] if report.verdict in ("block", "warn") else []
     if not why:
