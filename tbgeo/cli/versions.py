@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tbgeo.catalog import load_catalog
-from tbgeo.cli import emit_json
+from tbgeo.cli import emit_json, layer_label
 from tbgeo.i18n import t
 from tbgeo.store import open_store
 
@@ -27,9 +27,9 @@ def run(args: argparse.Namespace) -> int:
         emit_json(rows)
         return 0
     if not rows:
-        print(t("ingest.out_versions_none", lang, layer=args.layer))
+        print(t("ingest.out_versions_none", lang, layer=layer_label(args.layer, lang)))
         return 0
-    print(t("ingest.out_versions_header", lang, layer=args.layer, n=len(rows)))
+    print(t("ingest.out_versions_header", lang, layer=layer_label(args.layer, lang), n=len(rows)))
     for v in versions:
         crs = v.details.get("crs", {})
         enc = v.details.get("encoding", {})

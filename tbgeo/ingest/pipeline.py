@@ -513,7 +513,7 @@ def _check_confirmed(diff: merge.ImportDiff, *, confirm_removal: bool, expected:
     """Refuse a difference the user has not seen (the layer changed meanwhile), or a replace that
     removes features without their explicit confirmation."""
     if expected is not None and not diff.same_as(expected):
-        raise ConflictError("ingest.diff_stale", layer=diff.layer, before=diff.before, after=diff.after,
+        raise ConflictError("ingest.diff_stale", layer=merge.layer_name(diff.layer), before=diff.before, after=diff.after,
                             shown_before=expected.before, shown_after=expected.after)
     if diff.needs_confirmation and not confirm_removal:
         raise diff.unconfirmed()
