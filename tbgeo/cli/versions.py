@@ -7,6 +7,7 @@ import argparse
 from tbgeo.catalog import load_catalog
 from tbgeo.cli import emit_json, layer_label
 from tbgeo.i18n import t
+from tbgeo.i18n.params import fmt_when
 from tbgeo.store import open_store
 
 NAME = "versions"
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 lang,
                 mark="*" if v.active else " ",
                 version=v.version,
-                at=v.created_at,
+                at=fmt_when(v.created_at, lang),
                 by=v.created_by,
                 file=v.source_name,
                 sha=v.sha256[:12],

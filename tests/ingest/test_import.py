@@ -7,6 +7,7 @@ import hashlib
 import json
 import threading
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -510,6 +511,15 @@ def test_versions_and_rollback(mk, tmp_path, capsys, env) -> None:  # type: igno
     assert main(["versions", "industrial_parks"]) == 0
     out = capsys.readouterr().out
     assert "* v1" in out and "  v2" in out
+    # text: the layer's title and Vietnam time (UTC+7); JSON (above): ISO 8601 in UTC, for programs
+    made = datetime.fromisoformat(rows[0]["created_at"])
+    assert made.utcoffset() == timedelta(0)
+    local = made.astimezone(timezone(timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+    assert out.splitlines()[0] == "Lớp “industrial_parks (vi) [industrial_parks]”: 2 phiên bản (* = đang dùng)"
+    assert f"* v1  {local}  an  kcn.zip" in out and "+00:00" not in out and rows[0]["created_at"] not in out
+    assert main(["--lang", "en", "versions", "industrial_parks"]) == 0
+    out = capsys.readouterr().out
+    assert made.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m-%d %H:%M (UTC+7)") in out
 
 
 def test_concurrent_imports_land_as_distinct_versions(mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
