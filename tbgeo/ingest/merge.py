@@ -28,14 +28,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from tbgeo.catalog import Layer, load_catalog
+from tbgeo.catalog import Layer, layer_name
 from tbgeo.crs import WORK_CRS
-from tbgeo.errors import InputError, TbgeoError
-from tbgeo.i18n.params import Bilingual, Joined
+from tbgeo.errors import InputError
+from tbgeo.i18n.params import Joined
 from tbgeo.ingest.steps import Note
 from tbgeo.store import Store
 
-__all__ = ["MODES", "Base", "ImportDiff", "Merged", "check_mode", "current_features", "combine", "layer_name"]
+__all__ = ["MODES", "Base", "ImportDiff", "Merged", "check_mode", "current_features", "combine"]
 
 MODES = ("replace", "append", "update")
 #: Names listed in a message or kept in a version's details (the counts are always whole).
@@ -86,15 +86,6 @@ def _geometry_named(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------------------------
 # The difference
 # --------------------------------------------------------------------------------------------
-
-
-def layer_name(layer_id: str) -> Bilingual | str:
-    """The layer's title for a message, in the reader's language (its id when the catalog has none)."""
-    try:
-        layer = load_catalog(check_data=False).get(layer_id)
-    except TbgeoError:
-        return layer_id
-    return Bilingual(layer.title_vi, layer.title_en)
 
 
 @dataclass(frozen=True)

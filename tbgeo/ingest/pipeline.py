@@ -21,6 +21,7 @@ from typing import Any
 import geopandas as gpd
 
 from tbgeo.auth import Identity, acting, require
+from tbgeo.catalog import layer_name
 from tbgeo.crs import detect as crsdetect, guess as crsguess
 from tbgeo.errors import ConflictError, CRSError, InputError, TbgeoError
 from tbgeo.ingest import encoding as enc, merge
@@ -513,7 +514,7 @@ def _check_confirmed(diff: merge.ImportDiff, *, confirm_removal: bool, expected:
     """Refuse a difference the user has not seen (the layer changed meanwhile), or a replace that
     removes features without their explicit confirmation."""
     if expected is not None and not diff.same_as(expected):
-        raise ConflictError("ingest.diff_stale", layer=merge.layer_name(diff.layer), before=diff.before, after=diff.after,
+        raise ConflictError("ingest.diff_stale", layer=layer_name(diff.layer), before=diff.before, after=diff.after,
                             shown_before=expected.before, shown_after=expected.after)
     if diff.needs_confirmation and not confirm_removal:
         raise diff.unconfirmed()
