@@ -106,4 +106,6 @@ def test_append_replace_with_confirmation_and_rollback_defaults(own_app_url: str
     assert _wait_choice(page, t("ingest.ui_shipped", "vi")) == t("ingest.ui_shipped", "vi")  # before v1
     _rollback(page, t("ingest.ui_shipped", "vi"))
     assert _wait_choice(page, "v2") == "v2"  # the shipped data in use: the latest version is offered
+    body = page.inner_text("body")
+    assert t("ingest.ui_versions_title", "vi", layer=LAYER) in body and "industrial_parks" not in body
     assert errors == []

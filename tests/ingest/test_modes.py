@@ -331,3 +331,11 @@ def test_tbgeo_import_modes_diff_and_yes(parks12, tmp_path, env, capsys) -> None
     rows = json.loads(out)
     assert [(r["version"], r["mode"], r["diff"]["before"], r["diff"]["after"]) for r in rows] == [
         (1, "replace", 12, 3), (2, "append", 3, 6)]
+
+
+def test_refusals_name_the_layer_by_its_title(env, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A refusal says the layer's title in the reader's language, not the id programs use."""
+    rc, _, err, _ = run(capsys, "export", "energy_sites", "--out", str(tmp_path / "x.gpkg"))
+    assert rc == 2 and "“energy_sites (vi)”" in err and "“energy_sites”" not in err
+    rc, _, err, _ = run(capsys, "--lang", "en", "export", "energy_sites", "--out", str(tmp_path / "x.gpkg"))
+    assert rc == 2 and "“energy_sites (en)”" in err
