@@ -280,7 +280,7 @@ def test_mixed_types_refused_unless_skipped_and_z_dropped(tmp_path, capsys, env)
     assert data["ready"] is False and data["blocking_codes"] == ["ingest.mixed_types"]
     assert data["other_types"] == {"Point": 1} and data["dropped_other_type"] == {}
     assert (
-        "Tệp có 3 đối tượng thuộc nhiều kiểu hình học (Polygon ×2, Point ×1), nhưng lớp “industrial_parks” chỉ nhận "
+        "Tệp có 3 đối tượng thuộc nhiều kiểu hình học (Polygon ×2, Point ×1), nhưng lớp “industrial_parks (vi)” chỉ nhận "
         "kiểu Polygon. Không nhập gì. Hãy tách các đối tượng Point ra tệp riêng"
     ) in err
     assert "chỉ nhập 2 đối tượng Polygon và bỏ qua 1 đối tượng còn lại bằng --skip-other-types" in err
