@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 from pyproj import CRS
 
 from tbgeo import diskcache, settings
-from tbgeo.errors import CatalogError, StoreBusyError
+from tbgeo.errors import CatalogError, StoreBusyError, TbgeoError
+from tbgeo.i18n.params import Bilingual
 from tbgeo.store import Store, open_store
 from tbgeo.store.records import LAYER_ID
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "layer_name",
     "GROUPS",
     "KINDS",
     "GEOMETRY_TYPES",
@@ -123,6 +125,10 @@ class Layer:
     # -- text -------------------------------------------------------------------------------
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_vi
+
+    def named(self) -> Bilingual:
+        """The layer's title as a message parameter (said in the reader's language, never its id)."""
+        return Bilingual(self.title_vi, self.title_en)
 
     def provenance(self, lang: str) -> str:
         return self.provenance_en if lang == "en" else self.provenance_vi
@@ -435,3 +441,11 @@ def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True,
         seen.add(layer.id)
         (optional if layer.optional else layers).append(layer)
     return Catalog(layers, optional, store=store)
+
+
+def layer_name(layer_id: str) -> Bilingual | str:
+    """A layer's title for a message, in the reader's language (its id when the catalog has none)."""
+    try:
+        return load_catalog(check_data=False).get(layer_id).named()
+    except TbgeoError:
+        return layer_id

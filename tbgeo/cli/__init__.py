@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any, NoReturn, TextIO
 
 from tbgeo import settings
+from tbgeo.catalog import load_catalog
 from tbgeo.errors import (
     ConflictError,
     InputError,
@@ -36,7 +37,7 @@ from tbgeo.safetext import json_text, terminal_text
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["main", "build_parser", "emit_json", "commands", "translate_usage_error", "EXIT_INTERNAL", "EXIT_BUSY", "EXIT_DENIED"]
+__all__ = ["main", "build_parser", "emit_json", "layer_label", "commands", "translate_usage_error", "EXIT_INTERNAL", "EXIT_BUSY", "EXIT_DENIED"]
 
 #: Exit status of an internal error (never 1: that means "a finding blocks") and of a busy store.
 EXIT_INTERNAL = 3
@@ -141,6 +142,15 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
 
 
 _C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
+
+
+def layer_label(layer_id: str, lang: str) -> str:
+    """A layer as the command line names it: its title in ``lang``, then the id people type
+    (``Khu công nghiệp (KCN) [industrial_parks]``); the id alone for a layer the catalog lacks."""
+    try:
+        return f"{load_catalog(check_data=False).get(layer_id).title(lang)} [{layer_id}]"
+    except TbgeoError:
+        return layer_id
 
 
 def emit_json(data: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tbgeo.auth import acting
-from tbgeo.cli import emit_json
+from tbgeo.cli import emit_json, layer_label
 from tbgeo.i18n import t
 from tbgeo.ingest.export import FORMATS, export_layer, format_for
 from tbgeo.store import open_store
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(info)
     else:
-        print(t("ingest.out_export_done", args.lang, layer=args.layer, n=info["features"], path=info["path"], fmt=fmt))
+        print(t("ingest.out_export_done", args.lang, layer=layer_label(args.layer, args.lang), n=info["features"], path=info["path"], fmt=fmt))
         for w in info.get("warnings", []):
             print(t("ingest.out_warning", args.lang, message=t(w["code"], args.lang, **w["params"])))
     return 0

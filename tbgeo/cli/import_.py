@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from tbgeo.auth import acting, require
-from tbgeo.cli import emit_json
+from tbgeo.cli import emit_json, layer_label
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.i18n.params import fmt_value
@@ -50,7 +50,7 @@ def _column_map(items: list[str]) -> dict[str, str | None]:
 
 def _print_text(data: dict[str, Any], lang: str, *, dry_run: bool) -> None:
     p = print
-    p(t("ingest.out_header", lang, file=data["file"], layer=data["layer"], dataset=data["source_layer"]))
+    p(t("ingest.out_header", lang, file=data["file"], layer=layer_label(data["layer"], lang), dataset=data["source_layer"]))
     if data["version"] is not None:
         p(t("ingest.out_version", lang, version=data["version"]))
     elif dry_run:

@@ -11,6 +11,7 @@ from tbgeo.auth import acting, allowed, require
 from tbgeo.cli import emit_json
 from tbgeo.errors import InputError
 from tbgeo.i18n import fmt_number, t
+from tbgeo.i18n.params import fmt_when
 from tbgeo.places.locate import locate
 from tbgeo.places.search import load_sources
 from tbgeo.proposals import LISTED_STATUSES, PROPOSAL_STATUSES
@@ -142,9 +143,9 @@ def _show(args: argparse.Namespace) -> int:
         before = t("review.page.st_" + d["from"], lang) if d["from"] else "—"
         change = f"{before} → {t('review.page.st_' + d['to'], lang)}" if d["to"] else t("review.cli.comment_word", lang)
         said = proposals.decision_text(decision, lang)
-        print(f"  {d['at']}  {d['by']}: {change}{'  «' + said + '»' if said else ''}")
+        print(f"  {fmt_when(d['at'], lang)}  {d['by']}: {change}{'  «' + said + '»' if said else ''}")
     for c in p.changes:
-        print("  " + t("review.cli.change_line", lang, at=c.at, by=c.by, field=c.field, old=c.old or "—", new=c.new or "—"))
+        print("  " + t("review.cli.change_line", lang, at=fmt_when(c.at, lang), by=c.by, field=c.field, old=c.old or "—", new=c.new or "—"))
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from tbgeo.auth import acting
 from tbgeo.catalog import load_catalog
-from tbgeo.cli import emit_json
+from tbgeo.cli import emit_json, layer_label
 from tbgeo.errors import InputError
 from tbgeo.i18n import t
 from tbgeo.ingest.versions import rollback
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json({"layer": args.layer, "active": active.to_dict() if active else None})
     elif active is None:
-        print(t("ingest.out_rollback_shipped", lang, layer=args.layer))
+        print(t("ingest.out_rollback_shipped", lang, layer=layer_label(args.layer, lang)))
     else:
-        print(t("ingest.out_rollback_done", lang, layer=args.layer, version=active.version, n=active.features))
+        print(t("ingest.out_rollback_done", lang, layer=layer_label(args.layer, lang), version=active.version, n=active.features))
     return 0

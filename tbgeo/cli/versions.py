@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from tbgeo.catalog import load_catalog
-from tbgeo.cli import emit_json
+from tbgeo.cli import emit_json, layer_label
 from tbgeo.i18n import t
+from tbgeo.i18n.params import fmt_when
 from tbgeo.store import open_store
 
 NAME = "versions"
@@ -27,9 +28,9 @@ def run(args: argparse.Namespace) -> int:
         emit_json(rows)
         return 0
     if not rows:
-        print(t("ingest.out_versions_none", lang, layer=args.layer))
+        print(t("ingest.out_versions_none", lang, layer=layer_label(args.layer, lang)))
         return 0
-    print(t("ingest.out_versions_header", lang, layer=args.layer, n=len(rows)))
+    print(t("ingest.out_versions_header", lang, layer=layer_label(args.layer, lang), n=len(rows)))
     for v in versions:
         crs = v.details.get("crs", {})
         enc = v.details.get("encoding", {})
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 lang,
                 mark="*" if v.active else " ",
                 version=v.version,
-                at=v.created_at,
+                at=fmt_when(v.created_at, lang),
                 by=v.created_by,
                 file=v.source_name,
                 sha=v.sha256[:12],

@@ -37,11 +37,11 @@ def layer_frame(layer_id: str, *, version: int | None = None) -> gpd.GeoDataFram
     """The features of ``layer_id``: a given workspace version, else the active one, else the shipped data."""
     layer = load_catalog(check_data=False).get(layer_id)
     if layer.kind != "vector":
-        raise InputError("ingest.raster_layer", layer=layer_id)
+        raise InputError("ingest.raster_layer", layer=layer.named())
     if version is not None:
         return open_store(create=False).read_version(layer_id, version)
     if layer.active_version() is None and not layer.path.exists():
-        raise InputError("ingest.export_no_data", layer=layer_id)
+        raise InputError("ingest.export_no_data", layer=layer.named())
     return layer.read(crs=WORK_CRS)
 
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from tbgeo.catalog import Layer
+from tbgeo.catalog import Layer, layer_name
 from tbgeo.crs import WORK_CRS
 from tbgeo.errors import InputError
 from tbgeo.i18n.params import Joined
@@ -119,7 +119,7 @@ class ImportDiff:
 
     def unconfirmed(self) -> InputError:
         """The refusal of this replace while the user has not confirmed the features it removes."""
-        return InputError("ingest.replace_unconfirmed", layer=self.layer, before=self.before, after=self.after,
+        return InputError("ingest.replace_unconfirmed", layer=layer_name(self.layer), before=self.before, after=self.after,
                           removed=self.removed, names=_names(self.removed_labels) if self.removed_labels else "—")
 
     def same_as(self, other: ImportDiff) -> bool:
@@ -151,7 +151,7 @@ class ImportDiff:
         """The difference in plain words, one message per line (said in the reader's language)."""
         counts = {"before": self.before, "after": self.after, "added": self.added, "removed": self.removed,
                   "changed": self.changed, "unchanged": self.unchanged}
-        out: list[Note] = [(f"ingest.diff_summary_{self.mode}", {"layer": self.layer, **counts})]
+        out: list[Note] = [(f"ingest.diff_summary_{self.mode}", {"layer": layer_name(self.layer), **counts})]
         out.append((f"ingest.diff_base_{self.base}", {"version": self.base_version or 0}))
         if self.matched_by == "key":
             out.append(("ingest.diff_matched_key", {"key": self.key}))
@@ -367,7 +367,7 @@ def combine(
     """
     check_mode(mode)
     if base.source == "raster" and mode != "replace":
-        raise InputError("ingest.mode_raster_base", layer=layer_id, mode=mode)
+        raise InputError("ingest.mode_raster_base", layer=layer_name(layer_id), mode=mode)
     upload = _geometry_named(upload.to_crs(WORK_CRS))
     column, named = _resolve_key(base, upload, mode=mode, key=key, label=label, mapping=mapping or {})
     old, new = _Side.of(base.frame, column), _Side.of(upload, column)

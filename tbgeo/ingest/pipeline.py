@@ -21,8 +21,10 @@ from typing import Any
 import geopandas as gpd
 
 from tbgeo.auth import Identity, acting, require
+from tbgeo.catalog import layer_name
 from tbgeo.crs import detect as crsdetect, guess as crsguess
 from tbgeo.errors import ConflictError, CRSError, InputError, TbgeoError
+from tbgeo.i18n.params import dump_param
 from tbgeo.ingest import encoding as enc, merge
 from tbgeo.ingest.config import IngestConfig, load_config
 from tbgeo.ingest.messages import render_messages
@@ -162,7 +164,7 @@ class ImportPlan:
             "geometry": g,
             "bounds_wgs84": self.bounds_wgs84,
             "landing": self.landing.to_dict(),
-            "warnings": [{"code": k, "params": p} for k, p in self.warnings],
+            "warnings": _stored(self.warnings),
             "mode": self.mode,
         }
 
@@ -250,6 +252,11 @@ class ImportResult:
         out["active"] = self.version.active
         out["features"] = self.version.features
         return out
+
+
+def _stored(notes: list[Note]) -> list[dict[str, Any]]:
+    """Notes as a version's details keep them: JSON, typed parameters tagged (``dump_param``)."""
+    return [{"code": k, "params": {name: dump_param(v) for name, v in p.items()}} for k, p in notes]
 
 
 @contextlib.contextmanager
@@ -492,10 +499,10 @@ def _write(plan: ImportPlan, composed: Composition, ws: Store, *, actor: Identit
     details["column_map"] = composed.mapping
     overridden = plan.overridden(insist=insist)
     details["insisted"] = bool(overridden)
-    details["overridden"] = [{"code": k, "params": p} for k, p in overridden]
+    details["overridden"] = _stored(overridden)
     details["diff"] = composed.diff.to_dict()
     details["classes"] = composed.classes
-    details["warnings"] = [{"code": k, "params": p} for k, p in composed.warnings]
+    details["warnings"] = _stored(composed.warnings)
     base = composed.diff.base_version if composed.diff.base == "version" else 0  # 0: no stored version active
     return ws.add_layer_version(
         plan.layer_id,
@@ -513,7 +520,7 @@ def _check_confirmed(diff: merge.ImportDiff, *, confirm_removal: bool, expected:
     """Refuse a difference the user has not seen (the layer changed meanwhile), or a replace that
     removes features without their explicit confirmation."""
     if expected is not None and not diff.same_as(expected):
-        raise ConflictError("ingest.diff_stale", layer=diff.layer, before=diff.before, after=diff.after,
+        raise ConflictError("ingest.diff_stale", layer=layer_name(diff.layer), before=diff.before, after=diff.after,
                             shown_before=expected.before, shown_after=expected.after)
     if diff.needs_confirmation and not confirm_removal:
         raise diff.unconfirmed()

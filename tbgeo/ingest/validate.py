@@ -14,6 +14,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from tbgeo.catalog import layer_name
 from tbgeo.errors import InputError
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def clean_geometries(
     if not keep.any():
         if len(gdf) and not empty.all():
             found = ", ".join(sorted(set(types[~empty]))) or "—"
-            raise InputError("ingest.wrong_geometry", found=found, layer=layer_id, expected=target_type)
+            raise InputError("ingest.wrong_geometry", found=found, layer=layer_name(layer_id), expected=target_type)
         raise InputError("ingest.empty")
 
     idx = np.flatnonzero(keep)

@@ -150,6 +150,7 @@ class Key(StrEnum):
     #: Prefix: one widget per text column.
     INGEST_ENCODING = "ingest_encoding"
     INGEST_INSIST = "ingest_insist"
+    #: Prefix: one rollback choice per state of the layer (its versions, the active one).
     INGEST_ROLLBACK = "ingest_rollback"
     INGEST_EXPORT_FORMAT = "ingest_export_format"
     #: (layer, format, file name, bytes) of the last prepared export.

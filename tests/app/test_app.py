@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -69,17 +70,28 @@ def test_data_page_lists_provenance_and_citations(monkeypatch: pytest.MonkeyPatc
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 13  # the 12 shipped layers and the optional communes_2025
-    assert set(table["Mã lớp"]) >= {"districts", "industrial_parks", "landuse", "communes_2025"}
-    cites = dict(zip(table["Mã lớp"], table["Trích dẫn quy hoạch"], strict=True))
-    assert all(c.startswith("Điều 1") for lid, c in cites.items() if lid != "communes_2025")
-    assert cites["communes_2025"] == "Nghị quyết 1666/NQ-UBTVQH15"
-    features = dict(zip(table["Mã lớp"], table["Số đối tượng"], strict=True))
-    assert features["districts"] == "8" and features["landuse"] == "—"
-    assert features["communes_2025"] == "lớp tùy chọn, chưa nạp"
+    title = {lyr.id: lyr.title("vi") for lyr in [*load_catalog(), *load_catalog().optional]}
+    assert "Mã lớp" not in table.columns  # the page names layers by their titles, not their ids
+    assert set(table["Tên lớp"]) >= {title[i] for i in ("districts", "industrial_parks", "landuse", "communes_2025")}
+    assert not {"districts", "industrial_parks", "landuse"} & {str(v) for v in table.to_numpy().ravel()}
+    cites = dict(zip(table["Tên lớp"], table["Trích dẫn quy hoạch"], strict=True))
+    assert all(c.startswith("Điều 1") for name, c in cites.items() if name != title["communes_2025"])
+    assert cites[title["communes_2025"]] == "Nghị quyết 1666/NQ-UBTVQH15"
+    features = dict(zip(table["Tên lớp"], table["Số đối tượng"], strict=True))
+    assert features[title["districts"]] == "8" and features[title["landuse"]] == "—"
+    assert features[title["communes_2025"]] == "lớp tùy chọn, chưa nạp"
     assert len(at.expander) == 13
     provenance = [m.value for m in at.markdown if m.value.startswith("**Nguồn gốc:**")]
     assert len(provenance) == 13 and sum("minh họa" in p.lower() for p in provenance) == 12
     assert any("Không có dữ liệu đi kèm" in p for p in provenance)
+    # the source in words, never a project path; the accuracy names fields by their labels
+    sources = [m.value for m in at.markdown if m.value.startswith("**Nguồn dữ liệu:**")]
+    assert sources.count("**Nguồn dữ liệu:** Dữ liệu minh họa kèm theo tbgeo") == 12
+    assert sources.count("**Nguồn dữ liệu:** lớp tùy chọn, chưa nạp") == 1
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "data/" not in shown and ".geojson" not in shown and ".tif" not in shown
+    assert not re.search(r"\b(?:length_km|area_ha|width_m)\b", shown)
+    assert "tuyến quy hoạch chỉ thể hiện hướng, không phải tuyến đã duyệt. «Chiều dài (km)» tính trong EPSG:9209." in shown
     codes = at.dataframe[1].value
     assert list(codes[codes["Đất lúa"] == "có"]["Mã"]) == ["LUC", "LUK"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import shapely
@@ -60,6 +61,12 @@ def test_users_from_the_first_admin_to_a_refused_approval(capsys: pytest.Capture
     assert open_store().proposal(1).status == "submitted"
     rc, out, err = _tbgeo(capsys, monkeypatch, "proposals", "1", "--status", "approved", "--user", "hung")
     assert rc == 0 and open_store().proposal(1).history[-1].by == "hung"
+    # the history in Vietnam time (UTC+7); the JSON keeps ISO 8601 in UTC
+    decided = open_store().proposal(1).history[-1].at
+    local = datetime.fromisoformat(decided).astimezone(timezone(timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+    assert f"  {local}  hung: Chờ duyệt → Đã duyệt" in out.splitlines() and decided not in out
+    rc, out, err = _tbgeo(capsys, monkeypatch, "proposals", "1", "--format", "json")
+    assert json.loads(out)["history"][-1]["at"] == decided and datetime.fromisoformat(decided).utcoffset() == timedelta(0)
     # disabling: the last admin cannot be, others can and then cannot act
     rc, out, err = _tbgeo(capsys, monkeypatch, "users", "disable", "quantri", "--by", "quantri")
     assert rc == 2 and "tài khoản quản trị cuối cùng" in err

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -46,11 +47,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Streamlit server running app.py on a free loopback port, with its own empty workspace."""
+@contextmanager
+def serve(workspace: Path) -> Iterator[str]:
+    """A Streamlit server running app.py on a free loopback port with ``workspace`` as its store."""
     port = _free_port()
-    env = dict(os.environ, TBGEO_WORKSPACE=str(tmp_path_factory.mktemp("ws") / "tbgeo.gpkg"))
+    env = dict(os.environ, TBGEO_WORKSPACE=str(workspace))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -77,6 +78,20 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()  # reaped: no "subprocess is still running" ResourceWarning
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Streamlit server running app.py on a free loopback port, with its own empty workspace."""
+    with serve(tmp_path_factory.mktemp("ws") / "tbgeo.gpkg") as url:
+        yield url
+
+
+@pytest.fixture()
+def own_app_url(chromium: Path, tmp_path: Path) -> Iterator[str]:
+    """A server of its own, for a test that changes the data (an import): the others keep the shipped layers."""
+    with serve(tmp_path / "own.gpkg") as url:
+        yield url
 
 
 @pytest.fixture()

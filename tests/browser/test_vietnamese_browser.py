@@ -7,14 +7,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tbgeo.catalog import load_catalog
 from tbgeo.i18n import catalog, t
 
 PAGES = ("", "review", "upload", "print", "targets", "search", "data")
 #: English that is also Vietnamese usage, or a proper name the catalogs share in part.
 _SHARED = re.compile(r"^(?:[A-Z0-9][\w.-]*(?:\s|$))+$")
+#: The layers' ids (the catalog's, for programs and the command line): a page names a layer by its title.
+LAYER_IDS = tuple(lyr.id for lyr in [*load_catalog(check_data=False), *load_catalog(check_data=False).optional])
 #: What must never be on a Vietnamese page: Streamlit's English, raw values, project paths.
 FORBIDDEN = ("Drag and drop", "Browse files", "per file", "Upload", "(draw)", "None", "config/", "scripts/",
-             "layers/", ".toml", "build_data", "JavaScript", "Press Enter")
+             "layers/", ".toml", "build_data", "JavaScript", "Press Enter", "data/", ".geojson", "landuse.tif",
+             *LAYER_IDS, "area_ha", "length_km", "width_m")
 _KEY = re.compile(r"\b(?:app|map|maptools|review|ingest|print|search|targets|data|places|groups|sectors|auth)"
                   r"\.[a-z_]+\.\S+")
 
@@ -56,6 +60,8 @@ def _visible_text(page: Any) -> str:
     # st.dataframe draws on a canvas; its cells are also in an accessible grid
     text += "\n" + "\n".join(page.locator("[data-testid=stDataFrame] [role=gridcell], "
                                              "[data-testid=stDataFrame] [role=columnheader]").all_text_contents())
+    # a selectbox shows its choice in an input (the upload page's layer picker, the rollback choice)
+    text += "\n" + "\n".join(page.locator("[data-testid=stSelectbox] input[role=combobox]").evaluate_all("els => els.map(e => e.value)"))
     for frame in page.frames[1:]:  # the maps: legend, tools, draw buttons' titles
         try:
             text += "\n" + frame.inner_text("body")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import threading
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -279,7 +280,7 @@ def test_mixed_types_refused_unless_skipped_and_z_dropped(tmp_path, capsys, env)
     assert data["ready"] is False and data["blocking_codes"] == ["ingest.mixed_types"]
     assert data["other_types"] == {"Point": 1} and data["dropped_other_type"] == {}
     assert (
-        "Tệp có 3 đối tượng thuộc nhiều kiểu hình học (Polygon ×2, Point ×1), nhưng lớp “industrial_parks” chỉ nhận "
+        "Tệp có 3 đối tượng thuộc nhiều kiểu hình học (Polygon ×2, Point ×1), nhưng lớp “industrial_parks (vi)” chỉ nhận "
         "kiểu Polygon. Không nhập gì. Hãy tách các đối tượng Point ra tệp riêng"
     ) in err
     assert "chỉ nhập 2 đối tượng Polygon và bỏ qua 1 đối tượng còn lại bằng --skip-other-types" in err
@@ -510,6 +511,15 @@ def test_versions_and_rollback(mk, tmp_path, capsys, env) -> None:  # type: igno
     assert main(["versions", "industrial_parks"]) == 0
     out = capsys.readouterr().out
     assert "* v1" in out and "  v2" in out
+    # text: the layer's title and Vietnam time (UTC+7); JSON (above): ISO 8601 in UTC, for programs
+    made = datetime.fromisoformat(rows[0]["created_at"])
+    assert made.utcoffset() == timedelta(0)
+    local = made.astimezone(timezone(timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+    assert out.splitlines()[0] == "Lớp “industrial_parks (vi) [industrial_parks]”: 2 phiên bản (* = đang dùng)"
+    assert f"* v1  {local}  an  kcn.zip" in out and "+00:00" not in out and rows[0]["created_at"] not in out
+    assert main(["--lang", "en", "versions", "industrial_parks"]) == 0
+    out = capsys.readouterr().out
+    assert made.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m-%d %H:%M (UTC+7)") in out
 
 
 def test_concurrent_imports_land_as_distinct_versions(mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]

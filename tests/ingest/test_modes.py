@@ -38,17 +38,17 @@ def test_replacing_12_parks_by_3_is_counted_and_refused_until_confirmed(parks12,
     assert set(diff.removed_labels) == set(parks12["name"]) - {parks12.iloc[0]["name"], parks12.iloc[3]["name"]}
     assert diff.needs_confirmation
     assert render_messages(diff.notes(), "vi")[:2] == [
-        "Thay lớp “industrial_parks”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1).",
+        "Thay lớp “Khu công nghiệp (KCN)”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1).",
         "So với dữ liệu gốc (chưa dùng phiên bản nhập nào).",
     ]
     assert render_messages(diff.notes(), "en")[0] == (
-        "Replace “industrial_parks”: 12 → 3 features (1 added, 10 removed, 1 changed, 1 unchanged)."
+        "Replace “Industrial parks (KCN)”: 12 → 3 features (1 added, 10 removed, 1 changed, 1 unchanged)."
     )
     with pytest.raises(InputError) as refused:
         commit_import(plan)
     assert refused.value.key == "ingest.replace_unconfirmed"
     assert refused.value.message("en").startswith(
-        "Replacing layer “industrial_parks” with this file removes 10 of its 12 features (12 → 3 features): "
+        "Replacing layer “Industrial parks (KCN)” with this file removes 10 of its 12 features (12 → 3 features): "
     )
     assert not env.exists()  # nothing written, not even an empty store
     result = commit_import(plan, confirm_removal=True)
@@ -90,7 +90,7 @@ def test_the_difference_shown_must_still_hold_when_importing(parks12, tmp_path, 
     with pytest.raises(ConflictError) as stale:
         commit_import(plan, expected=shown)
     assert stale.value.message("en") == (
-        "Layer “industrial_parks” changed while the difference was on screen (it showed 12 → 15 features; it is now"
+        "Layer “Industrial parks (KCN)” changed while the difference was on screen (it showed 12 → 15 features; it is now"
         " 13 → 16). Nothing was written; look at the difference again and confirm."
     )
     assert [v.version for v in GpkgStore.open(env).versions("industrial_parks")] == [1]
@@ -306,9 +306,9 @@ def test_tbgeo_import_modes_diff_and_yes(parks12, tmp_path, env, capsys) -> None
     path = str(three(tmp_path, parks12))
     rc, _, err, out = run(capsys, "import", path, "--layer", "industrial_parks")
     assert rc == 2 and not env.exists()  # nothing written
-    assert "  Thay lớp “industrial_parks”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in out.splitlines()
+    assert "  Thay lớp “Khu công nghiệp (KCN)”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in out.splitlines()
     assert "Việc thay lớp sẽ bỏ bớt đối tượng: thêm --yes để xác nhận." in out
-    assert err.startswith("Lỗi: Thay lớp “industrial_parks” bằng tệp này sẽ bỏ 10 trong 12 đối tượng của lớp (12 → 3 đối tượng): ")
+    assert err.startswith("Lỗi: Thay lớp “Khu công nghiệp (KCN)” bằng tệp này sẽ bỏ 10 trong 12 đối tượng của lớp (12 → 3 đối tượng): ")
     rc, data, err, _ = run(capsys, "import", path, "--layer", "industrial_parks", "--dry-run", "--format", "json")
     assert rc == 0 and data["mode"] == "replace" and data["version"] is None
     assert {k: data["diff"][k] for k in ("before", "after", "added", "removed", "changed", "unchanged", "key")} == {
@@ -320,7 +320,7 @@ def test_tbgeo_import_modes_diff_and_yes(parks12, tmp_path, env, capsys) -> None
     rc, _, err, out = run(capsys, "--lang", "en", "import", path, "--layer", "industrial_parks", "--mode", "append")
     assert rc == 0, err
     assert "Mode: append." in out
-    assert "  Append to “industrial_parks”: 3 → 6 features (3 added; the 3 already there are kept)." in out.splitlines()
+    assert "  Append to “Industrial parks (KCN)”: 3 → 6 features (3 added; the 3 already there are kept)." in out.splitlines()
     assert "  Compared with version 1, the one in use." in out.splitlines()
     rc, _, err, _ = run(capsys, "--lang", "en", "import", path, "--layer", "industrial_parks", "--mode", "update", "--key", "ma")
     assert rc == 2 and err.startswith("Error: The key column “ma” is not a column of the file (after the column mapping).")
@@ -331,3 +331,11 @@ def test_tbgeo_import_modes_diff_and_yes(parks12, tmp_path, env, capsys) -> None
     rows = json.loads(out)
     assert [(r["version"], r["mode"], r["diff"]["before"], r["diff"]["after"]) for r in rows] == [
         (1, "replace", 12, 3), (2, "append", 3, 6)]
+
+
+def test_refusals_name_the_layer_by_its_title(env, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A refusal says the layer's title in the reader's language, not the id programs use."""
+    rc, _, err, _ = run(capsys, "export", "energy_sites", "--out", str(tmp_path / "x.gpkg"))
+    assert rc == 2 and "“energy_sites (vi)”" in err and "“energy_sites”" not in err
+    rc, _, err, _ = run(capsys, "--lang", "en", "export", "energy_sites", "--out", str(tmp_path / "x.gpkg"))
+    assert rc == 2 and "“energy_sites (en)”" in err

@@ -8,6 +8,7 @@ import pytest
 from shapely.geometry import Point, Polygon, box
 
 from tbgeo.errors import CatalogError, CRSError, InputError
+from tbgeo.i18n.params import Bilingual
 from tbgeo.ingest.config import IngestConfig
 from tbgeo.ingest.steps import (
     crs as crs_step,
@@ -82,7 +83,8 @@ def test_geometry_step_blocks_other_types_unless_skipped() -> None:
     gdf = frame([box(0, 0, 1, 1), box(2, 0, 3, 1), Point(5, 5)])
     kw = {"target_type": "Polygon", "layer_id": "industrial_parks", "lines_to_polygons": False, "config": CONFIG}
     blocked = geometry_step.check(gdf, skip_other_types=False, swap_axes=False, **kw)  # type: ignore[arg-type]
-    params = {"total": 3, "found": "Polygon ×2, Point ×1", "n": 1, "others": "Point", "layer": "industrial_parks",
+    params = {"total": 3, "found": "Polygon ×2, Point ×1", "n": 1, "others": "Point",
+              "layer": Bilingual("industrial_parks (vi)", "industrial_parks (en)"),  # the title, said in the reader's language
               "expected": "Polygon", "kept": 2}  # fmt: skip
     assert blocked.blockers == [("ingest.mixed_types", params)] and blocked.warnings == []
     assert blocked.frame[FID].tolist() == [0, 1] and blocked.report.dropped_type_fids == [2]

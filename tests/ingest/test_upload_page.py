@@ -68,7 +68,7 @@ def test_detect_preview_and_import(tcvn3_zip, tmp_path, env) -> None:  # type: i
     assert not button.disabled
     at = button.click().run()
     assert not at.exception
-    assert "Đã nhập thành phiên bản 1 của “industrial_parks”." in [s.value for s in at.success]
+    assert "Đã nhập thành phiên bản 1 của “industrial_parks (vi)”." in [s.value for s in at.success]
     stored = GpkgStore.open(env).read_version("industrial_parks", 1)
     assert stored["name"].tolist() == ["KCN Thái Bình", "Đất chuyên trồng lúa nước"]
     versions = at.dataframe[-1].value
@@ -105,6 +105,12 @@ def test_refusal_is_shown_not_raised(tmp_path, env) -> None:  # type: ignore[no-
     assert not env.exists()
 
 
+def _rollback_choice(at):  # type: ignore[no-untyped-def]
+    """The rollback selectbox (its key names the layer's state, so a new state gets a new widget)."""
+    (choice,) = [s for s in at.selectbox if str(s.key).startswith("ingest_rollback_")]
+    return choice
+
+
 def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untyped-def]
     from tbgeo.ingest.pipeline import commit_import, plan_import
 
@@ -115,9 +121,9 @@ def test_versions_rollback(mk, tmp_path, env) -> None:  # type: ignore[no-untype
     assert not at.exception
     table = at.dataframe[0].value
     assert table["Phiên bản"].tolist() == [1, 2] and table["Đang dùng"].tolist() == ["", "✓"]
-    at.selectbox(key="ingest_rollback").select(1).run()
+    _rollback_choice(at).select(1).run()
     at = _button(at, "Kích hoạt").click().run()
-    assert "Phiên bản 1 của “industrial_parks” đang được dùng." in [s.value for s in at.success]
+    assert "Phiên bản 1 của “industrial_parks (vi)” đang được dùng." in [s.value for s in at.success]
     assert GpkgStore.open(env).active_version("industrial_parks").version == 1
     at = _button(at, "Chuẩn bị tệp xuất").click().run()
     assert not at.exception
@@ -243,7 +249,7 @@ def test_a_replace_that_removes_parks_waits_for_its_confirmation_then_shows_the_
     at = _app(tmp_path, three(tmp_path, parks12))
     assert not at.exception
     assert _by_key(at.radio, "ingest_mode").value == "replace"  # the default, said in words
-    assert "Thay lớp “industrial_parks”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in [i.value for i in at.info]
+    assert "Thay lớp “Khu công nghiệp (KCN)”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in [i.value for i in at.info]
     assert "Các đối tượng được ghép theo cột “name”." in [m.value for m in at.markdown]
     assert _button(at, "Nhập thành phiên bản mới").disabled
     box = _by_key(at.checkbox, "ingest_confirm_removal")
@@ -253,10 +259,10 @@ def test_a_replace_that_removes_parks_waits_for_its_confirmation_then_shows_the_
     at = _button(at, "Nhập thành phiên bản mới").click().run()
     assert not at.exception
     # the result stands in place of the form
-    assert "Đã nhập thành phiên bản 1 của “industrial_parks”." in [s.value for s in at.success]
+    assert "Đã nhập thành phiên bản 1 của “Khu công nghiệp (KCN)”." in [s.value for s in at.success]
     texts = [m.value for m in at.markdown]
     assert "Lớp nay có 3 đối tượng." in texts
-    assert "Thay lớp “industrial_parks”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in texts
+    assert "Thay lớp “Khu công nghiệp (KCN)”: 12 → 3 đối tượng (thêm 1, bỏ 10, sửa 1, giữ nguyên 1)." in texts
     labels = [b.label for b in at.button]
     assert "Nhập tệp khác" in labels and "Nhập thành phiên bản mới" not in labels
     assert not [s for s in at.selectbox if s.key in ("ingest_layer", "ingest_encoding")] and not at.radio
@@ -274,12 +280,12 @@ def test_append_and_update_on_the_page(parks12, tmp_path, env) -> None:  # type:
     at = _app(tmp_path, three(tmp_path, parks12), lang="en")
     at = _by_key(at.radio, "ingest_mode").set_value("append").run()
     assert not at.exception
-    assert "Append to “industrial_parks”: 12 → 15 features (3 added; the 12 already there are kept)." in [i.value for i in at.info]
+    assert "Append to “Industrial parks (KCN)”: 12 → 15 features (3 added; the 12 already there are kept)." in [i.value for i in at.info]
     assert not [c for c in at.checkbox if c.key == "ingest_confirm_removal"]  # nothing is removed: nothing to confirm
     assert any(w.value.startswith("2 features of the file have a name already in the layer") for w in at.warning)
     at = _by_key(at.radio, "ingest_mode").set_value("update").run()
     assert _by_key(at.selectbox, "ingest_key").value == "name"  # the layer's name field
-    assert "Update “industrial_parks”: 12 → 13 features (1 changed, 11 unchanged, 1 added)." in [i.value for i in at.info]
+    assert "Update “Industrial parks (KCN)”: 12 → 13 features (1 changed, 11 unchanged, 1 added)." in [i.value for i in at.info]
     at = _button(at, "Import as a new version").click().run()
     assert not at.exception
     v = GpkgStore.open(env).version("industrial_parks", 1)
@@ -308,13 +314,13 @@ def test_rollback_offers_the_previous_version_and_the_table_follows(parks12, mk,
     at = _app(tmp_path, None)
     assert not at.exception
     assert at.dataframe[0].value["Đang dùng"].tolist() == ["", "", "✓"]
-    choice = at.selectbox(key="ingest_rollback")
+    choice = _rollback_choice(at)
     assert choice.value == 2 and choice.format_func(0) == "Dữ liệu gốc"  # v2, not the shipped data
     at = _button(at, "Kích hoạt").click().run()
     assert not at.exception
-    assert "Phiên bản 2 của “industrial_parks” đang được dùng." in [s.value for s in at.success]
+    assert "Phiên bản 2 của “Khu công nghiệp (KCN)” đang được dùng." in [s.value for s in at.success]
     assert at.dataframe[0].value["Đang dùng"].tolist() == ["", "✓", ""]  # the table shows it at once
-    assert at.selectbox(key="ingest_rollback").value == 1  # and the next choice is the one before v2
+    assert _rollback_choice(at).value == 1  # and the next choice is the one before v2
 
 
 def test_rollback_default() -> None:
@@ -352,7 +358,7 @@ def test_the_result_links_to_the_map_page(tmp_path, env) -> None:  # type: ignor
     assert not at.exception
     link = at.get("page_link")[0].proto
     assert (link.label, link.page) == ("Open the map", "map")
-    assert "Imported as version 4 of “industrial_parks”." in [s.value for s in at.success]
+    assert "Imported as version 4 of “industrial_parks (en)”." in [s.value for s in at.success]
 
 
 @pytest.mark.parametrize("role", ["viewer", "planner", "approver", "gis"])
@@ -386,6 +392,6 @@ def test_the_page_shows_import_rollback_and_export_only_to_whom_may(role, mk, tm
         assert [(v.version, v.created_by) for v in ws.versions("industrial_parks")] == [(1, "tester"), (2, "u.gis")]
     else:
         assert uploaders == [] and labels == [] and at.get("download_button") == []
-        assert "ingest_rollback" not in [s.key for s in at.selectbox]
+        assert not [s for s in at.selectbox if str(s.key).startswith("ingest_rollback")]
         texts = [i.value for i in at.info]
         assert any(x.startswith(f"Vai trò của bạn ({ {'viewer': 'người xem', 'planner': 'cán bộ quy hoạch', 'approver': 'người phê duyệt'}[role]}) chỉ cho xem") for x in texts), texts

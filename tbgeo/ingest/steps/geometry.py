@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from tbgeo.catalog import layer_name
 from tbgeo.errors import InputError
 from tbgeo.geometry import (
     coordinate_problems,
@@ -69,7 +70,7 @@ def _other_types(rep: GeometryReport, *, target_type: str, layer_id: str) -> dic
         "found": found,
         "n": len(rep.dropped_type_fids),
         "others": ", ".join(rep.dropped_type),
-        "layer": layer_id,
+        "layer": layer_name(layer_id),
         "expected": target_type,
         "kept": kept,
     }

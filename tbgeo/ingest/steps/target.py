@@ -37,7 +37,7 @@ def target_layer(layer_id: str) -> Layer:
     if layer.kind == "raster" and layer.raster_classes:
         return layer  # a classified raster (land use) takes polygons with a land-use code column
     if layer.kind != "vector" or not layer.geometry_type:
-        raise InputError("ingest.raster_layer", layer=layer_id)
+        raise InputError("ingest.raster_layer", layer=layer.named())
     return layer
 
 

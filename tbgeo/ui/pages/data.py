@@ -5,21 +5,31 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from tbgeo.catalog import Layer
 from tbgeo.i18n import fmt_number, t
 from tbgeo.ui import cache
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import plain, say
 
 
+def _source(layer: Layer, lang: str) -> str:
+    """Where the layer's data comes from, in words (not the project's file path)."""
+    version = layer.active_version()
+    if version is not None:
+        return t("data.source_imported", lang, version=version.version, file=version.source_name, by=version.created_by)
+    if layer.optional and not layer.has_data():
+        return t("data.not_imported", lang)
+    return t("data.source_shipped", lang)
+
+
 def render(lang: str) -> None:
     st.title(t("data.title", lang))
     st.write(t("data.intro", lang))
     cat = cache.catalog()
-    infos = [layer.to_dict(lang) for layer in [*cat, *cat.optional]]
+    infos = [layer.to_dict(lang) | {"source": _source(layer, lang)} for layer in [*cat, *cat.optional]]
     rows = [
         {
             t("data.col_title", lang): info["title"],
-            t("data.col_id", lang): info["id"],
             t("data.col_group", lang): t(f"groups.{info['group']}", lang),
             t("data.col_kind", lang): t(f"data.kind_{info['kind']}", lang),
             t("data.col_features", lang): (t("data.not_imported", lang) if info["optional"] and not info["imported"]

@@ -43,7 +43,7 @@ def _layer(catalog: Catalog, layers: list[Layer], lang: str) -> str:
         t("ingest.ui_target_layer", lang),
         ids,
         index=ids.index("industrial_parks") if "industrial_parks" in ids else 0,  # what staff update most
-        format_func=lambda i: f"{catalog.get(i).title(lang)} ({i})",
+        format_func=lambda i: catalog.get(i).title(lang),
         key=Key.INGEST_LAYER,
     ))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from tbgeo.catalog import load_catalog
 from tbgeo.i18n import t
 from tbgeo.ui import chrome
 from tbgeo.ui.pages.upload.detect import counts
@@ -34,7 +35,7 @@ def _again(layer_id: str) -> None:
 def result_panel(result: dict[str, Any], lang: str) -> None:
     """What the last import did, until the user asks for another one."""
     st.subheader(t("ingest.ui_step_report", lang))
-    st.success(t("ingest.ui_report_done", lang, version=result["version"], layer=result["layer"]))
+    st.success(t("ingest.ui_report_done", lang, version=result["version"], layer=load_catalog(check_data=False).get(result["layer"]).title(lang)))
     st.markdown(t("ingest.ui_result_features", lang, n=result["features"]))
     for line in result.get("diff_text", []):
         st.markdown(plain(line))

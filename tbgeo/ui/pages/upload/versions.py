@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tbgeo.catalog import load_catalog
 from tbgeo.errors import TbgeoError
 from tbgeo.i18n import t
 from tbgeo.ingest.export import FORMATS, export_bytes
@@ -58,20 +59,22 @@ def _table(versions: list[LayerVersion], lang: str) -> None:
     tables.show(rows, lang, times=[t("ingest.ui_col_created", lang)], hide_index=True, width="stretch")
 
 
-def _rollback(layer_id: str, versions: list[LayerVersion], lang: str) -> None:
+def _rollback(layer_id: str, title: str, versions: list[LayerVersion], lang: str) -> None:
     options = [SHIPPED] + [v.version for v in versions]
+    in_use = next((v.version for v in versions if v.active), SHIPPED)
+    # a new widget for each state of the layer (its versions, the one in use): the browser remembers a
+    # keyed widget's last choice, so only a new key shows the new default (the one before the active)
     chosen = st.selectbox(
         t("ingest.ui_rollback_select", lang),
         options,
         index=options.index(rollback_default(versions)),
         format_func=lambda v: t("ingest.ui_shipped", lang) if v == SHIPPED else f"v{v}",
-        key=Key.INGEST_ROLLBACK,
+        key=f"{Key.INGEST_ROLLBACK}_{layer_id}_{len(versions)}_{in_use}",
     )
     if st.button(t("ingest.ui_rollback_button", lang)):
         active = rollback(open_store(create=False), layer_id, chosen or None, actor=actor())
         shown = active.version if active else t("ingest.ui_shipped", lang)
-        st.session_state[Key.INGEST_FLASH] = t("ingest.ui_rollback_done", lang, version=shown, layer=layer_id)
-        st.session_state.pop(Key.INGEST_ROLLBACK, None)  # the next choice offered is the new one's previous
+        st.session_state[Key.INGEST_FLASH] = t("ingest.ui_rollback_done", lang, version=shown, layer=title)
         st.rerun()  # the table above shows the version now in use
 
 
@@ -92,7 +95,8 @@ def _export(layer_id: str, lang: str) -> None:
 def versions_part(layer_id: str, lang: str, *, rollback: bool = True, export: bool = True) -> None:
     """The versions table of ``layer_id``; its rollback and export controls when ``rollback`` and
     ``export`` (the user's rights) allow them."""
-    st.subheader(t("ingest.ui_versions_title", lang, layer=layer_id))
+    title = load_catalog(check_data=False).get(layer_id).title(lang)
+    st.subheader(t("ingest.ui_versions_title", lang, layer=title))
     flash = st.session_state.pop(Key.INGEST_FLASH, None)
     if flash:
         st.success(flash)
@@ -102,6 +106,6 @@ def versions_part(layer_id: str, lang: str, *, rollback: bool = True, export: bo
     else:
         _table(versions, lang)
         if rollback:
-            _rollback(layer_id, versions, lang)
+            _rollback(layer_id, title, versions, lang)
     if export:
         _export(layer_id, lang)
