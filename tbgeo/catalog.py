@@ -443,6 +443,15 @@ def load_catalog(layers_dir: Path | None = None, *, check_data: bool = True,
     return Catalog(layers, optional, store=store)
 
 
+def titled(exc: TbgeoError) -> TbgeoError:
+    """``exc`` with its ``layer`` parameter said as the layer's title: the store names a layer by its id
+    ("no version 7 of …", "… was changed meanwhile"), the reader is told its title."""
+    layer = exc.params.get("layer")
+    if isinstance(layer, str):
+        exc.params["layer"] = layer_name(layer)
+    return exc
+
+
 def layer_name(layer_id: str) -> Bilingual | str:
     """A layer's title for a message, in the reader's language (its id when the catalog has none)."""
     try:

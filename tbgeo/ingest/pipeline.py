@@ -21,7 +21,7 @@ from typing import Any
 import geopandas as gpd
 
 from tbgeo.auth import Identity, acting, require
-from tbgeo.catalog import layer_name
+from tbgeo.catalog import layer_name, titled
 from tbgeo.crs import detect as crsdetect, guess as crsguess
 from tbgeo.errors import ConflictError, CRSError, InputError, TbgeoError
 from tbgeo.i18n.params import dump_param
@@ -483,7 +483,7 @@ def commit_import(
             # another import or a rollback landed between reading the layer and writing: a difference
             # the user saw is refused (they confirm the new one); a command's import is composed again
             if expected is not None or exc.key != "store.layer_moved" or attempt == _RETRIES - 1:
-                raise
+                raise titled(exc) from None
     return ImportResult(plan=plan, version=version, insisted=bool(version.details["insisted"]), composition=composed)
 
 

@@ -4,6 +4,8 @@ page or ``tbgeo rollback``, checked against the actor's roles and recorded under
 from __future__ import annotations
 
 from tbgeo.auth import Identity, acting, require
+from tbgeo.catalog import titled
+from tbgeo.errors import TbgeoError
 from tbgeo.store import LayerVersion, Store
 
 __all__ = ["rollback"]
@@ -14,4 +16,7 @@ def rollback(store: Store, layer_id: str, version: int | None, *, actor: Identit
     actor's roles allow it."""
     actor = actor or acting(store)
     require(actor, "layer.rollback")
-    return store.set_active(layer_id, version, user=actor.name)
+    try:
+        return store.set_active(layer_id, version, user=actor.name)
+    except TbgeoError as exc:  # said with the layer's title, not its id
+        raise titled(exc) from None

@@ -507,7 +507,7 @@ def test_versions_and_rollback(mk, tmp_path, capsys, env) -> None:  # type: igno
     assert restored["name"].tolist() == [THAI_BINH, LUC, "KCN Tiền Hải"]
     assert GpkgStore.open(env).active_version("industrial_parks").version == 1
     rc, _, err = run(capsys, "--lang", "en", "rollback", "industrial_parks", "7")
-    assert rc == 2 and "no version 7" in err
+    assert rc == 2 and "no version 7" in err and "“industrial_parks (en)”" in err  # said with its title
     assert main(["versions", "industrial_parks"]) == 0
     out = capsys.readouterr().out
     assert "* v1" in out and "  v2" in out

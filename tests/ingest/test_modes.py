@@ -125,7 +125,7 @@ def test_an_import_landing_between_the_difference_and_the_write_is_not_written_o
     with pytest.raises(ConflictError) as late:  # the difference still held when checked; the store refuses
         commit_import(plan, expected=shown)
     assert late.value.key == "store.layer_moved"
-    assert late.value.message("vi").startswith("Lớp «industrial_parks» đã được Mai thay đổi lúc ")
+    assert late.value.message("vi").startswith("Lớp «Khu công nghiệp (KCN)» đã được Mai thay đổi lúc ")  # its title
     ws = GpkgStore.open(env)
     assert [(v.version, v.created_by, v.features) for v in ws.versions("industrial_parks")] == [(1, "Mai", 13)]
 
