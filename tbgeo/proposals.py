@@ -219,6 +219,9 @@ def set_status(
     review does not block.
     """
     actor = actor or acting(store)
+    if not (allowed(actor, "proposal.edit") or allowed(actor, "proposal.decide")):
+        # who asks before what they ask about: refused as such, whether or not the proposal exists
+        require(actor, "proposal.decide" if status in DECIDED_STATUSES else "proposal.edit")
     if status not in PROPOSAL_STATUSES:
         raise InputError("workspace.bad_status", status=status, allowed=_statuses(PROPOSAL_STATUSES))
     reason = " ".join(_clean(override_reason).split())  # one line: the comment after it starts on the next

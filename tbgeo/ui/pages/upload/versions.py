@@ -14,7 +14,7 @@ from tbgeo.store import LayerVersion, open_store
 from tbgeo.ui import tables
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
-from tbgeo.ui.text import error_text
+from tbgeo.ui.text import error_text, say
 
 __all__ = ["versions_part", "rollback_default"]
 
@@ -74,7 +74,7 @@ def _rollback(layer_id: str, title: str, versions: list[LayerVersion], lang: str
     if st.button(t("ingest.ui_rollback_button", lang)):
         active = rollback(open_store(create=False), layer_id, chosen or None, actor=actor())
         shown = active.version if active else t("ingest.ui_shipped", lang)
-        st.session_state[Key.INGEST_FLASH] = t("ingest.ui_rollback_done", lang, version=shown, layer=title)
+        st.session_state[Key.INGEST_FLASH] = say("ingest.ui_rollback_done", lang, version=shown, layer=title)
         st.rerun()  # the table above shows the version now in use
 
 
