@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("targets.summary", lang, **report.summary()))
         print(t("targets.cli.findings_header", lang, n=len(report.findings)))
         for finding in report.findings:
-            print(f"  [{t(f'targets.severity.{finding.severity}', lang)}] {finding.message(lang)}")
+            print(f"  [{t(f'targets.severity.{finding.severity}', lang)}] {finding.text(lang)}")
     if args.strict and report.disagreements:
         return 1
     return 0

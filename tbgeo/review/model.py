@@ -1,4 +1,4 @@
-"""The review's rule model: the Finding a rule returns, the site's attributes and measured facts,
+"""The review's rule model: the SiteFinding a rule returns, the site's attributes and measured facts,
 severities and citations of the law."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tbgeo.findings import REVIEW_SEVERITIES
+from tbgeo.findings import REVIEW_SEVERITIES, Finding
 from tbgeo.i18n import fmt_number, t
 from tbgeo.i18n.params import Num, dump_param, fmt_param as _fmt, load_param
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from tbgeo.review.zonal import LandUseAreas
 
-__all__ = ["SEVERITIES", "TECHNOLOGY_LEVELS", "worst", "law_text", "pct", "Finding", "SiteAttrs",
+__all__ = ["SEVERITIES", "TECHNOLOGY_LEVELS", "worst", "law_text", "pct", "SiteFinding", "SiteAttrs",
            "DistrictShare", "Facts"]
 
 
@@ -43,8 +43,8 @@ def pct(share_pct: float) -> Num:
     return Num(float(share_pct), 1)
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, kw_only=True)
+class SiteFinding(Finding):
     """One line of a review: a rule's verdict on a site, with the measured value and the citation.
 
     ``value`` is the measured quantity in ``unit`` (a unit code: ``ha``, ``pct``, ``m``, ``vnd``,
@@ -53,29 +53,21 @@ class Finding:
     reader's language). ``plan_ref`` cites the plan, ``law_refs`` name law citations by key.
     """
 
+    SCALE = SEVERITIES
+
     rule: str
-    severity: str
     value: float | int | str | None
-    unit: str
-    plan_ref: str
-    message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
     law_refs: tuple[str, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
     #: A qualifier printed with the value (panel, sheet, CSV-free): e.g. that a figure is a minimum
     #: because part of the site has no land-use data. A ``Template``/``Text`` message parameter.
     value_note: Any = None
 
-    def __post_init__(self) -> None:
-        SEVERITIES.check(self.severity)
+    def message_key(self) -> str:
+        return f"review.rule.{self.rule}.{self.message}"
 
     def title(self, lang: str) -> str:
         return t(f"review.rule.{self.rule}.title", lang)
-
-    def text(self, lang: str) -> str:
-        """The message a reviewer reads, numbers formatted the way ``lang`` writes them."""
-        params = {k: _fmt(v, lang) for k, v in self.params.items()}
-        return t(f"review.rule.{self.rule}.{self.message}", lang, **params)
 
     def citation(self, lang: str) -> str:
         """Plan reference first, then the law articles: ``Điều 1, III.4; Luật Đất đai 2024, Điều 122``."""
@@ -137,7 +129,7 @@ class Finding:
         }
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> Finding:
+    def from_record(cls, record: Mapping[str, Any]) -> SiteFinding:
         """The finding ``to_record`` stored (read back from JSON: ready to be said in any language)."""
         return cls(
             rule=record["rule"],

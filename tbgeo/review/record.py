@@ -16,7 +16,7 @@ from typing import Any
 from tbgeo.i18n import t
 from tbgeo.i18n.params import fmt_param, load_param
 from tbgeo.places.locate import Location, Share
-from tbgeo.review.model import Finding
+from tbgeo.review.model import SiteFinding
 
 __all__ = ["RECORD_KEY", "RECORD_VERSION", "is_record", "location_record", "render_record"]
 
@@ -45,7 +45,7 @@ def render_record(report: Mapping[str, Any], lang: str) -> dict[str, Any]:
         "attributes": attrs,
         "rice": report.get("rice"),
         "places": None if loc is None else {**loc.to_dict(), "text": loc.text(lang)},
-        "findings": [Finding.from_record(f).to_dict(lang) for f in report["findings"]],
+        "findings": [SiteFinding.from_record(f).to_dict(lang) for f in report["findings"]],
         "verdict": verdict,
         "verdict_text": t(f"review.severity.{verdict}", lang),
         "counts": report.get("counts"),

@@ -22,7 +22,7 @@ from tbgeo.i18n import csv_delimiter, csv_value, fmt_number, t
 from tbgeo.i18n.params import Bilingual, dump_param, vietnam_today
 from tbgeo.printing import PrintSpec, render_sheet
 from tbgeo.printing.titleblock import resolve_heading
-from tbgeo.review.model import SEVERITIES, Facts, Finding, worst
+from tbgeo.review.model import SEVERITIES, Facts, SiteFinding, worst
 from tbgeo.review.record import RECORD_KEY, RECORD_VERSION, location_record, render_record
 from tbgeo.safetext import csv_row, json_text
 
@@ -37,7 +37,7 @@ class Report:
     """The review of one site: its measured facts, every rule's finding and the verdict."""
 
     facts: Facts
-    findings: list[Finding]
+    findings: list[SiteFinding]
     inputs: dict[str, Any] = field(default_factory=dict)
     landuse_source: dict[str, Any] | None = None
     context: dict[str, Any] = field(default_factory=dict)
@@ -54,7 +54,7 @@ class Report:
     def geometry(self) -> BaseGeometry:
         return self.facts.geometry
 
-    def finding(self, rule_id: str) -> Finding:
+    def finding(self, rule_id: str) -> SiteFinding:
         for f in self.findings:
             if f.rule == rule_id:
                 return f
@@ -86,7 +86,7 @@ class Report:
     def to_record(self) -> dict[str, Any]:
         """The report as stored, in no language: the site's, rice land's and places' numbers, names from
         the layers and codes; every finding's rule, severity, value, unit, references, message key and
-        typed parameters (``Finding.to_record``). ``render_record`` says it in a reader's language (old reports: as stored)."""
+        typed parameters (``SiteFinding.to_record``). ``render_record`` says it in a reader's language (old reports: as stored)."""
         facts = self.facts
         centroid = to_display(facts.geometry.representative_point())
         sector = facts.sector

@@ -131,6 +131,6 @@ def test_value_text_and_sector_codes_are_never_printed_raw() -> None:
     assert cells[0][2] == get_sector("textile_garment").name("vi") and "textile_garment" not in cells[0][2]
     assert cells[1][2] == "3,00 ha (đã làm tròn)"
     assert finding_cells([{"value": "textile_garment"}], "en")[0][2] == get_sector("textile_garment").name("en")
-    # also when the caller's formatted text is the bare code (Finding.value_text of a sector finding)
+    # also when the caller's formatted text is the bare code (SiteFinding.value_text of a sector finding)
     assert finding_cells([{"value": "textile_garment", "value_text": "textile_garment"}], "vi")[0][2] == \
         get_sector("textile_garment").name("vi")

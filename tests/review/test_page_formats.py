@@ -88,9 +88,14 @@ def test_localized_table_cells() -> None:
 
 
 def test_a_zone_name_value_is_shown_as_written_not_as_a_message_key() -> None:
-    from tbgeo.review.model import Finding
+    from tbgeo.review.model import SiteFinding
 
-    park = Finding("zone_profile", "ok", "KCN Tiền Hải", "text", "Điều 1, III.4", "park_fit", {"name": "KCN Tiền Hải"})
-    level = Finding("technology", "ok", "high", "text", "Điều 1, III.4", "high")
+    park = SiteFinding(
+        rule="zone_profile", severity="ok", value="KCN Tiền Hải", unit="text", plan_ref="Điều 1, III.4",
+        message="park_fit", params={"name": "KCN Tiền Hải"},
+    )
+    level = SiteFinding(
+        rule="technology", severity="ok", value="high", unit="text", plan_ref="Điều 1, III.4", message="high",
+    )
     assert (park.value_text("vi"), park.value_text("en")) == ("KCN Tiền Hải", "KCN Tiền Hải")
     assert (level.value_text("vi"), level.value_text("en")) == ("công nghệ cao", "high technology")

@@ -25,7 +25,7 @@ from tbgeo.i18n.params import (
     fmt_param,
     load_param,
 )
-from tbgeo.review.model import Finding, SiteAttrs
+from tbgeo.review.model import SiteAttrs, SiteFinding
 from tbgeo.review.record import RECORD_VERSION, is_record, render_record
 from tbgeo.review.run import review_site
 from tbgeo.store.gpkg import GpkgStore
@@ -75,14 +75,69 @@ def test_typed_params_are_tagged_and_unknown_tags_refused() -> None:
 
 
 def test_a_finding_record_says_the_same_in_both_languages() -> None:
-    f = Finding("sector_refused", "block", "dyeing", "", "Điều 1, III.4", "refused",
-                {"sector": Bilingual("Dệt nhuộm", "Dyeing")}, law_refs=("land_law_122",), details={"code": "dyeing"},
-                value_note=Template("review.rule.rice_land.title"))
+    f = SiteFinding(
+        rule="sector_refused", severity="block", value="dyeing", unit="", plan_ref="Điều 1, III.4",
+        message="refused", params={"sector": Bilingual("Dệt nhuộm", "Dyeing")}, law_refs=("land_law_122",),
+        details={"code": "dyeing"}, value_note=Template("review.rule.rice_land.title"),
+    )
     record = json.loads(json.dumps(f.to_record(), ensure_ascii=False))
-    assert Finding.from_record(record) == f
+    assert SiteFinding.from_record(record) == f
     for lang in ("vi", "en"):
-        assert Finding.from_record(record).to_dict(lang) == f.to_dict(lang)
-    assert "Dyeing" in Finding.from_record(record).text("en") and "Dệt nhuộm" in Finding.from_record(record).text("vi")
+        assert SiteFinding.from_record(record).to_dict(lang) == f.to_dict(lang)
+    assert "Dyeing" in SiteFinding.from_record(record).text("en") and "Dệt nhuộm" in SiteFinding.from_record(record).text("vi")
+
+
+# Two findings of a report as stored before the review's finding became a kind of tbgeo.findings.Finding
+# (written by `Report.to_record` on the shipped province; the record format has not changed since).
+OLD_RECORD = {
+    "record": 1,
+    "site": {"area_ha": 461.6193, "districts": [{"area_ha": 461.6193, "gso_code": "339", "name": "Hưng Hà", "share": 1.0}],
+             "name": "Khu thử", "outside_districts_ha": 0.0, "point": {"lat": 20.6, "lon": 106.25}},
+    "attributes": {"gas_use_m3_day": None, "investment_bvnd": 500.0, "investor": "", "name": "Khu thử",
+                   "sector": "textile_garment", "sector_status": "priority", "technology": None, "workforce": 3000,
+                   "sector_name": {"$type": "bilingual", "en": "Textiles and garments (spinning, sewing)",
+                                   "vi": "Dệt may (kéo sợi, may)"}},
+    "findings": [
+        {"details": {"districts": [{"gso_code": "339", "name": "Hưng Hà", "share": 1.0}]}, "law_refs": [],
+         "message": "one", "params": {"list": {"$type": "shares", "items": [["Hưng Hà", 1.0]]}, "n": 1},
+         "plan_ref": "Điều 1, III.3", "rule": "districts", "severity": "info", "unit": "count", "value": 1,
+         "value_note": None},
+        {"details": {"coverage": "full", "land_price_vnd_m2": 0.0, "levy_rate_pct": 50.0},
+         "law_refs": ["decree_112_2024"], "message": "no_price",
+         "params": {"luc": 134.51, "price": 0, "rate": {"$type": "num", "digits": 1, "value": 50.0},
+                    "site": {"$type": "num", "digits": 2, "value": 461.6193173601282},
+                    "unknown": {"$type": "num", "digits": 2, "value": 8.385907858610154e-09},
+                    "unknown_pct": {"$type": "num", "digits": 1, "value": 1.816628451895561e-09}},
+         "plan_ref": "Điều 1, V.1.h", "rule": "rice_luc_payment", "severity": "info", "unit": "vnd", "value": None,
+         "value_note": None},
+    ],
+    "verdict": "info",
+    "counts": {"ok": 0, "info": 2, "warn": 0, "block": 0},
+    "created_at": "2026-12-04T04:45:00+00:00",
+}
+
+
+def test_a_report_stored_before_reads_the_same_in_both_languages() -> None:
+    vi, en = render_record(OLD_RECORD, "vi")["findings"], render_record(OLD_RECORD, "en")["findings"]
+    assert [(f["rule"], f["severity"], f["value_text"], f["citation"], f["message"]) for f in vi] == [
+        ("districts", "info", "1 huyện", "Điều 1, III.3", "Khu đất thuộc Hưng Hà (100,0 %)."),
+        ("rice_luc_payment", "info", "—", "Điều 1, V.1.h; Nghị định 112/2024/NĐ-CP, Điều 12–13",
+         "Chuyển 134,51 ha đất LUC phải nộp tiền = 50,0 % × diện tích × giá đất lúa. Hãy nhập giá đất lúa "
+         "(đồng/m²) theo bảng giá đất của tỉnh để tính số tiền."),
+    ]
+    assert [(f["value_text"], f["citation"], f["message"]) for f in en] == [
+        ("1 district(s)", "Điều 1, III.3", "The site lies in Hưng Hà (100.0 %)."),
+        ("—", "Điều 1, V.1.h; Decree 112/2024/NĐ-CP, Art. 12–13",
+         "Converting 134.51 ha of LUC requires a payment = 50.0 % × area × rice-land price. Enter the rice-land "
+         "price (VND/m²) from the provincial land-price table to compute it."),
+    ]
+    # read back, a stored finding is the review's kind of finding, and is stored again as it was
+    old = OLD_RECORD["findings"]
+    assert isinstance(old, list)
+    read = [SiteFinding.from_record(f) for f in old]
+    assert [f.rank for f in read] == [1, 1] and [f.message_key() for f in read] == [
+        "review.rule.districts.one", "review.rule.rice_luc_payment.no_price"]
+    assert [f.to_record() for f in read] == old
 
 
 def _saved_from_vietnamese(ctx) -> tuple[GpkgStore, object]:  # type: ignore[no-untyped-def]

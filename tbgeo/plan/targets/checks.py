@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tbgeo.i18n import fmt_number
+from tbgeo.i18n.params import Num
 from tbgeo.plan.sectors import PLAN_SECTOR_CODES
-from tbgeo.plan.targets.report import KINDS, SEVERITIES, Check, TargetFinding, TargetReport
+from tbgeo.plan.targets.report import FIGURES, KINDS, Check, TargetFinding, TargetReport
 from tbgeo.plan.targets.table import (
     ALL_SECTORS,
     FLOAT_SLACK,
@@ -48,7 +49,7 @@ class _Collector:
         bounds: tuple[float, float],
         *,
         unit: str,
-        key: str,
+        message: str,
         params: Mapping[str, Any],
         digits: Mapping[str, int] | None = None,
         stated_bounds: tuple[float, float] | None = None,
@@ -81,27 +82,45 @@ class _Collector:
             digits = dict(digits or {})
             if field_name in NUMERIC_FIELDS:
                 digits.setdefault("stated", row.written_decimals(name))
-            self.findings.append(
-                TargetFinding(
-                    sector=row.sector,
-                    year=row.year,
-                    field=field_name,
-                    stated=stated,
-                    computed=computed,
-                    difference=stated - computed,
-                    citation=row.citation,
-                    kind="mismatch",
-                    severity="error",
-                    unit=unit,
-                    key=key,
-                    params=dict(params),
-                    digits=digits,
-                )
+            self.note(
+                sector=row.sector,
+                year=row.year,
+                field=field_name,
+                stated=stated,
+                computed=computed,
+                difference=stated - computed,
+                plan_ref=row.citation,
+                kind="mismatch",
+                severity="error",
+                unit=unit,
+                message=message,
+                params=params,
+                digits=digits,
             )
         return agrees
 
-    def note(self, **kwargs: Any) -> None:
-        self.findings.append(TargetFinding(**kwargs))
+    def note(self, *, params: Mapping[str, Any], digits: Mapping[str, int] | None = None, **fields: Any) -> None:
+        """A finding: ``digits`` names the decimals its figures (``FIGURES``) and its float parameters are
+        written with; the parameters become typed ones (``_typed_params``)."""
+        digits = digits or {}
+        self.findings.append(TargetFinding(
+            params=_typed_params(params, digits), digits={k: v for k, v in digits.items() if k in FIGURES}, **fields,
+        ))
+
+
+def _typed_params(params: Mapping[str, Any], digits: Mapping[str, int]) -> dict[str, Any]:
+    """A finding's message parameters, typed (``tbgeo.i18n.params``): a float is a ``Num`` written with
+    ``digits[name]`` decimals (2 by default), an amount in billion VND (``*_bn``) a whole ``Num``; other
+    integers (years, counts) and text are written as they are."""
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, float):
+            out[name] = Num(value, digits.get(name, 2))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[name] = Num(float(value), 0) if name.endswith("_bn") else str(value)
+        else:
+            out[name] = value
+    return out
 
 
 def _vi_written(value: float, decimals: int) -> str:
@@ -130,11 +149,11 @@ def _check_transcription(row: TargetRow, out: _Collector) -> None:
                 stated=value,
                 computed=None,
                 difference=None,
-                citation=row.citation,
+                plan_ref=row.citation,
                 kind="transcription",
                 severity="error",
                 unit="",
-                key="targets.msg.transcription",
+                message="transcription",
                 params={"written": written, "quote": row.quote},
                 digits={"stated": decimals},
             )
@@ -150,8 +169,8 @@ def _check_share(row: TargetRow, whole: TargetRow | None, out: _Collector) -> No
     if whole is None:
         out.note(
             sector=row.sector, year=row.year, field="share_pct", stated=row.share_pct, computed=None,
-            difference=None, citation=row.citation, kind="not_checkable", severity="info", unit="pct",
-            key="targets.msg.share_no_whole", params={},
+            difference=None, plan_ref=row.citation, kind="not_checkable", severity="info", unit="pct",
+            message="share_no_whole", params={},
         )
         return
     v_lo, v_hi = _value_bounds(row)
@@ -162,7 +181,7 @@ def _check_share(row: TargetRow, whole: TargetRow | None, out: _Collector) -> No
         share_pct(row.value_bn_vnd, whole.value_bn_vnd),
         (share_pct(v_lo, w_hi), share_pct(v_hi, w_lo)),
         unit="pct",
-        key="targets.msg.share_mismatch",
+        message="share_mismatch",
         params={"value_bn": row.value_bn_vnd, "whole_bn": whole.value_bn_vnd},
         digits={"value_bn": row.written_decimals("value_bn_vnd"), "whole_bn": whole.written_decimals("value_bn_vnd")},
     )
@@ -180,8 +199,8 @@ def _check_sector_growth(row: TargetRow, by_key: Mapping[tuple[str, int], Target
     if base is None:
         out.note(
             sector=row.sector, year=row.year, field="growth_pct", stated=row.growth_pct, computed=None,
-            difference=None, citation=row.citation, kind="not_checkable", severity="info", unit="pct_per_year",
-            key="targets.msg.growth_not_checkable",
+            difference=None, plan_ref=row.citation, kind="not_checkable", severity="info", unit="pct_per_year",
+            message="growth_not_checkable",
             params={
                 "period": period_text(row.growth_period),
                 "base_year": base_year,
@@ -198,7 +217,7 @@ def _check_sector_growth(row: TargetRow, by_key: Mapping[tuple[str, int], Target
         cagr_pct(base.value_bn_vnd, row.value_bn_vnd, years),
         (cagr_pct(s_hi, e_lo, years), cagr_pct(s_lo, e_hi, years)),
         unit="pct_per_year",
-        key="targets.msg.growth_mismatch",
+        message="growth_mismatch",
         params={
             "period": period_text(row.growth_period),
             "base_year": base_year,
@@ -227,7 +246,7 @@ def _check_industry(row: TargetRow, by_key: Mapping[tuple[str, int], TargetRow],
                 row.value_bn_vnd / base.value_bn_vnd,
                 (v_lo / b_hi, v_hi / b_lo),
                 unit="ratio",
-                key="targets.msg.multiple_mismatch",
+                message="multiple_mismatch",
                 params={"base_year": base.year, "start_bn": base.value_bn_vnd, "end_bn": row.value_bn_vnd},
                 digits={"start_bn": 0, "end_bn": 0, "stated": row.written_decimals("multiple"),
                         "computed": 4, "difference": 4},
@@ -262,21 +281,21 @@ def _check_industry(row: TargetRow, by_key: Mapping[tuple[str, int], TargetRow],
         e_lo, e_hi = _value_bounds(row)
         computed = cagr_pct(base.value_bn_vnd, row.value_bn_vnd, years)
         bounds = (cagr_pct(s_hi, e_lo, years), cagr_pct(s_lo, e_hi, years))
-        key = "targets.msg.range_mismatch_values"
+        message = "range_mismatch_values"
         params.update(start_bn=base.value_bn_vnd, end_bn=row.value_bn_vnd)
         digits.update(start_bn=0, end_bn=0)
     elif multiple_bounds is not None and row.multiple_base_year == base_year:
         computed = 100.0 * (row.multiple ** (1.0 / years) - 1.0)  # type: ignore[operator]
         bounds = (100.0 * (multiple_bounds[0] ** (1.0 / years) - 1.0),
                   100.0 * (multiple_bounds[1] ** (1.0 / years) - 1.0))
-        key = "targets.msg.range_mismatch_multiple"
+        message = "range_mismatch_multiple"
         params.update(multiple=row.multiple, years=years)
         digits.update(multiple=row.written_decimals("multiple"))
     else:
         out.note(
             sector=row.sector, year=row.year, field="growth_range", stated=None, computed=None, difference=None,
-            citation=row.citation, kind="not_checkable", severity="info", unit="pct_per_year",
-            key="targets.msg.range_not_checkable", params=params, digits=digits,
+            plan_ref=row.citation, kind="not_checkable", severity="info", unit="pct_per_year",
+            message="range_not_checkable", params=params, digits=digits,
         )
         return
     derived[f"industry_growth_{row.growth_period}_pct"] = round(computed, 4)
@@ -284,7 +303,7 @@ def _check_industry(row: TargetRow, by_key: Mapping[tuple[str, int], TargetRow],
     # so a disagreement's difference says how far outside the range the values put the rate.
     nearest = min(max(computed, row.growth_min_pct), row.growth_max_pct)
     out.compare(
-        row, "growth_min_pct", computed, bounds, unit="pct_per_year", key=key, params=params, digits=digits,
+        row, "growth_min_pct", computed, bounds, unit="pct_per_year", message=message, params=params, digits=digits,
         stated_bounds=stated_bounds, stated=nearest, field_name="growth_range",
         written_range=(row.growth_min_pct, row.growth_max_pct),
     )
@@ -300,12 +319,12 @@ def _check_sum(year: int, sectors: Sequence[TargetRow], whole: TargetRow, out: _
                   computed=total, difference=whole.value_bn_vnd - total, unit="bn_vnd")
     citation = f"{whole.citation}; Điều 1, IV.1–7.b"
     if total_lo > w_hi + FLOAT_SLACK:
-        out.note(**common, citation=citation, kind="mismatch", severity="error", key="targets.msg.sum_exceeds",
+        out.note(**common, plan_ref=citation, kind="mismatch", severity="error", message="sum_exceeds",
                  params={"n": len(sectors), "excess_bn": total - whole.value_bn_vnd}, digits={"excess_bn": 0})
         return
     remainder = whole.value_bn_vnd - total
     out.note(
-        **common, citation=citation, kind="remainder", severity="info", key="targets.msg.sum_remainder",
+        **common, plan_ref=citation, kind="remainder", severity="info", message="sum_remainder",
         params={
             "n": len(sectors),
             "coverage": share_pct(total, whole.value_bn_vnd),
@@ -343,12 +362,12 @@ def _check_indirect(rows: Sequence[TargetRow], whole: TargetRow, out: _Collector
     derived[f"sectors_implied_{base_year}_bn_vnd"] = round(point, 2)
     citation = f"{whole.citation}; Điều 1, IV.1–7.b"
     common = dict(sector=ALL_SECTORS, year=whole.year, field="growth_pct", stated=whole_base, computed=point,
-                  difference=whole_base - point, citation=citation, unit="bn_vnd")
+                  difference=whole_base - point, plan_ref=citation, unit="bn_vnd")
     params: dict[str, Any] = {"base_year": base_year, "period": period_text(whole.growth_period),
                               "multiple": whole.multiple}
     digits = {"multiple": whole.written_decimals("multiple")}
     if lo > whole_base_hi + FLOAT_SLACK:
-        out.note(**common, kind="indirect", severity="warning", key="targets.msg.indirect_exceeds",
+        out.note(**common, kind="indirect", severity="warning", message="indirect_exceeds",
                  params=params, digits=digits)
         return
     rest_base = whole_base - point
@@ -357,10 +376,10 @@ def _check_indirect(rows: Sequence[TargetRow], whole: TargetRow, out: _Collector
     digits.update(rest_base_bn=0, rest_end_bn=0)
     if rest_base > 0 and rest_end > 0:
         params["rest_growth"] = cagr_pct(rest_base, rest_end, years)
-        key = "targets.msg.indirect_ok"
+        message = "indirect_ok"
     else:
-        key = "targets.msg.indirect_ok_short"
-    out.note(**common, kind="indirect", severity="info", key=key, params=params, digits=digits)
+        message = "indirect_ok_short"
+    out.note(**common, kind="indirect", severity="info", message=message, params=params, digits=digits)
 
 
 def evaluate_targets(rows: Sequence[TargetRow]) -> TargetReport:
@@ -388,10 +407,9 @@ def evaluate_targets(rows: Sequence[TargetRow]) -> TargetReport:
         if row.sector == INDUSTRY:
             _check_indirect(rows, row, out, derived)
     order = {code: i for i, code in enumerate((INDUSTRY, *PLAN_SECTOR_CODES, ALL_SECTORS))}
-    severity = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(
         out.findings,
-        key=lambda f: (severity[f.severity], KINDS.index(f.kind), order.get(f.sector, 99), f.year or 0),
+        key=lambda f: (-f.rank, KINDS.index(f.kind), order.get(f.sector, 99), f.year or 0),
     )
     return TargetReport(rows=tuple(rows), checks=tuple(out.checks), findings=tuple(findings), derived=derived)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tbgeo.i18n import fmt_number, t
 from tbgeo.plan.sectors import PLAN_SECTOR_CODES
-from tbgeo.plan.targets.report import UNIT_DIGITS, Check, TargetFinding, TargetReport, sector_label
+from tbgeo.plan.targets.report import Check, TargetFinding, TargetReport, sector_label
 from tbgeo.plan.targets.table import INDUSTRY, period_text, share_pct
 
 __all__ = ["chart_records", "checks_records", "findings_records", "table_records"]
@@ -96,16 +96,15 @@ def findings_records(findings: Iterable[TargetFinding], lang: str = "vi") -> lis
                                                       "difference", "citation")}
     out = []
     for f in findings:
-        digits = f.digits.get("stated", UNIT_DIGITS.get(f.unit, 2))
         out.append({
             col["severity"]: t(f"targets.severity.{f.severity}", lang),
             col["sector"]: sector_label(f.sector, lang),
             col["year"]: "" if f.year is None else str(f.year),
             col["field"]: t(f"targets.fields.{f.field}", lang),
-            col["stated"]: _fmt(f.stated, lang, digits),
-            col["computed"]: _fmt(f.computed, lang, f.digits.get("computed", UNIT_DIGITS.get(f.unit, 2))),
-            col["difference"]: _fmt(f.difference, lang, f.digits.get("difference", UNIT_DIGITS.get(f.unit, 2))),
-            col["citation"]: f.citation,
+            col["stated"]: _fmt(f.stated, lang, f.figure_digits("stated")),
+            col["computed"]: _fmt(f.computed, lang, f.figure_digits("computed")),
+            col["difference"]: _fmt(f.difference, lang, f.figure_digits("difference")),
+            col["citation"]: f.plan_ref,
         })
     return out
 

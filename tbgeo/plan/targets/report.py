@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tbgeo.findings import TARGET_SEVERITIES
-from tbgeo.i18n import fmt_number, t
+from tbgeo.findings import TARGET_SEVERITIES, Finding
+from tbgeo.i18n import t
+from tbgeo.i18n.params import Bilingual, Num, Text
 from tbgeo.plan.sectors import load_plan_sectors
 from tbgeo.plan.targets.table import (
     ALL_SECTORS,
@@ -19,14 +20,15 @@ from tbgeo.plan.targets.table import (
 )
 
 __all__ = [
+    "FIGURES",
     "KINDS",
-    "SEVERITIES",
     "UNIT_DIGITS",
     "Check",
     "TargetFinding",
     "TargetReport",
     "report_to_dict",
     "sector_label",
+    "sector_param",
 ]
 
 
@@ -73,16 +75,24 @@ class Check:
 #: words of the plan; a figure cannot be checked; the seven sectors do not make up the whole; a partial
 #: (indirect) check of figures that cannot be checked one by one.
 KINDS = ("mismatch", "transcription", "not_checkable", "remainder", "indirect")
-#: Most severe first, the order findings are listed in (the scale itself is ``tbgeo.findings``').
-SEVERITIES = tuple(reversed(TARGET_SEVERITIES))
 
 #: ``dataclasses.field`` by a name that ``TargetFinding``'s own ``field`` attribute does not hide from mypy.
 _dc_field = field
 
+#: The figures a finding compares, in its message as ``{stated}``, ``{computed}`` and ``{difference}``.
+FIGURES = ("stated", "computed", "difference")
 
-@dataclass(frozen=True)
-class TargetFinding:
-    """Something the checks have to say about the plan's figures, with the numbers behind it."""
+
+@dataclass(frozen=True, kw_only=True)
+class TargetFinding(Finding):
+    """Something the checks have to say about the plan's figures, with the numbers behind it.
+
+    ``message`` is the key of the message under ``targets.msg.``; ``params`` fill it (typed: a figure
+    is a ``Num`` with the decimals it is written with), and so do the finding's own sector, year,
+    figure (``field``), citation and its stated, computed and difference figures.
+    """
+
+    SCALE = TARGET_SEVERITIES
 
     sector: str
     year: int | None
@@ -90,43 +100,31 @@ class TargetFinding:
     stated: float | None
     computed: float | None
     difference: float | None
-    citation: str
     kind: str
-    severity: str
-    unit: str
-    key: str
-    params: Mapping[str, Any] = _dc_field(default_factory=dict, compare=False)
-    #: Decimals used when a float parameter is written into the message.
+    #: Decimals the stated, computed and difference figures are written with (else the unit's).
     digits: Mapping[str, int] = _dc_field(default_factory=dict, compare=False)
 
-    def __post_init__(self) -> None:
-        TARGET_SEVERITIES.check(self.severity)
+    def message_key(self) -> str:
+        return f"targets.msg.{self.message}"
 
-    def message(self, lang: str = "vi") -> str:
-        """The finding in ``lang``, numbers written the way that language writes them."""
+    def figure_digits(self, name: str) -> int:
+        """The decimals the figure ``name`` (one of ``FIGURES``) is written with."""
+        return self.digits.get(name, UNIT_DIGITS.get(self.unit, 2))
+
+    def message_params(self) -> Mapping[str, Any]:
         values: dict[str, Any] = {
-            "sector": sector_label(self.sector, lang),
-            "year": self.year if self.year is not None else "",
-            "field": t(f"targets.fields.{self.field}", lang),
-            "citation": self.citation,
+            "sector": sector_param(self.sector),
+            "year": "" if self.year is None else str(self.year),
+            "field": Text(f"targets.fields.{self.field}"),
+            "citation": self.plan_ref,
         }
-        base_digits = UNIT_DIGITS.get(self.unit, 2)
-        for name in ("stated", "computed", "difference"):
+        for name in FIGURES:
             value = getattr(self, name)
             if value is None:
                 continue
-            if self.field in YEAR_FIELDS:
-                values[name] = str(int(value))  # a year is written without a thousands separator
-            else:
-                values[name] = fmt_number(value, lang, self.digits.get(name, base_digits))
-        for name, value in self.params.items():
-            if isinstance(value, float):
-                values[name] = fmt_number(value, lang, self.digits.get(name, 2))
-            elif isinstance(value, int) and not isinstance(value, bool) and name.endswith("_bn"):
-                values[name] = fmt_number(value, lang, 0)
-            else:
-                values[name] = value
-        return t(self.key, lang, **values)
+            # a year is written without a thousands separator
+            values[name] = str(int(value)) if self.field in YEAR_FIELDS else Num(value, self.figure_digits(name))
+        return {**values, **self.params}
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         def r(x: float | None) -> float | None:
@@ -139,8 +137,8 @@ class TargetFinding:
             "stated": self.stated,
             "computed": r(self.computed),
             "difference": r(self.difference),
-            "citation": self.citation,
-            "message": self.message(lang),
+            "citation": self.plan_ref,
+            "message": self.text(lang),
             "kind": self.kind,
             "severity": self.severity,
             "unit": self.unit,
@@ -178,6 +176,19 @@ class TargetReport:
             "errors": sum(f.severity == "error" for f in self.findings),
             "warnings": sum(f.severity == "warning" for f in self.findings),
         }
+
+
+def sector_param(code: str) -> Any:
+    """A ``sector`` code of the targets as a message parameter: a plan sector's name in both languages,
+    the whole industry or all seven (catalog words), else the code as written."""
+    if code == INDUSTRY:
+        return Text("targets.industry")
+    if code == ALL_SECTORS:
+        return Text("targets.all_sectors")
+    for plan_sector in load_plan_sectors():
+        if plan_sector.code == code:
+            return Bilingual(plan_sector.name("vi"), plan_sector.name("en"))
+    return code
 
 
 def sector_label(code: str, lang: str = "vi") -> str:

@@ -1,6 +1,6 @@
-"""Site-review rules: the Finding a rule returns, the facts it reads, and the registry of all rules.
+"""Site-review rules: the SiteFinding a rule returns, the facts it reads, and the registry of all rules.
 
-A rule is a pure function ``(facts, context, config) -> Finding``. It is registered with the
+A rule is a pure function ``(facts, context, config) -> SiteFinding``. It is registered with the
 ``@rule`` decorator in its family module (``landuse``, ``admin``, ``approval``, ``sector``, ``zoning``,
 ``infrastructure``, ``proposals``); ``all_rules()`` imports the families and returns the rules in
 report order. Titles and messages come from the ``review`` message catalog
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tbgeo.i18n import t
-from tbgeo.review.model import Facts, Finding
+from tbgeo.review.model import Facts, SiteFinding
 
 if TYPE_CHECKING:
     from tbgeo.review.config import ReviewConfig
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SEVERITIES",
     "TECHNOLOGY_LEVELS",
-    "Finding",
+    "SiteFinding",
     "Num",
     "pct",
     "Shares",
@@ -53,7 +53,7 @@ __all__ = [
 FAMILIES = ("admin", "landuse", "approval", "sector", "zoning", "infrastructure", "proposals")
 
 
-RuleFunc = Callable[["Facts", "ReviewContext", "ReviewConfig"], Finding]
+RuleFunc = Callable[["Facts", "ReviewContext", "ReviewConfig"], SiteFinding]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class Rule:
     def title(self, lang: str) -> str:
         return t(f"review.rule.{self.id}.title", lang)
 
-    def __call__(self, facts: Facts, context: ReviewContext, config: ReviewConfig) -> Finding:
+    def __call__(self, facts: Facts, context: ReviewContext, config: ReviewConfig) -> SiteFinding:
         return self.func(facts, context, config)
 
 

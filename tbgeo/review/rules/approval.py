@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbgeo.i18n.params import Joined, Num, Template, Text
 from tbgeo.review.ledger import Ledger, added_rice, counted_proposals, rice_ledger
-from tbgeo.review.model import Facts, Finding
+from tbgeo.review.model import Facts, SiteFinding
 from tbgeo.review.rules import rule
 from tbgeo.review.rules.landuse import coverage
 
@@ -39,7 +39,7 @@ def _booked(ctx: ReviewContext, cfg: ReviewConfig, exclude: int | None) -> tuple
 
 
 @rule("rice_quota", plan_ref=_PLAN, law_refs=_QUOTA_LAW)
-def rice_quota(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def rice_quota(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Block a site whose rice land (LUC + LUK, as the ledger counts it) exceeds what is left of the
     province's quota (config ``[ledger] quota_ha``) or of its district's (``district_quota_ha``)
     after the approved and pending proposals the ledger books.
@@ -51,11 +51,16 @@ def rice_quota(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
     """
     lu = facts.landuse
     if lu is None:
-        return Finding("rice_quota", "info", None, "ha", _PLAN, "no_data", law_refs=_QUOTA_LAW)
+        return SiteFinding(
+            rule="rice_quota", severity="info", value=None, unit="ha", plan_ref=_PLAN, message="no_data",
+            law_refs=_QUOTA_LAW,
+        )
     cov = coverage(lu)
     if cov == "none":
-        return Finding("rice_quota", "warn", None, "ha", _PLAN, "not_covered", {"unknown": Num(lu.unknown_ha, 2)},
-                       law_refs=_QUOTA_LAW)
+        return SiteFinding(
+            rule="rice_quota", severity="warn", value=None, unit="ha", plan_ref=_PLAN, message="not_covered",
+            params={"unknown": Num(lu.unknown_ha, 2)}, law_refs=_QUOTA_LAW,
+        )
     ledger, counted = _booked(ctx, cfg, facts.attrs.proposal_id)
     own = [(name, a.luc_ha, a.luk_ha) for name, a in facts.landuse_by_district.items()] or [("", lu.luc_ha, lu.luk_ha)]
     added, overlapped = added_rice(facts.geometry, own, counted, ctx.landuse, ctx.districts)
@@ -96,8 +101,11 @@ def rice_quota(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
     }
     value = round(after, 4)
 
-    def finding(severity: str, message: str) -> Finding:
-        return Finding("rice_quota", severity, value, "ha", _PLAN, message, params, law_refs=_QUOTA_LAW, details=details)
+    def finding(severity: str, message: str) -> SiteFinding:
+        return SiteFinding(
+            rule="rice_quota", severity=severity, value=value, unit="ha", plan_ref=_PLAN, message=message,
+            params=params, law_refs=_QUOTA_LAW, details=details,
+        )
 
     if add > _EPS_HA and add > remaining + _EPS_HA:
         return finding("block", "used_up" if remaining <= _EPS_HA else "over")
@@ -130,7 +138,7 @@ def _district_checks(added: list[tuple[str, float, float]], ledger: Ledger, cfg:
 
 
 @rule("investment_authority", plan_ref=_PLAN, law_refs=("investment_law_2025",))
-def investment_authority(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def investment_authority(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Land growing two or more rice crops (LUC) from ``[investment_policy] luc_min_ha``: the project's
     investment policy is approved by ``authority`` (Law on Investment 2025, Art. 24–25: the Prime
     Minister from 500 ha), not by the province — a warning, with the figures and the article.
@@ -142,19 +150,35 @@ def investment_authority(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) ->
     law = (ip.law_ref,)
     lu = facts.landuse
     if lu is None:
-        return Finding("investment_authority", "info", None, "ha", _PLAN, "no_data", law_refs=law)
+        return SiteFinding(
+            rule="investment_authority", severity="info", value=None, unit="ha", plan_ref=_PLAN,
+            message="no_data", law_refs=law,
+        )
     cov = coverage(lu)
     who = Text(f"review.authority.{ip.authority}", ip.authority)
     if cov == "none":
-        return Finding("investment_authority", "warn", None, "ha", _PLAN, "not_covered",
-                       {"unknown": Num(lu.unknown_ha, 2), "authority": who, "limit": Num(ip.luc_min_ha, 0)}, law_refs=law)
+        return SiteFinding(
+            rule="investment_authority", severity="warn", value=None, unit="ha", plan_ref=_PLAN,
+            message="not_covered",
+            params={"unknown": Num(lu.unknown_ha, 2), "authority": who, "limit": Num(ip.luc_min_ha, 0)},
+            law_refs=law,
+        )
     uncertain = lu.lua_ha + (lu.unknown_ha if cov == "partial" else 0.0)
     params = {"luc": Num(lu.luc_ha, 2), "limit": Num(ip.luc_min_ha, 0), "authority": who, "uncertain": Num(uncertain, 2)}
     details = {"luc_ha": round(lu.luc_ha, 4), "luc_min_ha": ip.luc_min_ha, "authority": ip.authority,
                "uncertain_ha": round(uncertain, 4)}
     value = round(lu.luc_ha, 4)
     if lu.luc_ha >= ip.luc_min_ha:
-        return Finding("investment_authority", "warn", value, "ha", _PLAN, "needed", params, law_refs=law, details=details)
+        return SiteFinding(
+            rule="investment_authority", severity="warn", value=value, unit="ha", plan_ref=_PLAN,
+            message="needed", params=params, law_refs=law, details=details,
+        )
     if uncertain > _EPS_HA and lu.luc_ha + uncertain >= ip.luc_min_ha:
-        return Finding("investment_authority", "warn", value, "ha", _PLAN, "may_need", params, law_refs=law, details=details)
-    return Finding("investment_authority", "ok", value, "ha", _PLAN, "below", params, law_refs=law, details=details)
+        return SiteFinding(
+            rule="investment_authority", severity="warn", value=value, unit="ha", plan_ref=_PLAN,
+            message="may_need", params=params, law_refs=law, details=details,
+        )
+    return SiteFinding(
+        rule="investment_authority", severity="ok", value=value, unit="ha", plan_ref=_PLAN, message="below",
+        params=params, law_refs=law, details=details,
+    )

@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 
 from tbgeo.i18n.params import Num, Text
-from tbgeo.review.model import Facts, Finding
+from tbgeo.review.model import Facts, SiteFinding
 from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
@@ -31,13 +31,18 @@ def _nearest(geom: BaseGeometry, frame: gpd.GeoDataFrame) -> tuple[int, float] |
 
 
 @rule("gas_distance", plan_ref="Điều 1, IV.7.a; IV.7.c")
-def gas_distance(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def gas_distance(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """For gas-using projects: distance to the nearest gas pipeline and to the gas centre."""
     plan = "Điều 1, IV.7.a; IV.7.c"
     if not facts.uses_gas:
-        return Finding("gas_distance", "ok", None, "km", plan, "not_applicable")
+        return SiteFinding(
+            rule="gas_distance", severity="ok", value=None, unit="km", plan_ref=plan,
+            message="not_applicable",
+        )
     if ctx.gas_pipelines.empty:
-        return Finding("gas_distance", "info", None, "km", plan, "no_data")
+        return SiteFinding(
+            rule="gas_distance", severity="info", value=None, unit="km", plan_ref=plan, message="no_data",
+        )
     pipe = _nearest(facts.geometry, ctx.gas_pipelines)
     assert pipe is not None
     centres = ctx.energy_sites[ctx.energy_sites["kind"].isin(cfg.gas.centre_kinds)].reset_index(drop=True)
@@ -55,7 +60,10 @@ def gas_distance(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding
         params |= {"centre_km": round(centre[1] / 1000.0, 2), "centre_name": str(crow["name"])}
         details["centre"] = {"name": crow["name"], "kind": crow["kind"], "distance_m": round(centre[1], 1)}
         key = "distance_centre"
-    return Finding("gas_distance", "info", round(pipe[1] / 1000.0, 3), "km", plan, key, params, details=details)
+    return SiteFinding(
+        rule="gas_distance", severity="info", value=round(pipe[1] / 1000.0, 3), unit="km", plan_ref=plan,
+        message=key, params=params, details=details,
+    )
 
 
 def corridor_width(pressure: object, cfg: ReviewConfig) -> float:
@@ -64,15 +72,21 @@ def corridor_width(pressure: object, cfg: ReviewConfig) -> float:
 
 
 @rule("gas_corridor", plan_ref="Điều 1, IV.7.c", law_refs=("decree_13_2011",))
-def gas_corridor(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def gas_corridor(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Block a site that reaches into a gas pipeline's safety corridor (width from the config)."""
     plan, law = "Điều 1, IV.7.c", ("decree_13_2011",)
     pipes = ctx.gas_pipelines
     if not ctx.has("gas_pipelines") or pipes.empty:
-        return Finding("gas_corridor", "info", None, "m", plan, "no_data", law_refs=law)
+        return SiteFinding(
+            rule="gas_corridor", severity="info", value=None, unit="m", plan_ref=plan, message="no_data",
+            law_refs=law,
+        )
     pipes = pipes[pipes["status"].isin(cfg.gas.corridor_statuses)].reset_index(drop=True)
     if pipes.empty:
-        return Finding("gas_corridor", "ok", None, "m", plan, "clear_none", law_refs=law)
+        return SiteFinding(
+            rule="gas_corridor", severity="ok", value=None, unit="m", plan_ref=plan, message="clear_none",
+            law_refs=law,
+        )
     dists = shapely.distance(pipes.geometry.values, facts.geometry)
     widths = np.array([corridor_width(p, cfg) for p in pipes["pressure"]])
     inside = np.flatnonzero(dists < widths)
@@ -87,8 +101,13 @@ def gas_corridor(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding
                 for k in inside
             ]
         }
-        return Finding("gas_corridor", "block", round(float(dists[j]), 1), "m", plan, "inside", params, law_refs=law,
-                       details=details)
+        return SiteFinding(
+            rule="gas_corridor", severity="block", value=round(float(dists[j]), 1), unit="m", plan_ref=plan,
+            message="inside", params=params, law_refs=law, details=details,
+        )
     row = pipes.iloc[i_min]
     params = {"name": str(row["name"]), "dist": Num(float(dists[i_min]), 0), "width": Num(float(widths[i_min]), 0)}
-    return Finding("gas_corridor", "ok", round(float(dists[i_min]), 1), "m", plan, "clear", params, law_refs=law)
+    return SiteFinding(
+        rule="gas_corridor", severity="ok", value=round(float(dists[i_min]), 1), unit="m", plan_ref=plan,
+        message="clear", params=params, law_refs=law,
+    )

@@ -6,7 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from tbgeo.i18n.params import Num, Template
-from tbgeo.review.model import Facts, Finding, pct
+from tbgeo.review.model import Facts, SiteFinding, pct
 from tbgeo.review.rules import rule
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def _note(lu: LandUseAreas, cov: str) -> Template | None:
     return None
 
 
-def _with_note(finding: Finding, facts: Facts) -> Finding:
+def _with_note(finding: SiteFinding, facts: Facts) -> SiteFinding:
     lu = facts.landuse
     note = _note(lu, coverage(lu)) if lu is not None else None
     return dataclasses.replace(finding, value_note=note) if note is not None else finding
@@ -64,7 +64,7 @@ def _unknown_params(lu: LandUseAreas) -> dict[str, Any]:
 
 
 @rule("rice_land", plan_ref=_PLAN)
-def rice_land(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def rice_land(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Rice land the site would convert: LUC, LUK and the total, in ha and as a share of the site.
 
     The plan builds toward the sea "to limit the use of rice land" (III.4) and forms coastal parks
@@ -75,14 +75,19 @@ def rice_land(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
     return _with_note(_rice_land(facts, cfg), facts)
 
 
-def _rice_land(facts: Facts, cfg: ReviewConfig) -> Finding:
+def _rice_land(facts: Facts, cfg: ReviewConfig) -> SiteFinding:
     lu = facts.landuse
     if lu is None:
-        return Finding("rice_land", "info", None, "ha", _PLAN, "no_data")
+        return SiteFinding(
+            rule="rice_land", severity="info", value=None, unit="ha", plan_ref=_PLAN, message="no_data",
+        )
     cov = coverage(lu)
     details = {**lu.to_dict(), "coverage": cov}
     if cov == "none":
-        return Finding("rice_land", "warn", None, "ha", _PLAN, "not_covered", _unknown_params(lu), details=details)
+        return SiteFinding(
+            rule="rice_land", severity="warn", value=None, unit="ha", plan_ref=_PLAN, message="not_covered",
+            params=_unknown_params(lu), details=details,
+        )
     params = {
         "total": round(lu.rice_ha, 2),
         "luc": round(lu.luc_ha, 2),
@@ -95,60 +100,99 @@ def _rice_land(facts: Facts, cfg: ReviewConfig) -> Finding:
     suffix = "_partial" if cov == "partial" else ""
     if _has_rice(facts, cfg):
         key = ("rice_lua" if lu.lua_ha > 0 else "rice") + suffix
-        return Finding("rice_land", "warn", value, "ha", _PLAN, key, params, details=details)
+        return SiteFinding(
+            rule="rice_land", severity="warn", value=value, unit="ha", plan_ref=_PLAN, message=key,
+            params=params, details=details,
+        )
     if cov == "partial":
-        return Finding("rice_land", "warn", value, "ha", _PLAN, "none_partial", params, details=details)
-    return Finding("rice_land", "ok", value, "ha", _PLAN, "none", params, details=details)
+        return SiteFinding(
+            rule="rice_land", severity="warn", value=value, unit="ha", plan_ref=_PLAN, message="none_partial",
+            params=params, details=details,
+        )
+    return SiteFinding(
+        rule="rice_land", severity="ok", value=value, unit="ha", plan_ref=_PLAN, message="none",
+        params=params, details=details,
+    )
 
 
 @rule("rice_resolution", plan_ref="Điều 1, III.4", law_refs=("land_law_122",))
-def rice_resolution(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def rice_resolution(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Any rice land → the provincial People's Council must pass a resolution (Land Law 2024, Art. 122)."""
     return _with_note(_rice_resolution(facts, cfg), facts)
 
 
-def _rice_resolution(facts: Facts, cfg: ReviewConfig) -> Finding:
+def _rice_resolution(facts: Facts, cfg: ReviewConfig) -> SiteFinding:
     lu = facts.landuse
     plan, law = "Điều 1, III.4", ("land_law_122",)
     if lu is None:
-        return Finding("rice_resolution", "info", None, "ha", plan, "no_data", law_refs=law)
+        return SiteFinding(
+            rule="rice_resolution", severity="info", value=None, unit="ha", plan_ref=plan, message="no_data",
+            law_refs=law,
+        )
     cov = coverage(lu)
     if cov == "none":
-        return Finding("rice_resolution", "warn", None, "ha", plan, "not_covered", _unknown_params(lu), law_refs=law)
+        return SiteFinding(
+            rule="rice_resolution", severity="warn", value=None, unit="ha", plan_ref=plan,
+            message="not_covered", params=_unknown_params(lu), law_refs=law,
+        )
     value = round(lu.rice_ha, 4)
     params = {"total": round(lu.rice_ha, 2), **_unknown_params(lu)}
     if _has_rice(facts, cfg) and lu.rice_ha > cfg.rice.resolution_min_ha:
         key = "needed_partial" if cov == "partial" else "needed"
-        return Finding("rice_resolution", "warn", value, "ha", plan, key, params, law_refs=law)
+        return SiteFinding(
+            rule="rice_resolution", severity="warn", value=value, unit="ha", plan_ref=plan, message=key,
+            params=params, law_refs=law,
+        )
     if cov == "partial":  # unknown land may be rice: a resolution may still be needed
-        return Finding("rice_resolution", "warn", value, "ha", plan, "unknown_partial", params, law_refs=law)
-    return Finding("rice_resolution", "ok", value, "ha", plan, "not_needed", law_refs=law)
+        return SiteFinding(
+            rule="rice_resolution", severity="warn", value=value, unit="ha", plan_ref=plan,
+            message="unknown_partial", params=params, law_refs=law,
+        )
+    return SiteFinding(
+        rule="rice_resolution", severity="ok", value=value, unit="ha", plan_ref=plan, message="not_needed",
+        law_refs=law,
+    )
 
 
 @rule("rice_topsoil_eia", plan_ref="Điều 1, III.4", law_refs=("decree_102_2024",))
-def rice_topsoil_eia(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def rice_topsoil_eia(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """From 2 ha of rice land: a topsoil-use plan and the EIA criteria apply (Decree 102/2024)."""
     return _with_note(_rice_topsoil_eia(facts, cfg), facts)
 
 
-def _rice_topsoil_eia(facts: Facts, cfg: ReviewConfig) -> Finding:
+def _rice_topsoil_eia(facts: Facts, cfg: ReviewConfig) -> SiteFinding:
     lu = facts.landuse
     law = ("decree_102_2024",)
     plan = "Điều 1, III.4"
     limit = cfg.rice.topsoil_eia_min_ha
     if lu is None:
-        return Finding("rice_topsoil_eia", "info", None, "ha", plan, "no_data", law_refs=law)
+        return SiteFinding(
+            rule="rice_topsoil_eia", severity="info", value=None, unit="ha", plan_ref=plan, message="no_data",
+            law_refs=law,
+        )
     cov = coverage(lu)
     params = {"total": round(lu.rice_ha, 2), "limit": float(limit), **_unknown_params(lu)}
     if cov == "none":
-        return Finding("rice_topsoil_eia", "warn", None, "ha", plan, "not_covered", params, law_refs=law)
+        return SiteFinding(
+            rule="rice_topsoil_eia", severity="warn", value=None, unit="ha", plan_ref=plan,
+            message="not_covered", params=params, law_refs=law,
+        )
     value = round(lu.rice_ha, 4)
     if lu.rice_ha >= limit and _has_rice(facts, cfg):
         key = "needed_partial" if cov == "partial" else "needed"
-        return Finding("rice_topsoil_eia", "warn", value, "ha", plan, key, params, law_refs=law)
+        return SiteFinding(
+            rule="rice_topsoil_eia", severity="warn", value=value, unit="ha", plan_ref=plan, message=key,
+            params=params, law_refs=law,
+        )
     if cov == "partial":  # the known rice land is under the limit, but the unknown land may tip it over
-        return Finding("rice_topsoil_eia", "warn", value, "ha", plan, "unknown_partial", params, law_refs=law)
-    return Finding("rice_topsoil_eia", "ok", value, "ha", plan, "not_needed", params, law_refs=law)
+        return SiteFinding(
+            rule="rice_topsoil_eia", severity="warn", value=value, unit="ha", plan_ref=plan,
+            message="unknown_partial", params=params, law_refs=law,
+        )
+    return SiteFinding(
+        rule="rice_topsoil_eia", severity="ok", value=value, unit="ha", plan_ref=plan, message="not_needed",
+        params=params, law_refs=law,
+    )
 
 
 def indicative_payment_vnd(luc_m2: float, rate_pct: float, price_vnd_m2: float) -> float:
@@ -157,40 +201,50 @@ def indicative_payment_vnd(luc_m2: float, rate_pct: float, price_vnd_m2: float) 
 
 
 @rule("rice_luc_payment", plan_ref="Điều 1, V.1.h", law_refs=("decree_112_2024",))
-def rice_luc_payment(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def rice_luc_payment(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """LUC converted to non-agricultural use → an indicative payment from the user's rate and price."""
     return _with_note(_rice_luc_payment(facts, cfg), facts)
 
 
-def _rice_luc_payment(facts: Facts, cfg: ReviewConfig) -> Finding:
+def _rice_luc_payment(facts: Facts, cfg: ReviewConfig) -> SiteFinding:
     lu = facts.landuse
     law = ("decree_112_2024",)
     rate, price = cfg.rice.levy_rate_pct, cfg.rice.land_price_vnd_m2
     details: dict[str, Any] = {"levy_rate_pct": rate, "land_price_vnd_m2": price}
     if lu is None:
-        return Finding("rice_luc_payment", "info", None, "vnd", "Điều 1, V.1.h", "no_data", law_refs=law, details=details)
+        return SiteFinding(
+            rule="rice_luc_payment", severity="info", value=None, unit="vnd", plan_ref="Điều 1, V.1.h",
+            message="no_data", law_refs=law, details=details,
+        )
     cov = coverage(lu)
     details["coverage"] = cov
     if cov == "none":
-        return Finding("rice_luc_payment", "warn", None, "vnd", "Điều 1, V.1.h", "not_covered", _unknown_params(lu),
-                       law_refs=law, details=details)
+        return SiteFinding(
+            rule="rice_luc_payment", severity="warn", value=None, unit="vnd", plan_ref="Điều 1, V.1.h",
+            message="not_covered", params=_unknown_params(lu), law_refs=law, details=details,
+        )
     suffix = "_partial" if cov == "partial" else ""
     params = {"luc": round(lu.luc_ha, 2), "rate": pct(rate), "price": int(round(price)), **_unknown_params(lu)}
     if lu.luc_ha <= max(cfg.rice.negligible_ha, 0.0):
         if cov == "partial":
-            return Finding("rice_luc_payment", "warn", 0, "vnd", "Điều 1, V.1.h", "no_luc_partial", params,
-                           law_refs=law, details=details)
-        return Finding("rice_luc_payment", "ok", 0, "vnd", "Điều 1, V.1.h", "no_luc", law_refs=law, details=details)
+            return SiteFinding(
+                rule="rice_luc_payment", severity="warn", value=0, unit="vnd", plan_ref="Điều 1, V.1.h",
+                message="no_luc_partial", params=params, law_refs=law, details=details,
+            )
+        return SiteFinding(
+            rule="rice_luc_payment", severity="ok", value=0, unit="vnd", plan_ref="Điều 1, V.1.h",
+            message="no_luc", law_refs=law, details=details,
+        )
     severity = "warn" if cov == "partial" else "info"
     if price <= 0:
-        return Finding(
-            "rice_luc_payment", severity, None, "vnd", "Điều 1, V.1.h", "no_price" + suffix, params, law_refs=law,
-            details=details,
+        return SiteFinding(
+            rule="rice_luc_payment", severity=severity, value=None, unit="vnd", plan_ref="Điều 1, V.1.h",
+            message="no_price" + suffix, params=params, law_refs=law, details=details,
         )
     amount = indicative_payment_vnd(lu.luc_m2, rate, price)
     params["amount"] = int(round(amount))
     details = {**details, "amount_vnd": int(round(amount)), "luc_m2": round(lu.luc_m2, 2)}
-    return Finding(
-        "rice_luc_payment", severity, int(round(amount)), "vnd", "Điều 1, V.1.h", "amount" + suffix, params, law_refs=law,
-        details=details,
+    return SiteFinding(
+        rule="rice_luc_payment", severity=severity, value=int(round(amount)), unit="vnd",
+        plan_ref="Điều 1, V.1.h", message="amount" + suffix, params=params, law_refs=law, details=details,
     )

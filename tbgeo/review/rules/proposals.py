@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 import shapely
 
 from tbgeo.i18n.params import Joined, Num, Template, Text
-from tbgeo.review.model import Facts, Finding
+from tbgeo.review.model import Facts, SiteFinding
 from tbgeo.review.rules import rule
 from tbgeo.review.rules.zoning import overlaps
 
@@ -28,12 +28,14 @@ class _Overlap(TypedDict):
 
 
 @rule("proposal_overlap", plan_ref="Điều 1, III.4")
-def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Block overlap with an approved proposal; warn for a pending one (statuses from the config)."""
     plan = "Điều 1, III.4"
     frame = ctx.proposals
     if frame.empty:
-        return Finding("proposal_overlap", "ok", 0.0, "ha", plan, "none")
+        return SiteFinding(
+            rule="proposal_overlap", severity="ok", value=0.0, unit="ha", plan_ref=plan, message="none",
+        )
     statuses = set(cfg.proposals.block_statuses) | set(cfg.proposals.warn_statuses)
     keep = frame["status"].isin(statuses)
     if facts.attrs.proposal_id is not None:
@@ -41,7 +43,9 @@ def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fin
     frame = frame[keep].reset_index(drop=True)
     hits = [(i, a) for i, a in overlaps(facts.geometry, frame) if a / 1e4 >= cfg.proposals.min_overlap_ha]
     if not hits:
-        return Finding("proposal_overlap", "ok", 0.0, "ha", plan, "none")
+        return SiteFinding(
+            rule="proposal_overlap", severity="ok", value=0.0, unit="ha", plan_ref=plan, message="none",
+        )
     hits.sort(key=lambda h: (-round(h[1], 2), int(frame.iloc[h[0]]["proposal_id"])))  # largest first, then by number
     items: list[_Overlap] = [
         {
@@ -66,7 +70,8 @@ def proposal_overlap(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fin
         for it in items
     ))
     blocking = any(it["status"] in cfg.proposals.block_statuses for it in items)
-    return Finding(
-        "proposal_overlap", "block" if blocking else "warn", total, "ha", plan,
-        "approved" if blocking else "pending", {"ha": Num(total, 2), "list": listing}, details={"proposals": items},
+    return SiteFinding(
+        rule="proposal_overlap", severity="block" if blocking else "warn", value=total, unit="ha",
+        plan_ref=plan, message="approved" if blocking else "pending",
+        params={"ha": Num(total, 2), "list": listing}, details={"proposals": items},
     )

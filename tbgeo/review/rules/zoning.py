@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 from tbgeo.i18n.params import Bilingual, Joined, Template, Text
-from tbgeo.review.model import Facts, Finding, pct
+from tbgeo.review.model import Facts, SiteFinding, pct
 from tbgeo.review.rules import rule
 from tbgeo.review.rules.sector import is_low_tech
 
@@ -40,11 +40,13 @@ def _union_share(geom: Any, frame: gpd.GeoDataFrame, rows: list[int]) -> float:
 
 
 @rule("industrial_zone", plan_ref="Điều 1, III.4")
-def industrial_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def industrial_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Inside an industrial park or cluster, partly, or outside (III.4: develop inside parks/clusters)."""
     plan = "Điều 1, III.4"
     if not ctx.has("parks"):
-        return Finding("industrial_zone", "info", None, "pct", plan, "no_data")
+        return SiteFinding(
+            rule="industrial_zone", severity="info", value=None, unit="pct", plan_ref=plan, message="no_data",
+        )
     hits = overlaps(facts.geometry, ctx.parks)
     share = _union_share(facts.geometry, ctx.parks, [i for i, _ in hits])
     value = round(share * 100.0, 2)
@@ -62,27 +64,43 @@ def industrial_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Find
         ]
     }
     if share >= cfg.zoning.inside_min_share:
-        return Finding("industrial_zone", "ok", value, "pct", plan, "inside", {"names": names, "pct": pct(value)}, details=details)
+        return SiteFinding(
+            rule="industrial_zone", severity="ok", value=value, unit="pct", plan_ref=plan, message="inside",
+            params={"names": names, "pct": pct(value)}, details=details,
+        )
     if share > 0:
-        return Finding("industrial_zone", "warn", value, "pct", plan, "partly", {"names": names, "pct": pct(value)}, details=details)
-    return Finding("industrial_zone", "warn", value, "pct", plan, "outside", details=details)
+        return SiteFinding(
+            rule="industrial_zone", severity="warn", value=value, unit="pct", plan_ref=plan, message="partly",
+            params={"names": names, "pct": pct(value)}, details=details,
+        )
+    return SiteFinding(
+        rule="industrial_zone", severity="warn", value=value, unit="pct", plan_ref=plan, message="outside",
+        details=details,
+    )
 
 
 @rule("zone_profile", plan_ref="Điều 1, III.3")
-def zone_profile(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def zone_profile(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """The project fits its kind of zone (III.3): city parks take high-tech, low-labour projects; rural
     clusters labour-heavy, low-pollution ones; parks large, environment-friendly ones."""
     plan = "Điều 1, III.3"
     if not ctx.has("parks"):
-        return Finding("zone_profile", "info", None, "text", plan, "no_data")
+        return SiteFinding(
+            rule="zone_profile", severity="info", value=None, unit="text", plan_ref=plan, message="no_data",
+        )
     hits = overlaps(facts.geometry, ctx.parks)
     if not hits:
-        return Finding("zone_profile", "info", None, "text", plan, "not_in")
+        return SiteFinding(
+            rule="zone_profile", severity="info", value=None, unit="text", plan_ref=plan, message="not_in",
+        )
     row, area = max(hits, key=lambda h: h[1])
     zone = ctx.parks.iloc[row]
     kind = str(zone["kind"])
     if kind == "agri_park":  # judged by agri_park_fit (IV.6.a)
-        return Finding("zone_profile", "info", str(zone["name"]), "text", plan, "agri_park", {"name": zone["name"]})
+        return SiteFinding(
+            rule="zone_profile", severity="info", value=str(zone["name"]), unit="text", plan_ref=plan,
+            message="agri_park", params={"name": zone["name"]},
+        )
     city = ctx.districts[ctx.districts["gso_code"].astype(str) == cfg.zoning.city_gso_code] if ctx.has("districts") else None
     in_city = bool(
         city is not None and not city.empty and city.geometry.values[0].contains(zone.geometry.representative_point())
@@ -92,19 +110,34 @@ def zone_profile(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding
     value = str(zone["name"])
     details = {"zone": zone["name"], "zone_kind": kind, "profile": profile, "in_city": in_city, "share": round(area / facts.area_m2, 6)}
     if facts.sector is None and facts.attrs.technology is None and not facts.attrs.workforce:
-        return Finding("zone_profile", "info", value, "text", plan, "unknown", params, details=details)
+        return SiteFinding(
+            rule="zone_profile", severity="info", value=value, unit="text", plan_ref=plan, message="unknown",
+            params=params, details=details,
+        )
     polluting = bool(getattr(facts.sector, "polluting", False))
     if profile == "city_park":
         reasons = _city_mismatch_reasons(facts, cfg)
         if reasons:
             details["reasons"] = [r.key.rsplit(".", 1)[-1] for r in reasons]
-            return Finding("zone_profile", "warn", value, "text", plan, "city_mismatch",
-                           {**params, "reasons": Joined(tuple(reasons), "review.join.and")}, details=details)
-        return Finding("zone_profile", "ok", value, "text", plan, "city_fit", params, details=details)
+            return SiteFinding(
+                rule="zone_profile", severity="warn", value=value, unit="text", plan_ref=plan,
+                message="city_mismatch",
+                params={**params, "reasons": Joined(tuple(reasons), "review.join.and")}, details=details,
+            )
+        return SiteFinding(
+            rule="zone_profile", severity="ok", value=value, unit="text", plan_ref=plan, message="city_fit",
+            params=params, details=details,
+        )
     if polluting:
         key = "cluster_polluting" if kind == "cluster" else "park_polluting"
-        return Finding("zone_profile", "warn", value, "text", plan, key, params, details=details)
-    return Finding("zone_profile", "ok", value, "text", plan, f"{kind}_fit", params, details=details)
+        return SiteFinding(
+            rule="zone_profile", severity="warn", value=value, unit="text", plan_ref=plan, message=key,
+            params=params, details=details,
+        )
+    return SiteFinding(
+        rule="zone_profile", severity="ok", value=value, unit="text", plan_ref=plan, message=f"{kind}_fit",
+        params=params, details=details,
+    )
 
 
 def _labour_heavy(facts: Facts, cfg: ReviewConfig) -> bool:
@@ -135,16 +168,22 @@ def _city_mismatch_reasons(facts: Facts, cfg: ReviewConfig) -> list[Template]:
 
 
 @rule("coastal_inner_field", plan_ref="Điều 1, III.3; III.4")
-def coastal_inner_field(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def coastal_inner_field(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Coastal economic zone (favoured) versus inner-field land (high-tech, non-polluting only)."""
     plan = "Điều 1, III.3; III.4"
     ez = ctx.economic_zone_union
     if ez is None:
-        return Finding("coastal_inner_field", "info", None, "pct", plan, "no_data")
+        return SiteFinding(
+            rule="coastal_inner_field", severity="info", value=None, unit="pct", plan_ref=plan,
+            message="no_data",
+        )
     share = float(facts.geometry.intersection(ez).area) / facts.area_m2 if facts.area_m2 > 0 else 0.0
     value = round(share * 100.0, 2)
     if share >= cfg.zoning.economic_zone_min_share:
-        return Finding("coastal_inner_field", "ok", value, "pct", plan, "coastal", {"pct": pct(value)})
+        return SiteFinding(
+            rule="coastal_inner_field", severity="ok", value=value, unit="pct", plan_ref=plan,
+            message="coastal", params={"pct": pct(value)},
+        )
     polluting = bool(getattr(facts.sector, "polluting", False))
     labour_low_tech = _labour_heavy(facts, cfg) and is_low_tech(facts)
     reasons = []
@@ -155,20 +194,35 @@ def coastal_inner_field(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> 
     details = {"reasons": reasons, "economic_zone_share": round(share, 6)}
     if reasons:
         key = "inner_polluting" if polluting else "inner_labour"
-        return Finding("coastal_inner_field", "warn", value, "pct", plan, key, {"pct": pct(value)}, details=details)
+        return SiteFinding(
+            rule="coastal_inner_field", severity="warn", value=value, unit="pct", plan_ref=plan, message=key,
+            params={"pct": pct(value)}, details=details,
+        )
     if facts.sector is None and facts.attrs.technology is None:
-        return Finding("coastal_inner_field", "info", value, "pct", plan, "inner_unknown", {"pct": pct(value)}, details=details)
+        return SiteFinding(
+            rule="coastal_inner_field", severity="info", value=value, unit="pct", plan_ref=plan,
+            message="inner_unknown", params={"pct": pct(value)}, details=details,
+        )
     if not is_low_tech(facts):
-        return Finding("coastal_inner_field", "ok", value, "pct", plan, "inner_high_tech", {"pct": pct(value)}, details=details)
-    return Finding("coastal_inner_field", "info", value, "pct", plan, "inner_not_high_tech", {"pct": pct(value)}, details=details)
+        return SiteFinding(
+            rule="coastal_inner_field", severity="ok", value=value, unit="pct", plan_ref=plan,
+            message="inner_high_tech", params={"pct": pct(value)}, details=details,
+        )
+    return SiteFinding(
+        rule="coastal_inner_field", severity="info", value=value, unit="pct", plan_ref=plan,
+        message="inner_not_high_tech", params={"pct": pct(value)}, details=details,
+    )
 
 
 @rule("raw_material_zone", plan_ref="Điều 1, IV.6.c")
-def raw_material_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def raw_material_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """Warn when the site takes land of a maize/soybean raw-material zone (IV.6.c), with hectares."""
     plan = "Điều 1, IV.6.c"
     if not ctx.has("raw_material_zones"):
-        return Finding("raw_material_zone", "info", None, "ha", plan, "no_data")
+        return SiteFinding(
+            rule="raw_material_zone", severity="info", value=None, unit="ha", plan_ref=plan,
+            message="no_data",
+        )
     hits = overlaps(facts.geometry, ctx.raw_material_zones)
     share = _union_share(facts.geometry, ctx.raw_material_zones, [i for i, _ in hits])
     ha = share * facts.area_ha
@@ -180,31 +234,47 @@ def raw_material_zone(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Fi
         ]
     }
     if hits and ha > cfg.zoning.raw_material_min_ha:
-        return Finding(
-            "raw_material_zone", "warn", round(ha, 4), "ha", plan, "overlap", {"ha": round(ha, 2), "names": names},
-            details=details,
+        return SiteFinding(
+            rule="raw_material_zone", severity="warn", value=round(ha, 4), unit="ha", plan_ref=plan,
+            message="overlap", params={"ha": round(ha, 2), "names": names}, details=details,
         )
-    return Finding("raw_material_zone", "ok", round(ha, 4), "ha", plan, "clear", details=details)
+    return SiteFinding(
+        rule="raw_material_zone", severity="ok", value=round(ha, 4), unit="ha", plan_ref=plan,
+        message="clear", details=details,
+    )
 
 
 @rule("agri_park_fit", plan_ref="Điều 1, IV.6.a")
-def agri_park_fit(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> Finding:
+def agri_park_fit(facts: Facts, ctx: ReviewContext, cfg: ReviewConfig) -> SiteFinding:
     """A site in the agricultural-specialised park (Quỳnh Phụ, IV.6.a) should serve agriculture."""
     plan = "Điều 1, IV.6.a"
     agri = ctx.parks[ctx.parks["kind"] == "agri_park"] if not ctx.parks.empty else ctx.parks
     if agri.empty:
-        return Finding("agri_park_fit", "ok" if ctx.has("parks") else "info", 0.0, "pct", plan,
-                       "not_in" if ctx.has("parks") else "no_data")
+        return SiteFinding(
+            rule="agri_park_fit", severity="ok" if ctx.has("parks") else "info", value=0.0, unit="pct",
+            plan_ref=plan, message="not_in" if ctx.has("parks") else "no_data",
+        )
     agri = agri.reset_index(drop=True)
     hits = overlaps(facts.geometry, agri)
     share = _union_share(facts.geometry, agri, [i for i, _ in hits])
     value = round(share * 100.0, 2)
     if share <= 0:
-        return Finding("agri_park_fit", "ok", value, "pct", plan, "not_in")
+        return SiteFinding(
+            rule="agri_park_fit", severity="ok", value=value, unit="pct", plan_ref=plan, message="not_in",
+        )
     name = str(agri.iloc[max(hits, key=lambda h: h[1])[0]]["name"])
     if facts.sector is None:
-        return Finding("agri_park_fit", "info", value, "pct", plan, "in_unknown", {"name": name, "pct": pct(value)})
+        return SiteFinding(
+            rule="agri_park_fit", severity="info", value=value, unit="pct", plan_ref=plan,
+            message="in_unknown", params={"name": name, "pct": pct(value)},
+        )
     agro = getattr(facts.sector, "plan_sector", None) == "agro_food" or "IV.6" in str(facts.sector.citation)
     if agro:
-        return Finding("agri_park_fit", "ok", value, "pct", plan, "in_agro", {"name": name, "pct": pct(value)})
-    return Finding("agri_park_fit", "warn", value, "pct", plan, "in_other", {"name": name, "pct": pct(value)})
+        return SiteFinding(
+            rule="agri_park_fit", severity="ok", value=value, unit="pct", plan_ref=plan, message="in_agro",
+            params={"name": name, "pct": pct(value)},
+        )
+    return SiteFinding(
+        rule="agri_park_fit", severity="warn", value=value, unit="pct", plan_ref=plan, message="in_other",
+        params={"name": name, "pct": pct(value)},
+    )

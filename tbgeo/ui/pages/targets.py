@@ -96,7 +96,7 @@ def render(lang: str) -> None:
     if disagreements:
         st.subheader(t("targets.disagreements_header", lang))
         for finding in disagreements:
-            st.error(plain(finding.message(lang)))
+            st.error(plain(finding.text(lang)))
         st.dataframe(pd.DataFrame(findings_records(disagreements, lang)), hide_index=True)
     else:
         st.success(t("targets.no_disagreements", lang))
@@ -105,13 +105,13 @@ def render(lang: str) -> None:
     if notes:
         st.subheader(t("targets.notes_header", lang))
         for finding in notes:
-            st.info(plain(finding.message(lang)))
+            st.info(plain(finding.text(lang)))
 
     unchecked = report.not_checkable
     if unchecked:
         st.subheader(t("targets.not_checkable_header", lang))
         st.markdown(t("targets.not_checkable_intro", lang))
-        st.markdown("\n".join(f"- {plain(finding.message(lang))}" for finding in unchecked))
+        st.markdown("\n".join(f"- {plain(finding.text(lang))}" for finding in unchecked))
 
     derived = [v for k, v in report.derived.items() if k.startswith("industry_") and isinstance(v, dict)]
     if derived:

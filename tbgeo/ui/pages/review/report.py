@@ -10,9 +10,10 @@ import streamlit as st
 
 from tbgeo.auth import allowed
 from tbgeo.errors import TbgeoError, report_internal_error
+from tbgeo.findings import most_severe_first
 from tbgeo.i18n import fmt_number, t
 from tbgeo.printing.sheets import SIZES
-from tbgeo.review.model import SEVERITIES, TECHNOLOGY_LEVELS
+from tbgeo.review.model import TECHNOLOGY_LEVELS
 from tbgeo.ui.pages.review.context import context, sectors
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
@@ -166,11 +167,6 @@ def save_panel(lang: str, report: Any) -> None:
     st.rerun()  # the proposals list below and the map show the saved draft
 
 
-def _by_severity(findings: Any) -> list[Any]:
-    """Most severe first (block, warn, info, ok); the report's order within a severity."""
-    return sorted(findings, key=lambda f: -SEVERITIES.index(f.severity))
-
-
 def verdict_text(report: Any, lang: str) -> str:
     """The verdict banner: the verdict, and for a block or a warning the findings that make it, with
     their citations ("Chặn — Danh mục ngành không chấp thuận (Điều 1, III.4)")."""
@@ -193,7 +189,7 @@ def panel_rows(report: Any, lang: str) -> list[dict[str, str]]:
             t("review.page.col_citation", lang): f.citation(lang),
             t("review.page.col_finding", lang): f.text(lang),
         }
-        for f in _by_severity(report.findings)
+        for f in most_severe_first(report.findings)
     ]
 
 
@@ -278,7 +274,7 @@ def panel(lang: str) -> None:
     banner = {"block": st.error, "warn": st.warning, "info": st.info, "ok": st.success}[report.verdict]
     banner(verdict_text(report, lang))  # rule titles and citations come from the catalog, not from a file
     _figures(report, lang)
-    st.dataframe(severity_table(panel_rows(report, lang), [f.severity for f in _by_severity(report.findings)], lang),
+    st.dataframe(severity_table(panel_rows(report, lang), [f.severity for f in most_severe_first(report.findings)], lang),
                  hide_index=True, width="stretch", column_config=findings_columns(lang), key=Key.REVIEW_PANEL)
     _downloads(report, lang)
     save_panel(lang, report)
