@@ -11,6 +11,8 @@ class Key(StrEnum):
     """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
 
     LANG = "lang"
+    #: The page's translator of Streamlit's own English (tbgeo.ui.localize).
+    LOCALIZE = "tbgeo_localize"
     # the address (tbgeo.ui.address)
     #: Set once the session's first run has read the address.
     ADDRESS_READ = "address_read"
