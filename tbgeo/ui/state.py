@@ -175,6 +175,8 @@ class Key(StrEnum):
     INGEST_AGAIN = "ingest_again"
     # print page
     PRINT_RESULT = "print_result"
+    #: The print page's coordinate box (four fields: f"{PRINT_BOX}_xmin" …).
+    PRINT_BOX = "print_box"
     PRINT_ADMIN_HEADING = "print_admin_heading"
     # map page: prefix of the layer toggles (one per layer)
     MAP_LAYER = "layer"
