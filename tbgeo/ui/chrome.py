@@ -6,6 +6,7 @@ import streamlit as st
 
 from tbgeo import settings
 from tbgeo.i18n import t
+from tbgeo.ui import localize
 from tbgeo.ui.state import Key
 
 __all__ = ["lang", "sidebar", "page_link", "uploader_css"]
@@ -32,6 +33,7 @@ def sidebar() -> str:
         horizontal=True,
     )
     st.html(uploader_css(lang()))
+    localize.mount(lang())  # Streamlit's own English (tooltips, placeholders, status) in the reader's words
     return lang()
 
 
@@ -54,6 +56,7 @@ def uploader_css(lang: str) -> str:
         f"{{content:{css_text('app.uploader_hint')};font-size:0.875rem;opacity:0.7}}"
         # "Press Enter to apply" under a box being typed in: Streamlit's English, a hint only
         + ('[data-testid="InputInstructions"] {display:none}' if lang != "en" else "")
+        + localize.LOCALIZE_CSS
         + "</style>"
     )
 

@@ -11,6 +11,8 @@ class Key(StrEnum):
     """Every session-state key of the app (a widget's key is one too); pages use no raw strings."""
 
     LANG = "lang"
+    #: The page's translator of Streamlit's own English (tbgeo.ui.localize).
+    LOCALIZE = "tbgeo_localize"
     # the address (tbgeo.ui.address)
     #: Set once the session's first run has read the address.
     ADDRESS_READ = "address_read"
@@ -173,6 +175,8 @@ class Key(StrEnum):
     INGEST_AGAIN = "ingest_again"
     # print page
     PRINT_RESULT = "print_result"
+    #: The print page's coordinate box (four fields: f"{PRINT_BOX}_xmin" …).
+    PRINT_BOX = "print_box"
     PRINT_ADMIN_HEADING = "print_admin_heading"
     # map page: prefix of the layer toggles (one per layer)
     MAP_LAYER = "layer"

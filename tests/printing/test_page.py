@@ -40,7 +40,7 @@ def test_print_page_renders_a_preview_and_download(fake_project: Path, tmp_path:
     at.selectbox[0].set_value("A4")  # sheet size
     assert len(at.selectbox) == 1
     assert "Huyện/thành phố" not in [s.label for s in at.selectbox]  # shown only for "one district"
-    assert not [n for n in at.number_input if "Đông" in n.label]  # box fields only for "coordinate box"
+    assert not [n for n in at.text_input if "Đông" in n.label]  # box fields only for "coordinate box"
     assert [c.label for c in at.checkbox if "DỰ THẢO" in c.label] and not [c.value for c in at.checkbox
                                                                            if "DỰ THẢO" in c.label][0]
     assert "Ngày lập bản đồ (in dưới giai đoạn, để trống nếu không in)" in [ti.label for ti in at.text_input]
@@ -65,8 +65,29 @@ def test_print_page_in_english_and_a_clear_error(fake_project: Path, tmp_path: P
     assert not at.exception
     assert at.error[0].value == "No layer chosen to print. Choose at least one layer."
     at.radio[2].set_value("box").run()
-    assert {n.label for n in at.number_input} >= {"Minimum easting (E, m)", "Minimum northing (N, m)",
-                                                  "Maximum easting (E, m)", "Maximum northing (N, m)"}
+    boxes = {n.label: n for n in at.text_input}
+    assert {k: boxes[k].value for k in ("Minimum easting (E, m)", "Minimum northing (N, m)", "Maximum easting (E, m)",
+                                        "Maximum northing (N, m)")} == {
+        "Minimum easting (E, m)": "575000", "Minimum northing (N, m)": "2250000",
+        "Maximum easting (E, m)": "600000", "Maximum northing (N, m)": "2270000"}
+    boxes["Minimum easting (E, m)"].set_value("575 km").run()
+    assert "Minimum easting (E, m): “575 km” is not a number. Write a number with a decimal point, e.g. 1.5." in [
+        e.value for e in at.error]
+
+
+def test_print_box_in_degrees_takes_the_decimal_comma(fake_project: Path, tmp_path: Path, clean_cache) -> None:
+    at = _app(tmp_path, "vi").run()
+    at.radio[2].set_value("box").run()
+    at.radio[3].set_value("4326").run()
+    boxes = {n.key: n for n in at.text_input if n.key and n.key.startswith("print_box_")}
+    assert {k: b.value for k, b in boxes.items()} == {"print_box_lonmin": "106,3", "print_box_latmin": "20,4",
+                                                      "print_box_lonmax": "106,5", "print_box_latmax": "20,55"}
+    boxes["print_box_lonmax"].set_value("106,4")
+    boxes["print_box_latmax"].set_value("20.5")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert len(at.get("image")) == 1
 
 
 def test_lonlat_box_becomes_vn2000() -> None:

@@ -26,12 +26,22 @@ def test_search_page_in_vietnamese() -> None:
     assert not at.exception, at.exception
     assert at.title[0].value == "Tìm kiếm địa điểm"
     assert any("Chưa có kết quả" in i.value for i in at.info)
-    at.number_input(key="search_area").set_value(30.0)
+    # the area box shows and takes the decimal comma; junk is refused in Vietnamese, the search is off
+    assert at.text_input(key="search_area").value == "50"
+    assert at.text_input(key="search_ratio").value == "2"
+    at.text_input(key="search_area").set_value("ba mươi").run()
+    assert [e.value for e in at.error] == ["Diện tích cần (ha): “ba mươi” không phải là một số. Hãy viết số với "
+                                           "dấu phẩy thập phân, ví dụ 1,5."]
+    assert _button(at, "Tìm kiếm").disabled
+    at.text_input(key="search_area").set_value("6000").run()
+    assert [e.value for e in at.error] == ["Diện tích cần (ha): số phải không lớn hơn 5.000."]
+    at.text_input(key="search_area").set_value("30,5").run()
     at.selectbox(key="search_cell").set_value(100.0)
     at.number_input(key="search_top").set_value(3)
     _button(at, "Tìm kiếm").click().run()
     assert not at.exception, at.exception
-    assert any("Tìm được 3 khu đất 30,0 ha" in s.value for s in at.success)
+    assert not at.error
+    assert any("Tìm được 3 khu đất 30,5 ha" in s.value for s in at.success)
     table = next(df.value for df in at.dataframe if "Hạng" in df.value.columns)
     assert list(table["Hạng"]) == [1, 2, 3]
     assert list(table.columns) == ["Hạng", "Điểm", "Diện tích (ha)", "LUC (ha)", "LUK (ha)", "Huyện", "Khu vực",
@@ -83,7 +93,7 @@ def test_search_page_in_english_refused_and_ahp() -> None:
 def test_search_page_in_english_finds_reviews_and_saves() -> None:
     at = _app("en").run()
     at.selectbox(key="search_sector").set_value("textile_garment")
-    at.number_input(key="search_area").set_value(20.0)
+    at.text_input(key="search_area").set_value("20")
     at.checkbox(key="search_inside").check()
     at.selectbox(key="search_cell").set_value(100.0)
     at.number_input(key="search_top").set_value(2)

@@ -18,6 +18,7 @@ from tbgeo.printing import (
 )
 from tbgeo.printing.scale import format_scale
 from tbgeo.ui import cache
+from tbgeo.ui.decimal import decimal_input
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import bold, error_text
 
@@ -50,7 +51,7 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
     cat = data.catalog
     layer_ids = st.multiselect(
         t("print.ui.layers", lang), options=cat.ids, default=[lyr.id for lyr in cat if lyr.default_visible],
-        format_func=lambda lid: cat.get(lid).title(lang),
+        format_func=lambda lid: cat.get(lid).title(lang), placeholder=t("frontend.choose_options", lang),
     )
     c1, c2, c3 = st.columns(3)
     size = c1.selectbox(t("print.ui.sheet", lang), list(SIZES), index=list(SIZES).index("A3"))
@@ -61,7 +62,8 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
     extent = st.radio(t("print.ui.extent", lang), kinds, format_func=lambda k: t(f"print.ui.extent_{k}", lang),
                       horizontal=True)
     district = None
-    crs, box = "9209", (575_000.0, 2_250_000.0, 600_000.0, 2_270_000.0)
+    crs = "9209"
+    box: tuple[float, float, float, float] | None = (575_000.0, 2_250_000.0, 600_000.0, 2_270_000.0)
     if extent == "district":
         names = data.district_names() if data.has_districts else []
         district = st.selectbox(t("print.ui.district", lang), names) if names else None
@@ -71,15 +73,13 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
         b1, b2 = st.columns(2)
         if crs == "9209":
             st.caption(t("print.ui.box_hint", lang))
-            box = (b1.number_input(t("print.ui.xmin", lang), value=575_000.0, step=1000.0),
-                   b2.number_input(t("print.ui.ymin", lang), value=2_250_000.0, step=1000.0),
-                   b1.number_input(t("print.ui.xmax", lang), value=600_000.0, step=1000.0),
-                   b2.number_input(t("print.ui.ymax", lang), value=2_270_000.0, step=1000.0))
+            fields = (("xmin", 575_000.0), ("ymin", 2_250_000.0), ("xmax", 600_000.0), ("ymax", 2_270_000.0))
         else:
-            box = (b1.number_input(t("print.ui.lonmin", lang), value=106.30, step=0.01, format="%.4f"),
-                   b2.number_input(t("print.ui.latmin", lang), value=20.40, step=0.01, format="%.4f"),
-                   b1.number_input(t("print.ui.lonmax", lang), value=106.50, step=0.01, format="%.4f"),
-                   b2.number_input(t("print.ui.latmax", lang), value=20.55, step=0.01, format="%.4f"))
+            fields = (("lonmin", 106.30), ("latmin", 20.40), ("lonmax", 106.50), ("latmax", 20.55))
+        read = [decimal_input(t(f"print.ui.{name}", lang), value, lang, key=f"{Key.PRINT_BOX}_{name}", digits=4,
+                              container=(b1, b2)[i % 2]) for i, (name, value) in enumerate(fields)]
+        corners = [v for v in read if v is not None]
+        box = (corners[0], corners[1], corners[2], corners[3]) if len(corners) == 4 else None  # a box says why
     st.markdown(bold("print.ui.options", lang))
     title = st.text_input(t("print.ui.map_title", lang), value=t("print.default_title", lang))
     period = st.text_input(t("print.ui.period", lang), value=t("print.period_default", lang))
@@ -102,7 +102,7 @@ def _options(lang: str, data: MapData) -> dict[str, Any] | None:
     signatures = st.checkbox(t("print.ui.signatures", lang), value=False)
     atlas = st.checkbox(t("print.ui.atlas", lang), value=False)
     pressed = st.button(t("print.ui.render", lang), type="primary")
-    if not pressed:
+    if not pressed or box is None:
         return None
     return dict(layer_ids=layer_ids, size=size, orientation=orientation, fmt=fmt, extent=extent, district=district,
                 crs=crs, box=box, title=title, period=period, date=date, issuer=issuer, auto=auto, scale=scale,

@@ -13,6 +13,7 @@ from tbgeo.errors import InputError, TbgeoError
 from tbgeo.i18n import fmt_number, t
 from tbgeo.review.model import TECHNOLOGY_LEVELS
 from tbgeo.ui import tables
+from tbgeo.ui.decimal import decimal_input
 from tbgeo.ui.signin import actor
 from tbgeo.ui.state import Key
 from tbgeo.ui.text import error_text, plain
@@ -52,14 +53,14 @@ def _profile_form(lang: str) -> Any:
         code = st.selectbox(t("search.page.sector", lang), list(sectors), key=Key.SEARCH_SECTOR,
                             index=list(sectors).index("electronics") if "electronics" in sectors else 0,
                             format_func=lambda c: f"{sectors[c].name(lang)} ({c})")
-        area = st.number_input(t("search.page.area", lang), min_value=0.5, max_value=5000.0, value=50.0, step=5.0,
-                               key=Key.SEARCH_AREA)
+        area = decimal_input(t("search.page.area", lang), 50.0, lang, min_value=0.5, max_value=5000.0,
+                             key=Key.SEARCH_AREA)
         name = st.text_input(t("search.page.name", lang), key=Key.SEARCH_NAME)
     with c2:
         shape = st.radio(t("search.page.shape", lang), ("square", "ratio", "free"), horizontal=True, key=Key.SEARCH_SHAPE,
                          format_func=lambda s: t(f"search.page.shape_{s}", lang))
-        ratio = st.number_input(t("search.page.ratio", lang), min_value=0.1, max_value=10.0, value=2.0, step=0.5,
-                                key=Key.SEARCH_RATIO, disabled=shape != "ratio")
+        ratio = decimal_input(t("search.page.ratio", lang), 2.0, lang, min_value=0.1, max_value=10.0,
+                              key=Key.SEARCH_RATIO, disabled=shape != "ratio")
         workforce = st.number_input(t("search.page.workforce", lang), min_value=0, value=0, step=100, key=Key.SEARCH_WORKFORCE)
     with c3:
         tech = st.selectbox(t("search.page.technology", lang), ["", *TECHNOLOGY_LEVELS], key=Key.SEARCH_TECHNOLOGY,
@@ -67,6 +68,8 @@ def _profile_form(lang: str) -> Any:
         gas = st.checkbox(t("search.page.gas", lang), key=Key.SEARCH_GAS)
         inside = st.checkbox(t("search.page.inside", lang), key=Key.SEARCH_INSIDE)
         allow_luc = st.checkbox(t("search.page.allow_luc", lang), key=Key.SEARCH_ALLOW_LUC)
+    if area is None or ratio is None:  # the box says why
+        return None
     return Profile(sector=code, area_ha=float(area), shape=shape, ratio=float(ratio), gas=gas,
                    workforce=int(workforce) or None, technology=tech or None, zone="inside" if inside else "any",
                    allow_luc=allow_luc, name=name)
@@ -91,13 +94,16 @@ def _weights_form(lang: str, profile: Any) -> tuple[dict[str, float] | None, str
         return None, "default"
     if mode == "direct":
         cols = st.columns(len(FACTORS))
-        values = {}
+        values: dict[str, float | None] = {}
         for col, f in zip(cols, FACTORS, strict=True):
             with col:
-                values[f] = st.number_input(t(f"search.factor.{f}", lang), min_value=0.0, max_value=1.0,
-                                            value=float(defaults[f]), step=0.05, key=f"{Key.SEARCH_WEIGHT}_{f}")
+                values[f] = decimal_input(t(f"search.factor.{f}", lang), float(defaults[f]), lang, min_value=0.0,
+                                          max_value=1.0, digits=3, key=f"{Key.SEARCH_WEIGHT}_{f}")
+        chosen = {f: v for f, v in values.items() if v is not None}
+        if len(chosen) < len(values):  # the box says why
+            return None
         try:
-            return check_weights(values, FACTORS), "direct"
+            return check_weights(chosen, FACTORS), "direct"
         except InputError as exc:
             st.error(error_text(exc, lang))
             return None
@@ -218,12 +224,12 @@ def render(lang: str) -> None:
     st.title(t("search.page.title", lang))
     st.caption(t("search.page.intro", lang))
     profile = _profile_form(lang)
-    weights = _weights_form(lang, profile)
+    weights = _weights_form(lang, profile) if profile is not None else None
     c1, c2 = st.columns(2)
     cell = c1.selectbox(t("search.page.cell", lang), CELLS, key=Key.SEARCH_CELL, format_func=lambda v: f"{v:.0f} m")
     top = c2.number_input(t("search.page.top", lang), min_value=1, max_value=30, value=10, key=Key.SEARCH_TOP)
     if st.button(t("search.page.run", lang), type="primary", key=Key.SEARCH_RUN, disabled=weights is None):
-        assert weights is not None
+        assert weights is not None and profile is not None
         try:
             with st.spinner(t("search.page.running", lang)):
                 found = search_sites(profile, layers=_layers(), weights=weights[0], weights_source=weights[1],

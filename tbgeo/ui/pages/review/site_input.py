@@ -49,11 +49,13 @@ def read_uploaded_site(name: str, data: bytes, crs: str, lang: str) -> tuple[Any
 
 def site_tabs(lang: str) -> None:
     """The upload and typed-corners tabs."""
-    from tbgeo.review.site_input import SUFFIXES, site_from_coordinates
+    from tbgeo.review.site_input import site_from_coordinates
 
     tab_upload, tab_coords = st.tabs([t("review.page.tab_upload", lang), t("review.page.tab_coords", lang)])
     with tab_upload:
-        up = st.file_uploader(t("review.page.upload", lang), type=[s.lstrip(".") for s in SUFFIXES], key=Key.REVIEW_UPLOAD)
+        # no type= filter: Streamlit would refuse another file in English ("… files are not allowed");
+        # the file's kind is checked when it is read, and a wrong one said in the user's language
+        up = st.file_uploader(t("review.page.upload", lang), key=Key.REVIEW_UPLOAD)
         crs = st.text_input(t("review.page.upload_crs", lang), value="", key=Key.REVIEW_UPLOAD_CRS)
         if up is not None and st.button(t("review.page.use_file", lang), key=Key.REVIEW_USE_FILE):
             with st.spinner(t("review.progress.reading_file", lang)):

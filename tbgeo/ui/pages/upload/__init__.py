@@ -28,9 +28,6 @@ from tbgeo.ui.text import say
 
 __all__ = ["render"]
 
-_UPLOAD_TYPES = ["zip", "gpkg", "geojson", "json", "kml", "kmz", "dxf"]
-
-
 def _importable(catalog: Catalog) -> list[Layer]:
     """The vector layers, the land-use raster (an import replaces it with polygons carrying land-use
     codes), and the layers shipped without data (communes_2025: imported here first)."""
@@ -54,7 +51,9 @@ def _uploaded_file(catalog: Catalog, layers: list[Layer], lang: str) -> tuple[st
     layer_id = _layer(catalog, layers, lang)
     # a new widget after each import, so Streamlit lets go of the uploaded bytes too
     generation = int(st.session_state.get(Key.INGEST_UPLOADER, 0))
-    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), type=_UPLOAD_TYPES, key=f"{Key.INGEST_UPLOADER}_{generation}")
+    # no type= filter: Streamlit would refuse another file in English ("… files are not allowed");
+    # the upload's reading names the formats it takes, in the user's language
+    uploaded = st.file_uploader(t("ingest.ui_uploader", lang), key=f"{Key.INGEST_UPLOADER}_{generation}")
     data: Callable[[], bytes] | None = None
     if uploaded is not None:
         data = uploaded.getvalue
