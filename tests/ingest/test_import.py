@@ -534,7 +534,8 @@ def test_concurrent_imports_land_as_distinct_versions(mk, tmp_path, env) -> None
 
     def go(p):  # type: ignore[no-untyped-def]
         try:
-            commit_import(p, actor=single_user("t"))
+            # removal confirmed: whichever lands second replaces the first, and 3 → 2 parks removes one
+            commit_import(p, actor=single_user("t"), confirm_removal=True)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
